@@ -1,0 +1,123 @@
+// The import arrows of docs/architecture.md, as lint rules, so that a wrong-way import fails
+// `npm test` instead of waiting for a reviewer. test/unit/layering.test.ts proves each rule bites.
+//
+//   api ──► dsl ──► engine (pure)        workflows/definitions: engine + @temporalio/workflow only
+//    └───► workflows ──► engine/store     engine/store: the only MongoDB code
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), 'node:*'];
+
+const io = [
+  { group: nodeBuiltins, message: 'pure code does no I/O: time and the outside world arrive as events' },
+  { group: ['mongodb', 'mongodb/*'], message: 'MongoDB access belongs in engine/store' },
+  { group: ['express', 'express/*'], message: 'HTTP belongs in api/' },
+];
+const temporal = { group: ['@temporalio/*'], message: 'Temporal belongs in workflows/ and api/' };
+const upward = (folders) =>
+  folders.map((folder) => ({
+    group: [`**/${folder}`, `**/${folder}/**`],
+    message: `this layer may not import ${folder}/ (see docs/architecture.md)`,
+  }));
+
+const restrict = (patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+});
+
+// Reads of the clock or randomness make replay and simulation diverge.
+const determinism = {
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: 'time enters the engine only through events' },
+    { object: 'Math', property: 'random', message: 'the engine is deterministic: no randomness' },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'time enters the engine only through events',
+    },
+  ],
+};
+
+export const layerConfigs = [
+  {
+    name: 'charter/engine-pure',
+    files: ['engine/**/*.ts'],
+    ignores: ['engine/store/**'],
+    rules: {
+      ...restrict([
+        ...io,
+        temporal,
+        { group: ['chevrotain'], message: 'the engine does not parse policy text' },
+        ...upward(['dsl', 'api', 'workflows', 'store']),
+      ]),
+      ...determinism,
+    },
+  },
+  {
+    name: 'charter/engine-store',
+    files: ['engine/store/**/*.ts'],
+    rules: restrict([
+      { group: ['express', 'express/*'], message: 'HTTP belongs in api/' },
+      temporal,
+      ...upward(['dsl', 'api', 'workflows']),
+    ]),
+  },
+  {
+    name: 'charter/dsl',
+    files: ['dsl/**/*.ts'],
+    ignores: ['dsl/cli/**'],
+    rules: restrict([
+      ...io,
+      temporal,
+      ...upward(['api', 'workflows', 'store']),
+      {
+        group: ['**/engine/*', '!**/engine/ir', '!**/engine/ir/**', '!**/engine/ir.js'],
+        message: 'dsl/ may import only the IR types of engine/',
+      },
+    ]),
+  },
+  {
+    name: 'charter/workflow-definitions',
+    files: ['workflows/definitions/**/*.ts'],
+    rules: {
+      ...restrict([
+        ...io,
+        {
+          group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'],
+          message: 'workflow code runs in the sandbox: only @temporalio/workflow',
+        },
+        ...upward(['dsl', 'api', 'store']),
+        {
+          group: ['**/activities', '**/activities/**'],
+          message: 'import activities by type only',
+          allowTypeImports: true,
+        },
+      ]),
+      ...determinism,
+    },
+  },
+  {
+    name: 'charter/workflows',
+    files: ['workflows/**/*.ts'],
+    ignores: ['workflows/definitions/**'],
+    rules: restrict([
+      { group: ['express', 'express/*'], message: 'HTTP belongs in api/' },
+      ...upward(['dsl', 'api']),
+    ]),
+  },
+  {
+    name: 'charter/api',
+    files: ['api/**/*.ts'],
+    rules: restrict([
+      {
+        group: [
+          '**/workflows/definitions/*',
+          '!**/workflows/definitions/messages',
+          '!**/workflows/definitions/messages.js',
+        ],
+        message: 'the API uses the workflow message definitions, never workflow internals',
+      },
+    ]),
+  },
+];

@@ -1,0 +1,27 @@
+// Two projects: `unit` (pure code, parallel) and `integration` (real Temporal and FerretDB,
+// run in band by scripts/test.sh because every suite bundles workflow code and shares 2 cores).
+// The code base is ESM (chevrotain 11 ships ESM only), so jest runs with --experimental-vm-modules.
+import { createDefaultEsmPreset } from 'ts-jest';
+
+const esm = createDefaultEsmPreset({ tsconfig: 'tsconfig.json' });
+
+const shared = {
+  ...esm,
+  testEnvironment: 'node',
+  // Sources import siblings as `./x.js` (NodeNext); jest resolves them to the `.ts` files.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // Bundling workflow code and starting workers takes seconds on a shared 2-core machine.
+      testTimeout: 60_000,
+    },
+  ],
+};

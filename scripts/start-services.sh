@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Starts the Temporal dev server and FerretDB in the background on 127.0.0.1, waits until both
+# answer, records their pids, and writes the connection settings to .tools/run/<profile>/env.
+# A server whose address is already given (TEMPORAL_ADDRESS, MONGODB_URI) is not started.
+#
+#   scripts/start-services.sh [test|dev]     (default: dev)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+profile="${1:-dev}"
+profile_settings "$profile"
+mkdir -p "$PROFILE_RUN_DIR" "$LOG_DIR"
+
+if [ -f "$PROFILE_RUN_DIR/temporal.pid" ] || [ -f "$PROFILE_RUN_DIR/ferretdb.pid" ]; then
+  log "stopping what an earlier '$profile' run left behind"
+  bash "$(dirname "${BASH_SOURCE[0]}")/stop-services.sh" "$profile"
+fi
+
+# Waits for a readiness command; on time-out prints the tail of the log and fails.
+wait_ready() { # name pid log seconds command...
+  local name=$1 pid=$2 logfile=$3 seconds=$4; shift 4
+  local deadline=$(($(date +%s) + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "--- last lines of $logfile ---" >&2; tail -n 30 "$logfile" >&2
+      die "$name exited during start-up"
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "--- last lines of $logfile ---" >&2; tail -n 30 "$logfile" >&2
+      die "$name did not become ready within ${seconds}s"
+    fi
+    sleep 0.3
+  done
+}
+
+temporal_healthy() { "$TEMPORAL_BIN" operator cluster health --address "$1" | grep -q SERVING; }
+
+start_temporal() {
+  [ -x "$TEMPORAL_BIN" ] || die "Temporal CLI missing: run scripts/install-services.sh"
+  port_in_use "$TEMPORAL_PORT" && die "port $TEMPORAL_PORT is taken: stop what listens there or set CHARTER_${profile^^}_TEMPORAL_PORT"
+  local logfile="$LOG_DIR/temporal-$profile.log"
+  local args=(server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --log-level warn
+    --dynamic-config-value frontend.enableServerVersionCheck=false
+    --dynamic-config-value frontend.enableUpdateWorkflowExecution=true
+    --dynamic-config-value frontend.enableUpdateWorkflowExecutionAsyncAccepted=true)
+  if [ "$profile" = dev ]; then
+    # State survives restarts; the Web UI binds to --ip like the server.
+    mkdir -p "$DATA_DIR"
+    args+=(--db-filename "$DATA_DIR/temporal.sqlite" --ui-port "$TEMPORAL_UI_PORT" --ui-disable-news-fetch)
+  else
+    args+=(--headless)
+  fi
+  log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (log: ${logfile#"$CHARTER_ROOT"/})"
+  # setsid: its own process group, so a Ctrl-C in the caller's terminal does not kill it half-way.
+  TEMPORAL_VERSION_CHECK_DISABLED=1 setsid "$TEMPORAL_BIN" "${args[@]}" >"$logfile" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$PROFILE_RUN_DIR/temporal.pid"
+  wait_ready "Temporal dev server" "$pid" "$logfile" 60 temporal_healthy "127.0.0.1:$TEMPORAL_PORT"
+  TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
+  log "Temporal ready at $TEMPORAL_ADDRESS (pid $pid)"
+}
+
+start_ferretdb() {
+  [ -x "$FERRETDB_BIN" ] || die "FerretDB missing: run scripts/install-services.sh"
+  port_in_use "$MONGO_PORT" && die "port $MONGO_PORT is taken: stop what listens there or set CHARTER_${profile^^}_MONGO_PORT"
+  local logfile="$LOG_DIR/ferretdb-$profile.log"
+  local dir="$DATA_DIR/ferretdb"
+  # The test profile starts from nothing every time, so runs never see each other's data.
+  [ "$profile" = test ] && rm -rf "$dir"
+  mkdir -p "$dir"
+  log "starting FerretDB on 127.0.0.1:$MONGO_PORT (log: ${logfile#"$CHARTER_ROOT"/})"
+  setsid "$FERRETDB_BIN" --listen-addr "127.0.0.1:$MONGO_PORT" --sqlite-url "file:$dir/" \
+    --log-level warn >"$logfile" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$PROFILE_RUN_DIR/ferretdb.pid"
+  wait_ready "FerretDB" "$pid" "$logfile" 30 port_in_use "$MONGO_PORT"
+  MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/"
+  log "FerretDB ready at $MONGODB_URI (pid $pid)"
+}
+
+if [ -n "${TEMPORAL_ADDRESS:-}" ]; then
+  log "using the Temporal server at TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS"
+else
+  start_temporal
+fi
+if [ -n "${MONGODB_URI:-}" ]; then
+  log "using the MongoDB server at MONGODB_URI (not started here)"
+else
+  start_ferretdb
+fi
+
+{
+  echo "export TEMPORAL_ADDRESS='$TEMPORAL_ADDRESS'"
+  echo "export MONGODB_URI='$MONGODB_URI'"
+  echo "export TEMPORAL_TEST_SERVER_PATH='${TEMPORAL_TEST_SERVER_PATH:-$TEMPORAL_TEST_SERVER_BIN}'"
+} >"$ENV_FILE"
+log "settings written to ${ENV_FILE#"$CHARTER_ROOT"/} (source it to use these servers)"

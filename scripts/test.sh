@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `npm test`: install the servers (cached), start them, lint, typecheck, unit tests, integration
+# tests, stop the servers (also after a failure or Ctrl-C), then print the totals on the last line.
+# Servers named by TEMPORAL_ADDRESS / MONGODB_URI / TEMPORAL_TEST_SERVER_PATH are used as they are.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CHARTER_ROOT"
+profile_settings test
+scripts="$CHARTER_ROOT/scripts"
+
+components=()
+[ -n "${TEMPORAL_ADDRESS:-}" ] || components+=(temporal)
+[ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ] || components+=(test-server)
+[ -n "${MONGODB_URI:-}" ] || components+=(ferretdb)
+if [ ${#components[@]} -gt 0 ]; then
+  bash "$scripts/install-services.sh" "${components[@]}" || die "installing the test servers failed"
+fi
+
+trap 'bash "$scripts/stop-services.sh" test' EXIT
+trap 'exit 130' INT TERM
+bash "$scripts/start-services.sh" test || die "starting the test servers failed"
+# shellcheck source=/dev/null
+source "$ENV_FILE"
+
+results="$PROFILE_RUN_DIR/results"
+rm -rf "$results" && mkdir -p "$results"
+failed_stages=()
+stage() { # name command...
+  local name=$1; shift
+  log "== $name"
+  "$@" || failed_stages+=("$name")
+}
+jest() { # project [extra jest args...]
+  local project=$1; shift
+  node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js \
+    --selectProjects "$project" --json --outputFile="$results/jest-$project.json" "$@"
+}
+
+stage lint npm run --silent lint
+stage typecheck npm run --silent typecheck
+stage unit jest unit
+# In band: each Temporal suite bundles workflow code and runs a worker; 2 cores do not share well.
+stage integration jest integration --runInBand
+
+# Stop before the totals, so that they stay the last line (the EXIT trap then finds nothing to do).
+bash "$scripts/stop-services.sh" test
+echo
+failed_list=$(IFS=,; echo "${failed_stages[*]:-}")
+node "$scripts/test-totals.js" "--failed-stages=$failed_list" "$results"/jest-*.json
+[ ${#failed_stages[@]} -eq 0 ]
