@@ -1,0 +1,237 @@
+// The compiled form of a policy: plain JSON that the engine runs and the store keeps. Names are
+// resolved, every expression carries its checked type, business durations name their calendar,
+// and every node keeps its source span so that decisions can cite the policy line that made them.
+// Changing this shape is a breaking change: bump IR_VERSION and keep reading the old one.
+
+export const IR_VERSION = 1;
+
+/** `file` indexes PolicyIR.sources; lines and columns are 1-based, the end column exclusive. */
+export interface SourceSpan {
+  file: number;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+export type DayName = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface DurationIR {
+  amount: number;
+  unit: 'minute' | 'hour' | 'day' | 'week';
+  /** Business durations count only working time of `calendar`. */
+  business: boolean;
+  /** The calendar a business duration counts on; null for plain durations. */
+  calendar: string | null;
+}
+
+export interface MoneyValue {
+  amount: number;
+  /** ISO 4217 code, e.g. `EUR`. */
+  currency: string;
+}
+
+export type TypeIR =
+  | { kind: 'text' | 'number' | 'percentage' | 'duration' | 'date' | 'boolean' | 'person' }
+  | { kind: 'money'; currency: string | null }
+  | { kind: 'enum'; values: string[] }
+  | { kind: 'list'; element: TypeIR };
+
+/**
+ * A value of some TypeIR: text, enum and person are strings; number and percentage (15 for 15%)
+ * are numbers; dates are `YYYY-MM-DD` strings.
+ */
+export type ValueIR = string | number | boolean | MoneyValue | DurationIR | ValueIR[];
+
+export type BuiltinFunction =
+  'count' | 'length' | 'contains' | 'lower' | 'upper' | 'min' | 'max' | 'is_set' | 'days_between';
+
+export type BinaryOpIR =
+  'and' | 'or' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'add' | 'sub' | 'mul' | 'div';
+
+interface ExprBase {
+  type: TypeIR;
+  span: SourceSpan;
+}
+
+export type ExprIR =
+  | (ExprBase & { op: 'literal'; value: ValueIR })
+  | (ExprBase & { op: 'input'; field: string })
+  | (ExprBase & { op: 'stepResult'; step: string; property: string })
+  | (ExprBase & { op: 'rule'; rule: string })
+  | (ExprBase & { op: 'not' | 'neg'; arg: ExprIR })
+  | (ExprBase & { op: BinaryOpIR; left: ExprIR; right: ExprIR })
+  | (ExprBase & { op: 'list'; items: ExprIR[] })
+  | (ExprBase & { op: 'call'; fn: BuiltinFunction; args: ExprIR[] });
+
+/** Literal text and `{expression}` holes, in order. */
+export interface TemplateIR {
+  parts: ({ text: string } | { expr: ExprIR })[];
+  span: SourceSpan;
+}
+
+export type ApproverIR =
+  | { kind: 'role'; role: string; span: SourceSpan }
+  | { kind: 'group'; group: string; span: SourceSpan }
+  | { kind: 'person'; person: string; span: SourceSpan }
+  | { kind: 'managerOf'; of: ExprIR; span: SourceSpan }
+  /** An expression of type person or list of person. */
+  | { kind: 'expr'; expr: ExprIR; span: SourceSpan };
+
+export type QuorumIR =
+  | { kind: 'any' | 'all' | 'majority' }
+  /** `poolAtLeast`: from `at least N of M`, the fewest people that must resolve. */
+  | { kind: 'atLeast'; count: number; poolAtLeast: number | null }
+  | { kind: 'percent'; percent: number };
+
+export type TimeoutIR =
+  | { action: 'reject' | 'approve' | 'fail'; message: TemplateIR | null; span: SourceSpan }
+  | { action: 'escalate'; to: ApproverIR[]; span: SourceSpan };
+
+export type OnFailIR =
+  | { action: 'stop'; outcome: 'rejected' | 'cancelled'; message: TemplateIR | null }
+  | { action: 'continue' }
+  | { action: 'waiver'; by: ApproverIR[]; within: DurationIR; validFor: DurationIR | null };
+
+interface StepBase {
+  /** Unique within the process, stable across edits that do not rename it. */
+  id: string;
+  span: SourceSpan;
+}
+
+export interface ApproveStepIR extends StepBase {
+  kind: 'approve';
+  approvers: ApproverIR[];
+  quorum: QuorumIR;
+  /** `any reject rejects`; otherwise the step rejects once the quorum can no longer be met. */
+  veto: boolean;
+  exclude: ApproverIR[];
+  distinctFrom: string[];
+  sla: DurationIR | null;
+  remindEvery: DurationIR | null;
+  escalations: { after: DurationIR; to: ApproverIR[]; span: SourceSpan }[];
+  onTimeout: TimeoutIR | null;
+  allowDelegation: boolean;
+  allowChanges: boolean;
+}
+
+export type CheckIR =
+  | { kind: 'rule'; condition: ExprIR; message: TemplateIR | null }
+  | { kind: 'external'; service: string; timeout: DurationIR | null; retries: number }
+  | {
+      kind: 'attest';
+      by: ApproverIR[];
+      statement: string;
+      evidence: boolean;
+      within: DurationIR | null;
+    };
+
+export interface CheckStepIR extends StepBase {
+  kind: 'check';
+  check: CheckIR;
+  onFail: OnFailIR;
+}
+
+export interface ReallocateStepIR extends StepBase {
+  kind: 'reallocate';
+  hours: number;
+  skill: string;
+  pool: string;
+  project: ExprIR;
+  period: DurationIR;
+  priority: 'low' | 'normal' | 'high';
+}
+
+export interface NotifyStepIR extends StepBase {
+  kind: 'notify';
+  recipients: ApproverIR[];
+  message: TemplateIR;
+}
+
+export interface WaitStepIR extends StepBase {
+  kind: 'wait';
+  wait: { kind: 'for'; duration: DurationIR } | { kind: 'until'; date: ExprIR };
+}
+
+export interface IfStepIR extends StepBase {
+  kind: 'if';
+  branches: { condition: ExprIR; steps: StepIR[]; span: SourceSpan }[];
+  otherwise: StepIR[];
+}
+
+export interface ParallelStepIR extends StepBase {
+  kind: 'parallel';
+  onFailure: 'cancelOthers' | 'finishOthers';
+  branches: { id: string; steps: StepIR[]; span: SourceSpan }[];
+}
+
+export interface EndStepIR extends StepBase {
+  kind: 'end';
+  outcome: 'approved' | 'rejected' | 'cancelled';
+  message: TemplateIR | null;
+}
+
+export type StepIR =
+  | ApproveStepIR
+  | CheckStepIR
+  | ReallocateStepIR
+  | NotifyStepIR
+  | WaitStepIR
+  | IfStepIR
+  | ParallelStepIR
+  | EndStepIR;
+
+export interface InputFieldIR {
+  name: string;
+  type: TypeIR;
+  optional: boolean;
+  default: ValueIR | null;
+  span: SourceSpan;
+}
+
+export interface ProcessIR {
+  name: string;
+  input: InputFieldIR[];
+  steps: StepIR[];
+  span: SourceSpan;
+}
+
+export interface CalendarIR {
+  name: string;
+  timezone: string;
+  /** One entry per working day and interval, sorted by day then start. */
+  hours: { day: DayName; from: string; to: string }[];
+  holidays: string[];
+  span: SourceSpan;
+}
+
+export interface RoleIR {
+  name: string;
+  members: ApproverIR[];
+  span: SourceSpan;
+}
+
+export interface RuleIR {
+  name: string;
+  condition: ExprIR;
+  because: string | null;
+  span: SourceSpan;
+}
+
+export interface PolicyIR {
+  irVersion: typeof IR_VERSION;
+  policy: { name: string; version: number; effective: string; owner: string | null };
+  /** The policy file first, then the libraries it uses, each with the sha256 of its text. */
+  sources: { path: string; sha256: string }[];
+  /** Every list below is sorted by name, so that the same source compiles to the same bytes. */
+  calendars: CalendarIR[];
+  roles: RoleIR[];
+  rules: RuleIR[];
+  processes: ProcessIR[];
+}
+
+/** What the compiler returns and the store keeps: the IR and the sha256 of its canonical JSON. */
+export interface CompiledPolicy {
+  ir: PolicyIR;
+  sha256: string;
+}
