@@ -1,0 +1,154 @@
+// Approval logic that types alone cannot catch: quorums that can never be met, segregation of
+// duties that excludes every possible approver, `distinct from` steps that are not approvals or
+// may not have run, and deadlines that say nothing about what happens when they pass.
+import type { ApproveStep, ApproverRef, Quorum, Span } from '../ast.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { checkApprovers, leaves } from './approvers.js';
+import { namedCalendar, useDuration } from './calendars.js';
+import { type ExprEnv, filePath } from './exprs.js';
+import { checkTemplate } from './exprs.js';
+import { reportNotRun } from './paths.js';
+import { didYouMean } from './context.js';
+
+export function checkApproval(env: ExprEnv, step: ApproveStep): void {
+  checkApprovers(env, step.by);
+  checkApprovers(env, step.exclude);
+  for (const escalation of step.escalations) checkApprovers(env, escalation.to);
+  if (step.onTimeout?.kind === 'escalate') checkApprovers(env, step.onTimeout.to);
+  else if (step.onTimeout?.message) checkTemplate(env, step.onTimeout.message);
+  checkDurations(env, step);
+  if (step.quorum) checkQuorum(env, step.quorum);
+  checkPeople(env, step);
+  for (const id of step.distinctFrom) checkDistinctFrom(env, id);
+  checkTimeout(env, step);
+}
+
+function checkDurations(env: ExprEnv, step: ApproveStep): void {
+  const calendar = namedCalendar(env.ctx, env.file, step.within?.calendar ?? null);
+  const use = { calendar, markUsed: true, inApproval: true };
+  if (step.within) {
+    useDuration(env.ctx, env.file, step.within.duration, use);
+    const named = step.within.calendar;
+    if (named && calendar !== undefined && !step.within.duration.business) {
+      env.ctx.report.warning(
+        'CH5009',
+        filePath(env),
+        named.span,
+        `calendar \`${named.name}\` does not change a plain duration`,
+        {
+          help:
+            'write business time, e.g. `within 2 business days on ' +
+            named.name +
+            '`, to count working hours only',
+        },
+      );
+    }
+  }
+  if (step.remindEvery) useDuration(env.ctx, env.file, step.remindEvery, use);
+  for (const escalation of step.escalations) useDuration(env.ctx, env.file, escalation.after, use);
+}
+
+/** Quorums of nobody, or of more deciders than `of` allows. Fractions and percentages outside
+ * 0-100% are the builder's to report (CH2012, CH2008). */
+function checkQuorum(env: ExprEnv, quorum: Quorum): void {
+  const report = (message: string, help: string) =>
+    env.ctx.report.error('CH5003', filePath(env), quorum.span, message, { help });
+  const nobody = 'nobody would decide the step; remove the approval if no approval is needed';
+  if (quorum.kind === 'percent') {
+    if (quorum.percent.value === 0)
+      report(`\`at least ${quorum.percent.raw}%\` needs no approval at all`, nobody);
+    return;
+  }
+  if (quorum.kind !== 'atLeast') return;
+  const n = quorum.count.value;
+  if (n === 0) {
+    report(`\`at least ${quorum.count.raw}\` needs no approval at all`, nobody);
+  } else if (quorum.of && quorum.of.value < n) {
+    report(
+      `\`at least ${n} of ${quorum.of.raw}\` asks for more approvals than deciders`,
+      `the number after \`of\` must be at least ${n}`,
+    );
+  }
+}
+
+/** Quorums larger than the approver list, and exclusions that leave nobody (CH5004, CH5005). */
+function checkPeople(env: ExprEnv, step: ApproveStep): void {
+  if (step.by.length === 0) return;
+  const allowed = leaves(env, step.by);
+  const excluded = new Set(leaves(env, step.exclude).map((l) => l.key));
+  const remaining = allowed.filter((l) => !excluded.has(l.key));
+  if (remaining.length === 0 && step.exclude.length > 0) {
+    env.ctx.report.error(
+      'CH5005',
+      filePath(env),
+      cover(step.exclude),
+      `\`not\` excludes every possible approver of \`${step.id.name}\``,
+      {
+        help: 'the step could never be decided: approve by someone the exclusion does not cover',
+        related: [{ message: 'the approvers are listed here', file: filePath(env), span: cover(step.by) }],
+      },
+    );
+    return;
+  }
+  if (!step.quorum || step.quorum.kind !== 'atLeast' || !remaining.every((l) => l.single)) return;
+  const most = new Set(remaining.map((l) => l.key)).size;
+  const needed = Math.max(step.quorum.count.value, step.quorum.of?.value ?? 0);
+  if (needed <= most || !Number.isInteger(needed)) return;
+  const people = most === 1 ? '1 possible approver' : `${most} possible approvers`;
+  env.ctx.report.error(
+    'CH5004',
+    filePath(env),
+    step.quorum.span,
+    `this quorum needs ${needed} people, but \`${step.id.name}\` has at most ${people}`,
+    {
+      help: 'approve by a group or a role with enough people, or lower the quorum',
+      related: [{ message: 'the approvers are listed here', file: filePath(env), span: cover(step.by) }],
+    },
+  );
+}
+
+function checkDistinctFrom(env: ExprEnv, id: ApproveStep['id']): void {
+  const info = env.steps?.info(id.name);
+  if (!info) {
+    const approvals = env.steps?.ids().filter((s) => env.steps?.info(s)?.step.kind === 'approve') ?? [];
+    env.ctx.report.error('CH3205', filePath(env), id.span, `unknown step \`${id.name}\``, {
+      help: didYouMean(suggest(id.name, approvals)),
+    });
+    return;
+  }
+  if (info.step.kind !== 'approve') {
+    env.ctx.report.error(
+      'CH5006',
+      filePath(env),
+      id.span,
+      `\`${id.name}\` is a ${info.step.kind} step, not an approval`,
+      {
+        help: '`distinct from` names approvals, whose approvers this step must not share',
+        related: [{ message: `\`${id.name}\` is declared here`, file: filePath(env), span: info.span }],
+      },
+    );
+    return;
+  }
+  if (!env.steps?.hasRun(id.name)) reportNotRun(env, info, id);
+}
+
+function checkTimeout(env: ExprEnv, step: ApproveStep): void {
+  if (!step.within || step.onTimeout) return;
+  env.ctx.report.warning(
+    'CH5007',
+    filePath(env),
+    step.within.span,
+    `\`${step.id.name}\` has a deadline but no \`on timeout\`, so it keeps waiting once the deadline passes`,
+    {
+      help: 'say what the deadline does: `on timeout reject`, `on timeout escalate to <role>`, `on timeout approve` or `on timeout fail`',
+    },
+  );
+}
+
+/** The span from the first to the last approver of a list. */
+function cover(refs: readonly ApproverRef[]): Span {
+  const first = refs[0]?.span;
+  const last = refs[refs.length - 1]?.span;
+  if (!first || !last) throw new Error('cover() needs at least one approver');
+  return { ...first, end: last.end, endLine: last.endLine, endCol: last.endCol };
+}

@@ -1,0 +1,88 @@
+// `charter check`, `charter fmt` and `charter compile`. Each returns its exit code: 0 clean,
+// 1 problems found (errors, or unformatted files under --check), 2 usage errors.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { checkEntry, compileEntry, format } from '../index.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { renderText, summarize, toJson } from '../diagnostics/render.js';
+import { diskHost, expandCharterFiles, UsageError } from './files.js';
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_PROBLEMS = 1;
+export const EXIT_USAGE = 2;
+
+const sourceOf = (file: string) => diskHost.readFile(file);
+
+export function checkCommand(paths: string[], options: { json: boolean }, io: Output): number {
+  const files = expandCharterFiles(paths);
+  if (files.length === 0) throw new UsageError('no .charter files found in the given paths');
+  // Policies that use the same library would report its problems once per policy: keep one.
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    for (const d of checkEntry(file, diskHost).diagnostics) {
+      const key = `${d.file}:${d.span.offset}:${d.span.end}:${d.code}:${d.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        diagnostics.push(d);
+      }
+    }
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (options.json) {
+    io.out(JSON.stringify({ files, diagnostics: sorted.map(toJson) }, null, 2) + '\n');
+  } else {
+    if (sorted.length > 0) io.out(renderText(sorted, sourceOf) + '\n');
+    io.out(summarize(sorted, files.length) + '\n');
+  }
+  return hasErrors(sorted) ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+export function fmtCommand(paths: string[], options: { check: boolean }, io: Output): number {
+  const files = expandCharterFiles(paths);
+  if (files.length === 0) throw new UsageError('no .charter files found in the given paths');
+  let status = EXIT_OK;
+  for (const file of files) {
+    const original = readFileSync(file, 'utf8');
+    const result = format(original, file);
+    if (result.text === null) {
+      // Never rewrite a file we could not parse: the author's text is all there is.
+      io.err(renderText(result.diagnostics, sourceOf) + `${file}: not formatted (syntax errors)\n`);
+      status = EXIT_PROBLEMS;
+    } else if (result.text !== original) {
+      if (options.check) {
+        io.out(`${file}: not formatted\n`);
+        status = EXIT_PROBLEMS;
+      } else {
+        writeFileSync(file, result.text);
+        io.out(`${file}: formatted\n`);
+      }
+    }
+  }
+  if (status === EXIT_OK && options.check) io.out(`${files.length} files formatted\n`);
+  return status;
+}
+
+export function compileCommand(file: string, options: { output: string | undefined }, io: Output): number {
+  const [entry] = expandCharterFiles([file]);
+  if (!entry) throw new UsageError(`not a .charter file: ${file}`);
+  const { compiled, diagnostics } = compileEntry(entry, diskHost);
+  if (diagnostics.length > 0) io.err(renderText(diagnostics, sourceOf) + '\n');
+  if (!compiled) {
+    io.err(`${summarize(diagnostics, 1)}: not compiled\n`);
+    return EXIT_PROBLEMS;
+  }
+  const json = JSON.stringify(compiled, null, 2) + '\n';
+  if (options.output) {
+    writeFileSync(options.output, json);
+    io.err(`compiled ${entry} to ${options.output} (sha256 ${compiled.sha256})\n`);
+  } else {
+    io.out(json);
+  }
+  return EXIT_OK;
+}

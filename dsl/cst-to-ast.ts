@@ -1,0 +1,376 @@
+// CST to AST: declarations, the input schema and the file itself. Loose grammar, strict AST: what
+// the grammar let through is rejected here with specific help. Steps live in cst-to-ast-steps.ts,
+// approvals in cst-to-ast-approve.ts, expressions in cst-to-ast-expr.ts, literals in
+// cst-to-ast-literals.ts.
+import type { CstNode } from 'chevrotain';
+import type {
+  CalendarDecl,
+  Comment,
+  DayName,
+  DayRange,
+  Declaration,
+  HoursLine,
+  InputField,
+  LibraryHeader,
+  PolicyFile,
+  PolicyHeader,
+  ProcessDecl,
+  SimpleTypeName,
+  Span,
+  Step,
+  TypeExpr,
+  UseDecl,
+} from './ast.js';
+import { SYNTAX } from './diagnostics/syntax-codes.js';
+import { MAX_NESTING } from './lexer.js';
+import { suggest } from './diagnostics/suggest.js';
+import { buildApprovers, buildExpression } from './cst-to-ast-expr.js';
+import { dateLit, stringLit, timeLit, wholeNumber } from './cst-to-ast-literals.js';
+import { buildStepItems } from './cst-to-ast-steps.js';
+import {
+  type BuildContext,
+  childOf,
+  childrenOf,
+  cover,
+  didYouMean,
+  identAt,
+  identOf,
+  nodeSpan,
+  report,
+  reportJunk,
+  tokenOf,
+  tokensOf,
+  tokenSpan,
+} from './cst-to-ast-support.js';
+
+export type TopItem = PolicyHeader | LibraryHeader | UseDecl | Declaration;
+
+/** One `declaration` CST node (a header, a `use` or a declaration); null when too broken. */
+export function buildTopItem(node: CstNode, ctx: BuildContext): TopItem | null {
+  const inner = Object.values(node.children)[0]?.[0];
+  if (!inner || !('children' in inner)) return null;
+  const span = nodeSpan(inner);
+  if (!span) return null;
+  switch (inner.name) {
+    case 'policyHeader':
+      return buildPolicyHeader(inner, span, ctx);
+    case 'libraryHeader': {
+      const name = tokenOf(inner, 'name');
+      return name ? { kind: 'library', name: stringLit(name, ctx), span } : null;
+    }
+    case 'useDecl': {
+      const path = tokenOf(inner, 'path');
+      return path ? { kind: 'use', path: stringLit(path, ctx), span } : null;
+    }
+    case 'calendarDecl':
+      return buildCalendar(inner, span, ctx);
+    case 'roleDecl': {
+      const name = identAt(inner, 'name');
+      return name
+        ? { kind: 'role', name, members: buildApprovers(childOf(inner, 'approverList'), ctx), span }
+        : null;
+    }
+    case 'ruleDecl': {
+      const name = identAt(inner, 'name');
+      const condition = buildExpression(childOf(inner, 'expression'), ctx);
+      const because = tokenOf(inner, 'because');
+      return name && condition
+        ? { kind: 'rule', name, condition, because: because ? stringLit(because, ctx) : null, span }
+        : null;
+    }
+    case 'processDecl':
+      return buildProcess(inner, span, ctx);
+    default:
+      return null;
+  }
+}
+
+function buildPolicyHeader(node: CstNode, span: Span, ctx: BuildContext): PolicyHeader | null {
+  const name = tokenOf(node, 'name');
+  const version = tokenOf(node, 'version');
+  const effective = tokenOf(node, 'effective');
+  if (!name || !version || !effective) return null;
+  const owner = tokenOf(node, 'owner');
+  return {
+    kind: 'policy',
+    name: stringLit(name, ctx),
+    version: wholeNumber(version, ctx, 'a policy version'),
+    effective: dateLit(effective, ctx),
+    owner: owner ? stringLit(owner, ctx) : null,
+    span,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Calendars
+
+const DAYS: readonly DayName[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+function buildCalendar(node: CstNode, span: Span, ctx: BuildContext): CalendarDecl | null {
+  const name = identAt(node, 'name');
+  if (!name) return null;
+  reportJunk(
+    node,
+    ['timezoneLine', 'hoursLine', 'holidaysLine'],
+    ctx,
+    '`timezone`, `hours` or `holidays`',
+    (t) => didYouMean(suggest(t.image, ['timezone', 'hours', 'holidays'])),
+  );
+  const calendar: CalendarDecl = { kind: 'calendar', name, timezone: null, hours: [], holidays: [], span };
+  let firstTimezone: Span | undefined;
+  for (const line of childrenOf(node, 'timezoneLine')) {
+    const zone = tokenOf(line, 'zone');
+    const lineSpan = nodeSpan(line);
+    if (!zone || !lineSpan) continue;
+    if (firstTimezone) {
+      report(ctx, SYNTAX.duplicateClause, lineSpan, `calendar \`${name.name}\` has a second \`timezone\``, {
+        help: 'a calendar has one time zone; remove one of them',
+        related: [{ message: 'the first `timezone`', span: firstTimezone }],
+      });
+      continue;
+    }
+    firstTimezone = lineSpan;
+    calendar.timezone = stringLit(zone, ctx);
+  }
+  for (const line of childrenOf(node, 'hoursLine')) {
+    const hours = buildHours(line, ctx);
+    if (hours) calendar.hours.push(hours);
+  }
+  for (const line of childrenOf(node, 'holidaysLine')) {
+    calendar.holidays.push(...tokensOf(line, 'dates').map((t) => dateLit(t, ctx)));
+  }
+  return calendar;
+}
+
+function buildHours(node: CstNode, ctx: BuildContext): HoursLine | null {
+  const from = tokenOf(node, 'from');
+  const to = tokenOf(node, 'to');
+  const span = nodeSpan(node);
+  const days = childrenOf(node, 'dayRange')
+    .map((range) => buildDayRange(range, ctx))
+    .filter((d): d is DayRange => d !== null);
+  // Times are checked even when a day is wrong, so one pass shows every mistake of the line.
+  const times = from && to ? { from: timeLit(from, ctx), to: timeLit(to, ctx) } : null;
+  if (!times || !span || days.length === 0) return null;
+  return { days, ...times, span };
+}
+
+function buildDayRange(node: CstNode, ctx: BuildContext): DayRange | null {
+  const span = nodeSpan(node);
+  const fromToken = tokenOf(node, 'from');
+  if (!span || !fromToken) return null;
+  const from = dayName(fromToken.image, tokenSpan(fromToken), ctx);
+  const toToken = tokenOf(node, 'to');
+  const to = toToken ? dayName(toToken.image, tokenSpan(toToken), ctx) : null;
+  if (!from || (toToken && !to)) return null;
+  return { from, to, span };
+}
+
+function dayName(text: string, span: Span, ctx: BuildContext): DayName | null {
+  const day = DAYS.find((d) => d === text);
+  if (day) return day;
+  const guess = suggest(text, DAYS) ?? DAYS.find((d) => text.toLowerCase().startsWith(d));
+  report(ctx, SYNTAX.unknownDay, span, `\`${text}\` is not a day`, {
+    help: didYouMean(guess) ?? 'days are `mon`, `tue`, `wed`, `thu`, `fri`, `sat` and `sun`',
+  });
+  return null;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Processes and their input
+
+function buildProcess(node: CstNode, span: Span, ctx: BuildContext): ProcessDecl | null {
+  const name = identAt(node, 'name');
+  if (!name) return null;
+  const steps: Step[] = [];
+  let input: InputField[] = [];
+  let firstInput: Span | undefined;
+  for (const item of buildStepItems(childOf(node, 'stepList'), ctx)) {
+    if (item.kind === 'step') steps.push(item.step);
+    else if (item.kind === 'branch') {
+      report(
+        ctx,
+        SYNTAX.misplacedBlock,
+        item.branch.span,
+        '`branch` only groups steps directly inside `parallel`',
+        {
+          help: 'remove `branch` and keep its steps, or move it into a `parallel` block',
+        },
+      );
+      steps.push(...item.branch.steps);
+    } else if (firstInput) {
+      report(
+        ctx,
+        SYNTAX.duplicateClause,
+        item.span,
+        `process \`${name.name}\` has a second \`input\` block`,
+        {
+          help: 'declare every field in one `input` block',
+          related: [{ message: 'the first `input` block', span: firstInput }],
+        },
+      );
+    } else {
+      firstInput = item.span;
+      input = buildInput(item.node, ctx);
+    }
+  }
+  return { kind: 'process', name, input, steps, span };
+}
+
+function buildInput(node: CstNode, ctx: BuildContext): InputField[] {
+  reportJunk(node, ['inputField'], ctx, 'a field such as `title: text`', () => undefined);
+  const fields: InputField[] = [];
+  for (const fieldNode of childrenOf(node, 'inputField')) {
+    const nameToken = tokenOf(fieldNode, 'name');
+    const type = buildType(childOf(fieldNode, 'typeExpr'), ctx);
+    const span = nodeSpan(fieldNode);
+    if (!nameToken || !type || !span) continue;
+    const defaultNode = childOf(fieldNode, 'default');
+    fields.push({
+      name: identOf(nameToken),
+      type,
+      optional: tokenOf(fieldNode, 'Optional') !== undefined,
+      default: defaultNode ? buildExpression(defaultNode, ctx) : null,
+      span,
+    });
+  }
+  return fields;
+}
+
+const SIMPLE_TYPES: readonly SimpleTypeName[] = [
+  'text',
+  'number',
+  'money',
+  'percentage',
+  'duration',
+  'date',
+  'boolean',
+  'person',
+];
+
+/** `list of` prefixes wrap the base type in a loop: no recursion however many there are. */
+function buildType(node: CstNode | undefined, ctx: BuildContext): TypeExpr | null {
+  if (!node) return null;
+  const lists = tokensOf(node, 'lists');
+  const tooDeep = lists[MAX_NESTING];
+  if (tooDeep) {
+    // Later phases walk types recursively, like brackets.
+    report(
+      ctx,
+      SYNTAX.nestingTooDeep,
+      tokenSpan(tooDeep),
+      `\`list of\` nests more than ${MAX_NESTING} levels deep`,
+      {
+        help: 'a list of lists this deep cannot be meant; flatten the type',
+      },
+    );
+    return null;
+  }
+  let type = buildBaseType(node, ctx);
+  for (let i = lists.length - 1; i >= 0 && type; i--) {
+    const list = lists[i];
+    if (!list) break;
+    type = { kind: 'list', element: type, span: cover(tokenSpan(list), type.span) ?? type.span };
+  }
+  return type;
+}
+
+function buildBaseType(node: CstNode, ctx: BuildContext): TypeExpr | null {
+  const values = tokensOf(node, 'values');
+  if (values.length > 0) {
+    const span = cover(...values.map(tokenSpan));
+    return span ? { kind: 'enum', values: values.map((v) => stringLit(v, ctx)), span } : null;
+  }
+  const nameToken = tokenOf(node, 'typeName');
+  if (!nameToken) return null;
+  const name = SIMPLE_TYPES.find((t) => t === nameToken.image);
+  if (!name) {
+    report(ctx, SYNTAX.unknownType, tokenSpan(nameToken), `\`${nameToken.image}\` is not a type`, {
+      help:
+        didYouMean(suggest(nameToken.image, [...SIMPLE_TYPES, 'list'])) ??
+        'types are `text`, `number`, `money`, `percentage`, `duration`, `date`, `boolean`, `person`, `list of <type>` or `"a" | "b"`',
+    });
+    return null;
+  }
+  const currencyToken = tokenOf(node, 'currency');
+  const span = cover(tokenSpan(nameToken), currencyToken && tokenSpan(currencyToken)) ?? tokenSpan(nameToken);
+  if (currencyToken && name !== 'money') {
+    report(
+      ctx,
+      SYNTAX.currencyOnNonMoney,
+      tokenSpan(currencyToken),
+      `only \`money\` takes a currency, not \`${name}\``,
+      {
+        help: `remove \`${currencyToken.image}\``,
+      },
+    );
+    return { kind: 'simple', name, currency: null, span: tokenSpan(nameToken) };
+  }
+  if (currencyToken && !/^[A-Z]{3}$/.test(currencyToken.image)) {
+    report(
+      ctx,
+      SYNTAX.invalidCurrency,
+      tokenSpan(currencyToken),
+      `\`${currencyToken.image}\` is not a currency code`,
+      {
+        help: /^[A-Za-z]{3}$/.test(currencyToken.image)
+          ? `did you mean \`${currencyToken.image.toUpperCase()}\``
+          : 'currency codes are three upper-case letters, such as `EUR`',
+      },
+    );
+    return { kind: 'simple', name, currency: null, span: tokenSpan(nameToken) };
+  }
+  return { kind: 'simple', name, currency: currencyToken ? identOf(currencyToken) : null, span };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The file
+
+/** The file from its top-level items in source order, checking where headers may stand. */
+export function assembleFile(
+  items: readonly TopItem[],
+  comments: Comment[],
+  span: Span,
+  ctx: BuildContext,
+): PolicyFile {
+  const file: PolicyFile = { kind: 'file', header: null, uses: [], declarations: [], comments, span };
+  items.forEach((item, index) => {
+    if (item.kind === 'policy' || item.kind === 'library') {
+      if (file.header) {
+        report(
+          ctx,
+          SYNTAX.duplicateHeader,
+          item.span,
+          `this file already has a \`${file.header.kind}\` header`,
+          {
+            help: 'a file holds one policy or one library',
+            related: [{ message: 'the first header', span: file.header.span }],
+          },
+        );
+        return;
+      }
+      if (index > 0) {
+        report(ctx, SYNTAX.headerNotFirst, item.span, `the \`${item.kind}\` header must open the file`, {
+          help: 'move it above every other declaration',
+        });
+      }
+      file.header = item;
+    } else if (item.kind === 'use') file.uses.push(item);
+    else file.declarations.push(item);
+  });
+  if (file.header?.kind === 'library') {
+    for (const declaration of file.declarations) {
+      if (declaration.kind !== 'process') continue;
+      report(
+        ctx,
+        SYNTAX.processInLibrary,
+        declaration.name.span,
+        `library cannot declare process \`${declaration.name.name}\``,
+        {
+          help: 'a library shares calendars, roles and rules; move the process into a policy file',
+        },
+      );
+    }
+  }
+  return file;
+}

@@ -1,0 +1,280 @@
+// Steps and approval clauses as lines and blocks, in canonical order and spelling. Each piece of
+// output keeps the source range it was printed from (see format-layout.ts); ranges start at the
+// keyword that opens the piece, found by skipping trivia after the previous piece's last node.
+import type {
+  ApproveStep,
+  CheckStep,
+  Expr,
+  IfStep,
+  ParallelStep,
+  ReallocateStep,
+  Span,
+  Step,
+} from './ast.js';
+import { approvers, conditionLines, duration, expr, names, quote, template } from './format-expr.js';
+import {
+  type Block,
+  type Item,
+  type Line,
+  line,
+  type Piece,
+  rankedLines,
+  type Segment,
+  segment,
+} from './format-layout.js';
+import type { SourceText } from './format-source.js';
+
+/** `prefix` and a condition, with the condition's split form for when the line is too long. */
+export function conditionSegment(
+  prefix: string,
+  condition: Expr,
+  at: number,
+  end: number,
+  src: SourceText,
+): Segment {
+  const piece = segment(prefix + expr(condition, src), at, end);
+  const lines = conditionLines(condition, src);
+  if (lines) piece.wrapped = lines.map((text, index) => (index === 0 ? prefix + text : text));
+  return piece;
+}
+
+/** The steps of one body; the author's empty lines between steps survive (at most one). */
+export const steps = (list: readonly Step[], src: SourceText): Item[] => list.map((s) => step(s, src));
+
+function step(s: Step, src: SourceText): Item {
+  const label = (id: { name: string } | null): string => (id ? `${id.name}: ` : '');
+  const whole = (text: string): Line => line('keep', false, segment(text, s.span.offset, s.span.end));
+  switch (s.kind) {
+    case 'approve':
+      return approve(s, src);
+    case 'check':
+      return check(s, src);
+    case 'reallocate':
+      return reallocate(s, src);
+    case 'notify':
+      return whole(`notify ${label(s.id)}${approvers(s.recipients, src)}: ${template(s.message, src)}`);
+    case 'wait':
+      return whole(
+        s.wait.kind === 'for'
+          ? `wait ${label(s.id)}${duration(s.wait.duration, src)}`
+          : `wait ${label(s.id)}until ${expr(s.wait.date, src)}`,
+      );
+    case 'if':
+      return ifChain(s, src);
+    case 'parallel':
+      return parallel(s, src);
+    case 'end':
+      return whole(`end ${s.outcome}${s.message ? ` ${template(s.message, src)}` : ''}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Lines that may break: checks and reallocations
+
+function check(s: CheckStep, src: SourceText): Line {
+  const c = s.check;
+  const head = `check ${s.id.name}: `;
+  const pieces: Segment[] = [];
+  let end: number;
+  switch (c.kind) {
+    case 'require':
+      end = src.afterParens(c.condition.span.end);
+      pieces.push(conditionSegment(`${head}require `, c.condition, s.span.offset, end, src));
+      if (c.message) {
+        pieces.push(segment(`else ${template(c.message, src)}`, src.skipTrivia(end), c.message.span.end));
+        end = c.message.span.end;
+      }
+      break;
+    case 'external': {
+      let text = `${head}external ${quote(c.service.value)}`;
+      end = c.service.span.end;
+      if (c.timeout) {
+        text += ` timeout ${duration(c.timeout, src)}`;
+        end = c.timeout.span.end;
+      }
+      if (c.retry) {
+        text += ` retry ${c.retry.raw}`;
+        end = c.retry.span.end;
+      }
+      pieces.push(segment(text, s.span.offset, end));
+      break;
+    }
+    case 'attest': {
+      let text = `${head}attest by ${approvers(c.by, src)} ${quote(c.statement.value)}`;
+      end = c.statement.span.end;
+      if (c.evidence) {
+        text += ' with evidence';
+        end = src.afterWords(end, ['with', 'evidence']);
+      }
+      if (c.within) {
+        text += ` within ${duration(c.within, src)}`;
+        end = c.within.span.end;
+      }
+      pieces.push(segment(text, s.span.offset, end));
+      break;
+    }
+  }
+  if (s.onFail) pieces.push(segment(onFail(s.onFail, src), src.skipTrivia(end), s.onFail.span.end));
+  // The step's own span ends the last piece, so a `)` or keyword the pieces do not cover is in it.
+  pieces[pieces.length - 1]!.end = s.span.end;
+  return line('keep', true, ...pieces);
+}
+
+function onFail(f: NonNullable<CheckStep['onFail']>, src: SourceText): string {
+  switch (f.kind) {
+    case 'stop':
+      return `on fail stop ${f.outcome}${f.message ? ` ${template(f.message, src)}` : ''}`;
+    case 'continue':
+      return 'on fail continue flagged';
+    case 'waiver': {
+      const valid = f.validFor ? ` valid for ${duration(f.validFor, src)}` : '';
+      return `on fail require waiver by ${approvers(f.by, src)} within ${duration(f.within, src)}${valid}`;
+    }
+  }
+}
+
+function reallocate(s: ReallocateStep, src: SourceText): Line {
+  const id = s.id ? `${s.id.name}: ` : '';
+  const first = `reallocate ${id}${s.hours.raw} hours of skill ${quote(s.skill.value)} from pool ${quote(s.pool.value)}`;
+  const priority = s.priority ? ` priority ${s.priority.value}` : '';
+  const second = `to project ${expr(s.project, src)} for ${duration(s.period, src)}${priority}`;
+  return line(
+    'keep',
+    true,
+    segment(first, s.span.offset, s.pool.span.end),
+    segment(second, src.skipTrivia(s.pool.span.end), s.span.end),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Blocks
+
+/** A block whose head ends with the `{` found after `headEnd`, and whose `}` ends `span`. */
+function simpleBlock(text: string, span: Span, headEnd: number, body: Item[], src: SourceText): Block {
+  const open = src.afterOpenBrace(headEnd);
+  const close = src.blockClose(span.end);
+  return {
+    kind: 'block',
+    parts: [{ head: segment(`${text} {`, span.offset, open), body }],
+    close: segment('}', close, close + 1),
+    gap: 'keep',
+  };
+}
+
+/** The source end of the last piece of `items` in source order, or undefined when empty. */
+function lastEnd(items: readonly Item[]): number | undefined {
+  let end: number | undefined;
+  for (const item of items) {
+    const last = item.kind === 'line' ? item.segments[item.segments.length - 1]?.end : item.close.end;
+    if (last !== undefined && (end === undefined || last > end)) end = last;
+  }
+  return end;
+}
+
+function ifChain(s: IfStep, src: SourceText): Block {
+  const parts: Block['parts'] = [];
+  let bodyEnd = s.span.offset;
+  s.branches.forEach((branch, index) => {
+    const at = index === 0 ? s.span.offset : src.closeBrace(bodyEnd);
+    const open = src.afterOpenBrace(branch.condition.span.end);
+    const text = `${index === 0 ? '' : '} else '}if ${expr(branch.condition, src)} {`;
+    const body = steps(branch.steps, src);
+    parts.push({ head: segment(text, at, open), body });
+    bodyEnd = lastEnd(body) ?? open;
+  });
+  if (s.otherwise) {
+    const at = src.closeBrace(bodyEnd);
+    const open = src.afterOpenBrace(at + 1);
+    const body = steps(s.otherwise.steps, src);
+    parts.push({ head: segment('} else {', at, open), body });
+    bodyEnd = lastEnd(body) ?? open;
+  }
+  const close = src.blockClose(s.span.end);
+  return { kind: 'block', parts, close: segment('}', close, close + 1), gap: 'keep' };
+}
+
+function parallel(s: ParallelStep, src: SourceText): Block {
+  const policy = s.onFailure ? ` on failure ${s.onFailure.value} others` : '';
+  const branches = s.branches.map((b): Item => {
+    const only = b.steps[0];
+    if (b.id === null && only && b.steps.length === 1) return step(only, src);
+    const id = b.id ? ` ${b.id.name}` : '';
+    return simpleBlock(`branch${id}`, b.span, b.id?.span.end ?? b.span.offset, steps(b.steps, src), src);
+  });
+  return simpleBlock(`parallel${policy}`, s.span, s.span.offset, branches, src);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Approval clauses
+
+/** Consecutive items joined by commas in the source: one clause, even if the AST merged several. */
+function commaGroups<T extends { span: Span }>(items: readonly T[], src: SourceText): T[][] {
+  const groups: T[][] = [];
+  items.forEach((item, index) => {
+    const previous = items[index - 1];
+    const joined = previous && src.text[src.skipTrivia(previous.span.end)] === ',';
+    if (joined) groups[groups.length - 1]!.push(item);
+    else groups.push([item]);
+  });
+  return groups;
+}
+
+function quorumText(q: NonNullable<ApproveStep['quorum']>): string {
+  switch (q.kind) {
+    case 'any':
+    case 'all':
+    case 'majority':
+      return q.kind;
+    case 'atLeast':
+      return `at least ${q.count.raw}${q.of ? ` of ${q.of.raw}` : ''}`;
+    case 'percent':
+      return `at least ${q.percent.raw}%`;
+  }
+}
+
+function clauses(s: ApproveStep, src: SourceText): Piece[] {
+  const out: Piece[] = [];
+  const add = (rank: number, span: { offset: number; end: number }, text: string) =>
+    out.push({ rank, first: span.offset, end: span.end, text });
+  const range = (group: readonly { span: Span }[]) => ({
+    offset: group[0]!.span.offset,
+    end: group[group.length - 1]!.span.end,
+  });
+  for (const group of commaGroups(s.by, src)) add(0, range(group), `by ${approvers(group, src)}`);
+  if (s.quorum) add(1, s.quorum.span, quorumText(s.quorum));
+  if (s.veto) add(2, s.veto, 'any reject rejects');
+  for (const group of commaGroups(s.exclude, src)) add(3, range(group), `not ${approvers(group, src)}`);
+  for (const group of commaGroups(s.distinctFrom, src)) add(4, range(group), `distinct from ${names(group)}`);
+  if (s.within) {
+    const on = s.within.calendar ? ` on ${s.within.calendar.name}` : '';
+    add(5, s.within.span, `within ${duration(s.within.duration, src)}${on}`);
+  }
+  if (s.remindEvery) add(6, s.remindEvery.span, `remind every ${duration(s.remindEvery, src)}`);
+  for (const e of s.escalations) {
+    add(7, e.span, `escalate after ${duration(e.after, src)} to ${approvers(e.to, src)}`);
+  }
+  const t = s.onTimeout;
+  if (t) {
+    const action =
+      t.kind === 'escalate'
+        ? `escalate to ${approvers(t.to, src)}`
+        : `${t.kind}${t.message ? ` ${template(t.message, src)}` : ''}`;
+    add(8, t.span, `on timeout ${action}`);
+  }
+  if (s.allowDelegation) add(9, s.allowDelegation, 'allow delegation');
+  if (s.allowChanges) add(10, s.allowChanges, 'allow changes');
+  return out;
+}
+
+/** `approve id { ... }` with one clause per line in canonical order; comments move with them. */
+function approve(s: ApproveStep, src: SourceText): Block {
+  const open = src.afterOpenBrace(s.id.span.end);
+  const body = rankedLines(clauses(s, src), open, src);
+  const close = src.blockClose(s.span.end);
+  return {
+    kind: 'block',
+    parts: [{ head: segment(`approve ${s.id.name} {`, s.span.offset, open), body }],
+    close: segment('}', close, close + 1),
+    gap: 'keep',
+  };
+}

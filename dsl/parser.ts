@@ -1,0 +1,223 @@
+// The Charter grammar as one Chevrotain CstParser, instantiated once (self-analysis is costly).
+// The grammar is split by concern over a class chain (parser-expressions.ts, then
+// parser-steps.ts, then the declarations here); it is deliberately loose: `=` passes as a
+// comparison, any name as a type, unit, day or priority, and stray tokens as junk, so that the
+// CST-to-AST builder can reject them with specific help. Rules are class properties, so a
+// misspelt rule name is a compile error. Each call parses one declaration or one expression
+// (see parse.ts).
+import {
+  Colon,
+  Comma,
+  DateLiteral,
+  Equals,
+  Identifier,
+  kw,
+  LCurly,
+  Minus,
+  NotCalendarStart,
+  NotFieldStart,
+  NumberLiteral,
+  Pipe,
+  RCurly,
+  StringLiteral,
+  TimeLiteral,
+  Word,
+} from './lexer.js';
+import { messages } from './parser-errors.js';
+import { StepGrammar } from './parser-steps.js';
+
+class CharterParser extends StepGrammar {
+  constructor() {
+    super({
+      nodeLocationTracking: 'full',
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: messages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Declarations
+
+  readonly declaration = this.RULE('declaration', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.policyHeader) },
+      { ALT: () => this.SUBRULE(this.libraryHeader) },
+      { ALT: () => this.SUBRULE(this.useDecl) },
+      { ALT: () => this.SUBRULE(this.calendarDecl) },
+      { ALT: () => this.SUBRULE(this.roleDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.processDecl) },
+    ]);
+  });
+
+  readonly policyHeader = this.RULE('policyHeader', () => {
+    this.CONSUME(kw.policy);
+    this.CONSUME(StringLiteral, { LABEL: 'name' });
+    this.CONSUME(kw.version);
+    this.CONSUME(NumberLiteral, { LABEL: 'version' });
+    this.CONSUME(kw.effective);
+    this.CONSUME(DateLiteral, { LABEL: 'effective' });
+    this.OPTION(() => {
+      this.CONSUME(kw.owner);
+      this.CONSUME2(StringLiteral, { LABEL: 'owner' });
+    });
+  });
+
+  readonly libraryHeader = this.RULE('libraryHeader', () => {
+    this.CONSUME(kw.library);
+    this.CONSUME(StringLiteral, { LABEL: 'name' });
+  });
+
+  readonly useDecl = this.RULE('useDecl', () => {
+    this.CONSUME(kw.use);
+    this.CONSUME(StringLiteral, { LABEL: 'path' });
+  });
+
+  readonly calendarDecl = this.RULE('calendarDecl', () => {
+    this.CONSUME(kw.calendar);
+    this.CONSUME(Identifier, { LABEL: 'name' });
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.timezoneLine) },
+        { ALT: () => this.SUBRULE(this.hoursLine) },
+        { ALT: () => this.SUBRULE(this.holidaysLine) },
+        { ALT: () => this.CONSUME(NotCalendarStart, { LABEL: 'junk' }) },
+        { ALT: () => this.SUBRULE(this.skippedBlock, { LABEL: 'junk' }) },
+      ]);
+    });
+    this.CONSUME(RCurly);
+  });
+
+  readonly timezoneLine = this.RULE('timezoneLine', () => {
+    this.CONSUME(kw.timezone);
+    this.CONSUME(StringLiteral, { LABEL: 'zone' });
+  });
+
+  readonly hoursLine = this.RULE('hoursLine', () => {
+    this.CONSUME(kw.hours);
+    this.SUBRULE(this.dayRange);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.dayRange);
+    });
+    this.CONSUME(TimeLiteral, { LABEL: 'from' });
+    this.CONSUME(Minus);
+    this.CONSUME2(TimeLiteral, { LABEL: 'to' });
+  });
+
+  readonly dayRange = this.RULE('dayRange', () => {
+    this.CONSUME(Identifier, { LABEL: 'from' });
+    this.OPTION(() => {
+      this.CONSUME(Minus);
+      this.CONSUME2(Identifier, { LABEL: 'to' });
+    });
+  });
+
+  readonly holidaysLine = this.RULE('holidaysLine', () => {
+    this.CONSUME(kw.holidays);
+    this.CONSUME(DateLiteral, { LABEL: 'dates' });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME2(DateLiteral, { LABEL: 'dates' });
+    });
+  });
+
+  readonly roleDecl = this.RULE('roleDecl', () => {
+    this.CONSUME(kw.role);
+    this.CONSUME(Identifier, { LABEL: 'name' });
+    this.CONSUME(Equals);
+    this.SUBRULE(this.approverList);
+  });
+
+  readonly ruleDecl = this.RULE('ruleDecl', () => {
+    this.CONSUME(kw.rule);
+    this.CONSUME(Identifier, { LABEL: 'name' });
+    this.CONSUME(Equals);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(kw.because);
+      this.CONSUME(StringLiteral, { LABEL: 'because' });
+    });
+  });
+
+  readonly processDecl = this.RULE('processDecl', () => {
+    this.CONSUME(kw.process);
+    this.CONSUME(Identifier, { LABEL: 'name' });
+    this.CONSUME(LCurly);
+    this.SUBRULE(this.stepList);
+    this.CONSUME(RCurly);
+  });
+
+  // ----------------------------------------------------------------------------------------------
+  // Input schema
+
+  readonly inputBlock = this.RULE('inputBlock', () => {
+    this.CONSUME(kw.input);
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.inputField) },
+        { ALT: () => this.CONSUME(NotFieldStart, { LABEL: 'junk' }) },
+        { ALT: () => this.SUBRULE(this.skippedBlock, { LABEL: 'junk' }) },
+      ]);
+    });
+    this.CONSUME(RCurly);
+  });
+
+  readonly inputField = this.RULE('inputField', () => {
+    this.CONSUME(Word, { LABEL: 'name' });
+    this.CONSUME(Colon);
+    this.SUBRULE(this.typeExpr);
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(kw.optional) },
+        {
+          ALT: () => {
+            this.CONSUME(Equals);
+            this.SUBRULE(this.expression, { LABEL: 'default' });
+          },
+        },
+      ]);
+    });
+  });
+
+  /** `list of` prefixes are a loop, not recursion, so `list of list of ...` cannot overflow. */
+  readonly typeExpr = this.RULE('typeExpr', () => {
+    this.MANY(() => {
+      this.CONSUME(kw.list, { LABEL: 'lists' });
+      this.CONSUME(kw.of);
+    });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(StringLiteral, { LABEL: 'values' });
+          this.MANY2(() => {
+            this.CONSUME(Pipe);
+            this.CONSUME2(StringLiteral, { LABEL: 'values' });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(Identifier, { LABEL: 'typeName' }) },
+            { ALT: () => this.CONSUME(kw.person, { LABEL: 'typeName' }) },
+          ]);
+          // `money EUR`, but not the next field's name in `x: money  y: text`.
+          this.OPTION({
+            GATE: () => this.peek(2) !== Colon,
+            DEF: () => this.CONSUME2(Identifier, { LABEL: 'currency' }),
+          });
+        },
+      },
+    ]);
+  });
+}
+
+export type { CharterParser };
+
+/** The one parser instance; parsing is synchronous, so reuse is safe. */
+export const parser = new CharterParser();

@@ -1,0 +1,397 @@
+// The runtime twin of types.ts: every PolicyIR that enters the engine from outside (the store, an
+// API request, a workflow argument) is parsed here first, so the engine never runs a document that
+// only looks like a policy. Objects are strict (an unknown key is an error, not something to drop
+// silently: it means the writer and this reader disagree on the IR version). The schema checks the
+// shape of types.ts and a few formats the types only document (dates, times, hashes); policy
+// logic (names resolve, types agree) is the compiler's job, not this one.
+import { z } from 'zod';
+import { canonicalJson } from './canonical.js';
+import { sha256Hex } from './sha256.js';
+import { IR_VERSION } from './types.js';
+import type {
+  ApproverIR,
+  CompiledPolicy,
+  DurationIR,
+  ExprIR,
+  MoneyValue,
+  PolicyIR,
+  SourceSpan,
+  StepIR,
+  TemplateIR,
+  TypeIR,
+  ValueIR,
+} from './types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Leaves
+
+const position = z.int().min(0);
+const spanSchema = z.strictObject({
+  file: position,
+  line: position,
+  col: position,
+  endLine: position,
+  endCol: position,
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const clockTime = z.string().regex(/^\d{2}:\d{2}$/, 'expected a time as HH:MM');
+const hexDigest = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
+
+const durationSchema = z.strictObject({
+  amount: z.number(),
+  unit: z.enum(['minute', 'hour', 'day', 'week']),
+  business: z.boolean(),
+  calendar: z.string().nullable(),
+});
+
+const moneySchema = z.strictObject({ amount: z.number(), currency: z.string() });
+
+// Recursive schemas refer to each other through z.lazy with the contract type as the annotation:
+// TypeScript cannot infer a type from its own initializer, and the annotation costs nothing since
+// the assertions at the end of this file prove each unrolled level equal to types.ts anyway.
+const typeRef = z.lazy((): z.ZodType<TypeIR> => typeSchema);
+const valueRef = z.lazy((): z.ZodType<ValueIR> => valueSchema);
+const exprRef = z.lazy((): z.ZodType<ExprIR> => exprSchema);
+const stepsRef = z.array(z.lazy((): z.ZodType<StepIR> => stepSchema));
+
+const typeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal(['text', 'number', 'percentage', 'duration', 'date', 'boolean', 'person']),
+  }),
+  z.strictObject({ kind: z.literal('money'), currency: z.string().nullable() }),
+  z.strictObject({ kind: z.literal('enum'), values: z.array(z.string()) }),
+  z.strictObject({ kind: z.literal('list'), element: typeRef }),
+]);
+
+const valueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  moneySchema,
+  durationSchema,
+  z.array(valueRef),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Expressions and templates
+
+const exprBase = { type: typeSchema, span: spanSchema };
+
+const exprSchema = z.discriminatedUnion('op', [
+  z.strictObject({ ...exprBase, op: z.literal('literal'), value: valueSchema }),
+  z.strictObject({ ...exprBase, op: z.literal('input'), field: z.string() }),
+  z.strictObject({ ...exprBase, op: z.literal('stepResult'), step: z.string(), property: z.string() }),
+  z.strictObject({ ...exprBase, op: z.literal('rule'), rule: z.string() }),
+  z.strictObject({ ...exprBase, op: z.literal(['not', 'neg']), arg: exprRef }),
+  z.strictObject({
+    ...exprBase,
+    op: z.literal(['and', 'or', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'add', 'sub', 'mul', 'div']),
+    left: exprRef,
+    right: exprRef,
+  }),
+  z.strictObject({ ...exprBase, op: z.literal('list'), items: z.array(exprRef) }),
+  z.strictObject({
+    ...exprBase,
+    op: z.literal('call'),
+    fn: z.enum(['count', 'length', 'contains', 'lower', 'upper', 'min', 'max', 'is_set', 'days_between']),
+    args: z.array(exprRef),
+  }),
+]);
+
+const templateSchema = z.strictObject({
+  parts: z.array(z.union([z.strictObject({ text: z.string() }), z.strictObject({ expr: exprSchema })])),
+  span: spanSchema,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Approvers, quorum, timeouts, checks
+
+const approverSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('role'), role: z.string(), span: spanSchema }),
+  z.strictObject({ kind: z.literal('group'), group: z.string(), span: spanSchema }),
+  z.strictObject({ kind: z.literal('person'), person: z.string(), span: spanSchema }),
+  z.strictObject({ kind: z.literal('managerOf'), of: exprSchema, span: spanSchema }),
+  z.strictObject({ kind: z.literal('expr'), expr: exprSchema, span: spanSchema }),
+]);
+const approvers = z.array(approverSchema);
+
+const quorumSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal(['any', 'all', 'majority']) }),
+  z.strictObject({ kind: z.literal('atLeast'), count: z.number(), poolAtLeast: z.number().nullable() }),
+  z.strictObject({ kind: z.literal('percent'), percent: z.number() }),
+]);
+
+const timeoutSchema = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal(['reject', 'approve', 'fail']),
+    message: templateSchema.nullable(),
+    span: spanSchema,
+  }),
+  z.strictObject({ action: z.literal('escalate'), to: approvers, span: spanSchema }),
+]);
+
+const onFailSchema = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal('stop'),
+    outcome: z.enum(['rejected', 'cancelled']),
+    message: templateSchema.nullable(),
+  }),
+  z.strictObject({ action: z.literal('continue') }),
+  z.strictObject({
+    action: z.literal('waiver'),
+    by: approvers,
+    within: durationSchema,
+    validFor: durationSchema.nullable(),
+  }),
+]);
+
+const checkSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('rule'), condition: exprSchema, message: templateSchema.nullable() }),
+  z.strictObject({
+    kind: z.literal('external'),
+    service: z.string(),
+    timeout: durationSchema.nullable(),
+    retries: z.number(),
+  }),
+  z.strictObject({
+    kind: z.literal('attest'),
+    by: approvers,
+    statement: z.string(),
+    evidence: z.boolean(),
+    within: durationSchema.nullable(),
+  }),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+const stepBase = { id: z.string(), span: spanSchema };
+
+const stepSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...stepBase,
+    kind: z.literal('approve'),
+    approvers,
+    quorum: quorumSchema,
+    veto: z.boolean(),
+    exclude: approvers,
+    distinctFrom: z.array(z.string()),
+    sla: durationSchema.nullable(),
+    remindEvery: durationSchema.nullable(),
+    escalations: z.array(z.strictObject({ after: durationSchema, to: approvers, span: spanSchema })),
+    onTimeout: timeoutSchema.nullable(),
+    allowDelegation: z.boolean(),
+    allowChanges: z.boolean(),
+  }),
+  z.strictObject({ ...stepBase, kind: z.literal('check'), check: checkSchema, onFail: onFailSchema }),
+  z.strictObject({
+    ...stepBase,
+    kind: z.literal('reallocate'),
+    hours: z.number(),
+    skill: z.string(),
+    pool: z.string(),
+    project: exprSchema,
+    period: durationSchema,
+    priority: z.enum(['low', 'normal', 'high']),
+  }),
+  z.strictObject({ ...stepBase, kind: z.literal('notify'), recipients: approvers, message: templateSchema }),
+  z.strictObject({
+    ...stepBase,
+    kind: z.literal('wait'),
+    wait: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('for'), duration: durationSchema }),
+      z.strictObject({ kind: z.literal('until'), date: exprSchema }),
+    ]),
+  }),
+  z.strictObject({
+    ...stepBase,
+    kind: z.literal('if'),
+    branches: z.array(z.strictObject({ condition: exprSchema, steps: stepsRef, span: spanSchema })),
+    otherwise: stepsRef,
+  }),
+  z.strictObject({
+    ...stepBase,
+    kind: z.literal('parallel'),
+    onFailure: z.enum(['cancelOthers', 'finishOthers']),
+    branches: z.array(z.strictObject({ id: z.string(), steps: stepsRef, span: spanSchema })),
+  }),
+  z.strictObject({
+    ...stepBase,
+    kind: z.literal('end'),
+    outcome: z.enum(['approved', 'rejected', 'cancelled']),
+    message: templateSchema.nullable(),
+  }),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Declarations and the policy
+
+const inputFieldSchema = z.strictObject({
+  name: z.string(),
+  type: typeSchema,
+  optional: z.boolean(),
+  default: valueSchema.nullable(),
+  span: spanSchema,
+});
+
+export const policyIRSchema = z.strictObject({
+  irVersion: z.literal(IR_VERSION),
+  policy: z.strictObject({
+    name: z.string(),
+    version: z.number(),
+    effective: isoDate,
+    owner: z.string().nullable(),
+  }),
+  sources: z.array(z.strictObject({ path: z.string(), sha256: hexDigest })),
+  calendars: z.array(
+    z.strictObject({
+      name: z.string(),
+      timezone: z.string(),
+      hours: z.array(
+        z.strictObject({
+          day: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
+          from: clockTime,
+          to: clockTime,
+        }),
+      ),
+      holidays: z.array(isoDate),
+      span: spanSchema,
+    }),
+  ),
+  roles: z.array(z.strictObject({ name: z.string(), members: approvers, span: spanSchema })),
+  rules: z.array(
+    z.strictObject({
+      name: z.string(),
+      condition: exprSchema,
+      because: z.string().nullable(),
+      span: spanSchema,
+    }),
+  ),
+  processes: z.array(
+    z.strictObject({ name: z.string(), input: z.array(inputFieldSchema), steps: stepsRef, span: spanSchema }),
+  ),
+});
+
+export const compiledPolicySchema = z.strictObject({ ir: policyIRSchema, sha256: hexDigest });
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** `processes[0].steps[2].quorum.count`: the path as a reader would write it in code. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) text += text === '' ? key : `.${key}`;
+    else text += `[${JSON.stringify(String(key))}]`;
+  }
+  return text === '' ? '(root)' : text;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return typeof value;
+}
+
+const optionList = (values: readonly unknown[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+
+/**
+ * One line per issue, leading with the field path. Zod reports a failed plain union as the
+ * failures of every branch; the branch with the fewest failures is the one the writer most likely
+ * meant, so that one is reported, with its path continued from the union's.
+ */
+function formatIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
+  const path = [...prefix, ...issue.path];
+  const at = formatPath(path);
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${at}: expected ${issue.expected}, received ${describeValue(issue.input)}`;
+    case 'unrecognized_keys':
+      return `${at}: unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
+    case 'invalid_value':
+      return `${at}: expected ${issue.values.length === 1 ? '' : 'one of '}${optionList(issue.values)}`;
+    case 'invalid_union': {
+      if (issue.discriminator !== undefined) {
+        const options = 'options' in issue && issue.options !== undefined ? issue.options : [];
+        return `${at}: expected one of ${optionList(options)}`;
+      }
+      // A branch that failed only because the value has the wrong basic type says nothing about
+      // what was meant; if every branch failed that way, list the types that would have done.
+      const wrongType = (branch: z.core.$ZodIssue[]) =>
+        branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0;
+      const meant = issue.errors.filter((branch) => branch.length > 0 && !wrongType(branch));
+      const closest = meant.sort((a, b) => a.length - b.length)[0]?.[0];
+      if (closest !== undefined) return formatIssue(closest, path);
+      const expected = issue.errors.flatMap((branch) =>
+        branch[0]?.code === 'invalid_type' ? [branch[0].expected] : [],
+      );
+      return `${at}: expected ${[...new Set(expected)].join(' or ')}, received ${describeValue(issue.input)}`;
+    }
+    default:
+      return `${at}: ${issue.message}`;
+  }
+}
+
+/** Thrown when a document is not a valid IR; the message leads with the failing field path. */
+export class PolicyIRError extends Error {
+  override name = 'PolicyIRError';
+}
+
+function parseWith<T>(schema: z.ZodType<T>, what: string, json: unknown): T {
+  const result = schema.safeParse(json, { reportInput: true });
+  if (result.success) return result.data;
+  const [first, ...rest] = result.error.issues.map((issue) => formatIssue(issue));
+  const more = rest.length === 0 ? '' : ` (and ${rest.length} more)`;
+  throw new PolicyIRError(`invalid ${what}: ${first ?? 'unknown problem'}${more}`);
+}
+
+/**
+ * Validates a PolicyIR read from outside the engine. Throws PolicyIRError whose message names the
+ * first failing field, e.g. `invalid policy IR: processes[0].steps[2].quorum.count: expected number`.
+ */
+export function parsePolicyIR(json: unknown): PolicyIR {
+  return parseWith(policyIRSchema, 'policy IR', json);
+}
+
+/**
+ * Validates a CompiledPolicy and recomputes its hash: a stored policy whose IR no longer matches
+ * the hash it was approved under must not run. The hash is the one hashPolicyIR (index.ts)
+ * computes, written out here so that this module does not import its own facade.
+ */
+export function parseCompiledPolicy(json: unknown): CompiledPolicy {
+  const compiled = parseWith(compiledPolicySchema, 'compiled policy', json);
+  const actual = sha256Hex(canonicalJson(compiled.ir));
+  if (actual !== compiled.sha256) {
+    throw new PolicyIRError(
+      `invalid compiled policy: sha256: the IR hashes to ${actual}, not ${compiled.sha256} (was it edited?)`,
+    );
+  }
+  return compiled;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile-time proof that the schema and types.ts describe the same documents. Each recursive
+// schema is checked one level unrolled (its self-references are typed by the contract), which
+// by induction covers the whole tree. A mismatch in either direction fails `tsc`.
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+
+/** Exported only so that the compiler keeps (and checks) it; it carries no runtime value. */
+export type SchemaMatchesTypes = [
+  Assert<Same<z.infer<typeof spanSchema>, SourceSpan>>,
+  Assert<Same<z.infer<typeof durationSchema>, DurationIR>>,
+  Assert<Same<z.infer<typeof moneySchema>, MoneyValue>>,
+  Assert<Same<z.infer<typeof typeSchema>, TypeIR>>,
+  Assert<Same<z.infer<typeof valueSchema>, ValueIR>>,
+  Assert<Same<z.infer<typeof exprSchema>, ExprIR>>,
+  Assert<Same<z.infer<typeof templateSchema>, TemplateIR>>,
+  Assert<Same<z.infer<typeof approverSchema>, ApproverIR>>,
+  Assert<Same<z.infer<typeof stepSchema>, StepIR>>,
+  Assert<Same<z.infer<typeof policyIRSchema>, PolicyIR>>,
+  Assert<Same<z.infer<typeof compiledPolicySchema>, CompiledPolicy>>,
+];

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The `charter` executable (`npx charter` from a clone): loads the TypeScript sources through tsx,
+// so there is no build step to forget, then runs the command line.
+import { register } from 'tsx/esm/api';
+
+register();
+const { run } = await import('../dsl/cli/main.ts');
+try {
+  process.exitCode = run(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+} catch (error) {
+  // A bug, not a user error: say so plainly, with the stack for the bug report.
+  process.stderr.write(`charter: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 3;
+}

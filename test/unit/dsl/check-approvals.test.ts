@@ -1,0 +1,141 @@
+import { check } from '../../../dsl/check/index.js';
+import { type Diagnostic, sortDiagnostics } from '../../../dsl/diagnostics/diagnostic.js';
+import { loadProgram, type SourceHost } from '../../../dsl/program.js';
+
+function diagnose(main: string): Diagnostic[] {
+  const host: SourceHost = {
+    readFile: (path) => (path === 'main.charter' ? main : undefined),
+    resolve: (_f, s) => s,
+  };
+  const { program, diagnostics } = loadProgram('main.charter', host);
+  if (!program || diagnostics.length > 0)
+    throw new Error(`fixture: ${diagnostics.map((d) => d.message).join('; ')}`);
+  return sortDiagnostics(check(program).diagnostics);
+}
+
+const at = (d: Diagnostic) => `${d.code} ${d.severity} ${d.span.line}:${d.span.col} ${d.message}`;
+
+/** A process whose steps start on line 8. */
+const steps = (...lines: string[]) =>
+  diagnose(
+    [
+      'policy "p" version 1 effective 2026-01-01',
+      'owner "pmo@example.com"',
+      'role cab = group "cab"',
+      'role dana = person "dana"',
+      'role pair = dana, person "eve"',
+      'process p {',
+      '  input { requester: person  sponsor: person  reviewers: list of person }',
+      ...lines.map((l) => `  ${l}`),
+      '}',
+    ].join('\n'),
+  );
+
+describe('check: quorums', () => {
+  test('when quorums can be met, then nothing is reported', () => {
+    const diagnostics = steps(
+      'approve a { by cab at least 2 of 3 }',
+      'approve b { by pair at least 2 }',
+      'approve c { by request.reviewers at least 3 }',
+      'approve d { by cab at least 100% }',
+      'approve e { by request.requester, request.sponsor all }',
+    );
+
+    expect(diagnostics).toEqual([]);
+  });
+
+  test('when a quorum needs nobody or more than its pool, then CH5003 is reported', () => {
+    const diagnostics = steps(
+      'approve a { by cab at least 0 }',
+      'approve b { by cab at least 3 of 2 }',
+      'approve c { by cab at least 0% }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5003 error 8:22 `at least 0` needs no approval at all',
+      'CH5003 error 9:22 `at least 3 of 2` asks for more approvals than deciders',
+      'CH5003 error 10:22 `at least 0%` needs no approval at all',
+    ]);
+  });
+
+  test('when the approvers are fewer people than the quorum, then CH5004 counts them', () => {
+    const diagnostics = steps(
+      'approve a { by dana at least 2 }',
+      'approve b { by request.requester at least 1 of 2 }',
+      'approve c { by pair, person "zoe" at least 3 not person "eve" }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5004 error 8:23 this quorum needs 2 people, but `a` has at most 1 possible approver',
+      'CH5004 error 9:36 this quorum needs 2 people, but `b` has at most 1 possible approver',
+      'CH5004 error 10:37 this quorum needs 3 people, but `c` has at most 2 possible approvers',
+    ]);
+    expect(diagnostics[0]?.related?.[0]?.span).toMatchObject({ line: 8, col: 18 });
+  });
+});
+
+describe('check: segregation of duties', () => {
+  test('when `not` excludes every approver, then CH5005 is reported', () => {
+    const diagnostics = steps(
+      'approve a { by request.requester not request.requester }',
+      'approve b { by person "a" not person "a" }',
+      'approve c { by pair not dana, person "eve" }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5005 error 8:40 `not` excludes every possible approver of `a`',
+      'CH5005 error 9:33 `not` excludes every possible approver of `b`',
+      'CH5005 error 10:27 `not` excludes every possible approver of `c`',
+    ]);
+  });
+
+  test('when `not` leaves someone, or a group stays unknown, then nothing is reported', () => {
+    const diagnostics = steps(
+      'approve a { by cab not request.requester }',
+      'approve b { by request.requester, request.sponsor not request.requester }',
+    );
+
+    expect(diagnostics).toEqual([]);
+  });
+
+  test('when `distinct from` names a non-approval, an unknown or a later step, then each is reported', () => {
+    const diagnostics = steps(
+      'check scan: external "scan"',
+      'approve first { by cab }',
+      'approve second { by cab distinct from first, scan, frist, third }',
+      'approve third { by cab }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5006 error 10:48 `scan` is a check step, not an approval',
+      'CH3205 error 10:54 unknown step `frist`',
+      'CH5001 error 10:61 step `third` has not run yet here',
+    ]);
+    expect(diagnostics[1]?.help).toBe('did you mean `first`');
+  });
+});
+
+describe('check: deadlines', () => {
+  test('when an approval has `within` but no `on timeout`, then CH5007 warns what happens instead', () => {
+    const diagnostics = steps(
+      'approve a { by cab within 2d }',
+      'approve b { by cab within 2d on timeout reject }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5007 warning 8:22 `a` has a deadline but no `on timeout`, so it keeps waiting once the deadline passes',
+    ]);
+  });
+
+  test('when escalations and timeouts name unknown roles, then CH3201 reports each', () => {
+    const diagnostics = steps(
+      'approve a { by cab within 2d escalate after 1d to cabb on timeout escalate to boss }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH3201 error 8:53 unknown role `cabb`',
+      'CH3201 error 8:81 unknown role `boss`',
+    ]);
+    expect(diagnostics[0]?.help).toBe('did you mean `cab`');
+  });
+});

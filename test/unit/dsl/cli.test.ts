@@ -1,0 +1,165 @@
+// The language commands through their real entry point (`run`) on real files in a temp folder,
+// plus one run of the installed executable, as an author would type it.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run } from '../../../dsl/cli/main.js';
+
+const CLEAN = `policy "Laptop purchase" version 1 effective 2026-12-01
+owner "pmo@example.com"
+
+role it_manager = group "it-managers"
+
+process laptop_purchase {
+  input {
+    requester: person
+    price: money EUR
+  }
+
+  approve manager_ok {
+    by it_manager
+    not request.requester
+    within 3d
+    on timeout reject "no decision within three days"
+  }
+}
+`;
+
+const UNKNOWN_ROLE = CLEAN.replace('by it_manager', 'by it_manger');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'charter-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function charter(...args: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('charter check', () => {
+  test('when the policy is clean, then it exits 0 and says so', () => {
+    write('laptop.charter', CLEAN);
+
+    const result = charter('check', dir);
+
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toBe('no problems in 1 file\n');
+  });
+
+  test('when a role name has a typo, then it exits 1 with the line underlined and a suggestion', () => {
+    write('laptop.charter', UNKNOWN_ROLE);
+
+    const result = charter('check', dir);
+
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('`it_manger`');
+    expect(result.out).toContain('13 |     by it_manger\n   |        ~~~~~~~~~');
+    expect(result.out).toContain('help: did you mean `it_manager`');
+  });
+
+  test('when JSON is asked for, then each diagnostic is an object with code and position', () => {
+    const file = write('laptop.charter', UNKNOWN_ROLE);
+
+    const result = charter('check', '--format', 'json', file);
+    const parsed = JSON.parse(result.out) as { diagnostics: { code: string; line: number; col: number }[] };
+
+    expect(result.code).toBe(1);
+    expect(parsed.diagnostics).toEqual([expect.objectContaining({ line: 13, col: 8 })]);
+    expect(parsed.diagnostics[0]?.code).toMatch(/^CH3\d{3}$/);
+  });
+
+  test.each([
+    [['check'], 'name at least one file or directory'],
+    [['check', '/no/such/dir'], 'no such file or directory: /no/such/dir'],
+    [['check', '--format', 'xml', '.'], '--format must be text or json, not xml'],
+    [['check', '--colour', '.'], "Unknown option '--colour'"],
+    [['publish'], 'unknown command `publish`'],
+  ])('when called as `charter %j`, then it exits 2 with a usage error', (args, message) => {
+    const result = charter(...args);
+
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+  });
+});
+
+describe('charter fmt', () => {
+  const messy = CLEAN.replace('  approve manager_ok {', '      approve   manager_ok {');
+
+  test('when --check meets an unformatted file, then it exits 1 and leaves the file alone', () => {
+    const file = write('laptop.charter', messy);
+
+    const result = charter('fmt', '--check', file);
+
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('not formatted');
+    expect(readFileSync(file, 'utf8')).toBe(messy);
+  });
+
+  test('when formatting, then the file is rewritten and a second --check passes', () => {
+    const file = write('laptop.charter', messy);
+
+    expect(charter('fmt', file).code).toBe(0);
+    expect(charter('fmt', '--check', file).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(CLEAN);
+  });
+
+  test('when the file has a syntax error, then it is not touched and the error is shown', () => {
+    const broken = CLEAN.replace('process laptop_purchase {', 'process laptop_purchase');
+    const file = write('laptop.charter', broken);
+
+    const result = charter('fmt', file);
+
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('not formatted (syntax errors)');
+    expect(readFileSync(file, 'utf8')).toBe(broken);
+  });
+});
+
+describe('charter compile', () => {
+  test('when the policy is clean, then the IR and its sha256 are written to the output file', () => {
+    const file = write('laptop.charter', CLEAN);
+    const output = path.join(dir, 'laptop.json');
+
+    const result = charter('compile', file, '-o', output);
+    const compiled = JSON.parse(readFileSync(output, 'utf8')) as {
+      sha256: string;
+      ir: { irVersion: number };
+    };
+
+    expect(result.code).toBe(0);
+    expect(compiled.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(compiled.ir.irVersion).toBe(1);
+    expect(result.err).toContain(compiled.sha256);
+  });
+
+  test('when the policy has errors, then nothing is compiled and it exits 1', () => {
+    const file = write('laptop.charter', UNKNOWN_ROLE);
+
+    const result = charter('compile', file);
+
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toContain('not compiled');
+  });
+});
+
+describe('the charter executable', () => {
+  test('when run as a process on the shipped policies, then it exits 0', () => {
+    const out = execFileSync(process.execPath, ['scripts/charter.js', 'check', 'policies'], {
+      encoding: 'utf8',
+    });
+
+    expect(out).toMatch(/^no problems in \d+ files\n$/m);
+  });
+});

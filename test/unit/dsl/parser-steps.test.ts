@@ -1,0 +1,238 @@
+// The parser on every step form and approval clause of LANGUAGE.md, with the spans they keep.
+import type { ApproveStep, CheckStep, PolicyFile, Span, Step } from '../../../dsl/ast.js';
+import { parse } from '../../../dsl/parse.js';
+
+const covered = (text: string, span: Span): string => text.slice(span.offset, span.end);
+
+function parseClean(text: string): PolicyFile {
+  const { ast, diagnostics } = parse(text, 'steps.charter');
+  expect(diagnostics).toEqual([]);
+  return ast;
+}
+
+/** The steps of `process p { <body> }`, and the full text for span checks. */
+function steps(body: string): { steps: Step[]; text: string } {
+  const text = `process p {\n${body}\n}`;
+  const process = parseClean(text).declarations[0];
+  if (process?.kind !== 'process') throw new Error('no process');
+  return { steps: process.steps, text };
+}
+
+function one<K extends Step['kind']>(
+  body: string,
+  kind: K,
+): { step: Extract<Step, { kind: K }>; text: string } {
+  const { steps: all, text } = steps(body);
+  const [step] = all;
+  if (all.length !== 1 || step?.kind !== kind) throw new Error(`expected one ${kind} step`);
+  return { step: step as Extract<Step, { kind: K }>, text };
+}
+
+describe('approve', () => {
+  const approve = (clauses: string): { step: ApproveStep; text: string } =>
+    one(`approve review {\n${clauses}\n}`, 'approve');
+
+  test('when every clause is present, then each lands in its field with its span', () => {
+    const { step, text } = approve(`by cab, manager of request.requester
+at least 2 of 3
+any reject rejects
+not request.requester
+distinct from first, second
+within 2 business days on office
+remind every 1 business day
+escalate after 2 business days to it_director
+escalate after 3 days to group "cio"
+on timeout reject "too late"
+allow delegation
+allow changes`);
+
+    expect(step.id.name).toBe('review');
+    expect(step.by.map((b) => b.kind)).toEqual(['role', 'managerOf']);
+    expect(step.quorum).toMatchObject({ kind: 'atLeast', count: { value: 2 }, of: { value: 3 } });
+    expect(covered(text, step.veto!)).toBe('any reject rejects');
+    expect(step.exclude).toMatchObject([{ kind: 'path' }]);
+    expect(step.distinctFrom.map((d) => d.name)).toEqual(['first', 'second']);
+    expect(step.within).toMatchObject({
+      duration: { amount: 2, unit: 'day', business: true },
+      calendar: { name: 'office' },
+    });
+    expect(covered(text, step.within!.span)).toBe('within 2 business days on office');
+    expect(step.remindEvery).toMatchObject({ amount: 1, unit: 'day', business: true });
+    expect(step.escalations.map((e) => [e.after.amount, e.to[0]?.kind])).toEqual([
+      [2, 'role'],
+      [3, 'group'],
+    ]);
+    expect(step.onTimeout).toMatchObject({ kind: 'reject', message: { parts: ['too late'] } });
+    expect(covered(text, step.allowDelegation!)).toBe('allow delegation');
+    expect(covered(text, step.allowChanges!)).toBe('allow changes');
+  });
+
+  test.each([
+    ['any', { kind: 'any' }],
+    ['all', { kind: 'all' }],
+    ['majority', { kind: 'majority' }],
+    ['at least 2', { kind: 'atLeast', count: { value: 2 }, of: null }],
+    ['at least 60%', { kind: 'percent', percent: { value: 60 } }],
+  ])('when the quorum is `%s`, then it is built', (source, expected) => {
+    const { step, text } = approve(`by cab\n${source}`);
+
+    expect(step.quorum).toMatchObject(expected);
+    expect(covered(text, step.quorum!.span)).toBe(source);
+  });
+
+  test('when `within` is followed by `on timeout`, then `on` is not taken for a calendar', () => {
+    const { step } = approve('by cab\nwithin 48h\non timeout escalate to it_director');
+
+    expect(step.within).toMatchObject({ duration: { amount: 48, unit: 'hour' }, calendar: null });
+    expect(step.onTimeout).toMatchObject({
+      kind: 'escalate',
+      to: [{ kind: 'role', name: { name: 'it_director' } }],
+    });
+  });
+
+  test.each(['approve', 'fail'] as const)(
+    'when the timeout action is `%s`, then it has no message unless given',
+    (action) => {
+      const { step } = approve(`by cab\non timeout ${action}`);
+
+      expect(step.onTimeout).toMatchObject({ kind: action, message: null });
+    },
+  );
+});
+
+describe('checks', () => {
+  const check = (source: string): { step: CheckStep; text: string } => one(source, 'check');
+
+  test('when a rule check has a message, then condition and message are kept', () => {
+    const { step, text } = check('check ok: require request.a > 1 else "too small"');
+
+    expect(step.id.name).toBe('ok');
+    expect(step.check).toMatchObject({ kind: 'require', message: { parts: ['too small'] } });
+    expect(covered(text, step.check.span)).toBe('require request.a > 1 else "too small"');
+    expect(step.onFail).toBeNull();
+  });
+
+  test('when an external check has timeout and retry, then both are kept', () => {
+    const { step } = check('check scan: external "scanner" timeout 2h retry 3');
+
+    expect(step.check).toMatchObject({
+      kind: 'external',
+      service: { value: 'scanner' },
+      timeout: { amount: 2 },
+      retry: { value: 3 },
+    });
+  });
+
+  test('when an attestation has evidence and a deadline, then both are kept', () => {
+    const { step } = check('check lic: attest by security "reviewed" with evidence within 3 days');
+
+    expect(step.check).toMatchObject({
+      kind: 'attest',
+      by: [{ kind: 'role' }],
+      statement: { value: 'reviewed' },
+      evidence: true,
+      within: { amount: 3, unit: 'day' },
+    });
+  });
+
+  test.each([
+    ['on fail stop', { kind: 'stop', outcome: 'rejected', message: null }],
+    ['on fail stop cancelled "gone"', { kind: 'stop', outcome: 'cancelled', message: { parts: ['gone'] } }],
+    ['on fail continue flagged', { kind: 'continue' }],
+    [
+      'on fail require waiver by security within 5 days valid for 90 days',
+      { kind: 'waiver', within: { amount: 5 }, validFor: { amount: 90 } },
+    ],
+  ])('when the check says `%s`, then the failure policy is built', (source, expected) => {
+    const { step, text } = check(`check c: require true ${source}`);
+
+    expect(step.onFail).toMatchObject(expected);
+    expect(covered(text, step.onFail!.span)).toBe(source);
+  });
+});
+
+describe('other steps', () => {
+  test('when a reallocation is complete, then every part is kept', () => {
+    const { step, text } = one(
+      'reallocate cover: 40 hours of skill "dba" from pool "shared" to project request.project for 2 weeks priority high',
+      'reallocate',
+    );
+
+    expect(step).toMatchObject({
+      id: { name: 'cover' },
+      hours: { value: 40 },
+      skill: { value: 'dba' },
+      pool: { value: 'shared' },
+      project: { kind: 'path' },
+      period: { amount: 2, unit: 'week' },
+      priority: { value: 'high' },
+    });
+    expect(covered(text, step.span)).toMatch(/^reallocate cover: 40 hours .* priority high$/);
+  });
+
+  test('when a notify names its step, then the id and the recipients are told apart', () => {
+    const { step } = one('notify heads_up: request.requester, cab: "hello"', 'notify');
+
+    expect(step.id?.name).toBe('heads_up');
+    expect(step.recipients.map((r) => r.kind)).toEqual(['path', 'role']);
+  });
+
+  test('when a notify has no id, then the recipients come first', () => {
+    const { step } = one('notify cab: "hello"', 'notify');
+
+    expect(step.id).toBeNull();
+    expect(step.recipients).toMatchObject([{ kind: 'role', name: { name: 'cab' } }]);
+  });
+
+  test('when waits are for a duration and until a date, then both forms are built', () => {
+    const { steps: all } = steps('wait 3 days\nwait later: until request.window + 2d');
+
+    expect(all).toMatchObject([
+      { kind: 'wait', id: null, wait: { kind: 'for', duration: { amount: 3, unit: 'day' } } },
+      { kind: 'wait', id: { name: 'later' }, wait: { kind: 'until', date: { kind: 'binary', op: '+' } } },
+    ]);
+  });
+
+  test('when an if has else-if branches and an else, then each branch keeps its steps and span', () => {
+    const { step, text } = one(
+      'if a { end approved } else if b { end rejected } else if c { } else { end cancelled "no" }',
+      'if',
+    );
+
+    expect(step.branches.map((b) => [covered(text, b.condition.span), b.steps.length])).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['c', 0],
+    ]);
+    expect(covered(text, step.branches[1]!.span)).toBe('else if b { end rejected }');
+    expect(step.otherwise?.steps).toMatchObject([
+      { kind: 'end', outcome: 'cancelled', message: { parts: ['no'] } },
+    ]);
+    expect(covered(text, step.otherwise!.span)).toBe('else { end cancelled "no" }');
+  });
+
+  test('when a parallel mixes single steps and named branches, then each becomes one branch', () => {
+    const { step, text } = one(
+      'parallel on failure finish others { check a: require true branch b { wait 1h notify cab: "x" } }',
+      'parallel',
+    );
+
+    expect(step.onFailure?.value).toBe('finish');
+    expect(covered(text, step.onFailure!.span)).toBe('on failure finish others');
+    expect(step.branches.map((b) => [b.id?.name ?? null, b.steps.map((s) => s.kind)])).toEqual([
+      [null, ['check']],
+      ['b', ['wait', 'notify']],
+    ]);
+  });
+
+  test('when a parallel declares no failure policy, then it is null', () => {
+    expect(one('parallel { end approved }', 'parallel').step.onFailure).toBeNull();
+  });
+
+  test.each(['approved', 'rejected', 'cancelled'] as const)(
+    'when a process ends `%s`, then the outcome is kept',
+    (outcome) => {
+      expect(one(`end ${outcome}`, 'end').step).toMatchObject({ outcome, message: null });
+    },
+  );
+});
