@@ -47,6 +47,12 @@ export interface DurationLit {
   amount: number;
   unit: DurationUnit;
   business: boolean;
+  /**
+   * The calendar of `2 business days on office`, or null when not written. Only clause durations
+   * can name one; a duration inside an expression always has null.
+   */
+  calendar: Ident | null;
+  /** The duration itself, without `on <calendar>` (which has its own span). */
   span: Span;
 }
 
@@ -200,7 +206,8 @@ export interface ApproveStep {
   veto: Span | null;
   exclude: ApproverRef[];
   distinctFrom: Ident[];
-  within: { duration: DurationLit; calendar: Ident | null; span: Span } | null;
+  /** The deadline; `span` covers the clause, `on <calendar>` included. */
+  within: { duration: DurationLit; span: Span } | null;
   remindEvery: DurationLit | null;
   escalations: Escalation[];
   onTimeout: TimeoutAction | null;

@@ -101,7 +101,7 @@ function applyClause(step: ApproveStep, clause: CstNode, span: Span, ctx: BuildC
   } else if (has('Within')) {
     const duration = durationOf(childOf(clause, 'within'), ctx);
     if (duration && once('within', '`within` clause', span)) {
-      step.within = { duration, calendar: identAt(clause, 'calendar') ?? null, span };
+      step.within = { duration, span };
     }
   } else if (has('Remind')) {
     const duration = durationOf(childOf(clause, 'remind'), ctx);

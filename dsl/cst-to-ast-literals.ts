@@ -8,7 +8,9 @@ import { suggest } from './diagnostics/suggest.js';
 import { UnterminatedString } from './lexer.js';
 import {
   type BuildContext,
+  childOf,
   didYouMean,
+  identAt,
   joinSpans,
   nodeSpan,
   report,
@@ -179,6 +181,7 @@ export function durationToken(t: IToken): DurationLit {
     amount: numberValue(t.image.slice(0, -1)),
     unit,
     business: false,
+    calendar: null,
     span: tokenSpan(t),
   };
 }
@@ -208,18 +211,28 @@ function durationWords(
   }
   // Once reported, read as plain time, so later phases do not ask for a calendar as well.
   const isBusiness = business !== undefined && businessFits;
-  return { kind: 'duration', amount: numberValue(amount.image), unit, business: isBusiness, span };
+  return {
+    kind: 'duration',
+    amount: numberValue(amount.image),
+    unit,
+    business: isBusiness,
+    calendar: null,
+    span,
+  };
 }
 
-/** A `duration` CST node (clause positions); null when missing or reported. */
-export function durationOf(node: CstNode | undefined, ctx: BuildContext): DurationLit | null {
-  if (!node) return null;
+/** A `clauseDuration` CST node, with its `on <calendar>`; null when missing or reported. */
+export function durationOf(clause: CstNode | undefined, ctx: BuildContext): DurationLit | null {
+  const node = clause ? childOf(clause, 'duration') : undefined;
+  if (!clause || !node) return null;
+  const calendar = identAt(clause, 'calendar') ?? null;
   const literal = tokenOf(node, 'literal');
-  if (literal) return durationToken(literal);
+  if (literal) return { ...durationToken(literal), calendar };
   const amount = tokenOf(node, 'amount');
   const unit = tokenOf(node, 'unit');
   if (!amount || !unit) return null;
-  return durationWords(amount, tokenOf(node, 'business'), unit, ctx);
+  const duration = durationWords(amount, tokenOf(node, 'business'), unit, ctx);
+  return duration && { ...duration, calendar };
 }
 
 /** A `numberLiteral` CST node in an expression: a number, percentage, money or duration. */

@@ -161,7 +161,9 @@ function buildCheckKind(node: CstNode, ctx: BuildContext): CheckKind | null {
     const retryToken = tokenOf(node, 'retry');
     const retry = retryToken ? wholeNumber(retryToken, ctx, 'a retry count') : null;
     const service = stringLit(serviceToken, ctx);
-    const span = cover(tokenSpan(external), service.span, timeout?.span, retry?.span) ?? service.span;
+    const span =
+      cover(tokenSpan(external), service.span, timeout?.span, timeout?.calendar?.span, retry?.span) ??
+      service.span;
     return { kind: 'external', service, timeout, retry, span };
   }
   const attest = tokenOf(node, 'Attest');
@@ -172,7 +174,13 @@ function buildCheckKind(node: CstNode, ctx: BuildContext): CheckKind | null {
   const evidence = tokenOf(node, 'evidence');
   const within = durationOf(childOf(node, 'within'), ctx);
   const span =
-    cover(tokenSpan(attest), statement.span, evidence && tokenSpan(evidence), within?.span) ?? statement.span;
+    cover(
+      tokenSpan(attest),
+      statement.span,
+      evidence && tokenSpan(evidence),
+      within?.span,
+      within?.calendar?.span,
+    ) ?? statement.span;
   return { kind: 'attest', by, statement, evidence: evidence !== undefined, within, span };
 }
 

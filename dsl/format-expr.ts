@@ -52,6 +52,13 @@ export function duration(d: DurationLit, src: SourceText): string {
       : `${d.amount} ${d.unit}${plural}`;
 }
 
+/** A clause duration with the calendar it names: `2 business days on office`. */
+export const clauseDuration = (d: DurationLit, src: SourceText): string =>
+  d.calendar ? `${duration(d, src)} on ${d.calendar.name}` : duration(d, src);
+
+/** Where a clause duration ends in the source: after its `on <calendar>` when written. */
+export const durationEnd = (d: DurationLit): number => d.calendar?.span.end ?? d.span.end;
+
 // ------------------------------------------------------------------------------------------------
 // Expressions
 

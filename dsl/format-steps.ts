@@ -11,7 +11,16 @@ import type {
   Span,
   Step,
 } from './ast.js';
-import { approvers, conditionLines, duration, expr, names, quote, template } from './format-expr.js';
+import {
+  approvers,
+  clauseDuration,
+  conditionLines,
+  durationEnd,
+  expr,
+  names,
+  quote,
+  template,
+} from './format-expr.js';
 import {
   type Block,
   type Item,
@@ -56,7 +65,7 @@ function step(s: Step, src: SourceText): Item {
     case 'wait':
       return whole(
         s.wait.kind === 'for'
-          ? `wait ${label(s.id)}${duration(s.wait.duration, src)}`
+          ? `wait ${label(s.id)}${clauseDuration(s.wait.duration, src)}`
           : `wait ${label(s.id)}until ${expr(s.wait.date, src)}`,
       );
     case 'if':
@@ -89,8 +98,8 @@ function check(s: CheckStep, src: SourceText): Line {
       let text = `${head}external ${quote(c.service.value)}`;
       end = c.service.span.end;
       if (c.timeout) {
-        text += ` timeout ${duration(c.timeout, src)}`;
-        end = c.timeout.span.end;
+        text += ` timeout ${clauseDuration(c.timeout, src)}`;
+        end = durationEnd(c.timeout);
       }
       if (c.retry) {
         text += ` retry ${c.retry.raw}`;
@@ -107,8 +116,8 @@ function check(s: CheckStep, src: SourceText): Line {
         end = src.afterWords(end, ['with', 'evidence']);
       }
       if (c.within) {
-        text += ` within ${duration(c.within, src)}`;
-        end = c.within.span.end;
+        text += ` within ${clauseDuration(c.within, src)}`;
+        end = durationEnd(c.within);
       }
       pieces.push(segment(text, s.span.offset, end));
       break;
@@ -127,8 +136,8 @@ function onFail(f: NonNullable<CheckStep['onFail']>, src: SourceText): string {
     case 'continue':
       return 'on fail continue flagged';
     case 'waiver': {
-      const valid = f.validFor ? ` valid for ${duration(f.validFor, src)}` : '';
-      return `on fail require waiver by ${approvers(f.by, src)} within ${duration(f.within, src)}${valid}`;
+      const valid = f.validFor ? ` valid for ${clauseDuration(f.validFor, src)}` : '';
+      return `on fail require waiver by ${approvers(f.by, src)} within ${clauseDuration(f.within, src)}${valid}`;
     }
   }
 }
@@ -137,7 +146,7 @@ function reallocate(s: ReallocateStep, src: SourceText): Line {
   const id = s.id ? `${s.id.name}: ` : '';
   const first = `reallocate ${id}${s.hours.raw} hours of skill ${quote(s.skill.value)} from pool ${quote(s.pool.value)}`;
   const priority = s.priority ? ` priority ${s.priority.value}` : '';
-  const second = `to project ${expr(s.project, src)} for ${duration(s.period, src)}${priority}`;
+  const second = `to project ${expr(s.project, src)} for ${clauseDuration(s.period, src)}${priority}`;
   return line(
     'keep',
     true,
@@ -245,13 +254,14 @@ function clauses(s: ApproveStep, src: SourceText): Piece[] {
   if (s.veto) add(2, s.veto, 'any reject rejects');
   for (const group of commaGroups(s.exclude, src)) add(3, range(group), `not ${approvers(group, src)}`);
   for (const group of commaGroups(s.distinctFrom, src)) add(4, range(group), `distinct from ${names(group)}`);
-  if (s.within) {
-    const on = s.within.calendar ? ` on ${s.within.calendar.name}` : '';
-    add(5, s.within.span, `within ${duration(s.within.duration, src)}${on}`);
+  if (s.within) add(5, s.within.span, `within ${clauseDuration(s.within.duration, src)}`);
+  const remind = s.remindEvery;
+  if (remind) {
+    const span = { offset: remind.span.offset, end: durationEnd(remind) };
+    add(6, span, `remind every ${clauseDuration(remind, src)}`);
   }
-  if (s.remindEvery) add(6, s.remindEvery.span, `remind every ${duration(s.remindEvery, src)}`);
   for (const e of s.escalations) {
-    add(7, e.span, `escalate after ${duration(e.after, src)} to ${approvers(e.to, src)}`);
+    add(7, e.span, `escalate after ${clauseDuration(e.after, src)} to ${approvers(e.to, src)}`);
   }
   const t = s.onTimeout;
   if (t) {

@@ -100,6 +100,22 @@ export abstract class ExpressionGrammar extends CstParser {
     ]);
   });
 
+  /**
+   * A duration where a clause takes one, with the calendar its business time counts on:
+   * `2 business days on office`. The gate leaves `on timeout` and `on fail` to the next clause.
+   * Expressions take plain `duration`: there `on` would read as part of the comparison.
+   */
+  readonly clauseDuration = this.RULE('clauseDuration', () => {
+    this.SUBRULE(this.duration, { LABEL: 'duration' });
+    this.OPTION({
+      GATE: () => this.peek(2) === Identifier,
+      DEF: () => {
+        this.CONSUME(kw.on);
+        this.CONSUME(Identifier, { LABEL: 'calendar' });
+      },
+    });
+  });
+
   // ----------------------------------------------------------------------------------------------
   // Expressions: each precedence level is a loop over operators, never recursion, so long chains
   // stay flat in the CST; only parentheses and lists recurse (bounded by the nesting limit).

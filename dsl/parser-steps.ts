@@ -133,29 +133,21 @@ export abstract class StepGrammar extends ExpressionGrammar {
       {
         ALT: () => {
           this.CONSUME(kw.within);
-          this.SUBRULE(this.duration, { LABEL: 'within' });
-          // `on office`, but not the next clause `on timeout`.
-          this.OPTION3({
-            GATE: () => this.peek(2) === Identifier,
-            DEF: () => {
-              this.CONSUME(kw.on);
-              this.CONSUME3(Identifier, { LABEL: 'calendar' });
-            },
-          });
+          this.SUBRULE(this.clauseDuration, { LABEL: 'within' });
         },
       },
       {
         ALT: () => {
           this.CONSUME(kw.remind);
           this.CONSUME(kw.every);
-          this.SUBRULE2(this.duration, { LABEL: 'remind' });
+          this.SUBRULE2(this.clauseDuration, { LABEL: 'remind' });
         },
       },
       {
         ALT: () => {
           this.CONSUME(kw.escalate);
           this.CONSUME(kw.after);
-          this.SUBRULE3(this.duration, { LABEL: 'escalate' });
+          this.SUBRULE3(this.clauseDuration, { LABEL: 'escalate' });
           this.CONSUME(kw.to);
           this.SUBRULE3(this.approverList, { LABEL: 'escalateTo' });
         },
@@ -222,7 +214,7 @@ export abstract class StepGrammar extends ExpressionGrammar {
           this.CONSUME2(StringLiteral, { LABEL: 'service' });
           this.OPTION2(() => {
             this.CONSUME(kw.timeout);
-            this.SUBRULE(this.duration, { LABEL: 'timeout' });
+            this.SUBRULE(this.clauseDuration, { LABEL: 'timeout' });
           });
           this.OPTION3(() => {
             this.CONSUME(kw.retry);
@@ -242,7 +234,7 @@ export abstract class StepGrammar extends ExpressionGrammar {
           });
           this.OPTION5(() => {
             this.CONSUME(kw.within);
-            this.SUBRULE2(this.duration, { LABEL: 'within' });
+            this.SUBRULE2(this.clauseDuration, { LABEL: 'within' });
           });
         },
       },
@@ -279,11 +271,11 @@ export abstract class StepGrammar extends ExpressionGrammar {
           this.CONSUME(kw.by);
           this.SUBRULE(this.approverList, { LABEL: 'by' });
           this.CONSUME(kw.within);
-          this.SUBRULE(this.duration, { LABEL: 'within' });
+          this.SUBRULE(this.clauseDuration, { LABEL: 'within' });
           this.OPTION3(() => {
             this.CONSUME(kw.valid);
             this.CONSUME(kw.for);
-            this.SUBRULE2(this.duration, { LABEL: 'validFor' });
+            this.SUBRULE2(this.clauseDuration, { LABEL: 'validFor' });
           });
         },
       },
@@ -305,7 +297,7 @@ export abstract class StepGrammar extends ExpressionGrammar {
     this.CONSUME(kw.project);
     this.SUBRULE(this.expression, { LABEL: 'project' });
     this.CONSUME(kw.for);
-    this.SUBRULE(this.duration, { LABEL: 'period' });
+    this.SUBRULE(this.clauseDuration, { LABEL: 'period' });
     this.OPTION(() => {
       this.CONSUME(kw.priority);
       this.CONSUME(Word, { LABEL: 'priority' });
@@ -347,7 +339,7 @@ export abstract class StepGrammar extends ExpressionGrammar {
           this.SUBRULE(this.expression, { LABEL: 'until' });
         },
       },
-      { ALT: () => this.SUBRULE(this.duration, { LABEL: 'for' }) },
+      { ALT: () => this.SUBRULE(this.clauseDuration, { LABEL: 'for' }) },
     ]);
   });
 

@@ -4,7 +4,7 @@
 import type { ApproveStep, ApproverRef, Quorum, Span } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { checkApprovers, leaves } from './approvers.js';
-import { namedCalendar, useDuration } from './calendars.js';
+import { useDuration } from './calendars.js';
 import { type ExprEnv, filePath } from './exprs.js';
 import { checkTemplate } from './exprs.js';
 import { reportNotRun } from './paths.js';
@@ -23,27 +23,11 @@ export function checkApproval(env: ExprEnv, step: ApproveStep): void {
   checkTimeout(env, step);
 }
 
+/** Reminders and escalations count on the calendar of the deadline they act on, unless they name one. */
 function checkDurations(env: ExprEnv, step: ApproveStep): void {
-  const calendar = namedCalendar(env.ctx, env.file, step.within?.calendar ?? null);
-  const use = { calendar, markUsed: true, inApproval: true };
-  if (step.within) {
-    useDuration(env.ctx, env.file, step.within.duration, use);
-    const named = step.within.calendar;
-    if (named && calendar !== undefined && !step.within.duration.business) {
-      env.ctx.report.warning(
-        'CH5009',
-        filePath(env),
-        named.span,
-        `calendar \`${named.name}\` does not change a plain duration`,
-        {
-          help:
-            'write business time, e.g. `within 2 business days on ' +
-            named.name +
-            '`, to count working hours only',
-        },
-      );
-    }
-  }
+  const own = { inherited: undefined, markUsed: true, inExpression: false };
+  const inherited = step.within ? useDuration(env.ctx, env.file, step.within.duration, own) : undefined;
+  const use = { ...own, inherited };
   if (step.remindEvery) useDuration(env.ctx, env.file, step.remindEvery, use);
   for (const escalation of step.escalations) useDuration(env.ctx, env.file, escalation.after, use);
 }

@@ -1,6 +1,7 @@
 // Business calendars: each declaration must describe real working time (a known time zone,
 // at least one hours line, no inverted or overlapping hours), and every business duration must
-// count on some calendar: the one its approval names, else the policy's only calendar.
+// count on some calendar: the one it names, else (reminders and escalations) the one its
+// approval's `within` names, else the policy's only calendar.
 import type { CalendarDecl, DayName, DurationLit, HoursLine, Ident } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type CheckContext, didYouMean, fileOf, listNames, sourceText } from './context.js';
@@ -96,48 +97,79 @@ function checkOverlaps(ctx: CheckContext, path: string, lines: HoursLine[]): voi
   });
 }
 
-/** The calendar named by `on <name>`; undefined when absent or unknown (reported). */
-export function namedCalendar(ctx: CheckContext, file: number, ident: Ident | null): string | undefined {
+/**
+ * What a duration's `on <calendar>` names: the calendar, `false` when no such calendar exists
+ * (reported, so nothing that depends on it is reported again), or undefined when not written.
+ */
+export type Named = string | false | undefined;
+
+/** The calendar named by `on <name>`; reports an unknown name (CH3202). */
+export function namedCalendar(ctx: CheckContext, file: number, ident: Ident | null): Named {
   if (ident === null) return undefined;
-  return lookupCalendar(ctx, file, ident) && ident.name;
+  return lookupCalendar(ctx, file, ident) ? ident.name : false;
 }
 
 export interface DurationUse {
-  /** The calendar in reach through an approval's `within ... on`, if any. */
-  calendar: string | undefined;
+  /** For reminders and escalations: the calendar their approval's `within` counts on. */
+  inherited: Named;
   /** False while typing a rule no process uses: its calendars are not needed by the policy. */
   markUsed: boolean;
-  /** Whether the duration can take `on <calendar>` where it stands (only an approval's `within`). */
-  inApproval: boolean;
+  /** Inside an expression, where `on <calendar>` cannot be written. */
+  inExpression: boolean;
 }
 
-/** Records the calendar of a duration; reports a business duration with no calendar in reach. */
-export function useDuration(ctx: CheckContext, file: number, duration: DurationLit, use: DurationUse): void {
+/**
+ * Records the calendar a business duration counts on, and returns it for the durations that
+ * inherit it (`false` when its `on` names an unknown calendar). It counts on its own
+ * `on <calendar>`, else the one it inherits, else the policy's only calendar; with none of these
+ * it is reported (CH5008). Plain durations count clock time: they have no calendar to pass on.
+ */
+export function useDuration(ctx: CheckContext, file: number, duration: DurationLit, use: DurationUse): Named {
+  const named = namedCalendar(ctx, file, duration.calendar);
   if (!duration.business) {
     ctx.model.durationCalendars.set(duration, null);
-    return;
+    if (named && duration.calendar) warnPlain(ctx, file, duration.calendar);
+    return undefined;
   }
+  const own = named ?? use.inherited;
+  if (own === false) return false;
   const calendars = [...ctx.model.calendars.keys()];
-  const calendar = use.calendar ?? (calendars.length === 1 ? calendars[0] : undefined);
+  const calendar = own ?? (calendars.length === 1 ? calendars[0] : undefined);
   if (calendar !== undefined) {
     ctx.model.durationCalendars.set(duration, calendar);
     if (use.markUsed) ctx.model.used.calendars.add(calendar);
-    return;
+    return calendar;
   }
   const text = sourceText(ctx, file, duration.span);
   const declared =
     calendars.length === 0
       ? 'the policy declares no calendar'
       : `the policy declares ${calendars.length} (${listNames(calendars)})`;
+  const help = use.inExpression
+    ? "inside an expression business time counts on the policy's only calendar: declare exactly one, or use a plain duration"
+    : calendars.length === 0
+      ? 'declare a calendar and add `on <calendar>` right after the duration, or use a plain duration'
+      : `add \`on <calendar>\` right after the duration, naming ${listNames(calendars, 'or')}, e.g. \`${text} on ${calendars[0] ?? ''}\``;
   ctx.report.error(
     'CH5008',
     fileOf(ctx, file).path,
     duration.span,
     `\`${text}\` needs a calendar, but ${declared}`,
+    { help },
+  );
+  return undefined;
+}
+
+/** `48h on office`: the calendar changes nothing (CH5009). */
+function warnPlain(ctx: CheckContext, file: number, calendar: Ident): void {
+  const name = calendar.name;
+  ctx.report.warning(
+    'CH5009',
+    fileOf(ctx, file).path,
+    calendar.span,
+    `calendar \`${name}\` does not change a plain duration`,
     {
-      help: use.inApproval
-        ? 'name one with `within ... on <calendar>`'
-        : "outside an approval business time counts on the policy's only calendar: declare exactly one, or use a plain duration",
+      help: `write business time, e.g. \`2 business days on ${name}\`, to count working hours only`,
     },
   );
 }

@@ -264,7 +264,7 @@ export const checkCodes = [
     code: 'CH5008',
     title: 'business duration without a calendar',
     explanation:
-      'Business durations count working time of a calendar: name one with `within ... on <calendar>`, or declare exactly one calendar, which is then the default.',
+      'Business durations count working time of a calendar: name one with `on <calendar>` right after the duration (reminders and escalations take the one of their approval deadline), or declare exactly one calendar, which is then the default. Durations inside expressions cannot name one.',
   },
   {
     code: 'CH5009',

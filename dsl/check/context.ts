@@ -84,8 +84,8 @@ export function snippet(text: string, span: Span, max = 40): string {
 }
 
 /** `a`, `a` and `b`, `a`, `b` and `c`: names in backticks for a message. */
-export function listNames(names: readonly string[]): string {
+export function listNames(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   const quoted = names.map((n) => `\`${n}\``);
   if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1] ?? ''}`;
+  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1] ?? ''}`;
 }

@@ -122,7 +122,7 @@ export function checkProcess(ctx: CheckContext, process: Declared<ProcessDecl>):
     types,
     useRule: (name: string) => rules.add(name),
     useDuration: (d: Parameters<ExprEnv['useDuration']>[0]) =>
-      useDuration(ctx, file, d, { calendar: undefined, markUsed: true, inApproval: false }),
+      useDuration(ctx, file, d, { inherited: undefined, markUsed: true, inExpression: true }),
   };
   // Defaults are checked with no `request` and no steps: they are constants.
   const fields = checkInput({ ...base, input: { kind: 'none' }, steps: null }, decl.input);

@@ -114,7 +114,7 @@ function typeRule(
     steps: null,
     useRule: () => undefined,
     useDuration: (d) =>
-      useDuration(ctx, declared.file, d, { calendar: undefined, markUsed, inApproval: false }),
+      useDuration(ctx, declared.file, d, { inherited: undefined, markUsed, inExpression: true }),
   };
   expectBoolean(env, declared.decl.condition, `rule \`${declared.decl.name.name}\``);
   return types;

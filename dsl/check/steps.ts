@@ -32,10 +32,10 @@ export function checkStep(env: ExprEnv, step: Step): void {
   }
 }
 
-/** A duration outside an approval: a business one counts on the policy's only calendar. */
-export function plainDuration(env: ExprEnv, duration: DurationLit | null): void {
+/** A clause duration outside an approval: it inherits no calendar, it only names its own. */
+export function clauseDuration(env: ExprEnv, duration: DurationLit | null): void {
   if (duration)
-    useDuration(env.ctx, env.file, duration, { calendar: undefined, markUsed: true, inApproval: false });
+    useDuration(env.ctx, env.file, duration, { inherited: undefined, markUsed: true, inExpression: false });
 }
 
 function checkCheck(env: ExprEnv, step: CheckStep): void {
@@ -46,11 +46,11 @@ function checkCheck(env: ExprEnv, step: CheckStep): void {
       if (check.message) checkTemplate(env, check.message);
       break;
     case 'external':
-      plainDuration(env, check.timeout);
+      clauseDuration(env, check.timeout);
       break;
     case 'attest':
       checkApprovers(env, check.by);
-      plainDuration(env, check.within);
+      clauseDuration(env, check.within);
       break;
   }
   if (step.onFail) checkOnFail(env, step.onFail);
@@ -65,8 +65,8 @@ function checkOnFail(env: ExprEnv, onFail: OnFail): void {
       return;
     case 'waiver':
       checkApprovers(env, onFail.by);
-      plainDuration(env, onFail.within);
-      plainDuration(env, onFail.validFor);
+      clauseDuration(env, onFail.within);
+      clauseDuration(env, onFail.validFor);
       return;
   }
 }
@@ -95,13 +95,13 @@ function checkReallocate(env: ExprEnv, step: ReallocateStep): void {
       },
     );
   }
-  plainDuration(env, step.period);
+  clauseDuration(env, step.period);
 }
 
 function checkWait(env: ExprEnv, step: WaitStep): void {
   const wait = step.wait;
   if (wait.kind === 'for') {
-    plainDuration(env, wait.duration);
+    clauseDuration(env, wait.duration);
     return;
   }
   const type = typeExpr(env, wait.date, T.date);

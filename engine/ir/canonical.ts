@@ -21,62 +21,138 @@ export class CanonicalJsonError extends Error {
 
 /** Serializes `value` as canonical JSON; throws CanonicalJsonError for anything JSON cannot hold. */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
-}
-
-function write(value: unknown, path: string, ancestors: Set<object>): string {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value))
-        throw new CanonicalJsonError(path, `${String(value)} is not a JSON number`);
-      return JSON.stringify(value);
-    case 'undefined':
-      throw new CanonicalJsonError(path, 'undefined is not a JSON value');
-    case 'bigint':
-    case 'symbol':
-    case 'function':
-      throw new CanonicalJsonError(path, `a ${typeof value} is not a JSON value`);
-    case 'object':
-      if (value === null) return 'null';
-      return writeContainer(value, path, ancestors);
+  try {
+    return viaStringify(value);
+  } catch {
+    // The fast path only knows that something is wrong; the writer says what and where (and
+    // throws). Should it find nothing wrong, its output is the canonical form all the same.
+    return canonicalJsonReference(value);
   }
 }
 
-function writeContainer(value: object, path: string, ancestors: Set<object>): string {
-  // A cycle would recurse forever; a shared (non-cyclic) subtree is fine and written twice.
-  if (ancestors.has(value)) throw new CanonicalJsonError(path, 'a circular reference is not JSON');
-  ancestors.add(value);
-  try {
-    if (Array.isArray(value)) {
-      // Checked by index, not with map(): map() skips holes, which would hide a sparse array.
-      const items: string[] = [];
-      for (let i = 0; i < value.length; i++) items.push(write(value[i], `${path}[${i}]`, ancestors));
-      return `[${items.join(',')}]`;
+/**
+ * The same bytes through the engine's own JSON.stringify with a key-sorting replacer: about three
+ * times faster than the writer below on a megabyte of IR. It refuses everything the writer refuses;
+ * `this[key]` is checked because JSON.stringify has already applied toJSON (a Date would
+ * otherwise arrive as a string).
+ */
+function viaStringify(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, current: unknown) {
+    const original = this[key];
+    if (current === undefined) {
+      // Omitted members are fine (see writeObject); an undefined array item or top value is not.
+      if (Array.isArray(this) || this[''] === value) throw new Error('undefined');
+      return current;
     }
-    if (!isPlainObject(value)) {
-      const name = value.constructor?.name ?? 'unknown';
-      throw new CanonicalJsonError(path, `a ${name} is not a plain object`);
+    if (typeof current === 'number' && !Number.isFinite(current)) throw new Error('number');
+    if (typeof current === 'function' || typeof current === 'symbol' || typeof current === 'bigint') {
+      throw new Error(typeof current);
     }
-    if (Object.getOwnPropertySymbols(value).length > 0) {
-      throw new CanonicalJsonError(path, 'a symbol-keyed property is not JSON');
+    if (typeof original !== 'object' || original === null || Array.isArray(original)) return current;
+    if (!isPlainObject(original) || Object.getOwnPropertySymbols(original).length > 0)
+      throw new Error('object');
+    const record = original as Record<string, unknown>;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(record).sort()) {
+      // Objects list integer-like keys first whatever the insertion order: leave those to the writer.
+      const first = k.charCodeAt(0);
+      if (first >= 48 && first <= 57) throw new Error('integer-like key');
+      sorted[k] = record[k];
     }
+    return sorted;
+  });
+}
+
+/** The straightforward writer: the definition the fast path must match, and its error reporter. */
+export function canonicalJsonReference(value: unknown): string {
+  return new Writer().write(value);
+}
+
+/**
+ * One serialization. The path to the current value is kept as a stack of keys and turned into
+ * text only when an error needs it: building it for every node cost more than the writing.
+ */
+class Writer {
+  private readonly keys: (string | number)[] = [];
+  private readonly ancestors = new Set<object>();
+
+  write(value: unknown): string {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return JSON.stringify(value);
+      case 'number':
+        if (!Number.isFinite(value)) this.fail(`${String(value)} is not a JSON number`);
+        return JSON.stringify(value);
+      case 'undefined':
+        return this.fail('undefined is not a JSON value');
+      case 'bigint':
+      case 'symbol':
+      case 'function':
+        return this.fail(`a ${typeof value} is not a JSON value`);
+      case 'object':
+        if (value === null) return 'null';
+        return this.writeContainer(value);
+    }
+  }
+
+  private writeContainer(value: object): string {
+    // A cycle would recurse forever; a shared (non-cyclic) subtree is fine and written twice.
+    if (this.ancestors.has(value)) this.fail('a circular reference is not JSON');
+    this.ancestors.add(value);
+    try {
+      return Array.isArray(value) ? this.writeArray(value) : this.writeObject(value);
+    } finally {
+      this.ancestors.delete(value);
+    }
+  }
+
+  private writeArray(value: unknown[]): string {
+    // Checked by index, not with map(): map() skips holes, which would hide a sparse array.
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      this.keys.push(i);
+      out += (i > 0 ? ',' : '') + this.write(value[i]);
+      this.keys.pop();
+    }
+    return out + ']';
+  }
+
+  private writeObject(value: object): string {
+    if (!isPlainObject(value)) this.fail(`a ${value.constructor?.name ?? 'unknown'} is not a plain object`);
+    if (Object.getOwnPropertySymbols(value).length > 0) this.fail('a symbol-keyed property is not JSON');
     const record = value as Record<string, unknown>;
-    const members: string[] = [];
+    let out = '{';
+    let first = true;
     for (const key of Object.keys(record).sort()) {
       const member = record[key];
       // An undefined property is omitted, as JSON.stringify does: the IR reaches the store and
       // comes back through JSON, where `{ a: undefined }` can only return as `{}`. Both must hash
       // the same, or a policy read back from the store would no longer match its own hash.
       if (member === undefined) continue;
-      members.push(`${JSON.stringify(key)}:${write(member, memberPath(path, key), ancestors)}`);
+      this.keys.push(key);
+      out += (first ? '' : ',') + JSON.stringify(key) + ':' + this.write(member);
+      this.keys.pop();
+      first = false;
     }
-    return `{${members.join(',')}}`;
-  } finally {
-    ancestors.delete(value);
+    return out + '}';
   }
+
+  private fail(reason: string): never {
+    throw new CanonicalJsonError(pathOf(this.keys), reason);
+  }
+}
+
+const identifier = /^[A-Za-z_$][\w$]*$/;
+
+/** `$.steps[2].sla`, or `$["odd key"]` for keys that are not identifiers. */
+function pathOf(keys: readonly (string | number)[]): string {
+  let path = '$';
+  for (const key of keys) {
+    if (typeof key === 'number') path += `[${key}]`;
+    else path += identifier.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }
+  return path;
 }
 
 /**
@@ -88,10 +164,4 @@ function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === null) return true;
   return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === '[object Object]';
-}
-
-const identifier = /^[A-Za-z_$][\w$]*$/;
-
-function memberPath(path: string, key: string): string {
-  return identifier.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }

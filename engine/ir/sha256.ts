@@ -1,7 +1,8 @@
 // SHA-256 (FIPS 180-4) in plain TypeScript. The engine runs inside Temporal's workflow sandbox,
 // where node:crypto does not exist and WebCrypto's digest is asynchronous; a policy's hash must be
 // computable synchronously and identically everywhere (compiler, API, workflow, store), so the
-// digest is implemented here once. Policies are small (kilobytes), so clarity beats speed.
+// digest is implemented here once. Compiled policies reach megabytes, so the
+// byte loop avoids allocation: typed arrays, no per-block arrays.
 
 /** The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 const K = new Uint32Array([
@@ -25,7 +26,11 @@ const REPLACEMENT_CHARACTER = 0xfffd;
  * becomes U+FFFD, as TextEncoder and Node's Buffer do, so that hashes agree with other tools.
  */
 export function utf8Bytes(text: string): Uint8Array {
-  const bytes: number[] = [];
+  // TextEncoder is a standard global (also inside Temporal's workflow sandbox) and does exactly
+  // this; the loop below is for runtimes without it.
+  if (typeof TextEncoder === 'function') return new TextEncoder().encode(text);
+  const bytes = new Uint8Array(text.length * 3);
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdbff) {
@@ -40,21 +45,23 @@ export function utf8Bytes(text: string): Uint8Array {
       code = REPLACEMENT_CHARACTER;
     }
     if (code < 0x80) {
-      bytes.push(code);
+      bytes[n++] = code;
     } else if (code < 0x800) {
-      bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+      bytes[n++] = 0xc0 | (code >> 6);
+      bytes[n++] = 0x80 | (code & 0x3f);
     } else if (code < 0x10000) {
-      bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+      bytes[n++] = 0xe0 | (code >> 12);
+      bytes[n++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[n++] = 0x80 | (code & 0x3f);
     } else {
-      bytes.push(
-        0xf0 | (code >> 18),
-        0x80 | ((code >> 12) & 0x3f),
-        0x80 | ((code >> 6) & 0x3f),
-        0x80 | (code & 0x3f),
-      );
+      // A surrogate pair is two UTF-16 units and four bytes: within the 3-per-unit allowance.
+      bytes[n++] = 0xf0 | (code >> 18);
+      bytes[n++] = 0x80 | ((code >> 12) & 0x3f);
+      bytes[n++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[n++] = 0x80 | (code & 0x3f);
     }
   }
-  return Uint8Array.from(bytes);
+  return bytes.subarray(0, n);
 }
 
 /**
@@ -87,7 +94,14 @@ function compress(h: Uint32Array, view: DataView, blockOffset: number, w: Uint32
     const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
     w[t] = w[t - 16]! + s0 + w[t - 7]! + s1;
   }
-  let [a, b, c, d, e, f, g, hh] = [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!];
+  let a = h[0]!;
+  let b = h[1]!;
+  let c = h[2]!;
+  let d = h[3]!;
+  let e = h[4]!;
+  let f = h[5]!;
+  let g = h[6]!;
+  let hh = h[7]!;
   for (let t = 0; t < 64; t++) {
     const s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
     const choice = (e & f) ^ (~e & g);

@@ -127,9 +127,37 @@ describe('check: business durations', () => {
       'CH5008 error 9:8 `1 business day` needs a calendar, but the policy declares 2 (`office` and `plant`)',
     ]);
     expect(diagnostics.map((d) => d.help)).toEqual([
-      'name one with `within ... on <calendar>`',
-      "outside an approval business time counts on the policy's only calendar: declare exactly one, or use a plain duration",
+      'add `on <calendar>` right after the duration, naming `office` or `plant`, e.g. `2 business days on office`',
+      'add `on <calendar>` right after the duration, naming `office` or `plant`, e.g. `1 business day on office`',
     ]);
+  });
+
+  test('when the policy declares no calendar, then CH5008 says to declare one and add `on <calendar>`', () => {
+    const diagnostics = diagnose(policy('process p { input { } wait 1 business day }'));
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5008 error 4:28 `1 business day` needs a calendar, but the policy declares no calendar',
+    ]);
+    expect(diagnostics[0]?.help).toBe(
+      'declare a calendar and add `on <calendar>` right after the duration, or use a plain duration',
+    );
+  });
+
+  test('when a business duration in an expression has no calendar in reach, then CH5008 does not suggest `on`', () => {
+    const diagnostics = diagnose(
+      policy(
+        office,
+        plant,
+        'process p { input { downtime: duration } check c: require request.downtime <= 2 business days }',
+      ),
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5008 error 6:79 `2 business days` needs a calendar, but the policy declares 2 (`office` and `plant`)',
+    ]);
+    expect(diagnostics[0]?.help).toBe(
+      "inside an expression business time counts on the policy's only calendar: declare exactly one, or use a plain duration",
+    );
   });
 
   test('when a calendar is named for a plain duration, then CH5009 warns that it changes nothing', () => {
@@ -140,5 +168,170 @@ describe('check: business durations', () => {
     expect(diagnostics.map(at)).toEqual([
       'CH5009 warning 5:56 calendar `office` does not change a plain duration',
     ]);
+    expect(diagnostics[0]?.help).toBe(
+      'write business time, e.g. `2 business days on office`, to count working hours only',
+    );
+  });
+
+  test('when plain durations outside approvals name a calendar, then each gets CH5009 on the calendar name', () => {
+    const diagnostics = diagnose(
+      policy(
+        office,
+        'process p {',
+        '  input { }',
+        '  wait 2 days on office',
+        '  check c: require true on fail require waiver by cab within 48h on office valid for 30 days on office',
+        '}',
+      ),
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5009 warning 7:18 calendar `office` does not change a plain duration',
+      'CH5009 warning 8:69 calendar `office` does not change a plain duration',
+      'CH5009 warning 8:97 calendar `office` does not change a plain duration',
+    ]);
+  });
+});
+
+describe('check: the calendar of a clause duration', () => {
+  const berlin = 'calendar berlin { timezone "Europe/Berlin" hours mon-fri 09:00-17:00 }';
+  const plant = 'calendar plant { timezone "UTC" hours mon-sat 06:00-22:00 }';
+  const austin = 'calendar austin { timezone "America/Chicago" hours mon-fri 08:00-16:00 }';
+
+  /** Each business duration of the checked policy as `<source text> -> <calendar>`. */
+  function calendarsOf(main: string): { diagnostics: Diagnostic[]; calendars: string[] } {
+    const { diagnostics, model } = checked(main);
+    const calendars = [...model.durationCalendars].map(
+      ([d, calendar]) => `${main.slice(d.span.offset, d.span.end)} -> ${calendar ?? 'none'}`,
+    );
+    return { diagnostics: sortDiagnostics(diagnostics), calendars };
+  }
+
+  test('when every clause duration names its calendar, then each counts on the one it names', () => {
+    const { diagnostics, calendars } = calendarsOf(
+      policy(
+        berlin,
+        plant,
+        austin,
+        'process p {',
+        '  input { project: text }',
+        '  check lic: attest by cab "ok" within 3 business days on austin',
+        '  check scan: external "scanner" timeout 4 business hours on plant retry 1',
+        '    on fail require waiver by cab within 1 business day on berlin valid for 10 business days on plant',
+        '  wait 2 business days on berlin',
+        '  reallocate 8 hours of skill "dba" from pool "ops" to project request.project for 5 business days on austin',
+        '}',
+      ),
+    );
+
+    expect(diagnostics).toEqual([]);
+    expect(calendars).toEqual([
+      '3 business days -> austin',
+      '4 business hours -> plant',
+      '1 business day -> berlin',
+      '10 business days -> plant',
+      '2 business days -> berlin',
+      '5 business days -> austin',
+    ]);
+  });
+
+  test('when reminders and escalations name no calendar, then they take the one of their approval deadline', () => {
+    const { diagnostics, calendars } = calendarsOf(
+      policy(
+        berlin,
+        plant,
+        'process p {',
+        '  input { }',
+        '  approve a {',
+        '    by cab',
+        '    within 2 business days on berlin',
+        '    remind every 4 business hours',
+        '    escalate after 1 business day to group "leads"',
+        '    escalate after 3 business days on plant to group "cio"',
+        '    on timeout reject',
+        '  }',
+        '}',
+      ),
+    );
+
+    expect(diagnostics).toEqual([]);
+    expect(calendars).toEqual([
+      '2 business days -> berlin',
+      '4 business hours -> berlin',
+      '1 business day -> berlin',
+      '3 business days -> plant',
+    ]);
+  });
+
+  test('when the deadline is plain time, then reminders inherit nothing and need their own calendar', () => {
+    const diagnostics = diagnose(
+      policy(
+        berlin,
+        plant,
+        'process p { input { } approve a { by cab within 48h on berlin remind every 4 business hours on timeout reject } }',
+      ),
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5009 warning 6:56 calendar `berlin` does not change a plain duration',
+      'CH5008 error 6:76 `4 business hours` needs a calendar, but the policy declares 2 (`berlin` and `plant`)',
+    ]);
+  });
+
+  test('when a waiver outside any approval names no calendar, then it inherits none and CH5008 asks for `on`', () => {
+    const diagnostics = diagnose(
+      policy(
+        berlin,
+        plant,
+        'process p { input { } check c: require true on fail require waiver by cab within 1 business day }',
+      ),
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5008 error 6:82 `1 business day` needs a calendar, but the policy declares 2 (`berlin` and `plant`)',
+    ]);
+    expect(diagnostics[0]?.help).toBe(
+      'add `on <calendar>` right after the duration, naming `berlin` or `plant`, e.g. `1 business day on berlin`',
+    );
+  });
+
+  test('when a calendar name is misspelt, then CH3202 suggests the closest and nothing else is reported', () => {
+    const diagnostics = diagnose(
+      policy(
+        berlin,
+        plant,
+        'process p {',
+        '  input { }',
+        '  wait 2 business days on berln',
+        '  approve a { by cab within 1 business day on plnt remind every 2 business hours on timeout reject }',
+        '}',
+      ),
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH3202 error 8:27 unknown calendar `berln`',
+      'CH3202 error 9:47 unknown calendar `plnt`',
+    ]);
+    expect(diagnostics.map((d) => d.help)).toEqual(['did you mean `berlin`', 'did you mean `plant`']);
+  });
+
+  test('when only the libraries declare calendars, then a duration names one of theirs and marks it used', () => {
+    const library = ['library "org"', berlin, plant].join('\n');
+    const main = [
+      'policy "p" version 1 effective 2026-01-01',
+      'use "org.charter"',
+      'role cab = group "cab"',
+      'process p { input { } wait 1 business day on plant }',
+    ].join('\n');
+    const host: SourceHost = {
+      readFile: (path) => ({ 'main.charter': main, 'org.charter': library })[path],
+      resolve: (_f, s) => s,
+    };
+    const { program } = loadProgram('main.charter', host);
+    const { diagnostics, model } = check(program!);
+
+    expect(diagnostics).toEqual([]);
+    expect([...model.durationCalendars.values()]).toEqual(['plant']);
+    expect([...model.used.calendars]).toEqual(['plant']);
   });
 });

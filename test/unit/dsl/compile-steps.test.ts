@@ -130,6 +130,41 @@ describe('compile: steps', () => {
     });
   });
 
+  test('when clause durations name calendars, then the IR of each duration carries the one that applies', () => {
+    const [approve, check, wait] = compiledSteps(
+      'calendar plant { timezone "UTC" hours mon-sat 06:00-22:00 }',
+      'process p {',
+      '  input { }',
+      '  approve a { by cab within 2 business days on plant remind every 4 business hours',
+      '    escalate after 1 business day to group "leads" escalate after 3 business days on office to group "cio"',
+      '    on timeout reject }',
+      '  check c: require true on fail require waiver by cab within 1 business day on plant valid for 30 days',
+      '  wait 2 business days on office',
+      '}',
+    );
+
+    const plantDay = { unit: 'day', business: true, calendar: 'plant' };
+    expect(approve).toMatchObject({
+      sla: { amount: 2, ...plantDay },
+      remindEvery: { amount: 4, unit: 'hour', business: true, calendar: 'plant' },
+      escalations: [
+        { after: { amount: 1, ...plantDay } },
+        { after: { amount: 3, unit: 'day', business: true, calendar: 'office' } },
+      ],
+    });
+    expect(check).toMatchObject({
+      onFail: {
+        action: 'waiver',
+        within: { amount: 1, ...plantDay },
+        validFor: { amount: 30, unit: 'day', business: false, calendar: null },
+      },
+    });
+    expect(wait).toMatchObject({
+      kind: 'wait',
+      wait: { kind: 'for', duration: { amount: 2, unit: 'day', business: true, calendar: 'office' } },
+    });
+  });
+
   test('when expressions are compiled, then each node keeps its checked type, its target and its span', () => {
     const [, rule] = compiledSteps(
       'rule costly = request.budget > 10 EUR because "x"',

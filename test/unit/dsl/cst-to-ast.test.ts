@@ -147,6 +147,23 @@ describe('literals', () => {
     ]);
   });
 
+  test('when `business` qualifies weeks before `on <calendar>`, then CH2014 underlines the duration only', () => {
+    expect(diagnose(inProcess('wait 2 business weeks on office'))).toEqual([
+      {
+        code: 'CH2014',
+        message: '`business` applies to days and hours, not `weeks`',
+        text: '2 business weeks',
+        help: 'write `2 weeks`',
+      },
+    ]);
+  });
+
+  test('when the unit before `on <calendar>` is misspelt, then CH2013 underlines the unit only', () => {
+    expect(diagnose(inApproval('within 2 business dais on office'))).toEqual([
+      { code: 'CH2013', message: '`dais` is not a duration unit', text: 'dais', help: 'did you mean `days`' },
+    ]);
+  });
+
   test('when a string has an unknown escape, then CH2019 underlines the escape', () => {
     expect(diagnose('library "a\\tb"')).toEqual([
       {

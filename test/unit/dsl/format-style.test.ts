@@ -52,6 +52,30 @@ describe('format style', () => {
     expect(output).toBe('rule r = request.a < 48h and request.b < 2 business days and request.c < 1 week\n');
   });
 
+  test('when clause durations name calendars, then `on <calendar>` follows each duration and the text round-trips', () => {
+    const input = policy(
+      'approve a { remind every 4  business hours\n on plant within 2 business days   on office by x }\n' +
+        '  wait 1 business day on   office\n' +
+        '  check c: require true on fail require waiver by x within 3 business days on plant valid for 30d',
+    );
+    const output = formatted(input);
+    expect(output).toBe(
+      policy(
+        [
+          '  approve a {',
+          '    by x',
+          '    within 2 business days on office',
+          '    remind every 4 business hours on plant',
+          '  }',
+          '  wait 1 business day on office',
+          '  check c: require true on fail require waiver by x within 3 business days on plant valid for 30d',
+        ].join('\n'),
+      ),
+    );
+    expect(formatted(output)).toBe(output);
+    expect(withoutSpans(parseClean(output))).toEqual(withoutSpans(parseClean(input)));
+  });
+
   test('when strings hold quotes, backslashes and braces, then they are re-escaped so they mean the same', () => {
     const input = policy(
       'notify x: "say \\"hi\\" \\\\ {{literal}} {request.name}"\n  end approved "a \\"b\\""',

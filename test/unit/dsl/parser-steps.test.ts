@@ -53,11 +53,10 @@ allow changes`);
     expect(step.exclude).toMatchObject([{ kind: 'path' }]);
     expect(step.distinctFrom.map((d) => d.name)).toEqual(['first', 'second']);
     expect(step.within).toMatchObject({
-      duration: { amount: 2, unit: 'day', business: true },
-      calendar: { name: 'office' },
+      duration: { amount: 2, unit: 'day', business: true, calendar: { name: 'office' } },
     });
     expect(covered(text, step.within!.span)).toBe('within 2 business days on office');
-    expect(step.remindEvery).toMatchObject({ amount: 1, unit: 'day', business: true });
+    expect(step.remindEvery).toMatchObject({ amount: 1, unit: 'day', business: true, calendar: null });
     expect(step.escalations.map((e) => [e.after.amount, e.to[0]?.kind])).toEqual([
       [2, 'role'],
       [3, 'group'],
@@ -83,11 +82,39 @@ allow changes`);
   test('when `within` is followed by `on timeout`, then `on` is not taken for a calendar', () => {
     const { step } = approve('by cab\nwithin 48h\non timeout escalate to it_director');
 
-    expect(step.within).toMatchObject({ duration: { amount: 48, unit: 'hour' }, calendar: null });
+    expect(step.within).toMatchObject({ duration: { amount: 48, unit: 'hour', calendar: null } });
     expect(step.onTimeout).toMatchObject({
       kind: 'escalate',
       to: [{ kind: 'role', name: { name: 'it_director' } }],
     });
+  });
+
+  test('when reminders and escalations name calendars, then each duration keeps its own with its span', () => {
+    const { step, text } = approve(
+      'by cab\nwithin 2 business days on berlin\nremind every 4 business hours on plant\n' +
+        'escalate after 1 business day on plant to it_director\non timeout reject',
+    );
+
+    const within = step.within!.duration;
+    expect(covered(text, within.span)).toBe('2 business days');
+    expect(covered(text, within.calendar!.span)).toBe('berlin');
+    expect(covered(text, step.within!.span)).toBe('within 2 business days on berlin');
+    expect(covered(text, step.remindEvery!.span)).toBe('4 business hours');
+    expect(step.remindEvery?.calendar?.name).toBe('plant');
+    expect(covered(text, step.remindEvery!.calendar!.span)).toBe('plant');
+    const [escalation] = step.escalations;
+    expect(covered(text, escalation!.after.span)).toBe('1 business day');
+    expect(covered(text, escalation!.after.calendar!.span)).toBe('plant');
+    expect(covered(text, escalation!.span)).toBe('escalate after 1 business day on plant to it_director');
+    expect(escalation?.to).toMatchObject([{ kind: 'role', name: { name: 'it_director' } }]);
+    expect(step.onTimeout).toMatchObject({ kind: 'reject' });
+  });
+
+  test('when `remind every` is followed by `on timeout`, then `on` is not taken for a calendar', () => {
+    const { step } = approve('by cab\nremind every 1 business day\non timeout approve');
+
+    expect(step.remindEvery).toMatchObject({ amount: 1, calendar: null });
+    expect(step.onTimeout).toMatchObject({ kind: 'approve' });
   });
 
   test.each(['approve', 'fail'] as const)(
@@ -148,6 +175,73 @@ describe('checks', () => {
 
     expect(step.onFail).toMatchObject(expected);
     expect(covered(text, step.onFail!.span)).toBe(source);
+  });
+});
+
+describe('calendars after clause durations', () => {
+  const check = (source: string): { step: CheckStep; text: string } => one(source, 'check');
+
+  test('when an external check names a calendar for its timeout, then the calendar is kept and `retry` follows', () => {
+    const { step, text } = check('check scan: external "scanner" timeout 4 business hours on plant retry 2');
+
+    expect(step.check).toMatchObject({
+      kind: 'external',
+      timeout: { amount: 4, unit: 'hour', business: true, calendar: { name: 'plant' } },
+      retry: { value: 2 },
+    });
+    expect(covered(text, step.check.span)).toBe(
+      'external "scanner" timeout 4 business hours on plant retry 2',
+    );
+  });
+
+  test('when an attestation names a calendar and `on fail` follows, then the check span ends at the calendar', () => {
+    const { step, text } = check(
+      'check lic: attest by security "reviewed" within 3 business days on berlin on fail continue flagged',
+    );
+
+    expect(step.check).toMatchObject({ kind: 'attest', within: { calendar: { name: 'berlin' } } });
+    expect(covered(text, step.check.span)).toBe(
+      'attest by security "reviewed" within 3 business days on berlin',
+    );
+    expect(step.onFail).toMatchObject({ kind: 'continue' });
+  });
+
+  test('when an attestation deadline is followed by `on fail`, then `on` is not taken for a calendar', () => {
+    const { step } = check('check lic: attest by security "reviewed" within 3 days on fail stop');
+
+    expect(step.check).toMatchObject({ kind: 'attest', within: { amount: 3, calendar: null } });
+    expect(step.onFail).toMatchObject({ kind: 'stop' });
+  });
+
+  test('when a waiver names calendars for both durations, then each keeps its own with its span', () => {
+    const source =
+      'on fail require waiver by security within 1 business day on berlin valid for 90 days on plant';
+    const { step, text } = check(`check c: require true ${source}`);
+
+    const waiver = step.onFail;
+    if (waiver?.kind !== 'waiver') throw new Error('expected a waiver');
+    expect(covered(text, waiver.within.span)).toBe('1 business day');
+    expect(covered(text, waiver.within.calendar!.span)).toBe('berlin');
+    expect(covered(text, waiver.validFor!.span)).toBe('90 days');
+    expect(covered(text, waiver.validFor!.calendar!.span)).toBe('plant');
+    expect(covered(text, waiver.span)).toBe(source);
+  });
+
+  test('when a wait and a reallocation name calendars, then the durations keep them', () => {
+    const { steps: all, text } = steps(
+      'wait 2 business days on berlin\n' +
+        'reallocate 8 hours of skill "dba" from pool "ops" to project request.p for 5 business days on plant priority low',
+    );
+
+    const [wait, reallocate] = all;
+    if (wait?.kind !== 'wait' || wait.wait.kind !== 'for' || reallocate?.kind !== 'reallocate')
+      throw new Error('expected a wait and a reallocation');
+    expect(covered(text, wait.wait.duration.span)).toBe('2 business days');
+    expect(covered(text, wait.wait.duration.calendar!.span)).toBe('berlin');
+    expect(covered(text, wait.span)).toBe('wait 2 business days on berlin');
+    expect(reallocate.period).toMatchObject({ amount: 5, calendar: { name: 'plant' } });
+    expect(covered(text, reallocate.period.calendar!.span)).toBe('plant');
+    expect(reallocate.priority?.value).toBe('low');
   });
 });
 

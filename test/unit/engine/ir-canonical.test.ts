@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { canonicalJson, CanonicalJsonError } from '../../../engine/ir/index.js';
+import { canonicalJson, canonicalJsonReference, CanonicalJsonError } from '../../../engine/ir/index.js';
 
 describe('canonicalJson', () => {
   test('when keys are inserted in any order, then they come out sorted by UTF-16 code unit', () => {
@@ -69,6 +69,25 @@ describe('canonicalJson', () => {
   test('when the same object appears twice without a cycle, then it is written twice', () => {
     const shared = { x: 1 };
     expect(canonicalJson({ a: shared, b: [shared] })).toBe('{"a":{"x":1},"b":[{"x":1}]}');
+  });
+
+  test('when any JSON value is written, then the fast path gives the exact bytes of the reference writer', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalJsonReference(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test.each([
+    ['a Date', { at: new Date(0) }, '$.at'],
+    ['NaN', { list: [1, Number.NaN] }, '$.list[1]'],
+    ['undefined in an array', { list: [undefined] }, '$.list[0]'],
+    ['a Map', { m: new Map() }, '$.m'],
+  ])('when %s hides inside, then the fast path does not let it through', (_what, value, path) => {
+    expect(() => canonicalJson(value)).toThrow(CanonicalJsonError);
+    expect(() => canonicalJson(value)).toThrow(` at ${path}`);
   });
 
   test('when any JSON value is written, then it parses back to what JSON.stringify would give', () => {
