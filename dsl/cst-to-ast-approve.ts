@@ -21,21 +21,7 @@ import {
   tokensOf,
 } from './cst-to-ast-support.js';
 import { buildTemplate } from './templates.js';
-
-const CLAUSE_WORDS = [
-  'by',
-  'any',
-  'all',
-  'majority',
-  'at',
-  'not',
-  'distinct',
-  'within',
-  'remind',
-  'escalate',
-  'on',
-  'allow',
-];
+import { CLAUSE_WORDS } from './lexer.js';
 
 export function buildApprove(node: CstNode, ctx: BuildContext): ApproveStep | null {
   const id = identAt(node, 'id');

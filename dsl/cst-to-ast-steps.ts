@@ -36,24 +36,12 @@ import {
   tokenSpan,
 } from './cst-to-ast-support.js';
 import { buildTemplate } from './templates.js';
+import { STEP_WORDS } from './lexer.js';
 
 export type StepItem =
   | { kind: 'step'; step: Step }
   | { kind: 'input'; node: CstNode; span: Span }
   | { kind: 'branch'; branch: ParallelBranch };
-
-const STEP_WORDS = [
-  'approve',
-  'check',
-  'reallocate',
-  'notify',
-  'wait',
-  'if',
-  'parallel',
-  'end',
-  'branch',
-  'input',
-];
 
 /** Every item of a `stepList`, in order, with stray tokens reported. */
 export function buildStepItems(list: CstNode | undefined, ctx: BuildContext): StepItem[] {

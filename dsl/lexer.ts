@@ -28,7 +28,8 @@ export const CompareOp = category('CompareOp', 'a comparison');
 export const AddOp = category('AddOp', '`+` or `-`');
 export const MulOp = category('MulOp', '`*` or `/`');
 
-const STEP_STARTS = new Set([
+/** Words that start a step; also the "did you mean" candidates for a misspelt one. */
+export const STEP_WORDS: readonly string[] = [
   'approve',
   'check',
   'reallocate',
@@ -39,8 +40,9 @@ const STEP_STARTS = new Set([
   'end',
   'branch',
   'input',
-]);
-const CLAUSE_STARTS = new Set([
+];
+/** Words that start a clause of an `approve` block. */
+export const CLAUSE_WORDS: readonly string[] = [
   'by',
   'any',
   'all',
@@ -53,7 +55,9 @@ const CLAUSE_STARTS = new Set([
   'escalate',
   'on',
   'allow',
-]);
+];
+const STEP_STARTS = new Set(STEP_WORDS);
+const CLAUSE_STARTS = new Set(CLAUSE_WORDS);
 const CALENDAR_STARTS = new Set(['timezone', 'hours', 'holidays']);
 
 /** The junk categories a token belongs to, given its keyword text (null for non-words). */

@@ -13,6 +13,7 @@ import type {
   ValueIR,
 } from '../../engine/ir/types.js';
 import { isBuiltin } from '../check/calls.js';
+import { fromTypeExpr, toTypeIR } from '../check/types.js';
 import type { SemanticModel } from '../check/index.js';
 
 /** Where lowering stands: the model, and the file whose nodes are being lowered. */
@@ -30,17 +31,9 @@ export function sourceSpan(l: Pick<Lowering, 'file'>, span: Span): SourceSpan {
   return { file: l.file, line: span.line, col: span.col, endLine: span.endLine, endCol: span.endCol };
 }
 
+/** An input field's declared type; the checker's reading of it is the one definition. */
 export function lowerType(type: TypeExpr): TypeIR {
-  switch (type.kind) {
-    case 'simple':
-      return type.name === 'money'
-        ? { kind: 'money', currency: type.currency?.name ?? null }
-        : { kind: type.name };
-    case 'enum':
-      return { kind: 'enum', values: type.values.map((v) => v.value) };
-    case 'list':
-      return { kind: 'list', element: lowerType(type.element) };
-  }
+  return toTypeIR(fromTypeExpr(type));
 }
 
 export function lowerDuration(l: Lowering, duration: DurationLit): DurationIR {
