@@ -8,31 +8,40 @@ import type {
   InputField,
   PolicyFile,
   ProcessDecl,
+  RuleDecl,
 } from './ast.js';
-import { approvers, expr, quote, type } from './format-expr.js';
-import { type Block, type Gap, type Item, line, rankedLines, segment, type Piece } from './format-layout.js';
+import { fill, ruleBreaker } from './format-break.js';
+import { approvers, conditionLines, expr, quote, type } from './format-expr.js';
+import {
+  type Block,
+  type Gap,
+  type Item,
+  type Line,
+  line,
+  rankedLines,
+  segment,
+  type Piece,
+} from './format-layout.js';
 import type { SourceText } from './format-source.js';
-import { conditionSegment, steps } from './format-steps.js';
+import { steps } from './format-steps.js';
 
 export function fileItems(file: PolicyFile, src: SourceText): Item[] {
   const items: Item[] = [];
   const h = file.header;
   if (h?.kind === 'policy') {
     const head = `policy ${quote(h.name.value)} version ${h.version.raw} effective ${h.effective.value}`;
-    items.push(line('keep', false, segment(head, h.span.offset, h.effective.span.end)));
+    items.push(line('keep', [segment(head, h.span.offset, h.effective.span.end)]));
     if (h.owner) {
       const at = src.skipTrivia(h.effective.span.end);
-      items.push(line('drop', false, segment(`owner ${quote(h.owner.value)}`, at, h.owner.span.end)));
+      items.push(line('drop', [segment(`owner ${quote(h.owner.value)}`, at, h.owner.span.end)]));
     }
   } else if (h?.kind === 'library') {
-    items.push(
-      line('keep', false, segment(`library ${quote(h.name.value)}`, h.span.offset, h.name.span.end)),
-    );
+    items.push(line('keep', [segment(`library ${quote(h.name.value)}`, h.span.offset, h.name.span.end)]));
   }
   // Uses sit together under the header, declarations each after an empty line.
   file.uses.forEach((use, index) => {
     const gap: Gap = index === 0 ? 'force' : 'keep';
-    items.push(line(gap, false, segment(`use ${quote(use.path.value)}`, use.span.offset, use.path.span.end)));
+    items.push(line(gap, [segment(`use ${quote(use.path.value)}`, use.span.offset, use.path.span.end)]));
   });
   file.declarations.forEach((decl, index) => {
     const previous = file.declarations[index - 1];
@@ -58,29 +67,25 @@ function declaration(decl: Declaration, gap: Gap, src: SourceText): Item {
       return calendar(decl, gap, src);
     case 'role': {
       const text = `role ${decl.name.name} = ${approvers(decl.members, src)}`;
-      return line(gap, false, segment(text, decl.span.offset, decl.span.end));
+      return line(gap, [segment(text, decl.span.offset, decl.span.end)]);
     }
-    case 'rule': {
-      const prefix = `rule ${decl.name.name} = `;
-      if (!decl.because) {
-        return line(
-          gap,
-          true,
-          conditionSegment(prefix, decl.condition, decl.span.offset, decl.span.end, src),
-        );
-      }
-      const condition = src.afterParens(decl.condition.span.end);
-      const because = `because ${quote(decl.because.value)}`;
-      return line(
-        gap,
-        true,
-        conditionSegment(prefix, decl.condition, decl.span.offset, condition, src),
-        segment(because, src.skipTrivia(condition), decl.span.end),
-      );
-    }
+    case 'rule':
+      return rule(decl, gap, src);
     case 'process':
       return process(decl, gap, src);
   }
+}
+
+/** `rule <name> = <condition>`, and its `because` always on the next row, under the rule. */
+function rule(decl: RuleDecl, gap: Gap, src: SourceText): Line {
+  const head = `rule ${decl.name.name} =`;
+  const condition = expr(decl.condition, src);
+  const end = decl.because ? src.afterParens(decl.condition.span.end) : decl.span.end;
+  const first = segment(`${head} ${condition}`, decl.span.offset, end);
+  first.broken = ruleBreaker(head, condition, conditionLines(decl.condition, src));
+  if (!decl.because) return line(gap, [first]);
+  const because = segment(`because ${quote(decl.because.value)}`, src.skipTrivia(end), decl.span.end);
+  return line(gap, [first, because], 'always');
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -113,7 +118,10 @@ function calendar(decl: CalendarDecl, gap: Gap, src: SourceText): Block {
   for (const dates of holidayLines(decl.holidays, src)) {
     const first = dates[0]!.span.offset;
     const end = dates[dates.length - 1]!.span.end;
-    pieces.push({ rank: 2, first, end, text: `holidays ${dates.map((d) => d.value).join(', ')}` });
+    // Too long for one line, the dates fill rows after a comma, one indent under `holidays`.
+    const chunks = dates.map((d, index) => (index === dates.length - 1 ? d.value : `${d.value},`));
+    chunks[0] = `holidays ${chunks[0]!}`;
+    pieces.push({ rank: 2, first, end, text: chunks.join(' '), broken: fill(chunks) });
   }
   const open = src.afterOpenBrace(decl.name.span.end);
   const body = rankedLines(pieces, open, src);
@@ -132,11 +140,7 @@ function calendar(decl: CalendarDecl, gap: Gap, src: SourceText): Block {
 function field(f: InputField, src: SourceText): Item {
   // The grammar takes `optional` or a default, never both: a default already makes a field optional.
   const suffix = f.default ? ` = ${expr(f.default, src)}` : f.optional ? ' optional' : '';
-  return line(
-    'drop',
-    false,
-    segment(`${f.name.name}: ${type(f.type)}${suffix}`, f.name.span.offset, f.span.end),
-  );
+  return line('drop', [segment(`${f.name.name}: ${type(f.type)}${suffix}`, f.name.span.offset, f.span.end)]);
 }
 
 /** `input { ... }`; the block has no span of its own, so its braces are found around its fields. */

@@ -111,9 +111,11 @@ export function expr(e: Expr, src: SourceText): string {
       return `${operand(e.left, leftMin, src)} ${e.op} ${operand(e.right, level + 1, src)}`;
     }
     case 'unary':
-      return e.op === 'not'
-        ? `not ${operand(e.operand, PRECEDENCE.not, src)}`
-        : `-${operand(e.operand, PRECEDENCE.negate, src)}`;
+      // `not` over any operator keeps its parentheses, needed or not: `not a in b` means
+      // `not (a in b)` to the parser, but a reader may well take it for `(not a) in b`.
+      if (e.op === 'not')
+        return `not ${e.operand.kind === 'binary' ? `(${expr(e.operand, src)})` : operand(e.operand, PRECEDENCE.not, src)}`;
+      return `-${operand(e.operand, PRECEDENCE.negate, src)}`;
     case 'number':
       return e.raw;
     case 'money':

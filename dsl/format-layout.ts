@@ -7,10 +7,20 @@ import type { Comment } from './ast.js';
 import type { SourceText } from './format-source.js';
 
 export const INDENT = '  ';
-/** Continuation lines of a broken check, rule or reallocation are indented this much more. */
-export const CONTINUATION = '    ';
-/** A check, rule or reallocation longer than this is broken before its `else`, `on fail`, ... */
+/** A line longer than this is broken where its construct allows (strings are never split). */
 export const MAX_WIDTH = 100;
+
+/** One output line of a broken segment, `depth` indents deeper than the segment's first line. */
+export interface Row {
+  depth: number;
+  text: string;
+}
+
+/**
+ * How a segment breaks when its one-line text does not fit at `column` (format-break.ts): a
+ * function, because how much fits on each row depends on where the segment starts.
+ */
+export type Breaker = (column: number) => Row[];
 
 export interface PlacedComment {
   comment: Comment;
@@ -29,18 +39,25 @@ export interface Segment {
   trailing: Comment | null;
   /** The author left an empty line just before this piece (after its leading comments). */
   blank: boolean;
-  /** The same text over several lines (a long condition split at `and`), for when it is too long. */
-  wrapped?: string[];
+  /** The same text over several rows (a condition split at `and`), for when it is too long. */
+  broken?: Breaker;
 }
 
 /** How an item treats empty lines before it. */
 export type Gap = 'force' | 'keep' | 'drop';
 
-/** One statement: its segments go on one line, or (if breakable) one per line. */
+/**
+ * When a line of several segments puts each after the first on a row of its own, one indent
+ * deeper: `long` when they do not fit on one line (or a comment is pinned between them), `always`
+ * for a rule's `because`, which reads as a note under its rule however short both are.
+ */
+export type Split = 'long' | 'always';
+
+/** One statement: its segments on one line, or one per line; each segment may break further. */
 export interface Line {
   kind: 'line';
   segments: Segment[];
-  breakable: boolean;
+  split: Split;
   gap: Gap;
 }
 
@@ -58,10 +75,10 @@ export function segment(text: string, at: number, end: number): Segment {
   return { text, at, end, leading: [], trailing: null, blank: false };
 }
 
-export const line = (gap: Gap, breakable: boolean, ...segments: Segment[]): Line => ({
+export const line = (gap: Gap, segments: Segment[], split: Split = 'long'): Line => ({
   kind: 'line',
   segments,
-  breakable,
+  split,
   gap,
 });
 
@@ -70,6 +87,7 @@ export interface Piece {
   first: number;
   end: number;
   text: string;
+  broken?: Breaker;
 }
 
 /**
@@ -87,7 +105,11 @@ export function rankedLines(pieces: readonly Piece[], open: number, src: SourceT
     });
   return placed
     .sort((a, b) => a.rank - b.rank || a.first - b.first)
-    .map((p) => line('drop', false, segment(p.text, p.at, p.end)));
+    .map((p) => {
+      const piece = segment(p.text, p.at, p.end);
+      if (p.broken) piece.broken = p.broken;
+      return line('drop', [piece]);
+    });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -183,34 +205,50 @@ function renderLine(out: Output, line: Line, indent: string): void {
   const [first, ...rest] = line.segments;
   if (!first) return;
   lead(out, first, line.gap, indent);
+  const last = line.segments[line.segments.length - 1]!;
   const joined = line.segments.map((s) => s.text).join(' ');
   // Joining would move a comment away from its line: one that trails an inner piece, or that
   // stands between two pieces. Those keep the line broken, so they stay where they were.
   const pinned =
     rest.some((s) => s.leading.length > 0) || line.segments.slice(0, -1).some((s) => s.trailing !== null);
   const fits = indent.length + joined.length <= MAX_WIDTH;
-  if (!line.breakable || (fits && !pinned)) {
-    out.push(indent, joined, line.segments[line.segments.length - 1]!.trailing);
+  if (rest.length > 0 && line.split === 'long' && fits && !pinned) {
+    out.push(indent, joined, last.trailing);
     return;
   }
-  pushPiece(out, first, indent, indent + CONTINUATION);
+  pushSegment(out, first, indent);
   for (const piece of rest) {
-    out.comments(indent + CONTINUATION, piece.leading, 'drop');
-    pushPiece(out, piece, indent + CONTINUATION, indent + CONTINUATION);
+    out.comments(indent + INDENT, piece.leading, 'drop');
+    pushSegment(out, piece, indent + INDENT);
   }
 }
 
-/** One piece of a broken line; a piece still too long takes its wrapped form, if it has one. */
-function pushPiece(out: Output, piece: Segment, indent: string, continuation: string): void {
-  const [head, ...tail] = piece.wrapped ?? [];
-  if (head === undefined || indent.length + piece.text.length <= MAX_WIDTH) {
-    out.push(indent, piece.text, piece.trailing);
+/**
+ * One segment on a line of its own, with `suffix` after it (the `}` of an empty block); a segment
+ * too long for the width takes its broken form, if it has one. Trailing comments do not count
+ * towards the width: moving one would not make its line any shorter to read.
+ */
+function pushSegment(
+  out: Output,
+  piece: Segment,
+  indent: string,
+  suffix = '',
+  trailing: Comment | null = piece.trailing,
+): void {
+  const text = piece.text + suffix;
+  const rows = piece.broken && indent.length + text.length > MAX_WIDTH ? piece.broken(indent.length) : [];
+  if (rows.length === 0) {
+    out.push(indent, text, trailing);
     return;
   }
-  const last = tail.pop();
-  out.push(indent, head, last === undefined ? piece.trailing : null);
-  for (const text of tail) out.push(continuation, text);
-  if (last !== undefined) out.push(continuation, last, piece.trailing);
+  rows.forEach((row, index) => {
+    const final = index === rows.length - 1;
+    out.push(
+      indent + INDENT.repeat(row.depth),
+      final ? row.text + suffix : row.text,
+      final ? trailing : null,
+    );
+  });
 }
 
 function renderBlock(out: Output, block: Block, indent: string): void {
@@ -221,15 +259,15 @@ function renderBlock(out: Output, block: Block, indent: string): void {
   const empty = more.length === 0 && first.body.length === 0 && block.close.leading.length === 0;
   if (empty && !first.head.trailing) {
     // Nothing to keep inside: the block opens and closes on one line, `parallel {}`.
-    out.push(indent, `${first.head.text}}`, block.close.trailing);
+    pushSegment(out, first.head, indent, '}', block.close.trailing);
     return;
   }
-  out.push(indent, first.head.text, first.head.trailing);
+  pushSegment(out, first.head, indent);
   renderItems(out, first.body, inner);
   for (const { head, body } of more) {
     // `} else if ... {`: comments before it belong to the end of the previous body.
     out.comments(inner, head.leading, 'drop');
-    out.push(indent, head.text, head.trailing);
+    pushSegment(out, head, indent);
     renderItems(out, body, inner);
   }
   out.comments(inner, block.close.leading, 'keep');

@@ -31,10 +31,11 @@ import {
   type Segment,
   segment,
 } from './format-layout.js';
+import { chainBreaker, fill } from './format-break.js';
 import type { SourceText } from './format-source.js';
 
-/** `prefix` and a condition, with the condition's split form for when the line is too long. */
-export function conditionSegment(
+/** `prefix` and a condition, breaking before each `and`/`or` one indent deeper when too long. */
+function conditionSegment(
   prefix: string,
   condition: Expr,
   at: number,
@@ -42,8 +43,15 @@ export function conditionSegment(
   src: SourceText,
 ): Segment {
   const piece = segment(prefix + expr(condition, src), at, end);
-  const lines = conditionLines(condition, src);
-  if (lines) piece.wrapped = lines.map((text, index) => (index === 0 ? prefix + text : text));
+  const broken = chainBreaker(conditionLines(condition, src), prefix, '', 1);
+  if (broken) piece.broken = broken;
+  return piece;
+}
+
+/** A segment that fills `chunks` into rows when its one-line form (all of them) is too long. */
+function filled(chunks: readonly string[], at: number, end: number): Segment {
+  const piece = segment(chunks.join(' '), at, end);
+  if (chunks.length > 1) piece.broken = fill(chunks);
   return piece;
 }
 
@@ -52,7 +60,7 @@ export const steps = (list: readonly Step[], src: SourceText): Item[] => list.ma
 
 function step(s: Step, src: SourceText): Item {
   const label = (id: { name: string } | null): string => (id ? `${id.name}: ` : '');
-  const whole = (text: string): Line => line('keep', false, segment(text, s.span.offset, s.span.end));
+  const whole = (text: string): Line => line('keep', [segment(text, s.span.offset, s.span.end)]);
   switch (s.kind) {
     case 'approve':
       return approve(s, src);
@@ -60,8 +68,14 @@ function step(s: Step, src: SourceText): Item {
       return check(s, src);
     case 'reallocate':
       return reallocate(s, src);
-    case 'notify':
-      return whole(`notify ${label(s.id)}${approvers(s.recipients, src)}: ${template(s.message, src)}`);
+    case 'notify': {
+      // Too long for one line, the message goes under its recipients: `notify a, b:` then "...".
+      const colon = src.codeEndBefore(s.message.span.offset);
+      return line('keep', [
+        segment(`notify ${label(s.id)}${approvers(s.recipients, src)}:`, s.span.offset, colon),
+        segment(template(s.message, src), s.message.span.offset, s.span.end),
+      ]);
+    }
     case 'wait':
       return whole(
         s.wait.kind === 'for'
@@ -80,79 +94,87 @@ function step(s: Step, src: SourceText): Item {
 // ------------------------------------------------------------------------------------------------
 // Lines that may break: checks and reallocations
 
+/**
+ * `check <id>: <kind> [else ...] [on fail ...]`: on one line when it fits, else `check <id>:` alone
+ * and each part on a row of its own under it, each part breaking further if still too long.
+ */
 function check(s: CheckStep, src: SourceText): Line {
   const c = s.check;
-  const head = `check ${s.id.name}: `;
-  const pieces: Segment[] = [];
+  const colon = src.afterWords(s.id.span.end, [':']);
+  const pieces: Segment[] = [segment(`check ${s.id.name}:`, s.span.offset, colon)];
+  const at = src.skipTrivia(colon);
   let end: number;
   switch (c.kind) {
     case 'require':
       end = src.afterParens(c.condition.span.end);
-      pieces.push(conditionSegment(`${head}require `, c.condition, s.span.offset, end, src));
+      pieces.push(conditionSegment('require ', c.condition, at, end, src));
       if (c.message) {
         pieces.push(segment(`else ${template(c.message, src)}`, src.skipTrivia(end), c.message.span.end));
         end = c.message.span.end;
       }
       break;
     case 'external': {
-      let text = `${head}external ${quote(c.service.value)}`;
+      const chunks = [`external ${quote(c.service.value)}`];
       end = c.service.span.end;
       if (c.timeout) {
-        text += ` timeout ${clauseDuration(c.timeout, src)}`;
+        chunks.push(`timeout ${clauseDuration(c.timeout, src)}`);
         end = durationEnd(c.timeout);
       }
       if (c.retry) {
-        text += ` retry ${c.retry.raw}`;
+        chunks.push(`retry ${c.retry.raw}`);
         end = c.retry.span.end;
       }
-      pieces.push(segment(text, s.span.offset, end));
+      pieces.push(filled(chunks, at, end));
       break;
     }
     case 'attest': {
-      let text = `${head}attest by ${approvers(c.by, src)} ${quote(c.statement.value)}`;
+      const chunks = [`attest by ${approvers(c.by, src)} ${quote(c.statement.value)}`];
       end = c.statement.span.end;
       if (c.evidence) {
-        text += ' with evidence';
+        chunks.push('with evidence');
         end = src.afterWords(end, ['with', 'evidence']);
       }
       if (c.within) {
-        text += ` within ${clauseDuration(c.within, src)}`;
+        chunks.push(`within ${clauseDuration(c.within, src)}`);
         end = durationEnd(c.within);
       }
-      pieces.push(segment(text, s.span.offset, end));
+      pieces.push(filled(chunks, at, end));
       break;
     }
   }
-  if (s.onFail) pieces.push(segment(onFail(s.onFail, src), src.skipTrivia(end), s.onFail.span.end));
+  if (s.onFail) pieces.push(filled(onFail(s.onFail, src), src.skipTrivia(end), s.onFail.span.end));
   // The step's own span ends the last piece, so a `)` or keyword the pieces do not cover is in it.
   pieces[pieces.length - 1]!.end = s.span.end;
-  return line('keep', true, ...pieces);
+  return line('keep', pieces);
 }
 
-function onFail(f: NonNullable<CheckStep['onFail']>, src: SourceText): string {
+/** The `on fail` clause as chunks: a waiver's durations may go to the next row. */
+function onFail(f: NonNullable<CheckStep['onFail']>, src: SourceText): string[] {
   switch (f.kind) {
     case 'stop':
-      return `on fail stop ${f.outcome}${f.message ? ` ${template(f.message, src)}` : ''}`;
+      return [`on fail stop ${f.outcome}${f.message ? ` ${template(f.message, src)}` : ''}`];
     case 'continue':
-      return 'on fail continue flagged';
+      return ['on fail continue flagged'];
     case 'waiver': {
-      const valid = f.validFor ? ` valid for ${clauseDuration(f.validFor, src)}` : '';
-      return `on fail require waiver by ${approvers(f.by, src)} within ${clauseDuration(f.within, src)}${valid}`;
+      const chunks = [`on fail require waiver by ${approvers(f.by, src)}`];
+      chunks.push(`within ${clauseDuration(f.within, src)}`);
+      if (f.validFor) chunks.push(`valid for ${clauseDuration(f.validFor, src)}`);
+      return chunks;
     }
   }
 }
 
+/** Too long for one line, a reallocation breaks before `to project` and before `for`. */
 function reallocate(s: ReallocateStep, src: SourceText): Line {
   const id = s.id ? `${s.id.name}: ` : '';
   const first = `reallocate ${id}${s.hours.raw} hours of skill ${quote(s.skill.value)} from pool ${quote(s.pool.value)}`;
+  const project = src.afterParens(s.project.span.end);
   const priority = s.priority ? ` priority ${s.priority.value}` : '';
-  const second = `to project ${expr(s.project, src)} for ${clauseDuration(s.period, src)}${priority}`;
-  return line(
-    'keep',
-    true,
+  return line('keep', [
     segment(first, s.span.offset, s.pool.span.end),
-    segment(second, src.skipTrivia(s.pool.span.end), s.span.end),
-  );
+    segment(`to project ${expr(s.project, src)}`, src.skipTrivia(s.pool.span.end), project),
+    segment(`for ${clauseDuration(s.period, src)}${priority}`, src.skipTrivia(project), s.span.end),
+  ]);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -186,9 +208,13 @@ function ifChain(s: IfStep, src: SourceText): Block {
   s.branches.forEach((branch, index) => {
     const at = index === 0 ? s.span.offset : src.closeBrace(bodyEnd);
     const open = src.afterOpenBrace(branch.condition.span.end);
-    const text = `${index === 0 ? '' : '} else '}if ${expr(branch.condition, src)} {`;
+    const prefix = `${index === 0 ? '' : '} else '}if `;
+    const head = segment(`${prefix}${expr(branch.condition, src)} {`, at, open);
+    // A long condition breaks before each `and`/`or`, two indents deeper: clear of the body.
+    const broken = chainBreaker(conditionLines(branch.condition, src), prefix, ' {', 2);
+    if (broken) head.broken = broken;
     const body = steps(branch.steps, src);
-    parts.push({ head: segment(text, at, open), body });
+    parts.push({ head, body });
     bodyEnd = lastEnd(body) ?? open;
   });
   if (s.otherwise) {

@@ -6,7 +6,8 @@
 //      source range it was printed from (found with format-source.ts);
 //   3. comments (format-layout.ts, placeComments): every comment given to exactly one piece by
 //      position; this runs after stage 2 because approval clauses and calendar lines move;
-//   4. render (format-layout.ts): indentation, empty lines, and line breaking.
+//   4. render (format-layout.ts): indentation, empty lines, and line breaking at 100 columns,
+//      each construct breaking in its own shape (format-break.ts) only when it does not fit.
 // Two properties hold and are tested: formatting is idempotent, and the output parses to the
 // same AST (spans aside) with the same comments in the same order (except that a comment on an
 // approval clause moves with its clause). An internal inconsistency throws: a formatter bug must

@@ -23,7 +23,7 @@ describe('format comments', () => {
 
   test('when a short check carries a comment between its parts, then it stays broken to keep the comment in place', () => {
     const input = policy('  check c: require request.a # why a\n    else "no"');
-    expect(formatted(input)).toBe(policy('  check c: require request.a # why a\n      else "no"'));
+    expect(formatted(input)).toBe(policy('  check c:\n    require request.a # why a\n    else "no"'));
   });
 
   test('when a comment ends the line of a block opener or closer, then it stays there', () => {
@@ -64,6 +64,6 @@ describe('format comments after parentheses', () => {
       'rule r = request.a or request.b # why\n\nrule s = true\n',
     );
     const input = policy('  check c: require (request.a) # why\n    else "no"');
-    expect(formatted(input)).toBe(policy('  check c: require request.a # why\n      else "no"'));
+    expect(formatted(input)).toBe(policy('  check c:\n    require request.a # why\n    else "no"'));
   });
 });

@@ -99,11 +99,11 @@ describe('format style', () => {
     expect(output).toContain('  check c: require request.a else "no" on fail continue flagged\n');
   });
 
-  test('when a check is too long, then it breaks before `else` and `on fail` with a 4-space continuation', () => {
+  test('when a check is too long, then `check <id>:` stands alone and each part gets a row, 2 deeper', () => {
     const condition = 'request.first_condition_is_long == "yes" and request.second == "no"';
     const output = formatted(policy(`check c: require ${condition} else "explain" on fail stop cancelled`));
     expect(output).toContain(
-      `  check c: require ${condition}\n      else "explain"\n      on fail stop cancelled\n`,
+      `  check c:\n    require ${condition}\n    else "explain"\n    on fail stop cancelled\n`,
     );
   });
 
@@ -115,20 +115,23 @@ describe('format style', () => {
       ),
     );
     expect(output).toContain(
-      '  check c: require request.first_condition_is_long == "yes"\n' +
+      '  check c:\n' +
+        '    require request.first_condition_is_long == "yes"\n' +
         '      and (request.b or request.c)\n' +
         '      and request.third_condition_is_even_longer == "no"\n' +
-        '      else "explain"\n',
+        '    else "explain"\n',
     );
   });
 
-  test('when a rule is too long and its outer operator is `or`, then it breaks before each `or`', () => {
+  test('when a rule is too long and its outer operator is `or`, then it breaks after `=` and before each `or`', () => {
     const long = 'request.some_long_field_name == "a value"';
     const output = formatted(`rule r = ${long} and ${long} or ${long} or (${long} or ${long}) # why\n`);
-    expect(output).toBe(`rule r = ${long} and ${long}\n    or ${long}\n    or (${long} or ${long}) # why\n`);
+    expect(output).toBe(
+      `rule r =\n  ${long} and ${long}\n    or ${long}\n    or (${long} or ${long}) # why\n`,
+    );
   });
 
-  test('when a reallocation is too long, then it breaks before `to project`', () => {
+  test('when a reallocation is too long, then it breaks before `to project` and before `for`', () => {
     const output = formatted(
       policy(
         'reallocate r: 40 hours of skill "database-administration" from pool "shared-services" to project request.p for 2w',
@@ -136,7 +139,8 @@ describe('format style', () => {
     );
     expect(output).toContain(
       '  reallocate r: 40 hours of skill "database-administration" from pool "shared-services"\n' +
-        '      to project request.p for 2w\n',
+        '    to project request.p\n' +
+        '    for 2w\n',
     );
   });
 
