@@ -4,6 +4,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `charter compile p.charter | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { run } = await import('../dsl/cli/main.ts');
 try {
   process.exitCode = run(process.argv.slice(2), {

@@ -52,7 +52,9 @@ function viaStringify(value: unknown): string {
     if (!isPlainObject(original) || Object.getOwnPropertySymbols(original).length > 0)
       throw new Error('object');
     const record = original as Record<string, unknown>;
-    const sorted: Record<string, unknown> = {};
+    // No prototype: on a plain `{}`, assigning the key `__proto__` would set the prototype
+    // instead of adding a member, and the member would vanish from the output.
+    const sorted = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(record).sort()) {
       // Objects list integer-like keys first whatever the insertion order: leave those to the writer.
       const first = k.charCodeAt(0);

@@ -80,6 +80,13 @@ describe('canonicalJson', () => {
     );
   });
 
+  test('when an object has an own `__proto__` key, then the key is written like any other', () => {
+    const value = JSON.parse('{"b":1,"__proto__":{"x":2}}') as unknown;
+
+    expect(canonicalJson(value)).toBe('{"__proto__":{"x":2},"b":1}');
+    expect(canonicalJson(value)).toBe(canonicalJsonReference(value));
+  });
+
   test.each([
     ['a Date', { at: new Date(0) }, '$.at'],
     ['NaN', { list: [1, Number.NaN] }, '$.list[1]'],
