@@ -39,6 +39,19 @@ export function compileEntry(entry: string, host: SourceHost): CompileOutcome {
   if (!loaded.program || hasErrors(loaded.diagnostics)) {
     return { compiled: null, diagnostics: sortDiagnostics(loaded.diagnostics) };
   }
+  const header = loaded.program.main.ast.header;
+  if (header?.kind === 'library') {
+    // A library checks clean on its own (so `charter check` accepts it) but runs nowhere.
+    const libraryOnly: Diagnostic = {
+      code: 'CH3001',
+      severity: 'error',
+      message: `\`${entry}\` is a library: only a policy can be compiled`,
+      file: entry,
+      span: header.span,
+      help: 'compile a policy that `use`s this library',
+    };
+    return { compiled: null, diagnostics: sortDiagnostics([...loaded.diagnostics, libraryOnly]) };
+  }
   const checked = check(loaded.program);
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...checked.diagnostics]);
   if (hasErrors(diagnostics)) return { compiled: null, diagnostics };

@@ -18,6 +18,22 @@ export const EXIT_USAGE = 2;
 
 const sourceOf = (file: string) => diskHost.readFile(file);
 
+/** After this many, the first problems are what matters; a garbage file would bury them. */
+const MAX_SHOWN_PER_FILE = 20;
+
+function capPerFile(diagnostics: Diagnostic[], limit: number) {
+  const perFile = new Map<string, number>();
+  const hidden = new Map<string, number>();
+  const shown = diagnostics.filter((d) => {
+    const count = (perFile.get(d.file) ?? 0) + 1;
+    perFile.set(d.file, count);
+    if (count <= limit) return true;
+    hidden.set(d.file, (hidden.get(d.file) ?? 0) + 1);
+    return false;
+  });
+  return { shown, hidden };
+}
+
 export function checkCommand(paths: string[], options: { json: boolean }, io: Output): number {
   const files = expandCharterFiles(paths);
   if (files.length === 0) throw new UsageError('no .charter files found in the given paths');
@@ -37,7 +53,11 @@ export function checkCommand(paths: string[], options: { json: boolean }, io: Ou
   if (options.json) {
     io.out(JSON.stringify({ files, diagnostics: sorted.map(toJson) }, null, 2) + '\n');
   } else {
-    if (sorted.length > 0) io.out(renderText(sorted, sourceOf) + '\n');
+    const { shown, hidden } = capPerFile(sorted, MAX_SHOWN_PER_FILE);
+    if (shown.length > 0) io.out(renderText(shown, sourceOf) + '\n');
+    for (const [file, count] of hidden) {
+      io.out(`${count} more in ${file} not shown (--format json lists all)\n`);
+    }
     io.out(summarize(sorted, files.length) + '\n');
   }
   return hasErrors(sorted) ? EXIT_PROBLEMS : EXIT_OK;

@@ -79,6 +79,18 @@ describe('charter check', () => {
     expect(parsed.diagnostics[0]?.code).toMatch(/^CH3\d{3}$/);
   });
 
+  test('when a file has more than 20 problems, then text shows 20 and counts the rest', () => {
+    const file = write('noise.charter', '@ '.repeat(30));
+
+    const text = charter('check', file);
+    const json = JSON.parse(charter('check', '--format', 'json', file).out) as { diagnostics: unknown[] };
+
+    expect(text.code).toBe(1);
+    expect(text.out.match(/^error\[/gm)).toHaveLength(20);
+    expect(text.out).toContain(`${json.diagnostics.length - 20} more in`);
+    expect(json.diagnostics.length).toBeGreaterThan(20);
+  });
+
   test.each([
     [['check'], 'name at least one file or directory'],
     [['check', '/no/such/dir'], 'no such file or directory: /no/such/dir'],
@@ -151,6 +163,19 @@ describe('charter compile', () => {
     expect(result.code).toBe(1);
     expect(result.out).toBe('');
     expect(result.err).toContain('not compiled');
+  });
+});
+
+describe('charter compile on a library', () => {
+  test('when the file is a library, then it is refused with CH3001 and exit 1, not a crash', () => {
+    const file = write('org.charter', 'library "org"\n\nrole cab = group "cab"\n');
+
+    const result = charter('compile', file);
+
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('error[CH3001]:');
+    expect(result.err).toContain('is a library: only a policy can be compiled');
+    expect(result.out).toBe('');
   });
 });
 
