@@ -1,0 +1,95 @@
+// The clock side of an approval: the SLA deadline and what `on timeout` does, reminders that
+// repeat until the step is decided, and the escalation ladder. Timers fire as events; a timer of
+// a step that has closed was cancelled with it, so any timer arriving here belongs to the step.
+import { renderTemplate } from '../expr/index.js';
+import { after, factsOf, showInstant } from './compiled.js';
+import { addDeciders, closeApproval, stepOf } from './approvals.js';
+import { expandApprovers } from './people.js';
+import { tally } from './quorum.js';
+import { emit, newId, record, type Run } from './runtime.js';
+import type { ApprovalState, Timer } from './types.js';
+
+export function onApprovalTimer(run: Run, approval: ApprovalState, timer: Timer): void {
+  const step = stepOf(run, approval.step);
+  run.state.timers = run.state.timers.filter((t) => t.id !== timer.id);
+  switch (timer.purpose) {
+    case 'remind': {
+      const { undecided } = tally(approval);
+      const due = approval.dueAt === null ? '' : `; due ${showInstant(run.m, approval.dueAt, step.sla)}`;
+      if (undecided.length > 0) {
+        emit(run, {
+          kind: 'notify',
+          step: step.id,
+          recipients: undecided,
+          message: `reminder: ${step.id} awaits your decision${due}`,
+        });
+        record(run, step.id, `${step.id}: reminded ${undecided.join(', ')}`, step.span);
+      }
+      if (step.remindEvery) {
+        const id = newId(run, step.id);
+        const at = after(run.m, step.remindEvery, timer.at);
+        run.state.timers.push({ id, step: step.id, purpose: 'remind', at });
+        emit(run, { kind: 'startTimer', timer: id, step: step.id, at, purpose: 'remind' });
+      }
+      return;
+    }
+    case 'escalate': {
+      const level = timer.level ?? 0;
+      const escalation = step.escalations[level];
+      if (!escalation) return;
+      escalate(run, approval, expandApprovers(run.m, run.state, escalation.to), level);
+      return;
+    }
+    case 'sla':
+      timeout(run, approval);
+      return;
+    case 'wait':
+      return;
+  }
+}
+
+function escalate(
+  run: Run,
+  approval: ApprovalState,
+  expanded: ReturnType<typeof expandApprovers>,
+  level: number,
+): void {
+  const step = stepOf(run, approval.step);
+  if (expanded.refs.length === 0) {
+    addDeciders(run, step, approval, [], expanded.problems, level);
+    return;
+  }
+  for (const problem of expanded.problems)
+    record(run, step.id, `${step.id} escalation: ${problem}`, step.span);
+  const request = newId(run, step.id);
+  approval.pending.push({ request, purpose: 'escalation', level });
+  emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
+}
+
+function timeout(run: Run, approval: ApprovalState): void {
+  const step = stepOf(run, approval.step);
+  const action = step.onTimeout;
+  if (!action) return;
+  const due = approval.dueAt === null ? 'the deadline' : showInstant(run.m, approval.dueAt, step.sla);
+  const message =
+    action.action !== 'escalate' && action.message
+      ? renderTemplate(action.message, run.m.env, factsOf(run.state))
+      : `no decision by ${due}`;
+  switch (action.action) {
+    case 'reject':
+      closeApproval(run, step, approval, 'rejected by timeout', message);
+      return;
+    case 'approve':
+      closeApproval(run, step, approval, 'approved by timeout', message);
+      return;
+    case 'fail':
+      closeApproval(run, step, approval, 'failed', message);
+      return;
+    case 'escalate':
+      // Escalation on timeout sets no further deadline: the step waits for the added deciders.
+      approval.dueAt = null;
+      record(run, step.id, `${step.id}: no decision by ${due}; escalating`, action.span);
+      escalate(run, approval, expandApprovers(run.m, run.state, action.to), -1);
+      return;
+  }
+}

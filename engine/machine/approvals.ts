@@ -1,0 +1,301 @@
+// An approval step from entry to close: resolve approvers and exclusions through the driver,
+// compute the eligible set and the quorum (failing closed on any problem), accept or refuse
+// decisions, and close with a result the rest of the process can read. Timers live in
+// approval-timers.ts; the arithmetic of quorums in quorum.ts.
+import type { ApproveStepIR } from '../ir/types.js';
+import { after, dateOf, findStep } from './compiled.js';
+import { expandApprovers, names, problemText, uniqueSorted } from './people.js';
+import { neededFor, quorumText, tally, verdict } from './quorum.js';
+import { cancelTimersOf, completeStep, emit, finish, newId, processIR, record, type Run } from './runtime.js';
+import type { ApprovalState, MachineEvent, MachineState, Refusal } from './types.js';
+
+export function openApproval(run: Run, step: ApproveStepIR): void {
+  const approvers = expandApprovers(run.m, run.state, step.approvers);
+  const exclusions = expandApprovers(run.m, run.state, step.exclude);
+  const approval: ApprovalState = {
+    step: step.id,
+    openedAt: run.at,
+    phase: 'resolving',
+    task: newId(run, step.id),
+    pending: [],
+    approvers: [],
+    excluded: [],
+    distinct: step.distinctFrom.flatMap((other) =>
+      approversOf(run.state, other).map((person) => ({ person, step: other })),
+    ),
+    eligible: [],
+    needed: 0,
+    votes: [],
+    dueAt: null,
+    blocked: null,
+    problems: [...approvers.problems, ...exclusions.problems],
+  };
+  run.state.waiting = { kind: 'approve', approval };
+  record(run, step.id, `${step.id} opened: resolving approvers`, step.span);
+  if (approval.problems.length > 0) {
+    blockApproval(run, step, approval, approval.problems.join('; '));
+    return;
+  }
+  for (const [purpose, expanded] of [
+    ['approvers', approvers],
+    ['exclusions', exclusions],
+  ] as const) {
+    if (expanded.refs.length === 0) continue;
+    const request = newId(run, step.id);
+    approval.pending.push({ request, purpose });
+    emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
+  }
+  if (approval.pending.length === 0) settle(run, step, approval);
+}
+
+function approversOf(state: MachineState, step: string): string[] {
+  const list = state.results[step]?.['approvers'];
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+}
+
+export function stepOf(run: Run, id: string): ApproveStepIR {
+  const step = findStep(processIR(run).steps, id);
+  if (step?.kind !== 'approve') throw new Error(`no approval step ${id}`);
+  return step;
+}
+
+type Resolved = Extract<MachineEvent, { kind: 'resolved' }>;
+
+export function onApprovalResolved(run: Run, approval: ApprovalState, event: Resolved): void {
+  const step = stepOf(run, approval.step);
+  const entry = approval.pending.find((p) => p.request === event.request);
+  approval.pending = approval.pending.filter((p) => p.request !== event.request);
+  const problems = event.problems.map(problemText);
+  const people = uniqueSorted(event.people);
+  switch (entry?.purpose) {
+    case 'approvers':
+      approval.approvers = people;
+      approval.problems.push(...problems);
+      break;
+    case 'exclusions':
+      approval.excluded = people;
+      approval.problems.push(...problems);
+      break;
+    case 'escalation':
+      addDeciders(run, step, approval, people, problems, entry.level ?? -1);
+      return;
+    case 'blockedNotice':
+      if (people.length > 0) {
+        const message = `${step.id} is blocked and needs attention: ${approval.blocked ?? 'no eligible approver'}`;
+        emit(run, { kind: 'notify', step: step.id, recipients: people, message });
+        record(
+          run,
+          step.id,
+          `${names(people)} notified that ${step.id} is blocked`,
+          step.escalations[0]?.span ?? step.span,
+        );
+      }
+      return;
+    case undefined:
+      return;
+  }
+  if (approval.phase === 'resolving' && approval.pending.length === 0) settle(run, step, approval);
+}
+
+/** Every resolve has answered: fix the eligible set and the quorum, or block (fail closed). */
+function settle(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
+  if (approval.problems.length > 0) {
+    blockApproval(run, step, approval, approval.problems.join('; '));
+    return;
+  }
+  const barred = new Set([...approval.excluded, ...approval.distinct.map((d) => d.person)]);
+  approval.eligible = approval.approvers.filter((p) => !barred.has(p));
+  const needed = neededFor(step.quorum, approval.eligible.length);
+  if ('blocked' in needed) {
+    blockApproval(run, step, approval, needed.blocked);
+    return;
+  }
+  approval.needed = needed.needed;
+  approval.phase = 'open';
+  const title = `decide ${step.id}`;
+  emit(run, { kind: 'openTask', task: approval.task, step: step.id, people: approval.eligible, title });
+  const barredText = barred.size > 0 ? `; not eligible: ${names([...barred].sort())}` : '';
+  record(
+    run,
+    step.id,
+    `${step.id} open to ${names(approval.eligible)} (${quorumText(step.quorum)}: ${approval.needed} needed${step.veto ? ', any reject rejects' : ''})${barredText}`,
+    step.span,
+  );
+  startApprovalTimers(run, step, approval);
+}
+
+function startApprovalTimers(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
+  const start = (purpose: 'sla' | 'remind' | 'escalate', at: number, level?: number): void => {
+    const id = newId(run, step.id);
+    run.state.timers.push({ id, step: step.id, purpose, at, ...(level === undefined ? {} : { level }) });
+    emit(run, { kind: 'startTimer', timer: id, step: step.id, at, purpose });
+  };
+  if (step.sla) {
+    approval.dueAt = after(run.m, step.sla, approval.openedAt);
+    // Without `on timeout` the deadline only shows; nothing happens when it passes (CH5007).
+    if (step.onTimeout) start('sla', approval.dueAt);
+  }
+  if (step.remindEvery) start('remind', after(run.m, step.remindEvery, approval.openedAt));
+  for (const [level, escalation] of step.escalations.entries()) {
+    start('escalate', after(run.m, escalation.after, approval.openedAt), level);
+  }
+}
+
+/** Fail closed: the step waits with the reason, the first escalation level hears of it. */
+function blockApproval(run: Run, step: ApproveStepIR, approval: ApprovalState, reason: string): void {
+  approval.phase = 'blocked';
+  approval.blocked = reason;
+  record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+  const first = step.escalations[0];
+  if (!first) return;
+  const expanded = expandApprovers(run.m, run.state, first.to);
+  if (expanded.refs.length === 0) return;
+  const request = newId(run, step.id);
+  approval.pending.push({ request, purpose: 'blockedNotice' });
+  emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
+}
+
+/** Escalation (a level, or `on timeout escalate` as level -1): more people may decide. */
+export function addDeciders(
+  run: Run,
+  step: ApproveStepIR,
+  approval: ApprovalState,
+  people: readonly string[],
+  problems: readonly string[],
+  level: number,
+): void {
+  const span =
+    level >= 0 ? (step.escalations[level]?.span ?? step.span) : (step.onTimeout?.span ?? step.span);
+  for (const problem of problems) record(run, step.id, `${step.id} escalation: ${problem}`, span);
+  const barred = new Set([
+    ...approval.excluded,
+    ...approval.distinct.map((d) => d.person),
+    ...approval.eligible,
+  ]);
+  const added = people.filter((p) => !barred.has(p));
+  if (added.length === 0) {
+    record(run, step.id, `${step.id} escalated: nobody new to add`, span);
+    return;
+  }
+  approval.eligible = [...approval.eligible, ...added];
+  emit(run, { kind: 'addToTask', task: approval.task, people: added });
+  emit(run, {
+    kind: 'notify',
+    step: step.id,
+    recipients: added,
+    message: `${step.id} has been escalated to you for a decision`,
+  });
+  record(run, step.id, `${step.id} escalated to ${names(added)}`, span);
+}
+
+type Decide = Extract<MachineEvent, { kind: 'decide' }>;
+
+const refuse = (code: string, message: string): Refusal => ({ code, message });
+
+export function validateDecision(
+  approval: ApprovalState | null,
+  step: ApproveStepIR | undefined,
+  event: Decide,
+): Refusal | null {
+  if (!approval || !step || approval.step !== event.step)
+    return refuse('step-not-open', `${event.step} is not open for decisions`);
+  if (approval.phase === 'resolving')
+    return refuse('step-not-open', `${event.step} is still resolving its approvers`);
+  if (approval.phase === 'blocked')
+    return refuse('step-not-open', `${event.step} is blocked: ${approval.blocked ?? ''}`);
+  const principal = event.onBehalfOf ?? event.actor;
+  if (principal !== event.actor && !step.allowDelegation) {
+    return refuse(
+      'delegation-not-allowed',
+      `${step.id} does not allow delegation: ${event.actor} cannot decide for ${principal}`,
+    );
+  }
+  for (const person of uniqueSorted([principal, event.actor])) {
+    if (approval.excluded.includes(person)) {
+      return refuse('excluded', `${person} may not decide ${step.id}: excluded by segregation of duties`);
+    }
+    const distinct = approval.distinct.find((d) => d.person === person);
+    if (distinct) {
+      return refuse(
+        'distinct-from',
+        `${person} may not decide ${step.id}: ${person} approved ${distinct.step}`,
+      );
+    }
+  }
+  if (!approval.eligible.includes(principal))
+    return refuse('not-an-approver', `${principal} is not an approver of ${step.id}`);
+  const counted = approval.votes.filter((v) => v.decision !== 'requestChanges');
+  const decided = counted.find(
+    (v) => v.person === principal || v.actor === event.actor || v.person === event.actor,
+  );
+  if (decided) return refuse('already-decided', `${decided.person} has already decided ${step.id}`);
+  if (event.decision === 'requestChanges' && !step.allowChanges) {
+    return refuse('changes-not-allowed', `${step.id} does not allow requesting changes`);
+  }
+  if (event.decision === 'reject' && (event.reason ?? '').trim() === '') {
+    return refuse('reason-required', `a rejection of ${step.id} needs a reason`);
+  }
+  return null;
+}
+
+export function onDecide(run: Run, approval: ApprovalState, event: Decide): void {
+  const step = stepOf(run, approval.step);
+  const principal = event.onBehalfOf ?? event.actor;
+  const reason = event.reason?.trim() ?? null;
+  approval.votes.push({
+    person: principal,
+    actor: event.actor,
+    decision: event.decision,
+    reason: reason === '' ? null : reason,
+    at: run.at,
+  });
+  const verb = { approve: 'approved', reject: 'rejected', requestChanges: 'requested changes to' }[
+    event.decision
+  ];
+  const by = principal === event.actor ? principal : `${event.actor} on behalf of ${principal}`;
+  const extra =
+    principal === event.actor ? { actor: event.actor } : { actor: event.actor, onBehalfOf: principal };
+  record(run, step.id, `${by} ${verb} ${step.id}${reason ? `: ${reason}` : ''}`, step.span, extra);
+  const result = verdict(approval, step.veto);
+  if (result === null) return;
+  const { approvals, rejections, undecided } = tally(approval);
+  const why =
+    result === 'approved'
+      ? `quorum met (${approvals.length} of ${approval.needed} needed)`
+      : step.veto && rejections.length > 0
+        ? `rejected by ${names(rejections)} (any reject rejects)`
+        : `the quorum can no longer be met (${approvals.length} approved, ${undecided.length} undecided, ${approval.needed} needed)`;
+  closeApproval(run, step, approval, result, why);
+}
+
+export type ApprovalOutcome =
+  'approved' | 'rejected' | 'approved by timeout' | 'rejected by timeout' | 'failed';
+
+export function closeApproval(
+  run: Run,
+  step: ApproveStepIR,
+  approval: ApprovalState,
+  outcome: ApprovalOutcome,
+  why: string,
+): void {
+  run.state.results[step.id] = {
+    approved: outcome === 'approved',
+    outcome,
+    approvers: tally(approval).approvals,
+    decided_at: dateOf(run.m, run.at),
+  };
+  emit(run, { kind: 'closeTask', task: approval.task, reason: `${step.id} ${outcome}` });
+  cancelTimersOf(run, step.id);
+  record(run, step.id, `${step.id} ${outcome}: ${why}`, step.span);
+  if (outcome === 'approved' || outcome === 'approved by timeout') {
+    completeStep(run);
+    return;
+  }
+  run.state.waiting = null;
+  finish(
+    run,
+    'rejected',
+    outcome === 'failed' ? 'failed: deadline passed' : `${step.id} ${outcome}: ${why}`,
+    step.span,
+  );
+}

@@ -1,0 +1,19 @@
+// The process machine's public face: a pure `step(state, event)` that the Temporal workflow and
+// the simulator both drive, with its Update validator and the readers for people and auditors.
+export { start, step, validate } from './step.js';
+export { blockedOn, explain } from './explain.js';
+export type {
+  ApprovalState,
+  BlockedOn,
+  Decision,
+  DecisionKind,
+  MachineCommand,
+  MachineEvent,
+  MachineState,
+  Outcome,
+  PersonRef,
+  Refusal,
+  ResolveProblem,
+  StartContext,
+  Transition,
+} from './types.js';

@@ -1,0 +1,168 @@
+// The machine's contract: the JSON state it carries between events, the events the driver feeds
+// it (each stamped with `at`, the only way time enters), the commands it asks the driver to carry
+// out, and the words it explains itself in. Kept apart from the code so that the workflow, the
+// simulator and the tests depend on the shapes without depending on the implementation.
+import type { CompiledPolicy, SourceSpan, ValueIR } from '../ir/types.js';
+
+/** A reference the directory resolves to people; roles are expanded by the machine first. */
+export type PersonRef =
+  | { kind: 'group'; group: string }
+  | { kind: 'person'; person: string }
+  | { kind: 'managerOf'; person: string };
+
+export type ResolveProblem = 'empty group' | 'unknown group' | 'unknown person' | 'no manager';
+
+/** One entry of the decision log: what the machine established, why, and which policy text. */
+export interface Decision {
+  seq: number;
+  at: number;
+  /** The step the decision is about; null for process-level facts (start, end, cancel). */
+  step: string | null;
+  text: string;
+  span: SourceSpan | null;
+  actor?: string;
+  onBehalfOf?: string;
+  /** The expression module's reasons, each with its own span, when a condition decided. */
+  reasons?: { text: string; span: SourceSpan }[];
+}
+
+export type DecisionKind = 'approve' | 'reject' | 'requestChanges';
+
+export type MachineEvent =
+  | {
+      kind: 'resolved';
+      at: number;
+      request: string;
+      people: string[];
+      problems: { ref: PersonRef; problem: ResolveProblem }[];
+    }
+  | {
+      kind: 'decide';
+      at: number;
+      step: string;
+      actor: string;
+      /** The person the actor decides for (delegation); eligibility is checked for them. */
+      onBehalfOf?: string;
+      decision: DecisionKind;
+      reason?: string;
+    }
+  | { kind: 'timerFired'; at: number; timer: string }
+  | { kind: 'cancel'; at: number; actor: string; reason: string };
+
+export type TimerPurpose = 'sla' | 'remind' | 'escalate' | 'wait';
+
+export type MachineCommand =
+  | { kind: 'resolve'; request: string; step: string; refs: PersonRef[] }
+  | { kind: 'notify'; step: string; recipients: string[]; message: string }
+  | { kind: 'openTask'; task: string; step: string; people: string[]; title: string }
+  | { kind: 'addToTask'; task: string; people: string[] }
+  | { kind: 'closeTask'; task: string; reason: string }
+  | { kind: 'startTimer'; timer: string; step: string; at: number; purpose: TimerPurpose }
+  | { kind: 'cancelTimer'; timer: string }
+  | { kind: 'audit'; id: string; decision: Decision }
+  | { kind: 'finished'; outcome: Outcome; message: string };
+
+/** Why the Update validator (and step) refuses an event; `code` is stable, `message` is for people. */
+export interface Refusal {
+  code: string;
+  message: string;
+}
+
+export type Outcome = 'approved' | 'rejected' | 'cancelled';
+
+/** Where the single thread of this slice stands: a path of indexes into nested step lists. */
+export interface Frame {
+  /** The branch of the enclosing `if` this frame runs: its index, -1 for `else`; null at the root. */
+  branch: number | null;
+  index: number;
+}
+
+export interface Timer {
+  id: string;
+  step: string;
+  purpose: TimerPurpose;
+  at: number;
+  /** For escalation timers, the level (0-based) it starts. */
+  level?: number;
+}
+
+export interface Vote {
+  person: string;
+  actor: string;
+  decision: DecisionKind;
+  reason: string | null;
+  at: number;
+}
+
+/** An approval from entry to close. */
+export interface ApprovalState {
+  step: string;
+  openedAt: number;
+  /** `resolving` until every resolve has answered; `blocked` when it can never proceed as is. */
+  phase: 'resolving' | 'open' | 'blocked';
+  task: string;
+  /** Resolve requests still unanswered, with what they are for. */
+  pending: {
+    request: string;
+    purpose: 'approvers' | 'exclusions' | 'escalation' | 'blockedNotice';
+    level?: number;
+  }[];
+  approvers: string[];
+  excluded: string[];
+  /** People who approved a `distinct from` step, with that step. */
+  distinct: { person: string; step: string }[];
+  /** Approvers minus exclusions minus distinct, then the people escalation added. */
+  eligible: string[];
+  needed: number;
+  votes: Vote[];
+  dueAt: number | null;
+  blocked: string | null;
+  problems: string[];
+}
+
+export type Waiting =
+  | { kind: 'approve'; approval: ApprovalState }
+  | { kind: 'notify'; step: string; request: string }
+  | { kind: 'wait'; step: string; timer: string; until: number }
+  /** A step the machine cannot carry on from (not implemented yet, or a fail-closed dead end). */
+  | { kind: 'blocked'; step: string; reason: string };
+
+export interface MachineState {
+  version: 1;
+  /** The policy travels with the state so that `step` needs nothing else; caches key on sha256. */
+  policy: CompiledPolicy;
+  process: string;
+  instanceId: string;
+  startedAt: number;
+  startedBy: string;
+  input: Record<string, ValueIR>;
+  status: 'running' | Outcome;
+  message: string | null;
+  frames: Frame[];
+  waiting: Waiting | null;
+  timers: Timer[];
+  results: Record<string, Record<string, ValueIR>>;
+  decisions: Decision[];
+  /** Counter behind request, task and timer ids (`<step>#<n>`), so that ids are deterministic. */
+  nextId: number;
+  endedAt: number | null;
+}
+
+export interface Transition {
+  state: MachineState;
+  commands: MachineCommand[];
+}
+
+/** What an instance waits for, in business words, with the step it is about. */
+export interface BlockedOn {
+  step: string;
+  kind: 'approval' | 'resolve' | 'timer' | 'blocked';
+  text: string;
+  dueAt: number | null;
+}
+
+export interface StartContext {
+  instanceId: string;
+  startedAt: number;
+  startedBy: string;
+}
