@@ -30,7 +30,7 @@ export function openApproval(run: Run, step: ApproveStepIR): void {
     blocked: null,
     problems: [...approvers.problems, ...exclusions.problems],
   };
-  run.state.waiting = { kind: 'approve', approval };
+  run.thread.waiting = { kind: 'approve', approval };
   record(run, step.id, `${step.id} opened: resolving approvers`, step.span);
   if (approval.problems.length > 0) {
     blockApproval(run, step, approval, approval.problems.join('; '));
@@ -291,7 +291,7 @@ export function closeApproval(
     completeStep(run);
     return;
   }
-  run.state.waiting = null;
+  run.thread.waiting = null;
   finish(
     run,
     'rejected',

@@ -79,8 +79,11 @@ export function blockOf(process: ProcessIR, frames: readonly Frame[]): readonly 
     const parent = frames[i - 1];
     const frame = frames[i];
     const owner = parent === undefined ? undefined : steps[parent.index];
-    if (owner?.kind !== 'if' || frame === undefined) return [];
-    steps = frame.branch === -1 ? owner.otherwise : (owner.branches[frame.branch ?? 0]?.steps ?? []);
+    if (frame === undefined) return [];
+    if (owner?.kind === 'parallel') steps = owner.branches[frame.branch ?? 0]?.steps ?? [];
+    else if (owner?.kind === 'if')
+      steps = frame.branch === -1 ? owner.otherwise : (owner.branches[frame.branch ?? 0]?.steps ?? []);
+    else return [];
   }
   return steps;
 }

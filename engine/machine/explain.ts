@@ -3,7 +3,7 @@
 import { compiledFor, findStep, processOf, showInstant } from './compiled.js';
 import { names } from './people.js';
 import { plural, tally } from './quorum.js';
-import type { BlockedOn, Decision, MachineState } from './types.js';
+import type { BlockedOn, CheckState, Decision, MachineState, Waiting } from './types.js';
 
 export function explain(state: MachineState): Decision[] {
   return state.decisions.map((d) => ({ ...d }));
@@ -11,11 +11,30 @@ export function explain(state: MachineState): Decision[] {
 
 export function blockedOn(state: MachineState): BlockedOn[] {
   if (state.status !== 'running') return [];
-  const waiting = state.waiting;
+  // Background re-runs of checks whose waiver expired wait alongside the foreground step.
+  const threads = state.threads.flatMap((t) => foreground(state, t.waiting));
+  return [...threads, ...state.rechecks.map((c) => checkBlockedOn(state, c))];
+}
+
+function foreground(state: MachineState, waiting: Waiting | null): BlockedOn[] {
   const m = compiledFor(state.policy);
   switch (waiting?.kind) {
     case undefined:
       return [];
+    case 'parallel':
+      // The branches say what they wait for; the parallel step itself only waits for them.
+      return [];
+    case 'check':
+      return [checkBlockedOn(state, waiting.check)];
+    case 'reallocate':
+      return [
+        {
+          step: waiting.step,
+          kind: 'reallocation',
+          text: `${waiting.step}: waiting for the capacity service`,
+          dueAt: null,
+        },
+      ];
     case 'blocked':
       return [
         {
@@ -57,4 +76,28 @@ export function blockedOn(state: MachineState): BlockedOn[] {
       return [{ step: a.step, kind: 'approval', text, dueAt: a.dueAt }];
     }
   }
+}
+
+function checkBlockedOn(state: MachineState, check: CheckState): BlockedOn {
+  const m = compiledFor(state.policy);
+  const found = findStep(processOf(m, state.process)?.steps ?? [], check.step);
+  const step = found?.kind === 'check' ? found : null;
+  const base = { step: check.step, dueAt: check.dueAt };
+  const within =
+    step?.onFail.action === 'waiver' && check.phase === 'waiver'
+      ? step.onFail.within
+      : step?.check.kind === 'attest'
+        ? step.check.within
+        : null;
+  const due = check.dueAt === null ? '' : `; due ${showInstant(m, check.dueAt, within)}`;
+  if (check.phase === 'running') {
+    const service = step?.check.kind === 'external' ? step.check.service : 'the service';
+    return { ...base, kind: 'check', text: `${check.step}: waiting for "${service}"` };
+  }
+  const what = check.phase === 'attest' ? 'attestation' : 'waiver';
+  if (check.blocked !== null)
+    return { ...base, kind: 'blocked', text: `${check.step} is blocked: ${check.blocked}${due}` };
+  if (check.task === null)
+    return { ...base, kind: 'resolve', text: `${check.step}: resolving ${what} people${due}` };
+  return { ...base, kind: what, text: `${check.step}: ${what} from ${names(check.people)}${due}` };
 }

@@ -5,6 +5,7 @@ export { blockedOn, explain } from './explain.js';
 export type {
   ApprovalState,
   BlockedOn,
+  CheckState,
   Decision,
   DecisionKind,
   MachineCommand,
@@ -15,5 +16,6 @@ export type {
   Refusal,
   ResolveProblem,
   StartContext,
+  Thread,
   Transition,
 } from './types.js';

@@ -1,29 +1,49 @@
-// The interpreter loop: run steps from the program counter until one must wait for the outside
-// world or the process ends. Steps that need nothing from outside (if, end, rule checks) complete
-// here synchronously; the others hand over to their modules, which call `completeStep` and
-// `advance` again when their answer arrives. Steps this slice does not run block, explicitly.
+// The interpreter loop: run each thread's steps from its program counter until it must wait for
+// the outside world or the process ends. Steps that need nothing from outside (if, end, rule
+// checks) complete here synchronously; the others hand over to their modules, which call
+// `completeStep` and `advance` again when their answer arrives. `parallel` forks one thread per
+// branch and waits; runtime.ts joins them.
 import { instantOf } from '../calendar/index.js';
 import { compileExpression, explain, renderTemplate } from '../expr/index.js';
-import type { CheckStepIR, IfStepIR, NotifyStepIR, StepIR, WaitStepIR } from '../ir/types.js';
+import type { IfStepIR, NotifyStepIR, ParallelStepIR, StepIR, WaitStepIR } from '../ir/types.js';
 import { openApproval } from './approvals.js';
+import { startCheck } from './checks.js';
+import { startReallocation } from './reallocate.js';
 import { after, blockOf, dateOf, factsOf, showInstant } from './compiled.js';
 import { expandApprovers } from './people.js';
-import { emit, finish, newId, processIR, record, type Run } from './runtime.js';
+import { emit, endBranch, finish, newId, processIR, record, type Run } from './runtime.js';
+import type { Thread } from './types.js';
 
 type Ran = 'next' | 'entered' | 'waiting';
 
+/** Runs every thread that is not waiting, in order, until all wait or the process has ended. */
 export function advance(run: Run): void {
+  for (;;) {
+    if (run.state.status !== 'running') return;
+    const thread = run.state.threads.find((t) => t.waiting === null);
+    if (!thread) return;
+    run.thread = thread;
+    advanceThread(run, thread);
+  }
+}
+
+function advanceThread(run: Run, thread: Thread): void {
   const process = processIR(run);
-  while (run.state.status === 'running' && run.state.waiting === null) {
-    const frames = run.state.frames;
+  // A thread that ended (its branch finished or was cancelled) has left the list.
+  while (run.state.status === 'running' && thread.waiting === null && run.state.threads.includes(thread)) {
+    run.thread = thread;
+    const frames = thread.frames;
     const top = frames[frames.length - 1];
-    if (!top) {
-      finish(run, 'approved', 'the process ran to its end', process.span);
-      return;
-    }
+    if (!top) return;
     const step = blockOf(process, frames)[top.index];
     if (!step) {
-      // The end of a block: continue after the step that opened it.
+      if (frames.length <= thread.base) {
+        // The end of the thread's own block: the process (main) or the branch ran to its end.
+        if (thread.parent === null) finish(run, 'approved', 'the process ran to its end', process.span);
+        else endBranch(run, null, 'the branch ran to its end', null);
+        return;
+      }
+      // The end of an inner block: continue after the step that opened it.
       frames.pop();
       const parent = frames[frames.length - 1];
       if (parent) parent.index += 1;
@@ -43,7 +63,7 @@ function runStep(run: Run, step: StepIR): Ran {
       return 'waiting';
     }
     case 'check':
-      return runCheck(run, step);
+      return startCheck(run, step, false);
     case 'notify':
       return runNotify(run, step);
     case 'wait':
@@ -52,16 +72,32 @@ function runStep(run: Run, step: StepIR): Ran {
       openApproval(run, step);
       return 'waiting';
     case 'parallel':
-      return block(run, step, 'parallel blocks are not implemented yet');
+      return runParallel(run, step);
     case 'reallocate':
-      return block(run, step, 'reallocation is not implemented yet');
+      return startReallocation(run, step);
   }
 }
 
-/** Fail closed on what this slice cannot run: the instance waits, visibly, and never passes. */
-function block(run: Run, step: StepIR, reason: string): Ran {
-  run.state.waiting = { kind: 'blocked', step: step.id, reason };
-  record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+/** Starts one thread per branch; this thread waits until every branch has ended. */
+function runParallel(run: Run, step: ParallelStepIR): Ran {
+  if (step.branches.length === 0) return 'next';
+  const parent = run.thread;
+  const children = step.branches.map((branch, i) => ({
+    id: `${step.id}/${branch.id}`,
+    parent: parent.id,
+    frames: [...parent.frames.map((f) => ({ ...f })), { branch: i, index: 0 }],
+    base: parent.frames.length + 1,
+    waiting: null,
+  }));
+  parent.waiting = { kind: 'parallel', step: step.id, children: children.map((c) => c.id), ending: null };
+  run.state.threads.push(...children);
+  const mode = step.onFailure === 'cancelOthers' ? 'cancel others' : 'finish others';
+  record(
+    run,
+    step.id,
+    `${step.id}: started branches ${children.map((c) => c.id).join(', ')} (on failure ${mode})`,
+    step.span,
+  );
   return 'waiting';
 }
 
@@ -81,44 +117,14 @@ function runIf(run: Run, step: IfStepIR): Ran {
       record(run, step.id, notTaken.length === 0 ? text : `${text} (${notTaken.join('; ')})`, branch.span, {
         reasons,
       });
-      run.state.frames.push({ branch: i, index: 0 });
+      run.thread.frames.push({ branch: i, index: 0 });
       return 'entered';
     }
     notTaken.push(explain(evaluation, subject));
   }
   record(run, step.id, `${step.id}: else taken: ${notTaken.join('; ')}`, step.span, { reasons });
-  run.state.frames.push({ branch: -1, index: 0 });
+  run.thread.frames.push({ branch: -1, index: 0 });
   return 'entered';
-}
-
-function runCheck(run: Run, step: CheckStepIR): Ran {
-  const check = step.check;
-  if (check.kind === 'external') return block(run, step, 'external checks are not implemented yet');
-  if (check.kind === 'attest') return block(run, step, 'attestations are not implemented yet');
-  const evaluation = compileExpression(check.condition, run.m.env)(factsOf(run.state));
-  const reasons = evaluation.because.map((r) => ({ text: r.text, span: r.span }));
-  const why = explain(evaluation, `check ${step.id}`);
-  if (evaluation.value === true) {
-    run.state.results[step.id] = { passed: true, waived: false, outcome: 'passed' };
-    record(run, step.id, why, step.span, { reasons });
-    return 'next';
-  }
-  const onFail = step.onFail;
-  const message = check.message ? render(run, check.message) : why;
-  switch (onFail.action) {
-    case 'stop':
-      run.state.results[step.id] = { passed: false, waived: false, outcome: 'failed' };
-      record(run, step.id, `${why}; on fail stop ${onFail.outcome}`, step.span, { reasons });
-      finish(run, onFail.outcome, onFail.message ? render(run, onFail.message) : message, step.span);
-      return 'waiting';
-    case 'continue':
-      run.state.results[step.id] = { passed: false, waived: false, outcome: 'flagged' };
-      record(run, step.id, `${why}; continued flagged: ${message}`, step.span, { reasons });
-      return 'next';
-    case 'waiver':
-      record(run, step.id, `${why}; a waiver is required`, step.span, { reasons });
-      return block(run, step, 'waiver handling is not implemented yet');
-  }
 }
 
 function runNotify(run: Run, step: NotifyStepIR): Ran {
@@ -130,7 +136,7 @@ function runNotify(run: Run, step: NotifyStepIR): Ran {
     return 'next';
   }
   const request = newId(run, step.id);
-  run.state.waiting = { kind: 'notify', step: step.id, request };
+  run.thread.waiting = { kind: 'notify', step: step.id, request };
   emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
   return 'waiting';
 }
@@ -155,7 +161,7 @@ function runWait(run: Run, step: WaitStepIR): Ran {
   }
   const timer = newId(run, step.id);
   run.state.timers.push({ id: timer, step: step.id, purpose: 'wait', at: until });
-  run.state.waiting = { kind: 'wait', step: step.id, timer, until };
+  run.thread.waiting = { kind: 'wait', step: step.id, timer, until };
   if (step.wait.kind === 'for') run.state.results[step.id] = { until: dateOf(run.m, until) };
   emit(run, { kind: 'startTimer', timer, step: step.id, at: until, purpose: 'wait' });
   const duration = step.wait.kind === 'for' ? step.wait.duration : null;

@@ -5,11 +5,22 @@ import { renderTemplate } from '../expr/index.js';
 import type { CompiledPolicy, ValueIR } from '../ir/types.js';
 import { onApprovalResolved, onDecide, validateDecision } from './approvals.js';
 import { onApprovalTimer } from './approval-timers.js';
+import { checkStates, checkStepOf } from './check-state.js';
+import {
+  CHECK_TIMERS,
+  onAttest,
+  onCheckResolved,
+  onCheckResult,
+  onCheckTimer,
+  validateAttest,
+} from './checks.js';
+import { onReallocated } from './reallocate.js';
+import { onWaive, validateWaive } from './waivers.js';
 import { compiledFor, factsOf, findStep, processOf, showInstant } from './compiled.js';
 import { problemText } from './people.js';
 import { advance } from './run.js';
-import { completeStep, emit, finish, isEnded, record, type Run, runOn } from './runtime.js';
-import type { MachineEvent, MachineState, Refusal, StartContext, Transition } from './types.js';
+import { cancelProcess, completeStep, emit, isEnded, record, type Run, runOn } from './runtime.js';
+import type { MachineEvent, MachineState, Refusal, StartContext, Transition, Waiting } from './types.js';
 
 /**
  * A new instance of `processName`, run until it must wait. Input defaults are applied here; a
@@ -42,8 +53,8 @@ export function start(
     input: values,
     status: 'running',
     message: null,
-    frames: [{ branch: null, index: 0 }],
-    waiting: null,
+    threads: [{ id: 'main', parent: null, frames: [{ branch: null, index: 0 }], base: 1, waiting: null }],
+    rechecks: [],
     timers: [],
     results: {},
     decisions: [],
@@ -60,18 +71,69 @@ export function start(
 
 const refuse = (code: string, message: string): Refusal => ({ code, message });
 
+/** Whether `waiting` is what `event` answers: the event is applied on that thread. */
+function answers(state: MachineState, waiting: Waiting | null, event: MachineEvent): boolean {
+  switch (event.kind) {
+    case 'resolved':
+      return (
+        (waiting?.kind === 'notify' && waiting.request === event.request) ||
+        (waiting?.kind === 'approve' && waiting.approval.pending.some((p) => p.request === event.request)) ||
+        (waiting?.kind === 'check' && waiting.check.request === event.request)
+      );
+    case 'checkResult':
+      return waiting?.kind === 'check' && waiting.check.request === event.request;
+    case 'reallocated':
+      return waiting?.kind === 'reallocate' && waiting.request === event.request;
+    case 'decide':
+      return waiting?.kind === 'approve' && waiting.approval.step === event.step;
+    case 'waive':
+    case 'attest':
+      return waiting?.kind === 'check' && waiting.check.step === event.step;
+    case 'timerFired': {
+      const timer = state.timers.find((t) => t.id === event.timer);
+      if (!timer) return false;
+      if (waiting?.kind === 'approve') return waiting.approval.step === timer.step;
+      if (waiting?.kind === 'check') return waiting.check.step === timer.step;
+      return waiting?.kind === 'wait' && waiting.timer === timer.id;
+    }
+    case 'cancel':
+      return false;
+  }
+}
+
+/** The thread an event is for; main when none waits for it (cancel, background checks). */
+function threadIndex(state: MachineState, event: MachineEvent): number {
+  return Math.max(
+    0,
+    state.threads.findIndex((t) => answers(state, t.waiting, event)),
+  );
+}
+
 export function validate(state: MachineState, event: MachineEvent): Refusal | null {
   if (isEnded(state)) return refuse('ended', `instance ${state.instanceId} has ended ${state.status}`);
-  const waiting = state.waiting;
+  const waiting = state.threads[threadIndex(state, event)]?.waiting ?? null;
   switch (event.kind) {
     case 'cancel':
       return null;
     case 'resolved': {
       const known =
         (waiting?.kind === 'notify' && waiting.request === event.request) ||
-        (waiting?.kind === 'approve' && waiting.approval.pending.some((p) => p.request === event.request));
+        (waiting?.kind === 'approve' && waiting.approval.pending.some((p) => p.request === event.request)) ||
+        checkStates(state).some((c) => c.phase !== 'running' && c.request === event.request);
       return known ? null : refuse('unknown-request', `no open request ${event.request}`);
     }
+    case 'checkResult':
+      return checkStates(state).some((c) => c.phase === 'running' && c.request === event.request)
+        ? null
+        : refuse('unknown-request', `no running check ${event.request}`);
+    case 'reallocated':
+      return waiting?.kind === 'reallocate' && waiting.request === event.request
+        ? null
+        : refuse('unknown-request', `no open reallocation ${event.request}`);
+    case 'waive':
+      return validateWaive(state, event);
+    case 'attest':
+      return validateAttest(state, event);
     case 'timerFired':
       return state.timers.some((t) => t.id === event.timer)
         ? null
@@ -86,30 +148,53 @@ export function validate(state: MachineState, event: MachineEvent): Refusal | nu
 
 export function step(state: MachineState, event: MachineEvent): Transition {
   if (validate(state, event) !== null) return { state, commands: [] };
-  const run = runOn(state, event.at);
+  const run = runOn(state, event.at, threadIndex(state, event));
   apply(run, event);
-  if (run.state.status === 'running' && run.state.waiting === null) advance(run);
+  advance(run);
   return { state: run.state, commands: run.commands };
 }
 
 function apply(run: Run, event: MachineEvent): void {
-  const waiting = run.state.waiting;
+  const waiting = run.thread.waiting;
   switch (event.kind) {
     case 'cancel':
       record(run, null, `cancelled by ${event.actor}: ${event.reason}`, null, { actor: event.actor });
-      finish(run, 'cancelled', event.reason, null);
+      cancelProcess(run, event.reason);
       return;
     case 'decide':
       if (waiting?.kind === 'approve') onDecide(run, waiting.approval, event);
       return;
-    case 'resolved':
-      if (waiting?.kind === 'approve') onApprovalResolved(run, waiting.approval, event);
+    case 'resolved': {
+      const check = checkStates(run.state).find((c) => c.request === event.request);
+      if (check) onCheckResolved(run, check, event);
+      else if (waiting?.kind === 'approve') onApprovalResolved(run, waiting.approval, event);
       else if (waiting?.kind === 'notify') onNotifyResolved(run, waiting.step, event);
+      return;
+    }
+    case 'checkResult': {
+      const check = checkStates(run.state).find((c) => c.request === event.request);
+      if (check) onCheckResult(run, check, event);
+      return;
+    }
+    case 'waive': {
+      const check = checkStates(run.state).find((c) => c.step === event.step && c.phase === 'waiver');
+      if (check) onWaive(run, checkStepOf(run, check.step), check, event);
+      return;
+    }
+    case 'attest': {
+      const check = checkStates(run.state).find((c) => c.step === event.step && c.phase === 'attest');
+      if (check) onAttest(run, check, event);
+      return;
+    }
+    case 'reallocated':
+      if (waiting?.kind === 'reallocate') onReallocated(run, waiting.step, event);
       return;
     case 'timerFired': {
       const timer = run.state.timers.find((t) => t.id === event.timer);
       if (!timer) return;
-      if (waiting?.kind === 'approve' && timer.step === waiting.approval.step) {
+      if (CHECK_TIMERS.includes(timer.purpose)) {
+        onCheckTimer(run, timer);
+      } else if (waiting?.kind === 'approve' && timer.step === waiting.approval.step) {
         onApprovalTimer(run, waiting.approval, timer);
       } else if (waiting?.kind === 'wait' && waiting.timer === timer.id) {
         run.state.timers = run.state.timers.filter((t) => t.id !== timer.id);

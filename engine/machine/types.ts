@@ -2,7 +2,7 @@
 // it (each stamped with `at`, the only way time enters), the commands it asks the driver to carry
 // out, and the words it explains itself in. Kept apart from the code so that the workflow, the
 // simulator and the tests depend on the shapes without depending on the implementation.
-import type { CompiledPolicy, SourceSpan, ValueIR } from '../ir/types.js';
+import type { CompiledPolicy, DurationIR, SourceSpan, ValueIR } from '../ir/types.js';
 
 /** A reference the directory resolves to people; roles are expanded by the machine first. */
 export type PersonRef =
@@ -47,9 +47,28 @@ export type MachineEvent =
       reason?: string;
     }
   | { kind: 'timerFired'; at: number; timer: string }
-  | { kind: 'cancel'; at: number; actor: string; reason: string };
+  | { kind: 'cancel'; at: number; actor: string; reason: string }
+  | {
+      kind: 'checkResult';
+      at: number;
+      request: string;
+      /** `error` (the service could not tell) counts as failed: a check never passes by default. */
+      outcome: 'passed' | 'failed' | 'error';
+      evidence?: string;
+      detail?: string;
+    }
+  | { kind: 'waive'; at: number; step: string; actor: string; onBehalfOf?: string; reason: string }
+  | { kind: 'attest'; at: number; step: string; actor: string; onBehalfOf?: string; evidence?: string }
+  | {
+      kind: 'reallocated';
+      at: number;
+      request: string;
+      outcome: 'allocated' | 'insufficient';
+      detail: string;
+    };
 
-export type TimerPurpose = 'sla' | 'remind' | 'escalate' | 'wait';
+export type TimerPurpose =
+  'sla' | 'remind' | 'escalate' | 'wait' | 'attestDue' | 'waiverDue' | 'waiverExpiry';
 
 export type MachineCommand =
   | { kind: 'resolve'; request: string; step: string; refs: PersonRef[] }
@@ -60,6 +79,28 @@ export type MachineCommand =
   | { kind: 'startTimer'; timer: string; step: string; at: number; purpose: TimerPurpose }
   | { kind: 'cancelTimer'; timer: string }
   | { kind: 'audit'; id: string; decision: Decision }
+  | {
+      kind: 'runCheck';
+      request: string;
+      step: string;
+      service: string;
+      /** The service's time budget per attempt, calendar-aware; null when the policy sets none. */
+      timeoutMs: number | null;
+      retries: number;
+    }
+  | {
+      kind: 'reallocate';
+      request: string;
+      step: string;
+      hours: number;
+      skill: string;
+      pool: string;
+      project: string;
+      /** The period as written (weeks stay weeks for the capacity planner) and as milliseconds. */
+      period: DurationIR;
+      periodMs: number;
+      priority: 'low' | 'normal' | 'high';
+    }
   | { kind: 'finished'; outcome: Outcome; message: string };
 
 /** Why the Update validator (and step) refuses an event; `code` is stable, `message` is for people. */
@@ -70,11 +111,27 @@ export interface Refusal {
 
 export type Outcome = 'approved' | 'rejected' | 'cancelled';
 
-/** Where the single thread of this slice stands: a path of indexes into nested step lists. */
+/** Where a thread stands: a path of indexes into nested step lists. */
 export interface Frame {
-  /** The branch of the enclosing `if` this frame runs: its index, -1 for `else`; null at the root. */
+  /**
+   * The branch of the enclosing `if` (-1 for `else`) or `parallel` this frame runs; null at the
+   * root.
+   */
   branch: number | null;
   index: number;
+}
+
+/**
+ * A line of execution: `main`, or one branch of a `parallel` (`<parallel step>/<branch id>`),
+ * which starts with its parent's frames plus one and ends when its branch block ends.
+ */
+export interface Thread {
+  id: string;
+  parent: string | null;
+  frames: Frame[];
+  /** The frame depth of the thread's own block: at its end the thread ends. */
+  base: number;
+  waiting: Waiting | null;
 }
 
 export interface Timer {
@@ -120,11 +177,45 @@ export interface ApprovalState {
   problems: string[];
 }
 
+/**
+ * A check that needs the outside world: an external service run, an attestation, or a waiver
+ * after a failure. `background` checks are re-runs after a waiver expired: they live in
+ * `MachineState.rechecks` while the process goes on elsewhere.
+ */
+export interface CheckState {
+  step: string;
+  phase: 'running' | 'attest' | 'waiver';
+  background: boolean;
+  /** The unanswered runCheck or resolve request, if any. */
+  request: string | null;
+  /** The open task (attestation or waiver); null until opened and once closed. */
+  task: string | null;
+  /** Eligible attesters or waiver approvers, once resolved. */
+  people: string[];
+  dueAt: number | null;
+  /** Why the check failed (waiver phase): what the waiver waives. */
+  failure: string | null;
+  /** Set when the task can never open as is (fail closed); the deadline timer still runs. */
+  blocked: string | null;
+}
+
 export type Waiting =
   | { kind: 'approve'; approval: ApprovalState }
+  | { kind: 'check'; check: CheckState }
+  | { kind: 'reallocate'; step: string; request: string }
   | { kind: 'notify'; step: string; request: string }
   | { kind: 'wait'; step: string; timer: string; until: number }
-  /** A step the machine cannot carry on from (not implemented yet, or a fail-closed dead end). */
+  /**
+   * A parallel step waiting for its branch threads. `ending` is how the process ends once they
+   * all have: an `end` reached in a branch; a failure (the first) wins over `end approved`.
+   */
+  | {
+      kind: 'parallel';
+      step: string;
+      children: string[];
+      ending: { outcome: Outcome; message: string } | null;
+    }
+  /** A step the machine cannot carry on from (a fail-closed dead end: a blocked reallocation, an unset project). */
   | { kind: 'blocked'; step: string; reason: string };
 
 export interface MachineState {
@@ -138,8 +229,10 @@ export interface MachineState {
   input: Record<string, ValueIR>;
   status: 'running' | Outcome;
   message: string | null;
-  frames: Frame[];
-  waiting: Waiting | null;
+  /** `main` first, then parallel branches in the order they started; empty once ended. */
+  threads: Thread[];
+  /** Checks re-run after their waiver expired, alongside the step the process waits on. */
+  rechecks: CheckState[];
   timers: Timer[];
   results: Record<string, Record<string, ValueIR>>;
   decisions: Decision[];
@@ -156,7 +249,7 @@ export interface Transition {
 /** What an instance waits for, in business words, with the step it is about. */
 export interface BlockedOn {
   step: string;
-  kind: 'approval' | 'resolve' | 'timer' | 'blocked';
+  kind: 'approval' | 'resolve' | 'timer' | 'blocked' | 'check' | 'attestation' | 'waiver' | 'reallocation';
   text: string;
   dueAt: number | null;
 }

@@ -120,7 +120,7 @@ describe('approvals', () => {
     ['at least 60%', 3],
   ])('when the quorum is %s over 4 eligible, then %i approvals are needed', (...[quorum, needed]) => {
     const d = openReview(approval(`    by cab\n    ${quorum}`));
-    const waiting = d.state.waiting;
+    const waiting = d.state.threads[0]?.waiting;
     expect(waiting?.kind === 'approve' ? waiting.approval.needed : null).toBe(needed);
   });
 

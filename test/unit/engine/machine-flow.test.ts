@@ -105,63 +105,6 @@ describe('control flow', () => {
     expect(d.texts().some((t) => t.includes('continued flagged'))).toBe(true);
   });
 
-  test('when a rule check fails with a waiver on fail, then the instance blocks and never passes', () => {
-    const policy = processOf(
-      INPUT,
-      '  check small: require request.budget < 100 EUR on fail require waiver by cab within 2 days\n  end approved "no"',
-    );
-    const d = new Driver(policy, { requester: 'r', budget: { amount: 500, currency: 'EUR' } });
-    expect(d.state.status).toBe('running');
-    expect(d.state.results['small']).toBeUndefined();
-    expect(blockedOn(d.state)).toEqual([
-      {
-        step: 'small',
-        kind: 'blocked',
-        text: 'small is blocked: waiver handling is not implemented yet',
-        dueAt: null,
-      },
-    ]);
-  });
-
-  test.each([
-    [
-      'parallel',
-      '  parallel {\n    notify cab: "a"\n    notify cab: "b"\n  }',
-      'parallel_1',
-      'parallel blocks are not implemented yet',
-    ],
-    [
-      'an external check',
-      '  check scan: external "scanner"',
-      'scan',
-      'external checks are not implemented yet',
-    ],
-    [
-      'an attestation',
-      '  check lic: attest by cab "reviewed"',
-      'lic',
-      'attestations are not implemented yet',
-    ],
-    [
-      'a reallocation',
-      '  reallocate dba: 4 hours of skill "dba" from pool "p" to project request.requester for 1 week',
-      'dba',
-      'reallocation is not implemented yet',
-    ],
-  ])(
-    'when %s is reached, then the instance blocks with "not implemented yet"',
-    (...[, steps, id, reason]) => {
-      const d = new Driver(processOf(INPUT, `${steps}\n  end approved "no"`), {
-        requester: 'r',
-        budget: { amount: 1, currency: 'EUR' },
-      });
-      expect(d.state.status).toBe('running');
-      expect(blockedOn(d.state)).toEqual([
-        { step: id, kind: 'blocked', text: `${id} is blocked: ${reason}`, dueAt: null },
-      ]);
-    },
-  );
-
   test('when a notify step runs, then recipients are resolved and the rendered message is sent', () => {
     const policy = processOf(
       INPUT,

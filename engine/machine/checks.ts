@@ -1,0 +1,215 @@
+// Checks from start to result: rule checks evaluate at once, external checks ask the driver to run
+// a service, attestations open a task for the attesters. Whatever fails goes through one on-fail
+// path (stop, continue flagged, or a waiver in waivers.ts), so a rule, a service and a missed
+// attestation fail the same way. An expired waiver re-runs its check in the background.
+import { compileExpression, explain, renderTemplate } from '../expr/index.js';
+import type { CheckStepIR, SourceSpan } from '../ir/types.js';
+import { after, compiledFor, factsOf, findStep, processOf, showInstant } from './compiled.js';
+import {
+  cancelTimers,
+  checkStates,
+  checkStepOf,
+  closeCheckTask,
+  finishCheck,
+  newCheckState,
+  placeCheck,
+  startTimer,
+} from './check-state.js';
+import { expandApprovers, names, problemText, uniqueSorted } from './people.js';
+import { emit, finish, newId, record, type Run } from './runtime.js';
+import type { CheckState, MachineEvent, MachineState, Refusal, Timer } from './types.js';
+import { blockCheck, onWaiverDue, openWaiver } from './waivers.js';
+
+type Reasons = { text: string; span: SourceSpan }[];
+
+/** Runs a check: 'next' when it settled at once and the process goes on, else 'waiting'. */
+export function startCheck(run: Run, step: CheckStepIR, background: boolean): 'next' | 'waiting' {
+  const check = step.check;
+  switch (check.kind) {
+    case 'rule': {
+      const evaluation = compileExpression(check.condition, run.m.env)(factsOf(run.state));
+      const reasons = evaluation.because.map((r) => ({ text: r.text, span: r.span }));
+      const why = explain(evaluation, `check ${step.id}`);
+      if (evaluation.value === true) {
+        run.state.results[step.id] = { passed: true, waived: false, outcome: 'passed' };
+        record(run, step.id, why, step.span, { reasons });
+        return 'next';
+      }
+      const message = check.message ? renderTemplate(check.message, run.m.env, factsOf(run.state)) : why;
+      return failed(run, step, null, background, why, message, reasons);
+    }
+    case 'external': {
+      const state = newCheckState(step.id, 'running', background);
+      state.request = newId(run, step.id);
+      placeCheck(run, state);
+      // Business time counts from now, so the budget is what the calendar allows from here.
+      const timeoutMs = check.timeout ? after(run.m, check.timeout, run.at) - run.at : null;
+      const { service, retries } = check;
+      emit(run, { kind: 'runCheck', request: state.request, step: step.id, service, timeoutMs, retries });
+      record(run, step.id, `${step.id}: running external check "${service}"`, step.span);
+      return 'waiting';
+    }
+    case 'attest': {
+      const state = newCheckState(step.id, 'attest', background);
+      placeCheck(run, state);
+      record(run, step.id, `${step.id}: attestation "${check.statement}" opened`, step.span);
+      if (check.within) {
+        state.dueAt = after(run.m, check.within, run.at);
+        startTimer(run, step.id, 'attestDue', state.dueAt);
+      }
+      const expanded = expandApprovers(run.m, run.state, check.by);
+      if (expanded.problems.length > 0) blockCheck(run, step, state, expanded.problems.join('; '));
+      else if (expanded.refs.length === 0) blockCheck(run, step, state, 'no attester');
+      else {
+        state.request = newId(run, step.id);
+        emit(run, { kind: 'resolve', request: state.request, step: step.id, refs: expanded.refs });
+      }
+      return 'waiting';
+    }
+  }
+}
+
+/** The one on-fail path; `state` is null for a rule check that failed synchronously. */
+function failed(
+  run: Run,
+  step: CheckStepIR,
+  state: CheckState | null,
+  background: boolean,
+  why: string,
+  message: string,
+  reasons: Reasons,
+): 'next' | 'waiting' {
+  const onFail = step.onFail;
+  switch (onFail.action) {
+    case 'stop': {
+      run.state.results[step.id] = { passed: false, waived: false, outcome: 'failed' };
+      record(run, step.id, `${why}; on fail stop ${onFail.outcome}`, step.span, { reasons });
+      const text = onFail.message ? renderTemplate(onFail.message, run.m.env, factsOf(run.state)) : message;
+      finish(run, onFail.outcome, text, step.span);
+      return 'waiting';
+    }
+    case 'continue':
+      run.state.results[step.id] = { passed: false, waived: false, outcome: 'flagged' };
+      record(run, step.id, `${why}; continued flagged: ${message}`, step.span, { reasons });
+      if (state) finishCheck(run, state);
+      return 'next';
+    case 'waiver': {
+      run.state.results[step.id] = { passed: false, waived: false, outcome: 'failed' };
+      const waiting = state ?? newCheckState(step.id, 'waiver', background);
+      if (state) closeCheckTask(run, state, `${step.id} failed`);
+      else placeCheck(run, waiting);
+      openWaiver(run, step, waiting, why, reasons);
+      return 'waiting';
+    }
+  }
+}
+
+type Resolved = Extract<MachineEvent, { kind: 'resolved' }>;
+
+/** Attesters or waiver approvers are known: open their task, or block (fail closed). */
+export function onCheckResolved(run: Run, state: CheckState, event: Resolved): void {
+  const step = checkStepOf(run, state.step);
+  state.request = null;
+  const who = state.phase === 'attest' ? 'attester' : 'waiver approver';
+  if (event.problems.length > 0) {
+    blockCheck(run, step, state, event.problems.map(problemText).join('; '));
+    return;
+  }
+  const people = uniqueSorted(event.people);
+  if (people.length === 0) {
+    blockCheck(run, step, state, `no eligible ${who}`);
+    return;
+  }
+  state.people = people;
+  state.task = newId(run, step.id);
+  const title =
+    step.check.kind === 'attest' && state.phase === 'attest'
+      ? `attest ${step.id}: ${step.check.statement}`
+      : `waive ${step.id}: ${state.failure ?? 'the check failed'}`;
+  emit(run, { kind: 'openTask', task: state.task, step: step.id, people, title });
+  record(run, step.id, `${step.id} open to ${names(people)} (${who}s)`, step.span);
+}
+
+type CheckResult = Extract<MachineEvent, { kind: 'checkResult' }>;
+
+export function onCheckResult(run: Run, state: CheckState, event: CheckResult): void {
+  const step = checkStepOf(run, state.step);
+  state.request = null;
+  const evidence = event.evidence ? ` (evidence: ${event.evidence})` : '';
+  const detail = event.detail ? `: ${event.detail}` : '';
+  if (event.outcome === 'passed') {
+    run.state.results[step.id] = { passed: true, waived: false, outcome: 'passed' };
+    record(run, step.id, `${step.id} passed${evidence}`, step.span);
+    finishCheck(run, state);
+    return;
+  }
+  const why =
+    event.outcome === 'error'
+      ? `${step.id} could not be checked, which counts as failed${detail}`
+      : `${step.id} failed${detail}${evidence}`;
+  failed(run, step, state, state.background, why, why, []);
+}
+
+type Attest = Extract<MachineEvent, { kind: 'attest' }>;
+
+const refuse = (code: string, message: string): Refusal => ({ code, message });
+
+export function validateAttest(state: MachineState, event: Attest): Refusal | null {
+  const check = checkStates(state).find((c) => c.step === event.step && c.phase === 'attest');
+  const step = findStep(processOf(compiledFor(state.policy), state.process)?.steps ?? [], event.step);
+  if (!check || step?.kind !== 'check' || step.check.kind !== 'attest')
+    return refuse('step-not-open', `${event.step} is not open for attestation`);
+  if (check.blocked !== null) return refuse('step-not-open', `${event.step} is blocked: ${check.blocked}`);
+  if (check.task === null) return refuse('step-not-open', `${event.step} is still resolving its attesters`);
+  for (const person of uniqueSorted([event.actor, event.onBehalfOf ?? event.actor])) {
+    if (!check.people.includes(person))
+      return refuse('not-an-attester', `${person} is not an attester of ${event.step}`);
+  }
+  if (step.check.evidence && (event.evidence ?? '').trim() === '')
+    return refuse('evidence-required', `${event.step} must be attested with evidence`);
+  return null;
+}
+
+export function onAttest(run: Run, state: CheckState, event: Attest): void {
+  const step = checkStepOf(run, state.step);
+  const statement = step.check.kind === 'attest' ? step.check.statement : '';
+  const principal = event.onBehalfOf ?? event.actor;
+  const by = principal === event.actor ? principal : `${event.actor} on behalf of ${principal}`;
+  const extra =
+    principal === event.actor ? { actor: event.actor } : { actor: event.actor, onBehalfOf: principal };
+  const evidence = event.evidence?.trim() ? ` (evidence: ${event.evidence.trim()})` : '';
+  run.state.results[step.id] = { passed: true, waived: false, outcome: 'passed' };
+  closeCheckTask(run, state, `${step.id} attested`);
+  cancelTimers(run, step.id, 'attestDue');
+  record(run, step.id, `${by} attested ${step.id}: "${statement}"${evidence}`, step.span, extra);
+  finishCheck(run, state);
+}
+
+export const CHECK_TIMERS: readonly Timer['purpose'][] = ['attestDue', 'waiverDue', 'waiverExpiry'];
+
+export function onCheckTimer(run: Run, timer: Timer): void {
+  run.state.timers = run.state.timers.filter((t) => t.id !== timer.id);
+  const step = checkStepOf(run, timer.step);
+  const state = checkStates(run.state).find((c) => c.step === timer.step);
+  switch (timer.purpose) {
+    case 'attestDue': {
+      if (state?.phase !== 'attest') return;
+      const due = showInstant(run.m, timer.at, step.check.kind === 'attest' ? step.check.within : null);
+      const why = `${step.id}: no attestation by ${due}`;
+      failed(run, step, state, state.background, why, why, []);
+      return;
+    }
+    case 'waiverDue':
+      if (state?.phase === 'waiver') onWaiverDue(run, step, state);
+      return;
+    case 'waiverExpiry': {
+      // The waiver no longer covers the failure: the check runs again while the process goes on.
+      run.state.results[step.id] = { passed: false, waived: false, outcome: 'expired' };
+      record(run, step.id, `${step.id}: waiver expired; re-running the check`, step.span);
+      startCheck(run, step, true);
+      return;
+    }
+    default:
+      return;
+  }
+}

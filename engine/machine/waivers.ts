@@ -1,0 +1,116 @@
+// `on fail require waiver by X within D [valid for V]`: a failed check may still let the process
+// go on, but only by a named waiver approver's explicit, reasoned decision before the deadline.
+// No waiver in time means the failure stands and the process ends rejected (fail closed). A
+// waiver `valid for` V expires: checks.ts re-runs the check when the expiry timer fires.
+import type { CheckStepIR, OnFailIR, SourceSpan } from '../ir/types.js';
+import { after, showInstant } from './compiled.js';
+import { cancelTimers, checkStates, closeCheckTask, finishCheck, startTimer } from './check-state.js';
+import { expandApprovers, names, uniqueSorted } from './people.js';
+import { emit, finish, newId, record, type Run } from './runtime.js';
+import type { CheckState, MachineEvent, MachineState, Refusal } from './types.js';
+
+type Waiver = Extract<OnFailIR, { action: 'waiver' }>;
+
+function waiverOf(step: CheckStepIR): Waiver | null {
+  return step.onFail.action === 'waiver' ? step.onFail : null;
+}
+
+/** The check failed for `failure`: open the waiver (resolve approvers, start the deadline). */
+export function openWaiver(
+  run: Run,
+  step: CheckStepIR,
+  check: CheckState,
+  failure: string,
+  reasons: { text: string; span: SourceSpan }[],
+): void {
+  const waiver = waiverOf(step);
+  if (!waiver) throw new Error(`${step.id} has no waiver on fail`);
+  check.phase = 'waiver';
+  check.failure = failure;
+  check.request = null;
+  check.people = [];
+  check.blocked = null;
+  // The deadline runs from the failure whatever happens next, so a blocked waiver still ends.
+  check.dueAt = after(run.m, waiver.within, run.at);
+  startTimer(run, step.id, 'waiverDue', check.dueAt);
+  const due = showInstant(run.m, check.dueAt, waiver.within);
+  record(run, step.id, `${failure}; a waiver is required by ${due}`, step.span, { reasons });
+  const expanded = expandApprovers(run.m, run.state, waiver.by);
+  if (expanded.problems.length > 0) {
+    blockCheck(run, step, check, expanded.problems.join('; '));
+    return;
+  }
+  if (expanded.refs.length === 0) {
+    blockCheck(run, step, check, 'no waiver approver');
+    return;
+  }
+  check.request = newId(run, step.id);
+  emit(run, { kind: 'resolve', request: check.request, step: step.id, refs: expanded.refs });
+}
+
+/** Fail closed: the task never opens; the instance waits visibly (and its deadline still runs). */
+export function blockCheck(run: Run, step: CheckStepIR, check: CheckState, reason: string): void {
+  check.blocked = reason;
+  record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+}
+
+type Waive = Extract<MachineEvent, { kind: 'waive' }>;
+
+const refuse = (code: string, message: string): Refusal => ({ code, message });
+
+export function validateWaive(state: MachineState, event: Waive): Refusal | null {
+  const check = checkStates(state).find((c) => c.step === event.step && c.phase === 'waiver');
+  if (!check) return refuse('step-not-open', `${event.step} is not open for a waiver`);
+  if (check.blocked !== null) return refuse('step-not-open', `${event.step} is blocked: ${check.blocked}`);
+  if (check.task === null)
+    return refuse('step-not-open', `${event.step} is still resolving its waiver approvers`);
+  // Waivers have no delegation clause: both the actor and whoever they act for must be approvers.
+  for (const person of uniqueSorted([event.actor, event.onBehalfOf ?? event.actor])) {
+    if (!check.people.includes(person))
+      return refuse('not-a-waiver-approver', `${person} is not a waiver approver of ${event.step}`);
+  }
+  if (event.reason.trim() === '')
+    return refuse('reason-required', `a waiver of ${event.step} needs a reason`);
+  return null;
+}
+
+export function onWaive(run: Run, step: CheckStepIR, check: CheckState, event: Waive): void {
+  const principal = event.onBehalfOf ?? event.actor;
+  const by = principal === event.actor ? principal : `${event.actor} on behalf of ${principal}`;
+  const extra =
+    principal === event.actor ? { actor: event.actor } : { actor: event.actor, onBehalfOf: principal };
+  run.state.results[step.id] = { passed: false, waived: true, outcome: 'waived' };
+  closeCheckTask(run, check, `${step.id} waived`);
+  cancelTimers(run, step.id, 'waiverDue');
+  const waiver = waiverOf(step);
+  const validFor = waiver?.validFor ?? null;
+  let until = '';
+  if (validFor) {
+    const expires = after(run.m, validFor, run.at);
+    startTimer(run, step.id, 'waiverExpiry', expires);
+    until = ` until ${showInstant(run.m, expires, validFor)}`;
+  }
+  const failure = check.failure ?? 'the check failed';
+  record(
+    run,
+    step.id,
+    `${by} waived ${step.id}${until} (${failure}): ${event.reason.trim()}`,
+    step.span,
+    extra,
+  );
+  finishCheck(run, check);
+}
+
+/** The waiver deadline passed without a waiver: the failure stands and the process ends rejected. */
+export function onWaiverDue(run: Run, step: CheckStepIR, check: CheckState): void {
+  run.state.results[step.id] = { passed: false, waived: false, outcome: 'failed' };
+  closeCheckTask(run, check, `${step.id}: no waiver in time`);
+  const who = check.people.length > 0 ? ` from ${names(check.people)}` : '';
+  record(run, step.id, `${step.id}: no waiver in time${who}; the failure stands`, step.span);
+  finish(
+    run,
+    'rejected',
+    `${step.id}: no waiver in time (${check.failure ?? 'the check failed'})`,
+    step.span,
+  );
+}
