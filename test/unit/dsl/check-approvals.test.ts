@@ -1,17 +1,5 @@
-import { check } from '../../../dsl/check/index.js';
-import { type Diagnostic, sortDiagnostics } from '../../../dsl/diagnostics/diagnostic.js';
-import { loadProgram, type SourceHost } from '../../../dsl/program.js';
-
-function diagnose(main: string): Diagnostic[] {
-  const host: SourceHost = {
-    readFile: (path) => (path === 'main.charter' ? main : undefined),
-    resolve: (_f, s) => s,
-  };
-  const { program, diagnostics } = loadProgram('main.charter', host);
-  if (!program || diagnostics.length > 0)
-    throw new Error(`fixture: ${diagnostics.map((d) => d.message).join('; ')}`);
-  return sortDiagnostics(check(program).diagnostics);
-}
+import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
+import { diagnose } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.severity} ${d.span.line}:${d.span.col} ${d.message}`;
 

@@ -1,19 +1,6 @@
-import { check } from '../../../dsl/check/index.js';
 import { type Diagnostic, sortDiagnostics } from '../../../dsl/diagnostics/diagnostic.js';
-import { loadProgram, type SourceHost } from '../../../dsl/program.js';
+import { checked, diagnose } from './check-support.js';
 
-function checked(main: string) {
-  const host: SourceHost = {
-    readFile: (path) => (path === 'main.charter' ? main : undefined),
-    resolve: (_f, s) => s,
-  };
-  const { program, diagnostics } = loadProgram('main.charter', host);
-  if (!program || diagnostics.length > 0)
-    throw new Error(`fixture: ${diagnostics.map((d) => d.message).join('; ')}`);
-  return check(program);
-}
-
-const diagnose = (main: string): Diagnostic[] => sortDiagnostics(checked(main).diagnostics);
 const at = (d: Diagnostic) => `${d.code} ${d.severity} ${d.span.line}:${d.span.col} ${d.message}`;
 const policy = (...lines: string[]) =>
   [
@@ -323,12 +310,7 @@ describe('check: the calendar of a clause duration', () => {
       'role cab = group "cab"',
       'process p { input { } wait 1 business day on plant }',
     ].join('\n');
-    const host: SourceHost = {
-      readFile: (path) => ({ 'main.charter': main, 'org.charter': library })[path],
-      resolve: (_f, s) => s,
-    };
-    const { program } = loadProgram('main.charter', host);
-    const { diagnostics, model } = check(program!);
+    const { diagnostics, model } = checked(main, { 'org.charter': library });
 
     expect(diagnostics).toEqual([]);
     expect([...model.durationCalendars.values()]).toEqual(['plant']);

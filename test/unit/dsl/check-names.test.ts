@@ -1,16 +1,5 @@
-import { check } from '../../../dsl/check/index.js';
-import { type Diagnostic, sortDiagnostics } from '../../../dsl/diagnostics/diagnostic.js';
-import { loadProgram, type SourceHost } from '../../../dsl/program.js';
-
-/** Checks `main.charter` (with libraries by path); the fixture itself must parse cleanly. */
-function diagnose(main: string, libraries: Record<string, string> = {}): Diagnostic[] {
-  const files: Record<string, string> = { 'main.charter': main, ...libraries };
-  const host: SourceHost = { readFile: (path) => files[path], resolve: (_from, spec) => spec };
-  const { program, diagnostics } = loadProgram('main.charter', host);
-  if (!program || diagnostics.length > 0)
-    throw new Error(`fixture: ${diagnostics.map((d) => d.message).join('; ')}`);
-  return sortDiagnostics(check(program).diagnostics);
-}
+import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
+import { diagnose } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.file}:${d.span.line}:${d.span.col} ${d.message}`;
 
