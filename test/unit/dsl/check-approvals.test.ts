@@ -1,22 +1,16 @@
 import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
-import { diagnose } from './check-support.js';
+import { diagnose, processText } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.severity} ${d.span.line}:${d.span.col} ${d.message}`;
 
 /** A process whose steps start on line 8. */
 const steps = (...lines: string[]) =>
   diagnose(
-    [
-      'policy "p" version 1 effective 2026-01-01',
-      'owner "pmo@example.com"',
-      'role cab = group "cab"',
-      'role dana = person "dana"',
-      'role pair = dana, person "eve"',
-      'process p {',
-      '  input { requester: person  sponsor: person  reviewers: list of person }',
-      ...lines.map((l) => `  ${l}`),
-      '}',
-    ].join('\n'),
+    processText(
+      ['role cab = group "cab"', 'role dana = person "dana"', 'role pair = dana, person "eve"'],
+      'requester: person  sponsor: person  reviewers: list of person',
+      lines,
+    ),
   );
 
 describe('check: quorums', () => {

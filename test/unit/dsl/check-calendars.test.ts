@@ -1,14 +1,8 @@
 import { type Diagnostic, sortDiagnostics } from '../../../dsl/diagnostics/diagnostic.js';
-import { checked, diagnose } from './check-support.js';
+import { checked, diagnose, policyText } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.severity} ${d.span.line}:${d.span.col} ${d.message}`;
-const policy = (...lines: string[]) =>
-  [
-    'policy "p" version 1 effective 2026-01-01',
-    'owner "pmo@example.com"',
-    'role cab = group "cab"',
-    ...lines,
-  ].join('\n');
+const policy = (...lines: string[]) => policyText('role cab = group "cab"', ...lines);
 
 describe('check: calendar declarations', () => {
   test('when a calendar is well formed, including zone aliases and 24:00, then nothing is reported', () => {

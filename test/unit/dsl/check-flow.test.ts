@@ -1,21 +1,11 @@
 import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
-import { diagnose } from './check-support.js';
+import { diagnose, processText } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.span.line}:${d.span.col} ${d.message}`;
 
 /** A process whose steps start on line 6. */
 const steps = (...lines: string[]) =>
-  diagnose(
-    [
-      'policy "p" version 1 effective 2026-01-01',
-      'owner "pmo@example.com"',
-      'role cab = group "cab"',
-      'process p {',
-      '  input { risk: "low" | "high" }',
-      ...lines.map((l) => `  ${l}`),
-      '}',
-    ].join('\n'),
-  );
+  diagnose(processText(['role cab = group "cab"'], 'risk: "low" | "high"', lines));
 
 describe('check: step results that may not exist', () => {
   test('when a step ran on every path before its result is read, then nothing is reported', () => {

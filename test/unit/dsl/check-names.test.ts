@@ -1,11 +1,10 @@
 import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
-import { diagnose } from './check-support.js';
+import { diagnose, policyText } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.file}:${d.span.line}:${d.span.col} ${d.message}`;
 
 /** A policy whose body starts on line 3. */
-const policy = (...lines: string[]) =>
-  ['policy "p" version 1 effective 2026-01-01', 'owner "pmo@example.com"', ...lines].join('\n');
+const policy = policyText;
 
 describe('check: files and declarations', () => {
   test('when a file has no header, then CH3001 says so at its first line', () => {

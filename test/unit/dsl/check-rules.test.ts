@@ -1,14 +1,8 @@
 import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
-import { checked } from './check-support.js';
+import { checked, policyText } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.severity} ${d.file}:${d.span.line}:${d.span.col} ${d.message}`;
-const policy = (...lines: string[]) =>
-  [
-    'policy "p" version 1 effective 2026-01-01',
-    'owner "pmo@example.com"',
-    'role cab = group "cab"',
-    ...lines,
-  ].join('\n');
+const policy = (...lines: string[]) => policyText('role cab = group "cab"', ...lines);
 
 describe('check: rules', () => {
   test('when a rule is used through another rule, then both count as used and are typed', () => {

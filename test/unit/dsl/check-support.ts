@@ -17,3 +17,11 @@ export function checked(main: string, libraries: Record<string, string> = {}): C
 
 export const diagnose = (main: string, libraries: Record<string, string> = {}): Diagnostic[] =>
   checked(main, libraries).diagnostics;
+
+/** A policy header (lines 1-2) followed by `lines` from line 3 on. */
+export const policyText = (...lines: string[]): string =>
+  ['policy "p" version 1 effective 2026-01-01', 'owner "pmo@example.com"', ...lines].join('\n');
+
+/** A policy with `declarations`, then process `p` with `input`, then `steps`, one per line. */
+export const processText = (declarations: string[], input: string, steps: string[]): string =>
+  policyText(...declarations, 'process p {', `  input { ${input} }`, ...steps.map((l) => `  ${l}`), '}');

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
-import { diagnose } from './check-support.js';
+import { diagnose, processText } from './check-support.js';
 
 const at = (d: Diagnostic) => `${d.code} ${d.span.line}:${d.span.col} ${d.message}`;
 
@@ -22,18 +22,7 @@ const input = [
 ].join('  ');
 
 /** A process whose steps start on line 6, each given line one line further down. */
-const steps = (...lines: string[]) =>
-  diagnose(
-    [
-      'policy "p" version 1 effective 2026-01-01',
-      'owner "pmo@example.com"',
-      'role cab = group "cab"',
-      'process p {',
-      `  input { ${input} }`,
-      ...lines.map((l) => `  ${l}`),
-      '}',
-    ].join('\n'),
-  );
+const steps = (...lines: string[]) => diagnose(processText(['role cab = group "cab"'], input, lines));
 
 describe('check: expression types', () => {
   test('when every operator meets the types it accepts, then nothing is reported', () => {
