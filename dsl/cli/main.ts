@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { checkCommand, compileCommand, EXIT_USAGE, fmtCommand, type Output } from './language-commands.js';
 import { UsageError } from './files.js';
+import { simulateCommand } from './simulate-command.js';
+import { testCommand } from './test-command.js';
 
 const USAGE = `usage: charter <command> [options]
 
@@ -9,6 +11,11 @@ commands:
   check <files|dirs>... [--format text|json]   check policies; exit 0 clean, 1 errors, 2 usage
   fmt [--check] <files|dirs>...                 format policies in place (--check: only report)
   compile <file> [-o out.json]                  compile a policy to IR (JSON with its sha256)
+  simulate <file> --process P --input in.json   run one instance on a virtual clock and print its timeline
+      [--events ev.json] [--world w.json] [--start "2026-12-07 09:00"] [--as person]
+      [--timezone Europe/Berlin] [--format text|json]
+  test [paths]... [--min-coverage N]            run policy tests (x.test.json next to x.charter),
+      [--filter text] [--format text|json]        report step and branch coverage (default: policies/)
 `;
 
 export function run(argv: readonly string[], io: Output): number {
@@ -21,10 +28,7 @@ export function run(argv: readonly string[], io: Output): number {
           options: { format: { type: 'string', default: 'text' } },
           allowPositionals: true,
         });
-        if (values.format !== 'text' && values.format !== 'json') {
-          throw new UsageError(`--format must be text or json, not ${values.format}`);
-        }
-        return checkCommand(requirePaths(positionals), { json: values.format === 'json' }, io);
+        return checkCommand(requirePaths(positionals), { json: formatIsJson(values.format) }, io);
       }
       case 'fmt': {
         const { values, positionals } = parseArgs({
@@ -43,6 +47,50 @@ export function run(argv: readonly string[], io: Output): number {
         if (positionals.length !== 1) throw new UsageError('compile takes exactly one file');
         return compileCommand(positionals[0] as string, { output: values.output }, io);
       }
+      case 'simulate': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: {
+            process: { type: 'string' },
+            input: { type: 'string' },
+            events: { type: 'string' },
+            world: { type: 'string' },
+            start: { type: 'string' },
+            as: { type: 'string' },
+            timezone: { type: 'string' },
+            format: { type: 'string', default: 'text' },
+          },
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1) throw new UsageError('simulate takes exactly one policy file');
+        const { format, ...given } = values;
+        return simulateCommand(positionals[0] as string, { ...given, json: formatIsJson(format) }, io);
+      }
+      case 'test': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: {
+            'min-coverage': { type: 'string' },
+            filter: { type: 'string' },
+            format: { type: 'string', default: 'text' },
+          },
+          allowPositionals: true,
+        });
+        const min = values['min-coverage'];
+        if (min !== undefined && !/^\d+(\.\d+)?$/.test(min)) {
+          throw new UsageError(`--min-coverage takes a percentage, not ${min}`);
+        }
+        const paths = positionals.length === 0 ? ['policies'] : positionals;
+        return testCommand(
+          paths,
+          {
+            json: formatIsJson(values.format),
+            minCoverage: min === undefined ? null : Number(min),
+            filter: values.filter ?? null,
+          },
+          io,
+        );
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -59,6 +107,12 @@ export function run(argv: readonly string[], io: Output): number {
     }
     throw error;
   }
+}
+
+function formatIsJson(format: string | undefined): boolean {
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json, not ${format}`);
+  return format === 'json';
 }
 
 function requirePaths(positionals: string[]): string[] {

@@ -116,13 +116,14 @@ function runIf(run: Run, step: IfStepIR): Ran {
       const text = `${step.id}: branch ${i + 1} taken: ${explain(evaluation, subject)}`;
       record(run, step.id, notTaken.length === 0 ? text : `${text} (${notTaken.join('; ')})`, branch.span, {
         reasons,
+        branch: `branch ${i + 1}`,
       });
       run.thread.frames.push({ branch: i, index: 0 });
       return 'entered';
     }
     notTaken.push(explain(evaluation, subject));
   }
-  record(run, step.id, `${step.id}: else taken: ${notTaken.join('; ')}`, step.span, { reasons });
+  record(run, step.id, `${step.id}: else taken: ${notTaken.join('; ')}`, step.span, { reasons, branch: 'else' });
   run.thread.frames.push({ branch: -1, index: 0 });
   return 'entered';
 }

@@ -43,7 +43,7 @@ export function emit(run: Run, command: MachineCommand): void {
   run.commands.push(command);
 }
 
-type Extra = Pick<Decision, 'actor' | 'onBehalfOf' | 'reasons'>;
+type Extra = Pick<Decision, 'actor' | 'onBehalfOf' | 'reasons' | 'branch'>;
 
 /** Appends to the decision log and emits its audit command (`<instance>:<seq>`). */
 export function record(

@@ -24,6 +24,8 @@ export interface Decision {
   onBehalfOf?: string;
   /** The expression module's reasons, each with its own span, when a condition decided. */
   reasons?: { text: string; span: SourceSpan }[];
+  /** Which way an `if` went (`branch 1`, ..., `else`): for branch coverage and for auditors. */
+  branch?: string;
 }
 
 export type DecisionKind = 'approve' | 'reject' | 'requestChanges';

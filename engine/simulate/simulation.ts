@@ -1,0 +1,304 @@
+// One process instance on a virtual clock. The simulator is the machine's second driver (the
+// Temporal workflow is the first): it feeds events, carries out commands against a scripted world,
+// fires timers in time order as the clock moves, and keeps a timeline people can read. Nothing
+// here waits for anything real, so weeks of escalations run in microseconds.
+import { formatInstant } from '../calendar/index.js';
+import type { CompiledPolicy, ValueIR } from '../ir/types.js';
+import {
+  blockedOn,
+  type BlockedOn,
+  type MachineCommand,
+  type MachineEvent,
+  type MachineState,
+  type Refusal,
+  start,
+  step,
+  validate,
+} from '../machine/index.js';
+import { outcomeBranch } from './coverage.js';
+import { allocate, type CheckAnswer, knownPeople, resolveRefs, type World } from './world.js';
+
+export interface TimelineEntry {
+  at: number;
+  kind: 'decision' | 'task' | 'action' | 'refused';
+  step: string | null;
+  text: string;
+}
+
+export interface OpenTask {
+  task: string;
+  step: string;
+  title: string;
+  assignees: string[];
+  openedAt: number;
+}
+
+export interface Notification {
+  at: number;
+  step: string;
+  recipients: string[];
+  message: string;
+}
+
+export interface StartOptions {
+  process: string;
+  input: Record<string, ValueIR>;
+  startedAt: number;
+  startedBy: string;
+  instanceId?: string;
+  world: World;
+}
+
+/** A script asked for something the simulation cannot do (not a refusal by the policy). */
+export class SimulationError extends Error {}
+
+/** Timers fired by one move of the clock before the simulator suspects a runaway reminder loop. */
+export const TIMER_LIMIT = 10_000;
+
+export class Simulation {
+  state: MachineState;
+  clock: number;
+  readonly timeline: TimelineEntry[] = [];
+  readonly notifications: Notification[] = [];
+  /** Timers that fired, in order, with their step and purpose (coverage counts timeouts). */
+  readonly fired: { at: number; step: string; purpose: string }[] = [];
+  /** Final results steps reached (`approved`, `failed`, ...), in order, for coverage. */
+  readonly outcomes: [step: string, branch: string][] = [];
+  /** Events applied, in order: replaying them on `start` gives the same state. */
+  readonly events: MachineEvent[] = [];
+  private readonly tasks = new Map<string, OpenTask>();
+  private readonly pendingChecks = new Map<string, { step: string; service: string }>();
+  private readonly world: World;
+  private readonly known: Set<string>;
+  private readonly queue: MachineEvent[] = [];
+
+  constructor(policy: CompiledPolicy, options: StartOptions) {
+    // The world's capacity is drawn down by reallocations; the caller's copy stays as it was.
+    this.world = { ...options.world, capacity: structuredCopy(options.world.capacity) };
+    this.known = knownPeople(options.world, [options.startedBy]);
+    this.clock = options.startedAt;
+    const out = start(policy, options.process, options.input, {
+      instanceId: options.instanceId ?? 'simulated',
+      startedAt: options.startedAt,
+      startedBy: options.startedBy,
+    });
+    this.state = out.state;
+    this.absorb(out.commands);
+    this.drain();
+  }
+
+  get ended(): boolean {
+    return this.state.status !== 'running';
+  }
+
+  openTasks(): OpenTask[] {
+    return [...this.tasks.values()].map((t) => ({ ...t, assignees: [...t.assignees] }));
+  }
+
+  blockedOn(): BlockedOn[] {
+    return blockedOn(this.state);
+  }
+
+  /** External checks waiting for a scripted answer, by step. */
+  runningChecks(): { request: string; step: string; service: string }[] {
+    return [...this.pendingChecks].map(([request, c]) => ({ request, ...c }));
+  }
+
+  /**
+   * Moves the clock to `at`, firing every due timer at its own instant, in time order (ties by
+   * id, which is creation order). Moving backwards is a script error.
+   */
+  advanceTo(at: number): void {
+    if (at < this.clock) {
+      throw new SimulationError(`time cannot go back from ${iso(this.clock)} to ${iso(at)}`);
+    }
+    for (let fired = 0; ; fired += 1) {
+      if (this.ended) break;
+      const due = this.state.timers
+        .filter((t) => t.at <= at)
+        .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id, 'en', { numeric: true }))[0];
+      if (!due) break;
+      if (fired >= TIMER_LIMIT) {
+        throw new SimulationError(`more than ${TIMER_LIMIT} timers fired before ${iso(at)}`);
+      }
+      this.clock = Math.max(this.clock, due.at);
+      this.fired.push({ at: this.clock, step: due.step, purpose: due.purpose });
+      this.apply({ kind: 'timerFired', at: this.clock, timer: due.id });
+    }
+    this.clock = at;
+  }
+
+  /**
+   * A person's (or a service's) event at the current clock. A refused event changes nothing and
+   * is kept on the timeline with the machine's reason; the refusal is returned.
+   */
+  act(event: MachineEvent, label: string): Refusal | null {
+    const refusal = validate(this.state, event);
+    if (refusal) {
+      this.note(
+        event.at,
+        'refused',
+        stepOfEvent(event),
+        `${label}: refused (${refusal.code}): ${refusal.message}`,
+      );
+      return refusal;
+    }
+    this.note(event.at, 'action', stepOfEvent(event), label);
+    this.apply(event);
+    return null;
+  }
+
+  /** Answers the running external check of `stepId` (the most recent one when re-run). */
+  checkRequestOf(stepId: string): string | null {
+    const requests = [...this.pendingChecks].filter(([, c]) => c.step === stepId).map(([r]) => r);
+    return requests.at(-1) ?? null;
+  }
+
+  private apply(event: MachineEvent): void {
+    this.queue.push(event);
+    this.drain();
+  }
+
+  /** Applies queued events in order; the world's immediate answers join the queue behind them. */
+  private drain(): void {
+    for (let event = this.queue.shift(); event; event = this.queue.shift()) {
+      const out = step(this.state, event);
+      this.events.push(event);
+      this.state = out.state;
+      this.absorb(out.commands);
+    }
+  }
+
+  private absorb(commands: readonly MachineCommand[]): void {
+    const at = this.clock;
+    for (const command of commands) {
+      switch (command.kind) {
+        case 'resolve':
+          this.queue.push({
+            kind: 'resolved',
+            at,
+            request: command.request,
+            ...resolveRefs(this.world, this.known, command.refs),
+          });
+          break;
+        case 'runCheck': {
+          const answer = Object.hasOwn(this.world.services, command.service)
+            ? this.world.services[command.service]
+            : undefined;
+          if (answer && answer.outcome !== 'pending') {
+            this.queue.push(checkResult(at, command.request, { ...answer, outcome: answer.outcome }));
+          } else this.pendingChecks.set(command.request, { step: command.step, service: command.service });
+          break;
+        }
+        case 'reallocate':
+          this.queue.push({
+            kind: 'reallocated',
+            at,
+            request: command.request,
+            ...allocate(this.world.capacity, command.pool, command.skill, command.hours),
+          });
+          break;
+        case 'notify':
+          this.notifications.push({
+            at,
+            step: command.step,
+            recipients: command.recipients,
+            message: command.message,
+          });
+          break;
+        case 'audit': {
+          const decision = command.decision;
+          this.note(decision.at, 'decision', decision.step, decision.text);
+          // Every result is written together with a decision about its step, so this sees them all.
+          const result = decision.step === null ? undefined : this.state.results[decision.step];
+          const branch = result ? outcomeBranch(result) : null;
+          if (decision.step !== null && branch !== null) this.outcomes.push([decision.step, branch]);
+          break;
+        }
+        case 'openTask':
+          this.tasks.set(command.task, {
+            task: command.task,
+            step: command.step,
+            title: command.title,
+            assignees: [...command.people],
+            openedAt: at,
+          });
+          this.note(
+            at,
+            'task',
+            command.step,
+            `task opened for ${command.people.join(', ')}: ${command.title}`,
+          );
+          break;
+        case 'addToTask': {
+          const task = this.tasks.get(command.task);
+          if (task) task.assignees = [...new Set([...task.assignees, ...command.people])];
+          this.note(
+            at,
+            'task',
+            task?.step ?? null,
+            `${command.people.join(', ')} added to ${task?.title ?? command.task}`,
+          );
+          break;
+        }
+        case 'closeTask': {
+          const task = this.tasks.get(command.task);
+          this.tasks.delete(command.task);
+          this.note(
+            at,
+            'task',
+            task?.step ?? null,
+            `task closed (${command.reason}): ${task?.title ?? command.task}`,
+          );
+          break;
+        }
+        case 'cancelTimer':
+        case 'startTimer':
+        case 'finished':
+          // Timers live in the state; the end is a decision.
+          break;
+      }
+    }
+    // A check answered (or cancelled with its instance) no longer waits for a script.
+    for (const request of this.pendingChecks.keys()) {
+      if (!this.stillRunning(request)) this.pendingChecks.delete(request);
+    }
+  }
+
+  private stillRunning(request: string): boolean {
+    if (this.ended) return false;
+    const waits = this.state.threads.map((t) => t.waiting);
+    return (
+      waits.some((w) => w?.kind === 'check' && w.check.request === request) ||
+      this.state.rechecks.some((c) => c.request === request)
+    );
+  }
+
+  private note(at: number, kind: TimelineEntry['kind'], stepId: string | null, text: string): void {
+    this.timeline.push({ at, kind, step: stepId, text });
+  }
+}
+
+function checkResult(
+  at: number,
+  request: string,
+  answer: CheckAnswer & { outcome: 'passed' | 'failed' | 'error' },
+): MachineEvent {
+  return {
+    kind: 'checkResult',
+    at,
+    request,
+    outcome: answer.outcome,
+    ...(answer.evidence === undefined ? {} : { evidence: answer.evidence }),
+    ...(answer.detail === undefined ? {} : { detail: answer.detail }),
+  };
+}
+
+function stepOfEvent(event: MachineEvent): string | null {
+  return 'step' in event ? event.step : null;
+}
+
+const structuredCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+// Script errors name the instant in UTC: the script's own zone may not be the policy's.
+const iso = (at: number): string => formatInstant(at, 'UTC');
