@@ -54,7 +54,7 @@ export function issuePath(path: readonly PropertyKey[]): string {
 export function readTestFile(file: string): TestFile {
   const raw = readJson(file);
   if (typeof raw === 'object' && raw !== null && 'world' in raw) {
-    (raw).world = resolveWorld(file, (raw).world, [file]);
+    raw.world = resolveWorld(file, raw.world, [file]);
   }
   return shaped(file, raw, testFileSchema);
 }

@@ -123,7 +123,10 @@ function runIf(run: Run, step: IfStepIR): Ran {
     }
     notTaken.push(explain(evaluation, subject));
   }
-  record(run, step.id, `${step.id}: else taken: ${notTaken.join('; ')}`, step.span, { reasons, branch: 'else' });
+  record(run, step.id, `${step.id}: else taken: ${notTaken.join('; ')}`, step.span, {
+    reasons,
+    branch: 'else',
+  });
   run.thread.frames.push({ branch: -1, index: 0 });
   return 'entered';
 }
