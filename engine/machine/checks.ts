@@ -91,14 +91,19 @@ function failed(
     case 'continue':
       run.state.results[step.id] = { passed: false, waived: false, outcome: 'flagged' };
       record(run, step.id, `${why}; continued flagged: ${message}`, step.span, { reasons });
-      if (state) finishCheck(run, state);
+      if (state) {
+        // A missed attestation's task must not outlive the check it asked for.
+        closeCheckTask(run, state, `${step.id} flagged`);
+        finishCheck(run, state);
+      }
       return 'next';
     case 'waiver': {
       run.state.results[step.id] = { passed: false, waived: false, outcome: 'failed' };
       const waiting = state ?? newCheckState(step.id, 'waiver', background);
       if (state) closeCheckTask(run, state, `${step.id} failed`);
       else placeCheck(run, waiting);
-      openWaiver(run, step, waiting, why, reasons);
+      // The waiver approver reads the author's words first, then the values that failed.
+      openWaiver(run, step, waiting, message === why ? why : `${message} (${why})`, reasons);
       return 'waiting';
     }
   }

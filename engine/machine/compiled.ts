@@ -18,7 +18,7 @@ export interface CompiledMachine {
   ir: PolicyIR;
   calendars: ReadonlyMap<string, BusinessCalendar>;
   env: ExprEnvironment;
-  /** The zone dates and instants are shown and read in: the only calendar's, else UTC. */
+  /** The zone dates and instants are shown and read in: the calendars' if they share one, else UTC. */
   zone: string;
 }
 
@@ -31,7 +31,9 @@ export function compiledFor(policy: CompiledPolicy): CompiledMachine {
   if (known) return known;
   const ir = policy.ir;
   const calendars = new Map(ir.calendars.map((c) => [c.name, compileCalendar(c)] as const));
-  const zone = ir.calendars.length === 1 ? (ir.calendars[0]?.timezone ?? 'UTC') : 'UTC';
+  // Calendars in one zone (an office and its data centre) give that zone; several zones, UTC.
+  const zones = new Set(ir.calendars.map((c) => c.timezone));
+  const zone = zones.size === 1 ? ([...zones][0] ?? 'UTC') : 'UTC';
   const env: ExprEnvironment = {
     rules: ir.rules,
     addDuration: (date, duration) => {

@@ -14,9 +14,22 @@ export interface Run {
   thread: Thread;
 }
 
-/** A deep copy, so that callers' states are never mutated (plain JSON by construction). */
-export const copyState = (state: MachineState): MachineState =>
-  JSON.parse(JSON.stringify(state)) as MachineState;
+/**
+ * A copy that a transition may rewrite without touching the caller's state. Everything is
+ * copied deeply (plain JSON by construction) except what is never rewritten: the policy, and the
+ * decision log, which only grows (a new array holding the same entries). Copying those would make
+ * every step cost as much as the whole history, and a reminder loop quadratic. Key order is kept,
+ * so states compare byte for byte.
+ */
+export function copyState(state: MachineState): MachineState {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(state)) {
+    if (key === 'policy') copy[key] = value;
+    else if (key === 'decisions') copy[key] = [...state.decisions];
+    else copy[key] = value !== null && typeof value === 'object' ? JSON.parse(JSON.stringify(value)) : value;
+  }
+  return copy as unknown as MachineState;
+}
 
 /** A run on a copy of `state`, on the thread at `threadIndex` (main by default). */
 export function runOn(state: MachineState, at: number, threadIndex = 0): Run {

@@ -62,10 +62,11 @@ export class Simulation {
   readonly notifications: Notification[] = [];
   /** Timers that fired, in order, with their step and purpose (coverage counts timeouts). */
   readonly fired: { at: number; step: string; purpose: string }[] = [];
-  /** Final results steps reached (`approved`, `failed`, ...), in order, for coverage. */
+  /** Results steps reached (`approved`, `failed`, ...) as they changed, in order, for coverage. */
   readonly outcomes: [step: string, branch: string][] = [];
   /** Events applied, in order: replaying them on `start` gives the same state. */
   readonly events: MachineEvent[] = [];
+  private readonly lastOutcome = new Map<string, string>();
   private readonly tasks = new Map<string, OpenTask>();
   private readonly pendingChecks = new Map<string, { step: string; service: string }>();
   private readonly world: World;
@@ -105,8 +106,8 @@ export class Simulation {
   }
 
   /**
-   * Moves the clock to `at`, firing every due timer at its own instant, in time order (ties by
-   * id, which is creation order). Moving backwards is a script error.
+   * Moves the clock to `at`, firing every due timer at its own instant, in time order (ties in
+   * the order the timers were started). Moving backwards is a script error.
    */
   advanceTo(at: number): void {
     if (at < this.clock) {
@@ -116,7 +117,7 @@ export class Simulation {
       if (this.ended) break;
       const due = this.state.timers
         .filter((t) => t.at <= at)
-        .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id, 'en', { numeric: true }))[0];
+        .sort((a, b) => a.at - b.at || creationOrder(a.id) - creationOrder(b.id))[0];
       if (!due) break;
       if (fired >= TIMER_LIMIT) {
         throw new SimulationError(`more than ${TIMER_LIMIT} timers fired before ${iso(at)}`);
@@ -212,7 +213,10 @@ export class Simulation {
           // Every result is written together with a decision about its step, so this sees them all.
           const result = decision.step === null ? undefined : this.state.results[decision.step];
           const branch = result ? outcomeBranch(result) : null;
-          if (decision.step !== null && branch !== null) this.outcomes.push([decision.step, branch]);
+          if (decision.step !== null && branch !== null && this.lastOutcome.get(decision.step) !== branch) {
+            this.lastOutcome.set(decision.step, branch);
+            this.outcomes.push([decision.step, branch]);
+          }
           break;
         }
         case 'openTask':
@@ -293,6 +297,9 @@ function checkResult(
     ...(answer.detail === undefined ? {} : { detail: answer.detail }),
   };
 }
+
+/** Ids are `<step>#<n>` with one counter per instance: `n` is the order timers were started in. */
+const creationOrder = (id: string): number => Number(id.slice(id.lastIndexOf('#') + 1));
 
 function stepOfEvent(event: MachineEvent): string | null {
   return 'step' in event ? event.step : null;
