@@ -27,10 +27,6 @@ export function readJson(file: string): unknown {
 }
 
 /** Parses with `schema`; every problem is listed as `file: path: message`. */
-export function readShaped<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
-  return shaped(file, readJson(file), schema);
-}
-
 function shaped<T extends z.ZodType>(file: string, raw: unknown, schema: T): z.infer<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -52,11 +48,14 @@ export function issuePath(path: readonly PropertyKey[]): string {
  * names them), so that policies of one organisation share one directory.
  */
 export function readTestFile(file: string): TestFile {
+  return readWithWorld(file, testFileSchema);
+}
+
+/** A JSON file whose optional `world` may `include` another world file. */
+export function readWithWorld<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
   const raw = readJson(file);
-  if (typeof raw === 'object' && raw !== null && 'world' in raw) {
-    raw.world = resolveWorld(file, raw.world, [file]);
-  }
-  return shaped(file, raw, testFileSchema);
+  if (isMap(raw) && 'world' in raw) raw['world'] = resolveWorld(file, raw['world'], [file]);
+  return shaped(file, raw, schema);
 }
 
 /** A world file (`--world`), includes resolved. */
@@ -68,7 +67,7 @@ function resolveWorld(from: string, world: unknown, seen: string[]): unknown {
   if (typeof world !== 'object' || world === null || !('include' in world)) return world;
   const { include, ...own } = world as { include: unknown } & Record<string, unknown>;
   if (typeof include !== 'string') return world; // the schema reports it
-  const target = path.join(path.dirname(from), include);
+  const target = path.resolve(path.dirname(from), include);
   if (seen.includes(target)) throw new UsageError(`${from}: world include cycle through ${target}`);
   const base = shaped(target, resolveWorld(target, readJson(target), [...seen, target]), worldSchema);
   const merged: Record<string, unknown> = { ...base };

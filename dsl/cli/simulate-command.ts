@@ -17,7 +17,7 @@ import { EXIT_OK, EXIT_PROBLEMS, type Output } from './language-commands.js';
 import {
   compileForRun,
   readJson,
-  readShaped,
+  readWithWorld,
   readTestFile,
   readWorldFile,
   testFileOf,
@@ -51,7 +51,7 @@ export function simulateCommand(policyFile: string, options: SimulateOptions, io
   if (options.input === undefined) throw new UsageError('simulate needs --input <file.json>');
   const policy = compileForRun(policyFile, (text) => io.err(text));
   if (!policy) return EXIT_PROBLEMS;
-  const events = options.events === undefined ? null : readShaped(options.events, eventsFileSchema);
+  const events = options.events === undefined ? null : readWithWorld(options.events, eventsFileSchema);
   const scenarioFile = events === null || Array.isArray(events) ? null : events;
   const tests = existsSync(testFileOf(policyFile)) ? readTestFile(testFileOf(policyFile)) : null;
   const world =

@@ -80,7 +80,11 @@ function timeout(run: Run, approval: ApprovalState): void {
       closeApproval(run, step, approval, 'rejected by timeout', message);
       return;
     case 'approve':
-      closeApproval(run, step, approval, 'approved by timeout', message);
+      // Never approve what could not be decided: a blocked step times out rejected (fail closed).
+      if (approval.phase === 'blocked') {
+        const why = `${message}; not approved by timeout because it is blocked: ${approval.blocked ?? ''}`;
+        closeApproval(run, step, approval, 'rejected by timeout', why);
+      } else closeApproval(run, step, approval, 'approved by timeout', message);
       return;
     case 'fail':
       closeApproval(run, step, approval, 'failed', message);

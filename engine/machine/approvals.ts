@@ -124,7 +124,7 @@ function settle(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
   startApprovalTimers(run, step, approval);
 }
 
-function startApprovalTimers(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
+function startApprovalTimers(run: Run, step: ApproveStepIR, approval: ApprovalState, remind = true): void {
   const start = (purpose: 'sla' | 'remind' | 'escalate', at: number, level?: number): void => {
     const id = newId(run, step.id);
     run.state.timers.push({ id, step: step.id, purpose, at, ...(level === undefined ? {} : { level }) });
@@ -135,17 +135,25 @@ function startApprovalTimers(run: Run, step: ApproveStepIR, approval: ApprovalSt
     // Without `on timeout` the deadline only shows; nothing happens when it passes (CH5007).
     if (step.onTimeout) start('sla', approval.dueAt);
   }
-  if (step.remindEvery) start('remind', after(run.m, step.remindEvery, approval.openedAt));
+  if (step.remindEvery && remind) start('remind', after(run.m, step.remindEvery, approval.openedAt));
   for (const [level, escalation] of step.escalations.entries()) {
     start('escalate', after(run.m, escalation.after, approval.openedAt), level);
   }
 }
 
-/** Fail closed: the step waits with the reason, the first escalation level hears of it. */
+/**
+ * Fail closed: the step waits with the reason and the first escalation level hears of it at once.
+ * Its deadline and escalation ladder still run (nobody is there to remind): an escalation may
+ * bring in enough deciders to open it, and `on timeout` ends it, since a blocked step that
+ * waited forever would hide the failure.
+ */
 function blockApproval(run: Run, step: ApproveStepIR, approval: ApprovalState, reason: string): void {
   approval.phase = 'blocked';
   approval.blocked = reason;
+  const barred = new Set([...approval.excluded, ...approval.distinct.map((d) => d.person)]);
+  approval.eligible = approval.approvers.filter((p) => !barred.has(p));
   record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+  startApprovalTimers(run, step, approval, false);
   const first = step.escalations[0];
   if (!first) return;
   const expanded = expandApprovers(run.m, run.state, first.to);
@@ -178,7 +186,7 @@ export function addDeciders(
     return;
   }
   approval.eligible = [...approval.eligible, ...added];
-  emit(run, { kind: 'addToTask', task: approval.task, people: added });
+  if (approval.phase === 'open') emit(run, { kind: 'addToTask', task: approval.task, people: added });
   emit(run, {
     kind: 'notify',
     step: step.id,
@@ -186,6 +194,27 @@ export function addDeciders(
     message: `${step.id} has been escalated to you for a decision`,
   });
   record(run, step.id, `${step.id} escalated to ${names(added)}`, span);
+  if (approval.phase === 'blocked') unblock(run, step, approval);
+}
+
+/** A blocked step with escalated deciders opens if its quorum can now be met by the eligible. */
+function unblock(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
+  const needed = neededFor(step.quorum, approval.eligible.length);
+  if ('blocked' in needed) {
+    record(run, step.id, `${step.id} is still blocked: ${needed.blocked}`, step.span);
+    return;
+  }
+  approval.needed = needed.needed;
+  approval.phase = 'open';
+  approval.blocked = null;
+  const title = `decide ${step.id}`;
+  emit(run, { kind: 'openTask', task: approval.task, step: step.id, people: approval.eligible, title });
+  record(
+    run,
+    step.id,
+    `${step.id} open to ${names(approval.eligible)} after escalation (${quorumText(step.quorum)}: ${approval.needed} needed)`,
+    step.span,
+  );
 }
 
 type Decide = Extract<MachineEvent, { kind: 'decide' }>;

@@ -1,10 +1,9 @@
 // The language commands through their real entry point (`run`) on real files in a temp folder,
 // plus one run of the installed executable, as an author would type it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { run } from '../../../dsl/cli/main.js';
+import { charter, useTempFolder } from './cli-support.js';
 
 const CLEAN = `policy "Laptop purchase" version 1 effective 2026-12-01
 owner "pmo@example.com"
@@ -28,30 +27,14 @@ process laptop_purchase {
 
 const UNKNOWN_ROLE = CLEAN.replace('by it_manager', 'by it_manger');
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'charter-cli-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-function charter(...args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const temp = useTempFolder('charter-cli-');
+const write = (name: string, text: string): string => temp.write(name, text);
 
 describe('charter check', () => {
   test('when the policy is clean, then it exits 0 and says so', () => {
     write('laptop.charter', CLEAN);
 
-    const result = charter('check', dir);
+    const result = charter('check', temp.dir);
 
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toBe('no problems in 1 file\n');
@@ -60,7 +43,7 @@ describe('charter check', () => {
   test('when a role name has a typo, then it exits 1 with the line underlined and a suggestion', () => {
     write('laptop.charter', UNKNOWN_ROLE);
 
-    const result = charter('check', dir);
+    const result = charter('check', temp.dir);
 
     expect(result.code).toBe(1);
     expect(result.out).toContain('`it_manger`');
@@ -141,7 +124,7 @@ describe('charter fmt', () => {
 describe('charter compile', () => {
   test('when the policy is clean, then the IR and its sha256 are written to the output file', () => {
     const file = write('laptop.charter', CLEAN);
-    const output = path.join(dir, 'laptop.json');
+    const output = path.join(temp.dir, 'laptop.json');
 
     const result = charter('compile', file, '-o', output);
     const compiled = JSON.parse(readFileSync(output, 'utf8')) as {

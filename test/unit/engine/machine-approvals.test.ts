@@ -134,7 +134,7 @@ describe('approvals', () => {
       'review is blocked: only 3 eligible approvers, at least 4 required',
     );
     expect(d.of('resolve')).toEqual([
-      { kind: 'resolve', request: 'review#4', step: 'review', refs: [{ kind: 'group', group: 'cio' }] },
+      { kind: 'resolve', request: 'review#5', step: 'review', refs: [{ kind: 'group', group: 'cio' }] },
     ]);
     d.resolveAll({ cio: ['zed'] });
     expect(d.of('notify')).toEqual([
@@ -151,6 +151,55 @@ describe('approvals', () => {
       code: 'step-not-open',
       message: 'review is blocked: only 3 eligible approvers, at least 4 required',
     });
+  });
+
+  test('when a blocked step escalates, then the escalated people join the eligible and the step opens if the quorum can be met', () => {
+    const d = openReview(
+      approval(
+        '    by cab\n    at least 2 of 4\n    not request.requester\n    escalate after 1 day to group "cio"',
+      ),
+    );
+    d.resolveAll({ cio: ['zed'] });
+    d.fire('escalate');
+    d.resolveAll({ cio: ['zed'] });
+    expect(d.texts()).toContain(
+      'review open to alice, bob, carol and zed after escalation (at least 2 of 4: 2 needed)',
+    );
+    expect(d.of('openTask')).toEqual([
+      {
+        kind: 'openTask',
+        task: 'review#1',
+        step: 'review',
+        people: ['alice', 'bob', 'carol', 'zed'],
+        title: 'decide review',
+      },
+    ]);
+    d.decide('zed', 'approve');
+    d.decide('alice', 'approve');
+    expect(d.state.status).toBe('approved');
+  });
+
+  test('when a blocked step reaches its deadline with on timeout approve, then it is rejected by timeout, never approved', () => {
+    const d = new Driver(approval('    by group "nobody-here"\n    within 4h\n    on timeout approve'), {
+      requester: 'rita',
+    });
+    d.resolveAll({});
+    d.fire('sla');
+    expect(d.state.results['review']).toMatchObject({ approved: false, outcome: 'rejected by timeout' });
+    expect(d.state.status).toBe('rejected');
+    expect(d.state.message).toContain(
+      'not approved by timeout because it is blocked: group "nobody-here": unknown group',
+    );
+  });
+
+  test('when a blocked step reaches its deadline with on timeout reject, then it ends rejected by timeout instead of waiting forever', () => {
+    const d = new Driver(approval('    by group "nobody-here"\n    within 4h\n    on timeout reject'), {
+      requester: 'rita',
+    });
+    d.resolveAll({});
+    expect(d.state.timers.map((t) => t.purpose)).toEqual(['sla']);
+    d.fire('sla');
+    expect(d.state.status).toBe('rejected');
   });
 
   test('when the directory reports a problem, then the step blocks with that reason and never approves', () => {
