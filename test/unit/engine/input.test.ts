@@ -23,7 +23,14 @@ const process: ProcessIR = (() => {
   return p;
 })();
 
-const base = { title: 'Patch', requester: 'rita', risk: 'low', budget: '1,000 EUR', fee: '5 USD', downtime: '2h' };
+const base = {
+  title: 'Patch',
+  requester: 'rita',
+  risk: 'low',
+  budget: '1,000 EUR',
+  fee: '5 USD',
+  downtime: '2h',
+};
 
 const problemsOf = (raw: unknown) => {
   const out = parseInput(process, raw);
@@ -68,7 +75,12 @@ describe('parseInput', () => {
       downtime: { amount: 30, unit: 'minutes' },
     });
     expect(out.ok && out.values['budget']).toEqual({ amount: 5, currency: 'EUR' });
-    expect(out.ok && out.values['downtime']).toEqual({ amount: 30, unit: 'minute', business: false, calendar: null });
+    expect(out.ok && out.values['downtime']).toEqual({
+      amount: 30,
+      unit: 'minute',
+      business: false,
+      calendar: null,
+    });
   });
 
   test('when optional and defaulted fields are absent or null, then they stay unset for the machine to default', () => {
