@@ -3,7 +3,7 @@
 // process waits elsewhere). Every handler finds its check here, so both places behave the same.
 import type { CheckStepIR } from '../ir/types.js';
 import { findStep } from './compiled.js';
-import { completeStep, emit, newId, processIR, type Run } from './runtime.js';
+import { completeStep, emit, endIfSettled, newId, processIR, type Run } from './runtime.js';
 import type { CheckState, MachineState, TimerPurpose } from './types.js';
 
 /** Every check waiting for an answer, in the threads first, then the background. */
@@ -36,6 +36,7 @@ export function placeCheck(run: Run, check: CheckState): void {
 export function finishCheck(run: Run, check: CheckState): void {
   if (check.background) {
     run.state.rechecks = run.state.rechecks.filter((c) => c.step !== check.step);
+    endIfSettled(run);
     return;
   }
   const waiting = run.thread.waiting;

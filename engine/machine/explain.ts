@@ -22,7 +22,8 @@ function foreground(state: MachineState, waiting: Waiting | null): BlockedOn[] {
     case undefined:
       return [];
     case 'parallel':
-      // The branches say what they wait for; the parallel step itself only waits for them.
+    case 'settling':
+      // The branches (or the re-checks) say what they wait for; this thread only waits for them.
       return [];
     case 'check':
       return [checkBlockedOn(state, waiting.check)];

@@ -163,12 +163,27 @@ function closeThreads(run: Run, threads: readonly Thread[], reason: string): voi
 
 /** Closes whatever is open (tasks, timers, every thread) and ends the process. */
 function endProcess(run: Run, outcome: Outcome, message: string, span: SourceSpan | null): void {
+  const main = run.state.threads.find((t) => t.parent === null);
+  if (outcome === 'approved' && run.state.rechecks.length > 0 && main) {
+    // Never approve over a check that failed again and waits for a new waiver or answer.
+    const steps = run.state.rechecks.map((c) => c.step).join(', ');
+    main.waiting = { kind: 'settling', message, span };
+    record(run, null, `the process reached its end; it ends once the re-run of ${steps} settles`, span);
+    return;
+  }
   closeOpenWork(run, message);
   run.state.status = outcome;
   run.state.message = message;
   run.state.endedAt = run.at;
   record(run, null, `process ended ${outcome}: ${message}`, span);
   emit(run, { kind: 'finished', outcome, message });
+}
+
+/** The last background re-check has settled: a process held at its approved end now ends. */
+export function endIfSettled(run: Run): void {
+  const main = run.state.threads.find((t) => t.parent === null);
+  if (run.state.rechecks.length > 0 || main?.waiting?.kind !== 'settling') return;
+  endProcess(run, 'approved', main.waiting.message, main.waiting.span);
 }
 
 /** Cancel: the whole process ends, whichever thread the event reached. */

@@ -217,6 +217,11 @@ export type Waiting =
       children: string[];
       ending: { outcome: Outcome; message: string } | null;
     }
+  /**
+   * The process reached its approved end while checks re-run after a lapsed waiver: it ends
+   * approved once they settle (passed or waived again), rejected if one fails for good.
+   */
+  | { kind: 'settling'; message: string; span: SourceSpan | null }
   /** A step the machine cannot carry on from (a fail-closed dead end: a blocked reallocation, an unset project). */
   | { kind: 'blocked'; step: string; reason: string };
 

@@ -117,6 +117,31 @@ describe('waivers', () => {
     expect(d.state.message).toMatch(/^small: no waiver in time/);
   });
 
+  test('when the process reaches its end while an expired waiver is re-asked, then it waits and ends approved only once waived again', () => {
+    const d = ruleWaiver(' valid for 1 day', '  wait 1 day\n  end approved "went on"');
+    waive(d, 'bob');
+    d.fire('waiverExpiry');
+    d.resolveAll({ cab: ['bob'] });
+    d.fire('wait');
+    expect(d.state.status).toBe('running');
+    expect(d.texts()).toContain('the process reached its end; it ends once the re-run of small settles');
+    expect(blockedOn(d.state).map((b) => b.kind)).toEqual(['waiver']);
+    waive(d, 'bob', 'renewed for the migration');
+    expect(d.state.status).toBe('approved');
+    expect(d.state.message).toBe('went on');
+  });
+
+  test('when the process reaches its end and the re-asked waiver never comes, then it ends rejected, not approved', () => {
+    const d = ruleWaiver(' valid for 1 day', '  wait 1 day\n  end approved "went on"');
+    waive(d, 'bob');
+    d.fire('waiverExpiry');
+    d.resolveAll({ cab: ['bob'] });
+    d.fire('wait');
+    d.fire('waiverDue');
+    expect(d.state.status).toBe('rejected');
+    expect(d.state.message).toMatch(/^small: no waiver in time/);
+  });
+
   test('when an external check waiver expires, then a new runCheck is emitted and a pass clears it', () => {
     const d = new Driver(
       processOf(
