@@ -3,7 +3,8 @@
 import { compiledFor, findStep, processOf, showInstant } from './compiled.js';
 import { names } from './people.js';
 import { plural, tally } from './quorum.js';
-import type { BlockedOn, CheckState, Decision, MachineState, Waiting } from './types.js';
+import type { ApproverIR, ApproveStepIR } from '../ir/types.js';
+import type { ApprovalState, BlockedOn, CheckState, Decision, MachineState, Waiting } from './types.js';
 
 export function explain(state: MachineState): Decision[] {
   return state.decisions.map((d) => ({ ...d }));
@@ -58,24 +59,80 @@ function foreground(state: MachineState, waiting: Waiting | null): BlockedOn[] {
           dueAt: waiting.until,
         },
       ];
-    case 'approve': {
-      const a = waiting.approval;
-      const found = findStep(processOf(m, state.process)?.steps ?? [], a.step);
-      const sla = found?.kind === 'approve' ? found.sla : null;
-      if (a.phase === 'blocked')
-        return [
-          { step: a.step, kind: 'blocked', text: `${a.step} is blocked: ${a.blocked ?? ''}`, dueAt: null },
-        ];
-      if (a.phase === 'resolving') {
-        return [{ step: a.step, kind: 'resolve', text: `${a.step}: resolving approvers`, dueAt: null }];
-      }
-      const { approvals } = tally(a);
-      const missing = a.needed - approvals.length;
-      const so = approvals.length === 0 ? 'none yet' : `${names(approvals)} approved`;
-      const due = a.dueAt === null ? '' : `; due ${showInstant(m, a.dueAt, sla)}`;
-      const text = `${missing} more ${plural(missing, 'approval')} from ${a.step} (${a.needed} of ${a.eligible.length} needed; ${so})${due}`;
-      return [{ step: a.step, kind: 'approval', text, dueAt: a.dueAt }];
-    }
+    case 'approve':
+      return [approvalBlockedOn(state, waiting.approval)];
+  }
+}
+
+/**
+ * "2 more approvals from cab_review (3 of 5 needed; alice approved); due Fri ...; escalates to
+ * change_manager at Wed ...; on timeout rejected": what is missing, and what the clock will do.
+ */
+function approvalBlockedOn(state: MachineState, a: ApprovalState): BlockedOn {
+  const m = compiledFor(state.policy);
+  const found = findStep(processOf(m, state.process)?.steps ?? [], a.step);
+  const step = found?.kind === 'approve' ? found : null;
+  if (a.phase === 'resolving') {
+    return { step: a.step, kind: 'resolve', text: `${a.step}: resolving approvers`, dueAt: null };
+  }
+  const clock = step ? clockText(state, a, step) : '';
+  if (a.phase === 'blocked') {
+    return {
+      step: a.step,
+      kind: 'blocked',
+      text: `${a.step} is blocked: ${a.blocked ?? ''}${clock}`,
+      dueAt: a.dueAt,
+    };
+  }
+  const { approvals } = tally(a);
+  const missing = a.needed - approvals.length;
+  const so = approvals.length === 0 ? 'none yet' : `${names(approvals)} approved`;
+  const text = `${missing} more ${plural(missing, 'approval')} from ${a.step} (${a.needed} of ${a.eligible.length} needed; ${so})${clock}`;
+  return { step: a.step, kind: 'approval', text, dueAt: a.dueAt };
+}
+
+function clockText(state: MachineState, a: ApprovalState, step: ApproveStepIR): string {
+  const m = compiledFor(state.policy);
+  const parts: string[] = [];
+  if (a.dueAt !== null) parts.push(`due ${showInstant(m, a.dueAt, step.sla)}`);
+  const next = state.timers
+    .filter((t) => t.step === a.step && t.purpose === 'escalate')
+    .sort((x, y) => x.at - y.at)[0];
+  const level = next?.level === undefined ? undefined : step.escalations[next.level];
+  if (next && level) {
+    const when = next.at === a.dueAt ? 'at that time' : `at ${showInstant(m, next.at, step.sla)}`;
+    parts.push(`escalates to ${level.to.map(approverText).join(', ')} ${when}`);
+  }
+  const timeout = step.onTimeout;
+  if (timeout && a.dueAt !== null && state.timers.some((t) => t.step === a.step && t.purpose === 'sla')) {
+    parts.push(
+      timeout.action === 'escalate'
+        ? `then escalates to ${timeout.to.map(approverText).join(', ')}`
+        : `then ${TIMEOUT_WORDS[timeout.action]}`,
+    );
+  }
+  return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
+}
+
+const TIMEOUT_WORDS = {
+  reject: 'rejected by timeout',
+  approve: 'approved by timeout',
+  fail: 'fails the process',
+} as const;
+
+/** An approver reference as the policy names it: the role, the group, the person. */
+function approverText(approver: ApproverIR): string {
+  switch (approver.kind) {
+    case 'role':
+      return approver.role;
+    case 'group':
+      return `group "${approver.group}"`;
+    case 'person':
+      return approver.person;
+    case 'managerOf':
+      return 'the manager';
+    case 'expr':
+      return 'the people named in the request';
   }
 }
 

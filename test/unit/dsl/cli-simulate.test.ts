@@ -216,7 +216,7 @@ describe('charter simulate', () => {
     const out = JSON.parse(result.out) as { status: string; blockedOn: { text: string }[] };
     expect(out.status).toBe('running');
     expect(out.blockedOn[0]?.text).toBe(
-      '1 more approval from manager_ok (1 of 1 needed; none yet); due Wed 2026-12-09 09:00 Europe/Berlin',
+      '1 more approval from manager_ok (1 of 1 needed; none yet); due Wed 2026-12-09 09:00 Europe/Berlin; then rejected by timeout',
     );
   });
 

@@ -77,7 +77,7 @@ describe('approvals', () => {
       {
         step: 'review',
         kind: 'approval',
-        text: '1 more approval from review (2 of 3 needed; alice approved); due Wed 2026-12-09 09:00 Europe/Berlin',
+        text: '1 more approval from review (2 of 3 needed; alice approved); due Wed 2026-12-09 09:00 Europe/Berlin; escalates to group "cio" at Tue 2026-12-08 09:00 Europe/Berlin; then rejected by timeout',
         dueAt: Date.UTC(2026, 11, 9, 8, 0),
       },
     ]);
@@ -131,7 +131,7 @@ describe('approvals', () => {
       ),
     );
     expect(blockedOn(d.state)[0]?.text).toBe(
-      'review is blocked: only 3 eligible approvers, at least 4 required',
+      'review is blocked: only 3 eligible approvers, at least 4 required; escalates to group "cio" at Tue 2026-12-08 09:00 Europe/Berlin',
     );
     expect(d.of('resolve')).toEqual([
       { kind: 'resolve', request: 'review#5', step: 'review', refs: [{ kind: 'group', group: 'cio' }] },

@@ -83,7 +83,9 @@ describe('the virtual clock', () => {
 describe('the scripted world', () => {
   test('when a group is unknown or empty, or a person or manager is missing, then the step blocks (fail closed)', () => {
     const unknown = simulate(REVIEW, { ...EMPTY_WORLD });
-    expect(unknown.blockedOn().map((b) => b.text)).toEqual(['review is blocked: group "cab": unknown group']);
+    expect(unknown.blockedOn().map((b) => b.text)).toEqual([
+      'review is blocked: group "cab": unknown group; due Wed 2026-12-09 09:00 Europe/Berlin; escalates to group "cio" at Tue 2026-12-08 09:00 Europe/Berlin; then rejected by timeout',
+    ]);
     const empty = simulate(REVIEW, { ...EMPTY_WORLD, groups: { cab: [] } });
     expect(empty.blockedOn()[0]?.text).toContain('empty group');
     const manager = simulate(`  approve review { by manager of request.requester }`, world());
