@@ -1,0 +1,52 @@
+// Every MongoDB repository of Charter, opened on one database with its indexes in place. The
+// worker and the API get a Store and never see a Mongo type beyond it.
+import type { Db } from 'mongodb';
+import { AuditLedger } from './audit.js';
+import { CapacityStore } from './capacity.js';
+import { Directory } from './directory.js';
+import { InstanceViews } from './instances.js';
+import { Outbox } from './outbox.js';
+import { PolicyStore } from './policies.js';
+import { TaskStore } from './tasks.js';
+
+export interface Store {
+  policies: PolicyStore;
+  audit: AuditLedger;
+  tasks: TaskStore;
+  views: InstanceViews;
+  outbox: Outbox;
+  directory: Directory;
+  capacity: CapacityStore;
+}
+
+/** The repositories over `db`, after creating their indexes (idempotent, so every start does it). */
+export async function openStore(db: Db): Promise<Store> {
+  const store: Store = {
+    policies: new PolicyStore(db),
+    audit: new AuditLedger(db),
+    tasks: new TaskStore(db),
+    views: new InstanceViews(db),
+    outbox: new Outbox(db),
+    directory: new Directory(db),
+    capacity: new CapacityStore(db),
+  };
+  const { policies, audit, tasks, views, outbox, directory, capacity } = store;
+  for (const repository of [policies, audit, tasks, views, outbox, directory, capacity]) {
+    await repository.ensureIndexes();
+  }
+  return store;
+}
+
+export { AuditLedger, MissingLinkError } from './audit.js';
+export type { AuditEvent, AuditEventInput, AuditFilter, VerifyReport } from './audit.js';
+export { CapacityStore, isoWeekOf, isoWeeksFrom } from './capacity.js';
+export type { Reallocation, ReallocationResult } from './capacity.js';
+export { Directory } from './directory.js';
+export { InstanceViews } from './instances.js';
+export type { InstanceView } from './instances.js';
+export { Outbox } from './outbox.js';
+export type { OutboxItem, OutboxMessage } from './outbox.js';
+export { PolicyConflictError, PolicyStore } from './policies.js';
+export type { PolicySummary, PublishedPolicy } from './policies.js';
+export { TaskStore } from './tasks.js';
+export type { NewTask, Task, TaskKind } from './tasks.js';

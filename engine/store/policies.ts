@@ -1,0 +1,262 @@
+// Published policy versions. A version, once published, never changes: running instances pin
+// (name, version, sha256) and the audit ledger cites it, so rewriting a version in place would
+// make both lie. The unique index on (name, version) is what enforces that, not a read-then-write:
+// without transactions (FerretDB v1) only the index can settle two publishers racing.
+//
+// The IR is stored as its canonical JSON text rather than as a sub-document. FerretDB v1 cannot
+// store arrays inside arrays, which the IR has (list literals, nested steps); and a string that is
+// the exact bytes the sha256 was taken over can be re-verified on every read without depending on
+// how the database orders keys or represents numbers.
+import type { Collection, Db } from 'mongodb';
+import { z } from 'zod';
+import {
+  type CompiledPolicy,
+  canonicalJson,
+  parseCompiledPolicy,
+  PolicyIRError,
+  sha256Hex,
+} from '../ir/index.js';
+import { hexDigest, isDuplicateKey, isoDay, parseDoc, validDate } from './documents.js';
+
+const COLLECTION = 'policies';
+
+/** What lists and pickers need: everything but the IR and the source texts. */
+export interface PolicySummary {
+  name: string;
+  version: number;
+  /** `YYYY-MM-DD`: the first day (UTC) on which new instances may start under this version. */
+  effective: string;
+  owner: string | null;
+  sha256: string;
+  irVersion: number;
+  /** The names of the processes this version defines. */
+  processes: string[];
+  publishedBy: string;
+  publishedAt: Date;
+}
+
+export interface PublishedSource {
+  path: string;
+  text: string;
+  sha256: string;
+}
+
+/** A version with its sources and its IR, already parsed and checked against its sha256. */
+export interface PublishedPolicy extends PolicySummary {
+  sources: PublishedSource[];
+  compiled: CompiledPolicy;
+}
+
+export interface PublishInput {
+  compiled: CompiledPolicy;
+  sources: { path: string; text: string }[];
+  publishedBy: string;
+  at: Date;
+}
+
+/** The version exists with different content: versions are immutable, publish a new one. */
+export class PolicyConflictError extends Error {
+  override name = 'PolicyConflictError';
+
+  constructor(
+    readonly policy: string,
+    readonly version: number,
+    readonly existingSha256: string,
+    readonly newSha256: string,
+  ) {
+    super(
+      `policy ${policy} version ${version} is already published with sha256 ${existingSha256}; ` +
+        `this upload hashes to ${newSha256}: published versions are immutable, bump the version`,
+    );
+  }
+}
+
+/** The upload contradicts itself (hash, sources): refused before anything is written. */
+export class PolicyPublishError extends Error {
+  override name = 'PolicyPublishError';
+}
+
+const summaryFields = {
+  _id: z.string(),
+  name: z.string(),
+  version: z.number().int(),
+  effective: isoDay,
+  owner: z.string().nullable(),
+  sha256: hexDigest,
+  irVersion: z.number().int(),
+  processes: z.array(z.string()),
+  publishedBy: z.string(),
+  publishedAt: validDate,
+};
+const sourceSchema = z.strictObject({ path: z.string(), text: z.string(), sha256: hexDigest });
+const policyDocSchema = z.strictObject({ ...summaryFields, sources: z.array(sourceSchema), ir: z.string() });
+const summaryDocSchema = z.strictObject(summaryFields);
+
+type PolicyDoc = z.infer<typeof policyDocSchema>;
+
+/** Excludes the heavy fields; summaries are parsed with a schema that expects exactly the rest. */
+const summaryProjection = { ir: 0, sources: 0 } as const;
+
+/** `name@version`: readable in a shell; version is numeric, so no two pairs share an _id. */
+const idFor = (name: string, version: number): string => `${name}@${version}`;
+
+/** Picked field by field so that a field added to the document never leaks into the API. */
+function toSummary(doc: z.infer<typeof summaryDocSchema>): PolicySummary {
+  return {
+    name: doc.name,
+    version: doc.version,
+    effective: doc.effective,
+    owner: doc.owner,
+    sha256: doc.sha256,
+    irVersion: doc.irVersion,
+    processes: doc.processes,
+    publishedBy: doc.publishedBy,
+    publishedAt: doc.publishedAt,
+  };
+}
+
+export class PolicyStore {
+  private readonly policies: Collection<PolicyDoc>;
+
+  constructor(db: Db) {
+    this.policies = db.collection<PolicyDoc>(COLLECTION);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // Also serves `newestInEffect` and `list`: equality on name, then version in either direction.
+    await this.policies.createIndex({ name: 1, version: 1 }, { unique: true, name: 'name_version_unique' });
+  }
+
+  /**
+   * Publishes a compiled policy with the source texts it was compiled from. Publishing the same
+   * content again (a retried request, a second publisher of the same build) answers 'unchanged'.
+   */
+  async publish(input: PublishInput): Promise<{ status: 'published' | 'unchanged'; policy: PolicySummary }> {
+    const doc = this.documentFor(input);
+    try {
+      await this.policies.insertOne(doc);
+      return { status: 'published', policy: toSummary(doc) };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    // Someone got there first (maybe ourselves, on a retry): the stored version decides.
+    const existing = await this.summary(doc.name, doc.version);
+    if (existing === null) {
+      throw new Error(
+        `policy ${doc.name} version ${doc.version}: duplicate key, yet no such version is stored`,
+      );
+    }
+    if (existing.sha256 !== doc.sha256) {
+      throw new PolicyConflictError(doc.name, doc.version, existing.sha256, doc.sha256);
+    }
+    return { status: 'unchanged', policy: existing };
+  }
+
+  async get(name: string, version: number): Promise<PublishedPolicy | null> {
+    const raw = await this.policies.findOne({ _id: idFor(name, version) });
+    if (raw === null) return null;
+    const doc = parseDoc(policyDocSchema, raw, COLLECTION);
+    return { ...toSummary(doc), sources: doc.sources, compiled: this.compiledOf(doc) };
+  }
+
+  /** The IR to run, re-verified against the hash it was published under. */
+  async compiled(name: string, version: number): Promise<CompiledPolicy | null> {
+    const raw = await this.policies.findOne({ _id: idFor(name, version) }, { projection: { sources: 0 } });
+    if (raw === null) return null;
+    return this.compiledOf(parseDoc(policyDocSchema.omit({ sources: true }), raw, COLLECTION));
+  }
+
+  /** Every version, grouped by name (ascending), newest version first within a name. */
+  async list(): Promise<PolicySummary[]> {
+    const raws = await this.policies
+      .find({}, { projection: summaryProjection })
+      .sort({ name: 1, version: -1 })
+      .toArray();
+    return raws.map((raw) => toSummary(parseDoc(summaryDocSchema, raw, COLLECTION)));
+  }
+
+  /**
+   * The version a new instance started at `at` runs under: the highest version already effective
+   * on the UTC calendar day of `at`. Versions are compared by number, not by publication time, so a
+   * late-published hotfix v3 still loses to a v4 that is already in effect.
+   */
+  async newestInEffect(name: string, at: Date): Promise<PublishedPolicy | null> {
+    if (Number.isNaN(at.getTime())) throw new RangeError('newestInEffect: `at` is not a valid date');
+    const day = at.toISOString().slice(0, 10);
+    // YYYY-MM-DD strings order like the dates they name, so the comparison can run in the server.
+    const [newest] = await this.policies
+      .find({ name, effective: { $lte: day } }, { projection: { _id: 1, version: 1 } })
+      .sort({ version: -1 })
+      .limit(1)
+      .toArray();
+    if (newest === undefined) return null;
+    return this.get(name, newest.version);
+  }
+
+  private async summary(name: string, version: number): Promise<PolicySummary | null> {
+    const raw = await this.policies.findOne({ _id: idFor(name, version) }, { projection: summaryProjection });
+    return raw === null ? null : toSummary(parseDoc(summaryDocSchema, raw, COLLECTION));
+  }
+
+  private compiledOf(doc: { _id: string; ir: string; sha256: string }): CompiledPolicy {
+    let ir: unknown;
+    try {
+      ir = JSON.parse(doc.ir);
+    } catch {
+      throw new PolicyIRError(`policy ${doc._id}: the stored IR is not JSON`);
+    }
+    // parseCompiledPolicy recomputes the hash over the canonical form: an IR edited in the
+    // database after approval must not run.
+    return parseCompiledPolicy({ ir, sha256: doc.sha256 });
+  }
+
+  /**
+   * The document to store, after checking that the upload is what it claims to be: the hash is
+   * the hash of the IR, and the source texts are the ones the IR says it was compiled from. A
+   * store that kept mismatched sources would show auditors text that never ran.
+   */
+  private documentFor(input: PublishInput): PolicyDoc {
+    if (Number.isNaN(input.at.getTime())) throw new PolicyPublishError('publish: `at` is not a valid date');
+    // Parsing also proves the hash: the caller may hand us an IR that was altered after compiling.
+    let compiled: CompiledPolicy;
+    try {
+      compiled = parseCompiledPolicy(input.compiled);
+    } catch (error) {
+      throw new PolicyPublishError(`publish: ${(error as Error).message}`, { cause: error });
+    }
+    const { ir } = compiled;
+    const texts = new Map(input.sources.map((s) => [s.path, s.text]));
+    if (texts.size !== input.sources.length)
+      throw new PolicyPublishError('publish: a source path is given twice');
+    const sources = ir.sources.map(({ path, sha256 }) => {
+      const text = texts.get(path);
+      if (text === undefined)
+        throw new PolicyPublishError(`publish: the text of source \`${path}\` is missing`);
+      const actual = sha256Hex(text);
+      if (actual !== sha256) {
+        throw new PolicyPublishError(
+          `publish: source \`${path}\` hashes to ${actual}, but the policy was compiled from ${sha256}`,
+        );
+      }
+      return { path, text, sha256 };
+    });
+    if (sources.length !== input.sources.length) {
+      const extra = input.sources.filter((s) => !ir.sources.some((known) => known.path === s.path));
+      throw new PolicyPublishError(`publish: source \`${extra[0]?.path ?? '?'}\` is not part of this policy`);
+    }
+    return {
+      _id: idFor(ir.policy.name, ir.policy.version),
+      name: ir.policy.name,
+      version: ir.policy.version,
+      effective: ir.policy.effective,
+      owner: ir.policy.owner,
+      sha256: compiled.sha256,
+      irVersion: ir.irVersion,
+      processes: ir.processes.map((p) => p.name),
+      sources,
+      ir: canonicalJson(ir),
+      publishedBy: input.publishedBy,
+      publishedAt: input.at,
+    };
+  }
+}

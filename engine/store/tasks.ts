@@ -1,0 +1,268 @@
+// Approval, attestation and waiver tasks: what lands in a person's inbox. The machine opens, widens
+// and closes them through activities, which Temporal may retry or run twice; every operation here is
+// therefore idempotent, and a close is final: no late retry of `open` ever reopens a task.
+//
+// Why facts behind the task document: on MongoDB `$addToSet` and a guarded `$set` would do. FerretDB
+// v1 applies updates in Go and writes the whole document back, so a slow `addAssignees` could
+// write "open" over a close, and two of them could drop each other's people. So each change is an
+// inserted fact with a deterministic `_id` (`<task>|assign|<person>`, `<task>|close`), atomic and
+// idempotent on both servers, and the task document is re-derived from its facts until a re-read
+// agrees (the last writer verifies last, so the document settles on every fact).
+import type { Collection, Db, Filter } from 'mongodb';
+import { z } from 'zod';
+import { isDuplicateKey, parseDoc } from './documents.js';
+
+export type TaskKind = 'approval' | 'attestation' | 'waiver';
+
+export interface NewTask {
+  /** Deterministic: `<instanceId>/<task>`, so a retried open finds the first one. */
+  id: string;
+  instanceId: string;
+  task: string;
+  step: string;
+  title: string;
+  kind: TaskKind;
+  assignees: string[];
+  dueAt: Date | null;
+  openedAt: Date;
+  policy: { name: string; version: number; sha256: string };
+  process: string;
+  project: string | null;
+}
+
+const taskSchema = z.object({
+  _id: z.string(),
+  instanceId: z.string(),
+  task: z.string(),
+  step: z.string(),
+  title: z.string(),
+  kind: z.enum(['approval', 'attestation', 'waiver']),
+  initialAssignees: z.array(z.string()),
+  assignees: z.array(z.string()),
+  status: z.enum(['open', 'closed']),
+  dueAt: z.date().nullable().default(null),
+  /** dueAt, or the far future: tasks without a deadline sort after every dated one. */
+  dueKey: z.date(),
+  openedAt: z.date(),
+  policy: z.object({ name: z.string(), version: z.number(), sha256: z.string() }),
+  process: z.string(),
+  project: z.string().nullable().default(null),
+  blockedOn: z.string().nullable().default(null),
+  closedAt: z.date().nullable().default(null),
+  closeReason: z.string().nullable().default(null),
+});
+const factSchema = z.discriminatedUnion('kind', [
+  z.object({ _id: z.string(), task: z.string(), kind: z.literal('assign'), person: z.string() }),
+  z.object({ _id: z.string(), task: z.string(), kind: z.literal('close'), reason: z.string(), at: z.date() }),
+  z.object({
+    _id: z.string(),
+    task: z.string(),
+    kind: z.literal('blocked'),
+    text: z.string().nullable().default(null),
+  }),
+]);
+
+type TaskDoc = z.infer<typeof taskSchema>;
+type FactDoc = z.infer<typeof factSchema>;
+export type Task = Omit<TaskDoc, '_id' | 'initialAssignees' | 'dueKey'> & { id: string };
+
+const TASKS = 'tasks';
+const FACTS = 'task_facts';
+const NO_DEADLINE = new Date('9999-12-31T00:00:00Z');
+const MAX_ROUNDS = 50;
+const DAY_MS = 24 * 3600 * 1000;
+
+const toTask = ({ _id, initialAssignees: _i, dueKey: _d, ...rest }: TaskDoc): Task => ({ id: _id, ...rest });
+
+function encodeCursor(t: TaskDoc): string {
+  return Buffer.from(JSON.stringify([t.dueKey.getTime(), t.openedAt.getTime(), t._id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { dueKey: Date; openedAt: Date; id: string } {
+  const parsed = z
+    .tuple([z.number(), z.number(), z.string()])
+    .safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  if (!parsed.success) throw new Error(`invalid page cursor ${JSON.stringify(cursor)}`);
+  return { dueKey: new Date(parsed.data[0]), openedAt: new Date(parsed.data[1]), id: parsed.data[2] };
+}
+
+export class TaskStore {
+  private readonly tasks: Collection<TaskDoc>;
+  private readonly facts: Collection<FactDoc>;
+
+  constructor(db: Db) {
+    this.tasks = db.collection(TASKS);
+    this.facts = db.collection(FACTS);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // The inbox: multikey on assignees, then the inbox order.
+    await this.tasks.createIndex({ assignees: 1, status: 1, dueKey: 1, openedAt: 1 }, { name: 'inbox' });
+    await this.tasks.createIndex({ instanceId: 1 }, { name: 'by_instance' });
+    await this.tasks.createIndex({ status: 1, openedAt: 1 }, { name: 'by_age' });
+    await this.facts.createIndex({ task: 1 }, { name: 'by_task' });
+  }
+
+  /** Opens the task once; a retry, even after the close, changes nothing. */
+  async open(t: NewTask): Promise<void> {
+    const { id, assignees, ...rest } = t;
+    const people = [...new Set(assignees)];
+    try {
+      await this.tasks.insertOne({
+        _id: id,
+        ...rest,
+        initialAssignees: people,
+        assignees: people,
+        status: 'open',
+        dueKey: t.dueAt ?? NO_DEADLINE,
+        blockedOn: null,
+        closedAt: null,
+        closeReason: null,
+      });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  async addAssignees(id: string, people: readonly string[]): Promise<void> {
+    await this.insertFacts(
+      [...new Set(people)].map((person) => ({
+        _id: `${id}|assign|${person}`,
+        task: id,
+        kind: 'assign',
+        person,
+      })),
+    );
+    await this.converge(id);
+  }
+
+  /** Closes once: the first reason and time stand, later closes change nothing. */
+  async close(id: string, reason: string, at: Date): Promise<void> {
+    await this.insertFacts([{ _id: `${id}|close`, task: id, kind: 'close', reason, at }]);
+    await this.converge(id);
+  }
+
+  /** Why the task cannot be decided right now (null: it can); the latest call wins. */
+  async setBlockedOn(id: string, text: string | null): Promise<void> {
+    await this.facts.updateOne(
+      { _id: `${id}|blocked` },
+      { $set: { task: id, kind: 'blocked', text } },
+      { upsert: true },
+    );
+    await this.converge(id);
+  }
+
+  async get(id: string): Promise<Task | null> {
+    const raw = await this.tasks.findOne({ _id: id });
+    return raw === null ? null : toTask(parseDoc(taskSchema, raw, TASKS));
+  }
+
+  /**
+   * Open tasks assigned to any of `people` (a person and those who delegated to them), soonest
+   * deadline first, then oldest; pass `next` back as `after` for the following page.
+   */
+  async inbox(
+    people: readonly string[],
+    page: { after?: string; limit: number },
+  ): Promise<{ tasks: Task[]; next: string | null }> {
+    const query: Filter<TaskDoc> = { assignees: { $in: [...people] }, status: 'open' };
+    if (page.after !== undefined) {
+      const { dueKey, openedAt, id } = decodeCursor(page.after);
+      query.$or = [
+        { dueKey: { $gt: dueKey } },
+        { dueKey, openedAt: { $gt: openedAt } },
+        { dueKey, openedAt, _id: { $gt: id } },
+      ];
+    }
+    const limit = Math.max(1, Math.min(page.limit, 500));
+    const raws = await this.tasks
+      .find(query)
+      .sort({ dueKey: 1, openedAt: 1, _id: 1 })
+      .limit(limit + 1)
+      .toArray();
+    const docs = raws.slice(0, limit).map((raw) => parseDoc(taskSchema, raw, TASKS));
+    const last = docs.at(-1);
+    return {
+      tasks: docs.map(toTask),
+      next: raws.length > limit && last !== undefined ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Open tasks by age, and how many are past their deadline, for the PMO's reports. */
+  async openCountByAge(
+    now: Date,
+  ): Promise<{ total: number; overdue: number; byAge: Record<string, number> }> {
+    const byAge: Record<string, number> = {
+      'under 1 day': 0,
+      '1-3 days': 0,
+      '3-7 days': 0,
+      'over 7 days': 0,
+    };
+    let total = 0;
+    let overdue = 0;
+    const cursor = this.tasks.find({ status: 'open' }, { projection: { openedAt: 1, dueKey: 1 } });
+    for await (const raw of cursor) {
+      const { openedAt, dueKey } = z.object({ openedAt: z.date(), dueKey: z.date() }).parse(raw);
+      const days = (now.getTime() - openedAt.getTime()) / DAY_MS;
+      const bucket = days < 1 ? 'under 1 day' : days < 3 ? '1-3 days' : days < 7 ? '3-7 days' : 'over 7 days';
+      byAge[bucket] = (byAge[bucket] ?? 0) + 1;
+      total++;
+      if (dueKey.getTime() < now.getTime()) overdue++;
+    }
+    return { total, overdue, byAge };
+  }
+
+  private async insertFacts(facts: FactDoc[]): Promise<void> {
+    for (const fact of facts) {
+      try {
+        await this.facts.insertOne(fact);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+  }
+
+  /** Re-derives the mutable fields from the facts until a re-read shows them (file comment). */
+  private async converge(id: string): Promise<void> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const raw = await this.tasks.findOne({ _id: id });
+      if (raw === null) throw new Error(`task ${id} was never opened`);
+      const doc = parseDoc(taskSchema, raw, TASKS);
+      const facts = (await this.facts.find({ task: id }).sort({ _id: 1 }).toArray()).map((f) =>
+        parseDoc(factSchema, f, FACTS),
+      );
+      const wanted = derive(doc, facts);
+      if (JSON.stringify(wanted) === JSON.stringify(pick(doc))) return;
+      await this.tasks.updateOne({ _id: id }, { $set: wanted });
+    }
+    throw new Error(`task ${id} did not settle after ${MAX_ROUNDS} rounds`);
+  }
+}
+
+type Derived = Pick<TaskDoc, 'assignees' | 'status' | 'closedAt' | 'closeReason' | 'blockedOn'>;
+
+const pick = (d: TaskDoc): Derived => ({
+  assignees: d.assignees,
+  status: d.status,
+  closedAt: d.closedAt,
+  closeReason: d.closeReason,
+  blockedOn: d.blockedOn,
+});
+
+function derive(doc: TaskDoc, facts: readonly FactDoc[]): Derived {
+  const assignees = new Set(doc.initialAssignees);
+  let close: Extract<FactDoc, { kind: 'close' }> | null = null;
+  let blockedOn: string | null = null;
+  for (const fact of facts) {
+    if (fact.kind === 'assign') assignees.add(fact.person);
+    else if (fact.kind === 'close') close = fact;
+    else blockedOn = fact.text;
+  }
+  return {
+    assignees: [...assignees],
+    status: close === null ? 'open' : 'closed',
+    closedAt: close?.at ?? null,
+    closeReason: close?.reason ?? null,
+    blockedOn,
+  };
+}

@@ -1,0 +1,162 @@
+// Outbox against a real MongoDB-wire server: idempotent enqueue, leases that two senders never
+// share, expired leases taken over, and delivery and failure marking.
+import type { Db, MongoClient } from 'mongodb';
+import {
+  Outbox,
+  OutboxConflictError,
+  OutboxItemNotFoundError,
+  type OutboxMessage,
+} from '../../engine/store/outbox.js';
+import { connectMongo, databaseNameFor } from '../support/services.js';
+
+const t0 = new Date('2026-03-02T09:00:00Z');
+const later = (ms: number) => new Date(t0.getTime() + ms);
+
+const message = (id: string, at = t0): OutboxMessage => ({
+  id,
+  instanceId: id.split(':')[0]!,
+  step: 'cab-approval',
+  recipients: ['carol@example.com', 'dave@example.com'],
+  message: `Please review ${id}`,
+  at,
+});
+
+describe('Outbox', () => {
+  let client: MongoClient;
+  let db: Db;
+  let outbox: Outbox;
+
+  beforeAll(async () => {
+    client = await connectMongo();
+    db = client.db(databaseNameFor(import.meta.url));
+    await db.dropDatabase();
+    outbox = new Outbox(db);
+    await outbox.ensureIndexes();
+  });
+
+  beforeEach(async () => {
+    await db.collection('outbox').deleteMany({});
+  });
+
+  afterAll(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  test('when the same message is enqueued twice, then it is queued once', async () => {
+    await outbox.enqueue(message('i1:1'));
+    await outbox.enqueue(message('i1:1'));
+
+    expect(await outbox.pending()).toBe(1);
+    expect(await outbox.get('i1:1')).toMatchObject({ status: 'pending', attempts: 0, leaseUntil: null });
+  });
+
+  test('when a different message reuses an id, then OutboxConflictError', async () => {
+    await outbox.enqueue(message('i1:1'));
+
+    await expect(outbox.enqueue({ ...message('i1:1'), message: 'something else' })).rejects.toBeInstanceOf(
+      OutboxConflictError,
+    );
+  });
+
+  test('when items are claimed, then they are leased, counted and handed out oldest first', async () => {
+    await outbox.enqueue(message('i2:1', later(2_000)));
+    await outbox.enqueue(message('i1:1', later(1_000)));
+    await outbox.enqueue(message('i3:1', later(60_000))); // not due yet
+
+    const claimed = await outbox.claim(later(10_000), 30_000, 10);
+
+    expect(claimed.map((i) => i.id)).toEqual(['i1:1', 'i2:1']);
+    for (const item of claimed) {
+      expect(item).toMatchObject({ status: 'sending', attempts: 1, leaseUntil: later(40_000) });
+      expect(item.recipients).toEqual(['carol@example.com', 'dave@example.com']);
+    }
+    expect(await outbox.claim(later(20_000), 30_000, 10)).toEqual([]); // leased, and i3 not yet due
+  });
+
+  test('when senders claim at once, then no item goes to two of them', async () => {
+    // Repeated because a lost race is a matter of timing: one lucky round would prove little.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 1; i <= 30; i++) await outbox.enqueue(message(`race${round}:${i}`));
+
+      const batches = await Promise.all(Array.from({ length: 5 }, () => outbox.claim(later(1), 30_000, 10)));
+
+      const items = batches.flat().filter((i) => i.id.startsWith(`race${round}:`));
+      expect(items).toHaveLength(30);
+      expect(new Set(items.map((i) => i.id)).size).toBe(30);
+      for (const item of items) expect(item.attempts).toBe(1);
+    }
+  });
+
+  test('when senders race for one expired lease, then exactly one of them takes it over', async () => {
+    await outbox.enqueue(message('i8:1'));
+    await outbox.claim(t0, 1_000, 1);
+
+    const batches = await Promise.all(Array.from({ length: 5 }, () => outbox.claim(later(5_000), 30_000, 1)));
+
+    expect(batches.flat()).toMatchObject([{ id: 'i8:1', attempts: 2, leaseUntil: later(35_000) }]);
+    expect(await outbox.get('i8:1')).toMatchObject({ status: 'sending', attempts: 2 });
+  });
+
+  test('when a lease expires, then another sender reclaims the item and attempts go up', async () => {
+    await outbox.enqueue(message('i4:1'));
+    await outbox.claim(t0, 30_000, 1);
+
+    expect(await outbox.claim(later(29_999), 30_000, 1)).toEqual([]);
+    const [reclaimed] = await outbox.claim(later(30_000), 30_000, 1);
+
+    expect(reclaimed).toMatchObject({
+      id: 'i4:1',
+      status: 'sending',
+      attempts: 2,
+      leaseUntil: later(60_000),
+    });
+  });
+
+  test('when an item is delivered, then it is no longer pending nor claimable, and marking again is harmless', async () => {
+    await outbox.enqueue(message('i5:1'));
+    await outbox.enqueue(message('i5:2'));
+    await outbox.claim(t0, 30_000, 2);
+
+    await outbox.markDelivered('i5:1', later(500));
+    await outbox.markDelivered('i5:1', later(900));
+
+    expect(await outbox.pending()).toBe(1);
+    expect(await outbox.get('i5:1')).toMatchObject({
+      status: 'delivered',
+      deliveredAt: later(500),
+      leaseUntil: null,
+    });
+    expect((await outbox.claim(later(3_600_000), 30_000, 10)).map((i) => i.id)).toEqual(['i5:2']);
+  });
+
+  test('when sending fails, then the item waits until retryAt and keeps the error', async () => {
+    await outbox.enqueue(message('i6:1'));
+    await outbox.claim(t0, 30_000, 1);
+
+    await outbox.markFailed('i6:1', 'SMTP 451 try again later', later(5 * 60_000));
+
+    expect(await outbox.get('i6:1')).toMatchObject({
+      status: 'pending',
+      lastError: 'SMTP 451 try again later',
+    });
+    expect(await outbox.claim(later(60_000), 30_000, 1)).toEqual([]);
+    expect(await outbox.claim(later(5 * 60_000), 30_000, 1)).toMatchObject([{ id: 'i6:1', attempts: 2 }]);
+  });
+
+  test('when a failure is reported after another sender delivered, then the item stays delivered', async () => {
+    await outbox.enqueue(message('i7:1'));
+    await outbox.claim(t0, 1_000, 1);
+    await outbox.claim(later(1_000), 30_000, 1); // the first lease lapsed
+    await outbox.markDelivered('i7:1', later(2_000));
+
+    await outbox.markFailed('i7:1', 'timeout from the first sender', later(60_000));
+
+    expect(await outbox.get('i7:1')).toMatchObject({ status: 'delivered', lastError: null });
+  });
+
+  test('when an unknown id is marked, then OutboxItemNotFoundError', async () => {
+    await expect(outbox.markDelivered('nope', t0)).rejects.toBeInstanceOf(OutboxItemNotFoundError);
+    await expect(outbox.markFailed('nope', 'x', t0)).rejects.toBeInstanceOf(OutboxItemNotFoundError);
+  });
+});
