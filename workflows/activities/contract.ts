@@ -1,0 +1,92 @@
+// The activities the interpreter workflow calls, as types only (the workflow imports this file by
+// type): every one is idempotent under Temporal's retries, keyed by the instance and the machine's
+// deterministic ids, so a worker killed mid-call never writes anything twice.
+import type { DurationIR } from '../../engine/ir/types.js';
+import type { BlockedOn, MachineCommand, PersonRef, ResolveProblem } from '../../engine/machine/types.js';
+
+/** Who an activity works for: enough to key, file and display everything it writes. */
+export interface InstanceRef {
+  instanceId: string;
+  policy: { name: string; version: number; sha256: string };
+  process: string;
+  project: string | null;
+}
+
+/** The commands whose effect is a write: tasks, notifications, the audit ledger, the end. */
+export type EffectCommand = Extract<
+  MachineCommand,
+  { kind: 'notify' | 'openTask' | 'addToTask' | 'closeTask' | 'audit' | 'finished' }
+>;
+
+/** What the instance view shows after a transition. */
+export interface ViewSnapshot {
+  status: 'running' | 'approved' | 'rejected' | 'cancelled';
+  message: string | null;
+  startedAt: number;
+  startedBy: string;
+  endedAt: number | null;
+  currentSteps: string[];
+  blockedOn: BlockedOn[];
+}
+
+export interface EffectsInput {
+  instance: InstanceRef;
+  /** 1 for the start, then one per event: the view never moves backwards past it. */
+  transition: number;
+  at: number;
+  commands: EffectCommand[];
+  view: ViewSnapshot;
+  /** Due instants of the tasks opened or still open, by task id. */
+  dueAt: Record<string, number | null>;
+}
+
+export interface ResolveInput {
+  instance: InstanceRef;
+  step: string;
+  refs: PersonRef[];
+  at: number;
+}
+
+export interface ResolveOutput {
+  people: string[];
+  problems: { ref: PersonRef; problem: ResolveProblem }[];
+}
+
+export interface CheckInput {
+  instance: InstanceRef;
+  request: string;
+  step: string;
+  service: string;
+}
+
+export interface CheckOutput {
+  outcome: 'passed' | 'failed' | 'error';
+  evidence?: string;
+  detail?: string;
+}
+
+export interface ReallocateInput {
+  instance: InstanceRef;
+  request: string;
+  step: string;
+  hours: number;
+  skill: string;
+  pool: string;
+  project: string;
+  period: DurationIR;
+  periodMs: number;
+  priority: 'low' | 'normal' | 'high';
+  at: number;
+}
+
+export interface ReallocateOutput {
+  outcome: 'allocated' | 'insufficient';
+  detail: string;
+}
+
+export interface CharterActivities {
+  applyEffects(input: EffectsInput): Promise<void>;
+  resolvePeople(input: ResolveInput): Promise<ResolveOutput>;
+  runCheck(input: CheckInput): Promise<CheckOutput>;
+  reallocate(input: ReallocateInput): Promise<ReallocateOutput>;
+}

@@ -1,0 +1,37 @@
+// The activities a worker registers, bound to the store and configuration it was started with.
+import { isoWeeksFrom, type Store } from '../../engine/store/index.js';
+import { type CheckServices, runCheck } from './checks.js';
+import type { CharterActivities } from './contract.js';
+import { applyEffects } from './effects.js';
+
+export interface ActivityDeps {
+  store: Store;
+  checkServices: CheckServices;
+}
+
+export function createActivities({ store, checkServices }: ActivityDeps): CharterActivities {
+  return {
+    applyEffects: (input) => applyEffects(store, input),
+    async resolvePeople(input) {
+      const { people, problems } = await store.directory.resolve(input.refs, new Date(input.at));
+      return { people, problems };
+    },
+    runCheck: (input) => runCheck(checkServices, input),
+    async reallocate(input) {
+      const result = await store.capacity.reallocate({
+        request: `${input.instance.instanceId}/${input.request}`,
+        pool: input.pool,
+        skill: input.skill,
+        project: input.project,
+        hours: input.hours,
+        weeks: isoWeeksFrom(new Date(input.at), input.periodMs),
+        priority: input.priority,
+        at: new Date(input.at),
+      });
+      return { outcome: result.outcome, detail: result.detail };
+    },
+  };
+}
+
+export type { CharterActivities } from './contract.js';
+export type { CheckServices } from './checks.js';

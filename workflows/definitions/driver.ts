@@ -1,0 +1,241 @@
+// The interpreter's engine room: it owns the machine state, carries out the commands of each
+// transition through activities, and picks the next event: answers of activities first (they
+// belong to the transition that asked), then people's actions in arrival order, then the earliest
+// timer. Everything here is deterministic: the order of events depends only on history.
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import {
+  blockedOn,
+  type MachineCommand,
+  type MachineEvent,
+  type MachineState,
+  type Refusal,
+  step,
+  validate,
+} from '../../engine/machine/index.js';
+import type { CharterActivities, EffectCommand, InstanceRef, ViewSnapshot } from '../activities/contract.js';
+import { workflowNow } from './clock.js';
+import { type ActionReceipt, REFUSED } from './messages.js';
+
+// Writes and look-ups retry until they succeed: a storage outage delays an instance, never fails it.
+const storage = proxyActivities<CharterActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+interface Queued {
+  event: MachineEvent;
+  ticket: number;
+}
+
+const EFFECTS: ReadonlySet<MachineCommand['kind']> = new Set([
+  'notify',
+  'openTask',
+  'addToTask',
+  'closeTask',
+  'audit',
+  'finished',
+]);
+
+export class InstanceDriver {
+  private readonly answers: MachineEvent[] = [];
+  private readonly actions: Queued[] = [];
+  private readonly outcomes = new Map<number, Refusal | null>();
+  private tickets = 0;
+  private lastView = '';
+
+  constructor(
+    public state: MachineState,
+    public transition: number,
+  ) {}
+
+  get ended(): boolean {
+    return this.state.status !== 'running';
+  }
+
+  get instance(): InstanceRef {
+    const project = this.state.input['project'];
+    const policy = this.state.policy.ir.policy;
+    return {
+      instanceId: this.state.instanceId,
+      policy: { name: policy.name, version: policy.version, sha256: this.state.policy.sha256 },
+      process: this.state.process,
+      project: typeof project === 'string' ? project : null,
+    };
+  }
+
+  /** Nothing queued: a safe point to continue-as-new. */
+  get idle(): boolean {
+    return this.answers.length === 0 && this.actions.length === 0;
+  }
+
+  /** The Update validator: refuses exactly what `step` would refuse now, with the engine's code. */
+  check(event: MachineEvent): void {
+    const refusal = validate(this.state, event);
+    if (refusal) throw refused(refusal);
+  }
+
+  /** An accepted action waits its turn; the caller learns what it led to, or why it was refused. */
+  async submit(event: MachineEvent): Promise<ActionReceipt> {
+    this.tickets += 1;
+    const ticket = this.tickets;
+    this.actions.push({ event, ticket });
+    await condition(() => this.outcomes.has(ticket));
+    const refusal = this.outcomes.get(ticket) ?? null;
+    this.outcomes.delete(ticket);
+    if (refusal) throw refused(refusal);
+    return { status: this.state.status, message: this.state.message, blockedOn: blockedOn(this.state) };
+  }
+
+  /** Applies one event; an action refused because the state moved on since it was validated says so. */
+  apply(event: MachineEvent, ticket: number | null): MachineCommand[] {
+    const refusal = ticket === null ? null : validate(this.state, event);
+    if (ticket !== null) this.outcomes.set(ticket, refusal);
+    if (refusal) return [];
+    const out = step(this.state, event);
+    this.state = out.state;
+    this.transition += 1;
+    return out.commands;
+  }
+
+  /** The next event: activity answers, then actions, then the earliest timer when it is due. */
+  async next(): Promise<Queued | { event: MachineEvent; ticket: null }> {
+    for (;;) {
+      const answer = this.answers.shift();
+      if (answer) return { event: answer, ticket: null };
+      const action = this.actions.shift();
+      if (action) return action;
+      const due = [...this.state.timers].sort((a, b) => a.at - b.at || order(a.id) - order(b.id))[0];
+      if (!due) {
+        await condition(() => this.actions.length > 0);
+        continue;
+      }
+      const wait = due.at - workflowNow();
+      const woken = wait > 0 && (await condition(() => this.actions.length > 0, wait));
+      if (!woken) return { event: { kind: 'timerFired', at: workflowNow(), timer: due.id }, ticket: null };
+    }
+  }
+
+  /**
+   * Carries out one transition's commands: its writes in one activity (tasks, notifications,
+   * audit entries, the instance view), then the look-ups and services it asked for, at once; their
+   * answers queue in command order, so the same history always gives the same event order.
+   */
+  async perform(commands: readonly MachineCommand[]): Promise<void> {
+    const effects = commands.filter((c): c is EffectCommand => EFFECTS.has(c.kind));
+    const view = this.view();
+    const viewText = JSON.stringify(view);
+    if (effects.length > 0 || viewText !== this.lastView) {
+      await storage.applyEffects({
+        instance: this.instance,
+        transition: this.transition,
+        at: workflowNow(),
+        commands: effects,
+        view,
+        dueAt: dueAtOf(effects, view),
+      });
+      this.lastView = viewText;
+    }
+    const asked = commands.map((c) => this.ask(c));
+    const answers = await Promise.all(asked);
+    for (const answer of answers) if (answer) this.answers.push(answer);
+  }
+
+  private async ask(command: MachineCommand): Promise<MachineEvent | null> {
+    const instance = this.instance;
+    switch (command.kind) {
+      case 'resolve': {
+        const at = workflowNow();
+        const out = await storage.resolvePeople({ instance, step: command.step, refs: command.refs, at });
+        return { kind: 'resolved', at: workflowNow(), request: command.request, ...out };
+      }
+      case 'runCheck':
+        return runCheck(instance, command);
+      case 'reallocate': {
+        const { request, step: stepId, hours, skill, pool, project, period, periodMs, priority } = command;
+        try {
+          const out = await storage.reallocate({
+            instance,
+            request,
+            step: stepId,
+            hours,
+            skill,
+            pool,
+            project,
+            period,
+            periodMs,
+            priority,
+            at: workflowNow(),
+          });
+          return { kind: 'reallocated', at: workflowNow(), request, ...out };
+        } catch (error) {
+          // Only a non-retryable failure gets here; never allocate on an error (fail closed).
+          const detail = `the capacity service failed: ${failureText(error)}`;
+          return { kind: 'reallocated', at: workflowNow(), request, outcome: 'insufficient', detail };
+        }
+      }
+      default:
+        return null;
+    }
+  }
+
+  view(): ViewSnapshot {
+    const waiting = blockedOn(this.state);
+    return {
+      status: this.state.status,
+      message: this.state.message,
+      startedAt: this.state.startedAt,
+      startedBy: this.state.startedBy,
+      endedAt: this.state.endedAt,
+      currentSteps: [...new Set(waiting.map((b) => b.step))],
+      blockedOn: waiting,
+    };
+  }
+}
+
+async function runCheck(
+  instance: InstanceRef,
+  command: Extract<MachineCommand, { kind: 'runCheck' }>,
+): Promise<MachineEvent> {
+  // The policy's own budget: `timeout` per attempt and `retry N` more attempts, then it counts as failed.
+  const service = proxyActivities<CharterActivities>({
+    startToCloseTimeout: command.timeoutMs ?? 5 * 60_000,
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: command.retries + 1 },
+  });
+  try {
+    const out = await service.runCheck({
+      instance,
+      request: command.request,
+      step: command.step,
+      service: command.service,
+    });
+    return { kind: 'checkResult', at: workflowNow(), request: command.request, ...out };
+  } catch (error) {
+    const detail = `"${command.service}" did not answer after ${command.retries + 1} attempts: ${failureText(error)}`;
+    return { kind: 'checkResult', at: workflowNow(), request: command.request, outcome: 'error', detail };
+  }
+}
+
+function dueAtOf(effects: readonly EffectCommand[], view: ViewSnapshot): Record<string, number | null> {
+  const due: Record<string, number | null> = {};
+  for (const c of effects) {
+    if (c.kind === 'openTask') due[c.task] = view.blockedOn.find((b) => b.step === c.step)?.dueAt ?? null;
+  }
+  return due;
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function refused(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: REFUSED,
+    message: refusal.message,
+    details: [refusal],
+    nonRetryable: true,
+  });
+}
+
+/** Timer ids are `<step>#<n>`: `n` is the order they were started in. */
+const order = (id: string): number => Number(id.slice(id.lastIndexOf('#') + 1));

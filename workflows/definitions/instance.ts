@@ -1,0 +1,128 @@
+// The one workflow type: a policy instance. It starts the machine from the pinned policy (or the
+// state handed over by continue-as-new), then loops: carry out the commands, take the next event,
+// step. People act through Updates validated by the engine; status, explanation and blocked-on
+// are Queries; Temporal cancellation cancels the instance, closing its open tasks first.
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  blockedOn,
+  explain,
+  type MachineCommand,
+  type MachineEvent,
+  start,
+} from '../../engine/machine/index.js';
+import { workflowNow } from './clock.js';
+import { InstanceDriver } from './driver.js';
+import {
+  attestUpdate,
+  blockedOnQuery,
+  cancelUpdate,
+  decideUpdate,
+  explainQuery,
+  type AttestInput,
+  type CancelInput,
+  type DecideInput,
+  type InstanceArgs,
+  type InstanceResult,
+  statusQuery,
+  waiveUpdate,
+  type WaiveInput,
+} from './messages.js';
+
+/**
+ * Well below Temporal's own suggestion (10k events / 10 MB), so that reminder loops of long
+ * instances keep histories small and replays fast.
+ */
+const HISTORY_LIMIT = 2_000;
+
+export async function charterInstance(args: InstanceArgs): Promise<InstanceResult> {
+  let driver: InstanceDriver;
+  let pending: MachineCommand[];
+  if ('state' in args) {
+    driver = new InstanceDriver(args.state, args.transition);
+    pending = [];
+  } else {
+    const out = start(args.policy, args.process, args.input, {
+      instanceId: args.instanceId,
+      startedAt: workflowNow(),
+      startedBy: args.startedBy,
+    });
+    driver = new InstanceDriver(out.state, 1);
+    pending = out.commands;
+  }
+  registerHandlers(driver);
+  try {
+    for (;;) {
+      await driver.perform(pending);
+      if (driver.ended)
+        return { status: driver.state.status as InstanceResult['status'], message: driver.state.message };
+      if (driver.idle && historyIsLong()) {
+        await condition(allHandlersFinished);
+        return await continueAsNew<typeof charterInstance>({
+          state: driver.state,
+          transition: driver.transition,
+        });
+      }
+      const next = await driver.next();
+      pending = driver.apply(next.event, next.ticket);
+    }
+  } catch (error) {
+    if (!isCancellation(error) || driver.ended) throw error;
+    // Close tasks and timers and record who cancelled before the run ends as cancelled.
+    await CancellationScope.nonCancellable(async () => {
+      const cancel: MachineEvent = {
+        kind: 'cancel',
+        at: workflowNow(),
+        actor: 'temporal',
+        reason: 'the workflow was cancelled in Temporal',
+      };
+      await driver.perform(driver.apply(cancel, null));
+    });
+    throw error;
+  }
+}
+
+function historyIsLong(): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT;
+}
+
+function registerHandlers(driver: InstanceDriver): void {
+  const at = (): number => workflowNow();
+  setHandler(decideUpdate, (input) => driver.submit({ kind: 'decide', at: at(), ...input }), {
+    validator: (input: DecideInput) => driver.check({ kind: 'decide', at: at(), ...input }),
+  });
+  setHandler(attestUpdate, (input) => driver.submit({ kind: 'attest', at: at(), ...input }), {
+    validator: (input: AttestInput) => driver.check({ kind: 'attest', at: at(), ...input }),
+  });
+  setHandler(waiveUpdate, (input) => driver.submit({ kind: 'waive', at: at(), ...input }), {
+    validator: (input: WaiveInput) => driver.check({ kind: 'waive', at: at(), ...input }),
+  });
+  setHandler(cancelUpdate, (input) => driver.submit({ kind: 'cancel', at: at(), ...input }), {
+    validator: (input: CancelInput) => driver.check({ kind: 'cancel', at: at(), ...input }),
+  });
+  setHandler(statusQuery, () => {
+    const { instance, state } = driver;
+    return {
+      instanceId: state.instanceId,
+      policy: instance.policy,
+      process: state.process,
+      status: state.status,
+      message: state.message,
+      startedAt: state.startedAt,
+      startedBy: state.startedBy,
+      endedAt: state.endedAt,
+      results: state.results,
+      blockedOn: blockedOn(state),
+    };
+  });
+  setHandler(explainQuery, () => explain(driver.state));
+  setHandler(blockedOnQuery, () => blockedOn(driver.state));
+}

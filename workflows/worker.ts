@@ -1,0 +1,57 @@
+// A Charter worker: the interpreter workflow and its activities on one task queue, against one
+// Temporal and one MongoDB. Used by `charter worker`, `npm start` and the integration tests, so
+// all of them run the same bundle and the same activities.
+import { fileURLToPath } from 'node:url';
+import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { Store } from '../engine/store/index.js';
+import { type CheckServices, createActivities } from './activities/index.js';
+
+export const DEFAULT_TASK_QUEUE = 'charter';
+
+const definitions = fileURLToPath(new URL('./definitions/index.ts', import.meta.url));
+
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+/**
+ * The workflow bundle, built from the TypeScript sources: imports say `.js` (NodeNext) and webpack
+ * must find the `.ts` file behind each. Costs a few seconds: build it once per process.
+ */
+export function bundleCharterWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({
+    workflowsPath: definitions,
+    logger: quiet,
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
+    }),
+  });
+}
+
+export interface CharterWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  store: Store;
+  checkServices: CheckServices;
+  bundle: WorkflowBundle;
+  /** Tests shorten this; a worker going down lets running activities finish for this long. */
+  shutdownGraceTime?: string;
+}
+
+export function createCharterWorker(options: CharterWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    workflowBundle: options.bundle,
+    activities: createActivities({ store: options.store, checkServices: options.checkServices }),
+    shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
+  });
+}
