@@ -11,6 +11,12 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
+// Long-running commands live in their own layer; the language commands are plain functions.
+if (process.argv[2] === 'worker') {
+  const { main } = await import('../workflows/worker-main.ts');
+  process.exitCode = await main(process.env, (line) => process.stderr.write(`${line}\n`));
+  process.exit();
+}
 const { run } = await import('../dsl/cli/main.ts');
 try {
   process.exitCode = run(process.argv.slice(2), {

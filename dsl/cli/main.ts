@@ -14,6 +14,8 @@ commands:
   simulate <file> --process P --input in.json   run one instance on a virtual clock and print its timeline
       [--events ev.json] [--world w.json] [--start "2026-12-07 09:00"] [--as person]
       [--timezone Europe/Berlin] [--format text|json]
+  worker                                        run the Temporal worker (TEMPORAL_ADDRESS, MONGODB_URI,
+                                                CHARTER_DATABASE, CHARTER_TASK_QUEUE, CHARTER_CHECK_SERVICES)
   test [paths]... [--min-coverage N]            run policy tests (x.test.json next to x.charter),
       [--filter text] [--format text|json]        report step and branch coverage (default: policies/)
 `;

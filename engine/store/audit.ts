@@ -172,15 +172,14 @@ export class AuditLedger {
 
   /** Equality fields first, then the sort key `at` (which the time-window range also uses). */
   async ensureIndexes(): Promise<void> {
-    await this.events.createIndexes([
-      { key: { chain: 1, seq: 1 }, name: 'chain_seq_unique', unique: true },
-      { key: { 'policy.name': 1, at: 1 }, name: 'policy_at' },
-      { key: { project: 1, at: 1 }, name: 'project_at' },
-      { key: { instanceId: 1, seq: 1 }, name: 'instance_seq' },
-      { key: { actor: 1, at: 1 }, name: 'actor_at' },
-      { key: { type: 1, at: 1 }, name: 'type_at' },
-      { key: { at: 1, _id: 1 }, name: 'at_id' },
-    ]);
+    // One index per call: FerretDB v1 panics on a multi-index createIndexes whose indexes exist.
+    await this.events.createIndex({ chain: 1, seq: 1 }, { name: 'chain_seq_unique', unique: true });
+    await this.events.createIndex({ 'policy.name': 1, at: 1 }, { name: 'policy_at' });
+    await this.events.createIndex({ project: 1, at: 1 }, { name: 'project_at' });
+    await this.events.createIndex({ instanceId: 1, seq: 1 }, { name: 'instance_seq' });
+    await this.events.createIndex({ actor: 1, at: 1 }, { name: 'actor_at' });
+    await this.events.createIndex({ type: 1, at: 1 }, { name: 'type_at' });
+    await this.events.createIndex({ at: 1, _id: 1 }, { name: 'at_id' });
   }
 
   /**

@@ -131,10 +131,9 @@ export class Outbox {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.items.createIndexes([
-      { key: { status: 1, availableAt: 1 }, name: 'status_available' },
-      { key: { instanceId: 1 }, name: 'instance' },
-    ]);
+    // One index per call: FerretDB v1 panics on a multi-index createIndexes whose indexes exist.
+    await this.items.createIndex({ status: 1, availableAt: 1 }, { name: 'status_available' });
+    await this.items.createIndex({ instanceId: 1 }, { name: 'instance' });
     // Markers are unique by _id already; this one serves the clean-up on delivery.
     await this.claims.createIndex({ item: 1 }, { name: 'item' });
   }

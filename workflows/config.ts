@@ -1,0 +1,45 @@
+// Where a worker finds its servers and check services: environment variables with defaults that
+// match `npm run services:start`. Bad values stop the worker at start with the variable named.
+import { z } from 'zod';
+
+const checkServices = z.record(z.string().min(1), z.url({ protocol: /^https?$/ }));
+
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')
+    .default('mongodb://127.0.0.1:27017/'),
+  CHARTER_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/)
+    .default('charter'),
+  CHARTER_TASK_QUEUE: z.string().min(1).default('charter'),
+  /** JSON: check service name to URL, e.g. {"qualys-vm-scan":"http://127.0.0.1:4010/scan"}. */
+  CHARTER_CHECK_SERVICES: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return checkServices.parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a JSON object of service name to http(s) URL: ${(error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
+});
+
+export type WorkerConfig = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function workerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`configuration problems:\n${lines.join('\n')}`);
+}

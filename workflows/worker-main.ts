@@ -1,0 +1,49 @@
+// `charter worker`: runs the interpreter and its activities until SIGINT or SIGTERM, then lets
+// running activities finish (the grace time) before closing its connections.
+import { NativeConnection } from '@temporalio/worker';
+import { MongoClient } from 'mongodb';
+import { openStore } from '../engine/store/index.js';
+import { ConfigError, workerConfig } from './config.js';
+import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
+
+export async function main(
+  env: Record<string, string | undefined>,
+  log: (line: string) => void,
+): Promise<number> {
+  let config;
+  try {
+    config = workerConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log(`charter worker: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const mongo = new MongoClient(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
+  await mongo.connect();
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const store = await openStore(mongo.db(config.CHARTER_DATABASE));
+    const worker = await createCharterWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.CHARTER_TASK_QUEUE,
+      store,
+      checkServices: config.CHARTER_CHECK_SERVICES,
+      bundle: await bundleCharterWorkflows(),
+    });
+    const services = Object.keys(config.CHARTER_CHECK_SERVICES);
+    log(
+      `charter worker ready: task queue "${config.CHARTER_TASK_QUEUE}" on Temporal ${config.TEMPORAL_ADDRESS}, ` +
+        `MongoDB database "${config.CHARTER_DATABASE}", check services: ${services.length > 0 ? services.join(', ') : 'none'}`,
+    );
+    // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
+    await worker.run();
+    log('charter worker stopped');
+    return 0;
+  } finally {
+    await connection.close();
+    await mongo.close();
+  }
+}
