@@ -21,15 +21,21 @@ const schema = z.object({
     .string()
     .default('{}')
     .transform((text, ctx) => {
+      let raw: unknown;
       try {
-        return checkServices.parse(JSON.parse(text));
+        raw = JSON.parse(text);
       } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a JSON object of service name to http(s) URL: ${(error as Error).message}`,
-        });
+        ctx.addIssue({ code: 'custom', message: `is not JSON: ${(error as Error).message}` });
         return z.NEVER;
       }
+      const parsed = checkServices.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+      ctx.addIssue({
+        code: 'custom',
+        message: `must map service names to http(s) URLs (${where.join('; ')})`,
+      });
+      return z.NEVER;
     }),
 });
 
