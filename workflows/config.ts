@@ -4,6 +4,28 @@ import { z } from 'zod';
 
 const checkServices = z.record(z.string().min(1), z.url({ protocol: /^https?$/ }));
 
+const webhooks = z.array(
+  z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16) }),
+);
+
+/** A JSON environment variable checked against `shape`, with the entry that is wrong named. */
+function jsonVariable<T extends z.ZodType>(shape: T, what: string) {
+  return z.string().transform((text, ctx): z.infer<T> => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `is not JSON: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+    const parsed = shape.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+    ctx.addIssue({ code: 'custom', message: `must be ${what} (${where.join('; ')})` });
+    return z.NEVER;
+  });
+}
+
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -17,26 +39,13 @@ const schema = z.object({
     .default('charter'),
   CHARTER_TASK_QUEUE: z.string().min(1).default('charter'),
   /** JSON: check service name to URL, e.g. {"qualys-vm-scan":"http://127.0.0.1:4010/scan"}. */
-  CHARTER_CHECK_SERVICES: z
-    .string()
-    .default('{}')
-    .transform((text, ctx) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `is not JSON: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-      const parsed = checkServices.safeParse(raw);
-      if (parsed.success) return parsed.data;
-      const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-      ctx.addIssue({
-        code: 'custom',
-        message: `must map service names to http(s) URLs (${where.join('; ')})`,
-      });
-      return z.NEVER;
-    }),
+  CHARTER_CHECK_SERVICES: jsonVariable(checkServices, 'a JSON object of service name to http(s) URL').default(
+    {},
+  ),
+  /** JSON: [{"url":"https://chat.example/hooks/pmo","secret":"at least 16 characters"}]. */
+  CHARTER_WEBHOOKS: jsonVariable(webhooks, 'a JSON list of {url, secret} (secret of 16+ characters)').default(
+    [],
+  ),
 });
 
 export type WorkerConfig = z.infer<typeof schema>;

@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
 import { openStore } from '../engine/store/index.js';
 import { ConfigError, workerConfig } from './config.js';
+import { Notifier } from './notifier.js';
 import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
 
 export async function main(
@@ -33,13 +34,18 @@ export async function main(
       checkServices: config.CHARTER_CHECK_SERVICES,
       bundle: await bundleCharterWorkflows(),
     });
+    const notifier =
+      config.CHARTER_WEBHOOKS.length > 0 ? new Notifier(store.outbox, config.CHARTER_WEBHOOKS) : null;
+    notifier?.start(log);
     const services = Object.keys(config.CHARTER_CHECK_SERVICES);
     log(
       `charter worker ready: task queue "${config.CHARTER_TASK_QUEUE}" on Temporal ${config.TEMPORAL_ADDRESS}, ` +
-        `MongoDB database "${config.CHARTER_DATABASE}", check services: ${services.length > 0 ? services.join(', ') : 'none'}`,
+        `MongoDB database "${config.CHARTER_DATABASE}", check services: ${services.length > 0 ? services.join(', ') : 'none'}, ` +
+        `webhooks: ${config.CHARTER_WEBHOOKS.length}`,
     );
     // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
     await worker.run();
+    await notifier?.stop();
     log('charter worker stopped');
     return 0;
   } finally {

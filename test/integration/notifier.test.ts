@@ -1,0 +1,123 @@
+// Webhook delivery of the outbox against a real FerretDB and a real HTTP receiver: signed bodies,
+// retries with back-off after a failure, and nothing left undelivered when two senders compete.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MongoClient } from 'mongodb';
+import { openStore, type Store } from '../../engine/store/index.js';
+import {
+  DELIVERY_HEADER,
+  Notifier,
+  retryDelayMs,
+  SIGNATURE_HEADER,
+  signature,
+} from '../../workflows/notifier.js';
+import { connectMongo, databaseNameFor } from '../support/services.js';
+
+const SECRET = 'a-webhook-secret-of-some-length';
+const name = databaseNameFor(import.meta.url);
+let client: MongoClient;
+let store: Store;
+let server: Server;
+let url: string;
+let received: { id: string; body: string; signature: string }[] = [];
+let failNext = 0;
+
+const read = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => resolve(body));
+  });
+
+beforeAll(async () => {
+  client = await connectMongo();
+  store = await openStore(client.db(name));
+  server = createServer((request, response) => {
+    void read(request).then((body) => {
+      if (failNext > 0) {
+        failNext -= 1;
+        response.writeHead(503).end('busy');
+        return;
+      }
+      received.push({
+        id: String(request.headers[DELIVERY_HEADER]),
+        body,
+        signature: String(request.headers[SIGNATURE_HEADER]),
+      });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+});
+
+beforeEach(() => {
+  received = [];
+  failNext = 0;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await client.db(name).dropDatabase();
+  await client.close();
+});
+
+const enqueue = (id: string, at: Date) =>
+  store.outbox.enqueue({
+    id,
+    instanceId: 'i1',
+    step: 'review',
+    recipients: ['alice'],
+    message: `hello ${id}`,
+    at,
+  });
+
+test('when an item is due, then it is posted once with a signature the receiver can verify', async () => {
+  const now = new Date('2027-01-11T09:00:00Z');
+  await enqueue('n1', now);
+  const notifier = new Notifier(store.outbox, [{ url, secret: SECRET }], { now: () => now });
+
+  expect(await notifier.deliverDue()).toBe(1);
+  expect(await notifier.deliverDue()).toBe(0);
+
+  expect(received).toHaveLength(1);
+  const [hit] = received;
+  expect(hit?.id).toBe('n1');
+  expect(hit?.signature).toBe(signature(SECRET, hit?.body ?? ''));
+  expect(JSON.parse(hit?.body ?? '{}')).toMatchObject({
+    id: 'n1',
+    recipients: ['alice'],
+    message: 'hello n1',
+  });
+  expect((await store.outbox.get('n1'))?.status).toBe('delivered');
+});
+
+test('when the receiver fails, then the item waits for its back-off and is delivered on a later try', async () => {
+  let now = new Date('2027-01-11T10:00:00Z');
+  await enqueue('n2', now);
+  const notifier = new Notifier(store.outbox, [{ url, secret: SECRET }], { now: () => now });
+  failNext = 1;
+
+  expect(await notifier.deliverDue()).toBe(0);
+  const failed = await store.outbox.get('n2');
+  expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
+  expect(failed?.lastError).toContain('HTTP 503');
+  expect(await notifier.deliverDue()).toBe(0); // not due yet
+  now = new Date(now.getTime() + retryDelayMs(1));
+  expect(await notifier.deliverDue()).toBe(1);
+  expect(received.map((r) => r.id)).toEqual(['n2']);
+});
+
+test('when two senders compete for 30 items, then every item is delivered and repeats keep their delivery id', async () => {
+  const now = new Date('2027-01-11T11:00:00Z');
+  const ids = Array.from({ length: 30 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+  for (const id of ids) await enqueue(id, now);
+  const senders = [1, 2].map(
+    () => new Notifier(store.outbox, [{ url, secret: SECRET }], { now: () => now, batch: 7 }),
+  );
+
+  for (let round = 0; round < 10; round += 1) await Promise.all(senders.map((s) => s.deliverDue()));
+
+  expect([...new Set(received.map((r) => r.id))].sort()).toEqual(ids);
+  for (const id of ids) expect((await store.outbox.get(id))?.status).toBe('delivered');
+});

@@ -1,0 +1,139 @@
+// Delivery of the notification outbox to the configured webhooks (chat, mail gateway, ticketing).
+// The workflow only enqueues (an idempotent write); this loop, in the worker process, claims due
+// items with a lease and POSTs each to every webhook, signed with the webhook's secret so the
+// receiver can trust it. A failed delivery goes back to the queue with exponential back-off; the
+// delivery id lets receivers drop the duplicates that at-least-once delivery may produce.
+import { createHmac } from 'node:crypto';
+import type { Outbox, OutboxItem } from '../engine/store/index.js';
+
+export interface Webhook {
+  url: string;
+  secret: string;
+}
+
+export interface NotifierOptions {
+  /** How long a claimed item is ours before another sender may take it. */
+  leaseMs?: number;
+  batch?: number;
+  /** Idle wait between polls when nothing was due. */
+  pollMs?: number;
+  /** Per-request time budget. */
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+export const SIGNATURE_HEADER = 'x-charter-signature';
+export const DELIVERY_HEADER = 'x-charter-delivery';
+
+/** `sha256=<hex HMAC of the exact body>`, as GitHub-style receivers expect. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** 30 s after the first failure, doubling, at most an hour: a receiver down for a day loses nothing. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+export class Notifier {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly options: Required<NotifierOptions>;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly webhooks: readonly Webhook[],
+    options: NotifierOptions = {},
+  ) {
+    this.options = {
+      leaseMs: options.leaseMs ?? 60_000,
+      batch: options.batch ?? 20,
+      pollMs: options.pollMs ?? 1_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      now: options.now ?? (() => new Date()),
+    };
+  }
+
+  /** Delivers what is due now; returns how many items were delivered to every webhook. */
+  async deliverDue(): Promise<number> {
+    const now = this.options.now();
+    const items = await this.outbox.claim(now, this.options.leaseMs, this.options.batch);
+    let delivered = 0;
+    for (const item of items) {
+      const failure = await this.send(item);
+      if (failure === null) {
+        await this.outbox.markDelivered(item.id, this.options.now());
+        delivered += 1;
+      } else {
+        await this.outbox.markFailed(item.id, failure, new Date(now.getTime() + retryDelayMs(item.attempts)));
+      }
+    }
+    return delivered;
+  }
+
+  start(log: (line: string) => void): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let delivered = 0;
+        try {
+          delivered = await this.deliverDue();
+        } catch (error) {
+          // The store may be down: the items stay queued; try again after the idle wait.
+          log(`notifier: ${(error as Error).message}`);
+        }
+        if (delivered === 0 && this.running) await this.idle();
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.options.pollMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Null when every webhook took the item, else why not (the item is retried for all of them). */
+  private async send(item: OutboxItem): Promise<string | null> {
+    const body = JSON.stringify({
+      id: item.id,
+      instanceId: item.instanceId,
+      step: item.step,
+      recipients: item.recipients,
+      message: item.message,
+      at: item.at.toISOString(),
+    });
+    const failures: string[] = [];
+    for (const hook of this.webhooks) {
+      try {
+        const response = await fetch(hook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signature(hook.secret, body),
+            [DELIVERY_HEADER]: item.id,
+          },
+          body,
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        if (!response.ok) failures.push(`${hook.url} answered HTTP ${response.status}`);
+        await response.body?.cancel();
+      } catch (error) {
+        failures.push(`${hook.url}: ${(error as Error).message}`);
+      }
+    }
+    return failures.length === 0 ? null : failures.join('; ');
+  }
+}
