@@ -23,9 +23,9 @@ const quiet = {
  * The workflow bundle, built from the TypeScript sources: imports say `.js` (NodeNext) and webpack
  * must find the `.ts` file behind each. Costs a few seconds: build it once per process.
  */
-export function bundleCharterWorkflows(): Promise<WorkflowBundle> {
+export function bundleCharterWorkflows(workflowsPath = definitions): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
-    workflowsPath: definitions,
+    workflowsPath,
     logger: quiet,
     webpackConfigHook: (config) => ({
       ...config,

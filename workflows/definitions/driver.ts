@@ -22,9 +22,11 @@ const storage = proxyActivities<CharterActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-interface Queued {
-  event: MachineEvent;
-  ticket: number;
+/** A transition whose commands still have to be carried out, with the view it leads to. */
+interface Backlog {
+  commands: MachineCommand[];
+  transition: number;
+  view: ViewSnapshot;
 }
 
 const EFFECTS: ReadonlySet<MachineCommand['kind']> = new Set([
@@ -38,15 +40,16 @@ const EFFECTS: ReadonlySet<MachineCommand['kind']> = new Set([
 
 export class InstanceDriver {
   private readonly answers: MachineEvent[] = [];
-  private readonly actions: Queued[] = [];
-  private readonly outcomes = new Map<number, Refusal | null>();
-  private tickets = 0;
+  private readonly backlog: Backlog[] = [];
   private lastView = '';
 
   constructor(
     public state: MachineState,
     public transition: number,
-  ) {}
+    commands: MachineCommand[] = [],
+  ) {
+    this.backlog.push({ commands, transition, view: this.view() });
+  }
 
   get ended(): boolean {
     return this.state.status !== 'running';
@@ -65,7 +68,7 @@ export class InstanceDriver {
 
   /** Nothing queued: a safe point to continue-as-new. */
   get idle(): boolean {
-    return this.answers.length === 0 && this.actions.length === 0;
+    return this.answers.length === 0 && this.backlog.length === 0;
   }
 
   /** The Update validator: refuses exactly what `step` would refuse now, with the engine's code. */
@@ -74,44 +77,48 @@ export class InstanceDriver {
     if (refusal) throw refused(refusal);
   }
 
-  /** An accepted action waits its turn; the caller learns what it led to, or why it was refused. */
-  async submit(event: MachineEvent): Promise<ActionReceipt> {
-    this.tickets += 1;
-    const ticket = this.tickets;
-    this.actions.push({ event, ticket });
-    await condition(() => this.outcomes.has(ticket));
-    const refusal = this.outcomes.get(ticket) ?? null;
-    this.outcomes.delete(ticket);
+  /**
+   * A person's action, applied at once: the caller learns what it led to within one workflow task,
+   * while the commands it caused queue behind those of earlier transitions.
+   */
+  act(event: MachineEvent): ActionReceipt {
+    const refusal = this.apply(event);
     if (refusal) throw refused(refusal);
     return { status: this.state.status, message: this.state.message, blockedOn: blockedOn(this.state) };
   }
 
-  /** Applies one event; an action refused because the state moved on since it was validated says so. */
-  apply(event: MachineEvent, ticket: number | null): MachineCommand[] {
-    const refusal = ticket === null ? null : validate(this.state, event);
-    if (ticket !== null) this.outcomes.set(ticket, refusal);
-    if (refusal) return [];
+  /** Steps the machine; a refused event (a timer cancelled meanwhile, say) changes nothing. */
+  apply(event: MachineEvent): Refusal | null {
+    const refusal = validate(this.state, event);
+    if (refusal) return refusal;
     const out = step(this.state, event);
     this.state = out.state;
     this.transition += 1;
-    return out.commands;
+    this.backlog.push({ commands: out.commands, transition: this.transition, view: this.view() });
+    return null;
   }
 
-  /** The next event: activity answers, then actions, then the earliest timer when it is due. */
-  async next(): Promise<Queued | { event: MachineEvent; ticket: null }> {
+  /** Carries out queued transitions, oldest first, until none is left. */
+  async drain(): Promise<void> {
+    for (let next = this.backlog.shift(); next; next = this.backlog.shift()) await this.perform(next);
+  }
+
+  /** The next event from outside the workflow: an activity's answer, else the earliest due timer. */
+  async next(): Promise<MachineEvent | null> {
     for (;;) {
       const answer = this.answers.shift();
-      if (answer) return { event: answer, ticket: null };
-      const action = this.actions.shift();
-      if (action) return action;
+      if (answer) return answer;
+      if (this.backlog.length > 0) return null;
       const due = [...this.state.timers].sort((a, b) => a.at - b.at || order(a.id) - order(b.id))[0];
+      const woken = () => this.backlog.length > 0 || this.answers.length > 0;
       if (!due) {
-        await condition(() => this.actions.length > 0);
+        await condition(woken);
         continue;
       }
       const wait = due.at - workflowNow();
-      const woken = wait > 0 && (await condition(() => this.actions.length > 0, wait));
-      if (!woken) return { event: { kind: 'timerFired', at: workflowNow(), timer: due.id }, ticket: null };
+      if (wait <= 0 || !(await condition(woken, wait))) {
+        return { kind: 'timerFired', at: workflowNow(), timer: due.id };
+      }
     }
   }
 
@@ -120,14 +127,13 @@ export class InstanceDriver {
    * audit entries, the instance view), then the look-ups and services it asked for, at once; their
    * answers queue in command order, so the same history always gives the same event order.
    */
-  async perform(commands: readonly MachineCommand[]): Promise<void> {
+  private async perform({ commands, transition, view }: Backlog): Promise<void> {
     const effects = commands.filter((c): c is EffectCommand => EFFECTS.has(c.kind));
-    const view = this.view();
     const viewText = JSON.stringify(view);
     if (effects.length > 0 || viewText !== this.lastView) {
       await storage.applyEffects({
         instance: this.instance,
-        transition: this.transition,
+        transition,
         at: workflowNow(),
         commands: effects,
         view,
@@ -135,8 +141,7 @@ export class InstanceDriver {
       });
       this.lastView = viewText;
     }
-    const asked = commands.map((c) => this.ask(c));
-    const answers = await Promise.all(asked);
+    const answers = await Promise.all(commands.map((c) => this.ask(c)));
     for (const answer of answers) if (answer) this.answers.push(answer);
   }
 

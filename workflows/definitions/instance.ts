@@ -11,13 +11,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  blockedOn,
-  explain,
-  type MachineCommand,
-  type MachineEvent,
-  start,
-} from '../../engine/machine/index.js';
+import { blockedOn, explain, start } from '../../engine/machine/index.js';
 import { workflowNow } from './clock.js';
 import { InstanceDriver } from './driver.js';
 import {
@@ -44,23 +38,20 @@ const HISTORY_LIMIT = 2_000;
 
 export async function charterInstance(args: InstanceArgs): Promise<InstanceResult> {
   let driver: InstanceDriver;
-  let pending: MachineCommand[];
   if ('state' in args) {
     driver = new InstanceDriver(args.state, args.transition);
-    pending = [];
   } else {
     const out = start(args.policy, args.process, args.input, {
       instanceId: args.instanceId,
       startedAt: workflowNow(),
       startedBy: args.startedBy,
     });
-    driver = new InstanceDriver(out.state, 1);
-    pending = out.commands;
+    driver = new InstanceDriver(out.state, 1, out.commands);
   }
   registerHandlers(driver);
   try {
     for (;;) {
-      await driver.perform(pending);
+      await driver.drain();
       if (driver.ended)
         return { status: driver.state.status as InstanceResult['status'], message: driver.state.message };
       if (driver.idle && historyIsLong()) {
@@ -70,20 +61,20 @@ export async function charterInstance(args: InstanceArgs): Promise<InstanceResul
           transition: driver.transition,
         });
       }
-      const next = await driver.next();
-      pending = driver.apply(next.event, next.ticket);
+      const event = await driver.next();
+      if (event) driver.apply(event);
     }
   } catch (error) {
     if (!isCancellation(error) || driver.ended) throw error;
     // Close tasks and timers and record who cancelled before the run ends as cancelled.
     await CancellationScope.nonCancellable(async () => {
-      const cancel: MachineEvent = {
+      driver.apply({
         kind: 'cancel',
         at: workflowNow(),
         actor: 'temporal',
         reason: 'the workflow was cancelled in Temporal',
-      };
-      await driver.perform(driver.apply(cancel, null));
+      });
+      await driver.drain();
     });
     throw error;
   }
@@ -96,16 +87,16 @@ function historyIsLong(): boolean {
 
 function registerHandlers(driver: InstanceDriver): void {
   const at = (): number => workflowNow();
-  setHandler(decideUpdate, (input) => driver.submit({ kind: 'decide', at: at(), ...input }), {
+  setHandler(decideUpdate, (input) => driver.act({ kind: 'decide', at: at(), ...input }), {
     validator: (input: DecideInput) => driver.check({ kind: 'decide', at: at(), ...input }),
   });
-  setHandler(attestUpdate, (input) => driver.submit({ kind: 'attest', at: at(), ...input }), {
+  setHandler(attestUpdate, (input) => driver.act({ kind: 'attest', at: at(), ...input }), {
     validator: (input: AttestInput) => driver.check({ kind: 'attest', at: at(), ...input }),
   });
-  setHandler(waiveUpdate, (input) => driver.submit({ kind: 'waive', at: at(), ...input }), {
+  setHandler(waiveUpdate, (input) => driver.act({ kind: 'waive', at: at(), ...input }), {
     validator: (input: WaiveInput) => driver.check({ kind: 'waive', at: at(), ...input }),
   });
-  setHandler(cancelUpdate, (input) => driver.submit({ kind: 'cancel', at: at(), ...input }), {
+  setHandler(cancelUpdate, (input) => driver.act({ kind: 'cancel', at: at(), ...input }), {
     validator: (input: CancelInput) => driver.check({ kind: 'cancel', at: at(), ...input }),
   });
   setHandler(statusQuery, () => {
