@@ -84,7 +84,23 @@ export interface ReallocateOutput {
   detail: string;
 }
 
+/**
+ * One transition's storage work in one activity: its writes, then its directory look-ups and
+ * capacity requests. Fewer activities mean fewer history events and round trips per instance;
+ * retrying the whole is safe because every part is idempotent.
+ */
+export interface TransitionInput extends EffectsInput {
+  resolve: { request: string; step: string; refs: PersonRef[] }[];
+  reallocate: Omit<ReallocateInput, 'instance' | 'at'>[];
+}
+
+export interface TransitionOutput {
+  resolved: (ResolveOutput & { request: string })[];
+  reallocated: (ReallocateOutput & { request: string })[];
+}
+
 export interface CharterActivities {
+  applyTransition(input: TransitionInput): Promise<TransitionOutput>;
   applyEffects(input: EffectsInput): Promise<void>;
   resolvePeople(input: ResolveInput): Promise<ResolveOutput>;
   runCheck(input: CheckInput): Promise<CheckOutput>;

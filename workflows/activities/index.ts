@@ -10,7 +10,26 @@ export interface ActivityDeps {
 }
 
 export function createActivities({ store, checkServices }: ActivityDeps): CharterActivities {
-  return {
+  const activities: CharterActivities = {
+    async applyTransition(input) {
+      await applyEffects(store, input);
+      const at = input.at;
+      const resolved = [];
+      for (const r of input.resolve) {
+        resolved.push({
+          request: r.request,
+          ...(await activities.resolvePeople({ instance: input.instance, step: r.step, refs: r.refs, at })),
+        });
+      }
+      const reallocated = [];
+      for (const r of input.reallocate) {
+        reallocated.push({
+          request: r.request,
+          ...(await activities.reallocate({ ...r, instance: input.instance, at })),
+        });
+      }
+      return { resolved, reallocated };
+    },
     applyEffects: (input) => applyEffects(store, input),
     async resolvePeople(input) {
       const { people, problems } = await store.directory.resolve(input.refs, new Date(input.at));
@@ -31,6 +50,7 @@ export function createActivities({ store, checkServices }: ActivityDeps): Charte
       return { outcome: result.outcome, detail: result.detail };
     },
   };
+  return activities;
 }
 
 export type { CharterActivities } from './contract.js';

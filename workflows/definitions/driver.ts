@@ -129,57 +129,36 @@ export class InstanceDriver {
    */
   private async perform({ commands, transition, view }: Backlog): Promise<void> {
     const effects = commands.filter((c): c is EffectCommand => EFFECTS.has(c.kind));
+    const resolves = commands.filter((c) => c.kind === 'resolve');
+    const reallocations = commands.filter((c) => c.kind === 'reallocate');
     const viewText = JSON.stringify(view);
-    if (effects.length > 0 || viewText !== this.lastView) {
-      await storage.applyEffects({
+    const answers = new Map<string, MachineEvent>();
+    if (effects.length > 0 || resolves.length > 0 || reallocations.length > 0 || viewText !== this.lastView) {
+      const out = await storage.applyTransition({
         instance: this.instance,
         transition,
         at: workflowNow(),
         commands: effects,
         view,
         dueAt: dueAtOf(effects, view),
+        resolve: resolves.map(({ request, step: stepId, refs }) => ({ request, step: stepId, refs })),
+        reallocate: reallocations.map(({ kind: _kind, ...rest }) => rest),
       });
       this.lastView = viewText;
+      const at = workflowNow();
+      for (const { request, ...answer } of out.resolved)
+        answers.set(request, { kind: 'resolved', at, request, ...answer });
+      for (const { request, ...answer } of out.reallocated) {
+        answers.set(request, { kind: 'reallocated', at, request, ...answer });
+      }
     }
-    const answers = await Promise.all(commands.map((c) => this.ask(c)));
-    for (const answer of answers) if (answer) this.answers.push(answer);
-  }
-
-  private async ask(command: MachineCommand): Promise<MachineEvent | null> {
-    const instance = this.instance;
-    switch (command.kind) {
-      case 'resolve': {
-        const at = workflowNow();
-        const out = await storage.resolvePeople({ instance, step: command.step, refs: command.refs, at });
-        return { kind: 'resolved', at: workflowNow(), request: command.request, ...out };
-      }
-      case 'runCheck':
-        return runCheck(instance, command);
-      case 'reallocate': {
-        const { request, step: stepId, hours, skill, pool, project, period, periodMs, priority } = command;
-        try {
-          const out = await storage.reallocate({
-            instance,
-            request,
-            step: stepId,
-            hours,
-            skill,
-            pool,
-            project,
-            period,
-            periodMs,
-            priority,
-            at: workflowNow(),
-          });
-          return { kind: 'reallocated', at: workflowNow(), request, ...out };
-        } catch (error) {
-          // Only a non-retryable failure gets here; never allocate on an error (fail closed).
-          const detail = `the capacity service failed: ${failureText(error)}`;
-          return { kind: 'reallocated', at: workflowNow(), request, outcome: 'insufficient', detail };
-        }
-      }
-      default:
-        return null;
+    const checks = commands.filter((c) => c.kind === 'runCheck');
+    const results = await Promise.all(checks.map((c) => runCheck(this.instance, c)));
+    checks.forEach((c, i) => answers.set(c.request, results[i] as MachineEvent));
+    // Answers queue in command order, so the same history always gives the same event order.
+    for (const command of commands) {
+      const answer = 'request' in command ? answers.get(command.request) : undefined;
+      if (answer) this.answers.push(answer);
     }
   }
 
