@@ -1,8 +1,7 @@
 // `charter worker`: runs the interpreter and its activities until SIGINT or SIGTERM, then lets
 // running activities finish (the grace time) before closing its connections.
 import { NativeConnection } from '@temporalio/worker';
-import { MongoClient } from 'mongodb';
-import { openStore } from '../engine/store/index.js';
+import { mongoClient, openStore } from '../engine/store/index.js';
 import { ConfigError, workerConfig } from './config.js';
 import { Notifier } from './notifier.js';
 import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
@@ -21,7 +20,7 @@ export async function main(
     }
     throw error;
   }
-  const mongo = new MongoClient(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
+  const mongo = mongoClient(config.MONGODB_URI);
   await mongo.connect();
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {

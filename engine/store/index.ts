@@ -1,6 +1,6 @@
 // Every MongoDB repository of Charter, opened on one database with its indexes in place. The
 // worker and the API get a Store and never see a Mongo type beyond it.
-import type { Db } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
 import { AuditLedger } from './audit.js';
 import { CapacityStore } from './capacity.js';
 import { Directory } from './directory.js';
@@ -17,6 +17,21 @@ export interface Store {
   outbox: Outbox;
   directory: Directory;
   capacity: CapacityStore;
+}
+
+/**
+ * A client that recovers from a restarted server. The driver's defaults wait forever on a socket
+ * the server left half-open (no socket timeout), and against FerretDB, which does not stream
+ * topology changes, a monitor stuck that way kept a worker cut off for minutes after the server
+ * was back; bounded socket and connect times and frequent heartbeats let it notice and reconnect.
+ */
+export function mongoClient(uri: string): MongoClient {
+  return new MongoClient(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    connectTimeoutMS: 5_000,
+    socketTimeoutMS: 60_000,
+    heartbeatFrequencyMS: 2_000,
+  });
 }
 
 /** The repositories over `db`, after creating their indexes (idempotent, so every start does it). */

@@ -1,7 +1,8 @@
 // Where the real servers are. scripts/test.sh starts them (or takes them from the environment)
 // and exports these variables; a test run without them fails here, loudly, instead of mocking.
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
+import { mongoClient } from '../../engine/store/index.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -36,7 +37,7 @@ export function taskQueueFor(testFile: string): string {
 }
 
 export async function connectMongo(): Promise<MongoClient> {
-  const client = new MongoClient(mongodbUri(), { serverSelectionTimeoutMS: 5_000 });
+  const client = mongoClient(mongodbUri());
   await client.connect();
   return client;
 }
