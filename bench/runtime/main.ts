@@ -10,9 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { MongoClient } from 'mongodb';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import { openStore } from '../../engine/store/index.js';
+import { mongoClient, openStore } from '../../engine/store/index.js';
 import { decideUpdate } from '../../workflows/definitions/messages.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
 
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => checks.listen(0, '127.0.0.1', resolve));
   const scanner = `http://127.0.0.1:${(checks.address() as AddressInfo).port}/scan`;
 
-  const mongo = new MongoClient(mongoUri);
+  const mongo = mongoClient(mongoUri);
   await mongo.connect();
   const dbName = `bench_runtime_${process.pid}`;
   const store = await openStore(mongo.db(dbName));
