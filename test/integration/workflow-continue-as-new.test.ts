@@ -1,0 +1,91 @@
+// A reminder loop must not grow one history without bound: an approval that reminds every hour
+// and is left alone for weeks continues as new before its history gets long, keeps its state
+// across runs (the next decision still counts, the audit chain goes on), and then completes.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { MongoClient } from 'mongodb';
+import { compileEntry, memoryHost } from '../../dsl/index.js';
+import { openStore, type Store } from '../../engine/store/index.js';
+import { charterInstance } from '../../workflows/definitions/instance.js';
+import { decideUpdate, statusQuery } from '../../workflows/definitions/messages.js';
+import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from '../support/services.js';
+import { useQuietTemporalRuntime } from '../support/temporal.js';
+
+const POLICY = `policy "Nagging" version 1 effective 2026-01-01
+owner "pmo@example.com"
+role approvers = group "approvers"
+process p {
+  input {
+    requester: person
+  }
+  approve review {
+    by approvers
+    remind every 1h
+  }
+  end approved "done"
+}
+`;
+
+describe('continue-as-new of long instances', () => {
+  let env: TestWorkflowEnvironment;
+  let mongo: MongoClient;
+  let store: Store;
+  let worker: Worker;
+  const taskQueue = taskQueueFor(import.meta.url);
+
+  beforeAll(async () => {
+    useQuietTemporalRuntime();
+    const bundle = await bundleCharterWorkflows();
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+    });
+    mongo = await connectMongo();
+    store = await openStore(mongo.db(databaseNameFor(import.meta.url)));
+    await store.directory.seedFromWorld({ groups: { approvers: ['alice'] }, managers: {}, people: ['rita'] });
+    worker = await createCharterWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      store,
+      checkServices: {},
+      bundle,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await mongo?.db(databaseNameFor(import.meta.url)).dropDatabase();
+    await mongo?.close();
+    await env?.teardown();
+  });
+
+  test('when an approval reminds hourly for two weeks, then the run continues as new, keeps its state and completes', async () => {
+    const compiled = compileEntry('nag.charter', memoryHost({ 'nag.charter': POLICY })).compiled;
+    if (!compiled) throw new Error('policy does not compile');
+    const instanceId = `${taskQueue}-nag`;
+    await worker.runUntil(async () => {
+      const first = await env.client.workflow.start(charterInstance, {
+        args: [
+          { policy: compiled, process: 'p', input: { requester: 'rita' }, instanceId, startedBy: 'rita' },
+        ],
+        taskQueue,
+        workflowId: instanceId,
+      });
+      await env.sleep('14 days');
+      const latest = env.client.workflow.getHandle(instanceId);
+      const described = await latest.describe();
+      expect(described.runId).not.toBe(first.firstExecutionRunId);
+      expect(described.historyLength).toBeLessThan(2_500);
+      const status = await latest.query(statusQuery);
+      expect(status.status).toBe('running');
+      await latest.executeUpdate(decideUpdate, {
+        args: [{ step: 'review', actor: 'alice', decision: 'approve' }],
+      });
+      expect(await latest.result()).toEqual({ status: 'approved', message: 'done' });
+    });
+    const { events } = await store.audit.query({ instanceId }, { limit: 1000 });
+    const reminders = events.filter((e) => e.text.startsWith('review: reminded')).length;
+    expect(reminders).toBeGreaterThanOrEqual(14 * 24 - 2);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect((await store.audit.verify({ chain: instanceId })).ok).toBe(true);
+  }, 300_000);
+});
