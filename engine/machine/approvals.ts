@@ -313,7 +313,10 @@ export function closeApproval(
     approvers: tally(approval).approvals,
     decided_at: dateOf(run.m, run.at),
   };
-  emit(run, { kind: 'closeTask', task: approval.task, reason: `${step.id} ${outcome}` });
+  // A step that timed out blocked never opened its task: there is nothing to close.
+  if (approval.phase === 'open') {
+    emit(run, { kind: 'closeTask', task: approval.task, reason: `${step.id} ${outcome}` });
+  }
   cancelTimersOf(run, step.id);
   record(run, step.id, `${step.id} ${outcome}: ${why}`, step.span);
   if (outcome === 'approved' || outcome === 'approved by timeout') {

@@ -1,0 +1,326 @@
+// The simulator's side of the conformance suite: every scenario of every shipped policy test, played
+// entry by entry so that the workflow side knows, at each point of the script, how many decisions
+// the machine has made, what the action was refused with, and which check a scripted answer is for.
+// Also the stand-in for external check services, answering from the scenario's world.
+import { readdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { compileEntry } from '../../dsl/index.js';
+import { diskHost } from '../../dsl/cli/files.js';
+import { policyFileOf, readTestFile } from '../../dsl/cli/scenario-files.js';
+import type { CompiledPolicy } from '../../engine/ir/types.js';
+import { type MachineCommand, start, step } from '../../engine/machine/index.js';
+import {
+  type CheckAnswer,
+  mergeWorld,
+  parseTime,
+  playScript,
+  runScenario,
+  type Scenario,
+  type ScriptEntry,
+  type Simulation,
+  startScenario,
+  type TestFile,
+  type World,
+} from '../../engine/simulate/index.js';
+import { isoWeeksFrom } from '../../engine/store/index.js';
+
+export interface Case {
+  /** `<policy file>#<index>`: unique, and safe in a URL path. */
+  key: string;
+  file: string;
+  policy: CompiledPolicy;
+  defaults: TestFile;
+  scenario: Scenario;
+}
+
+/** Every scenario of every `*.test.json` in `dir`, in file and scenario order. */
+export function loadCases(dir: string): Case[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.json'))
+    .sort();
+  return files.flatMap((name) => {
+    const file = path.join(dir, name);
+    const defaults = readTestFile(file);
+    const { compiled, diagnostics } = compileEntry(policyFileOf(file), diskHost);
+    if (!compiled) throw new Error(`${file}: ${diagnostics.map((d) => d.message).join('; ')}`);
+    return defaults.tests.map((scenario, i) => ({
+      key: `${name.replace(/\.test\.json$/, '')}-${i}`,
+      file: name,
+      policy: compiled,
+      defaults,
+      scenario,
+    }));
+  });
+}
+
+/**
+ * The order scenarios run in when time is short: first one scenario of every process and every
+ * scenario about escalation, timeouts, waivers or cancelling (the timer- and message-heavy paths
+ * where a driver most easily differs from the simulator), then the rest, each group in file order.
+ */
+export function byPriority(cases: readonly Case[]): Case[] {
+  const seen = new Set<string>();
+  const first = cases.filter((c) => {
+    const process = `${c.file}/${c.scenario.process}`;
+    const firstOfProcess = !seen.has(process);
+    seen.add(process);
+    return firstOfProcess || /escalat|time(s)? ?out|waive|waiver|cancel/i.test(c.scenario.name);
+  });
+  return [...first, ...cases.filter((c) => !first.includes(c))];
+}
+
+export type Action =
+  | {
+      kind: 'decide';
+      input: { step: string; actor: string; decision: 'approve' | 'reject' | 'requestChanges' };
+    }
+  | { kind: 'attest'; input: { step: string; actor: string } }
+  | { kind: 'waive'; input: { step: string; actor: string; reason: string } }
+  | { kind: 'cancel'; input: { actor: string; reason: string } }
+  | { kind: 'check'; step: string; answer: CheckAnswer };
+
+export interface Waypoint {
+  /** The instant the entry moves the clock to (null: it does not move it). */
+  at: number | null;
+  /** Decisions made, and what the instance is blocked on, once due timers fired. */
+  decisionsBefore: number;
+  blockedOnBefore: string[];
+  action: Action | null;
+  /** The refusal code the simulator gave the action (null: accepted, or no action). */
+  refused: string | null;
+  /** Decisions made once the entry acted. */
+  decisionsAfter: number;
+  /** What the instance is blocked on after the entry, as texts. */
+  blockedOn: string[];
+}
+
+export interface Reference {
+  sim: Simulation;
+  world: World;
+  startedAt: number;
+  waypoints: Waypoint[];
+  /** Whether an external check waited for a scripted answer at some point of the script. */
+  holdsCheck: boolean;
+  /** Capacity per ISO week to seed, by pool and skill (see `weeklyCapacity`). */
+  capacity: { pool: string; skill: string; week: string; hours: number }[];
+}
+
+/** Plays the scenario entry by entry; checks that this gives exactly what `runScenario` gives. */
+export function reference(c: Case): Reference {
+  const { policy, scenario, defaults } = c;
+  const whole = runScenario(policy, scenario, defaults);
+  const sim = startScenario(policy, scenario, defaults);
+  if (typeof sim === 'string') throw new Error(`${c.key}: ${sim}`);
+  if (whole.simulation === null) throw new Error(`${c.key}: ${whole.failures.join('; ')}`);
+  const startedAt = sim.clock;
+  const waypoints: Waypoint[] = [];
+  const failures: string[] = [];
+  let holdsCheck = sim.runningChecks().length > 0;
+  for (const entry of scenario.script) {
+    let at: number | null = null;
+    if (entry.at !== undefined) {
+      const target = parseTime(entry.at, sim.clock, defaults.timezone);
+      if (typeof target === 'string') throw new Error(`${c.key}: ${target}`);
+      sim.advanceTo(target);
+      at = target;
+    }
+    const decisionsBefore = sim.state.decisions.length;
+    const blockedOnBefore = sim.blockedOn().map((b) => b.text);
+    const action = entry.expect === undefined ? actionOf(sim, entry) : null;
+    const seen = sim.timeline.length;
+    if (action !== null) playScript(sim, [{ ...entry, at: undefined }], defaults.timezone, failures);
+    const refusal = sim.timeline.slice(seen).find((t) => t.kind === 'refused');
+    const refused = refusal ? (/: refused \(([^)]+)\)/.exec(refusal.text)?.[1] ?? '?') : null;
+    const blockedOn = sim.blockedOn().map((b) => b.text);
+    holdsCheck ||= sim.runningChecks().length > 0;
+    waypoints.push({
+      at,
+      decisionsBefore,
+      blockedOnBefore,
+      action,
+      refused,
+      decisionsAfter: sim.state.decisions.length,
+      blockedOn,
+    });
+  }
+  const texts = (s: Simulation): string => JSON.stringify(s.state.decisions.map((d) => d.text));
+  if (texts(sim) !== texts(whole.simulation) || sim.state.status !== whole.simulation.state.status) {
+    throw new Error(`${c.key}: playing the script entry by entry differs from runScenario`);
+  }
+  const world = mergeWorld(defaults.world, scenario.world);
+  return { sim, world, startedAt, waypoints, holdsCheck, capacity: weeklyCapacity(sim, world) };
+}
+
+function actionOf(sim: Simulation, e: ScriptEntry): Action | null {
+  const actor = e.as ?? '';
+  const extra = {
+    ...(e.onBehalfOf === undefined ? {} : { onBehalfOf: e.onBehalfOf }),
+    ...(e.reason === undefined ? {} : { reason: e.reason }),
+  };
+  const decide = (s: string, decision: 'approve' | 'reject' | 'requestChanges'): Action => ({
+    kind: 'decide',
+    input: { step: s, actor, decision, ...extra },
+  });
+  if (e.approve !== undefined) return decide(e.approve, 'approve');
+  if (e.reject !== undefined) return decide(e.reject, 'reject');
+  if (e.requestChanges !== undefined) return decide(e.requestChanges, 'requestChanges');
+  const behalf = e.onBehalfOf === undefined ? {} : { onBehalfOf: e.onBehalfOf };
+  if (e.attest !== undefined) {
+    const evidence = e.evidence === undefined ? {} : { evidence: e.evidence };
+    return { kind: 'attest', input: { step: e.attest, actor, ...behalf, ...evidence } };
+  }
+  if (e.waive !== undefined) {
+    return { kind: 'waive', input: { step: e.waive, actor, ...behalf, reason: e.reason ?? '' } };
+  }
+  if (e.cancel !== undefined) return { kind: 'cancel', input: { actor, reason: e.cancel } };
+  if (e.check !== undefined && sim.checkRequestOf(e.check) !== null) {
+    const answer: CheckAnswer = {
+      outcome: e.outcome ?? 'error',
+      ...(e.evidence === undefined ? {} : { evidence: e.evidence }),
+      ...(e.detail === undefined ? {} : { detail: e.detail }),
+    };
+    return { kind: 'check', step: e.check, answer };
+  }
+  return null;
+}
+
+/**
+ * The simulator's capacity is free hours in total; the store's is per ISO week, and a request's
+ * hours are spread evenly over the ISO weeks its period touches. Seeding every week with the total
+ * would let a 160-hour, five-week block through a 120-hour pool (32 hours a week), so each week the
+ * scenario's requests on a (pool, skill) touch gets total / weeks, with `weeks` the most any one of
+ * them touches. Then one request fits in the store exactly when it fits in the simulator, and so
+ * does a second one on fewer of the same weeks as long as its per-week share is proportionally no
+ * larger (true of the shipped policies: the 2-week handover after the 4-week block; the comparison
+ * below would show it otherwise). The requests are found by replaying the simulator's events on the
+ * machine, which gives the commands with their instants and periods.
+ */
+function weeklyCapacity(sim: Simulation, world: World): Reference['capacity'] {
+  const { state } = sim;
+  const context = { instanceId: state.instanceId, startedAt: state.startedAt, startedBy: state.startedBy };
+  const requests: { pool: string; skill: string; weeks: string[] }[] = [];
+  const collect = (commands: readonly MachineCommand[], at: number): void => {
+    for (const command of commands) {
+      if (command.kind !== 'reallocate') continue;
+      const { pool, skill, periodMs } = command;
+      requests.push({ pool, skill, weeks: isoWeeksFrom(new Date(at), periodMs) });
+    }
+  };
+  let out = start(state.policy, state.process, state.input, context);
+  collect(out.commands, state.startedAt);
+  for (const event of sim.events) {
+    out = step(out.state, event);
+    collect(out.commands, event.at);
+  }
+  const seeds: Reference['capacity'] = [];
+  for (const [pool, skills] of Object.entries(world.capacity)) {
+    for (const [skill, total] of Object.entries(skills)) {
+      const mine = requests.filter((r) => r.pool === pool && r.skill === skill);
+      const weeks = [...new Set(mine.flatMap((r) => r.weeks))];
+      const most = Math.max(1, ...mine.map((r) => r.weeks.length));
+      for (const week of weeks)
+        seeds.push({ pool, skill, week, hours: Math.floor((total / most) * 100) / 100 });
+    }
+  }
+  // Pools the world leaves out have no capacity at all, in both.
+  return seeds;
+}
+
+/**
+ * Texts equal up to what legitimately differs between a simulated world and the real services:
+ * - the capacity service's detail: the store books per ISO week and names each week with its
+ *   share ("32 → 0 free hours ... in 2027-W03; ..."), the simulator draws on one total; the
+ *   outcome (allocated / insufficient capacity) stays in the text and is compared;
+ * - the detail of a check service error: the simulator takes the world's words, the driver
+ *   reports the transport failure after its retries ("did not answer after 4 attempts: HTTP 500").
+ */
+export function normalise(text: string): string {
+  return text
+    .replace(/(: \d+ hours allocated): .*$/, '$1: <capacity detail>')
+    .replace(/(insufficient capacity): .*$/, '$1: <capacity detail>')
+    .replace(/(could not be checked, which counts as failed): .*$/, '$1: <error detail>');
+}
+
+interface Held {
+  step: string;
+  request: string;
+  responses: http.ServerResponse[];
+}
+
+/**
+ * External check services on 127.0.0.1: `/<case key>/<service>` answers from the case's world.
+ * `passed`/`failed` answer at once, `error` with HTTP 500 on every attempt (so the workflow's
+ * retries run out and it records an error, as the simulator does at once). `pending` and unlisted
+ * services hold the request open until the script answers that step (`answer`): the activity is
+ * then simply slow, which is what the simulator's running check is.
+ */
+export class CheckStub {
+  private readonly server = http.createServer((req, res) => void this.handle(req, res));
+  private readonly worlds = new Map<string, Record<string, CheckAnswer>>();
+  private readonly held = new Map<string, Held[]>();
+  /** Answers given by the script, by `<key>/<request>`: retried attempts get the same. */
+  private readonly answered = new Map<string, CheckAnswer>();
+  base = '';
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const key of this.held.keys()) this.release(key);
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Check service URLs of one case: any service name maps to `<base>/<key>/<name>`. */
+  servicesFor(key: string, services: Record<string, CheckAnswer>): void {
+    this.worlds.set(key, services);
+  }
+
+  /** Answers the most recent held request of `step`, waiting a while for it to arrive. */
+  async answer(key: string, stepId: string, answer: CheckAnswer): Promise<boolean> {
+    for (let tries = 0; tries < 200; tries++) {
+      const held = (this.held.get(key) ?? []).filter((h) => h.step === stepId).at(-1);
+      if (held) {
+        this.answered.set(`${key}/${held.request}`, answer);
+        for (const res of held.responses.splice(0)) send(res, answer);
+        return true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return false;
+  }
+
+  /** Lets go of every request still held for a case (the instance is over). */
+  release(key: string): void {
+    for (const h of this.held.get(key) ?? []) for (const res of h.responses.splice(0)) res.destroy();
+    this.held.delete(key);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    const [, key = '', service = ''] = (req.url ?? '').split('/').map(decodeURIComponent);
+    const { request, step: stepId } = JSON.parse(body) as { request: string; step: string };
+    const scripted = this.answered.get(`${key}/${request}`);
+    const world = this.worlds.get(key) ?? {};
+    const answer = scripted ?? (Object.hasOwn(world, service) ? world[service] : undefined);
+    if (answer && answer.outcome !== 'pending') return send(res, answer);
+    const list = this.held.get(key) ?? [];
+    this.held.set(key, list);
+    const held = list.find((h) => h.request === request);
+    if (held) held.responses.push(res);
+    else list.push({ step: stepId, request, responses: [res] });
+  }
+}
+
+function send(res: http.ServerResponse, answer: CheckAnswer): void {
+  if (answer.outcome === 'error') {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end(answer.detail ?? 'service error');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+}
