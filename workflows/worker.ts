@@ -10,7 +10,8 @@ export const DEFAULT_TASK_QUEUE = 'charter';
 
 const definitions = fileURLToPath(new URL('./definitions/index.ts', import.meta.url));
 
-const quiet = {
+/** Bundler logs: warnings and errors only (the tests use it too). */
+export const quietLogger = {
   log: () => undefined,
   trace: () => undefined,
   debug: () => undefined,
@@ -26,7 +27,7 @@ const quiet = {
 export function bundleCharterWorkflows(workflowsPath = definitions): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     workflowsPath,
-    logger: quiet,
+    logger: quietLogger,
     webpackConfigHook: (config) => ({
       ...config,
       resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },

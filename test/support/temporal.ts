@@ -1,5 +1,6 @@
 // Shared Temporal set-up for integration suites: quiet logs, one workflow bundle per test file.
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { quietLogger } from '../../workflows/worker.js';
 
 let runtimeInstalled = false;
 
@@ -17,16 +18,7 @@ export function useQuietTemporalRuntime(): void {
   runtimeInstalled = true;
 }
 
-const warningsOnly = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
-
 /** Bundling costs about a second and much memory: call it once per test file, in beforeAll. */
 export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: warningsOnly });
+  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
 }

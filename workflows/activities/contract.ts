@@ -1,7 +1,6 @@
 // The activities the interpreter workflow calls, as types only (the workflow imports this file by
 // type): every one is idempotent under Temporal's retries, keyed by the instance and the machine's
 // deterministic ids, so a worker killed mid-call never writes anything twice.
-import type { DurationIR } from '../../engine/ir/types.js';
 import type { BlockedOn, MachineCommand, PersonRef, ResolveProblem } from '../../engine/machine/types.js';
 
 /** Who an activity works for: enough to key, file and display everything it writes. */
@@ -65,19 +64,11 @@ export interface CheckOutput {
   detail?: string;
 }
 
-export interface ReallocateInput {
+/** The machine's reallocate command, for one instance, at the instant it was asked. */
+export type ReallocateInput = Omit<Extract<MachineCommand, { kind: 'reallocate' }>, 'kind'> & {
   instance: InstanceRef;
-  request: string;
-  step: string;
-  hours: number;
-  skill: string;
-  pool: string;
-  project: string;
-  period: DurationIR;
-  periodMs: number;
-  priority: 'low' | 'normal' | 'high';
   at: number;
-}
+};
 
 export interface ReallocateOutput {
   outcome: 'allocated' | 'insufficient';
