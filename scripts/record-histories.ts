@@ -3,7 +3,10 @@
 // parallel branches) run through the real interpreter workflow on a time-skipping server with the
 // real store, and each run's history is written to test/fixtures/histories/<policy>--<slug>.json.
 //
-//   source .tools/run/test/env && npx tsx scripts/record-histories.ts [--only <policy>]
+//   source .tools/run/test/env && npx tsx scripts/record-histories.ts [--only <policy>] [--suffix <patch>]
+//
+// `--suffix <patch>` names the files `<policy>--<slug>--<patch>.json` and keeps every existing
+// file: the way to add the histories of a new patched() path next to those of the old one.
 //
 // Every run is checked against the simulator (status, message, refusals), so a fixture records
 // what the policy test says, not an accident of the recording. Re-record only for an intended,
@@ -85,6 +88,7 @@ export const RECORDED: Record<string, readonly string[]> = {
  * first, as in the simulator, even when the runtime's clock has drifted a few milliseconds.
  */
 const ACT_AFTER_MS = 1_000;
+const SUFFIX = argument('--suffix');
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 /** `a silent manager is ...` -> `a-silent-manager-is-...`, at most 60 characters, no trailing dash. */
@@ -248,7 +252,7 @@ async function record(
 ): Promise<Recording> {
   const began = Date.now();
   const slug = slugOf(scenario.name);
-  const instanceId = `${policyName}--${slug}`;
+  const instanceId = `${policyName}--${slug}${SUFFIX === undefined ? '' : `--${SUFFIX}`}`;
   const simulated = runScenario(policy, scenario, file);
   if (!simulated.passed || !simulated.simulation) {
     throw new Error(`the policy test fails on the simulator: ${simulated.failures.join('; ')}`);
@@ -363,10 +367,14 @@ async function record(
   }
 }
 
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
 async function main(): Promise<void> {
   required('MONGODB_URI');
-  const only = process.argv.indexOf('--only');
-  const selected = only >= 0 ? process.argv[only + 1] : undefined;
+  const selected = argument('--only');
   const shipped = readdirSync(POLICIES)
     .filter((f) => f.endsWith('.charter'))
     .map((f) => f.replace(/\.charter$/, ''))
@@ -377,7 +385,7 @@ async function main(): Promise<void> {
 
   Runtime.install({ logger: new DefaultLogger('WARN') });
   mkdirSync(HISTORIES, { recursive: true });
-  if (selected === undefined) {
+  if (selected === undefined && SUFFIX === undefined) {
     for (const f of readdirSync(HISTORIES).filter((f) => f.endsWith('.json')))
       rmSync(path.join(HISTORIES, f));
   }

@@ -68,10 +68,20 @@ export class Simulation {
   readonly events: MachineEvent[] = [];
   private readonly lastOutcome = new Map<string, string>();
   private readonly tasks = new Map<string, OpenTask>();
-  private readonly pendingChecks = new Map<string, { step: string; service: string }>();
+  /**
+   * External checks waiting for a scripted answer. A service that never answers costs the check
+   * its whole budget, `timeout` per attempt times the attempts, like the workflow (which asks
+   * again after each timeout); then the check ends as an error. No timeout: no limit.
+   */
+  private readonly pendingChecks = new Map<
+    string,
+    { step: string; service: string; giveUpAt: number | null; attempts: number }
+  >();
   private readonly world: World;
   private readonly known: Set<string>;
   private readonly queue: MachineEvent[] = [];
+  /** Answers of external checks: they come after the store's answers, as in the workflow. */
+  private readonly checkAnswers: MachineEvent[] = [];
 
   constructor(policy: CompiledPolicy, options: StartOptions) {
     // The world's capacity is drawn down by reallocations; the caller's copy stays as it was.
@@ -102,7 +112,11 @@ export class Simulation {
 
   /** External checks waiting for a scripted answer, by step. */
   runningChecks(): { request: string; step: string; service: string }[] {
-    return [...this.pendingChecks].map(([request, c]) => ({ request, ...c }));
+    return [...this.pendingChecks].map(([request, { step: stepId, service }]) => ({
+      request,
+      step: stepId,
+      service,
+    }));
   }
 
   /**
@@ -118,6 +132,12 @@ export class Simulation {
       const due = this.state.timers
         .filter((t) => t.at <= at)
         .sort((a, b) => a.at - b.at || creationOrder(a.id) - creationOrder(b.id))[0];
+      const givenUp = this.checkGivenUpBy(due ? Math.min(due.at, at) : at);
+      if (givenUp) {
+        this.clock = Math.max(this.clock, givenUp.at);
+        this.apply(givenUp);
+        continue;
+      }
       if (!due) break;
       if (fired >= TIMER_LIMIT) {
         throw new SimulationError(`more than ${TIMER_LIMIT} timers fired before ${iso(at)}`);
@@ -155,14 +175,37 @@ export class Simulation {
     return requests.at(-1) ?? null;
   }
 
+  /** The error result of the earliest pending check whose budget ran out by `at`, if any. */
+  private checkGivenUpBy(at: number): MachineEvent | null {
+    let first: [string, { service: string; giveUpAt: number | null; attempts: number }] | null = null;
+    for (const entry of this.pendingChecks) {
+      const giveUpAt = entry[1].giveUpAt;
+      if (giveUpAt !== null && giveUpAt <= at && (first === null || giveUpAt < (first[1].giveUpAt ?? 0))) {
+        first = entry;
+      }
+    }
+    if (first === null) return null;
+    const [request, { service, giveUpAt, attempts }] = first;
+    this.pendingChecks.delete(request);
+    return checkResult(giveUpAt ?? at, request, {
+      outcome: 'error',
+      detail: `"${service}" accepted the check but reported no result within its timeout, ${attempts} times`,
+    });
+  }
+
   private apply(event: MachineEvent): void {
     this.queue.push(event);
     this.drain();
   }
 
-  /** Applies queued events in order; the world's immediate answers join the queue behind them. */
+  /**
+   * Applies queued events in order; the world's immediate answers join the queue behind them. A
+   * check's answer waits until the directory's and capacity's answers are taken, like the
+   * workflow's, whose checks are HTTP calls running beside its own store writes.
+   */
   private drain(): void {
-    for (let event = this.queue.shift(); event; event = this.queue.shift()) {
+    const nextEvent = (): MachineEvent | undefined => this.queue.shift() ?? this.checkAnswers.shift();
+    for (let event = nextEvent(); event; event = nextEvent()) {
       const out = step(this.state, event);
       this.events.push(event);
       this.state = out.state;
@@ -187,8 +230,16 @@ export class Simulation {
             ? this.world.services[command.service]
             : undefined;
           if (answer && answer.outcome !== 'pending') {
-            this.queue.push(checkResult(at, command.request, { ...answer, outcome: answer.outcome }));
-          } else this.pendingChecks.set(command.request, { step: command.step, service: command.service });
+            this.checkAnswers.push(checkResult(at, command.request, { ...answer, outcome: answer.outcome }));
+          } else {
+            const attempts = command.retries + 1;
+            this.pendingChecks.set(command.request, {
+              step: command.step,
+              service: command.service,
+              giveUpAt: command.timeoutMs === null ? null : at + command.timeoutMs * attempts,
+              attempts,
+            });
+          }
           break;
         }
         case 'reallocate':

@@ -101,8 +101,6 @@ export interface Reference {
   world: World;
   startedAt: number;
   waypoints: Waypoint[];
-  /** Whether an external check waited for a scripted answer at some point of the script. */
-  holdsCheck: boolean;
   /** Capacity per ISO week to seed, by pool and skill (see `weeklyCapacity`). */
   capacity: { pool: string; skill: string; week: string; hours: number }[];
 }
@@ -117,7 +115,6 @@ export function reference(c: Case): Reference {
   const startedAt = sim.clock;
   const waypoints: Waypoint[] = [];
   const failures: string[] = [];
-  let holdsCheck = sim.runningChecks().length > 0;
   for (const entry of scenario.script) {
     let at: number | null = null;
     if (entry.at !== undefined) {
@@ -134,7 +131,6 @@ export function reference(c: Case): Reference {
     const refusal = sim.timeline.slice(seen).find((t) => t.kind === 'refused');
     const refused = refusal ? (/: refused \(([^)]+)\)/.exec(refusal.text)?.[1] ?? '?') : null;
     const blockedOn = sim.blockedOn().map((b) => b.text);
-    holdsCheck ||= sim.runningChecks().length > 0;
     waypoints.push({
       at,
       decisionsBefore,
@@ -150,7 +146,7 @@ export function reference(c: Case): Reference {
     throw new Error(`${c.key}: playing the script entry by entry differs from runScenario`);
   }
   const world = mergeWorld(defaults.world, scenario.world);
-  return { sim, world, startedAt, waypoints, holdsCheck, capacity: weeklyCapacity(sim, world) };
+  return { sim, world, startedAt, waypoints, capacity: weeklyCapacity(sim, world) };
 }
 
 function actionOf(sim: Simulation, e: ScriptEntry): Action | null {
@@ -243,24 +239,25 @@ export function normalise(text: string): string {
     .replace(/(could not be checked, which counts as failed): .*$/, '$1: <error detail>');
 }
 
-interface Held {
+/** A request the service accepted (`pending`): the script reports its result later. */
+export interface Accepted {
   step: string;
+  service: string;
   request: string;
-  responses: http.ServerResponse[];
 }
 
 /**
  * External check services on 127.0.0.1: `/<case key>/<service>` answers from the case's world.
  * `passed`/`failed` answer at once, `error` with HTTP 500 on every attempt (so the workflow's
  * retries run out and it records an error, as the simulator does at once). `pending` and unlisted
- * services hold the request open until the script answers that step (`answer`): the activity is
- * then simply slow, which is what the simulator's running check is.
+ * services accept the request with HTTP 202; when the script answers that step, the test reports
+ * the result through the instance's reportCheck Update, as a real slow service would.
  */
 export class CheckStub {
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   private readonly worlds = new Map<string, Record<string, CheckAnswer>>();
-  private readonly held = new Map<string, Held[]>();
-  /** Answers given by the script, by `<key>/<request>`: retried attempts get the same. */
+  private readonly accepted = new Map<string, Accepted[]>();
+  /** Answers given by the script, by `<key>/<request>`: a request asked again gets the same. */
   private readonly answered = new Map<string, CheckAnswer>();
   base = '';
 
@@ -270,7 +267,6 @@ export class CheckStub {
   }
 
   async close(): Promise<void> {
-    for (const key of this.held.keys()) this.release(key);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -280,24 +276,25 @@ export class CheckStub {
     this.worlds.set(key, services);
   }
 
-  /** Answers the most recent held request of `step`, waiting a while for it to arrive. */
-  async answer(key: string, stepId: string, answer: CheckAnswer): Promise<boolean> {
+  /**
+   * The most recent accepted request of `step` (waiting a while for it to arrive), now answered
+   * by the script; null when none arrived.
+   */
+  async answer(key: string, stepId: string, answer: CheckAnswer): Promise<Accepted | null> {
     for (let tries = 0; tries < 200; tries++) {
-      const held = (this.held.get(key) ?? []).filter((h) => h.step === stepId).at(-1);
-      if (held) {
-        this.answered.set(`${key}/${held.request}`, answer);
-        for (const res of held.responses.splice(0)) send(res, answer);
-        return true;
+      const accepted = (this.accepted.get(key) ?? []).filter((h) => h.step === stepId).at(-1);
+      if (accepted) {
+        this.answered.set(`${key}/${accepted.request}`, answer);
+        return accepted;
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    return false;
+    return null;
   }
 
-  /** Lets go of every request still held for a case (the instance is over). */
+  /** Forgets a case (its instance is over). */
   release(key: string): void {
-    for (const h of this.held.get(key) ?? []) for (const res of h.responses.splice(0)) res.destroy();
-    this.held.delete(key);
+    this.accepted.delete(key);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -309,11 +306,10 @@ export class CheckStub {
     const world = this.worlds.get(key) ?? {};
     const answer = scripted ?? (Object.hasOwn(world, service) ? world[service] : undefined);
     if (answer && answer.outcome !== 'pending') return send(res, answer);
-    const list = this.held.get(key) ?? [];
-    this.held.set(key, list);
-    const held = list.find((h) => h.request === request);
-    if (held) held.responses.push(res);
-    else list.push({ step: stepId, request, responses: [res] });
+    const list = this.accepted.get(key) ?? [];
+    this.accepted.set(key, list);
+    if (!list.some((h) => h.request === request)) list.push({ step: stepId, service, request });
+    res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ outcome: 'pending' }));
   }
 }
 

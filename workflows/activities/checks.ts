@@ -1,6 +1,8 @@
 // External compliance checks: an HTTP call to the service the policy names, at the URL the
 // configuration gives it. The answer is evidence, kept as given. Temporal owns the retries and the
 // per-attempt timeout the policy declared; this only has to fail loudly so that they happen.
+// A service whose check takes days (a criminal-record extract) answers `pending` (or HTTP 202)
+// at once and reports the result later through the instance's reportCheck Update.
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { CheckInput, CheckOutput } from './contract.js';
@@ -9,7 +11,7 @@ import type { CheckInput, CheckOutput } from './contract.js';
 export type CheckServices = Record<string, string>;
 
 const answerSchema = z.object({
-  outcome: z.enum(['passed', 'failed']),
+  outcome: z.enum(['passed', 'failed', 'pending']),
   evidence: z.string().max(10_000).optional(),
   detail: z.string().max(10_000).optional(),
 });
@@ -39,6 +41,7 @@ export async function runCheck(services: CheckServices, input: CheckInput): Prom
     signal: context.cancellationSignal,
   });
   const text = await response.text();
+  if (response.status === 202) return { outcome: 'pending' };
   if (!response.ok)
     throw new Error(`"${input.service}" answered HTTP ${response.status}: ${text.slice(0, 200)}`);
   let body: unknown;

@@ -58,11 +58,14 @@ export interface CheckInput {
   service: string;
 }
 
-export interface CheckOutput {
+export interface CheckResult {
   outcome: 'passed' | 'failed' | 'error';
   evidence?: string;
   detail?: string;
 }
+
+/** `pending`: the service took the request and reports the result later (see reportCheck). */
+export type CheckOutput = CheckResult | { outcome: 'pending' };
 
 /** The machine's reallocate command, for one instance, at the instant it was asked. */
 export type ReallocateInput = Omit<Extract<MachineCommand, { kind: 'reallocate' }>, 'kind'> & {

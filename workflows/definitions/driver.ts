@@ -1,8 +1,16 @@
 // The interpreter's engine room: it owns the machine state, carries out the commands of each
-// transition through activities, and picks the next event: answers of activities first (they
-// belong to the transition that asked), then people's actions in arrival order, then the earliest
-// timer. Everything here is deterministic: the order of events depends only on history.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+// transition through activities, and picks the next event: answers of the store first (they
+// belong to the transition that asked), then people's actions in arrival order, then answers of
+// external checks, then the earliest timer. Checks run in the background: a slow service holds
+// up only the step that waits for it. Everything here is deterministic: the order of events
+// depends only on history.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+} from '@temporalio/workflow';
 import {
   blockedOn,
   type MachineCommand,
@@ -12,9 +20,18 @@ import {
   step,
   validate,
 } from '../../engine/machine/index.js';
-import type { CharterActivities, EffectCommand, InstanceRef, ViewSnapshot } from '../activities/contract.js';
+import type {
+  CharterActivities,
+  CheckOutput,
+  CheckResult,
+  EffectCommand,
+  InstanceRef,
+  ViewSnapshot,
+} from '../activities/contract.js';
 import { workflowNow } from './clock.js';
-import { type ActionReceipt, REFUSED } from './messages.js';
+import { type ActionReceipt, type CheckReport, REFUSED } from './messages.js';
+
+type RunCheck = Extract<MachineCommand, { kind: 'runCheck' }>;
 
 // Writes and look-ups retry until they succeed: a storage outage delays an instance, never fails it.
 const storage = proxyActivities<CharterActivities>({
@@ -38,8 +55,20 @@ const EFFECTS: ReadonlySet<MachineCommand['kind']> = new Set([
   'finished',
 ]);
 
+/**
+ * Instances started before this patch awaited every check of a transition before taking the next
+ * event; their histories replay that way.
+ */
+export const CHECKS_IN_BACKGROUND = 'checks-in-background';
+
 export class InstanceDriver {
   private readonly answers: MachineEvent[] = [];
+  /** Answers of external checks, by the order their checks were started in. */
+  private readonly checkAnswers: { order: number; event: MachineEvent }[] = [];
+  private checksStarted = 0;
+  private checksRunning = 0;
+  /** Checks whose service answered `pending` and has yet to report, by request. */
+  private readonly awaitingReport = new Map<string, { service: string; reported: boolean }>();
   private readonly backlog: Backlog[] = [];
   private lastView = '';
 
@@ -66,9 +95,14 @@ export class InstanceDriver {
     };
   }
 
-  /** Nothing queued: a safe point to continue-as-new. */
+  /** Nothing queued or running: a safe point to continue-as-new. */
   get idle(): boolean {
-    return this.answers.length === 0 && this.backlog.length === 0;
+    return (
+      this.answers.length === 0 &&
+      this.backlog.length === 0 &&
+      this.checkAnswers.length === 0 &&
+      this.checksRunning === 0
+    );
   }
 
   /** The Update validator: refuses exactly what `step` would refuse now, with the engine's code. */
@@ -87,6 +121,26 @@ export class InstanceDriver {
     return { status: this.state.status, message: this.state.message, blockedOn: blockedOn(this.state) };
   }
 
+  /** The reportCheck validator: only a check whose service said it would report, and only once. */
+  checkReport(report: CheckReport): void {
+    const awaiting = this.awaitingReport.get(report.request);
+    if (!awaiting || awaiting.reported || awaiting.service !== report.service) {
+      throw refused({
+        code: 'no-such-check',
+        message: `no check of service "${report.service}" awaits a report for request ${report.request}`,
+      });
+    }
+    this.check(reportEvent(report, workflowNow()));
+  }
+
+  /** A late check result, applied at once like a person's action; the waiting attempt ends. */
+  report(report: CheckReport): ActionReceipt {
+    const receipt = this.act(reportEvent(report, workflowNow()));
+    const awaiting = this.awaitingReport.get(report.request);
+    if (awaiting) awaiting.reported = true;
+    return receipt;
+  }
+
   /** Steps the machine; a refused event (a timer cancelled meanwhile, say) changes nothing. */
   apply(event: MachineEvent): Refusal | null {
     const refusal = validate(this.state, event);
@@ -103,14 +157,22 @@ export class InstanceDriver {
     for (let next = this.backlog.shift(); next; next = this.backlog.shift()) await this.perform(next);
   }
 
-  /** The next event from outside the workflow: an activity's answer, else the earliest due timer. */
+  /**
+   * The next event from outside the workflow: an answer of the store, else (once the transitions
+   * queued by people's actions are carried out) the earliest-started check that answered, else
+   * the earliest due timer.
+   */
   async next(): Promise<MachineEvent | null> {
     for (;;) {
       const answer = this.answers.shift();
       if (answer) return answer;
       if (this.backlog.length > 0) return null;
+      if (this.checkAnswers.length > 0) {
+        this.checkAnswers.sort((a, b) => a.order - b.order);
+        return this.checkAnswers.shift()?.event ?? null;
+      }
       const due = [...this.state.timers].sort((a, b) => a.at - b.at || order(a.id) - order(b.id))[0];
-      const woken = () => this.backlog.length > 0 || this.answers.length > 0;
+      const woken = () => this.backlog.length > 0 || this.answers.length > 0 || this.checkAnswers.length > 0;
       if (!due) {
         await condition(woken);
         continue;
@@ -123,9 +185,9 @@ export class InstanceDriver {
   }
 
   /**
-   * Carries out one transition's commands: its writes in one activity (tasks, notifications,
-   * audit entries, the instance view), then the look-ups and services it asked for, at once; their
-   * answers queue in command order, so the same history always gives the same event order.
+   * Carries out one transition's commands: its writes and look-ups in one activity (tasks,
+   * notifications, audit entries, the instance view, directory and capacity), whose answers queue
+   * in command order; then starts the external checks it asked for.
    */
   private async perform({ commands, transition, view }: Backlog): Promise<void> {
     const effects = commands.filter((c): c is EffectCommand => EFFECTS.has(c.kind));
@@ -153,12 +215,56 @@ export class InstanceDriver {
       }
     }
     const checks = commands.filter((c) => c.kind === 'runCheck');
-    const results = await Promise.all(checks.map((c) => runCheck(this.instance, c)));
-    checks.forEach((c, i) => answers.set(c.request, results[i] as MachineEvent));
+    if (checks.length > 0 && patched(CHECKS_IN_BACKGROUND)) {
+      for (const command of checks) this.startCheck(command);
+    } else {
+      // Before the patch a pending answer was no valid answer: the activity failed and retried.
+      const results = await Promise.all(checks.map((c) => runCheck(this.instance, c)));
+      checks.forEach((c, i) => {
+        const out = results[i];
+        if (out && out.outcome !== 'pending') answers.set(c.request, checkEvent(c.request, out));
+      });
+    }
     // Answers queue in command order, so the same history always gives the same event order.
     for (const command of commands) {
       const answer = 'request' in command ? answers.get(command.request) : undefined;
       if (answer) this.answers.push(answer);
+    }
+  }
+
+  private startCheck(command: RunCheck): void {
+    const started = ++this.checksStarted;
+    this.checksRunning += 1;
+    void this.checkToTheEnd(command).then((event) => {
+      this.checksRunning -= 1;
+      if (event) this.checkAnswers.push({ order: started, event });
+    });
+  }
+
+  /**
+   * Calls the service until it gives a result. One that answers `pending` has the policy's
+   * `timeout` to report (no timeout: no limit), then is asked again, `retry` more times at most;
+   * then the check counts as an error. Null when the result came as a report (already applied).
+   * Never rejects: a service that does not answer is a check result too.
+   */
+  private async checkToTheEnd(command: RunCheck): Promise<MachineEvent | null> {
+    const attempts = command.retries + 1;
+    for (let round = 1; ; round++) {
+      const out = await runCheck(this.instance, command);
+      if (out.outcome !== 'pending') return checkEvent(command.request, out);
+      const awaiting = { service: command.service, reported: false };
+      this.awaitingReport.set(command.request, awaiting);
+      const reported = () => awaiting.reported || this.ended;
+      const inTime =
+        command.timeoutMs === null
+          ? await condition(reported).then(() => true)
+          : await condition(reported, command.timeoutMs);
+      this.awaitingReport.delete(command.request);
+      if (inTime) return null;
+      if (round >= attempts) {
+        const detail = `"${command.service}" accepted the check but reported no result within its timeout, ${attempts} times`;
+        return checkEvent(command.request, { outcome: 'error', detail });
+      }
     }
   }
 
@@ -176,27 +282,38 @@ export class InstanceDriver {
   }
 }
 
-async function runCheck(
-  instance: InstanceRef,
-  command: Extract<MachineCommand, { kind: 'runCheck' }>,
-): Promise<MachineEvent> {
+async function runCheck(instance: InstanceRef, command: RunCheck): Promise<CheckOutput> {
   // The policy's own budget: `timeout` per attempt and `retry N` more attempts, then it counts as failed.
   const service = proxyActivities<CharterActivities>({
     startToCloseTimeout: command.timeoutMs ?? 5 * 60_000,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: command.retries + 1 },
   });
   try {
-    const out = await service.runCheck({
+    return await service.runCheck({
       instance,
       request: command.request,
       step: command.step,
       service: command.service,
     });
-    return { kind: 'checkResult', at: workflowNow(), request: command.request, ...out };
   } catch (error) {
     const detail = `"${command.service}" did not answer after ${command.retries + 1} attempts: ${failureText(error)}`;
-    return { kind: 'checkResult', at: workflowNow(), request: command.request, outcome: 'error', detail };
+    return { outcome: 'error', detail };
   }
+}
+
+function checkEvent(request: string, out: CheckResult): MachineEvent {
+  return { kind: 'checkResult', at: workflowNow(), request, ...out };
+}
+
+function reportEvent({ request, outcome, evidence, detail }: CheckReport, at: number): MachineEvent {
+  return {
+    kind: 'checkResult',
+    at,
+    request,
+    outcome,
+    ...(evidence === undefined ? {} : { evidence }),
+    ...(detail === undefined ? {} : { detail }),
+  };
 }
 
 function dueAtOf(effects: readonly EffectCommand[], view: ViewSnapshot): Record<string, number | null> {

@@ -1,7 +1,8 @@
 // The one workflow type: a policy instance. It starts the machine from the pinned policy (or the
 // state handed over by continue-as-new), then loops: carry out the commands, take the next event,
-// step. People act through Updates validated by the engine; status, explanation and blocked-on
-// are Queries; Temporal cancellation cancels the instance, closing its open tasks first.
+// step. People act, and check services report late results, through Updates validated by the
+// engine; status, explanation and blocked-on are Queries; Temporal cancellation cancels the
+// instance, closing its open tasks first.
 import {
   allHandlersFinished,
   CancellationScope,
@@ -20,8 +21,10 @@ import {
   cancelUpdate,
   decideUpdate,
   explainQuery,
+  reportCheckUpdate,
   type AttestInput,
   type CancelInput,
+  type CheckReport,
   type DecideInput,
   type InstanceArgs,
   type InstanceResult,
@@ -98,6 +101,9 @@ function registerHandlers(driver: InstanceDriver): void {
   });
   setHandler(cancelUpdate, (input) => driver.act({ kind: 'cancel', at: at(), ...input }), {
     validator: (input: CancelInput) => driver.check({ kind: 'cancel', at: at(), ...input }),
+  });
+  setHandler(reportCheckUpdate, (input) => driver.report(input), {
+    validator: (input: CheckReport) => driver.checkReport(input),
   });
   setHandler(statusQuery, () => {
     const { instance, state } = driver;

@@ -50,6 +50,15 @@ export interface WaiveInput {
   reason: string;
 }
 
+/** A check service's late result for a request it answered `pending`. */
+export interface CheckReport {
+  request: string;
+  service: string;
+  outcome: 'passed' | 'failed' | 'error';
+  evidence?: string;
+  detail?: string;
+}
+
 export interface CancelInput {
   actor: string;
   reason: string;
@@ -81,6 +90,7 @@ export const decideUpdate = defineUpdate<ActionReceipt, [DecideInput]>('decide')
 export const attestUpdate = defineUpdate<ActionReceipt, [AttestInput]>('attest');
 export const waiveUpdate = defineUpdate<ActionReceipt, [WaiveInput]>('waive');
 export const cancelUpdate = defineUpdate<ActionReceipt, [CancelInput]>('cancel');
+export const reportCheckUpdate = defineUpdate<ActionReceipt, [CheckReport]>('reportCheck');
 
 export const statusQuery = defineQuery<InstanceStatus>('status');
 export const explainQuery = defineQuery<Decision[]>('explain');

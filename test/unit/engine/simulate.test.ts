@@ -109,6 +109,35 @@ describe('the scripted world', () => {
     expect(waiting.runningChecks()).toEqual([]);
   });
 
+  test('when a pending service never reports, then the check ends as an error after its whole budget, not before', () => {
+    const steps = '  check scan: external "scanner" timeout 2h retry 2\n  end approved "done"';
+    const sim = simulate(steps, world({ services: { scanner: { outcome: 'pending' } } }));
+    sim.advanceTo(MONDAY_9 + 6 * HOUR - 1);
+    expect(sim.runningChecks()).toHaveLength(1);
+    sim.advanceTo(MONDAY_9 + 7 * HOUR);
+    expect(sim.runningChecks()).toEqual([]);
+    expect(sim.state.status).toBe('rejected');
+    const error = sim.timeline.find((t) => t.text.includes('could not be checked'));
+    expect(error?.at).toBe(MONDAY_9 + 6 * HOUR);
+    expect(error?.text).toContain(
+      '"scanner" accepted the check but reported no result within its timeout, 3 times',
+    );
+  });
+
+  test('when checks and directory look-ups answer at the same moment, then the look-ups come first', () => {
+    const steps = `  parallel {
+    check scan: external "scanner"
+    approve review { by cab }
+  }
+  end approved "done"`;
+    const sim = simulate(steps, world({ services: { scanner: { outcome: 'passed' } } }));
+    const texts = sim.state.decisions.map((d) => d.text);
+    const opened = texts.findIndex((t) => t.startsWith('review open to'));
+    const passed = texts.findIndex((t) => t.startsWith('scan passed'));
+    expect(opened).toBeGreaterThanOrEqual(0);
+    expect(passed).toBeGreaterThan(opened);
+  });
+
   test('when two reallocations draw on one pool, then the second gets insufficient capacity and the caller world is untouched', () => {
     const w = world({ capacity: { pool: { dba: 20 } } });
     const sim = simulate(
