@@ -1,6 +1,7 @@
 // Every MongoDB repository of Charter, opened on one database with its indexes in place. The
 // worker and the API get a Store and never see a Mongo type beyond it.
 import { type Db, MongoClient } from 'mongodb';
+import { ApiTokens, IdempotencyRecords } from './access.js';
 import { AuditLedger } from './audit.js';
 import { CapacityStore } from './capacity.js';
 import { Directory } from './directory.js';
@@ -17,6 +18,8 @@ export interface Store {
   outbox: Outbox;
   directory: Directory;
   capacity: CapacityStore;
+  tokens: ApiTokens;
+  idempotency: IdempotencyRecords;
 }
 
 /**
@@ -44,14 +47,28 @@ export async function openStore(db: Db): Promise<Store> {
     outbox: new Outbox(db),
     directory: new Directory(db),
     capacity: new CapacityStore(db),
+    tokens: new ApiTokens(db),
+    idempotency: new IdempotencyRecords(db),
   };
-  const { policies, audit, tasks, views, outbox, directory, capacity } = store;
-  for (const repository of [policies, audit, tasks, views, outbox, directory, capacity]) {
+  const { policies, audit, tasks, views, outbox, directory, capacity, tokens, idempotency } = store;
+  for (const repository of [
+    policies,
+    audit,
+    tasks,
+    views,
+    outbox,
+    directory,
+    capacity,
+    tokens,
+    idempotency,
+  ]) {
     await repository.ensureIndexes();
   }
   return store;
 }
 
+export { ApiTokens, IdempotencyRecords, ROLES } from './access.js';
+export type { ApiToken, IdempotencyRecord, Role } from './access.js';
 export { AuditLedger, MissingLinkError } from './audit.js';
 export type { AuditEvent, AuditEventInput, AuditFilter, VerifyReport } from './audit.js';
 export { CapacityStore, isoWeekOf, isoWeeksFrom } from './capacity.js';

@@ -1,0 +1,131 @@
+// The Express application, without `listen`: tests and the benchmark mount it on their own
+// servers. Every /v1 route comes from the route table (api/routes), and runs the same way:
+// authenticate, authorize by role, parse params, query and body with zod (422 with field paths),
+// claim the Idempotency-Key of a POST, run the handler, answer JSON.
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import { authenticate, authorize } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { ApiError, errorBody, errorHandler, invalidRequest, type Problem, problemsOf } from './errors.js';
+import { claimKey } from './idempotency.js';
+import { docsPage, openApiDocument } from './openapi.js';
+import type { RouteContext, RouteSpec } from './route.js';
+import { allRoutes } from './routes/index.js';
+
+export interface AppOptions {
+  /** Largest JSON body accepted (bytes); bigger ones get 413. */
+  bodyLimit?: number;
+  routes?: RouteSpec[];
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
+  const routes = options.routes ?? allRoutes();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    const id = randomUUID();
+    res.locals['requestId'] = id;
+    res.set('x-request-id', id);
+    next();
+  });
+  app.use(express.json({ limit: options.bodyLimit ?? 1024 * 1024, strict: true }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [mongo, temporal] = await Promise.all([probe(deps.health.mongo), probe(deps.health.temporal)]);
+    const ready = mongo === 'ok' && temporal === 'ok';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', mongo, temporal });
+  });
+  const document = openApiDocument(routes);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage(document));
+  });
+
+  const v1 = express.Router();
+  for (const spec of routes) v1[spec.method](spec.path, (req, res) => run(deps, spec, req, res));
+  app.use('/v1', v1);
+
+  app.use((req) => {
+    throw new ApiError(404, 'no-such-route', `there is no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response): Promise<void> {
+  const caller = await authenticate(deps.store, req);
+  authorize(caller, spec.roles, `${spec.method.toUpperCase()} /v1${spec.path}`);
+  if (spec.body && req.body === undefined && spec.method !== 'get') {
+    if (req.get('content-length') !== undefined && !req.is('application/json')) {
+      throw new ApiError(415, 'unsupported-media-type', 'the request body must be application/json');
+    }
+  }
+  const problems: Problem[] = [];
+  const parse = <T>(where: string, schema: RouteSpec['body'], value: unknown): T => {
+    if (!schema) return value as T;
+    const out = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+    if (out.success) return out.data as T;
+    problems.push(...problemsOf(where, out.error));
+    return undefined as T;
+  };
+  const ctx: RouteContext<unknown, unknown, unknown> = {
+    caller,
+    params: parse('params', spec.params, req.params),
+    query: parse('query', spec.query, req.query),
+    body: parse('body', spec.body, req.body),
+    deps,
+    req,
+    res,
+  };
+  if (problems.length > 0) throw invalidRequest(problems);
+
+  const claim = spec.method === 'post' ? await claimKey(deps.store, caller, req, deps.now()) : null;
+  if (claim && 'replay' in claim) {
+    res.status(claim.replay.status).set('idempotent-replayed', 'true').type('json').send(claim.replay.body);
+    return;
+  }
+  let result;
+  try {
+    result = await spec.handler(ctx);
+  } catch (error) {
+    if (claim) {
+      const status = error instanceof ApiError ? error.status : 500;
+      const requestId = res.locals['requestId'] as string | undefined;
+      const body = error instanceof ApiError ? errorBody(error, requestId) : null;
+      await claim.run.settle(status, body).catch((e: unknown) => deps.log('idempotency record', e));
+    }
+    throw error;
+  }
+  if ('streamed' in result) return;
+  const status = result.status ?? spec.status ?? 200;
+  if (claim) await claim.run.settle(status, result.json);
+  res.status(status).json(result.json);
+}
+
+async function probe(check: () => Promise<void>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)),
+          READY_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return 'ok';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}

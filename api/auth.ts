@@ -1,0 +1,50 @@
+// Bearer API tokens. A token is `chr_` and 32 random bytes (base64url); only its sha256 is stored,
+// bound to one person and their roles. Unknown, revoked or missing token: 401; a role the route
+// does not allow: 403. Which objects a caller may see is decided by each route (404 otherwise).
+import { createHash, randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import type { Role, Store } from '../engine/store/index.js';
+import { ApiError } from './errors.js';
+import type { Caller } from './route.js';
+
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export const newToken = (): string => `chr_${randomBytes(32).toString('base64url')}`;
+
+/** Issues a token for `person` with `roles`; the text is returned once and never stored. */
+export async function issueToken(
+  store: Store,
+  person: string,
+  roles: Role[],
+  label: string,
+  at: Date,
+): Promise<string> {
+  const token = newToken();
+  await store.tokens.add({ hash: tokenHash(token), person, roles, label, createdAt: at });
+  return token;
+}
+
+const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
+
+/** The caller behind the request's bearer token. */
+export async function authenticate(store: Store, req: Request): Promise<Caller> {
+  const header = req.get('authorization');
+  if (header === undefined) throw unauthorized('an `Authorization: Bearer <token>` header is required');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw unauthorized('the Authorization header must be `Bearer <token>`');
+  const token = await store.tokens.find(tokenHash(match[1]));
+  if (!token) throw unauthorized('the token is unknown or revoked');
+  return { person: token.person, roles: token.roles };
+}
+
+export function authorize(caller: Caller, allowed: readonly Role[], what: string): void {
+  if (caller.roles.some((r) => allowed.includes(r))) return;
+  throw new ApiError(
+    403,
+    'forbidden',
+    `${what} needs one of the roles ${allowed.join(', ')}; ${caller.person} has ${caller.roles.join(', ') || 'none'}`,
+  );
+}
+
+export const hasRole = (caller: Caller, ...roles: Role[]): boolean =>
+  caller.roles.some((r) => roles.includes(r));

@@ -1,0 +1,121 @@
+// The OpenAPI 3.1 document, generated from the route table and its zod schemas (zod's own JSON
+// Schema output is draft 2020-12, which OpenAPI 3.1 uses as is), and a docs page that needs
+// nothing from the internet: these servers often have none.
+import { z } from 'zod';
+import type { RouteSpec } from './route.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  }),
+});
+
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const json = { ...(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema) };
+  delete json['$schema'];
+  return json;
+};
+
+function parametersOf(spec: RouteSpec): JsonSchema[] {
+  const out: JsonSchema[] = [];
+  for (const [where, schema] of [
+    ['path', spec.params],
+    ['query', spec.query],
+  ] as const) {
+    if (!schema) continue;
+    const json = schemaOf(schema, 'input');
+    const properties = (json['properties'] ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((json['required'] ?? []) as string[]);
+    for (const [name, property] of Object.entries(properties)) {
+      out.push({ name, in: where, required: where === 'path' || required.has(name), schema: property });
+    }
+  }
+  return out;
+}
+
+export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const spec of routes) {
+    const path = `/v1${spec.path.replace(/:(\w+)/g, '{$1}')}`;
+    const status = String(spec.status ?? 200);
+    const success: JsonSchema = spec.produces
+      ? { description: 'OK', content: Object.fromEntries(spec.produces.map((t) => [t, {}])) }
+      : {
+          description: 'OK',
+          content: { 'application/json': { schema: spec.response ? schemaOf(spec.response, 'output') : {} } },
+        };
+    const error = {
+      description: 'error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+    paths[path] ??= {};
+    paths[path][spec.method] = {
+      summary: spec.summary,
+      description: `Roles: ${spec.roles.join(', ')}.`,
+      'x-roles': spec.roles,
+      parameters: [
+        ...parametersOf(spec),
+        ...(spec.method === 'post'
+          ? [
+              {
+                name: 'Idempotency-Key',
+                in: 'header',
+                required: false,
+                schema: { type: 'string', maxLength: 200 },
+              },
+            ]
+          : []),
+      ],
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schemaOf(spec.body, 'input') } },
+            },
+          }
+        : {}),
+      responses: { [status]: success, '4XX': error, '5XX': error },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Charter control API',
+      version: '1',
+      description: 'Policies, instances, tasks, directory, audit and reports of Charter. Bearer API tokens.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: schemaOf(errorSchema, 'output') },
+    },
+    paths,
+  };
+}
+
+const escape = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+/** One self-contained HTML page: every operation with its roles, parameters and schemas. */
+export function docsPage(document: JsonSchema): string {
+  const paths = document['paths'] as Record<string, Record<string, JsonSchema>>;
+  const sections = Object.entries(paths).flatMap(([path, operations]) =>
+    Object.entries(operations).map(
+      ([method, op]) => `<section><h2><code>${method.toUpperCase()} ${escape(path)}</code></h2>
+<p>${escape(String(op['summary']))} <em>${escape(String(op['description']))}</em></p>
+<details><summary>schema</summary><pre>${escape(JSON.stringify({ parameters: op['parameters'], requestBody: op['requestBody'], responses: op['responses'] }, null, 2))}</pre></details></section>`,
+    ),
+  );
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Charter API</title>
+<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+h2{font-size:1rem;margin:1.5rem 0 .25rem}pre{background:#f5f5f5;padding:.75rem;overflow:auto;font-size:12px}</style>
+</head><body><h1>Charter control API v1</h1>
+<p>Send <code>Authorization: Bearer &lt;token&gt;</code>. The machine-readable description is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
+${sections.join('\n')}</body></html>`;
+}
