@@ -2,7 +2,23 @@
 // document describes them and the authorization-matrix test calls every one with every role.
 import type { RouteSpec } from '../route.js';
 import { accountRoutes } from './account.js';
+import { auditRoutes } from './audit.js';
+import { directoryRoutes } from './directory.js';
+import { instancesRoutes } from './instances.js';
+import { policiesRoutes } from './policies.js';
+import { reportsRoutes } from './reports.js';
+import { resourcesRoutes } from './resources.js';
+import { tasksRoutes } from './tasks.js';
 
 export function allRoutes(): RouteSpec[] {
-  return [...accountRoutes()];
+  return [
+    ...accountRoutes(),
+    ...policiesRoutes(),
+    ...instancesRoutes(),
+    ...tasksRoutes(),
+    ...directoryRoutes(),
+    ...resourcesRoutes(),
+    ...auditRoutes(),
+    ...reportsRoutes(),
+  ];
 }
