@@ -4,10 +4,14 @@ import { type Db, MongoClient } from 'mongodb';
 import { ApiTokens, IdempotencyRecords } from './access.js';
 import { AuditLedger } from './audit.js';
 import { CapacityStore } from './capacity.js';
+import { CommentStore } from './comments.js';
 import { Directory } from './directory.js';
+import { DirectoryQueries } from './directory-queries.js';
 import { InstanceViews } from './instances.js';
 import { Outbox } from './outbox.js';
 import { PolicyStore } from './policies.js';
+import { RefusalLog } from './refusals.js';
+import { ReportQueries } from './reports.js';
 import { TaskStore } from './tasks.js';
 
 export interface Store {
@@ -17,9 +21,15 @@ export interface Store {
   views: InstanceViews;
   outbox: Outbox;
   directory: Directory;
+  /** Pages of people, groups and delegations, a person's groups and absence: the API's reads. */
+  directoryQueries: DirectoryQueries;
   capacity: CapacityStore;
   tokens: ApiTokens;
   idempotency: IdempotencyRecords;
+  comments: CommentStore;
+  refusals: RefusalLog;
+  /** Read-only aggregate queries for reports and the compliance summary (no indexes of its own). */
+  reports: ReportQueries;
 }
 
 /**
@@ -46,11 +56,28 @@ export async function openStore(db: Db): Promise<Store> {
     views: new InstanceViews(db),
     outbox: new Outbox(db),
     directory: new Directory(db),
+    directoryQueries: new DirectoryQueries(db),
     capacity: new CapacityStore(db),
     tokens: new ApiTokens(db),
     idempotency: new IdempotencyRecords(db),
+    comments: new CommentStore(db),
+    refusals: new RefusalLog(db),
+    reports: new ReportQueries(db),
   };
-  const { policies, audit, tasks, views, outbox, directory, capacity, tokens, idempotency } = store;
+  const {
+    policies,
+    audit,
+    tasks,
+    views,
+    outbox,
+    directory,
+    directoryQueries,
+    capacity,
+    tokens,
+    idempotency,
+    comments,
+    refusals,
+  } = store;
   for (const repository of [
     policies,
     audit,
@@ -58,9 +85,12 @@ export async function openStore(db: Db): Promise<Store> {
     views,
     outbox,
     directory,
+    directoryQueries,
     capacity,
     tokens,
     idempotency,
+    comments,
+    refusals,
   ]) {
     await repository.ensureIndexes();
   }
@@ -73,12 +103,20 @@ export { AuditLedger, MissingLinkError } from './audit.js';
 export type { AuditEvent, AuditEventInput, AuditFilter, VerifyReport } from './audit.js';
 export { CapacityStore, isoWeekOf, isoWeeksFrom } from './capacity.js';
 export type { Reallocation, ReallocationResult } from './capacity.js';
+export { CommentStore } from './comments.js';
+export type { NewComment, TaskComment } from './comments.js';
 export { Directory } from './directory.js';
+export { DirectoryQueries } from './directory-queries.js';
+export type { Absence, Delegation, KeyPage } from './directory-queries.js';
 export { InstanceViews } from './instances.js';
 export type { InstanceView } from './instances.js';
 export { Outbox } from './outbox.js';
 export type { OutboxItem, OutboxMessage } from './outbox.js';
 export { PolicyConflictError, PolicyStore } from './policies.js';
 export type { PolicySummary, PublishedPolicy } from './policies.js';
+export { RefusalLog, refusedChainOf } from './refusals.js';
+export { ReportQueries } from './reports.js';
+export type { LedgerFact, TaskFact } from './reports.js';
+export type { RefusedAttempt } from './refusals.js';
 export { TaskStore } from './tasks.js';
 export type { NewTask, Task, TaskKind } from './tasks.js';

@@ -188,6 +188,33 @@ export class TaskStore {
     };
   }
 
+  /**
+   * Ids of the instances with a task, open or closed, ever assigned to one of `people`: what an
+   * approver may look at. Bounded: more than one person could review in years.
+   */
+  async instancesAssignedTo(people: readonly string[], limit = 20_000): Promise<Set<string>> {
+    const ids = new Set<string>();
+    if (people.length === 0) return ids;
+    const cursor = this.tasks
+      .find({ assignees: { $in: [...people] } }, { projection: { _id: 0, instanceId: 1 } })
+      .limit(limit * 4);
+    for await (const raw of cursor) {
+      ids.add(z.object({ instanceId: z.string() }).parse(raw).instanceId);
+      if (ids.size >= limit) break;
+    }
+    return ids;
+  }
+
+  /** Whether one of `people` is, or was, an assignee of a task of `instanceId`. */
+  async isAssignee(instanceId: string, people: readonly string[]): Promise<boolean> {
+    if (people.length === 0) return false;
+    const found = await this.tasks.findOne(
+      { instanceId, assignees: { $in: [...people] } },
+      { projection: { _id: 1 } },
+    );
+    return found !== null;
+  }
+
   /** Open tasks by age, and how many are past their deadline, for the PMO's reports. */
   async openCountByAge(
     now: Date,
