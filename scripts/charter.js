@@ -17,14 +17,36 @@ if (process.argv[2] === 'worker') {
   process.exitCode = await main(process.env, (line) => process.stderr.write(`${line}\n`));
   process.exit();
 }
-const { run } = await import('../dsl/cli/main.ts');
-try {
-  process.exitCode = run(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
-} catch (error) {
-  // A bug, not a user error: say so plainly, with the stack for the bug report.
-  process.stderr.write(`charter: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 3;
+// The API client commands are async and talk HTTP; the language commands never need the network.
+// No process.exit() after them: an export piped to a file must be flushed completely first.
+const { CLIENT_COMMANDS, CLIENT_USAGE, runClient } = await import('../api/cli/main.ts');
+const command = process.argv[2];
+if (CLIENT_COMMANDS.has(command ?? '')) {
+  try {
+    process.exitCode = await runClient(process.argv.slice(2), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      env: process.env,
+    });
+  } catch (error) {
+    process.stderr.write(
+      `charter: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exitCode = 3;
+  }
+} else {
+  const { run } = await import('../dsl/cli/main.ts');
+  try {
+    process.exitCode = run(process.argv.slice(2), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
+  } catch (error) {
+    // A bug, not a user error: say so plainly, with the stack for the bug report.
+    process.stderr.write(
+      `charter: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exitCode = 3;
+  }
+  if ([undefined, 'help', '--help', '-h'].includes(command)) process.stdout.write(`\n${CLIENT_USAGE}`);
 }

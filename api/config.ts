@@ -1,0 +1,43 @@
+// Where the API server finds its servers and where it listens: environment variables, the same
+// names and defaults as the worker (workflows/config.ts) so that one environment serves both, plus
+// the listening address. Bad values stop the server at start with the variable named.
+import { z } from 'zod';
+
+/** Ports the OS picks (0) are allowed: tests listen on an ephemeral port. */
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')
+    .default('mongodb://127.0.0.1:27017/'),
+  CHARTER_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be 1-60 letters, digits, _ or -')
+    .default('charter'),
+  CHARTER_TASK_QUEUE: z.string().min(1).default('charter'),
+  CHARTER_API_HOST: z.string().min(1).default('127.0.0.1'),
+  CHARTER_API_PORT: port.default(3000),
+});
+
+export type ApiConfig = z.infer<typeof schema>;
+
+export class ApiConfigError extends Error {
+  override name = 'ApiConfigError';
+}
+
+/** The configuration in `env`, or an ApiConfigError that names every wrong variable. */
+export function apiConfig(env: Record<string, string | undefined>): ApiConfig {
+  // An empty variable means "not set" (a blank line in an env file), not "set to nothing".
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new ApiConfigError(`configuration problems:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,109 @@
+// The API as a running server: connects MongoDB and Temporal from an ApiConfig, builds the ApiDeps
+// every route gets, and listens. `npm start` runs it next to a worker; anyone who deploys the API
+// on its own calls it with the environment's configuration. Closing lets requests in flight
+// finish (briefly), then closes the connections, so a restart never leaves sockets behind.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { mongoClient, openStore, type Store } from '../engine/store/index.js';
+import { createApp } from './app.js';
+import type { ApiConfig } from './config.js';
+import type { ApiDeps } from './deps.js';
+
+export interface ApiServerOptions {
+  /** Where failures that clients only see as "internal" are written; stderr by default. */
+  log?: (line: string, error?: unknown) => void;
+  /** How long requests in flight may take to finish once closing starts (default 5 s). */
+  closeGraceMs?: number;
+}
+
+export interface ApiServer {
+  /** `http://host:port`, with the port the OS picked when the configuration said 0. */
+  url: string;
+  /** The store the API uses, for the process that runs it (seeding, a worker in the same process). */
+  store: Store;
+  /** Stops accepting requests and waits for those in flight; connections stay open. */
+  stopAccepting(): Promise<void>;
+  /** Stops accepting requests, then closes the MongoDB and Temporal connections. */
+  close(): Promise<void>;
+}
+
+const defaultLog = (line: string, error?: unknown): void => {
+  console.error(line, ...(error === undefined ? [] : [error]));
+};
+
+export async function startApiServer(config: ApiConfig, options: ApiServerOptions = {}): Promise<ApiServer> {
+  const log = options.log ?? defaultLog;
+  const mongo = mongoClient(config.MONGODB_URI);
+  await mongo.connect();
+  let connection: Connection | null = null;
+  try {
+    const db = mongo.db(config.CHARTER_DATABASE);
+    const store = await openStore(db);
+    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    const temporalConnection = connection;
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const deps: ApiDeps = {
+      store,
+      temporal,
+      taskQueue: config.CHARTER_TASK_QUEUE,
+      now: () => new Date(),
+      health: {
+        mongo: async () => {
+          await db.command({ ping: 1 });
+        },
+        temporal: async () => {
+          await temporalConnection.healthService.check({});
+        },
+      },
+      log,
+    };
+    const server = await listen(createApp(deps), config.CHARTER_API_HOST, config.CHARTER_API_PORT);
+    const { port } = server.address() as AddressInfo;
+    const host = config.CHARTER_API_HOST.includes(':')
+      ? `[${config.CHARTER_API_HOST}]`
+      : config.CHARTER_API_HOST;
+
+    let stopping: Promise<void> | null = null;
+    const stopAccepting = (): Promise<void> => {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // A client holding a request open must not keep the process from stopping.
+        setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? 5_000).unref();
+      });
+      return stopping;
+    };
+    let closing: Promise<void> | null = null;
+    return {
+      url: `http://${host}:${port}`,
+      store,
+      stopAccepting,
+      close: () => {
+        closing ??= (async () => {
+          await stopAccepting();
+          await temporalConnection.close();
+          await mongo.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await connection?.close().catch(() => undefined);
+    await mongo.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Resolves once listening; rejects on EADDRINUSE and the like instead of crashing the process. */
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    const failed = (error: Error): void => reject(error);
+    server.once('error', failed);
+    server.once('listening', () => {
+      server.off('error', failed);
+      resolve(server);
+    });
+  });
+}
