@@ -19,6 +19,7 @@ import { isoWeekOf, PolicyConflictError, ROLES, type Role, type Store } from '..
 import { workerConfig } from '../workflows/config.js';
 import { Notifier } from '../workflows/notifier.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
+import { startDemoChecks } from './demo-checks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEV_ENV_FILE = '.tools/run/dev/env';
@@ -29,8 +30,12 @@ const CAPACITY_WEEKS = 12;
 /** Who a walkthrough plays: each role once, the approvers the shipped policies actually ask. */
 const DEMO_PEOPLE: { person: string; roles: Role[]; why: string }[] = [
   { person: 'tomas.berg@halden.example', roles: ['author'], why: 'IT PMO: writes and publishes policies' },
-  { person: 'rita.sommer@halden.example', roles: ['requester'], why: 'starts change requests' },
-  { person: 'henrik.larsen@halden.example', roles: ['approver'], why: "Rita's manager" },
+  {
+    person: 'rita.sommer@halden.example',
+    roles: ['requester', 'approver'],
+    why: 'project manager: starts requests, stands in for her manager',
+  },
+  { person: 'henrik.larsen@halden.example', roles: ['approver'], why: "Rita's manager, IT director" },
   { person: 'alice.meyer@halden.example', roles: ['approver'], why: 'Change Advisory Board' },
   { person: 'simon.frey@halden.example', roles: ['auditor'], why: 'internal audit, read-only' },
   { person: 'lea.hofmann@halden.example', roles: ['admin'], why: 'IT PMO: directory, tokens' },
@@ -91,6 +96,14 @@ async function main(): Promise<number> {
     const tokens = await demoTokens(api.store);
     checkStop();
 
+    // Real check services when configured; otherwise demo ones, so a fresh clone shows checks too.
+    let checkServices = workerSettings.CHARTER_CHECK_SERVICES;
+    if (!env['CHARTER_CHECK_SERVICES']) {
+      const demo = await startDemoChecks();
+      cleanups.push({ what: 'demo check services', run: () => demo.close() });
+      checkServices = demo.services;
+      log(`demo check services on ${demo.base} (set CHARTER_CHECK_SERVICES to use real ones)`);
+    }
     log('bundling the workflow code (a few seconds)');
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     cleanups.push({ what: 'worker connection', run: () => connection.close() });
@@ -99,7 +112,7 @@ async function main(): Promise<number> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.CHARTER_TASK_QUEUE,
       store: api.store,
-      checkServices: workerSettings.CHARTER_CHECK_SERVICES,
+      checkServices,
       bundle: await bundleCharterWorkflows(),
     });
     checkStop();

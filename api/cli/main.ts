@@ -17,6 +17,7 @@ import {
 } from './commands.js';
 import { ApiClient, ApiFailure, DEFAULT_API } from './http.js';
 import { failureReport } from './render.js';
+import { attest, comment, delegate, waive } from './task-commands.js';
 
 export interface ClientIo {
   out(text: string): void;
@@ -33,6 +34,10 @@ export const CLIENT_COMMANDS: ReadonlySet<string> = new Set([
   'inbox',
   'approve',
   'reject',
+  'waive',
+  'attest',
+  'delegate',
+  'comment',
   'audit',
   'whoami',
 ]);
@@ -46,6 +51,10 @@ export const CLIENT_USAGE = `API commands (CHARTER_API, default ${DEFAULT_API}; 
   inbox                                         tasks waiting for you (or for people you stand in for)
   approve <task-id> [--reason R] [--on-behalf-of P]
   reject <task-id> --reason R
+  waive <task-id> --reason R [--on-behalf-of P]  waive a failed check (waiver tasks)
+  attest <task-id> [--evidence E] [--on-behalf-of P]
+  delegate <task-id> --to P --for 7d|36h        let P act for you a while (or --until <date-time>)
+  comment <task-id> --text "... @person ..."     comment; mentioned people are notified
   audit query [--instance I] [--project P] [--from D] [--to D] [--type T]
   audit export --format csv|jsonl [filters] > file
   audit verify [--instance I]                   check the ledger's hash chains (exit 1 if broken)
@@ -158,6 +167,34 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
         reason: str(values['reason']),
         onBehalfOf: str(values['on-behalf-of']),
       });
+      return 0;
+    }
+    case 'waive':
+    case 'attest': {
+      const options = {
+        reason: { type: 'string' },
+        evidence: { type: 'string' },
+        'on-behalf-of': { type: 'string' },
+      } as const;
+      const { values, positionals } = parse(options, 1);
+      const task = positionals[0] as string;
+      const behalf = str(values['on-behalf-of']);
+      if (command === 'waive') await waive(contextOf(values), task, str(values['reason']), behalf);
+      else await attest(contextOf(values), task, str(values['evidence']), behalf);
+      return 0;
+    }
+    case 'delegate': {
+      const options = { to: { type: 'string' }, until: { type: 'string' }, for: { type: 'string' } } as const;
+      const { values, positionals } = parse(options, 1);
+      await delegate(contextOf(values), positionals[0] as string, str(values['to']), {
+        until: str(values['until']),
+        for: str(values['for']),
+      });
+      return 0;
+    }
+    case 'comment': {
+      const { values, positionals } = parse({ text: { type: 'string' } }, 1);
+      await comment(contextOf(values), positionals[0] as string, str(values['text']));
       return 0;
     }
     case 'audit':

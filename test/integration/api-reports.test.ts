@@ -43,160 +43,59 @@ interface TaskPlan {
 
 const at = (iso: string) => new Date(iso);
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
-const closed = (after: number, reason: string) => ({ after, reason });
+
+type Where = [id: string, policy: PolicyName, step: string, kind: TaskKind];
+const closedTask = (
+  w: Where,
+  openedAt: Date,
+  dueIn: number | null,
+  after: number,
+  reason: string,
+): TaskPlan => {
+  const [id, policy, step, kind] = w;
+  return { id, policy, step, kind, openedAt, dueIn, close: { after, reason } };
+};
+const openTask = (w: Where, openedAt: Date, dueIn: number | null): TaskPlan => {
+  const [id, policy, step, kind] = w;
+  return { id, policy, step, kind, openedAt, dueIn };
+};
+const cab = (id: string): Where => [id, 'change-mgmt', 'cab', 'approval'];
+const security = (id: string): Where => [id, 'change-mgmt', 'security-review', 'approval'];
+const legal = (id: string): Where => [id, 'vendor-onboarding', 'legal', 'attestation'];
 
 const plans: TaskPlan[] = [
   // change-mgmt/cab: 1h (closed exactly at the window's start, inclusive), 2h, 3h (timed out at
   // its deadline: a breach by reason only), 4h (closed exactly at its deadline: in time), 10h (6h
   // late), and 24h closed exactly at the window's end (exclusive).
-  {
-    id: 'cab-1',
-    policy: 'change-mgmt',
-    step: 'cab',
-    kind: 'approval',
-    openedAt: at('2026-04-30T23:00:00Z'),
-    dueIn: 4 * HOUR,
-    close: closed(HOUR, 'cab approved'),
-  },
-  {
-    id: 'cab-2',
-    policy: 'change-mgmt',
-    step: 'cab',
-    kind: 'approval',
-    openedAt: at('2026-05-10T00:00:00Z'),
-    dueIn: 4 * HOUR,
-    close: closed(2 * HOUR, 'cab rejected'),
-  },
-  {
-    id: 'cab-3',
-    policy: 'change-mgmt',
-    step: 'cab',
-    kind: 'approval',
-    openedAt: at('2026-05-11T00:00:00Z'),
-    dueIn: 3 * HOUR,
-    close: closed(3 * HOUR, 'cab approved by timeout'),
-  },
-  {
-    id: 'cab-4',
-    policy: 'change-mgmt',
-    step: 'cab',
-    kind: 'approval',
-    openedAt: at('2026-05-12T00:00:00Z'),
-    dueIn: 4 * HOUR,
-    close: closed(4 * HOUR, 'cab approved'),
-  },
-  {
-    id: 'cab-5',
-    policy: 'change-mgmt',
-    step: 'cab',
-    kind: 'approval',
-    openedAt: at('2026-05-13T00:00:00Z'),
-    dueIn: 4 * HOUR,
-    close: closed(10 * HOUR, 'cab approved'),
-  },
-  {
-    id: 'cab-6',
-    policy: 'change-mgmt',
-    step: 'cab',
-    kind: 'approval',
-    openedAt: at('2026-05-31T00:00:00Z'),
-    dueIn: null,
-    close: closed(DAY, 'cab approved'),
-  },
+  closedTask(cab('cab-1'), at('2026-04-30T23:00:00Z'), 4 * HOUR, HOUR, 'cab approved'),
+  closedTask(cab('cab-2'), at('2026-05-10T00:00:00Z'), 4 * HOUR, 2 * HOUR, 'cab rejected'),
+  closedTask(cab('cab-3'), at('2026-05-11T00:00:00Z'), 3 * HOUR, 3 * HOUR, 'cab approved by timeout'),
+  closedTask(cab('cab-4'), at('2026-05-12T00:00:00Z'), 4 * HOUR, 4 * HOUR, 'cab approved'),
+  closedTask(cab('cab-5'), at('2026-05-13T00:00:00Z'), 4 * HOUR, 10 * HOUR, 'cab approved'),
+  closedTask(cab('cab-6'), at('2026-05-31T00:00:00Z'), null, DAY, 'cab approved'),
   // change-mgmt/security-review: 30 min in time, 90 min failed by its `on timeout fail`.
-  {
-    id: 'sec-1',
-    policy: 'change-mgmt',
-    step: 'security-review',
-    kind: 'approval',
-    openedAt: at('2026-05-05T00:00:00Z'),
-    dueIn: HOUR,
-    close: closed(30 * MIN, 'security-review approved'),
-  },
-  {
-    id: 'sec-2',
-    policy: 'change-mgmt',
-    step: 'security-review',
-    kind: 'approval',
-    openedAt: at('2026-05-06T00:00:00Z'),
-    dueIn: HOUR,
-    close: closed(90 * MIN, 'security-review failed'),
-  },
+  closedTask(security('sec-1'), at('2026-05-05T00:00:00Z'), HOUR, 30 * MIN, 'security-review approved'),
+  closedTask(security('sec-2'), at('2026-05-06T00:00:00Z'), HOUR, 90 * MIN, 'security-review failed'),
   // vendor-onboarding/legal (attestations): 2 days in time, 1 day flagged at its deadline, 5 days
   // without a deadline.
-  {
-    id: 'legal-1',
-    policy: 'vendor-onboarding',
-    step: 'legal',
-    kind: 'attestation',
-    openedAt: at('2026-05-02T00:00:00Z'),
-    dueIn: 3 * DAY,
-    close: closed(2 * DAY, 'legal attested'),
-  },
-  {
-    id: 'legal-2',
-    policy: 'vendor-onboarding',
-    step: 'legal',
-    kind: 'attestation',
-    openedAt: at('2026-05-03T00:00:00Z'),
-    dueIn: DAY,
-    close: closed(DAY, 'legal flagged'),
-  },
-  {
-    id: 'legal-3',
-    policy: 'vendor-onboarding',
-    step: 'legal',
-    kind: 'attestation',
-    openedAt: at('2026-05-04T00:00:00Z'),
-    dueIn: null,
-    close: closed(5 * DAY, 'legal attested'),
-  },
+  closedTask(legal('legal-1'), at('2026-05-02T00:00:00Z'), 3 * DAY, 2 * DAY, 'legal attested'),
+  closedTask(legal('legal-2'), at('2026-05-03T00:00:00Z'), DAY, DAY, 'legal flagged'),
+  closedTask(legal('legal-3'), at('2026-05-04T00:00:00Z'), null, 5 * DAY, 'legal attested'),
   // vendor-onboarding/scan (a waiver, April: outside the May window): its deadline ran out.
-  {
-    id: 'scan-1',
-    policy: 'vendor-onboarding',
-    step: 'scan',
-    kind: 'waiver',
-    openedAt: at('2026-04-01T00:00:00Z'),
-    dueIn: 2 * DAY,
-    close: closed(2 * DAY, 'scan: no waiver in time'),
-  },
-  // Still open at NOW.
-  { id: 'open-1', policy: 'change-mgmt', step: 'cab', kind: 'approval', openedAt: ago(2 * HOUR), dueIn: DAY },
-  {
-    id: 'open-2',
-    policy: 'change-mgmt',
-    step: 'cab',
-    kind: 'approval',
-    openedAt: ago(2 * DAY),
-    dueIn: 2 * DAY - HOUR,
-  },
-  { id: 'open-3', policy: 'change-mgmt', step: 'cab', kind: 'approval', openedAt: ago(DAY), dueIn: null },
-  {
-    id: 'open-4',
-    policy: 'change-mgmt',
-    step: 'security-review',
-    kind: 'approval',
-    openedAt: ago(10 * DAY),
-    dueIn: DAY,
-  },
-  // Due exactly at NOW: not overdue yet.
-  {
-    id: 'open-5',
-    policy: 'vendor-onboarding',
-    step: 'legal',
-    kind: 'attestation',
-    openedAt: ago(3 * DAY),
-    dueIn: 3 * DAY,
-  },
-  {
-    id: 'open-6',
-    policy: 'vendor-onboarding',
-    step: 'legal',
-    kind: 'attestation',
-    openedAt: ago(6 * DAY),
-    dueIn: 5 * DAY,
-  },
+  closedTask(
+    ['scan-1', 'vendor-onboarding', 'scan', 'waiver'],
+    at('2026-04-01T00:00:00Z'),
+    2 * DAY,
+    2 * DAY,
+    'scan: no waiver in time',
+  ),
+  // Still open at NOW; open-5 is due exactly at NOW (not overdue yet).
+  openTask(cab('open-1'), ago(2 * HOUR), DAY),
+  openTask(cab('open-2'), ago(2 * DAY), 2 * DAY - HOUR),
+  openTask(cab('open-3'), ago(DAY), null),
+  openTask(security('open-4'), ago(10 * DAY), DAY),
+  openTask(legal('open-5'), ago(3 * DAY), 3 * DAY),
+  openTask(legal('open-6'), ago(6 * DAY), 5 * DAY),
 ];
 
 function newTask(plan: TaskPlan): NewTask {
@@ -217,34 +116,36 @@ function newTask(plan: TaskPlan): NewTask {
 }
 
 const span = { file: 0, line: 4, col: 3, endLine: 4, endCol: 30 };
-type Vote =
-  { step: string; actor: string; onBehalfOf?: string; text: string } | { step: string; text: string };
+/** A ledger line: an action when it names an actor, else the machine's decision. */
+interface Line {
+  step?: string;
+  actor?: string;
+  onBehalfOf?: string;
+  text: string;
+}
 
 /** One instance's chain: `started`, then `lines` a minute apart from `start` (actions when an actor is named). */
-function ledger(id: string, policy: PolicyName, start: string, lines: Vote[]): AuditEventInput[] {
+function ledger(id: string, policy: PolicyName, start: string, lines: Line[]): AuditEventInput[] {
   const t0 = Date.parse(start);
-  const all = [{ text: `${policy} started by rita@halden.example` }, ...lines];
-  return all.map((line, i) => {
-    const actor = 'actor' in line ? line.actor : null;
-    return {
-      chain: id,
-      seq: i + 1,
-      id: `${id}:${i + 1}`,
-      at: new Date(t0 + i * MIN),
-      type: i === 0 ? 'started' : actor === null ? 'decision' : 'action',
-      instanceId: id,
-      process: policy,
-      project: 'erp-upgrade',
-      policy: POLICIES[policy],
-      step: 'step' in line ? line.step : null,
-      text: line.text,
-      actor,
-      onBehalfOf: 'onBehalfOf' in line ? (line.onBehalfOf ?? null) : null,
-      outcome: null,
-      reasons: [],
-      span: 'step' in line ? span : null,
-    };
-  });
+  const all: Line[] = [{ text: `${policy} started by rita@halden.example` }, ...lines];
+  return all.map((line, i) => ({
+    chain: id,
+    seq: i + 1,
+    id: `${id}:${i + 1}`,
+    at: new Date(t0 + i * MIN),
+    type: i === 0 ? 'started' : line.actor === undefined ? 'decision' : 'action',
+    instanceId: id,
+    process: policy,
+    project: 'erp-upgrade',
+    policy: POLICIES[policy],
+    step: line.step ?? null,
+    text: line.text,
+    actor: line.actor ?? null,
+    onBehalfOf: line.onBehalfOf ?? null,
+    outcome: null,
+    reasons: [],
+    span: line.step === undefined ? null : span,
+  }));
 }
 
 const CAROL = 'carol@halden.example';
@@ -279,7 +180,12 @@ const decisions: AuditEventInput[][] = [
   ]),
 ];
 
-const none = { approved: 0, rejected: 0, changesRequested: 0 };
+const votes = (approved: number, rejected: number, changesRequested: number) => ({
+  approved,
+  rejected,
+  changesRequested,
+});
+const none = votes(0, 0, 0);
 
 describe('report routes', () => {
   let api: ApiHarness;
@@ -370,52 +276,34 @@ describe('report routes', () => {
   test(
     'SLA breaches: late closes and timeout reasons, the rate, and open tasks already overdue',
     async () => {
+      // (policy, step, closed, breached, breachRate, openOverdue)
+      const sla = (policy: PolicyName, step: string, ...n: [number, number, number, number]) => {
+        const [closed, breached, breachRate, openOverdue] = n;
+        return { policy, step, closed, breached, breachRate, openOverdue };
+      };
+      // cab: cab-3 (timed out at its deadline) and cab-5 (late); legal: legal-2 (flagged).
       const may = await report(`sla-breaches?${MAY}`);
       expect(may.items).toEqual([
-        { policy: 'change-mgmt', step: 'cab', closed: 5, breached: 2, breachRate: 0.4, openOverdue: 1 },
-        {
-          policy: 'change-mgmt',
-          step: 'security-review',
-          closed: 2,
-          breached: 1,
-          breachRate: 0.5,
-          openOverdue: 1,
-        },
-        {
-          policy: 'vendor-onboarding',
-          step: 'legal',
-          closed: 3,
-          breached: 1,
-          breachRate: 0.3333,
-          openOverdue: 1,
-        },
+        sla('change-mgmt', 'cab', 5, 2, 0.4, 1),
+        sla('change-mgmt', 'security-review', 2, 1, 0.5, 1),
+        sla('vendor-onboarding', 'legal', 3, 1, 0.3333, 1),
       ]);
-
       const vendor = await report('sla-breaches?policy=vendor-onboarding', author);
       expect(vendor.items).toEqual([
-        {
-          policy: 'vendor-onboarding',
-          step: 'legal',
-          closed: 3,
-          breached: 1,
-          breachRate: 0.3333,
-          openOverdue: 1,
-        },
-        { policy: 'vendor-onboarding', step: 'scan', closed: 1, breached: 1, breachRate: 1, openOverdue: 0 },
+        sla('vendor-onboarding', 'legal', 3, 1, 0.3333, 1),
+        sla('vendor-onboarding', 'scan', 1, 1, 1, 0),
       ]);
-
+      // Without a window cab-6 (no deadline, in time) counts too.
+      const cab = await report('sla-breaches?policy=change-mgmt');
+      expect(cab.items).toEqual([
+        sla('change-mgmt', 'cab', 6, 2, 0.3333, 1),
+        sla('change-mgmt', 'security-review', 2, 1, 0.5, 1),
+      ]);
       // A window with nothing closed still shows the groups with overdue open tasks, at rate 0.
       const june = await report('sla-breaches?policy=change-mgmt&from=2026-06-01T00:00:01Z');
       expect(june.items).toEqual([
-        { policy: 'change-mgmt', step: 'cab', closed: 0, breached: 0, breachRate: 0, openOverdue: 1 },
-        {
-          policy: 'change-mgmt',
-          step: 'security-review',
-          closed: 0,
-          breached: 0,
-          breachRate: 0,
-          openOverdue: 1,
-        },
+        sla('change-mgmt', 'cab', 0, 0, 0, 1),
+        sla('change-mgmt', 'security-review', 0, 0, 0, 1),
       ]);
     },
     SLOW,
@@ -424,49 +312,27 @@ describe('report routes', () => {
   test(
     'approvals by approver: votes per person, delegated ones apart, in the window and the policy',
     async () => {
+      // (person, own votes, votes on behalf of others); the names sort as they are.
+      const row = (person: string, own: typeof none, onBehalfOf: typeof none) => ({
+        person,
+        ...own,
+        onBehalfOf,
+      });
       const may = await report(`approvals-by-approver?${MAY}`);
       expect(may.items).toEqual([
-        {
-          person: CAROL,
-          approved: 1,
-          rejected: 1,
-          changesRequested: 0,
-          onBehalfOf: { ...none, approved: 1 },
-        },
-        { person: FRANK, approved: 0, rejected: 1, changesRequested: 0, onBehalfOf: none },
-        {
-          person: GRACE,
-          approved: 0,
-          rejected: 0,
-          changesRequested: 1,
-          onBehalfOf: { approved: 0, rejected: 1, changesRequested: 1 },
-        },
+        row(CAROL, votes(1, 1, 0), votes(1, 0, 0)),
+        row(FRANK, votes(0, 1, 0), none),
+        row(GRACE, votes(0, 0, 1), votes(0, 1, 1)),
       ]);
-
+      // April adds Carol's approval and Frank's (on behalf of himself: his own vote).
       const all = await report('approvals-by-approver', admin);
       expect(all.items).toEqual([
-        {
-          person: CAROL,
-          approved: 2,
-          rejected: 1,
-          changesRequested: 0,
-          onBehalfOf: { ...none, approved: 1 },
-        },
-        { person: FRANK, approved: 1, rejected: 1, changesRequested: 0, onBehalfOf: none },
-        expect.objectContaining({ person: GRACE, changesRequested: 1 }),
+        row(CAROL, votes(2, 1, 0), votes(1, 0, 0)),
+        row(FRANK, votes(1, 1, 0), none),
+        row(GRACE, votes(0, 0, 1), votes(0, 1, 1)),
       ]);
-
       const vendor = await report('approvals-by-approver?policy=vendor-onboarding');
-      expect(vendor.items).toEqual([
-        { person: CAROL, approved: 0, rejected: 1, changesRequested: 0, onBehalfOf: none },
-        {
-          person: GRACE,
-          approved: 0,
-          rejected: 0,
-          changesRequested: 0,
-          onBehalfOf: { approved: 0, rejected: 1, changesRequested: 1 },
-        },
-      ]);
+      expect(vendor.items).toEqual([row(CAROL, votes(0, 1, 0), none), row(GRACE, none, votes(0, 1, 1))]);
     },
     SLOW,
   );
