@@ -44,6 +44,10 @@ export function mongoClient(uri: string): MongoClient {
     connectTimeoutMS: 5_000,
     socketTimeoutMS: 60_000,
     heartbeatFrequencyMS: 2_000,
+    // FerretDB answers `hello` with a topologyVersion but does not stream: in the default `auto`
+    // mode the driver's monitor waited on a stream that never came after a restart, and every
+    // server selection failed with the dead connection's error for minutes. Polling recovers.
+    serverMonitoringMode: 'poll',
   });
 }
 
