@@ -2,6 +2,7 @@
 // names and defaults as the worker (workflows/config.ts) so that one environment serves both, plus
 // the listening address. Bad values stop the server at start with the variable named.
 import { z } from 'zod';
+import { serverSettings } from '../workflows/config.js';
 
 /** Ports the OS picks (0) are allowed: tests listen on an ephemeral port. */
 const port = z.coerce
@@ -11,17 +12,7 @@ const port = z.coerce
   .max(65535, 'must be between 0 and 65535');
 
 const schema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  MONGODB_URI: z
-    .string()
-    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')
-    .default('mongodb://127.0.0.1:27017/'),
-  CHARTER_DATABASE: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be 1-60 letters, digits, _ or -')
-    .default('charter'),
-  CHARTER_TASK_QUEUE: z.string().min(1).default('charter'),
+  ...serverSettings,
   CHARTER_API_HOST: z.string().min(1).default('127.0.0.1'),
   CHARTER_API_PORT: port.default(3000),
 });

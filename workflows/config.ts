@@ -26,7 +26,8 @@ function jsonVariable<T extends z.ZodType>(shape: T, what: string) {
   });
 }
 
-const schema = z.object({
+/** Where the servers are: the same variables and defaults for the worker, the API and `npm start`. */
+export const serverSettings = {
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   MONGODB_URI: z
@@ -35,9 +36,13 @@ const schema = z.object({
     .default('mongodb://127.0.0.1:27017/'),
   CHARTER_DATABASE: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,60}$/)
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be 1-60 letters, digits, _ or -')
     .default('charter'),
   CHARTER_TASK_QUEUE: z.string().min(1).default('charter'),
+};
+
+const schema = z.object({
+  ...serverSettings,
   /** JSON: check service name to URL, e.g. {"qualys-vm-scan":"http://127.0.0.1:4010/scan"}. */
   CHARTER_CHECK_SERVICES: jsonVariable(checkServices, 'a JSON object of service name to http(s) URL').default(
     {},

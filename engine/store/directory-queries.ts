@@ -6,7 +6,8 @@
 // people are added or groups reorganised between two requests, and FerretDB v1 evaluates `skip`
 // by reading and discarding every skipped document.
 import type { Collection, Db, Filter } from 'mongodb';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { absenceSchema, delegationSchema, groupSchema, personSchema } from './directory.js';
 import type { Group, Person } from './directory.js';
 import { parseDoc } from './documents.js';
 
@@ -15,27 +16,6 @@ const PEOPLE = 'directory_people';
 const GROUPS = 'directory_groups';
 const ABSENCES = 'directory_absences';
 const DELEGATIONS = 'directory_delegations';
-
-const personSchema = z.object({
-  _id: z.string(),
-  name: z.string().nullable().default(null),
-  manager: z.string().nullable().default(null),
-  active: z.boolean(),
-});
-const groupSchema = z.object({ _id: z.string(), members: z.array(z.string()) });
-const absenceSchema = z.object({
-  _id: z.string(),
-  from: z.date(),
-  to: z.date(),
-  delegate: z.string().nullable(),
-});
-const delegationSchema = z.object({
-  _id: z.string(),
-  from: z.string(),
-  to: z.string(),
-  start: z.date(),
-  end: z.date(),
-});
 
 export type Absence = z.infer<typeof absenceSchema>;
 export type Delegation = z.infer<typeof delegationSchema>;

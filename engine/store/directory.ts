@@ -12,21 +12,21 @@ import { z } from 'zod';
 import type { PersonRef, ResolveProblem } from '../machine/types.js';
 import { parseDoc } from './documents.js';
 
-const personSchema = z.object({
+export const personSchema = z.object({
   _id: z.string(),
   // FerretDB v1 drops null fields given to `$setOnInsert`: absent reads as null.
   name: z.string().nullable().default(null),
   manager: z.string().nullable().default(null),
   active: z.boolean(),
 });
-const groupSchema = z.object({ _id: z.string(), members: z.array(z.string()) });
-const absenceSchema = z.object({
+export const groupSchema = z.object({ _id: z.string(), members: z.array(z.string()) });
+export const absenceSchema = z.object({
   _id: z.string(),
   from: z.date(),
   to: z.date(),
   delegate: z.string().nullable(),
 });
-const delegationSchema = z.object({
+export const delegationSchema = z.object({
   _id: z.string(),
   from: z.string(),
   to: z.string(),

@@ -14,6 +14,11 @@ import { RefusalLog } from './refusals.js';
 import { ReportQueries } from './reports.js';
 import { TaskStore } from './tasks.js';
 
+/** A repository that keeps indexes creates them at start-up. */
+interface Indexed {
+  ensureIndexes?: () => Promise<void>;
+}
+
 export interface Store {
   policies: PolicyStore;
   audit: AuditLedger;
@@ -68,35 +73,9 @@ export async function openStore(db: Db): Promise<Store> {
     refusals: new RefusalLog(db),
     reports: new ReportQueries(db),
   };
-  const {
-    policies,
-    audit,
-    tasks,
-    views,
-    outbox,
-    directory,
-    directoryQueries,
-    capacity,
-    tokens,
-    idempotency,
-    comments,
-    refusals,
-  } = store;
-  for (const repository of [
-    policies,
-    audit,
-    tasks,
-    views,
-    outbox,
-    directory,
-    directoryQueries,
-    capacity,
-    tokens,
-    idempotency,
-    comments,
-    refusals,
-  ]) {
-    await repository.ensureIndexes();
+  // Every repository that keeps indexes creates them (idempotent); read-only query sets have none.
+  for (const repository of Object.values(store as unknown as Record<string, Indexed>)) {
+    await repository.ensureIndexes?.();
   }
   return store;
 }
