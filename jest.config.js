@@ -20,8 +20,9 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // Bundling workflow code and starting workers takes seconds on a shared 2-core machine.
-      testTimeout: 60_000,
     },
   ],
+  // Bundling workflow code and starting workers takes seconds on a shared 2-core machine. A global
+  // option: jest ignores `testTimeout` inside a project (hooks then failed at the 5 s default).
+  testTimeout: 60_000,
 };

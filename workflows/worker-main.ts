@@ -20,7 +20,7 @@ export async function main(
     }
     throw error;
   }
-  const mongo = mongoClient(config.MONGODB_URI);
+  const mongo = mongoClient(config.MONGODB_URI, { onReconnect: (why) => log(`charter worker: ${why}`) });
   await mongo.connect();
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {

@@ -1,6 +1,6 @@
 // Every MongoDB repository of Charter, opened on one database with its indexes in place. The
 // worker and the API get a Store and never see a Mongo type beyond it.
-import { type Db, MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 import { ApiTokens, IdempotencyRecords } from './access.js';
 import { AuditLedger } from './audit.js';
 import { CapacityStore } from './capacity.js';
@@ -37,25 +37,6 @@ export interface Store {
   reports: ReportQueries;
 }
 
-/**
- * A client that recovers from a restarted server. The driver's defaults wait forever on a socket
- * the server left half-open (no socket timeout), and against FerretDB, which does not stream
- * topology changes, a monitor stuck that way kept a worker cut off for minutes after the server
- * was back; bounded socket and connect times and frequent heartbeats let it notice and reconnect.
- */
-export function mongoClient(uri: string): MongoClient {
-  return new MongoClient(uri, {
-    serverSelectionTimeoutMS: 10_000,
-    connectTimeoutMS: 5_000,
-    socketTimeoutMS: 60_000,
-    heartbeatFrequencyMS: 2_000,
-    // FerretDB answers `hello` with a topologyVersion but does not stream: in the default `auto`
-    // mode the driver's monitor waited on a stream that never came after a restart, and every
-    // server selection failed with the dead connection's error for minutes. Polling recovers.
-    serverMonitoringMode: 'poll',
-  });
-}
-
 /** The repositories over `db`, after creating their indexes (idempotent, so every start does it). */
 export async function openStore(db: Db): Promise<Store> {
   const store: Store = {
@@ -80,6 +61,8 @@ export async function openStore(db: Db): Promise<Store> {
   return store;
 }
 
+export { mongoClient } from './client.js';
+export type { ClientOptions } from './client.js';
 export { ApiTokens, IdempotencyRecords, ROLES } from './access.js';
 export type { ApiToken, IdempotencyRecord, Role } from './access.js';
 export { AuditLedger, MissingLinkError } from './audit.js';
