@@ -18,7 +18,8 @@
 //
 // Cost (2 cores): ~3 s a scenario (server, fresh database, worker, script), so scenarios run in
 // three lanes, most telling first (`byPriority`), and none starts after BUDGET_MS: all of them fit
-// in about 3.5 minutes here; a slower machine runs fewer, and the summary line says how many.
+// in about 4 minutes on an idle machine (113 of 183 in 4 minutes on a loaded one); a slower
+// machine runs fewer, and the summary line says how many.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
@@ -59,8 +60,8 @@ const STEP_MS = 4_000;
 const CASE_MS = 90_000;
 /** Scenarios running at once, each on its own time-skipping server. */
 const LANES = Number(process.env['CONFORMANCE_LANES'] ?? 3);
-/** No scenario starts after this much real time (the file must stay within ~6 minutes). */
-const BUDGET_MS = Number(process.env['CONFORMANCE_BUDGET_MS'] ?? 240_000);
+/** No scenario starts after this much real time (the file must stay within ~9 minutes). */
+const BUDGET_MS = Number(process.env['CONFORMANCE_BUDGET_MS'] ?? 420_000);
 /** How long the workflow may take (real time) to catch up with the simulator at a script entry. */
 const SETTLE_MS = 20_000;
 
