@@ -19,7 +19,7 @@ import {
   type Visibility,
   visibleTask,
 } from '../tasks-access.js';
-import { performTaskAction } from '../tasks-actions.js';
+import { performTaskAction, type TaskAction } from '../tasks-actions.js';
 import { commentRoutes } from '../tasks-comments.js';
 import {
   attestBody,
@@ -79,84 +79,82 @@ async function inbox(deps: ApiDeps, person: string, query: z.infer<typeof pageQu
   };
 }
 
+/**
+ * One action route: the task must be visible to the caller and of `kind`; the API refuses what it
+ * can tell without the engine (`precheck`: missing reasons), resolves on whose behalf the caller
+ * acts, and sends the Update; `action` builds it from the task, the actor and the body.
+ */
+function actionRoute<B extends { onBehalfOf?: string | undefined }>(spec: {
+  path: string;
+  kind: TaskKind;
+  summary: string;
+  body: z.ZodType<B>;
+  precheck?: (body: B) => void;
+  action: (base: { step: string; actor: string; onBehalfOf?: string }, body: B) => TaskAction;
+}): RouteSpec {
+  return route({
+    method: 'post',
+    path: `/tasks/:id/${spec.path}`,
+    summary: spec.summary,
+    roles: ['approver', 'admin'],
+    params: taskParams,
+    body: spec.body,
+    response: receiptResponse,
+    handler: async ({ caller, params, body, deps }) => {
+      const { task, delegators } = await visibleTask(deps, caller, params.id, ACT);
+      requireKind(task, spec.kind);
+      spec.precheck?.(body);
+      const onBehalfOf = actingFor(task, caller, delegators, body.onBehalfOf);
+      const base = {
+        step: task.step,
+        actor: caller.person,
+        ...(onBehalfOf === undefined ? {} : { onBehalfOf }),
+      };
+      return json(await performTaskAction(deps, caller, task, spec.action(base, body)));
+    },
+  });
+}
+
 function actionRoutes(): RouteSpec[] {
   return [
-    route({
-      method: 'post',
-      path: '/tasks/:id/decide',
+    actionRoute({
+      path: 'decide',
+      kind: 'approval',
       summary: 'Approve, reject (with a reason) or request changes on an approval task',
-      roles: ['approver', 'admin'],
-      params: taskParams,
       body: decideBody,
-      response: receiptResponse,
-      handler: async ({ caller, params, body, deps }) => {
-        const { task, delegators } = await visibleTask(deps, caller, params.id, ACT);
-        requireKind(task, 'approval');
+      precheck: (body) => {
         if (body.decision === 'reject' && (body.reason ?? '').trim() === '') {
           throw reasonRequired('a rejection');
         }
-        const onBehalfOf = actingFor(task, caller, delegators, body.onBehalfOf);
-        const receipt = await performTaskAction(deps, caller, task, {
-          kind: 'decide',
-          input: {
-            step: task.step,
-            actor: caller.person,
-            decision: body.decision,
-            ...(onBehalfOf === undefined ? {} : { onBehalfOf }),
-            ...(body.reason === undefined ? {} : { reason: body.reason }),
-          },
-        });
-        return json(receipt);
       },
+      action: (base, body) => ({
+        kind: 'decide',
+        input: {
+          ...base,
+          decision: body.decision,
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+        },
+      }),
     }),
-    route({
-      method: 'post',
-      path: '/tasks/:id/attest',
+    actionRoute({
+      path: 'attest',
+      kind: 'attestation',
       summary: 'Attest an attestation task, with evidence where the policy asks for it',
-      roles: ['approver', 'admin'],
-      params: taskParams,
       body: attestBody,
-      response: receiptResponse,
-      handler: async ({ caller, params, body, deps }) => {
-        const { task, delegators } = await visibleTask(deps, caller, params.id, ACT);
-        requireKind(task, 'attestation');
-        const onBehalfOf = actingFor(task, caller, delegators, body.onBehalfOf);
-        const receipt = await performTaskAction(deps, caller, task, {
-          kind: 'attest',
-          input: {
-            step: task.step,
-            actor: caller.person,
-            ...(onBehalfOf === undefined ? {} : { onBehalfOf }),
-            ...(body.evidence === undefined ? {} : { evidence: body.evidence }),
-          },
-        });
-        return json(receipt);
-      },
+      action: (base, body) => ({
+        kind: 'attest',
+        input: { ...base, ...(body.evidence === undefined ? {} : { evidence: body.evidence }) },
+      }),
     }),
-    route({
-      method: 'post',
-      path: '/tasks/:id/waive',
+    actionRoute({
+      path: 'waive',
+      kind: 'waiver',
       summary: 'Waive the failed check of a waiver task, with a reason',
-      roles: ['approver', 'admin'],
-      params: taskParams,
       body: waiveBody,
-      response: receiptResponse,
-      handler: async ({ caller, params, body, deps }) => {
-        const { task, delegators } = await visibleTask(deps, caller, params.id, ACT);
-        requireKind(task, 'waiver');
+      precheck: (body) => {
         if (body.reason.trim() === '') throw reasonRequired('a waiver');
-        const onBehalfOf = actingFor(task, caller, delegators, body.onBehalfOf);
-        const receipt = await performTaskAction(deps, caller, task, {
-          kind: 'waive',
-          input: {
-            step: task.step,
-            actor: caller.person,
-            reason: body.reason,
-            ...(onBehalfOf === undefined ? {} : { onBehalfOf }),
-          },
-        });
-        return json(receipt);
       },
+      action: (base, body) => ({ kind: 'waive', input: { ...base, reason: body.reason } }),
     }),
   ];
 }

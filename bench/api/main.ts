@@ -6,7 +6,7 @@
 //
 // BENCH_SCALE (default 1) scales the counts (0.01 for a quick run); BENCH_KEEP_DATA=1 keeps a
 // database already seeded at the same scale; BENCH_CONNECTIONS (16), BENCH_DURATION_S (10),
-// BENCH_WARMUP_S (2) and BENCH_ROUNDS (3) shape the load.
+// BENCH_WARMUP_S (2) and BENCH_ROUNDS (3) shape the load; BENCH_SEED_ONLY=1 seeds and stops.
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,11 @@ async function main(): Promise<void> {
     began = performance.now();
     await openStore(db);
     console.log(`seed: indexes (openStore) in ${seconds(began)} s`);
+    if (process.env['BENCH_SEED_ONLY'] === '1') {
+      console.log('seed: BENCH_SEED_ONLY=1, stopping before the check and the load');
+      await mongo.close();
+      return;
+    }
     // Checked once, right after seeding: on FerretDB every check is a full scan, minutes at size.
     console.log(await checkSeed(await openStore(db), world));
     await markSeeded(db, plan);
