@@ -368,7 +368,7 @@ function printReady(url: string, temporalUi: string | null, tokens: DemoToken[],
     'Demo tokens (kept in .data/demo-tokens.json; the same on every start):',
     ...tokens.map((t) => {
       const why = DEMO_PEOPLE.find((p) => p.person === t.person)?.why ?? '';
-      return `  ${t.person.padEnd(30)} ${t.roles.join(',').padEnd(10)} ${t.token}   ${why}`;
+      return `  ${t.person.padEnd(30)} ${t.roles.join(',').padEnd(18)} ${t.token}   ${why}`;
     }),
     '',
     `Try:  export CHARTER_API=${url} CHARTER_TOKEN=${tokens[0]?.token ?? '<token>'}`,

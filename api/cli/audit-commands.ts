@@ -71,7 +71,8 @@ export async function auditVerify(ctx: CommandContext, instance: string | undefi
     return ok;
   }
   const scope = instance === undefined ? 'the audit ledger' : `the audit chain of ${instance}`;
-  const counts = `${cell(report['events'])} events in ${cell(report['chains'])} chains`;
+  const chains = Number(report['chains']);
+  const counts = `${cell(report['events'])} events in ${chains} chain${chains === 1 ? '' : 's'}`;
   if (ok) {
     ctx.out(`${scope} is intact: ${counts}, every hash and link checked\n`);
   } else {

@@ -97,6 +97,7 @@ export async function inbox(ctx: CommandContext, paging: Paging): Promise<void> 
       { header: 'title', value: (r) => r['title'] },
       { header: 'kind', value: (r) => r['kind'] },
       { header: 'instance', value: (r) => r['instanceId'] },
+      { header: 'for', value: (r) => r['onBehalfOf'] },
       { header: 'due', value: (r) => r['dueAt'] },
       { header: 'blocked on', value: (r) => r['blockedOn'] },
     ]),

@@ -3,7 +3,7 @@
 // policy and project. Auditors read everything, so there is no per-object ownership here; other
 // roles get 403 from the app, and nothing here writes.
 import { z } from 'zod';
-import type { Role } from '../../engine/store/index.js';
+import { refusedChainOf, type Role } from '../../engine/store/index.js';
 import { streamAuditExport } from '../audit-export.js';
 import { auditFilterFields, auditFilterOf, checkWindow, pageFields, windowFields } from '../audit-filters.js';
 import { complianceSummary, summarySchema } from '../audit-summary.js';
@@ -115,12 +115,19 @@ export function auditRoutes(): RouteSpec[] {
       query: verifyQuery,
       response: verifySchema,
       handler: async ({ query, deps }) => {
-        const report = await deps.store.audit.verify(
-          query.instance === undefined ? {} : { chain: query.instance },
-        );
+        if (query.instance === undefined) return json(await deps.store.audit.verify({}));
+        // An instance has its own chain and the chain of refused attempts the API recorded.
+        const own = await deps.store.audit.verify({ chain: query.instance });
         // No chain at all: an unknown instance, which must not read as "verified, all good".
-        if (query.instance !== undefined && report.chains === 0) throw notFound(`instance ${query.instance}`);
-        return json(report);
+        if (own.chains === 0) throw notFound(`instance ${query.instance}`);
+        const refused = await deps.store.audit.verify({ chain: refusedChainOf(query.instance) });
+        const firstProblem = own.firstProblem ?? refused.firstProblem;
+        return json({
+          ok: own.ok && refused.ok,
+          chains: own.chains + refused.chains,
+          events: own.events + refused.events,
+          ...(firstProblem === undefined ? {} : { firstProblem }),
+        });
       },
     }),
     route({

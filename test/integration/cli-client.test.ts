@@ -218,7 +218,7 @@ describe('a request from start to the audit ledger', () => {
 
     const verified = await charter(auditor, 'audit', 'verify', '--instance', instanceId);
     expect(verified).toMatchObject({ code: 0, err: '' });
-    expect(verified.out).toMatch(/is intact: \d+ events in 1 chains/);
+    expect(verified.out).toMatch(/is intact: \d+ events in 1 chain,/);
 
     const exported = await charter(auditor, 'audit', 'export', '--format', 'jsonl', '--instance', instanceId);
     expect(exported.code).toBe(0);
