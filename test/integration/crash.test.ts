@@ -15,19 +15,15 @@ import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from '..
 import {
   approveWhenOpen,
   type CheckStub,
+  drillOutcome,
   drillPolicy,
-  factsOf,
   killAllWorkerProcesses,
-  openDrillTasks,
-  problemsOf,
-  resultOf,
   seedDrill,
   seededRandom,
   sleep,
   startCheckStub,
   startDrill,
   startWorkerProcess,
-  withWorkerContext,
   type WorkerProcessOptions,
 } from '../support/worker-process.js';
 
@@ -120,30 +116,13 @@ describe('a worker process killed with SIGKILL at random moments', () => {
       schedule.push(`  worker ${b + 2} ready after ${Date.now() - spawned}ms`);
     }
 
-    const attempts = await withWorkerContext(worker, Promise.all(approvals));
-    const results = await withWorkerContext(
-      worker,
-      Promise.all(ids.map((id) => resultOf(client, id, deadline))),
-    );
-    const completedAt = Date.now();
+    const outcome = await drillOutcome(client, store, worker, ids, approvals, deadline);
+    const { attempts, events, completedAt } = outcome;
+    const retries = outcome.activityRetries;
     // Each as the policy dictates: approved, with the end message; anything else is listed by id.
-    const unexpected = results.flatMap((r, i) =>
-      r.status === 'approved' && /^drill of (50|150) done$/.test(r.message ?? '')
-        ? []
-        : [{ id: ids[i], ...r }],
-    );
-    expect(unexpected).toEqual([]);
-
-    const problems: string[] = [];
-    let events = 0;
-    let retries = 0;
-    for (const [i, facts] of (await Promise.all(ids.map((id) => factsOf(client, store, id)))).entries()) {
-      problems.push(...problemsOf(ids[i]!, facts));
-      events += facts.events.length;
-      retries += facts.activityRetries;
-    }
-    expect(problems).toEqual([]);
-    expect(await openDrillTasks(store)).toBe(0);
+    expect(outcome.unexpected).toEqual([]);
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.openTasks).toBe(0);
 
     const checkCalls = [...stub.calls.values()].reduce((a, b) => a + b, 0);
     console.log(

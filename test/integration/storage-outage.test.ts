@@ -21,18 +21,14 @@ import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from '..
 import {
   approveWhenOpen,
   type CheckStub,
+  drillOutcome,
   drillPolicy,
-  factsOf,
   killAllWorkerProcesses,
-  openDrillTasks,
-  problemsOf,
-  resultOf,
   seedDrill,
   sleep,
   startCheckStub,
   startDrill,
   startWorkerProcess,
-  withWorkerContext,
 } from '../support/worker-process.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
@@ -203,30 +199,13 @@ describe('the MongoDB-wire server stopped and started again mid-run', () => {
       }
       const outage = Date.now() - down;
 
-      const attempts = await withWorkerContext(worker, Promise.all(approvals));
-      const results = await withWorkerContext(
-        worker,
-        Promise.all(ids.map((id) => resultOf(client, id, deadline))),
-      );
-      const completedAt = Date.now();
+      const outcome = await drillOutcome(client, store, worker, ids, approvals, deadline);
+      const { attempts, events, completedAt } = outcome;
+      const retries = outcome.activityRetries;
       // Each as the policy dictates: approved, with the end message; anything else is listed by id.
-      const unexpected = results.flatMap((r, i) =>
-        r.status === 'approved' && /^drill of (50|150) done$/.test(r.message ?? '')
-          ? []
-          : [{ id: ids[i], ...r }],
-      );
-      expect(unexpected).toEqual([]);
-
-      const problems: string[] = [];
-      let events = 0;
-      let retries = 0;
-      for (const [i, facts] of (await Promise.all(ids.map((id) => factsOf(client, store, id)))).entries()) {
-        problems.push(...problemsOf(ids[i]!, facts));
-        events += facts.events.length;
-        retries += facts.activityRetries;
-      }
-      expect(problems).toEqual([]);
-      expect(await openDrillTasks(store)).toBe(0);
+      expect(outcome.unexpected).toEqual([]);
+      expect(outcome.problems).toEqual([]);
+      expect(outcome.openTasks).toBe(0);
       // The restarted server is the one the stop script will find.
       expect(readFileSync(PID_FILE, 'utf8').trim()).toBe(String(pid));
       expect(readlinkSync(`/proc/${pid}/exe`)).toBe(FERRETDB_BIN);

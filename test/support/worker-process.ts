@@ -409,3 +409,58 @@ export function problemsOf(instanceId: string, facts: InstanceFacts): string[] {
   }
   return problems;
 }
+
+/** What a fault drill found once every instance was driven to its end. */
+export interface DrillOutcome {
+  /** Approval attempts per instance (1 = the first Update was accepted). */
+  attempts: number[];
+  /** Instances that did not end as the drill policy dictates, with what they ended as. */
+  unexpected: ({ id: string | undefined } & InstanceResult)[];
+  /** Everything problemsOf found, over all instances. */
+  problems: string[];
+  events: number;
+  activityRetries: number;
+  openTasks: number;
+  completedAt: number;
+}
+
+/**
+ * Waits for the approvals and the results of every drill instance (naming the worker's last log
+ * lines when that fails), then collects what the fault suites assert: each instance approved with
+ * its end message, its ledger and tasks as problemsOf wants them, no drill task left open.
+ */
+export async function drillOutcome(
+  client: Client,
+  store: Store,
+  worker: WorkerProcess,
+  ids: readonly string[],
+  approvals: Promise<number>[],
+  deadline: number,
+): Promise<DrillOutcome> {
+  const attempts = await withWorkerContext(worker, Promise.all(approvals));
+  const results = await withWorkerContext(
+    worker,
+    Promise.all(ids.map((id) => resultOf(client, id, deadline))),
+  );
+  const completedAt = Date.now();
+  const unexpected = results.flatMap((r, i) =>
+    r.status === 'approved' && /^drill of (50|150) done$/.test(r.message ?? '') ? [] : [{ id: ids[i], ...r }],
+  );
+  const problems: string[] = [];
+  let events = 0;
+  let activityRetries = 0;
+  for (const [i, facts] of (await Promise.all(ids.map((id) => factsOf(client, store, id)))).entries()) {
+    problems.push(...problemsOf(ids[i] ?? '?', facts));
+    events += facts.events.length;
+    activityRetries += facts.activityRetries;
+  }
+  return {
+    attempts,
+    unexpected,
+    problems,
+    events,
+    activityRetries,
+    openTasks: await openDrillTasks(store),
+    completedAt,
+  };
+}
