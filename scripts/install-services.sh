@@ -38,7 +38,30 @@ install_python_packages() {
 }
 
 ferretdb_stamp() {
-  (cd "$CHARTER_ROOT/tools/ferretdb" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-16)
+  (cd "$CHARTER_ROOT/tools/ferretdb" && cat go.mod go.sum ./*.go ./*.sed | sha256sum | cut -c1-16)
+}
+
+# FerretDB v1.24's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'`, while the _id
+# index it creates is on `_ferretdb_sjson->"_id"`: SQLite cannot match the two expressions, so every
+# find, update and delete by _id scans the whole table (14 s at a million audit events). The patch
+# (tools/ferretdb/sqlite-id-index.sed) makes the look-up use the index's expression. Go takes no
+# overlay of files in its module cache, so the build uses a patched copy of the FerretDB module
+# (under .tools/) through a `replace` in a copy of tools/ferretdb's go.mod. Prints that go.mod's path.
+ferretdb_patched_modfile() {
+  local dir copy="$TOOLS_DIR/ferretdb-src" build="$TOOLS_DIR/ferretdb-build"
+  dir=$(cd "$CHARTER_ROOT/tools/ferretdb" && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+    go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB) || return 1
+  rm -rf "$copy" "$build"
+  cp -r "$dir" "$copy" && chmod -R u+w "$copy" && mkdir -p "$build" || return 1
+  local metadata="$copy/internal/backends/sqlite/metadata/metadata.go"
+  sed -i -f "$CHARTER_ROOT/tools/ferretdb/sqlite-id-index.sed" "$metadata"
+  grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$metadata" || {
+    echo "the _id index patch no longer applies to $metadata" >&2
+    return 1
+  }
+  cp "$CHARTER_ROOT/tools/ferretdb/go.sum" "$build/go.sum"
+  { cat "$CHARTER_ROOT/tools/ferretdb/go.mod"; echo "replace github.com/FerretDB/FerretDB => $copy"; } >"$build/go.mod"
+  echo "$build/go.mod"
 }
 
 install_ferretdb() {
@@ -51,8 +74,13 @@ install_ferretdb() {
   command -v go >/dev/null || die "Go 1.24+ is required to build FerretDB $FERRETDB_VERSION (Go module proxy)"
   log "building FerretDB $FERRETDB_VERSION from the Go module proxy (first time: 1-3 minutes on 2 cores)"
   # GOTOOLCHAIN=local: never try to download another Go toolchain; the installed one is enough.
+  (cd "$CHARTER_ROOT/tools/ferretdb" && GOTOOLCHAIN=local GOFLAGS=-mod=readonly go mod download) ||
+    die "could not download FerretDB $FERRETDB_VERSION's modules (see the Go output above)"
+  local modfile
+  modfile=$(ferretdb_patched_modfile) || die "could not patch FerretDB's _id look-up (see above)"
   (cd "$CHARTER_ROOT/tools/ferretdb" && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
-    go build -trimpath -o "$FERRETDB_BIN.tmp" .) || die "FerretDB build failed (see the Go output above)"
+    go build -trimpath -modfile "$modfile" -o "$FERRETDB_BIN.tmp" .) ||
+    die "FerretDB build failed (see the Go output above)"
   mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
   echo "$stamp" >"$stamp_file"
 }

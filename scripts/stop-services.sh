@@ -13,8 +13,11 @@ stop_one() { # name binary
   local pidfile="$PROFILE_RUN_DIR/$1.pid" pid
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  # A recorded pid may have been reused by an unrelated process after a reboot: check the binary.
-  if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$2" ]; then
+  # A recorded pid may have been reused by an unrelated process after a reboot: check the binary
+  # (" (deleted)": the server still runs the binary a reinstall has replaced since).
+  local exe
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
+  if [ -n "$pid" ] && { [ "$exe" = "$2" ] || [ "$exe" = "$2 (deleted)" ]; }; then
     kill -TERM "$pid" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then
