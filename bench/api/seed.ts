@@ -3,12 +3,15 @@
 // into the collections, because going through TaskStore.open and AuditLedger.append (one insert
 // and, for the ledger, one read per document) would take hours at this size. The documents have
 // exactly the shape those repositories write, so the store and the API read them back unchanged;
-// `checkSeed` proves that through the store itself before anything is measured.
+// `checkSeed` proves that through the store itself before anything is measured. The store's own
+// indexes (task-index.ts, audit-index.ts) are bulk-loaded the same way, one digest per key, in the
+// state readers leave them in (closed tasks pruned from the inboxes).
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Db, Document } from 'mongodb';
 import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
-import type { Store } from '../../engine/store/index.js';
+import { AuditIndex, markIndexesCurrent, TaskIndex, type Store } from '../../engine/store/index.js';
+import type { IndexedTask } from '../../engine/store/task-index.js';
 
 export interface SeedPlan {
   scale: number;
@@ -124,6 +127,8 @@ class BatchWriter {
 export async function seedTasks(db: Db, plan: SeedPlan, world: SeedWorld, now: Date): Promise<number> {
   const rand = random(1);
   const writer = new BatchWriter(db, 'tasks');
+  const inboxes = new Map<string, IndexedTask[]>();
+  const instances = new Map<string, string[]>();
   let made = 0;
   for (let instance = 0; made < plan.tasks; instance++) {
     const instanceId = `bench-${String(instance).padStart(7, '0')}`;
@@ -142,8 +147,18 @@ export async function seedTasks(db: Db, plan: SeedPlan, world: SeedWorld, now: D
         rand() < 0.7 ? new Date(openedAt.getTime() + (3 + Math.floor(rand() * 12)) * DAY_MS) : null;
       const closed = rand() < 0.2;
       const closedAt = closed ? new Date(openedAt.getTime() + Math.floor(rand() * 3 * DAY_MS)) : null;
+      const id = `${instanceId}/${task}`;
+      for (const person of assignees) {
+        // The index as TaskStore leaves it once readers have pruned the closed tasks.
+        if (!closed)
+          inboxes.set(person, [
+            ...(inboxes.get(person) ?? []),
+            { id, instanceId, openedAt, dueKey: dueAt ?? NO_DEADLINE },
+          ]);
+        instances.set(person, [...new Set([...(instances.get(person) ?? []), instanceId])]);
+      }
       await writer.add({
-        _id: `${instanceId}/${task}`,
+        _id: id,
         instanceId,
         task,
         step,
@@ -165,6 +180,7 @@ export async function seedTasks(db: Db, plan: SeedPlan, world: SeedWorld, now: D
     }
   }
   await writer.close();
+  await new TaskIndex(db).load(inboxes, instances);
   return writer.written;
 }
 
@@ -192,6 +208,7 @@ export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promi
   }
   const rand = random(2);
   const writer = new BatchWriter(db, 'audit');
+  const indexed: { id: string; at: Date; project: string | null }[] = [];
   const yearMs = world.to.getTime() - world.from.getTime();
   let made = 0;
   for (let instance = 0; made < plan.events; instance++) {
@@ -238,11 +255,15 @@ export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promi
       };
       const hash = hashOf(unhashed);
       await writer.add({ ...unhashed, hash });
+      indexed.push({ id: unhashed._id, at: unhashed.at, project });
       prevHash = hash;
       at += 60_000 + Math.floor(rand() * DAY_MS);
     }
   }
   await writer.close();
+  await new AuditIndex(db).load(indexed);
+  // Both indexes are complete: the next openStore must not rebuild them from a million documents.
+  await markIndexesCurrent(db);
   return writer.written;
 }
 

@@ -58,7 +58,39 @@ export async function openStore(db: Db): Promise<Store> {
   for (const repository of Object.values(store as unknown as Record<string, Indexed>)) {
     await repository.ensureIndexes?.();
   }
+  await rebuildOnce(db, INDEX_REBUILDS[0], () => store.tasks.rebuildIndex());
+  await rebuildOnce(db, INDEX_REBUILDS[1], () => store.audit.rebuildIndex());
   return store;
+}
+
+/** Our own indexes (keyed lists, task-index.ts and audit-index.ts), each built once per database. */
+const INDEX_REBUILDS = ['task-index-v1', 'audit-index-v1'] as const;
+const MARKERS = 'store_migrations';
+
+interface MarkerDoc {
+  _id: string;
+  at: Date;
+  count: number | null;
+}
+
+/**
+ * Lists data written before an index existed, once; the marker goes in after the rebuild, so a
+ * start that dies half-way rebuilds again (adding entries twice is harmless: they are deduplicated).
+ */
+async function rebuildOnce(db: Db, name: string, rebuild: () => Promise<number>): Promise<void> {
+  const markers = db.collection<MarkerDoc>(MARKERS);
+  if ((await markers.findOne({ _id: name })) !== null) return;
+  const count = await rebuild();
+  await markers.replaceOne({ _id: name }, { at: new Date(), count }, { upsert: true });
+}
+
+/** For a bulk load that wrote the indexes itself (a benchmark's seed): no rebuild on the next open. */
+export async function markIndexesCurrent(db: Db): Promise<void> {
+  for (const name of INDEX_REBUILDS) {
+    await db
+      .collection<MarkerDoc>(MARKERS)
+      .replaceOne({ _id: name }, { at: new Date(), count: null }, { upsert: true });
+  }
 }
 
 export { mongoClient } from './client.js';
@@ -85,4 +117,6 @@ export { ReportQueries } from './reports.js';
 export type { LedgerFact, TaskFact } from './reports.js';
 export type { RefusedAttempt } from './refusals.js';
 export { TaskStore } from './tasks.js';
+export { AuditIndex } from './audit-index.js';
+export { TaskIndex } from './task-index.js';
 export type { NewTask, Task, TaskKind } from './tasks.js';

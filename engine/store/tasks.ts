@@ -8,9 +8,10 @@
 // inserted fact with a deterministic `_id` (`<task>|assign|<person>`, `<task>|close`), atomic and
 // idempotent on both servers, and the task document is re-derived from its facts until a re-read
 // agrees (the last writer verifies last, so the document settles on every fact).
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { isDuplicateKey, parseDoc } from './documents.js';
+import { inboxOrder, TaskIndex, type InboxEntry, type IndexedTask } from './task-index.js';
 
 export type TaskKind = 'approval' | 'attestation' | 'waiver';
 
@@ -89,15 +90,16 @@ function decodeCursor(cursor: string): { dueKey: Date; openedAt: Date; id: strin
 export class TaskStore {
   private readonly tasks: Collection<TaskDoc>;
   private readonly facts: Collection<FactDoc>;
+  private readonly index: TaskIndex;
 
   constructor(db: Db) {
     this.tasks = db.collection(TASKS);
     this.facts = db.collection(FACTS);
+    this.index = new TaskIndex(db);
   }
 
   async ensureIndexes(): Promise<void> {
-    // The inbox: multikey on assignees, then the inbox order.
-    await this.tasks.createIndex({ assignees: 1, status: 1, dueKey: 1, openedAt: 1 }, { name: 'inbox' });
+    // The inbox reads through the task index instead (task-index.ts); these serve MongoDB.
     await this.tasks.createIndex({ instanceId: 1 }, { name: 'by_instance' });
     await this.tasks.createIndex({ status: 1, openedAt: 1 }, { name: 'by_age' });
     await this.facts.createIndex({ task: 1 }, { name: 'by_task' });
@@ -122,6 +124,8 @@ export class TaskStore {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
+    // After the insert, so that an entry always has a task behind it; a retry lists it again.
+    await this.index.assign({ ...t, dueKey: t.dueAt ?? NO_DEADLINE }, people);
   }
 
   async addAssignees(id: string, people: readonly string[]): Promise<void> {
@@ -133,7 +137,8 @@ export class TaskStore {
         person,
       })),
     );
-    await this.converge(id);
+    const doc = await this.converge(id);
+    await this.index.assign(indexed(doc), people);
   }
 
   /** Closes once: the first reason and time stand, later closes change nothing. */
@@ -159,60 +164,75 @@ export class TaskStore {
 
   /**
    * Open tasks assigned to any of `people` (a person and those who delegated to them), soonest
-   * deadline first, then oldest; pass `next` back as `after` for the following page.
+   * deadline first, then oldest; pass `next` back as `after` for the following page. Read through
+   * the task index (task-index.ts): the people's entries, sorted, then the task documents by `_id`
+   * until the page is full; tasks found closed on the way are pruned from the index.
    */
   async inbox(
     people: readonly string[],
     page: { after?: string; limit: number },
   ): Promise<{ tasks: Task[]; next: string | null }> {
-    const query: Filter<TaskDoc> = { assignees: { $in: [...people] }, status: 'open' };
+    const limit = Math.max(1, Math.min(page.limit, 500));
+    const reads = await this.index.inboxOf(people);
+    const entries = new Map<string, InboxEntry>();
+    for (const read of reads.values()) for (const entry of read.entries) entries.set(entry.id, entry);
+    const sorted = [...entries.values()].sort(inboxOrder);
+    let next = 0;
     if (page.after !== undefined) {
       const { dueKey, openedAt, id } = decodeCursor(page.after);
-      query.$or = [
-        { dueKey: { $gt: dueKey } },
-        { dueKey, openedAt: { $gt: openedAt } },
-        { dueKey, openedAt, _id: { $gt: id } },
-      ];
+      const cursor = { id, due: dueKey.getTime(), opened: openedAt.getTime() };
+      next = sorted.findIndex((entry) => inboxOrder(entry, cursor) > 0);
+      if (next < 0) next = sorted.length;
     }
-    const limit = Math.max(1, Math.min(page.limit, 500));
-    const raws = await this.tasks
-      .find(query)
-      .sort({ dueKey: 1, openedAt: 1, _id: 1 })
-      .limit(limit + 1)
-      .toArray();
-    const docs = raws.slice(0, limit).map((raw) => parseDoc(taskSchema, raw, TASKS));
+    const wanted = new Set(people);
+    const found: TaskDoc[] = [];
+    const dead = new Set<string>();
+    // One more than asked tells whether there is a next page.
+    while (found.length <= limit && next < sorted.length) {
+      const batch = sorted.slice(next, next + limit + 1 - found.length);
+      next += batch.length;
+      const raws = await Promise.all(batch.map((entry) => this.tasks.findOne({ _id: entry.id })));
+      raws.forEach((raw, i) => {
+        // Entries are written after the task, so a missing task is one removed by hand: dead too.
+        if (raw === null) return dead.add(batch[i]!.id);
+        const doc = parseDoc(taskSchema, raw, TASKS);
+        if (doc.status === 'closed') dead.add(doc._id);
+        else if (doc.assignees.some((person) => wanted.has(person))) found.push(doc);
+      });
+    }
+    await this.index.prune(reads, dead);
+    const docs = found.slice(0, limit);
     const last = docs.at(-1);
     return {
       tasks: docs.map(toTask),
-      next: raws.length > limit && last !== undefined ? encodeCursor(last) : null,
+      next: found.length > limit && last !== undefined ? encodeCursor(last) : null,
     };
   }
 
-  /**
-   * Ids of the instances with a task, open or closed, ever assigned to one of `people`: what an
-   * approver may look at. Bounded: more than one person could review in years.
-   */
-  async instancesAssignedTo(people: readonly string[], limit = 20_000): Promise<Set<string>> {
-    const ids = new Set<string>();
-    if (people.length === 0) return ids;
-    const cursor = this.tasks
-      .find({ assignees: { $in: [...people] } }, { projection: { _id: 0, instanceId: 1 } })
-      .limit(limit * 4);
-    for await (const raw of cursor) {
-      ids.add(z.object({ instanceId: z.string() }).parse(raw).instanceId);
-      if (ids.size >= limit) break;
-    }
-    return ids;
+  /** Ids of the instances with a task, open or closed, ever assigned to one of `people`. */
+  async instancesAssignedTo(people: readonly string[]): Promise<Set<string>> {
+    return this.index.instancesOf(people);
   }
 
   /** Whether one of `people` is, or was, an assignee of a task of `instanceId`. */
   async isAssignee(instanceId: string, people: readonly string[]): Promise<boolean> {
     if (people.length === 0) return false;
-    const found = await this.tasks.findOne(
-      { instanceId, assignees: { $in: [...people] } },
-      { projection: { _id: 1 } },
-    );
-    return found !== null;
+    return (await this.index.instancesOf(people)).has(instanceId);
+  }
+
+  /**
+   * Lists every stored task in the task index: for a database written before the index existed.
+   * Safe beside running writers (it only adds entries); open tasks only go to inboxes.
+   */
+  async rebuildIndex(): Promise<number> {
+    let count = 0;
+    for await (const raw of this.tasks.find({})) {
+      const doc = parseDoc(taskSchema, raw, TASKS);
+      if (doc.status === 'open') await this.index.assign(indexed(doc), doc.assignees);
+      else await this.index.remember(doc.instanceId, doc.assignees);
+      count++;
+    }
+    return count;
   }
 
   /** Open tasks by age, and how many are past their deadline, for the PMO's reports. */
@@ -250,7 +270,7 @@ export class TaskStore {
   }
 
   /** Re-derives the mutable fields from the facts until a re-read shows them (file comment). */
-  private async converge(id: string): Promise<void> {
+  private async converge(id: string): Promise<TaskDoc> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const raw = await this.tasks.findOne({ _id: id });
       if (raw === null) throw new Error(`task ${id} was never opened`);
@@ -259,12 +279,19 @@ export class TaskStore {
         parseDoc(factSchema, f, FACTS),
       );
       const wanted = derive(doc, facts);
-      if (JSON.stringify(wanted) === JSON.stringify(pick(doc))) return;
+      if (JSON.stringify(wanted) === JSON.stringify(pick(doc))) return doc;
       await this.tasks.updateOne({ _id: id }, { $set: wanted });
     }
     throw new Error(`task ${id} did not settle after ${MAX_ROUNDS} rounds`);
   }
 }
+
+const indexed = (doc: TaskDoc): IndexedTask => ({
+  id: doc._id,
+  instanceId: doc.instanceId,
+  dueKey: doc.dueKey,
+  openedAt: doc.openedAt,
+});
 
 type Derived = Pick<TaskDoc, 'assignees' | 'status' | 'closedAt' | 'closeReason' | 'blockedOn'>;
 
