@@ -4,14 +4,11 @@
 //  - `audit_by_day`: per project and day, the ids and times of its events. An auditor's query by
 //    project and time window reads the days in the window in order, sorts each day's entries and
 //    fetches the events of the page by `_id`;
-//  - `audit_seq`: `<chain>#<seq>` -> the event's hash, so that appending to a chain finds its
-//    predecessor's hash without a query on (chain, seq).
 // Entries are written after the event itself, so an entry always has an event behind it; a crash
 // in between leaves the event out of the index until the activity's retry re-appends it (a no-op
 // for the event, and the entries are written again).
-import type { Collection, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { z } from 'zod';
-import { isDuplicateKey, parseDoc } from './documents.js';
 import { KeyedList } from './keyed-list.js';
 
 const dayEntry = z.object({ id: z.string(), at: z.number() });
@@ -20,11 +17,8 @@ type DayEntry = z.infer<typeof dayEntry>;
 /** What the index keeps of an event. */
 export interface IndexedEvent {
   id: string;
-  chain: string;
-  seq: number;
   at: Date;
   project: string | null;
-  hash: string;
 }
 
 /** Days remembered as listed, per process: enough for a year of days of a few hundred projects. */
@@ -36,17 +30,15 @@ const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 export class AuditIndex {
   private readonly days: KeyedList<{ id: string }>;
   private readonly byDay: KeyedList<DayEntry>;
-  private readonly seq: Collection<{ _id: string; hash: string }>;
   private readonly knownDays = new Set<string>();
 
   constructor(db: Db) {
     this.days = new KeyedList(db, 'audit_days', z.object({ id: z.string() }));
     this.byDay = new KeyedList(db, 'audit_by_day', dayEntry);
-    this.seq = db.collection('audit_seq');
   }
 
-  /** Indexes stored events (idempotent); `withLinks: false` skips the chain links (a rebuild). */
-  async record(events: readonly IndexedEvent[], withLinks = true): Promise<void> {
+  /** Indexes stored events (idempotent). */
+  async record(events: readonly IndexedEvent[]): Promise<void> {
     const groups = new Map<string, { project: string; day: string; entries: DayEntry[] }>();
     for (const event of events) {
       const project = projectKey(event.project);
@@ -65,20 +57,6 @@ export class AuditIndex {
         this.knownDays.add(key);
       }),
     );
-    if (!withLinks) return;
-    for (const event of events) {
-      try {
-        await this.seq.insertOne({ _id: `${event.chain}#${event.seq}`, hash: event.hash });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-    }
-  }
-
-  /** The hash of event `seq` of `chain`, if the index has it. */
-  async hashAt(chain: string, seq: number): Promise<string | null> {
-    const raw = await this.seq.findOne({ _id: `${chain}#${seq}` });
-    return raw === null ? null : parseDoc(z.object({ hash: z.string() }), raw, 'audit_seq').hash;
   }
 
   /**
@@ -116,7 +94,7 @@ export class AuditIndex {
   }
 
   /** Bulk load for a benchmark's seed, with nothing else writing: one digest per project and day. */
-  async load(events: Iterable<Omit<IndexedEvent, 'chain' | 'seq' | 'hash'>>): Promise<number> {
+  async load(events: Iterable<IndexedEvent>): Promise<number> {
     const byKey = new Map<string, DayEntry[]>();
     const daysOf = new Map<string, Set<string>>();
     for (const event of events) {

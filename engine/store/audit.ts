@@ -9,197 +9,51 @@
 // that carries a *different* event under a used id is a bug we refuse loudly. The unique index on
 // (chain, seq) is what keeps two writers from forking a chain; there are no transactions to lean on.
 import type { Collection, Db, Filter } from 'mongodb';
-import { z } from 'zod';
-import { canonicalJson, sha256Hex, type SourceSpan } from '../ir/index.js';
-import { AuditIndex } from './audit-index.js';
 import {
-  hexDigest,
-  idOf,
-  isDuplicateKey,
-  parseDoc,
-  spanSchema,
-  StoredDocumentError,
-  validDate,
-} from './documents.js';
+  COLLECTION,
+  decodeCursor,
+  docSchema,
+  encodeCursor,
+  GENESIS_HASH,
+  hashOf,
+  indexed,
+  inputSchema,
+  matches,
+  toDoc,
+  toEvent,
+  type AuditDoc,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditFilter,
+  type AuditProblem,
+  type VerifyReport,
+  AuditConflictError,
+  MissingLinkError,
+} from './audit-event.js';
+import { AuditIndex } from './audit-index.js';
+import { idOf, isDuplicateKey, parseDoc, StoredDocumentError } from './documents.js';
 
-const COLLECTION = 'audit';
-
-/** The `prevHash` of every chain's first event. */
-export const GENESIS_HASH = '0'.repeat(64);
-
-export interface AuditEventInput {
-  chain: string;
-  /** 1-based and contiguous within the chain. */
-  seq: number;
-  /** Deterministic, e.g. `<instance>:<seq>`, so that a retried append finds its own earlier write. */
-  id: string;
-  at: Date;
-  /** 'decision' | 'refused' | 'started' | 'ended' | ... */
-  type: string;
-  instanceId: string;
-  process: string;
-  project: string | null;
-  policy: { name: string; version: number; sha256: string };
-  step: string | null;
-  text: string;
-  actor: string | null;
-  onBehalfOf: string | null;
-  outcome: string | null;
-  reasons: { text: string; span: SourceSpan }[];
-  span: SourceSpan | null;
-}
-
-export interface AuditEvent extends AuditEventInput {
-  prevHash: string;
-  hash: string;
-}
-
-export type AuditProblem = 'hash mismatch' | 'broken link' | 'missing event' | 'unparseable';
-
-export interface VerifyReport {
-  ok: boolean;
-  chains: number;
-  events: number;
-  /** The first problem in (chain, seq) order. `id` is null for an event that is not there. */
-  firstProblem?: { chain: string; seq: number; id: string | null; problem: AuditProblem };
-}
-
-/** Equality filters, plus `from` (inclusive) and `to` (exclusive) on `at`. */
-export interface AuditFilter {
-  project?: string;
-  policyName?: string;
-  policyVersion?: number;
-  process?: string;
-  instanceId?: string;
-  actor?: string;
-  type?: string;
-  outcome?: string;
-  from?: Date;
-  to?: Date;
-}
-
-/** The predecessor is not stored yet: retry once it is (activities retry by themselves). */
-export class MissingLinkError extends Error {
-  override name = 'MissingLinkError';
-
-  constructor(
-    readonly chain: string,
-    readonly seq: number,
-  ) {
-    super(`audit chain ${chain}: cannot append seq ${seq} before seq ${seq - 1} is stored`);
-  }
-}
-
-/** An id or a (chain, seq) slot is taken by an event with different content. */
-export class AuditConflictError extends Error {
-  override name = 'AuditConflictError';
-
-  constructor(
-    readonly id: string,
-    detail: string,
-  ) {
-    super(`audit event ${id}: ${detail}; stored events are immutable`);
-  }
-}
-
-const inputSchema = z.strictObject({
-  chain: z.string().min(1),
-  seq: z.number().int().min(1),
-  id: z.string().min(1),
-  at: validDate,
-  type: z.string().min(1),
-  instanceId: z.string(),
-  process: z.string(),
-  project: z.string().nullable(),
-  policy: z.strictObject({ name: z.string(), version: z.number(), sha256: hexDigest }),
-  step: z.string().nullable(),
-  text: z.string(),
-  actor: z.string().nullable(),
-  onBehalfOf: z.string().nullable(),
-  outcome: z.string().nullable(),
-  reasons: z.array(z.strictObject({ text: z.string(), span: spanSchema })),
-  span: spanSchema.nullable(),
-});
-
-// Strict: a field added by hand is tampering too, and the hash would not cover it.
-const docSchema = inputSchema
-  .omit({ id: true })
-  .extend({ _id: z.string(), prevHash: hexDigest, hash: hexDigest });
-type AuditDoc = z.infer<typeof docSchema>;
-
-/**
- * The hash of an event: over the link and the canonical JSON of every other field. `at` enters
- * as its ISO string (canonical JSON has no dates); milliseconds are all a BSON date keeps anyway.
- */
-function hashOf(doc: Omit<AuditDoc, 'hash'> & { hash?: string }): string {
-  // `hash` is dropped explicitly: a stored document has one, and it cannot cover itself.
-  const { _id, at, hash, ...rest } = doc;
-  void hash;
-  return sha256Hex(doc.prevHash + canonicalJson({ ...rest, id: _id, at: at.toISOString() }));
-}
-
-function toDoc(event: AuditEventInput, prevHash: string): AuditDoc {
-  const { id, ...rest } = event;
-  const unhashed = { _id: id, ...rest, prevHash };
-  return { ...unhashed, hash: hashOf(unhashed) };
-}
-
-function toEvent(doc: AuditDoc): AuditEvent {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
-}
-
-const indexed = (doc: AuditDoc) => ({
-  id: doc._id,
-  chain: doc.chain,
-  seq: doc.seq,
-  at: doc.at,
-  project: doc.project,
-  hash: doc.hash,
-});
-
-/** `filterFor`'s find, evaluated on one event. */
-function matches(filter: AuditFilter, doc: AuditDoc): boolean {
-  const equal: [unknown, unknown][] = [
-    [filter.project, doc.project],
-    [filter.policyName, doc.policy.name],
-    [filter.policyVersion, doc.policy.version],
-    [filter.process, doc.process],
-    [filter.instanceId, doc.instanceId],
-    [filter.actor, doc.actor],
-    [filter.type, doc.type],
-    [filter.outcome, doc.outcome],
-  ];
-  if (equal.some(([wanted, value]) => wanted !== undefined && wanted !== value)) return false;
-  const at = doc.at.getTime();
-  return (
-    (filter.from === undefined || at >= filter.from.getTime()) &&
-    (filter.to === undefined || at < filter.to.getTime())
-  );
-}
-
-/** The cursor is opaque to callers; base64url so it travels in a query string untouched. */
-function encodeCursor(doc: { at: Date; _id: string }): string {
-  return Buffer.from(JSON.stringify([doc.at.toISOString(), doc._id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const [at, id] = z.tuple([z.iso.datetime(), z.string()]).parse(parsed);
-    return { at: new Date(at), id };
-  } catch {
-    throw new RangeError('audit query: the `after` cursor is not one this ledger issued');
-  }
-}
+export {
+  AuditConflictError,
+  GENESIS_HASH,
+  MissingLinkError,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditFilter,
+  type AuditProblem,
+  type VerifyReport,
+} from './audit-event.js';
 
 export class AuditLedger {
   private readonly events: Collection<AuditDoc>;
   private readonly index: AuditIndex;
+  /** Per chain, the highest seq appended: lets a one-chain verify tell a deleted event from the end. */
+  private readonly heads: Collection<{ _id: string; seq: number }>;
 
   constructor(db: Db) {
     this.events = db.collection<AuditDoc>(COLLECTION);
     this.index = new AuditIndex(db);
+    this.heads = db.collection('audit_heads');
   }
 
   /** Equality fields first, then the sort key `at` (which the time-window range also uses). */
@@ -239,6 +93,18 @@ export class AuditLedger {
       stored.push(doc);
     }
     await this.index.record(stored.map(indexed));
+    for (const doc of lastInCall.values()) await this.raiseHead(doc.chain, doc.seq);
+  }
+
+  /** The chain reached `seq`: `$max`, so a late or lost write leaves the head low, never high. */
+  private async raiseHead(chain: string, seq: number): Promise<void> {
+    try {
+      await this.heads.updateOne({ _id: chain }, { $max: { seq } }, { upsert: true });
+    } catch (error) {
+      // Two first appends of a chain upserted at once: one insert loses; the head exists now.
+      if (!isDuplicateKey(error)) throw error;
+      await this.heads.updateOne({ _id: chain }, { $max: { seq } });
+    }
   }
 
   /**
@@ -248,20 +114,28 @@ export class AuditLedger {
   async rebuildIndex(): Promise<number> {
     let batch: AuditDoc[] = [];
     let count = 0;
+    const heads = new Map<string, number>();
     for await (const raw of this.events.find({})) {
-      batch.push(parseDoc(docSchema, raw, COLLECTION));
+      const doc = parseDoc(docSchema, raw, COLLECTION);
+      batch.push(doc);
+      heads.set(doc.chain, Math.max(heads.get(doc.chain) ?? 0, doc.seq));
       if (batch.length === 10_000) {
-        await this.index.record(batch.map(indexed), false);
+        await this.index.record(batch.map(indexed));
         count += batch.length;
         batch = [];
       }
     }
-    await this.index.record(batch.map(indexed), false);
+    await this.index.record(batch.map(indexed));
+    for (const [chain, seq] of heads) await this.raiseHead(chain, seq);
     return count + batch.length;
   }
 
   /** Walks every chain (or one) in seq order and reports the first problem found. */
   async verify(filter: { chain?: string } = {}): Promise<VerifyReport> {
+    if (filter.chain !== undefined) {
+      const report = await this.verifyByName(filter.chain);
+      if (report !== null) return report;
+    }
     const query: Filter<AuditDoc> = filter.chain === undefined ? {} : { chain: filter.chain };
     let chains = 0;
     let events = 0;
@@ -299,6 +173,55 @@ export class AuditLedger {
     return firstProblem === undefined
       ? { ok: true, chains, events }
       : { ok: false, chains, events, firstProblem };
+  }
+
+  /**
+   * One chain, its events read by `_id` (`<chain>:1`, `:2`, ...) up to the chain's head and on to
+   * the first gap, with the checks of `verify`'s walk: on FerretDB, where a find on `chain` reads
+   * the whole ledger. Null for a chain without a head or events named so (the walk decides then).
+   */
+  private async verifyByName(chain: string): Promise<VerifyReport | null> {
+    const head = (await this.heads.findOne({ _id: chain }))?.seq ?? 0;
+    let events = 0;
+    let prevHash = GENESIS_HASH;
+    let firstProblem: VerifyReport['firstProblem'];
+    for (let seq = 1; ; seq++) {
+      const raw = await this.events.findOne({ _id: `${chain}:${seq}` });
+      if (raw === null) {
+        if (seq > head) break;
+        firstProblem ??= { chain, seq, id: null, problem: 'missing event' };
+        continue;
+      }
+      events++;
+      if (firstProblem !== undefined) continue;
+      const parsed = docSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.chain !== chain || parsed.data.seq !== seq) {
+        firstProblem = { chain, seq, id: idOf(raw), problem: 'unparseable' };
+      } else if (parsed.data.prevHash !== prevHash) {
+        firstProblem = { chain, seq, id: parsed.data._id, problem: 'broken link' };
+      } else if (hashOf(parsed.data) !== parsed.data.hash) {
+        firstProblem = { chain, seq, id: parsed.data._id, problem: 'hash mismatch' };
+      }
+      prevHash = parsed.data?.hash ?? prevHash;
+    }
+    if (events === 0 && head === 0) return null;
+    return firstProblem === undefined
+      ? { ok: true, chains: 1, events }
+      : { ok: false, chains: 1, events, firstProblem };
+  }
+
+  /**
+   * The events of one chain named `<chain>:<seq>`, in seq order, read by `_id` up to the first gap
+   * past the head: a short chain's contents without a find on `chain` (a ledger scan on FerretDB).
+   */
+  async chainByName(chain: string): Promise<AuditEvent[]> {
+    const head = (await this.heads.findOne({ _id: chain }))?.seq ?? 0;
+    const events: AuditEvent[] = [];
+    for (let seq = 1; ; seq++) {
+      const raw = await this.events.findOne({ _id: `${chain}:${seq}` });
+      if (raw === null && seq > head) return events;
+      if (raw !== null) events.push(toEvent(parseDoc(docSchema, raw, COLLECTION)));
+    }
   }
 
   /** Events matching `filter`, in (at, id) order, `limit` at a time. */
@@ -385,10 +308,13 @@ export class AuditLedger {
   private async linkFor(event: AuditEventInput, previousInCall: AuditDoc | undefined): Promise<string> {
     if (event.seq === 1) return GENESIS_HASH;
     if (previousInCall !== undefined && previousInCall.seq === event.seq - 1) return previousInCall.hash;
-    const indexedHash = await this.index.hashAt(event.chain, event.seq - 1);
-    if (indexedHash !== null) return indexedHash;
-    // Not indexed (a ledger from before the index, or a crash between the insert and the index).
-    const raw = await this.events.findOne({ chain: event.chain, seq: event.seq - 1 });
+    // By `_id` first: every writer names events `<chain>:<seq>`, and a find on (chain, seq) reads
+    // the whole ledger on FerretDB. The find stays for events named otherwise.
+    const named = await this.events.findOne({ _id: `${event.chain}:${event.seq - 1}` });
+    const raw =
+      named !== null && named.chain === event.chain && named.seq === event.seq - 1
+        ? named
+        : await this.events.findOne({ chain: event.chain, seq: event.seq - 1 });
     if (raw === null) throw new MissingLinkError(event.chain, event.seq);
     return parseDoc(docSchema, raw, COLLECTION).hash;
   }

@@ -7,10 +7,8 @@
 // them and could take a seq an activity is about to retry, which the ledger refuses forever. On
 // the separate chain the API is the only writer: read the last seq, append seq + 1, and when two
 // requests race the unique (chain, seq) index lets one win and the other re-reads and retries.
-import type { Collection, Db } from 'mongodb';
-import { z } from 'zod';
+import type { Db } from 'mongodb';
 import { AuditConflictError, type AuditEvent, type AuditEventInput, AuditLedger } from './audit.js';
-import { parseDoc } from './documents.js';
 
 const MAX_ATTEMPTS = 50;
 
@@ -33,14 +31,12 @@ export interface RefusedAttempt {
 
 export class RefusalLog {
   private readonly ledger: AuditLedger;
-  private readonly events: Collection<{ _id: string; chain: string; seq: number }>;
 
   constructor(db: Db) {
     this.ledger = new AuditLedger(db);
-    this.events = db.collection('audit');
   }
 
-  /** The ledger's own (chain, seq) unique index serves "last of a chain": nothing of ours to create. */
+  /** The ledger's events are read by `_id` (AuditLedger.chainByName): nothing of ours to create. */
   ensureIndexes(): Promise<void> {
     return Promise.resolve();
   }
@@ -81,12 +77,10 @@ export class RefusalLog {
 
   /** The refused attempts on one instance in chain order (concurrent ones may be stamped out of it). */
   async of(instanceId: string): Promise<AuditEvent[]> {
-    const { events } = await this.ledger.query({ instanceId, type: 'refused' }, { limit: 1000 });
-    return events.filter((e) => e.chain === refusedChainOf(instanceId)).sort((a, b) => a.seq - b.seq);
+    return this.ledger.chainByName(refusedChainOf(instanceId));
   }
 
   private async lastSeq(chain: string): Promise<number> {
-    const [last] = await this.events.find({ chain }).sort({ seq: -1 }).limit(1).toArray();
-    return last === undefined ? 0 : parseDoc(z.object({ seq: z.number().int() }), last, 'audit').seq;
+    return (await this.ledger.chainByName(chain)).at(-1)?.seq ?? 0;
   }
 }

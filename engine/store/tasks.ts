@@ -7,10 +7,13 @@
 // write "open" over a close, and two of them could drop each other's people. So each change is an
 // inserted fact with a deterministic `_id` (`<task>|assign|<person>`, `<task>|close`), atomic and
 // idempotent on both servers, and the task document is re-derived from its facts until a re-read
-// agrees (the last writer verifies last, so the document settles on every fact).
+// agrees (the last writer verifies last, so the document settles on every fact). Facts are read
+// back by `_id` only (the people added are listed per task, keyed-list.ts): on FerretDB a find on
+// any other field reads every fact of every task.
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { isDuplicateKey, parseDoc } from './documents.js';
+import { KeyedList } from './keyed-list.js';
 import { inboxOrder, TaskIndex, type InboxEntry, type IndexedTask } from './task-index.js';
 
 export type TaskKind = 'approval' | 'attestation' | 'waiver';
@@ -91,11 +94,14 @@ export class TaskStore {
   private readonly tasks: Collection<TaskDoc>;
   private readonly facts: Collection<FactDoc>;
   private readonly index: TaskIndex;
+  /** Per task, the people added after it opened: the `assign` facts, listed for `_id` reads. */
+  private readonly widenedTo: KeyedList<{ id: string }>;
 
   constructor(db: Db) {
     this.tasks = db.collection(TASKS);
     this.facts = db.collection(FACTS);
     this.index = new TaskIndex(db);
+    this.widenedTo = new KeyedList(db, 'task_widened', z.object({ id: z.string() }));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -136,6 +142,11 @@ export class TaskStore {
         kind: 'assign',
         person,
       })),
+    );
+    // The facts stay the record; the list is how converge finds them by `_id`.
+    await this.widenedTo.add(
+      id,
+      [...new Set(people)].map((person) => ({ id: person })),
     );
     const doc = await this.converge(id);
     await this.index.assign(indexed(doc), people);
@@ -225,6 +236,10 @@ export class TaskStore {
    * Safe beside running writers (it only adds entries); open tasks only go to inboxes.
    */
   async rebuildIndex(): Promise<number> {
+    for await (const raw of this.facts.find({ kind: 'assign' })) {
+      const fact = parseDoc(factSchema, raw, FACTS);
+      if (fact.kind === 'assign') await this.widenedTo.add(fact.task, [{ id: fact.person }]);
+    }
     let count = 0;
     for await (const raw of this.tasks.find({})) {
       const doc = parseDoc(taskSchema, raw, TASKS);
@@ -275,14 +290,30 @@ export class TaskStore {
       const raw = await this.tasks.findOne({ _id: id });
       if (raw === null) throw new Error(`task ${id} was never opened`);
       const doc = parseDoc(taskSchema, raw, TASKS);
-      const facts = (await this.facts.find({ task: id }).sort({ _id: 1 }).toArray()).map((f) =>
-        parseDoc(factSchema, f, FACTS),
-      );
-      const wanted = derive(doc, facts);
+      const wanted = derive(doc, await this.factsOf(id));
       if (JSON.stringify(wanted) === JSON.stringify(pick(doc))) return doc;
       await this.tasks.updateOne({ _id: id }, { $set: wanted });
     }
     throw new Error(`task ${id} did not settle after ${MAX_ROUNDS} rounds`);
+  }
+
+  /** The facts of task `id`, each read by `_id` (a find on `task` reads every fact on FerretDB). */
+  private async factsOf(id: string): Promise<FactDoc[]> {
+    const [close, blocked, widened] = await Promise.all([
+      this.facts.findOne({ _id: `${id}|close` }),
+      this.facts.findOne({ _id: `${id}|blocked` }),
+      this.widenedTo.read(id),
+    ]);
+    const people = widened.entries.map((e) => e.id).sort();
+    return [
+      ...people.map((person): FactDoc => ({
+        _id: `${id}|assign|${person}`,
+        task: id,
+        kind: 'assign',
+        person,
+      })),
+      ...[close, blocked].flatMap((raw) => (raw === null ? [] : [parseDoc(factSchema, raw, FACTS)])),
+    ];
   }
 }
 

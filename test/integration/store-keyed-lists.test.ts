@@ -241,7 +241,7 @@ describe('keyed lists and the reads built on them', () => {
       },
     ]);
     // As if written by a Charter without the indexes: drop what the append just listed.
-    for (const name of ['audit_days_slots', 'audit_by_day_slots', 'audit_seq'])
+    for (const name of ['audit_days_slots', 'audit_by_day_slots', 'audit_heads'])
       await old.collection(name).drop();
 
     const store = await openStore(old);
