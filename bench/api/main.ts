@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       await mongo.close();
       return;
     }
-    // Checked once, right after seeding: on FerretDB every check is a full scan, minutes at size.
+    // Checked once, right after seeding (BENCH_KEEP_DATA=1 runs trust the seed they find).
     console.log(await checkSeed(await openStore(db), world));
   }
   const store = await openStore(db);
