@@ -8,10 +8,13 @@
 // can land after transition 5. Each write therefore first inserts its snapshot under a unique
 // `<instance>#<transition>` key (an insert is atomic everywhere), then converges: write the newest
 // logged snapshot, re-read, repeat until the view holds the newest. Whoever writes last verifies
-// last, so the view ends on the highest transition whatever the interleaving.
+// last, so the view ends on the highest transition whatever the interleaving. The logged
+// transitions of an instance are also listed (keyed-list.ts), so that "the newest" is found by
+// `_id` reads: on FerretDB a find on `instanceId` reads the log of every instance, on every transition.
 import type { Collection, Db, Filter } from 'mongodb';
 import { z } from 'zod';
 import { isDuplicateKey, parseDoc } from './documents.js';
+import { KeyedList } from './keyed-list.js';
 
 const policySchema = z.object({ name: z.string(), version: z.number(), sha256: z.string() });
 const viewFields = {
@@ -99,10 +102,13 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
 export class InstanceViews {
   private readonly views: Collection<ViewDoc>;
   private readonly log: Collection<SnapshotDoc>;
+  /** Per instance, the transitions logged (entry id: the log document's `_id`). */
+  private readonly logged: KeyedList<{ id: string }>;
 
   constructor(db: Db) {
     this.views = db.collection(VIEWS);
     this.log = db.collection(LOG);
+    this.logged = new KeyedList(db, 'instance_logged', z.object({ id: z.string() }));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -117,16 +123,14 @@ export class InstanceViews {
   /** Records the view after transition `v.transition`; older or repeated transitions change nothing. */
   async upsert(v: InstanceView): Promise<void> {
     const { instanceId, ...view } = v;
+    const id = `${instanceId}#${String(v.transition).padStart(10, '0')}`;
     try {
-      await this.log.insertOne({
-        _id: `${instanceId}#${String(v.transition).padStart(10, '0')}`,
-        instanceId,
-        transition: v.transition,
-        view,
-      });
+      await this.log.insertOne({ _id: id, instanceId, transition: v.transition, view });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
+    // Listed after the insert, so that a listed transition always has its snapshot.
+    await this.logged.add(instanceId, [{ id }]);
     await this.converge(instanceId);
   }
 
@@ -171,21 +175,31 @@ export class InstanceViews {
   private async converge(instanceId: string): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const current = await this.views.findOne({ _id: instanceId });
-      const newestRaw = await this.log.find({ instanceId }).sort({ transition: -1 }).limit(1).next();
-      if (newestRaw === null) throw new Error(`instance ${instanceId} has no logged transition`);
-      const newest = parseDoc(snapshotSchema, newestRaw, LOG);
+      const newest = await this.newestLogged(instanceId);
+      if (newest === null) throw new Error(`instance ${instanceId} has no logged transition`);
       if (current !== null && parseDoc(viewSchema, current, VIEWS).transition >= newest.transition) return;
       try {
-        await this.views.updateOne(
-          { _id: instanceId, transition: { $lt: newest.transition } },
-          { $set: newest.view },
-          { upsert: true },
-        );
+        // Filtered on `_id` alone (any other field makes FerretDB read every view); the loop, not
+        // the filter, keeps the view from going backwards.
+        await this.views.updateOne({ _id: instanceId }, { $set: newest.view }, { upsert: true });
       } catch (error) {
-        // The upsert met an existing view at or past this transition: somebody newer won.
+        // Two first upserts at once: one insert loses; the next round reads the winner.
         if (!isDuplicateKey(error)) throw error;
       }
     }
     throw new Error(`instance ${instanceId}: the view did not settle after ${MAX_ROUNDS} rounds`);
+  }
+
+  /** The snapshot of the highest transition logged; the log is scanned only for unlisted instances. */
+  private async newestLogged(instanceId: string): Promise<SnapshotDoc | null> {
+    // Zero-padded transitions: the greatest id is the highest transition.
+    const ids = (await this.logged.read(instanceId)).entries.map((e) => e.id).sort();
+    const last = ids.at(-1);
+    const raw =
+      last === undefined
+        ? // Logged before the list existed: the find, as before.
+          await this.log.find({ instanceId }).sort({ transition: -1 }).limit(1).next()
+        : await this.log.findOne({ _id: last });
+    return raw === null ? null : parseDoc(snapshotSchema, raw, LOG);
   }
 }

@@ -15,6 +15,12 @@
 // expired, can be claimed again). A random rev rather than a counter: a state can never repeat,
 // so a marker can never block an item forever.
 //
+// Delivered items move to `outbox_delivered`: FerretDB v1 answers the claim's find by reading
+// every document of the collection, so the outbox holds only what is still to send, and its cost
+// follows the backlog, not the history. The move is "copy, then delete", so an item is always in
+// one of the two; `outbox_ids` remembers every id ever enqueued, so that an activity retried after
+// its message was delivered (and moved) does not enqueue it a second time.
+//
 // Every unfinished item carries `availableAt`: for a pending item the time it may next be tried,
 // for one being sent the end of its lease. "Claimable" is then one range on one field, served by
 // one (status, availableAt) index, instead of an $or over two differently-shaped conditions.
@@ -25,6 +31,8 @@ import { isDuplicateKey, parseDoc, validDate } from './documents.js';
 
 const COLLECTION = 'outbox';
 const CLAIMS = 'outbox_claims';
+const DELIVERED = 'outbox_delivered';
+const IDS = 'outbox_ids';
 
 export type OutboxStatus = 'pending' | 'sending' | 'delivered';
 
@@ -124,10 +132,14 @@ interface ClaimDoc {
 export class Outbox {
   private readonly items: Collection<OutboxDoc>;
   private readonly claims: Collection<ClaimDoc>;
+  private readonly delivered: Collection<OutboxDoc>;
+  private readonly ids: Collection<{ _id: string }>;
 
   constructor(db: Db) {
     this.items = db.collection<OutboxDoc>(COLLECTION);
     this.claims = db.collection<ClaimDoc>(CLAIMS);
+    this.delivered = db.collection<OutboxDoc>(DELIVERED);
+    this.ids = db.collection<{ _id: string }>(IDS);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -152,6 +164,17 @@ export class Outbox {
       deliveredAt: null,
       rev: randomUUID(),
     };
+    try {
+      await this.ids.insertOne({ _id: id });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const earlier = await this.find(id);
+      if (earlier !== null) {
+        if (!sameMessage(earlier, doc)) throw new OutboxConflictError(id);
+        return;
+      }
+      // Enqueued before, yet in neither place: that enqueue died between its two inserts. Go on.
+    }
     try {
       await this.items.insertOne(doc);
     } catch (error) {
@@ -226,21 +249,27 @@ export class Outbox {
 
   /** Idempotent: marking a delivered item again keeps the first delivery time. */
   async markDelivered(id: string, at: Date): Promise<void> {
-    const result = await this.items.updateOne(
-      { _id: id, status: unfinished },
-      {
-        $set: {
-          status: 'delivered',
-          deliveredAt: at,
-          availableAt: null,
-          leaseUntil: null,
-          rev: randomUUID(),
-        },
-      },
-    );
-    if (result.matchedCount === 0 && (await this.items.countDocuments({ _id: id })) === 0) {
-      throw new OutboxItemNotFoundError(id);
+    const raw = await this.items.findOne({ _id: id });
+    if (raw === null) {
+      if ((await this.delivered.findOne({ _id: id })) === null) throw new OutboxItemNotFoundError(id);
+      return;
     }
+    const item = parseDoc(docSchema, raw, COLLECTION);
+    const done: OutboxDoc = {
+      ...item,
+      status: 'delivered',
+      deliveredAt: at,
+      availableAt: null,
+      leaseUntil: null,
+      rev: randomUUID(),
+    };
+    try {
+      await this.delivered.insertOne(done);
+    } catch (error) {
+      // Delivered twice (an expired lease): the first delivery time stands.
+      if (!isDuplicateKey(error)) throw error;
+    }
+    await this.items.deleteOne({ _id: id });
     // A delivered item is never claimable again, so its markers have nothing left to arbitrate.
     await this.claims.deleteMany({ item: id });
   }
@@ -263,9 +292,7 @@ export class Outbox {
         },
       },
     );
-    if (result.matchedCount === 0 && (await this.items.countDocuments({ _id: id })) === 0) {
-      throw new OutboxItemNotFoundError(id);
-    }
+    if (result.matchedCount === 0 && (await this.find(id)) === null) throw new OutboxItemNotFoundError(id);
   }
 
   /** How many items are not delivered yet (waiting, due later, or being sent). */
@@ -275,7 +302,13 @@ export class Outbox {
 
   /** One item, for operators and tests; null when unknown. */
   async get(id: string): Promise<OutboxItem | null> {
-    const raw = await this.items.findOne({ _id: id });
-    return raw === null ? null : toItem(parseDoc(docSchema, raw, COLLECTION));
+    const doc = await this.find(id);
+    return doc === null ? null : toItem(doc);
+  }
+
+  /** The item, still to send or delivered (looked for in that order: a move copies, then deletes). */
+  private async find(id: string): Promise<OutboxDoc | null> {
+    const raw = (await this.items.findOne({ _id: id })) ?? (await this.delivered.findOne({ _id: id }));
+    return raw === null ? null : parseDoc(docSchema, raw, COLLECTION);
   }
 }

@@ -35,7 +35,8 @@ describe('Outbox', () => {
   });
 
   beforeEach(async () => {
-    await db.collection('outbox').deleteMany({});
+    for (const name of ['outbox', 'outbox_delivered', 'outbox_ids', 'outbox_claims'])
+      await db.collection(name).deleteMany({});
   });
 
   afterAll(async () => {
@@ -128,6 +129,22 @@ describe('Outbox', () => {
       leaseUntil: null,
     });
     expect((await outbox.claim(later(3_600_000), 30_000, 10)).map((i) => i.id)).toEqual(['i5:2']);
+  });
+
+  test('when a delivered message is enqueued again (its activity retried), then it is not sent twice', async () => {
+    await outbox.enqueue(message('i8:1'));
+    await outbox.claim(t0, 30_000, 1);
+    await outbox.markDelivered('i8:1', later(500));
+
+    await outbox.enqueue(message('i8:1'));
+
+    // Delivered items leave the outbox collection (what the claim reads) and stay readable.
+    expect(await db.collection('outbox').countDocuments({ _id: 'i8:1' as never })).toBe(0);
+    expect(await outbox.claim(later(3_600_000), 30_000, 10)).toEqual([]);
+    expect(await outbox.get('i8:1')).toMatchObject({ status: 'delivered', deliveredAt: later(500) });
+    await expect(outbox.enqueue({ ...message('i8:1'), message: 'another text' })).rejects.toBeInstanceOf(
+      OutboxConflictError,
+    );
   });
 
   test('when sending fails, then the item waits until retryAt and keeps the error', async () => {
