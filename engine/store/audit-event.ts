@@ -6,6 +6,9 @@ import { hexDigest, spanSchema, validDate } from './documents.js';
 
 export const COLLECTION = 'audit';
 
+/** The chain of an instance's refused attempts, beside the instance's own chain (named after it). */
+export const refusedChainOf = (instanceId: string): string => `${instanceId}/refused`;
+
 /** The `prevHash` of every chain's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 

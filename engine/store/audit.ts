@@ -19,6 +19,7 @@ import {
   indexed,
   inputSchema,
   matches,
+  refusedChainOf,
   toDoc,
   toEvent,
   type AuditDoc,
@@ -215,12 +216,16 @@ export class AuditLedger {
    * past the head: a short chain's contents without a find on `chain` (a ledger scan on FerretDB).
    */
   async chainByName(chain: string): Promise<AuditEvent[]> {
+    return (await this.chainDocs(chain)).map(toEvent);
+  }
+
+  private async chainDocs(chain: string): Promise<AuditDoc[]> {
     const head = (await this.heads.findOne({ _id: chain }))?.seq ?? 0;
-    const events: AuditEvent[] = [];
+    const docs: AuditDoc[] = [];
     for (let seq = 1; ; seq++) {
       const raw = await this.events.findOne({ _id: `${chain}:${seq}` });
-      if (raw === null && seq > head) return events;
-      if (raw !== null) events.push(toEvent(parseDoc(docSchema, raw, COLLECTION)));
+      if (raw === null && seq > head) return docs;
+      if (raw !== null) docs.push(parseDoc(docSchema, raw, COLLECTION));
     }
   }
 
@@ -233,6 +238,10 @@ export class AuditLedger {
       throw new RangeError('audit query: `limit` must be an integer from 1 to 1000');
     }
     if (filter.project !== undefined) return this.queryByProject(filter, page);
+    if (filter.instanceId !== undefined) {
+      const answer = await this.queryByInstance(filter, filter.instanceId, page);
+      if (answer !== null) return answer;
+    }
     const clauses: Filter<AuditDoc>[] = [this.filterFor(filter)];
     if (page.after !== undefined) {
       const { at, id } = decodeCursor(page.after);
@@ -279,6 +288,32 @@ export class AuditLedger {
       }
       return found.length <= page.limit;
     });
+    const docs = found.slice(0, page.limit);
+    const last = docs.at(-1);
+    const next = found.length > page.limit && last !== undefined ? encodeCursor(last) : null;
+    return { events: docs.map(toEvent), next };
+  }
+
+  /**
+   * The same answer as the find, from the instance's two chains (its own and its refused
+   * attempts) read by `_id`; null when neither has an event named so (the find decides then).
+   */
+  private async queryByInstance(
+    filter: AuditFilter,
+    instanceId: string,
+    page: { after?: string; limit: number },
+  ): Promise<{ events: AuditEvent[]; next: string | null } | null> {
+    const chains = await Promise.all([instanceId, refusedChainOf(instanceId)].map((c) => this.chainDocs(c)));
+    if (chains.every((docs) => docs.length === 0)) return null;
+    const after = page.after === undefined ? null : decodeCursor(page.after);
+    const found = chains
+      .flat()
+      .filter((doc) => matches(filter, doc))
+      .filter((doc) => {
+        const at = doc.at.getTime();
+        return after === null || at > after.at.getTime() || (at === after.at.getTime() && doc._id > after.id);
+      })
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     const docs = found.slice(0, page.limit);
     const last = docs.at(-1);
     const next = found.length > page.limit && last !== undefined ? encodeCursor(last) : null;

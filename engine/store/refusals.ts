@@ -12,7 +12,9 @@ import { AuditConflictError, type AuditEvent, type AuditEventInput, AuditLedger 
 
 const MAX_ATTEMPTS = 50;
 
-export const refusedChainOf = (instanceId: string): string => `${instanceId}/refused`;
+import { refusedChainOf } from './audit-event.js';
+
+export { refusedChainOf };
 
 export interface RefusedAttempt {
   instanceId: string;

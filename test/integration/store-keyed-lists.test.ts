@@ -69,14 +69,15 @@ describe('keyed lists and the reads built on them', () => {
       Array.from({ length: 60 }, (_, n) => n),
     );
     expect(read.through).toBe(61);
-    // The reader folded the tail: the digest now covers every slot.
-    expect(await db.collection('race_digests').findOne({ _id: 'k' as never })).toMatchObject({ through: 61 });
   });
 
   test('when a stale digest overwrites a newer one, then no entry is lost', async () => {
     const list = new KeyedList(db, 'stale', entry);
     for (let n = 0; n < 10; n++) await list.add('k', [{ id: `e${n}`, n }]);
     const early = await list.read('k'); // folds slots 1..10
+    expect(await db.collection('stale_digests').findOne({ _id: 'k' as never })).toMatchObject({
+      through: 10,
+    });
     for (let n = 10; n < 20; n++) await list.add('k', [{ id: `e${n}`, n }]);
     await list.read('k'); // folds slots 1..20
     // A slow reader's prune of its early read lands last: the digest goes back to slot 10.
@@ -133,7 +134,7 @@ describe('keyed lists and the reads built on them', () => {
     );
   });
 
-  test('when the audit ledger is queried by project, then it answers what the plain find answers, page by page', async () => {
+  test('when the audit ledger is queried by project or instance, then it answers what the plain find answers, page by page', async () => {
     const ledger = new AuditLedger(db);
     const rand = random(11);
     const projects = ['erp', 'crm', null];
@@ -179,13 +180,17 @@ describe('keyed lists and the reads built on them', () => {
       { project: 'erp', actor: 'ann@x', from: new Date(t0.getTime() + 3 * 24 * hour) },
       { project: 'crm', type: 'started', to: new Date(t0.getTime() + 9 * 24 * hour) },
       { project: 'nothing-here' },
+      // Without a project: the instance's chains, read by _id.
+      { instanceId: 'c4' },
+      { instanceId: 'c5', actor: 'ann@x', from: new Date(t0.getTime() + 24 * hour) },
     ];
     for (const filter of filters) {
-      const { project, actor, type, from, to } = filter;
+      const { project, instanceId, actor, type, from, to } = filter;
       const expected = await db
         .collection('audit')
         .find({
-          project,
+          ...(project === undefined ? {} : { project }),
+          ...(instanceId ? { instanceId } : {}),
           ...(actor ? { actor } : {}),
           ...(type ? { type } : {}),
           ...(from || to ? { at: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) } } : {}),
