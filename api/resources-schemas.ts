@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { AllocationRecord } from '../engine/store/capacity.js';
 import { isoWeekOf } from '../engine/store/index.js';
+import { pageQuery } from './directory-paging.js';
 import { instant } from './directory-schemas.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -136,3 +137,107 @@ export const showAllocation = (a: AllocationRecord): z.infer<typeof allocationVi
  */
 export const allocationKey = (a: AllocationRecord): string =>
   JSON.stringify([a.at.toISOString(), a.pool, a.skill, a.request]);
+
+// People as capacity holders (/v1/resources/people, /v1/resources/projects/:project/people).
+
+/** A week has 168 hours: more capacity than that is a typing mistake, not a plan. */
+export const HOURS_PER_WEEK = 168;
+
+type WeekRange = { from?: string | undefined; to?: string | undefined };
+
+/** `to` not before `from` and at most MAX_WEEKS weeks after it, reported on `to`. */
+function checkRange(r: WeekRange, ctx: z.RefinementCtx): void {
+  if (r.from === undefined || r.to === undefined) return;
+  // A week that does not exist is already reported on its own field; its range would be noise.
+  if (!isoWeek.safeParse(r.from).success || !isoWeek.safeParse(r.to).success) return;
+  const span = weeksSpanned(r.from, r.to);
+  if (span < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before ${r.from}` });
+  else if (span > MAX_WEEKS) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_WEEKS} weeks after from` });
+  }
+}
+
+const projectName = z.string().min(1).max(200);
+
+/** An optional week range; missing ends default around the current week (weeksOfQuery). */
+export const personWeeksQuery = z
+  .object({ from: isoWeek.optional(), to: isoWeek.optional() })
+  .superRefine(checkRange);
+
+/** A page of a project's people over an optional week range. */
+export const projectPeopleQuery = pageQuery
+  .extend({ from: isoWeek.optional(), to: isoWeek.optional() })
+  .superRefine(checkRange);
+
+export const personCapacityBody = z
+  .strictObject({ from: isoWeek, to: isoWeek, hours: z.number().min(0).max(HOURS_PER_WEEK) })
+  .superRefine(checkRange);
+
+export const personAllocationBody = z
+  .strictObject({
+    project: projectName,
+    /** Total hours over the range, spread evenly over its weeks. */
+    hours: z
+      .number()
+      .positive()
+      .max(HOURS_PER_WEEK * MAX_WEEKS)
+      .refine((h) => Math.abs(h * 100 - Math.round(h * 100)) < 1e-6, 'at most two decimals'),
+    from: isoWeek,
+    to: isoWeek,
+    priority: z.enum(['low', 'normal', 'high']).default('normal'),
+  })
+  .superRefine((b, ctx) => {
+    checkRange(b, ctx);
+    if (!isoWeek.safeParse(b.from).success || !isoWeek.safeParse(b.to).success) return;
+    const span = weeksSpanned(b.from, b.to);
+    if (span >= 1 && span <= MAX_WEEKS && b.hours > span * HOURS_PER_WEEK) {
+      const most = span * HOURS_PER_WEEK;
+      ctx.addIssue({ code: 'custom', path: ['hours'], message: `${span} weeks hold at most ${most} hours` });
+    }
+  });
+
+const projectHours = z.object({ project: z.string(), hours: z.number() });
+
+export const personWeeksAnswer = z.object({
+  person: z.string(),
+  weeks: z.array(weekUtilisation.extend({ projects: z.array(projectHours) })),
+  /** Hours per project over all the weeks shown. */
+  projects: z.array(projectHours),
+});
+
+export const personCapacityAnswer = z.object({ person: z.string(), weeks: z.array(weekUtilisation) });
+
+/** One week of an allocation or its preview; `short` is what is missing for `hours` to fit. */
+export const allocationWeek = z.object({
+  week: z.string(),
+  hours: z.number(),
+  capacity: z.number(),
+  freeBefore: z.number(),
+  freeAfter: z.number(),
+  short: z.number(),
+  utilisationBefore: z.number(),
+  utilisationAfter: z.number(),
+});
+
+export const personAllocationAnswer = z.object({
+  person: z.string(),
+  project: z.string(),
+  outcome: z.enum(['allocated', 'insufficient']),
+  detail: z.string(),
+  weeks: z.array(allocationWeek),
+});
+
+export const projectMemberView = z.object({
+  person: z.string(),
+  /** Hours on the project over the weeks asked for. */
+  hours: z.number(),
+  weeks: z.array(
+    z.object({
+      week: z.string(),
+      hours: z.number(),
+      capacity: z.number(),
+      allocated: z.number(),
+      utilisation: z.number(),
+    }),
+  ),
+});

@@ -270,6 +270,8 @@ interface World {
   capacity?: Record<string, Record<string, number>>;
 }
 
+const PERSON_WEEK_HOURS = 40;
+
 /** The demo organisation and its capacity for the coming weeks, written only where it differs. */
 async function seedDirectory(store: Store): Promise<void> {
   const world = JSON.parse(readFileSync(WORLD_FILE, 'utf8')) as World;
@@ -298,9 +300,21 @@ async function seedDirectory(store: Store): Promise<void> {
     ...Object.values(world.groups).flat(),
     ...Object.entries(world.managers).flat(),
   ]);
+  // Everyone's own hours too (a full-time week), so that allocating a person works from the start.
+  let staffed = 0;
+  for (const person of people) {
+    const current = await store.peopleCapacity.weeksOf(person, weeks);
+    if (current.every((week) => week.capacity === PERSON_WEEK_HOURS)) continue;
+    try {
+      await store.peopleCapacity.setHours(person, weeks, PERSON_WEEK_HOURS);
+      staffed += 1;
+    } catch (error) {
+      log(`  hours of ${person} left as they are: ${(error as Error).message}`);
+    }
+  }
   log(
     `directory: ${people.size} people, ${Object.keys(world.groups).length} groups; ` +
-      `capacity: ${changed} pool-week(s) set for the next ${CAPACITY_WEEKS} weeks`,
+      `capacity: ${changed} pool-week(s) and ${staffed} people's hours set for the next ${CAPACITY_WEEKS} weeks`,
   );
 }
 

@@ -5,6 +5,7 @@ import { accountRoutes } from './account.js';
 import { auditRoutes } from './audit.js';
 import { directoryRoutes } from './directory.js';
 import { instancesRoutes } from './instances.js';
+import { peopleResourcesRoutes } from './people-resources.js';
 import { policiesRoutes } from './policies.js';
 import { reportsRoutes } from './reports.js';
 import { resourcesRoutes } from './resources.js';
@@ -18,6 +19,7 @@ export function allRoutes(): RouteSpec[] {
     ...tasksRoutes(),
     ...directoryRoutes(),
     ...resourcesRoutes(),
+    ...peopleResourcesRoutes(),
     ...auditRoutes(),
     ...reportsRoutes(),
   ];

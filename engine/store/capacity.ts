@@ -90,6 +90,8 @@ const stateSchema = z.object({
   change: z.discriminatedUnion('kind', [
     allocationSchema,
     z.object({ kind: z.literal('capacity'), week: z.string(), hours: z.number() }),
+    // Several weeks set at once (`setCapacities`): one version, so they change all or none.
+    z.object({ kind: z.literal('capacities'), hours: hoursMap }),
   ]),
 });
 type StateDoc = z.infer<typeof stateSchema>;
@@ -101,6 +103,21 @@ type NextState = Omit<StateDoc, '_id' | 'pool' | 'skill' | 'version'>;
 export class CapacityError extends Error {
   override name = 'CapacityError';
 }
+
+/** A capacity below what is already allocated, with the weeks concerned. */
+export class CapacityAllocatedError extends CapacityError {
+  override name = 'CapacityAllocatedError';
+
+  constructor(
+    message: string,
+    readonly weeks: { week: string; allocated: number; capacity: number }[],
+  ) {
+    super(message);
+  }
+}
+
+/** Capacity and free hours per week of one (pool, skill) at one version of its ledger. */
+export type HolderState = Pick<StateDoc, 'capacity' | 'free'>;
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
@@ -129,7 +146,7 @@ export function isoWeeksFrom(start: Date, periodMs: number): string[] {
 }
 
 /** Hours per week, in hundredths so that the shares add up to the total exactly. */
-function spread(hours: number, weeks: readonly string[]): Record<string, number> {
+export function spread(hours: number, weeks: readonly string[]): Record<string, number> {
   const cents = Math.round(hours * 100);
   const base = Math.floor(cents / weeks.length);
   const rest = cents - base * weeks.length;
@@ -243,26 +260,71 @@ export class CapacityStore {
   /** Every allocation made for a project, oldest first, across pools and skills. */
   async allocationsOf(project: string): Promise<AllocationRecord[]> {
     const docs = await this.ledger.find({ project }).sort({ project: 1, version: 1 }).toArray();
-    return docs.flatMap((raw) => {
-      const doc = parseDoc(stateSchema, raw, COLLECTION);
-      if (doc.change.kind !== 'allocation') return [];
-      const { request, project, hours, perWeek, priority, at, before, after, detail } = doc.change;
-      return [
-        {
-          request,
-          pool: doc.pool,
-          skill: doc.skill,
-          project,
-          hours,
-          perWeek,
-          priority,
-          at,
-          before,
-          after,
-          detail,
-        },
-      ];
+    return docs.map((raw) => recordOf(parseDoc(stateSchema, raw, COLLECTION))).filter(isRecord);
+  }
+
+  /**
+   * Sets the capacity of several weeks as one change: if any week would drop below what is
+   * allocated in it, none changes, and the error names every such week.
+   */
+  async setCapacities(pool: string, skill: string, hours: Record<string, number>): Promise<void> {
+    const weeks = Object.keys(hours);
+    if (weeks.length === 0) throw new CapacityError('no weeks to set');
+    for (const week of weeks) {
+      if (!WEEK_PATTERN.test(week)) throw new CapacityError(`"${week}" is not an ISO week like 2027-W03`);
+      if (!((hours[week] ?? -1) >= 0)) throw new CapacityError(`capacity must not be negative in ${week}`);
+    }
+    await this.append(pool, skill, (head) => {
+      const capacity: Record<string, number> = { ...head?.capacity };
+      const free: Record<string, number> = { ...head?.free };
+      const tooLow: { week: string; allocated: number; capacity: number }[] = [];
+      for (const week of weeks) {
+        const wanted = hours[week] ?? 0;
+        const allocated = round2((head?.capacity[week] ?? 0) - (head?.free[week] ?? 0));
+        if (wanted < allocated) tooLow.push({ week, allocated, capacity: wanted });
+        capacity[week] = wanted;
+        free[week] = round2(wanted - allocated);
+      }
+      if (tooLow.length > 0) {
+        const list = tooLow.map((t) => `${t.allocated} hours allocated in ${t.week}`).join(', ');
+        throw new CapacityAllocatedError(
+          `pool "${pool}", skill "${skill}": capacity cannot drop below what is allocated (${list})`,
+          tooLow,
+        );
+      }
+      return {
+        op: `capacity:${(head?.version ?? 0) + 1}`,
+        project: null,
+        capacity,
+        free,
+        change: { kind: 'capacities', hours: { ...hours } },
+      };
     });
+  }
+
+  /** The current state of one (pool, skill) and its allocations (oldest first), in one read. */
+  async ledgerOf(pool: string, skill: string): Promise<HolderState & { allocations: AllocationRecord[] }> {
+    const docs = await this.ledger.find({ pool, skill }).sort({ pool: 1, skill: 1, version: 1 }).toArray();
+    const parsed = docs.map((raw) => parseDoc(stateSchema, raw, COLLECTION));
+    const head = parsed[parsed.length - 1];
+    return {
+      capacity: { ...head?.capacity },
+      free: { ...head?.free },
+      allocations: parsed.map(recordOf).filter(isRecord),
+    };
+  }
+
+  /** The allocation a request made on one (pool, skill), with the state it left; null if none. */
+  async allocationOf(
+    pool: string,
+    skill: string,
+    request: string,
+  ): Promise<(HolderState & { record: AllocationRecord }) | null> {
+    const raw = await this.ledger.findOne({ pool, skill, op: `allocation:${request}` });
+    if (raw === null) return null;
+    const doc = parseDoc(stateSchema, raw, COLLECTION);
+    const record = recordOf(doc);
+    return record === null ? null : { record, capacity: doc.capacity, free: doc.free };
   }
 
   private async head(pool: string, skill: string): Promise<StateDoc | null> {
@@ -313,6 +375,16 @@ export class CapacityStore {
     );
   }
 }
+
+/** The allocation a ledger document records, or null for a capacity change. */
+function recordOf(doc: StateDoc): AllocationRecord | null {
+  if (doc.change.kind !== 'allocation') return null;
+  const record: AllocationRecord & { kind?: string } = { ...doc.change, pool: doc.pool, skill: doc.skill };
+  delete record.kind;
+  return record;
+}
+
+const isRecord = (r: AllocationRecord | null): r is AllocationRecord => r !== null;
 
 /** The pure decision: the result and, if allocated, the state that records it. */
 function decide(

@@ -9,6 +9,7 @@ import { Directory } from './directory.js';
 import { DirectoryQueries } from './directory-queries.js';
 import { InstanceViews } from './instances.js';
 import { Outbox } from './outbox.js';
+import { PeopleCapacity } from './people-capacity.js';
 import { PolicyStore } from './policies.js';
 import { RefusalLog } from './refusals.js';
 import { ReportQueries } from './reports.js';
@@ -29,6 +30,8 @@ export interface Store {
   /** Pages of people, groups and delegations, a person's groups and absence: the API's reads. */
   directoryQueries: DirectoryQueries;
   capacity: CapacityStore;
+  /** People as capacity holders (pool `@people`, skill = person id) over the same ledger. */
+  peopleCapacity: PeopleCapacity;
   tokens: ApiTokens;
   idempotency: IdempotencyRecords;
   comments: CommentStore;
@@ -48,6 +51,7 @@ export async function openStore(db: Db): Promise<Store> {
     directory: new Directory(db),
     directoryQueries: new DirectoryQueries(db),
     capacity: new CapacityStore(db),
+    peopleCapacity: new PeopleCapacity(new CapacityStore(db)),
     tokens: new ApiTokens(db),
     idempotency: new IdempotencyRecords(db),
     comments: new CommentStore(db),
