@@ -1,16 +1,13 @@
 // A reminder loop must not grow one history without bound: an approval that reminds every hour
 // and is left alone for weeks continues as new before its history gets long, keeps its state
 // across runs (the next decision still counts, the audit chain goes on), and then completes.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { MongoClient } from 'mongodb';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import type { Store } from '../../engine/store/index.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import { decideUpdate, statusQuery } from '../../workflows/definitions/messages.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
-import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from '../support/services.js';
-import { useQuietTemporalRuntime } from '../support/temporal.js';
+import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';
 
 const POLICY = `policy "Nagging" version 1 effective 2026-01-01
 owner "pmo@example.com"
@@ -28,34 +25,23 @@ process p {
 `;
 
 describe('continue-as-new of long instances', () => {
+  let charter: TimeSkippingCharter;
   let env: TestWorkflowEnvironment;
-  let mongo: MongoClient;
   let store: Store;
   let worker: Worker;
-  const taskQueue = taskQueueFor(import.meta.url);
+  let taskQueue: string;
 
   beforeAll(async () => {
-    useQuietTemporalRuntime();
-    const bundle = await bundleCharterWorkflows();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+    charter = await startTimeSkippingCharter(import.meta.url, {
+      groups: { approvers: ['alice'] },
+      managers: {},
+      people: ['rita'],
     });
-    mongo = await connectMongo();
-    store = await openStore(mongo.db(databaseNameFor(import.meta.url)));
-    await store.directory.seedFromWorld({ groups: { approvers: ['alice'] }, managers: {}, people: ['rita'] });
-    worker = await createCharterWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      store,
-      checkServices: {},
-      bundle,
-    });
+    ({ env, store, worker, taskQueue } = charter);
   }, 120_000);
 
   afterAll(async () => {
-    await mongo?.db(databaseNameFor(import.meta.url)).dropDatabase();
-    await mongo?.close();
-    await env?.teardown();
+    await charter?.close();
   });
 
   test('when an approval reminds hourly for two weeks, then the run continues as new, keeps its state and completes', async () => {

@@ -1,15 +1,12 @@
 // Published versions and running instances: a new instance gets the newest version in effect,
 // a running one keeps the version it started with, and bad input never starts anything.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { MongoClient } from 'mongodb';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import type { Store } from '../../engine/store/index.js';
 import { decideUpdate, statusQuery } from '../../workflows/definitions/messages.js';
 import { StartError, startInstance } from '../../workflows/client.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
-import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from '../support/services.js';
-import { useQuietTemporalRuntime } from '../support/temporal.js';
+import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';
 
 const source = (
   version: number,
@@ -43,38 +40,23 @@ async function publish(store: Store, version: number, message: string) {
 }
 
 describe('publishing and starting instances', () => {
+  let charter: TimeSkippingCharter;
   let env: TestWorkflowEnvironment;
-  let mongo: MongoClient;
   let store: Store;
   let worker: Worker;
-  const taskQueue = taskQueueFor(import.meta.url);
+  let taskQueue: string;
 
   beforeAll(async () => {
-    useQuietTemporalRuntime();
-    const bundle = await bundleCharterWorkflows();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-    });
-    mongo = await connectMongo();
-    store = await openStore(mongo.db(databaseNameFor(import.meta.url)));
-    await store.directory.seedFromWorld({
+    charter = await startTimeSkippingCharter(import.meta.url, {
       groups: { 'it-managers': ['mona'] },
       managers: {},
       people: ['rita'],
     });
-    worker = await createCharterWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      store,
-      checkServices: {},
-      bundle,
-    });
+    ({ env, store, worker, taskQueue } = charter);
   }, 120_000);
 
   afterAll(async () => {
-    await mongo?.db(databaseNameFor(import.meta.url)).dropDatabase();
-    await mongo?.close();
-    await env?.teardown();
+    await charter?.close();
   });
 
   const deps = () => ({ client: env.client, store, taskQueue });

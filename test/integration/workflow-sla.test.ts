@@ -2,18 +2,15 @@
 // approval with reminders and a two-level escalation runs its whole course in seconds, a
 // segregation-of-duties refusal comes back from the Update validator with the engine's code, and
 // every task, notification and audit entry lands in MongoDB exactly once, on a valid hash chain.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Worker, WorkflowBundle } from '@temporalio/worker';
-import type { MongoClient } from 'mongodb';
+import type { Worker } from '@temporalio/worker';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import type { Store } from '../../engine/store/index.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import { decideUpdate, REFUSED, statusQuery } from '../../workflows/definitions/messages.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
-import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from '../support/services.js';
-import { useQuietTemporalRuntime } from '../support/temporal.js';
+import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';
 
 const POLICY = `policy "Access request" version 1 effective 2026-01-01
 owner "pmo@example.com"
@@ -57,39 +54,26 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
 
 describe('the interpreter workflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
-  let bundle: WorkflowBundle;
-  let client: MongoClient;
+  let charter: TimeSkippingCharter;
   let store: Store;
   let worker: Worker;
-  const taskQueue = taskQueueFor(import.meta.url);
+  let taskQueue: string;
 
   beforeAll(async () => {
-    useQuietTemporalRuntime();
-    bundle = await bundleCharterWorkflows();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-    });
-    client = await connectMongo();
-    store = await openStore(client.db(databaseNameFor(import.meta.url)));
-    await store.directory.seedFromWorld({
-      groups: { approvers: ['alice', 'bob', 'rita'], leads: ['lena'], directors: ['dora'] },
-      managers: {},
-      people: ['rita'],
-    });
-    worker = await createCharterWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      store,
-      checkServices: {},
-      bundle,
-      shutdownGraceTime: '1 second',
-    });
+    charter = await startTimeSkippingCharter(
+      import.meta.url,
+      {
+        groups: { approvers: ['alice', 'bob', 'rita'], leads: ['lena'], directors: ['dora'] },
+        managers: {},
+        people: ['rita'],
+      },
+      { shutdownGraceTime: '1 second' },
+    );
+    ({ env, store, worker, taskQueue } = charter);
   }, 120_000);
 
   afterAll(async () => {
-    await client?.db(databaseNameFor(import.meta.url)).dropDatabase();
-    await client?.close();
-    await env?.teardown();
+    await charter?.close();
   });
 
   test('when nobody decides, then reminders, both escalation levels and the timeout run their course in seconds', async () => {
