@@ -11,170 +11,58 @@
 // n+1; exactly one insert wins, the other re-reads and re-decides. A second unique key on the
 // operation (`allocation:<request>`) makes a retried request find its first result instead of
 // allocating twice. The state can therefore never go below zero free hours, on either server.
+// Reads go by `_id` (the head is found by reading versions on from a hint, a request's answer
+// through a marker), because FerretDB answers any other find by reading the whole ledger.
 import type { Collection, Db } from 'mongodb';
-import { z } from 'zod';
 import { isDuplicateKey, parseDoc } from './documents.js';
+import {
+  CapacityAllocatedError,
+  CapacityError,
+  decide,
+  isRecord,
+  percent,
+  recordOf,
+  round2,
+  stateSchema,
+  validate,
+  WEEK_PATTERN,
+  type AllocationRecord,
+  type HolderState,
+  type NextState,
+  type Reallocation,
+  type ReallocationResult,
+  type StateDoc,
+  type WeekUtilisation,
+} from './capacity-state.js';
 
-export type Priority = 'low' | 'normal' | 'high';
-
-export interface Reallocation {
-  /** Idempotency key: the machine's request id; a retry returns the first answer. */
-  request: string;
-  pool: string;
-  skill: string;
-  project: string;
-  /** Total hours, spread evenly over `weeks`. */
-  hours: number;
-  weeks: string[];
-  priority: Priority;
-  at: Date;
-}
-
-export interface ReallocationResult {
-  outcome: 'allocated' | 'insufficient';
-  detail: string;
-  /** Utilisation per week in percent (allocated / capacity), before and after this request. */
-  before: Record<string, number>;
-  after: Record<string, number>;
-}
-
-export interface WeekUtilisation {
-  capacity: number;
-  free: number;
-  utilisation: number;
-}
-
-export interface AllocationRecord {
-  request: string;
-  pool: string;
-  skill: string;
-  project: string;
-  hours: number;
-  perWeek: Record<string, number>;
-  priority: Priority;
-  at: Date;
-  before: Record<string, number>;
-  after: Record<string, number>;
-  detail: string;
-}
+export {
+  CapacityAllocatedError,
+  CapacityError,
+  isoWeekOf,
+  isoWeeksFrom,
+  spread,
+  type AllocationRecord,
+  type HolderState,
+  type Priority,
+  type Reallocation,
+  type ReallocationResult,
+  type WeekUtilisation,
+} from './capacity-state.js';
 
 const COLLECTION = 'capacity_ledger';
 /** Enough for 50+ writers on one (pool, skill): each round lets at least one of them through. */
 const MAX_ATTEMPTS = 400;
-const WEEK_MS = 7 * 24 * 3600 * 1000;
-const DAY_MS = 24 * 3600 * 1000;
-const WEEK_PATTERN = /^\d{4}-W\d{2}$/;
-
-const hoursMap = z.record(z.string().regex(WEEK_PATTERN), z.number());
-const allocationSchema = z.object({
-  kind: z.literal('allocation'),
-  request: z.string(),
-  project: z.string(),
-  hours: z.number(),
-  perWeek: hoursMap,
-  priority: z.enum(['low', 'normal', 'high']),
-  at: z.date(),
-  before: hoursMap,
-  after: hoursMap,
-  detail: z.string(),
-});
-const stateSchema = z.object({
-  _id: z.string(),
-  pool: z.string(),
-  skill: z.string(),
-  version: z.number().int().positive(),
-  op: z.string(),
-  project: z.string().nullable(),
-  capacity: hoursMap,
-  free: hoursMap,
-  change: z.discriminatedUnion('kind', [
-    allocationSchema,
-    z.object({ kind: z.literal('capacity'), week: z.string(), hours: z.number() }),
-    // Several weeks set at once (`setCapacities`): one version, so they change all or none.
-    z.object({ kind: z.literal('capacities'), hours: hoursMap }),
-  ]),
-});
-type StateDoc = z.infer<typeof stateSchema>;
-type Allocation = z.infer<typeof allocationSchema>;
-/** What a change decides; `append` adds the identity and the version. */
-type NextState = Omit<StateDoc, '_id' | 'pool' | 'skill' | 'version'>;
-
-/** Thrown for requests that could never be served and for programming errors, never for "full". */
-export class CapacityError extends Error {
-  override name = 'CapacityError';
-}
-
-/** A capacity below what is already allocated, with the weeks concerned. */
-export class CapacityAllocatedError extends CapacityError {
-  override name = 'CapacityAllocatedError';
-
-  constructor(
-    message: string,
-    readonly weeks: { week: string; allocated: number; capacity: number }[],
-  ) {
-    super(message);
-  }
-}
-
-/** Capacity and free hours per week of one (pool, skill) at one version of its ledger. */
-export type HolderState = Pick<StateDoc, 'capacity' | 'free'>;
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
-
-/** The ISO week label (`2027-W03`) of an instant, in UTC. */
-export function isoWeekOf(instant: Date): string {
-  const day = new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate()));
-  // The ISO week belongs to the year of its Thursday, and is numbered from that year's first one.
-  const thursday = new Date(day.getTime() + (3 - ((day.getUTCDay() + 6) % 7)) * DAY_MS);
-  const year = thursday.getUTCFullYear();
-  const ordinal = Math.round((thursday.getTime() - Date.UTC(year, 0, 1)) / DAY_MS);
-  return `${year}-W${String(Math.floor(ordinal / 7) + 1).padStart(2, '0')}`;
-}
-
-/**
- * The ISO weeks that [start, start + periodMs) touches, in order: a two-week period that starts
- * on a Wednesday books three calendar weeks, which is where the people's hours actually go.
- */
-export function isoWeeksFrom(start: Date, periodMs: number): string[] {
-  const weeks = [isoWeekOf(start)];
-  const end = start.getTime() + Math.max(periodMs, 1);
-  const monday =
-    Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()) -
-    ((start.getUTCDay() + 6) % 7) * DAY_MS;
-  for (let t = monday + WEEK_MS; t < end; t += WEEK_MS) weeks.push(isoWeekOf(new Date(t)));
-  return weeks;
-}
-
-/** Hours per week, in hundredths so that the shares add up to the total exactly. */
-export function spread(hours: number, weeks: readonly string[]): Record<string, number> {
-  const cents = Math.round(hours * 100);
-  const base = Math.floor(cents / weeks.length);
-  const rest = cents - base * weeks.length;
-  return Object.fromEntries(weeks.map((w, i) => [w, (base + (i < rest ? 1 : 0)) / 100]));
-}
-
-function percent(capacity: number, free: number): number {
-  return capacity <= 0 ? 0 : Math.round(((capacity - free) / capacity) * 1000) / 10;
-}
-
-function validate(r: Reallocation): void {
-  const bad = r.weeks.find((w) => !WEEK_PATTERN.test(w));
-  if (bad !== undefined) throw new CapacityError(`"${bad}" is not an ISO week like 2027-W03`);
-  if (r.weeks.length === 0) throw new CapacityError(`request ${r.request} names no weeks`);
-  if (new Set(r.weeks).size !== r.weeks.length)
-    throw new CapacityError(`request ${r.request} repeats a week`);
-  if (!(r.hours > 0) || !Number.isFinite(r.hours)) {
-    throw new CapacityError(`request ${r.request} asks for ${r.hours} hours: expected a positive number`);
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class CapacityStore {
   private readonly ledger: Collection<StateDoc>;
+  /** `_id`-keyed shortcuts (FerretDB reads every document for any other find): see `head`, `recorded`. */
+  private readonly hints: Collection<{ _id: string; version: number }>;
 
   constructor(db: Db) {
     this.ledger = db.collection<StateDoc>(COLLECTION);
+    this.hints = db.collection('capacity_hints');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -215,9 +103,11 @@ export class CapacityStore {
     validate(r);
     // Written by the last round of `append`: the decision that was actually acted on.
     const last: { result: ReallocationResult | null } = { result: null };
+    // After a lost race the marker may be missing (its writer died): from then on the find too.
+    let rounds = 0;
     try {
       await this.append(r.pool, r.skill, async (head) => {
-        const recorded = await this.recorded(r);
+        const recorded = await this.recorded(r, rounds++ > 0);
         if (recorded !== null) {
           last.result = recorded;
           return null;
@@ -228,7 +118,7 @@ export class CapacityStore {
       });
     } catch (error) {
       // Lost the race for the version but won nothing: a retry of this very request may have won.
-      const recorded = await this.recorded(r);
+      const recorded = await this.recorded(r, true);
       if (recorded !== null) return recorded;
       throw error;
     }
@@ -327,13 +217,47 @@ export class CapacityStore {
     return record === null ? null : { record, capacity: doc.capacity, free: doc.free };
   }
 
+  /**
+   * The newest version, read by `_id`: versions are contiguous from 1 (each is the insert of n+1
+   * after n), so reading on from any version that exists ends at the head. The hint is only where
+   * to start; a hint that lags (its `$max` lost to a concurrent one on FerretDB) costs more reads.
+   */
   private async head(pool: string, skill: string): Promise<StateDoc | null> {
-    const raw = await this.ledger.find({ pool, skill }).sort({ version: -1 }).limit(1).next();
-    return raw === null ? null : parseDoc(stateSchema, raw, COLLECTION);
+    const hintId = JSON.stringify([pool, skill]);
+    const hinted = (await this.hints.findOne({ _id: hintId }))?.version ?? 0;
+    let head: StateDoc | null = null;
+    for (let version = Math.max(1, hinted); ; version++) {
+      const raw = await this.ledger.findOne({ _id: JSON.stringify([pool, skill, version]) });
+      if (raw === null) break;
+      head = parseDoc(stateSchema, raw, COLLECTION);
+    }
+    if (head !== null && head.version > hinted) await this.hint(hintId, head.version);
+    return head;
   }
 
-  private async recorded(r: Reallocation): Promise<ReallocationResult | null> {
-    const raw = await this.ledger.findOne({ pool: r.pool, skill: r.skill, op: `allocation:${r.request}` });
+  private async hint(id: string, version: number): Promise<void> {
+    try {
+      await this.hints.updateOne({ _id: id }, { $max: { version } }, { upsert: true });
+    } catch (error) {
+      // Two first hints at once: one insert loses, and the other hint is as good.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  /**
+   * The answer a request got, if it allocated. By `_id` through the request's marker first; the
+   * find on the unique (pool, skill, op) only when `thorough` (after that index refused a write:
+   * the request's version exists, but its writer may have died before the marker).
+   */
+  private async recorded(r: Reallocation, thorough = false): Promise<ReallocationResult | null> {
+    const op = `allocation:${r.request}`;
+    const marker = await this.hints.findOne({ _id: JSON.stringify([r.pool, r.skill, op]) });
+    const raw =
+      marker !== null
+        ? await this.ledger.findOne({ _id: JSON.stringify([r.pool, r.skill, marker.version]) })
+        : thorough
+          ? await this.ledger.findOne({ pool: r.pool, skill: r.skill, op })
+          : null;
     if (raw === null) return null;
     const doc = parseDoc(stateSchema, raw, COLLECTION);
     if (doc.change.kind !== 'allocation') return null;
@@ -363,6 +287,8 @@ export class CapacityStore {
           version,
           ...state,
         });
+        await this.hint(JSON.stringify([pool, skill, state.op]), version);
+        await this.hint(JSON.stringify([pool, skill]), version);
         return;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -374,72 +300,4 @@ export class CapacityStore {
       `pool "${pool}", skill "${skill}": gave up after ${MAX_ATTEMPTS} conflicting writes`,
     );
   }
-}
-
-/** The allocation a ledger document records, or null for a capacity change. */
-function recordOf(doc: StateDoc): AllocationRecord | null {
-  if (doc.change.kind !== 'allocation') return null;
-  const record: AllocationRecord & { kind?: string } = { ...doc.change, pool: doc.pool, skill: doc.skill };
-  delete record.kind;
-  return record;
-}
-
-const isRecord = (r: AllocationRecord | null): r is AllocationRecord => r !== null;
-
-/** The pure decision: the result and, if allocated, the state that records it. */
-function decide(
-  r: Reallocation,
-  head: StateDoc | null,
-): { result: ReallocationResult; next: NextState | null } {
-  const shares = spread(r.hours, r.weeks);
-  const before: Record<string, number> = {};
-  const after: Record<string, number> = {};
-  const free: Record<string, number> = { ...head?.free };
-  const short: string[] = [];
-  const moved: string[] = [];
-  for (const week of r.weeks) {
-    const share = shares[week] ?? 0;
-    const capacity = head?.capacity[week] ?? 0;
-    const available = head?.free[week] ?? 0;
-    before[week] = percent(capacity, available);
-    if (available < share) {
-      short.push(
-        `pool "${r.pool}" has ${available} free hours of "${r.skill}" in ${week}, ${share} requested`,
-      );
-      after[week] = before[week];
-      continue;
-    }
-    free[week] = round2(available - share);
-    after[week] = percent(capacity, free[week]);
-    moved.push(`pool "${r.pool}": ${available} → ${free[week]} free hours of "${r.skill}" in ${week}`);
-  }
-  if (short.length > 0) {
-    return {
-      result: { outcome: 'insufficient', detail: short.join('; '), before, after: before },
-      next: null,
-    };
-  }
-  const detail = moved.join('; ');
-  const change: Allocation = {
-    kind: 'allocation',
-    request: r.request,
-    project: r.project,
-    hours: r.hours,
-    perWeek: shares,
-    priority: r.priority,
-    at: r.at,
-    before,
-    after,
-    detail,
-  };
-  return {
-    result: { outcome: 'allocated', detail, before, after },
-    next: {
-      op: `allocation:${r.request}`,
-      project: r.project,
-      capacity: { ...head?.capacity },
-      free,
-      change,
-    },
-  };
 }
