@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Db, Document } from 'mongodb';
 import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
 import { AuditIndex, markIndexesCurrent, TaskIndex, type Store } from '../../engine/store/index.js';
+import type { IndexedEvent } from '../../engine/store/audit-index.js';
 import type { IndexedTask } from '../../engine/store/task-index.js';
 
 export interface SeedPlan {
@@ -208,7 +209,7 @@ export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promi
   }
   const rand = random(2);
   const writer = new BatchWriter(db, 'audit');
-  const indexed: { id: string; at: Date; project: string | null }[] = [];
+  const indexed: IndexedEvent[] = [];
   const yearMs = world.to.getTime() - world.from.getTime();
   let made = 0;
   for (let instance = 0; made < plan.events; instance++) {
@@ -255,7 +256,7 @@ export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promi
       };
       const hash = hashOf(unhashed);
       await writer.add({ ...unhashed, hash });
-      indexed.push({ id: unhashed._id, at: unhashed.at, project });
+      indexed.push({ id: unhashed._id, at: unhashed.at, project, policyName: POLICY.name, actor });
       prevHash = hash;
       at += 60_000 + Math.floor(rand() * DAY_MS);
     }

@@ -1,5 +1,5 @@
 // The audit ledger's event as stored: its fields, the hash over them and the link, the cursor of
-// a query and the filter, evaluated in the database (audit.ts) or on one event (the indexed query).
+// a query and the filter, evaluated on one event.
 import { z } from 'zod';
 import { canonicalJson, sha256Hex, type SourceSpan } from '../ir/index.js';
 import { hexDigest, spanSchema, validDate } from './documents.js';
@@ -134,9 +134,15 @@ export function toEvent(doc: AuditDoc): AuditEvent {
   return { id: _id, ...rest };
 }
 
-export const indexed = (doc: AuditDoc) => ({ id: doc._id, at: doc.at, project: doc.project });
+export const indexed = (doc: AuditDoc) => ({
+  id: doc._id,
+  at: doc.at,
+  project: doc.project,
+  policyName: doc.policy.name,
+  actor: doc.actor,
+});
 
-/** `filterFor`'s find, evaluated on one event. */
+/** Whether one event matches the filter: equal fields, and `at` in [from, to). */
 export function matches(filter: AuditFilter, doc: AuditDoc): boolean {
   const equal: [unknown, unknown][] = [
     [filter.project, doc.project],

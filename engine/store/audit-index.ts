@@ -1,9 +1,12 @@
-// The audit ledger's own indexes, as keyed lists (keyed-list.ts) and `_id`-keyed documents, so that
-// the hot paths stay `_id` look-ups on FerretDB v1, whose finds on any other field read every event:
-//  - `audit_days`: per project, the UTC days it has events on;
-//  - `audit_by_day`: per project and day, the ids and times of its events. An auditor's query by
-//    project and time window reads the days in the window in order, sorts each day's entries and
-//    fetches the events of the page by `_id`;
+// The audit ledger's own indexes, as keyed lists (keyed-list.ts), so that an auditor's query stays
+// `_id` look-ups on FerretDB v1, whose finds on any other field read every event. Each event is
+// listed under several keys: its project (`p:<project>`, or `-` for none), its policy
+// (`pol:<name>`), its actor (`a:<person>`, when it has one) and `*` (every event). Per key:
+//  - `audit_days`: the UTC days the key has events on;
+//  - `audit_by_day`: per key and day, the ids and times of its events.
+// A query picks the most selective key its filter names, reads that key's days in the window in
+// order, sorts each day's entries and fetches the page's events by `_id`; the ledger applies the
+// rest of the filter to each event.
 // Entries are written after the event itself, so an entry always has an event behind it; a crash
 // in between leaves the event out of the index until the activity's retry re-appends it (a no-op
 // for the event, and the entries are written again).
@@ -19,13 +22,39 @@ export interface IndexedEvent {
   id: string;
   at: Date;
   project: string | null;
+  policyName: string;
+  actor: string | null;
 }
 
-/** Days remembered as listed, per process: enough for a year of days of a few hundred projects. */
+/** The equality filters an index key can stand for. */
+export interface IndexableFilter {
+  project?: string;
+  policyName?: string;
+  actor?: string;
+}
+
+/** Days remembered as listed, per process: enough for a year of days of a few hundred keys. */
 const KNOWN_DAYS_MAX = 50_000;
 
 const projectKey = (project: string | null) => (project === null ? '-' : `p:${project}`);
 const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+
+function keysOf(event: IndexedEvent): string[] {
+  const keys = [projectKey(event.project), `pol:${event.policyName}`, '*'];
+  if (event.actor !== null) keys.push(`a:${event.actor}`);
+  return keys;
+}
+
+/**
+ * The key a query reads: the project's (tens of thousands of events a year), else the actor's, else
+ * the policy's, else every event's. The ledger still checks every fetched event against the filter.
+ */
+export function keyFor(filter: IndexableFilter): string {
+  if (filter.project !== undefined) return projectKey(filter.project);
+  if (filter.actor !== undefined) return `a:${filter.actor}`;
+  if (filter.policyName !== undefined) return `pol:${filter.policyName}`;
+  return '*';
+}
 
 export class AuditIndex {
   private readonly days: KeyedList<{ id: string }>;
@@ -39,36 +68,35 @@ export class AuditIndex {
 
   /** Indexes stored events (idempotent). */
   async record(events: readonly IndexedEvent[]): Promise<void> {
-    const groups = new Map<string, { project: string; day: string; entries: DayEntry[] }>();
+    const groups = new Map<string, { key: string; day: string; entries: DayEntry[] }>();
     for (const event of events) {
-      const project = projectKey(event.project);
       const day = dayOf(event.at);
-      const key = `${project}|${day}`;
-      const group = groups.get(key) ?? { project, day, entries: [] };
-      group.entries.push({ id: event.id, at: event.at.getTime() });
-      groups.set(key, group);
+      for (const key of keysOf(event)) {
+        const group = groups.get(`${key}|${day}`) ?? { key, day, entries: [] };
+        group.entries.push({ id: event.id, at: event.at.getTime() });
+        groups.set(`${key}|${day}`, group);
+      }
     }
     await Promise.all(
-      [...groups].map(async ([key, group]) => {
-        await this.byDay.add(key, group.entries);
-        if (this.knownDays.has(key)) return;
-        await this.days.add(group.project, [{ id: group.day }]);
+      [...groups].map(async ([keyDay, group]) => {
+        await this.byDay.add(keyDay, group.entries);
+        if (this.knownDays.has(keyDay)) return;
+        await this.days.add(group.key, [{ id: group.day }]);
         if (this.knownDays.size >= KNOWN_DAYS_MAX) this.knownDays.clear();
-        this.knownDays.add(key);
+        this.knownDays.add(keyDay);
       }),
     );
   }
 
   /**
-   * Event ids of `project` in [from, to), in (at, id) order, strictly after `after`, a day at a
+   * Event ids under `key` in [from, to), in (at, id) order, strictly after `after`, a day at a
    * time: `visit` gets each day's ids and says whether to go on.
    */
   async walk(
-    project: string | null,
+    key: string,
     window: { from?: Date; to?: Date; after?: { at: Date; id: string } },
     visit: (ids: string[]) => Promise<boolean>,
   ): Promise<void> {
-    const key = projectKey(project);
     const start = Math.max(window.from?.getTime() ?? -Infinity, window.after?.at.getTime() ?? -Infinity);
     const end = window.to?.getTime() ?? Infinity;
     const firstDay = Number.isFinite(start) ? dayOf(new Date(start)) : '';
@@ -79,7 +107,7 @@ export class AuditIndex {
       .sort();
     const after = window.after === undefined ? null : { at: window.after.at.getTime(), id: window.after.id };
     // Days read ahead in growing batches (1, 2, 4, ...): a busy day fills a page alone, while a
-    // quiet project's month needs many days, and reading them one round trip at a time adds up.
+    // quiet key's month needs many days, and reading them one round trip at a time adds up.
     for (let i = 0, ahead = 1; i < days.length; i += ahead, ahead = Math.min(ahead * 2, 16)) {
       const reads = await this.byDay.readMany(days.slice(i, i + ahead).map((day) => `${key}|${day}`));
       for (const read of reads) {
@@ -93,22 +121,23 @@ export class AuditIndex {
     }
   }
 
-  /** Bulk load for a benchmark's seed, with nothing else writing: one digest per project and day. */
+  /** Bulk load for a benchmark's seed, with nothing else writing: one digest per key and day. */
   async load(events: Iterable<IndexedEvent>): Promise<number> {
     const byKey = new Map<string, DayEntry[]>();
     const daysOf = new Map<string, Set<string>>();
     for (const event of events) {
-      const project = projectKey(event.project);
       const day = dayOf(event.at);
-      const entries = byKey.get(`${project}|${day}`) ?? [];
-      entries.push({ id: event.id, at: event.at.getTime() });
-      byKey.set(`${project}|${day}`, entries);
-      daysOf.set(project, (daysOf.get(project) ?? new Set()).add(day));
+      for (const key of keysOf(event)) {
+        const entries = byKey.get(`${key}|${day}`) ?? [];
+        entries.push({ id: event.id, at: event.at.getTime() });
+        byKey.set(`${key}|${day}`, entries);
+        daysOf.set(key, (daysOf.get(key) ?? new Set()).add(day));
+      }
     }
     for (const [key, entries] of byKey) await this.byDay.load(key, entries);
-    for (const [project, days] of daysOf)
+    for (const [key, days] of daysOf)
       await this.days.load(
-        project,
+        key,
         [...days].map((id) => ({ id })),
       );
     return byKey.size;

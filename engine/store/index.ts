@@ -67,8 +67,11 @@ export async function openStore(db: Db): Promise<Store> {
   return store;
 }
 
-/** Our own indexes (keyed lists, task-index.ts and audit-index.ts), each built once per database. */
-const INDEX_REBUILDS = ['task-index-v1', 'audit-index-v1'] as const;
+/**
+ * Our own indexes (keyed lists, task-index.ts and audit-index.ts), each built once per database;
+ * v2 of the audit index added the policy, actor and every-event keys beside the project's.
+ */
+const INDEX_REBUILDS = ['task-index-v1', 'audit-index-v2'] as const;
 const MARKERS = 'store_migrations';
 
 interface MarkerDoc {

@@ -180,17 +180,22 @@ describe('keyed lists and the reads built on them', () => {
       { project: 'erp', actor: 'ann@x', from: new Date(t0.getTime() + 3 * 24 * hour) },
       { project: 'crm', type: 'started', to: new Date(t0.getTime() + 9 * 24 * hour) },
       { project: 'nothing-here' },
-      // Without a project: the instance's chains, read by _id.
+      // Without a project: the instance's chains, read by _id; else the actor's, the policy's, all.
       { instanceId: 'c4' },
+      { actor: 'ben@x', to: new Date(t0.getTime() + 15 * 24 * hour) },
+      { policyName: 'change-approval', type: 'started' },
+      { type: 'decision', from: new Date(t0.getTime() + 10 * 24 * hour) },
+      {},
       { instanceId: 'c5', actor: 'ann@x', from: new Date(t0.getTime() + 24 * hour) },
     ];
     for (const filter of filters) {
-      const { project, instanceId, actor, type, from, to } = filter;
+      const { project, instanceId, policyName, actor, type, from, to } = filter;
       const expected = await db
         .collection('audit')
         .find({
           ...(project === undefined ? {} : { project }),
           ...(instanceId ? { instanceId } : {}),
+          ...(policyName ? { 'policy.name': policyName } : {}),
           ...(actor ? { actor } : {}),
           ...(type ? { type } : {}),
           ...(from || to ? { at: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) } } : {}),
