@@ -2,7 +2,7 @@
 // they started; an approver sees the ones where they (or someone who delegated to them) are or were
 // asked to act. A person with several roles sees the union. Everything else answers 404 exactly as
 // an unknown id does, so nobody learns that an instance they may not see exists.
-import type { InstanceView } from '../engine/store/index.js';
+import type { InstanceView, Role } from '../engine/store/index.js';
 import type { InstanceFilter } from '../engine/store/instances.js';
 import { hasRole } from './auth.js';
 import type { ApiDeps } from './deps.js';
@@ -19,7 +19,10 @@ async function actingFor(deps: ApiDeps, caller: Caller): Promise<string[]> {
   return [caller.person, ...delegators];
 }
 
-export const seesEverything = (caller: Caller): boolean => hasRole(caller, 'author', 'auditor', 'admin');
+/** The roles that read any instance (the route table's ownership declarations use the same list). */
+export const SEE_EVERY_INSTANCE: readonly Role[] = ['author', 'auditor', 'admin'];
+
+export const seesEverything = (caller: Caller): boolean => hasRole(caller, ...SEE_EVERY_INSTANCE);
 
 export async function canSee(deps: ApiDeps, caller: Caller, view: InstanceView): Promise<boolean> {
   if (seesEverything(caller)) return true;

@@ -2,7 +2,7 @@
 // Schema output is draft 2020-12, which OpenAPI 3.1 uses as is), and a docs page that needs
 // nothing from the internet: these servers often have none.
 import { z } from 'zod';
-import type { RouteSpec } from './route.js';
+import type { Ownership, RouteSpec } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -38,6 +38,14 @@ function parametersOf(spec: RouteSpec): JsonSchema[] {
   return out;
 }
 
+/** What a caller gets for someone else's object, for the response of that status. */
+function ownershipNote(ownership: Ownership): string {
+  const anyones = ownership.seeAll.length === 0 ? 'nobody' : ownership.seeAll.join(', ');
+  return ownership.othersGet === 404
+    ? `No such ${ownership.object}, or it is not the caller's (${anyones} see anyone's): the two are not told apart.`
+    : `The ${ownership.object} is someone else's: only its owner (or ${anyones}) may do this.`;
+}
+
 export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const spec of routes) {
@@ -58,6 +66,7 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
       summary: spec.summary,
       description: `Roles: ${spec.roles.join(', ')}.`,
       'x-roles': spec.roles,
+      ...(spec.ownership ? { 'x-ownership': spec.ownership } : {}),
       parameters: [
         ...parametersOf(spec),
         ...(spec.method === 'post'
@@ -79,7 +88,14 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
             },
           }
         : {}),
-      responses: { [status]: success, '4XX': error, '5XX': error },
+      responses: {
+        [status]: success,
+        ...(spec.ownership
+          ? { [String(spec.ownership.othersGet)]: { ...error, description: ownershipNote(spec.ownership) } }
+          : {}),
+        '4XX': error,
+        '5XX': error,
+      },
     };
   }
   return {

@@ -25,6 +25,29 @@ export interface RouteContext<P, Q, B> {
 /** A handler's answer: a JSON body (sent with the route's status), or `streamed` once it wrote itself. */
 export type RouteResult = { json: unknown; status?: number } | { streamed: true };
 
+/**
+ * A route about an object that belongs to someone: a requester's instance, an approver's task
+ * (theirs or delegated to them), a person's delegation, a person's absence or planning weeks.
+ * Declared so that the ownership test calls the route, with each allowed role, on an object of
+ * somebody else's and checks the answer; the handler does the checking.
+ */
+export interface Ownership<K extends string = string> {
+  /** The path parameter naming the object. */
+  param: K;
+  object: 'instance' | 'task' | 'delegation' | 'person';
+  /** Allowed roles that act on or see anyone's object, not only their own. */
+  seeAll: readonly Role[];
+  /**
+   * What any other allowed caller gets for an object not theirs: 404 when the object is hidden
+   * (exactly as for an unknown id, so that ids cannot be probed), 403 when everyone may know it
+   * exists but only its owner (or `seeAll`) may do this.
+   */
+  othersGet: 403 | 404;
+}
+
+/** The names of a route's path parameters; any string for the untyped table. */
+type ParamName<P> = unknown extends P ? string : Extract<keyof P, string>;
+
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express path under /v1, e.g. `/instances/:id`. */
@@ -42,6 +65,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   status?: number;
   /** Content type of a streamed answer (exports), for the OpenAPI document. */
   produces?: string[];
+  /** The route is about someone's object named by a path parameter; see Ownership. */
+  ownership?: Ownership<ParamName<P>>;
   handler: (ctx: RouteContext<P, Q, B>) => Promise<RouteResult>;
 }
 
@@ -50,6 +75,21 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
   spec: RouteSpec<P, Q, B>,
 ): RouteSpec {
   return spec as unknown as RouteSpec;
+}
+
+/**
+ * `routes` with the ownership declared by method and path (`'DELETE /directory/delegations/:id'`),
+ * for routes built in modules of their own; a declaration that matches no route throws, so that a
+ * renamed route cannot silently lose it.
+ */
+export function withOwnership(routes: RouteSpec[], declared: Record<string, Ownership>): RouteSpec[] {
+  const key = (spec: RouteSpec) => `${spec.method.toUpperCase()} ${spec.path}`;
+  const unmatched = Object.keys(declared).filter((k) => !routes.some((spec) => key(spec) === k));
+  if (unmatched.length > 0) throw new Error(`ownership declared for no route: ${unmatched.join(', ')}`);
+  return routes.map((spec) => {
+    const ownership = declared[key(spec)];
+    return ownership === undefined ? spec : { ...spec, ownership };
+  });
 }
 
 export const json = (body: unknown, status?: number): RouteResult =>

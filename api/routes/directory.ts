@@ -3,7 +3,7 @@
 // out-of-office come from api/directory-delegations.ts.
 import { z } from 'zod';
 import { invalidRequest, notFound } from '../errors.js';
-import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
+import { ALL_ROLES, json, route, type RouteSpec, withOwnership } from '../route.js';
 import { delegationRoutes } from '../directory-delegations.js';
 import { pageOf, pageQuery, listAnswer } from '../directory-paging.js';
 import {
@@ -138,6 +138,21 @@ export function directoryRoutes(): RouteSpec[] {
         return json({ id: params.id, members: group?.members ?? [] }, existed ? 200 : 201);
       },
     }),
-    ...delegationRoutes(),
+    // A delegation is its delegator's (its delegate only sees it); an absence is its person's.
+    ...withOwnership(delegationRoutes(), {
+      'DELETE /directory/delegations/:id': {
+        param: 'id',
+        object: 'delegation',
+        seeAll: ['admin'],
+        othersGet: 404,
+      },
+      // The person is public (GET /directory/people/:id shows their absence): refusing tells nothing.
+      'PUT /directory/people/:id/out-of-office': {
+        param: 'id',
+        object: 'person',
+        seeAll: ['admin'],
+        othersGet: 403,
+      },
+    }),
   ];
 }

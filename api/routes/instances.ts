@@ -10,7 +10,7 @@ import { startInstance, StartError } from '../../workflows/client.js';
 import { hasRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, invalidRequest, notFound } from '../errors.js';
-import { canSee, listVisible } from '../instances-access.js';
+import { canSee, listVisible, SEE_EVERY_INSTANCE } from '../instances-access.js';
 import {
   blockedJson,
   detailOf,
@@ -131,6 +131,7 @@ export function instancesRoutes(): RouteSpec[] {
       summary: 'One instance: where it stands, why it is blocked (live while running) and its timeline',
       roles: ALL_ROLES,
       params: idParams,
+      ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },
       response: detailSchema,
       handler: async ({ params, caller, deps }) => {
         const view = await visibleInstance(deps, caller, params.id);
@@ -143,6 +144,7 @@ export function instancesRoutes(): RouteSpec[] {
       summary: 'Withdraw a running instance (the requester who started it, or an admin)',
       roles: ['requester', 'admin'],
       params: idParams,
+      ownership: { param: 'id', object: 'instance', seeAll: ['admin'], othersGet: 404 },
       body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
       response: receiptSchema,
       handler: async ({ params, body, caller, deps }) => {

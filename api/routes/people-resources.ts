@@ -78,6 +78,7 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       summary: "A person's capacity, allocated and free hours, utilisation and projects per ISO week",
       roles: [...PLANNERS, 'requester'],
       params: personParams,
+      ownership: { param: 'person', object: 'person', seeAll: PLANNERS, othersGet: 404 },
       query: personWeeksQuery,
       response: personWeeksAnswer,
       handler: async ({ deps, caller, params, query }) => {
@@ -101,6 +102,7 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       summary: "Sets a person's hours for every ISO week of a range (all weeks or none)",
       roles: ['admin'],
       params: personParams,
+      ownership: { param: 'person', object: 'person', seeAll: ['admin'], othersGet: 404 },
       body: personCapacityBody,
       response: personCapacityAnswer,
       handler: async ({ deps, caller, params, body }) => {
@@ -135,6 +137,7 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       summary: 'Allocates a person to a project for hours spread over ISO weeks, all weeks or none',
       roles: ['admin', 'author'],
       params: personParams,
+      ownership: { param: 'person', object: 'person', seeAll: ['admin', 'author'], othersGet: 404 },
       body: personAllocationBody,
       response: personAllocationAnswer,
       status: 201,
@@ -167,6 +170,12 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       summary: 'What allocating a person would do to their weeks, without changing anything',
       roles: ['admin', 'author', 'approver'],
       params: personParams,
+      ownership: {
+        param: 'person',
+        object: 'person',
+        seeAll: ['admin', 'author', 'approver'],
+        othersGet: 404,
+      },
       body: personAllocationBody,
       response: personAllocationAnswer,
       handler: async ({ deps, caller, params, body }) => {

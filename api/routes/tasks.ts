@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Task, TaskKind } from '../../engine/store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, type Problem } from '../errors.js';
-import { json, route, type RouteSpec } from '../route.js';
+import { json, route, type RouteSpec, withOwnership } from '../route.js';
 import {
   actingFor,
   cursorPayload,
@@ -98,6 +98,7 @@ function actionRoute<B extends { onBehalfOf?: string | undefined }>(spec: {
     summary: spec.summary,
     roles: ['approver', 'admin'],
     params: taskParams,
+    ownership: { param: 'id', object: 'task', seeAll: ACT.seeAll, othersGet: 404 },
     body: spec.body,
     response: receiptResponse,
     handler: async ({ caller, params, body, deps }) => {
@@ -166,6 +167,8 @@ function delegationRoute(): RouteSpec {
     summary: 'Delegate your decisions to a colleague until a date (they act on your behalf)',
     roles: ['approver'],
     params: taskParams,
+    // Only an assignee delegates: nobody may pass on anyone else's task.
+    ownership: { param: 'id', object: 'task', seeAll: [], othersGet: 404 },
     body: delegateBody,
     response: delegationResponse,
     status: 201,
@@ -243,6 +246,7 @@ export function tasksRoutes(): RouteSpec[] {
       summary: 'One task: its step, assignees, deadline and what it is blocked on',
       roles: ['approver', 'auditor', 'admin'],
       params: taskParams,
+      ownership: { param: 'id', object: 'task', seeAll: READ.seeAll, othersGet: 404 },
       response: taskResponse,
       handler: async ({ caller, params, deps }) => {
         const { task, delegators } = await visibleTask(deps, caller, params.id, READ);
@@ -251,6 +255,15 @@ export function tasksRoutes(): RouteSpec[] {
     }),
     ...actionRoutes(),
     delegationRoute(),
-    ...commentRoutes(),
+    // The conversation is the task's approvers' and its requester's (api/tasks-comments.ts).
+    ...withOwnership(commentRoutes(), {
+      'POST /tasks/:id/comments': { param: 'id', object: 'task', seeAll: ['admin'], othersGet: 404 },
+      'GET /tasks/:id/comments': {
+        param: 'id',
+        object: 'task',
+        seeAll: ['auditor', 'admin'],
+        othersGet: 404,
+      },
+    }),
   ];
 }
