@@ -2,8 +2,8 @@
 // `_id` look-ups on FerretDB v1, whose finds on any other field read every event. Each event is
 // listed under several keys: its project (`p:<project>`, or `-` for none), its policy
 // (`pol:<name>`), its actor (`a:<person>`, when it has one) and `*` (every event). Per key:
-//  - `audit_days`: the UTC days the key has events on;
-//  - `audit_by_day`: per key and day, the ids and times of its events.
+//  - `audit_days`: the UTC days the key has events on (months, for a person's: a few a day);
+//  - `audit_by_day`: per key and day (or month), the ids and times of its events.
 // A query picks the most selective key its filter names, reads that key's days in the window in
 // order, sorts each day's entries and fetches the page's events by `_id`; the ledger applies the
 // rest of the filter to each event.
@@ -37,7 +37,13 @@ export interface IndexableFilter {
 const KNOWN_DAYS_MAX = 50_000;
 
 const projectKey = (project: string | null) => (project === null ? '-' : `p:${project}`);
-const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * The bucket of `at` under `key`: its UTC day, or its month for a person's key, whose events are
+ * too few a day to be worth a document each. Within a key, buckets sort like the times they hold.
+ */
+const bucketOf = (key: string, at: number): string =>
+  new Date(at).toISOString().slice(0, key.startsWith('a:') ? 7 : 10);
 
 function keysOf(event: IndexedEvent): string[] {
   const keys = [projectKey(event.project), `pol:${event.policyName}`, '*'];
@@ -70,8 +76,8 @@ export class AuditIndex {
   async record(events: readonly IndexedEvent[]): Promise<void> {
     const groups = new Map<string, { key: string; day: string; entries: DayEntry[] }>();
     for (const event of events) {
-      const day = dayOf(event.at);
       for (const key of keysOf(event)) {
+        const day = bucketOf(key, event.at.getTime());
         const group = groups.get(`${key}|${day}`) ?? { key, day, entries: [] };
         group.entries.push({ id: event.id, at: event.at.getTime() });
         groups.set(`${key}|${day}`, group);
@@ -99,8 +105,8 @@ export class AuditIndex {
   ): Promise<void> {
     const start = Math.max(window.from?.getTime() ?? -Infinity, window.after?.at.getTime() ?? -Infinity);
     const end = window.to?.getTime() ?? Infinity;
-    const firstDay = Number.isFinite(start) ? dayOf(new Date(start)) : '';
-    const lastDay = Number.isFinite(end) ? dayOf(new Date(end - 1)) : '\uffff';
+    const firstDay = Number.isFinite(start) ? bucketOf(key, start) : '';
+    const lastDay = Number.isFinite(end) ? bucketOf(key, end - 1) : '\uffff';
     const days = (await this.days.read(key)).entries
       .map((e) => e.id)
       .filter((day) => day >= firstDay && day <= lastDay)
@@ -126,8 +132,8 @@ export class AuditIndex {
     const byKey = new Map<string, DayEntry[]>();
     const daysOf = new Map<string, Set<string>>();
     for (const event of events) {
-      const day = dayOf(event.at);
       for (const key of keysOf(event)) {
+        const day = bucketOf(key, event.at.getTime());
         const entries = byKey.get(`${key}|${day}`) ?? [];
         entries.push({ id: event.id, at: event.at.getTime() });
         byKey.set(`${key}|${day}`, entries);
