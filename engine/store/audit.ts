@@ -34,6 +34,15 @@ import {
 import { AuditIndex, keyFor } from './audit-index.js';
 import { idOf, isDuplicateKey, parseDoc, StoredDocumentError } from './documents.js';
 
+/**
+ * Events one query page reads at most (and the rest of the batch in flight). A filter its index key does not cover (a type, an outcome,
+ * a version) may match few of them; the page then comes back short, with a cursor to go on from,
+ * instead of reading a year of the ledger in one request.
+ */
+const MAX_EXAMINED = 5_000;
+/** Events fetched at once while looking for matches. */
+const FETCH_BATCH = 50;
+
 export {
   AuditConflictError,
   GENESIS_HASH,
@@ -51,7 +60,11 @@ export class AuditLedger {
   /** Per chain, the highest seq appended: lets a one-chain verify tell a deleted event from the end. */
   private readonly heads: Collection<{ _id: string; seq: number }>;
 
-  constructor(db: Db) {
+  /** `maxExamined`: see MAX_EXAMINED (tests lower it to reach the limit with few events). */
+  constructor(
+    db: Db,
+    private readonly options: { maxExamined?: number } = {},
+  ) {
     this.events = db.collection<AuditDoc>(COLLECTION);
     this.index = new AuditIndex(db);
     this.heads = db.collection('audit_heads');
@@ -237,10 +250,7 @@ export class AuditLedger {
     if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000) {
       throw new RangeError('audit query: `limit` must be an integer from 1 to 1000');
     }
-    if (filter.instanceId !== undefined) {
-      const answer = await this.queryByInstance(filter, filter.instanceId, page);
-      if (answer !== null) return answer;
-    }
+    if (filter.instanceId !== undefined) return this.queryByInstance(filter, filter.instanceId, page);
     return this.queryIndexed(filter, page);
   }
 
@@ -254,42 +264,52 @@ export class AuditLedger {
     page: { after?: string; limit: number },
   ): Promise<{ events: AuditEvent[]; next: string | null }> {
     const found: AuditDoc[] = [];
+    let examined = 0;
+    let lastExamined: AuditDoc | null = null;
     const window = {
       ...(filter.from === undefined ? {} : { from: filter.from }),
       ...(filter.to === undefined ? {} : { to: filter.to }),
       ...(page.after === undefined ? {} : { after: decodeCursor(page.after) }),
     };
+    const maxExamined = this.options.maxExamined ?? MAX_EXAMINED;
+    const wanted = () => found.length <= page.limit && examined < maxExamined;
     await this.index.walk(keyFor(filter), window, async (ids) => {
-      for (let i = 0; i < ids.length && found.length <= page.limit;) {
-        const batch = ids.slice(i, i + page.limit + 1 - found.length);
+      for (let i = 0; i < ids.length && wanted();) {
+        // At least a screenful at once: a filter the key does not cover may skip most of them.
+        const batch = ids.slice(i, i + Math.max(page.limit + 1 - found.length, FETCH_BATCH));
         i += batch.length;
         const raws = await Promise.all(batch.map((id) => this.events.findOne({ _id: id })));
         for (const raw of raws) {
           // An index entry is written after its event: a missing event was deleted, which verify reports.
           if (raw === null) continue;
           const doc = parseDoc(docSchema, raw, COLLECTION);
+          examined++;
+          lastExamined = doc;
           if (matches(filter, doc)) found.push(doc);
         }
       }
-      return found.length <= page.limit;
+      return wanted();
     });
     const docs = found.slice(0, page.limit);
     const last = docs.at(-1);
-    const next = found.length > page.limit && last !== undefined ? encodeCursor(last) : null;
-    return { events: docs.map(toEvent), next };
+    if (found.length > page.limit && last !== undefined) {
+      return { events: docs.map(toEvent), next: encodeCursor(last) };
+    }
+    // Stopped after maxExamined events short of a page: what was found, and where to go on from.
+    const stoppedAt: AuditDoc | null = examined >= maxExamined ? lastExamined : null;
+    return { events: docs.map(toEvent), next: stoppedAt === null ? null : encodeCursor(stoppedAt) };
   }
 
   /**
-   * From the instance's two chains (its own and its refused attempts) read by `_id`; null when
-   * neither has an event named so (the index decides then).
+   * From the instance's two chains (its own and its refused attempts) read by `_id`: every writer
+   * names events `<chain>:<seq>`, so an instance without them has no events.
    */
   private async queryByInstance(
     filter: AuditFilter,
     instanceId: string,
     page: { after?: string; limit: number },
-  ): Promise<{ events: AuditEvent[]; next: string | null } | null> {
+  ): Promise<{ events: AuditEvent[]; next: string | null }> {
     const chains = await Promise.all([instanceId, refusedChainOf(instanceId)].map((c) => this.chainDocs(c)));
-    if (chains.every((docs) => docs.length === 0)) return null;
     const after = page.after === undefined ? null : decodeCursor(page.after);
     const found = chains
       .flat()

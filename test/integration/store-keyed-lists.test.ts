@@ -214,6 +214,33 @@ describe('keyed lists and the reads built on them', () => {
     }
   }, 180_000); // 30 chains appended one call at a time, then 11 filters paged 7 at a time
 
+  test('when a filter its index key does not cover matches rarely, then pages stop early with a cursor and add up to the find', async () => {
+    // The events of the previous test; a ledger that reads at most 20 events per page.
+    const ledger = new AuditLedger(db, { maxExamined: 20 });
+    const expected = await db
+      .collection('audit')
+      .find({ type: 'started' })
+      .sort({ at: 1, _id: 1 })
+      .map((d) => d._id as unknown as string)
+      .toArray();
+    const paged: string[] = [];
+    const sizes: number[] = [];
+    let after: string | undefined;
+    do {
+      const page = await ledger.query({ type: 'started' }, { limit: 50, ...(after ? { after } : {}) });
+      paged.push(...page.events.map((e) => e.id));
+      sizes.push(page.events.length);
+      after = page.next ?? undefined;
+    } while (after !== undefined);
+    expect(expected).toHaveLength(30);
+    expect(paged).toEqual(expected);
+    // 240 events read about 50 at a time, stopping once 20 are read: 30 matches, yet several short
+    // pages with cursors instead of one page that reads the whole ledger.
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(Math.max(...sizes)).toBeLessThan(30);
+    expect((await ledger.query({ instanceId: 'no-such-instance' }, { limit: 10 })).events).toEqual([]);
+  }, 180_000);
+
   test('when a database predates the indexes, then opening it lists its tasks and events once', async () => {
     const old = client.db(`${databaseNameFor(import.meta.url)}_old`);
     await old.dropDatabase();
