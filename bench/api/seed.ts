@@ -256,7 +256,14 @@ export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promi
       };
       const hash = hashOf(unhashed);
       await writer.add({ ...unhashed, hash });
-      indexed.push({ id: unhashed._id, at: unhashed.at, project, policyName: POLICY.name, actor });
+      indexed.push({
+        id: unhashed._id,
+        at: unhashed.at,
+        project,
+        policyName: POLICY.name,
+        actor,
+        outcome: unhashed.outcome,
+      });
       prevHash = hash;
       at += 60_000 + Math.floor(rand() * DAY_MS);
     }

@@ -140,6 +140,7 @@ export const indexed = (doc: AuditDoc) => ({
   project: doc.project,
   policyName: doc.policy.name,
   actor: doc.actor,
+  outcome: doc.outcome,
 });
 
 /** Whether one event matches the filter: equal fields, and `at` in [from, to). */

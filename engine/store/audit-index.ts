@@ -1,8 +1,9 @@
 // The audit ledger's own indexes, as keyed lists (keyed-list.ts), so that an auditor's query stays
 // `_id` look-ups on FerretDB v1, whose finds on any other field read every event. Each event is
 // listed under several keys: its project (`p:<project>`, or `-` for none), its policy
-// (`pol:<name>`), its actor (`a:<person>`, when it has one) and `*` (every event). Per key:
-//  - `audit_days`: the UTC days the key has events on (months, for a person's: a few a day);
+// (`pol:<name>`), its actor (`a:<person>`) and outcome (`o:<outcome>`) when it has them, and `*`
+// (every event). Per key:
+//  - `audit_days`: the UTC days the key has events on (months, for a person or an outcome);
 //  - `audit_by_day`: per key and day (or month), the ids and times of its events.
 // A query picks the most selective key its filter names, reads that key's days in the window in
 // order, sorts each day's entries and fetches the page's events by `_id`; the ledger applies the
@@ -24,6 +25,7 @@ export interface IndexedEvent {
   project: string | null;
   policyName: string;
   actor: string | null;
+  outcome: string | null;
 }
 
 /** The equality filters an index key can stand for. */
@@ -31,6 +33,7 @@ export interface IndexableFilter {
   project?: string;
   policyName?: string;
   actor?: string;
+  outcome?: string;
 }
 
 /** Days remembered as listed, per process: enough for a year of days of a few hundred keys. */
@@ -39,25 +42,28 @@ const KNOWN_DAYS_MAX = 50_000;
 const projectKey = (project: string | null) => (project === null ? '-' : `p:${project}`);
 
 /**
- * The bucket of `at` under `key`: its UTC day, or its month for a person's key, whose events are
- * too few a day to be worth a document each. Within a key, buckets sort like the times they hold.
+ * The bucket of `at` under `key`: its UTC day, or its month for a person's or an outcome's key,
+ * whose events are mostly too few a day to be worth a document each. Within a key, buckets sort like the times they hold.
  */
 const bucketOf = (key: string, at: number): string =>
-  new Date(at).toISOString().slice(0, key.startsWith('a:') ? 7 : 10);
+  new Date(at).toISOString().slice(0, key.startsWith('a:') || key.startsWith('o:') ? 7 : 10);
 
 function keysOf(event: IndexedEvent): string[] {
   const keys = [projectKey(event.project), `pol:${event.policyName}`, '*'];
   if (event.actor !== null) keys.push(`a:${event.actor}`);
+  if (event.outcome !== null) keys.push(`o:${event.outcome}`);
   return keys;
 }
 
 /**
  * The key a query reads: the project's (tens of thousands of events a year), else the actor's, else
- * the policy's, else every event's. The ledger still checks every fetched event against the filter.
+ * the outcome's (rare ones, a rejection or a refusal, are what auditors look for), else the
+ * policy's, else every event's. The ledger still checks every fetched event against the filter.
  */
 export function keyFor(filter: IndexableFilter): string {
   if (filter.project !== undefined) return projectKey(filter.project);
   if (filter.actor !== undefined) return `a:${filter.actor}`;
+  if (filter.outcome !== undefined) return `o:${filter.outcome}`;
   if (filter.policyName !== undefined) return `pol:${filter.policyName}`;
   return '*';
 }

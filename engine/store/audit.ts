@@ -39,7 +39,7 @@ import { idOf, isDuplicateKey, parseDoc, StoredDocumentError } from './documents
  * a version) may match few of them; the page then comes back short, with a cursor to go on from,
  * instead of reading a year of the ledger in one request.
  */
-const MAX_EXAMINED = 5_000;
+const MAX_EXAMINED = 2_000;
 /** Events fetched at once while looking for matches. */
 const FETCH_BATCH = 50;
 

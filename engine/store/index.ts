@@ -70,9 +70,9 @@ export async function openStore(db: Db): Promise<Store> {
 /**
  * Our own indexes (keyed lists, task-index.ts and audit-index.ts), each built once per database;
  * v2 of the audit index added the policy, actor and every-event keys beside the project's, v3 put a
- * person's events in monthly buckets.
+ * person's events in monthly buckets, v4 added the outcome's.
  */
-const INDEX_REBUILDS = ['task-index-v1', 'audit-index-v3'] as const;
+const INDEX_REBUILDS = ['task-index-v1', 'audit-index-v4'] as const;
 const MARKERS = 'store_migrations';
 
 interface MarkerDoc {

@@ -184,12 +184,13 @@ describe('keyed lists and the reads built on them', () => {
       { instanceId: 'c4' },
       { actor: 'ben@x', to: new Date(t0.getTime() + 15 * 24 * hour) },
       { policyName: 'change-approval', type: 'started' },
+      { outcome: 'approved', from: new Date(t0.getTime() + 5 * 24 * hour) },
       { type: 'decision', from: new Date(t0.getTime() + 10 * 24 * hour) },
       {},
       { instanceId: 'c5', actor: 'ann@x', from: new Date(t0.getTime() + 24 * hour) },
     ];
     for (const filter of filters) {
-      const { project, instanceId, policyName, actor, type, from, to } = filter;
+      const { project, instanceId, policyName, actor, outcome, type, from, to } = filter;
       const expected = await db
         .collection('audit')
         .find({
@@ -197,6 +198,7 @@ describe('keyed lists and the reads built on them', () => {
           ...(instanceId ? { instanceId } : {}),
           ...(policyName ? { 'policy.name': policyName } : {}),
           ...(actor ? { actor } : {}),
+          ...(outcome ? { outcome } : {}),
           ...(type ? { type } : {}),
           ...(from || to ? { at: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) } } : {}),
         })
