@@ -4,18 +4,6 @@
 // TypeScript closures. A seeded generator keeps every run on the same rules and facts.
 import type { RuleProperties, TopLevelCondition } from 'json-rules-engine';
 
-/** mulberry32: small, fast and seeded, so that runs are comparable. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ENUMS = {
   risk: ['low', 'medium', 'high'],
   region: ['emea', 'amer', 'apac'],

@@ -13,9 +13,9 @@ import {
   jreRule,
   policyText,
   predicate,
-  random,
   tree,
 } from './rules-generate.js';
+import { random } from './random.js';
 
 const FACT_SETS = 1_000;
 const RULE_COUNTS = [30, 300];

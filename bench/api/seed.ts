@@ -13,6 +13,7 @@ import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
 import { AuditIndex, markIndexesCurrent, TaskIndex, type Store } from '../../engine/store/index.js';
 import type { IndexedEvent } from '../../engine/store/audit-index.js';
 import type { IndexedTask } from '../../engine/store/task-index.js';
+import { random } from '../random.js';
 
 export interface SeedPlan {
   scale: number;
@@ -65,18 +66,6 @@ export function worldOf(plan: SeedPlan): SeedWorld {
     projects: Array.from({ length: plan.projects }, (_, i) => `PRJ-${pad(i + 1, 3)}`),
     from: LEDGER_FROM,
     to: LEDGER_TO,
-  };
-}
-
-/** mulberry32: the same data on every run, so runs compare. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

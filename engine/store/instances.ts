@@ -190,16 +190,17 @@ export class InstanceViews {
     throw new Error(`instance ${instanceId}: the view did not settle after ${MAX_ROUNDS} rounds`);
   }
 
-  /** The snapshot of the highest transition logged; the log is scanned only for unlisted instances. */
+  /**
+   * The snapshot of the highest transition logged. Only `upsert` converges, after listing its own
+   * transition, so the list of an instance being converged is never empty.
+   */
   private async newestLogged(instanceId: string): Promise<SnapshotDoc | null> {
     // Zero-padded transitions: the greatest id is the highest transition.
-    const ids = (await this.logged.read(instanceId)).entries.map((e) => e.id).sort();
-    const last = ids.at(-1);
-    const raw =
-      last === undefined
-        ? // Logged before the list existed: the find, as before.
-          await this.log.find({ instanceId }).sort({ transition: -1 }).limit(1).next()
-        : await this.log.findOne({ _id: last });
+    const last = (await this.logged.read(instanceId)).entries
+      .map((e) => e.id)
+      .sort()
+      .at(-1);
+    const raw = last === undefined ? null : await this.log.findOne({ _id: last });
     return raw === null ? null : parseDoc(snapshotSchema, raw, LOG);
   }
 }

@@ -9,22 +9,12 @@ import { openStore } from '../../engine/store/index.js';
 import { KeyedList } from '../../engine/store/keyed-list.js';
 import { TaskStore, type NewTask } from '../../engine/store/tasks.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
+import { seededRandom as random } from '../support/worker-process.js';
 
 const policy = { name: 'change-approval', version: 3, sha256: 'a'.repeat(64) };
 const hour = 3600 * 1000;
 const t0 = new Date('2027-03-01T09:00:00Z');
 const entry = z.object({ id: z.string(), n: z.number() });
-
-/** mulberry32, so that a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const task = (id: string, over: Partial<NewTask> = {}): NewTask => ({
   id,
