@@ -4,7 +4,7 @@
 // machine's text; person actions carry `actor` and `onBehalfOf`. The patterns below mirror the
 // exact `record(...)` calls of engine/machine (approvals.ts, approval-timers.ts, checks.ts,
 // waivers.ts): a change of wording there must change them here (api-audit.test.ts pins them).
-import type { LedgerFact } from '../engine/store/reports.js';
+import type { LedgerFact } from '../store/reports.js';
 
 export type Vote = 'approved' | 'rejected' | 'changesRequested';
 

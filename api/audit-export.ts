@@ -4,7 +4,7 @@
 // memory. Every hashed field travels (reasons and span as JSON in CSV), with prevHash and hash, so
 // the chain can be re-verified offline from the file alone.
 import type { Response } from 'express';
-import type { AuditEvent, AuditFilter, Store } from '../engine/store/index.js';
+import type { AuditEvent, AuditFilter, Store } from '../store/index.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 

@@ -3,7 +3,7 @@
 // time window whose `from` is not before its `to` is a 422 on `query.to`, not an empty answer,
 // because an auditor who swapped the two would otherwise read "nothing happened" as a fact.
 import { z } from 'zod';
-import type { AuditFilter } from '../engine/store/index.js';
+import type { AuditFilter } from '../store/index.js';
 
 const text = z.string().min(1).max(500);
 const instant = z.iso

@@ -5,7 +5,7 @@
 // events are folded per instance. Only a few marks per instance are kept, ordered by `seq` at the
 // end, because a cursor without a sort is cheap on FerretDB and a sorted one is not.
 import { z } from 'zod';
-import type { LedgerFact, ReportQueries } from '../engine/store/reports.js';
+import type { LedgerFact, ReportQueries } from '../store/reports.js';
 import { meaningOf, type TimeoutOutcome } from './audit-classify.js';
 
 export interface SummaryScope {

@@ -3,7 +3,7 @@
 // does not allow: 403. Which objects a caller may see is decided by each route (404 otherwise).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import type { Role, Store } from '../engine/store/index.js';
+import type { Role, Store } from '../store/index.js';
 import { ApiError } from './errors.js';
 import type { Caller } from './route.js';
 

@@ -1,7 +1,7 @@
 // What the API runs on, handed in by whoever starts it (api/main.ts, tests, the benchmark): no
 // route reaches for a global connection, so tests wire real servers and benchmarks wire the same.
 import type { Client } from '@temporalio/client';
-import type { Store } from '../engine/store/index.js';
+import type { Store } from '../store/index.js';
 
 export interface ApiDeps {
   store: Store;

@@ -3,7 +3,7 @@
 // Everyone sees the delegations they give or receive, and nobody learns of anyone else's.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Role } from '../engine/store/index.js';
+import type { Role } from '../store/index.js';
 import { hasRole } from './auth.js';
 import { forbidden, invalidRequest, notFound } from './errors.js';
 import { pageOf, pageQuery, listAnswer } from './directory-paging.js';

@@ -1,8 +1,8 @@
 // The request and answer shapes of /v1/directory, and how stored directory facts are shown.
 // People are e-mail addresses (as in policies/shared/org.world.json); groups are short slugs.
 import { z } from 'zod';
-import type { Absence, Delegation, DirectoryQueries } from '../engine/store/directory-queries.js';
-import type { Person } from '../engine/store/directory.js';
+import type { Absence, Delegation, DirectoryQueries } from '../store/directory-queries.js';
+import type { Person } from '../store/directory.js';
 import { invalidRequest } from './errors.js';
 
 export const personId = z.email().max(254);

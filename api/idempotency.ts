@@ -4,7 +4,7 @@
 // while the first is still running. Keys are scoped to the caller: two people cannot collide.
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import type { IdempotencyRecord, Store } from '../engine/store/index.js';
+import type { IdempotencyRecord, Store } from '../store/index.js';
 import { ApiError } from './errors.js';
 import type { Caller } from './route.js';
 

@@ -2,8 +2,8 @@
 // they started; an approver sees the ones where they (or someone who delegated to them) are or were
 // asked to act. A person with several roles sees the union. Everything else answers 404 exactly as
 // an unknown id does, so nobody learns that an instance they may not see exists.
-import type { InstanceView, Role } from '../engine/store/index.js';
-import type { InstanceFilter } from '../engine/store/instances.js';
+import type { InstanceView, Role } from '../store/index.js';
+import type { InstanceFilter } from '../store/instances.js';
 import { hasRole } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import type { Caller } from './route.js';
@@ -83,7 +83,7 @@ export async function listVisible(
 
 /**
  * The store's cursor after `view` (base64url JSON of its sort key, `[startedAt ms, id]`, see
- * engine/store/instances.ts), for a page that ends inside a chunk the store read further.
+ * store/instances.ts), for a page that ends inside a chunk the store read further.
  */
 function cursorAfter(view: InstanceView): string {
   return Buffer.from(JSON.stringify([view.startedAt.getTime(), view.instanceId])).toString('base64url');

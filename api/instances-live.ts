@@ -8,7 +8,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { z } from 'zod';
-import type { AuditEvent, InstanceView, Store } from '../engine/store/index.js';
+import type { AuditEvent, InstanceView, Store } from '../store/index.js';
 import type { BlockedOn, Decision, Refusal } from '../engine/machine/types.js';
 import {
   blockedOnQuery,

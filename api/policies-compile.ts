@@ -4,7 +4,7 @@
 // format whether they check locally or against the server.
 import { z } from 'zod';
 import type { CompiledPolicy } from '../engine/ir/types.js';
-import type { PolicySummary } from '../engine/store/index.js';
+import type { PolicySummary } from '../store/index.js';
 import { compileEntry, memoryHost } from '../dsl/index.js';
 import { toJson, type DiagnosticJson } from '../dsl/diagnostics/render.js';
 import { ApiError } from './errors.js';

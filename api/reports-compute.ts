@@ -1,8 +1,8 @@
-// The PMO's dashboard numbers, folded from the streams of engine/store/reports.ts: cycle times and
+// The PMO's dashboard numbers, folded from the streams of store/reports.ts: cycle times and
 // SLA breaches per policy and step (from tasks), decisions per approver (from the ledger, where
 // "on behalf of" is recorded), and open tasks by age per policy. Groups come back sorted so that a
 // dashboard and a test read them in a stable order.
-import type { ReportQueries, TaskFact } from '../engine/store/reports.js';
+import type { ReportQueries, TaskFact } from '../store/reports.js';
 import { meaningOf, type Vote } from './audit-classify.js';
 
 export interface ReportScope {

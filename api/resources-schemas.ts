@@ -1,8 +1,8 @@
 // The request and answer shapes of /v1/resources. Weeks are ISO weeks (`2027-W03`), validated as
 // real weeks of their year and expanded into ranges; allocations are shown and paged by time.
 import { z } from 'zod';
-import type { AllocationRecord } from '../engine/store/capacity.js';
-import { isoWeekOf } from '../engine/store/index.js';
+import type { AllocationRecord } from '../store/capacity.js';
+import { isoWeekOf } from '../store/index.js';
 import { pageQuery } from './directory-paging.js';
 import { instant } from './directory-schemas.js';
 

@@ -3,7 +3,7 @@
 // the OpenAPI document and drives the authorization-matrix test, so the three cannot disagree.
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import type { Role } from '../engine/store/index.js';
+import type { Role } from '../store/index.js';
 import type { ApiDeps } from './deps.js';
 
 /** Who is calling: the person a token belongs to, with the token's roles. */

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { mongoClient, openStore, type Store } from '../engine/store/index.js';
+import { mongoClient, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import type { ApiDeps } from './deps.js';

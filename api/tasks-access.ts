@@ -3,7 +3,7 @@
 // a requester sees the tasks of the instances they started (for the conversation on them); some
 // roles (auditor, admin) see every task. Anyone else gets the same 404 as for a task that does not
 // exist, so that ids cannot be probed.
-import type { Role, Task } from '../engine/store/index.js';
+import type { Role, Task } from '../store/index.js';
 import { hasRole } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';

@@ -1,6 +1,6 @@
 // Sending an approver's action (decide, attest, waive) to the instance's workflow as an Update,
 // and turning the engine's refusal into an HTTP answer. Every refused attempt is written to the
-// audit ledger (on the instance's `/refused` chain, see engine/store/refusals.ts) before the
+// audit ledger (on the instance's `/refused` chain, see store/refusals.ts) before the
 // caller hears about it, so "who tried and was turned down" is as provable as "who decided".
 //
 // Refusal codes to HTTP statuses, so that clients can branch on the class and show the code:
@@ -11,7 +11,7 @@
 //   409: the instance is not in a state that takes it (step-not-open, already-decided, ended,
 //        task-closed), and any code this table does not know yet: trying again later may differ.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Task } from '../engine/store/index.js';
+import type { Task } from '../store/index.js';
 import {
   type ActionReceipt,
   type AttestInput,

@@ -5,7 +5,7 @@
 // mentioned person then gets one outbox message, which the notifier delivers. The routes are
 // POST and GET /v1/tasks/:id/comments (mounted by api/routes/tasks.ts).
 import { z } from 'zod';
-import type { Task, TaskComment } from '../engine/store/index.js';
+import type { Task, TaskComment } from '../store/index.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
 import { type Caller, json, route, type RouteSpec } from './route.js';

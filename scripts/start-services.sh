@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the Temporal dev server and FerretDB in the background on 127.0.0.1, waits until both
+# Starts the Temporal dev server and SecantusDB in the background on 127.0.0.1, waits until both
 # answer, records their pids, and writes the connection settings to .tools/run/<profile>/env.
 # A server whose address is already given (TEMPORAL_ADDRESS, MONGODB_URI) is not started.
 #
@@ -11,7 +11,7 @@ profile="${1:-dev}"
 profile_settings "$profile"
 mkdir -p "$PROFILE_RUN_DIR" "$LOG_DIR"
 
-if [ -f "$PROFILE_RUN_DIR/temporal.pid" ] || [ -f "$PROFILE_RUN_DIR/ferretdb.pid" ]; then
+if [ -f "$PROFILE_RUN_DIR/temporal.pid" ] || [ -f "$PROFILE_RUN_DIR/secantusdb.pid" ]; then
   log "stopping what an earlier '$profile' run left behind"
   bash "$(dirname "${BASH_SOURCE[0]}")/stop-services.sh" "$profile"
 fi
@@ -60,22 +60,32 @@ start_temporal() {
   log "Temporal ready at $TEMPORAL_ADDRESS (pid $pid)"
 }
 
-start_ferretdb() {
-  [ -x "$FERRETDB_BIN" ] || die "FerretDB missing: run scripts/install-services.sh"
+mongo_ready() { # port: the server answers a ping (its port opens before it serves)
+  "$SECANTUS_VENV/bin/python" -c 'import sys, pymongo
+pymongo.MongoClient("127.0.0.1", int(sys.argv[1]), directConnection=True,
+    serverSelectionTimeoutMS=2000).admin.command("ping")' "$1"
+}
+
+start_secantusdb() {
+  [ -x "$SECANTUSDB_BIN" ] || die "SecantusDB missing: run scripts/install-services.sh"
   port_in_use "$MONGO_PORT" && die "port $MONGO_PORT is taken: stop what listens there or set CHARTER_${profile^^}_MONGO_PORT"
-  local logfile="$LOG_DIR/ferretdb-$profile.log"
-  local dir="$DATA_DIR/ferretdb"
-  # The test profile starts from nothing every time, so runs never see each other's data.
+  local logfile="$LOG_DIR/secantusdb-$profile.log"
+  local dir="$DATA_DIR/secantusdb"
+  # The test profile starts from nothing every time, so runs never see each other's data. Not
+  # ':memory:': the storage-outage drill restarts the server on its data.
   [ "$profile" = test ] && rm -rf "$dir"
   mkdir -p "$dir"
-  log "starting FerretDB on 127.0.0.1:$MONGO_PORT (log: ${logfile#"$CHARTER_ROOT"/})"
-  setsid "$FERRETDB_BIN" --listen-addr "127.0.0.1:$MONGO_PORT" --sqlite-url "file:$dir/" \
-    --log-level warn >"$logfile" 2>&1 </dev/null &
+  local args=(--config "$SECANTUSDB_CONFIG" --host 127.0.0.1 --port "$MONGO_PORT" --storage-path "$dir"
+    --log-level WARNING)
+  # configureFailPoint for the tests' fault drills; never on the development server.
+  [ "$profile" = test ] && args+=(--enable-test-commands)
+  log "starting SecantusDB $SECANTUSDB_VERSION on 127.0.0.1:$MONGO_PORT (log: ${logfile#"$CHARTER_ROOT"/})"
+  setsid "$SECANTUSDB_BIN" "${args[@]}" >"$logfile" 2>&1 </dev/null &
   local pid=$!
-  echo "$pid" >"$PROFILE_RUN_DIR/ferretdb.pid"
-  wait_ready "FerretDB" "$pid" "$logfile" 30 port_in_use "$MONGO_PORT"
-  MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/"
-  log "FerretDB ready at $MONGODB_URI (pid $pid)"
+  echo "$pid" >"$PROFILE_RUN_DIR/secantusdb.pid"
+  wait_ready "SecantusDB" "$pid" "$logfile" 60 mongo_ready "$MONGO_PORT"
+  MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true"
+  log "SecantusDB ready at $MONGODB_URI (pid $pid)"
 }
 
 if [ -n "${TEMPORAL_ADDRESS:-}" ]; then
@@ -86,7 +96,7 @@ fi
 if [ -n "${MONGODB_URI:-}" ]; then
   log "using the MongoDB server at MONGODB_URI (not started here)"
 else
-  start_ferretdb
+  start_secantusdb
 fi
 
 {

@@ -1,5 +1,5 @@
 // `npm start`: everything a walkthrough needs in one process. Starts the dev servers (Temporal and
-// FerretDB, state under .data/) unless TEMPORAL_ADDRESS and MONGODB_URI point elsewhere, runs a
+// SecantusDB, state under .data/) unless TEMPORAL_ADDRESS and MONGODB_URI point elsewhere, runs a
 // Charter worker and the API, publishes the shipped policies, seeds the demo organisation and
 // prints a token for each demo person. Everything it writes is idempotent, so a second start finds
 // the same policies, people and tokens. Ctrl-C stops the API, drains the worker, closes the
@@ -15,7 +15,7 @@ import { apiConfig } from '../api/config.js';
 import { startApiServer } from '../api/server.js';
 import { diskHost } from '../dsl/cli/files.js';
 import { compileEntry } from '../dsl/index.js';
-import { isoWeekOf, PolicyConflictError, ROLES, type Role, type Store } from '../engine/store/index.js';
+import { isoWeekOf, PolicyConflictError, ROLES, type Role, type Store } from '../store/index.js';
 import { workerConfig } from '../workflows/config.js';
 import { Notifier } from '../workflows/notifier.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
@@ -177,8 +177,8 @@ async function devServers(
     log('using the dev servers already running (`npm run services:stop` stops them)');
     return { env: running, temporalUi };
   }
-  if (!existsSync('.tools/py/bin/temporal') || !existsSync('.tools/bin/ferretdb')) {
-    log('installing the Temporal CLI and FerretDB under .tools/ (once)');
+  if (!existsSync('.tools/py/bin/temporal') || !existsSync('.tools/secantus/bin/secantusd-py')) {
+    log('installing the Temporal CLI and SecantusDB under .tools/ (once)');
     await runScript('scripts/install-services.sh', []);
   }
   stopLater(() => runScript('scripts/stop-services.sh', ['dev']));

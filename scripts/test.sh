@@ -11,7 +11,7 @@ scripts="$CHARTER_ROOT/scripts"
 components=()
 [ -n "${TEMPORAL_ADDRESS:-}" ] || components+=(temporal)
 [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ] || components+=(test-server)
-[ -n "${MONGODB_URI:-}" ] || components+=(ferretdb)
+[ -n "${MONGODB_URI:-}" ] || components+=(secantusdb)
 if [ ${#components[@]} -gt 0 ]; then
   bash "$scripts/install-services.sh" "${components[@]}" || die "installing the test servers failed"
 fi

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { type InputProblem, parseInput } from '../engine/input/index.js';
-import type { PolicySummary, Store } from '../engine/store/index.js';
+import type { PolicySummary, Store } from '../store/index.js';
 import { INSTANCE_WORKFLOW, type StartInstance } from './definitions/messages.js';
 
 export class StartError extends Error {

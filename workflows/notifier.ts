@@ -4,7 +4,7 @@
 // receiver can trust it. A failed delivery goes back to the queue with exponential back-off; the
 // delivery id lets receivers drop the duplicates that at-least-once delivery may produce.
 import { createHmac } from 'node:crypto';
-import type { Outbox, OutboxItem } from '../engine/store/index.js';
+import type { Outbox, OutboxItem } from '../store/index.js';
 
 export interface Webhook {
   url: string;

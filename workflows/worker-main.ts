@@ -1,7 +1,7 @@
 // `charter worker`: runs the interpreter and its activities until SIGINT or SIGTERM, then lets
 // running activities finish (the grace time) before closing its connections.
 import { NativeConnection } from '@temporalio/worker';
-import { mongoClient, openStore } from '../engine/store/index.js';
+import { mongoClient, openStore } from '../store/index.js';
 import { ConfigError, workerConfig } from './config.js';
 import { Notifier } from './notifier.js';
 import { bundleCharterWorkflows, createCharterWorker } from './worker.js';

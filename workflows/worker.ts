@@ -3,7 +3,7 @@
 // all of them run the same bundle and the same activities.
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import type { Store } from '../engine/store/index.js';
+import type { Store } from '../store/index.js';
 import { type CheckServices, createActivities } from './activities/index.js';
 
 export const DEFAULT_TASK_QUEUE = 'charter';

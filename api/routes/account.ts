@@ -1,7 +1,7 @@
 // Who am I: the person and roles behind the caller's token, for the CLI's `charter whoami` and
 // for clients that adapt their screens to the roles.
 import { z } from 'zod';
-import { ROLES } from '../../engine/store/index.js';
+import { ROLES } from '../../store/index.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
 
 const meSchema = z.object({ person: z.string(), roles: z.array(z.enum(ROLES)) });

@@ -3,7 +3,7 @@
 // policy and project. Auditors read everything, so there is no per-object ownership here; other
 // roles get 403 from the app, and nothing here writes.
 import { z } from 'zod';
-import { refusedChainOf, type Role } from '../../engine/store/index.js';
+import { refusedChainOf, type Role } from '../../store/index.js';
 import { streamAuditExport } from '../audit-export.js';
 import { auditFilterFields, auditFilterOf, checkWindow, pageFields, windowFields } from '../audit-filters.js';
 import { complianceSummary, summarySchema } from '../audit-summary.js';

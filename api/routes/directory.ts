@@ -16,7 +16,7 @@ import {
   showAbsence,
   showPerson,
 } from '../directory-schemas.js';
-import type { Store } from '../../engine/store/index.js';
+import type { Store } from '../../store/index.js';
 
 /** Longest management chain walked when checking that a new manager closes no loop. */
 const MAX_CHAIN = 200;

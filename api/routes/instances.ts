@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
-import type { InstanceView } from '../../engine/store/index.js';
+import type { InstanceView } from '../../store/index.js';
 import { cancelUpdate, reportCheckUpdate } from '../../workflows/definitions/messages.js';
 import { startInstance, StartError } from '../../workflows/client.js';
 import { hasRole } from '../auth.js';

@@ -5,9 +5,9 @@
 // cannot probe who exists. Only admins set capacity; authors and admins allocate.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CapacityAllocatedError, CapacityError } from '../../engine/store/capacity.js';
-import type { Role, Store } from '../../engine/store/index.js';
-import type { PersonAllocation, PersonAllocationRequest } from '../../engine/store/people-capacity.js';
+import { CapacityAllocatedError, CapacityError } from '../../store/capacity.js';
+import type { Role, Store } from '../../store/index.js';
+import type { PersonAllocation, PersonAllocationRequest } from '../../store/people-capacity.js';
 import { hasRole } from '../auth.js';
 import { listAnswer, pageOf } from '../directory-paging.js';
 import { personId } from '../directory-schemas.js';

@@ -2,8 +2,8 @@
 // the same upload twice is `unchanged`, different content under a published version is a 409),
 // everyone reads them, and authors and requesters dry-run a published version in the simulator.
 import { z } from 'zod';
-import { PolicyConflictError } from '../../engine/store/index.js';
-import { PolicyPublishError } from '../../engine/store/policies.js';
+import { PolicyConflictError } from '../../store/index.js';
+import { PolicyPublishError } from '../../store/policies.js';
 import { ApiError, invalidRequest, notFound } from '../errors.js';
 import {
   compileUpload,

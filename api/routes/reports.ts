@@ -2,7 +2,7 @@
 // policies' SLAs and quorums), auditors and admins. Every report is computed on request from the
 // tasks and the ledger (see api/reports-compute.ts); none of them changes anything.
 import { z } from 'zod';
-import type { Role } from '../../engine/store/index.js';
+import type { Role } from '../../store/index.js';
 import { checkWindow, windowFields } from '../audit-filters.js';
 import {
   AGE_BUCKETS,

@@ -3,8 +3,8 @@
 // it (they ask for work, the PMO plans the people); auditors read; only admins set capacity.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CapacityError } from '../../engine/store/capacity.js';
-import { isoWeeksFrom, type Role } from '../../engine/store/index.js';
+import { CapacityError } from '../../store/capacity.js';
+import { isoWeeksFrom, type Role } from '../../store/index.js';
 import { listAnswer, pageOf, pageQuery } from '../directory-paging.js';
 import { ApiError, invalidRequest } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';

@@ -7,7 +7,7 @@
 // engine still decides whether that person may). Anything else is the 404 of a task that does not
 // exist. The comment routes live in api/tasks-comments.ts.
 import { z } from 'zod';
-import type { Task, TaskKind } from '../../engine/store/index.js';
+import type { Task, TaskKind } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, type Problem } from '../errors.js';
 import { json, route, type RouteSpec, withOwnership } from '../route.js';

@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../../api/auth.js';
-import { mongoClient, openStore } from '../../engine/store/index.js';
+import { mongoClient, openStore } from '../../store/index.js';
 import { fetchOnce, type LoadTarget, type Measurement, measure, median } from './load.js';
 import { describePlans } from './plans.js';
 import { checkSeed, markSeeded, planFor, seedAudit, seededWith, seedTasks, worldOf } from './seed.js';

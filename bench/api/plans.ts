@@ -1,4 +1,4 @@
-// Why the two measured routes read through keyed lists (engine/store/keyed-list.ts), printed before
+// Why the two measured routes read through keyed lists (store/keyed-list.ts), printed before
 // the load: the server's plan for the find an index would serve on MongoDB (on FerretDB v1: no
 // pushdown, every document decoded) next to the plan of the `_id` look-ups the routes make instead.
 // FerretDB v1 answers explain in its own shape (pushdown flags and the backend's plan), so we print

@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Db, Document } from 'mongodb';
 import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
-import { AuditIndex, markIndexesCurrent, TaskIndex, type Store } from '../../engine/store/index.js';
-import type { IndexedEvent } from '../../engine/store/audit-index.js';
-import type { IndexedTask } from '../../engine/store/task-index.js';
+import { AuditIndex, markIndexesCurrent, TaskIndex, type Store } from '../../store/index.js';
+import type { IndexedEvent } from '../../store/audit-index.js';
+import type { IndexedTask } from '../../store/task-index.js';
 import { random } from '../random.js';
 
 export interface SeedPlan {
@@ -176,7 +176,7 @@ export async function seedTasks(db: Db, plan: SeedPlan, world: SeedWorld, now: D
 
 /**
  * AuditLedger's hash: over the link and the canonical JSON of every other field, `id` for `_id`
- * and `at` as its ISO string (engine/store/audit.ts, hashOf). node:crypto instead of the engine's
+ * and `at` as its ISO string (store/audit.ts, hashOf). node:crypto instead of the engine's
  * portable sha256Hex for speed; `seedAudit` checks that both agree before it writes anything.
  */
 function hashOf(unhashed: Document & { _id: string; at: Date; prevHash: string }): string {

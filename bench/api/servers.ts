@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import express from 'express';
 import { createApp } from '../../api/app.js';
 import type { ApiDeps } from '../../api/deps.js';
-import { mongoClient, openStore } from '../../engine/store/index.js';
+import { mongoClient, openStore } from '../../store/index.js';
 
 export interface ServersReady {
   kind: 'ready';

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import { mongoClient, openStore } from '../../engine/store/index.js';
+import { mongoClient, openStore } from '../../store/index.js';
 import { decideUpdate } from '../../workflows/definitions/messages.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
 

@@ -5,7 +5,7 @@
 // 403/422 for the wrong roles and bad filters.
 import type { MongoClient } from 'mongodb';
 import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
-import type { AuditEventInput } from '../../engine/store/index.js';
+import type { AuditEventInput } from '../../store/index.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 

@@ -6,7 +6,7 @@
 //   a 4xx about the input, never a 5xx (and never a hint that someone else's object exists);
 // - malformed JSON: 400; a body over the limit: 413; wrong types, missing fields: 422 with field
 //   paths; none of them a 5xx.
-import { ROLES, type Role } from '../../engine/store/index.js';
+import { ROLES, type Role } from '../../store/index.js';
 import type { RouteSpec } from '../../api/route.js';
 import { allRoutes } from '../../api/routes/index.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';

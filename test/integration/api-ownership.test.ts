@@ -8,7 +8,7 @@
 // route cannot skip the check.
 import { jest } from '@jest/globals';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import { isoWeekOf, ROLES, type Role } from '../../engine/store/index.js';
+import { isoWeekOf, ROLES, type Role } from '../../store/index.js';
 import type { Ownership, RouteSpec } from '../../api/route.js';
 import { allRoutes } from '../../api/routes/index.js';
 import { startApiHarness, type Answer, type ApiHarness } from '../support/api.js';

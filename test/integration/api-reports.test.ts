@@ -3,7 +3,7 @@
 // decisions appended the way the workflow writes them: exact nearest-rank percentiles, breach rates
 // (late closes and timeout reasons), votes per person with delegated ones apart, open tasks by age
 // against a fixed clock, the policy and time-window filters, and 401/403/422.
-import type { AuditEventInput, NewTask, TaskKind } from '../../engine/store/index.js';
+import type { AuditEventInput, NewTask, TaskKind } from '../../store/index.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 
 interface ErrorAnswer {

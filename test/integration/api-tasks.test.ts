@@ -3,7 +3,7 @@
 // approvers decide, are refused (and the refusal lands on its own verified audit chain), delegate
 // and comment with @mentions, and nobody sees or touches a task that is not theirs.
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import { refusedChainOf } from '../../engine/store/index.js';
+import { refusedChainOf } from '../../store/index.js';
 import { startInstance } from '../../workflows/client.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 

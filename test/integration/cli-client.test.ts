@@ -8,7 +8,7 @@ import path from 'node:path';
 import { runClient } from '../../api/cli/main.js';
 import { diskHost } from '../../dsl/cli/files.js';
 import { compileEntry } from '../../dsl/index.js';
-import type { WorldDirectory } from '../../engine/store/directory.js';
+import type { WorldDirectory } from '../../store/directory.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 
 interface Run {

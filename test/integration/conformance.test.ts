@@ -26,7 +26,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import { parseInput } from '../../engine/input/index.js';
 import type { Refusal } from '../../engine/machine/index.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import { openStore, type Store } from '../../store/index.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import {
   attestUpdate,

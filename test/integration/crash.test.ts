@@ -10,7 +10,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { MongoClient } from 'mongodb';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import { openStore, type Store } from '../../store/index.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from '../support/services.js';
 import {
   approveWhenOpen,

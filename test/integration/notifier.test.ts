@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MongoClient } from 'mongodb';
-import { openStore, type Store } from '../../engine/store/index.js';
+import { openStore, type Store } from '../../store/index.js';
 import {
   DELIVERY_HEADER,
   Notifier,

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { MongoClient } from 'mongodb';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import { openStore, type Store } from '../../store/index.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from '../support/services.js';
 import {
   approveWhenOpen,
@@ -109,7 +109,7 @@ const ferret = recordedFerret();
 // FerretDB for minutes: first a monitor waiting on a half-open socket (fixed by bounded socket and
 // connect times and frequent heartbeats), then, intermittently (1 of 2 runs here on a loaded
 // machine, 1 of 5+ in CI), a server monitor that went silent after the restart while every
-// operation failed server selection with the dead connection's error. engine/store/client.ts
+// operation failed server selection with the dead connection's error. store/client.ts
 // watches for that silence and reconnects the client; its log line ("no MongoDB heartbeat for
 // ... reconnecting") showed up in one of the next six runs here, which then passed in 34 s.
 const outageTest = ferret === null ? test.skip : test;

@@ -8,7 +8,7 @@ import {
   AuditLedger,
   GENESIS_HASH,
   MissingLinkError,
-} from '../../engine/store/audit.js';
+} from '../../store/audit.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 const span: SourceSpan = { file: 0, line: 12, col: 3, endLine: 12, endCol: 40 };

@@ -2,7 +2,7 @@
 // under retries, and the claim the ledger design exists for: many reallocations at once never
 // take a pool below zero free hours and never lose or invent an hour.
 import type { Db, MongoClient } from 'mongodb';
-import { CapacityStore, isoWeekOf, isoWeeksFrom, type Reallocation } from '../../engine/store/capacity.js';
+import { CapacityStore, isoWeekOf, isoWeeksFrom, type Reallocation } from '../../store/capacity.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 const at = new Date('2027-01-18T09:00:00Z');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Db, MongoClient } from 'mongodb';
 import type { PersonRef } from '../../engine/machine/types.js';
 import { knownPeople, resolveRefs, type World } from '../../engine/simulate/world.js';
-import { Directory } from '../../engine/store/directory.js';
+import { Directory } from '../../store/directory.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 const world = JSON.parse(

@@ -4,10 +4,10 @@
 // rebuilt once on open.
 import type { Db, MongoClient } from 'mongodb';
 import { z } from 'zod';
-import { AuditLedger, type AuditEventInput, type AuditFilter } from '../../engine/store/audit.js';
-import { openStore } from '../../engine/store/index.js';
-import { KeyedList } from '../../engine/store/keyed-list.js';
-import { TaskStore, type NewTask } from '../../engine/store/tasks.js';
+import { AuditLedger, type AuditEventInput, type AuditFilter } from '../../store/audit.js';
+import { openStore } from '../../store/index.js';
+import { KeyedList } from '../../store/keyed-list.js';
+import { TaskStore, type NewTask } from '../../store/tasks.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 import { seededRandom as random } from '../support/worker-process.js';
 

@@ -1,7 +1,7 @@
 // Every worker and API start opens the store and creates its indexes again: that must be a no-op
 // on a database that has them (FerretDB v1 crashed on a repeated multi-index createIndexes).
 import type { MongoClient } from 'mongodb';
-import { openStore } from '../../engine/store/index.js';
+import { openStore } from '../../store/index.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 let client: MongoClient;

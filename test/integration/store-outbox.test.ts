@@ -6,7 +6,7 @@ import {
   OutboxConflictError,
   OutboxItemNotFoundError,
   type OutboxMessage,
-} from '../../engine/store/outbox.js';
+} from '../../store/outbox.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');

@@ -8,7 +8,7 @@ import {
   sha256Hex,
   type SourceSpan,
 } from '../../engine/ir/index.js';
-import { PolicyConflictError, PolicyPublishError, PolicyStore } from '../../engine/store/policies.js';
+import { PolicyConflictError, PolicyPublishError, PolicyStore } from '../../store/policies.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 const span: SourceSpan = { file: 0, line: 1, col: 1, endLine: 1, endCol: 2 };

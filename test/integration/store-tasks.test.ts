@@ -1,8 +1,8 @@
 // Tasks and instance views against a real MongoDB-wire server: idempotent under activity retries,
 // final once closed, paged inboxes that include delegators' tasks, and views that never go back.
 import type { Db, MongoClient } from 'mongodb';
-import { InstanceViews, type InstanceView } from '../../engine/store/instances.js';
-import { TaskStore, type NewTask } from '../../engine/store/tasks.js';
+import { InstanceViews, type InstanceView } from '../../store/instances.js';
+import { TaskStore, type NewTask } from '../../store/tasks.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 const policy = { name: 'change-approval', version: 3, sha256: 'a'.repeat(64) };

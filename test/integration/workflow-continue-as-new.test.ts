@@ -4,7 +4,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import type { Store } from '../../engine/store/index.js';
+import type { Store } from '../../store/index.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import { decideUpdate, statusQuery } from '../../workflows/definitions/messages.js';
 import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';

@@ -3,7 +3,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import type { Store } from '../../engine/store/index.js';
+import type { Store } from '../../store/index.js';
 import { decideUpdate, statusQuery } from '../../workflows/definitions/messages.js';
 import { StartError, startInstance } from '../../workflows/client.js';
 import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';

@@ -7,7 +7,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
-import type { Store } from '../../engine/store/index.js';
+import type { Store } from '../../store/index.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import { decideUpdate, REFUSED, statusQuery } from '../../workflows/definitions/messages.js';
 import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';

@@ -10,7 +10,7 @@ import type { MongoClient } from 'mongodb';
 import { createApp } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import type { ApiDeps } from '../../api/deps.js';
-import { openStore, type Role, type Store } from '../../engine/store/index.js';
+import { openStore, type Role, type Store } from '../../store/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from './services.js';
 import { useQuietTemporalRuntime } from './temporal.js';

@@ -24,7 +24,7 @@ import {
   type TestFile,
   type World,
 } from '../../engine/simulate/index.js';
-import { isoWeeksFrom } from '../../engine/store/index.js';
+import { isoWeeksFrom } from '../../store/index.js';
 
 export interface Case {
   /** `<policy file>#<index>`: unique, and safe in a URL path. */

@@ -2,7 +2,7 @@
 // and exports these variables; a test run without them fails here, loudly, instead of mocking.
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
-import { mongoClient } from '../../engine/store/index.js';
+import { mongoClient } from '../../store/index.js';
 
 function required(name: string): string {
   const value = process.env[name];

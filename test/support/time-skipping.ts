@@ -3,8 +3,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
-import type { WorldDirectory } from '../../engine/store/directory.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import type { WorldDirectory } from '../../store/directory.js';
+import { openStore, type Store } from '../../store/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from './services.js';
 import { useQuietTemporalRuntime } from './temporal.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
-import type { AuditEvent, InstanceView, Store, Task, VerifyReport } from '../../engine/store/index.js';
+import type { AuditEvent, InstanceView, Store, Task, VerifyReport } from '../../store/index.js';
 import type { Decision } from '../../engine/machine/types.js';
 import type { EffectsInput } from '../../workflows/activities/contract.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';

@@ -2,7 +2,7 @@
 // crash: the ledger first (what happened), then the tasks people act on, the notifications, and
 // last the instance view. Every write is keyed by the machine's deterministic ids, so a retry after
 // a crash anywhere in here writes nothing twice.
-import type { AuditEventInput, Store, TaskKind } from '../../engine/store/index.js';
+import type { AuditEventInput, Store, TaskKind } from '../../store/index.js';
 import type { EffectCommand, EffectsInput } from './contract.js';
 
 export async function applyEffects(store: Store, input: EffectsInput): Promise<void> {

@@ -1,5 +1,5 @@
 // The activities a worker registers, bound to the store and configuration it was started with.
-import { isoWeeksFrom, type Store } from '../../engine/store/index.js';
+import { isoWeeksFrom, type Store } from '../../store/index.js';
 import { type CheckServices, runCheck } from './checks.js';
 import type { CharterActivities } from './contract.js';
 import { applyEffects } from './effects.js';

@@ -1,7 +1,7 @@
 // The audit ledger's event as stored: its fields, the hash over them and the link, the cursor of
 // a query and the filter, evaluated on one event.
 import { z } from 'zod';
-import { canonicalJson, sha256Hex, type SourceSpan } from '../ir/index.js';
+import { canonicalJson, sha256Hex, type SourceSpan } from '../engine/ir/index.js';
 import { hexDigest, spanSchema, validDate } from './documents.js';
 
 export const COLLECTION = 'audit';

@@ -11,7 +11,7 @@ import { absenceSchema, delegationSchema, groupSchema, personSchema } from './di
 import type { Group, Person } from './directory.js';
 import { parseDoc } from './documents.js';
 
-// The collection names and shapes the Directory writes (engine/store/directory.ts).
+// The collection names and shapes the Directory writes (store/directory.ts).
 const PEOPLE = 'directory_people';
 const GROUPS = 'directory_groups';
 const ABSENCES = 'directory_absences';

@@ -1,11 +1,11 @@
-// What every repository in engine/store shares: reading a stored document back through zod, and
+// What every repository in store/ shares: reading a stored document back through zod, and
 // recognising the duplicate-key error that carries most of the store's correctness.
 //
 // Why parse on read at all: the database is shared with people holding a shell. A document that
 // was edited by hand, or written by an older Charter, must stop at the store boundary with a message
 // that says where to look, instead of surfacing three layers up as `undefined is not a function`.
 import { z } from 'zod';
-import type { SourceSpan } from '../ir/index.js';
+import type { SourceSpan } from '../engine/ir/index.js';
 
 /** A stored document that does not have the shape this code writes. */
 export class StoredDocumentError extends Error {

@@ -15,7 +15,7 @@ import {
   parseCompiledPolicy,
   PolicyIRError,
   sha256Hex,
-} from '../ir/index.js';
+} from '../engine/ir/index.js';
 import { hexDigest, isDuplicateKey, isoDay, parseDoc, validDate } from './documents.js';
 
 const COLLECTION = 'policies';

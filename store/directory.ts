@@ -9,7 +9,7 @@
 // whole documents without re-checking, so facts sharing one document could overwrite each other.
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
-import type { PersonRef, ResolveProblem } from '../machine/types.js';
+import type { PersonRef, ResolveProblem } from '../engine/machine/types.js';
 import { parseDoc } from './documents.js';
 
 export const personSchema = z.object({
