@@ -3,6 +3,7 @@
 // leaves the server: no stack traces, no driver messages.
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
+import { InvalidCursorError } from '../store/index.js';
 
 export interface Problem {
   /** Where in the request: `body.input.budget`, `query.limit`, `params.id`. */
@@ -57,8 +58,13 @@ export function errorBody(error: ApiError, requestId: string | undefined): Error
   };
 }
 
-/** What body-parser reports about a request it could not read, as our errors. */
-function fromBodyParser(error: unknown): ApiError | null {
+/** A page cursor the store did not issue for this list (store/paging.ts). */
+export const invalidCursor = (): ApiError =>
+  invalidRequest([{ path: 'query.cursor', message: 'not a cursor this list issued' }]);
+
+/** Errors of the layers below with an answer of their own: a stale cursor, what body-parser reports. */
+function fromLayersBelow(error: unknown): ApiError | null {
+  if (error instanceof InvalidCursorError) return invalidCursor();
   if (typeof error !== 'object' || error === null || !('type' in error)) return null;
   switch (error.type) {
     case 'entity.parse.failed':
@@ -77,7 +83,7 @@ function fromBodyParser(error: unknown): ApiError | null {
 export function errorHandler(log: (line: string, error?: unknown) => void): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const requestId = res.locals['requestId'] as string | undefined;
-    const known = error instanceof ApiError ? error : fromBodyParser(error);
+    const known = error instanceof ApiError ? error : fromLayersBelow(error);
     const answer = known ?? new ApiError(500, 'internal', 'the server failed to answer; it has been logged');
     if (!known) log(`${req.method} ${req.originalUrl} failed (request ${String(requestId)})`, error);
     if (res.headersSent) {

@@ -6,7 +6,7 @@
 import type { Role, Task } from '../store/index.js';
 import { hasRole } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError, notFound } from './errors.js';
+import { ApiError, invalidCursor, notFound } from './errors.js';
 import type { Caller } from './route.js';
 
 export interface VisibleTask {
@@ -101,10 +101,7 @@ export function cursorPayload(cursor: string): unknown {
   }
 }
 
-export const invalidCursor = (): ApiError =>
-  new ApiError(422, 'invalid-request', 'query.cursor: not a cursor this list issued', [
-    { path: 'query.cursor', message: 'not a cursor this list issued' },
-  ]);
+export { invalidCursor };
 
 export const encodeCursor = (payload: unknown): string =>
   Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');

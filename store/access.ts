@@ -4,6 +4,7 @@
 //
 // Both rely only on inserts under unique `_id`s: FerretDB v1 has no atomic filtered update, and a
 // unique key is what decides which of two concurrent requests with one Idempotency-Key runs.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { hexDigest, isDuplicateKey, parseDoc, validDate } from './documents.js';
@@ -128,3 +129,6 @@ export class IdempotencyRecords {
     await this.records.deleteOne({ _id: key, state: 'pending' });
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const accessCollections: CollectionSpec[] = [];

@@ -8,6 +8,7 @@
 // insert-or-compare instead of upserts: a retry that carries the same event is a no-op, a retry
 // that carries a *different* event under a used id is a bug we refuse loudly. The unique index on
 // (chain, seq) is what keeps two writers from forking a chain; there are no transactions to lean on.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db, Filter } from 'mongodb';
 import {
   COLLECTION,
@@ -364,3 +365,6 @@ export class AuditLedger {
     );
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const auditCollections: CollectionSpec[] = [];

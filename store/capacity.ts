@@ -13,6 +13,7 @@
 // allocating twice. The state can therefore never go below zero free hours, on either server.
 // Reads go by `_id` (the head is found by reading versions on from a hint, a request's answer
 // through a marker), because FerretDB answers any other find by reading the whole ledger.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey, parseDoc } from './documents.js';
 import {
@@ -301,3 +302,6 @@ export class CapacityStore {
     );
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const capacityCollections: CollectionSpec[] = [];

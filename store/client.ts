@@ -18,6 +18,8 @@ const MONITOR_SILENCE_MS = 15_000;
 export interface ClientOptions {
   /** Told when the watchdog restarts the connection (for the process's log). */
   onReconnect?: (why: string) => void;
+  /** Emit the driver's command events (tests count and explain what the store sends). */
+  monitorCommands?: boolean;
 }
 
 export function mongoClient(uri: string, options: ClientOptions = {}): MongoClient {
@@ -26,6 +28,7 @@ export function mongoClient(uri: string, options: ClientOptions = {}): MongoClie
     connectTimeoutMS: 5_000,
     socketTimeoutMS: 60_000,
     heartbeatFrequencyMS: HEARTBEAT_MS,
+    monitorCommands: options.monitorCommands ?? false,
   });
   let lastHeartbeat = Date.now();
   let open = false;

@@ -5,6 +5,7 @@
 // be the order the server accepted it in, and the cursor of a page is then just `n`. Two people
 // commenting at once race for the same n; the unique `_id` lets exactly one insert win (FerretDB v1
 // enforces unique keys, not filtered updates), and the loser re-reads and takes the next number.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { isDuplicateKey, parseDoc, validDate } from './documents.js';
@@ -91,3 +92,6 @@ export class CommentStore {
     return last === undefined ? 0 : parseDoc(commentSchema, last, COLLECTION).seq;
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const commentCollections: CollectionSpec[] = [];

@@ -7,6 +7,7 @@
 // Why four collections rather than one document per person: each fact changes on its own (HR edits
 // a manager, the person books leave, a group is reorganised). FerretDB v1 writes updates back as
 // whole documents without re-checking, so facts sharing one document could overwrite each other.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import type { PersonRef, ResolveProblem } from '../engine/machine/types.js';
@@ -263,3 +264,6 @@ export class Directory {
     return { resolved: [...new Set(resolved)], substitutions };
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const directoryCollections: CollectionSpec[] = [];

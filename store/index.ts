@@ -1,19 +1,21 @@
-// Every MongoDB repository of Charter, opened on one database with its indexes in place. The
-// worker and the API get a Store and never see a Mongo type beyond it.
+// Every MongoDB repository of Charter, opened on one database at its schema version with the
+// manifest's indexes in place. The worker and the API get a Store and never see a Mongo type beyond it.
 import type { Db } from 'mongodb';
-import { ApiTokens, IdempotencyRecords } from './access.js';
-import { AuditLedger } from './audit.js';
-import { CapacityStore } from './capacity.js';
-import { CommentStore } from './comments.js';
-import { Directory } from './directory.js';
+import { accessCollections, ApiTokens, IdempotencyRecords } from './access.js';
+import { AuditLedger, auditCollections } from './audit.js';
+import { CapacityStore, capacityCollections } from './capacity.js';
+import { commentCollections, CommentStore } from './comments.js';
+import { Directory, directoryCollections } from './directory.js';
 import { DirectoryQueries } from './directory-queries.js';
-import { InstanceViews } from './instances.js';
-import { Outbox } from './outbox.js';
+import { instanceCollections, InstanceViews } from './instances.js';
+import { applyManifest, type CollectionSpec } from './manifest.js';
+import { Outbox, outboxCollections } from './outbox.js';
 import { PeopleCapacity } from './people-capacity.js';
-import { PolicyStore } from './policies.js';
+import { policyCollections, PolicyStore } from './policies.js';
+import { ensureSchema } from './schema.js';
 import { RefusalLog } from './refusals.js';
 import { ReportQueries } from './reports.js';
-import { TaskStore } from './tasks.js';
+import { taskCollections, TaskStore } from './tasks.js';
 
 /** A repository that keeps indexes creates them at start-up. */
 interface Indexed {
@@ -40,8 +42,26 @@ export interface Store {
   reports: ReportQueries;
 }
 
-/** The repositories over `db`, after creating their indexes (idempotent, so every start does it). */
+/** Every collection of Charter with its indexes and shard key, as `charter db indexes` prints it. */
+export const MANIFEST: readonly CollectionSpec[] = [
+  ...policyCollections,
+  ...instanceCollections,
+  ...taskCollections,
+  ...auditCollections,
+  ...outboxCollections,
+  ...directoryCollections,
+  ...capacityCollections,
+  ...commentCollections,
+  ...accessCollections,
+];
+
+/**
+ * The repositories over `db`: its schema version checked (or stamped, or migrated; see schema.ts)
+ * and the manifest's indexes created (idempotent, so every start does it).
+ */
 export async function openStore(db: Db): Promise<Store> {
+  await ensureSchema(db);
+  await applyManifest(db, MANIFEST);
   const store: Store = {
     policies: new PolicyStore(db),
     audit: new AuditLedger(db),
@@ -58,47 +78,11 @@ export async function openStore(db: Db): Promise<Store> {
     refusals: new RefusalLog(db),
     reports: new ReportQueries(db),
   };
-  // Every repository that keeps indexes creates them (idempotent); read-only query sets have none.
+  // TRANSITIONAL (removed when every module declares its indexes in the manifest).
   for (const repository of Object.values(store as unknown as Record<string, Indexed>)) {
     await repository.ensureIndexes?.();
   }
-  await rebuildOnce(db, INDEX_REBUILDS[0], () => store.tasks.rebuildIndex());
-  await rebuildOnce(db, INDEX_REBUILDS[1], () => store.audit.rebuildIndex());
   return store;
-}
-
-/**
- * Our own indexes (keyed lists, task-index.ts and audit-index.ts), each built once per database;
- * v2 of the audit index added the policy, actor and every-event keys beside the project's, v3 put a
- * person's events in monthly buckets, v4 added the outcome's.
- */
-const INDEX_REBUILDS = ['task-index-v1', 'audit-index-v4'] as const;
-const MARKERS = 'store_migrations';
-
-interface MarkerDoc {
-  _id: string;
-  at: Date;
-  count: number | null;
-}
-
-/**
- * Lists data written before an index existed, once; the marker goes in after the rebuild, so a
- * start that dies half-way rebuilds again (adding entries twice is harmless: they are deduplicated).
- */
-async function rebuildOnce(db: Db, name: string, rebuild: () => Promise<number>): Promise<void> {
-  const markers = db.collection<MarkerDoc>(MARKERS);
-  if ((await markers.findOne({ _id: name })) !== null) return;
-  const count = await rebuild();
-  await markers.replaceOne({ _id: name }, { at: new Date(), count }, { upsert: true });
-}
-
-/** For a bulk load that wrote the indexes itself (a benchmark's seed): no rebuild on the next open. */
-export async function markIndexesCurrent(db: Db): Promise<void> {
-  for (const name of INDEX_REBUILDS) {
-    await db
-      .collection<MarkerDoc>(MARKERS)
-      .replaceOne({ _id: name }, { at: new Date(), count: null }, { upsert: true });
-  }
 }
 
 export { mongoClient } from './client.js';
@@ -125,6 +109,8 @@ export { ReportQueries } from './reports.js';
 export type { LedgerFact, TaskFact } from './reports.js';
 export type { RefusedAttempt } from './refusals.js';
 export { TaskStore } from './tasks.js';
-export { AuditIndex } from './audit-index.js';
-export { TaskIndex } from './task-index.js';
+export { describeManifest, IndexConflictError } from './manifest.js';
+export type { CollectionSpec, IndexSpec } from './manifest.js';
+export { InvalidCursorError } from './paging.js';
+export { SchemaVersionError, SCHEMA_VERSION } from './schema.js';
 export type { NewTask, Task, TaskKind } from './tasks.js';

@@ -11,6 +11,7 @@
 // last, so the view ends on the highest transition whatever the interleaving. The logged
 // transitions of an instance are also listed (keyed-list.ts), so that "the newest" is found by
 // `_id` reads: on FerretDB a find on `instanceId` reads the log of every instance, on every transition.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db, Filter } from 'mongodb';
 import { z } from 'zod';
 import { isDuplicateKey, parseDoc } from './documents.js';
@@ -204,3 +205,6 @@ export class InstanceViews {
     return raw === null ? null : parseDoc(snapshotSchema, raw, LOG);
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const instanceCollections: CollectionSpec[] = [];

@@ -24,6 +24,7 @@
 // Every unfinished item carries `availableAt`: for a pending item the time it may next be tried,
 // for one being sent the end of its lease. "Claimable" is then one range on one field, served by
 // one (status, availableAt) index, instead of an $or over two differently-shaped conditions.
+import type { CollectionSpec } from './manifest.js';
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
@@ -312,3 +313,6 @@ export class Outbox {
     return raw === null ? null : parseDoc(docSchema, raw, COLLECTION);
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const outboxCollections: CollectionSpec[] = [];

@@ -7,6 +7,7 @@
 // store arrays inside arrays, which the IR has (list literals, nested steps); and a string that is
 // the exact bytes the sha256 was taken over can be re-verified on every read without depending on
 // how the database orders keys or represents numbers.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import {
@@ -260,3 +261,6 @@ export class PolicyStore {
     };
   }
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const policyCollections: CollectionSpec[] = [];

@@ -10,6 +10,7 @@
 // agrees (the last writer verifies last, so the document settles on every fact). Facts are read
 // back by `_id` only (the people added are listed per task, keyed-list.ts): on FerretDB a find on
 // any other field reads every fact of every task.
+import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { isDuplicateKey, parseDoc } from './documents.js';
@@ -351,3 +352,6 @@ function derive(doc: TaskDoc, facts: readonly FactDoc[]): Derived {
     blockedOn,
   };
 }
+
+/** This module's collections and the indexes its queries use (store/manifest.ts). */
+export const taskCollections: CollectionSpec[] = [];
