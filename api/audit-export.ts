@@ -2,7 +2,8 @@
 // line breaks quoted, quotes doubled) or JSON Lines. Written page by page through the ledger's
 // cursor, waiting for the socket to drain, so an export of millions of events holds one page in
 // memory. Every hashed field travels (reasons and span as JSON in CSV), with prevHash and hash, so
-// the chain can be re-verified offline from the file alone.
+// the chain can be re-verified offline from the file alone. `inputSha256` is hashed only where an
+// event has one (`started`): an empty CSV field, or no JSON member, means the event has none.
 import type { Response } from 'express';
 import type { AuditEvent, AuditFilter, Store } from '../store/index.js';
 
@@ -29,6 +30,7 @@ export const CSV_COLUMNS = [
   'text',
   'reasons',
   'span',
+  'inputSha256',
   'prevHash',
   'hash',
 ] as const;
@@ -60,6 +62,7 @@ function csvRow(e: AuditEvent): string {
     e.text,
     JSON.stringify(e.reasons),
     e.span === null ? null : JSON.stringify(e.span),
+    e.inputSha256 ?? null,
     e.prevHash,
     e.hash,
   ];

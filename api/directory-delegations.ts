@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Role } from '../store/index.js';
 import { hasRole } from './auth.js';
 import { forbidden, invalidRequest, notFound } from './errors.js';
-import { pageOf, pageQuery, listAnswer } from './directory-paging.js';
+import { pageAnswer, pageOf, pageQuery } from './paging.js';
 import {
   absenceView,
   delegationView,
@@ -54,7 +54,7 @@ export function delegationRoutes(): RouteSpec[] {
           query.cursor ?? null,
           query.limit,
         );
-        return json(listAnswer(page.items.map(showDelegation), page.last));
+        return json(pageAnswer(page, showDelegation));
       },
     }),
     route({

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/client';
 import { z } from 'zod';
 import type { AuditEvent, InstanceView, Store } from '../store/index.js';
+import { inputScalarSchema, visibility } from '../store/instances.js';
 import type { BlockedOn, Decision, Refusal } from '../engine/machine/types.js';
 import {
   blockedOnQuery,
@@ -47,7 +48,36 @@ export const viewSchema = z.object({
   blockedOn: z.array(blockedSchema),
 });
 
+/**
+ * An input field's value for the OpenAPI document. Lists are shown two levels deep rather than as
+ * the recursive type they are: a `$ref` to `$defs` inside an operation's schema would point at the
+ * document's root, where no tool finds it.
+ */
+const inputValueSchema = z
+  .union([inputScalarSchema, z.array(z.union([inputScalarSchema, z.array(z.unknown())]))])
+  .describe(
+    'text, date (YYYY-MM-DD), person or enum value: a string; number or percentage: a number; ' +
+      'boolean; money: `{amount, currency}`; duration: `{amount, unit, business, calendar}`; or a list of these',
+  );
+
 export const detailSchema = viewSchema.extend({
+  /**
+   * What the instance was started with, validated against its process (defaults applied): kept
+   * with the instance, so it outlives the workflow's history. Null for instances stored before
+   * inputs were kept, and for a moment after a start.
+   */
+  input: z
+    .record(z.string(), inputValueSchema)
+    .nullable()
+    .describe("The validated input, one member per field of the process's input block"),
+  /** SHA-256 hex of the input's canonical JSON, as the `started` audit event carries it. */
+  inputSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .describe(
+      "SHA-256 of the input's canonical JSON (sorted keys, no whitespace); the started event has it too",
+    ),
   /** True when blockedOn and explanation come from the running workflow itself. */
   live: z.boolean(),
   explanation: z
@@ -143,6 +173,10 @@ export async function viewFromWorkflow(client: Client, instanceId: string): Prom
     currentSteps: [...new Set(status.blockedOn.map((b) => b.step))],
     blockedOn: status.blockedOn.map((b) => ({ ...b, dueAt: b.dueAt === null ? null : new Date(b.dueAt) })),
     transition: 0,
+    // Not stored yet: the input arrives with the first transition's write.
+    input: null,
+    inputSha256: null,
+    visibleTo: [visibility.started(status.startedBy)],
   };
 }
 
@@ -177,6 +211,8 @@ export async function detailOf(
     ...base,
     blockedOn: blocked === null ? base.blockedOn : blocked.map(blockedJson),
     live: blocked !== null,
+    input: view.input,
+    inputSha256: view.inputSha256,
     explanation:
       explanation === null
         ? null

@@ -1,10 +1,14 @@
 // The request and answer shapes of /v1/resources. Weeks are ISO weeks (`2027-W03`), validated as
 // real weeks of their year and expanded into ranges; allocations are shown and paged by time.
+// Page cursors are the store's (store/paging.ts), passed through opaque: one the store did not
+// issue for that list is answered 422 at `query.cursor` (api/errors.ts).
 import { z } from 'zod';
 import type { AllocationRecord } from '../store/capacity.js';
 import { isoWeekOf } from '../store/index.js';
-import { pageQuery } from './directory-paging.js';
 import { instant } from './directory-schemas.js';
+import { pageQuery } from './paging.js';
+
+export { pageQuery };
 
 const DAY_MS = 24 * 3600 * 1000;
 const WEEK_MS = 7 * DAY_MS;
@@ -66,6 +70,8 @@ export function weeksOfQuery(q: { from?: string | undefined; to?: string | undef
 }
 
 const YEAR_MS = 366 * 24 * 3600 * 1000;
+
+/** `limit` (default 50, at most 500) and the store's opaque `cursor` of the previous page. */
 
 export const capacityBody = z.strictObject({
   pool: resourceName,
@@ -130,13 +136,6 @@ export const showAllocation = (a: AllocationRecord): z.infer<typeof allocationVi
   ...a,
   at: a.at.toISOString(),
 });
-
-/**
- * The paging key: time first, then pool, skill and request, which together are unique (one
- * allocation per request per pool and skill), so no two allocations share a page boundary.
- */
-export const allocationKey = (a: AllocationRecord): string =>
-  JSON.stringify([a.at.toISOString(), a.pool, a.skill, a.request]);
 
 // People as capacity holders (/v1/resources/people, /v1/resources/projects/:project/people).
 

@@ -4,12 +4,11 @@
 // the unknown people instead of storing a comment whose mention silently reaches nobody. Each
 // mentioned person then gets one outbox message, which the notifier delivers. The routes are
 // POST and GET /v1/tasks/:id/comments (mounted by api/routes/tasks.ts).
-import { z } from 'zod';
 import type { Task, TaskComment } from '../store/index.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
 import { type Caller, json, route, type RouteSpec } from './route.js';
-import { cursorPayload, encodeCursor, invalidCursor, type Visibility, visibleTask } from './tasks-access.js';
+import { type Visibility, visibleTask } from './tasks-access.js';
 import {
   commentBody,
   commentJson,
@@ -41,11 +40,7 @@ export async function addComment(
   text: string,
 ): Promise<TaskComment> {
   const mentions = mentionsIn(text);
-  const unknown: string[] = [];
-  for (const person of mentions) {
-    const found = await deps.store.directory.person(person);
-    if (found?.active !== true) unknown.push(person);
-  }
+  const unknown = await deps.store.directoryQueries.notActiveAmong(mentions);
   if (unknown.length > 0) {
     throw new ApiError(
       422,
@@ -105,20 +100,9 @@ export function commentRoutes(): RouteSpec[] {
       response: commentsResponse,
       handler: async ({ caller, params, query, deps }) => {
         const { task } = await visibleTask(deps, caller, params.id, READ);
-        let afterSeq: number | undefined;
-        if (query.cursor !== undefined) {
-          const parsed = z.tuple([z.number().int().min(0)]).safeParse(cursorPayload(query.cursor));
-          if (!parsed.success) throw invalidCursor();
-          afterSeq = parsed.data[0];
-        }
-        const page = await deps.store.comments.list(task.id, {
-          limit: query.limit,
-          ...(afterSeq === undefined ? {} : { afterSeq }),
-        });
-        return json({
-          items: page.comments.map(commentJson),
-          nextCursor: page.nextSeq === null ? null : encodeCursor([page.nextSeq]),
-        });
+        // The store's cursor, unchanged both ways; one it did not issue is a 422 at query.cursor.
+        const page = await deps.store.comments.list(task.id, { after: query.cursor, limit: query.limit });
+        return json({ items: page.items.map(commentJson), nextCursor: page.next });
       },
     }),
   ];

@@ -6,10 +6,7 @@ import type { Task, TaskComment } from '../store/index.js';
 /** Task ids are `<instance>/<task>`: clients send them URL-encoded in the path. */
 export const taskParams = z.object({ id: z.string().min(1).max(512) });
 
-export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(2000).optional(),
-});
+export { pageQuery } from './paging.js';
 
 /** A person id: an e-mail address, compared lower-case like the directory stores it. */
 const personId = z.string().trim().toLowerCase().pipe(z.email().max(320));

@@ -17,6 +17,16 @@ if (process.argv[2] === 'worker') {
   process.exitCode = await main(process.env, (line) => process.stderr.write(`${line}\n`));
   process.exit();
 }
+// The database commands connect to MONGODB_URI; only store/ speaks to MongoDB.
+if (process.argv[2] === 'db') {
+  const { dbCommand } = await import('../store/db-command.ts');
+  process.exitCode = await dbCommand(process.argv.slice(3), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    env: process.env,
+  });
+  process.exit();
+}
 // The API client commands are async and talk HTTP; the language commands never need the network.
 // No process.exit() after them: an export piped to a file must be flushed completely first.
 const { CLIENT_COMMANDS, CLIENT_USAGE, runClient } = await import('../api/cli/main.ts');
@@ -48,5 +58,8 @@ if (CLIENT_COMMANDS.has(command ?? '')) {
     );
     process.exitCode = 3;
   }
-  if ([undefined, 'help', '--help', '-h'].includes(command)) process.stdout.write(`\n${CLIENT_USAGE}`);
+  if ([undefined, 'help', '--help', '-h'].includes(command)) {
+    const { DB_USAGE } = await import('../store/db-command.ts');
+    process.stdout.write(`\n${CLIENT_USAGE}\n${DB_USAGE}`);
+  }
 }

@@ -84,7 +84,7 @@ start_secantusdb() {
   local pid=$!
   echo "$pid" >"$PROFILE_RUN_DIR/secantusdb.pid"
   wait_ready "SecantusDB" "$pid" "$logfile" 60 mongo_ready "$MONGO_PORT"
-  MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true"
+  MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/"
   log "SecantusDB ready at $MONGODB_URI (pid $pid)"
 }
 

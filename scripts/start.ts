@@ -5,8 +5,9 @@
 // the same policies, people and tokens. Ctrl-C stops the API, drains the worker, closes the
 // connections and stops the servers this process started (never ones it found running).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -23,7 +24,9 @@ import { startDemoChecks } from './demo-checks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEV_ENV_FILE = '.tools/run/dev/env';
-const DEMO_TOKENS_FILE = '.data/demo-tokens.json';
+/** Where `npm start` keeps what it needs across starts (git-ignored); CHARTER_DATA_DIR moves it. */
+const DATA_DIR = process.env['CHARTER_DATA_DIR'] ?? '.data';
+const DEMO_TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
 const WORLD_FILE = 'policies/shared/org.world.json';
 const CAPACITY_WEEKS = 12;
 
@@ -361,6 +364,8 @@ async function demoTokens(store: Store): Promise<DemoToken[]> {
     }
     tokens.push({ person, roles, token });
   }
+  // The folder exists only if this script started the dev servers: not with servers of one's own.
+  mkdirSync(DATA_DIR, { recursive: true });
   writeFileSync(DEMO_TOKENS_FILE, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
   return tokens;
 }
@@ -379,7 +384,7 @@ function printReady(url: string, temporalUi: string | null, tokens: DemoToken[],
     `  API docs:     ${url}/docs`,
     `  Temporal UI:  ${temporalUi ?? 'the UI of your Temporal server'}`,
     '',
-    'Demo tokens (kept in .data/demo-tokens.json; the same on every start):',
+    `Demo tokens (kept in ${DEMO_TOKENS_FILE}; the same on every start):`,
     ...tokens.map((t) => {
       const why = DEMO_PEOPLE.find((p) => p.person === t.person)?.why ?? '';
       return `  ${t.person.padEnd(30)} ${t.roles.join(',').padEnd(18)} ${t.token}   ${why}`;

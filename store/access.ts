@@ -1,13 +1,18 @@
-// What the control API keeps for itself: API tokens (only their sha256 is stored, so a database
-// dump gives nobody a working token) and idempotency records (the first answer to a POST with an
-// Idempotency-Key, replayed to every retry of it).
-//
-// Both rely only on inserts under unique `_id`s: FerretDB v1 has no atomic filtered update, and a
-// unique key is what decides which of two concurrent requests with one Idempotency-Key runs.
-import type { CollectionSpec } from './manifest.js';
+// What the control API keeps for itself, one document each:
+//  - an API token (`api_tokens`, `_id` = the sha256 of the token text, hex): only the hash is
+//    stored, so a database dump gives nobody a working token. Read by `_id` on every request.
+//  - an idempotency record (`idempotency`, `_id` = the hash of caller and Idempotency-Key): the
+//    first answer to a POST with that key, replayed to every retry of it. Claiming the key is one
+//    insertOne: the unique `_id` decides which of two concurrent requests runs. Completing it and
+//    releasing it are one conditional write each, on `state: 'pending'`, so a record that holds an
+//    answer is never overwritten or released. The API does not expire records, so no TTL index.
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { hexDigest, isDuplicateKey, parseDoc, validDate } from './documents.js';
+import type { CollectionSpec } from './manifest.js';
+
+const TOKENS = 'api_tokens';
+const IDEMPOTENCY = 'idempotency';
 
 export const ROLES = ['author', 'requester', 'approver', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,11 +40,7 @@ export class ApiTokens {
   private readonly tokens: Collection<{ _id: string; [field: string]: unknown }>;
 
   constructor(db: Db) {
-    this.tokens = db.collection('api_tokens');
-  }
-
-  async ensureIndexes(): Promise<void> {
-    await this.tokens.createIndex({ person: 1 });
+    this.tokens = db.collection(TOKENS);
   }
 
   /** Stores a token by its hash; the same hash again (a retried seed) is a no-op. */
@@ -56,7 +57,7 @@ export class ApiTokens {
   async find(hash: string): Promise<ApiToken | null> {
     const doc = await this.tokens.findOne({ _id: hash });
     if (!doc) return null;
-    const { _id, ...token } = parseDoc(tokenSchema, doc, 'api_tokens');
+    const { _id, ...token } = parseDoc(tokenSchema, doc, TOKENS);
     return token.revokedAt === null ? { hash: _id, ...token } : null;
   }
 
@@ -86,11 +87,7 @@ export class IdempotencyRecords {
   private readonly records: Collection<{ _id: string; [field: string]: unknown }>;
 
   constructor(db: Db) {
-    this.records = db.collection('idempotency');
-  }
-
-  async ensureIndexes(): Promise<void> {
-    await this.records.createIndex({ startedAt: 1 });
+    this.records = db.collection(IDEMPOTENCY);
   }
 
   /**
@@ -106,8 +103,9 @@ export class IdempotencyRecords {
       if (!isDuplicateKey(error)) throw error;
     }
     const doc = await this.records.findOne({ _id: key });
+    // Released in between (the first request failed without effect): "still running", retry later.
     if (!doc) return { state: 'pending', fingerprint, startedAt: at };
-    const record = parseDoc(recordSchema, doc, 'idempotency');
+    const record = parseDoc(recordSchema, doc, IDEMPOTENCY);
     return record.state === 'pending'
       ? { state: 'pending', fingerprint: record.fingerprint, startedAt: record.startedAt }
       : {
@@ -119,9 +117,9 @@ export class IdempotencyRecords {
         };
   }
 
-  /** Keeps the answer for retries. Only the request that claimed the key writes it. */
+  /** Keeps the answer for retries. Only the request that claimed the key writes it, once. */
   async complete(key: string, status: number, body: string): Promise<void> {
-    await this.records.updateOne({ _id: key }, { $set: { state: 'done', status, body } });
+    await this.records.updateOne({ _id: key, state: 'pending' }, { $set: { state: 'done', status, body } });
   }
 
   /** Gives the key back after a failure that had no effect, so that a retry runs again. */
@@ -131,4 +129,19 @@ export class IdempotencyRecords {
 }
 
 /** This module's collections and the indexes its queries use (store/manifest.ts). */
-export const accessCollections: CollectionSpec[] = [];
+export const accessCollections: CollectionSpec[] = [
+  {
+    name: TOKENS,
+    holds: 'one API token by the sha256 of its text: person, roles, label, revocation',
+    shardKey: { _id: 'hashed' },
+    // Read and revoked by `_id` only.
+    indexes: [],
+  },
+  {
+    name: IDEMPOTENCY,
+    holds: 'one Idempotency-Key of one caller: pending, or the first answer to replay',
+    shardKey: { _id: 'hashed' },
+    // Claimed, completed and released by `_id` only; the unique `_id` settles concurrent claims.
+    indexes: [],
+  },
+];

@@ -1,10 +1,15 @@
-// The audit ledger's event as stored: its fields, the hash over them and the link, the cursor of
-// a query and the filter, evaluated on one event.
+// The audit ledger's event as stored in `audit_events` (one document per event): its fields, the
+// hash over them and the link to its predecessor, the indexes the ledger's queries use, and the
+// one rule that turns a filter into a query on one of them (shared by the ledger's pages and the
+// reports' streams, so both are served by the same indexes).
+import type { Document, Filter } from 'mongodb';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex, type SourceSpan } from '../engine/ir/index.js';
 import { hexDigest, spanSchema, validDate } from './documents.js';
+import type { CollectionSpec } from './manifest.js';
 
-export const COLLECTION = 'audit';
+export const COLLECTION = 'audit_events';
+export const HEADS = 'audit_heads';
 
 /** The chain of an instance's refused attempts, beside the instance's own chain (named after it). */
 export const refusedChainOf = (instanceId: string): string => `${instanceId}/refused`;
@@ -21,6 +26,7 @@ export interface AuditEventInput {
   at: Date;
   /** 'decision' | 'refused' | 'started' | 'ended' | ... */
   type: string;
+  /** The instance the event is about; a refused chain's events carry their instance's id too. */
   instanceId: string;
   process: string;
   project: string | null;
@@ -32,6 +38,12 @@ export interface AuditEventInput {
   outcome: string | null;
   reasons: { text: string; span: SourceSpan }[];
   span: SourceSpan | null;
+  /**
+   * On `started` events: the canonical hash of the instance's validated input, so that the chain
+   * covers what was asked for. Absent (or null) elsewhere, and then not stored at all: an event
+   * without it hashes exactly as events did before the field existed.
+   */
+  inputSha256?: string | null | undefined;
 }
 
 export interface AuditEvent extends AuditEventInput {
@@ -104,17 +116,20 @@ export const inputSchema = z.strictObject({
   outcome: z.string().nullable(),
   reasons: z.array(z.strictObject({ text: z.string(), span: spanSchema })),
   span: spanSchema.nullable(),
+  inputSha256: hexDigest.nullable().optional(),
 });
 
-// Strict: a field added by hand is tampering too, and the hash would not cover it.
+// Strict: a field added by hand is tampering too, and the hash would not cover it. `inputSha256`
+// is stored only when set, so a stored null is not something this code writes.
 export const docSchema = inputSchema
-  .omit({ id: true })
-  .extend({ _id: z.string(), prevHash: hexDigest, hash: hexDigest });
+  .omit({ id: true, inputSha256: true })
+  .extend({ _id: z.string(), inputSha256: hexDigest.optional(), prevHash: hexDigest, hash: hexDigest });
 export type AuditDoc = z.infer<typeof docSchema>;
 
 /**
  * The hash of an event: over the link and the canonical JSON of every other field. `at` enters
  * as its ISO string (canonical JSON has no dates); milliseconds are all a BSON date keeps anyway.
+ * A field that is absent is not in the JSON, which is how `inputSha256` leaves older events' hashes alone.
  */
 export function hashOf(doc: Omit<AuditDoc, 'hash'> & { hash?: string }): string {
   // `hash` is dropped explicitly: a stored document has one, and it cannot cover itself.
@@ -124,56 +139,101 @@ export function hashOf(doc: Omit<AuditDoc, 'hash'> & { hash?: string }): string 
 }
 
 export function toDoc(event: AuditEventInput, prevHash: string): AuditDoc {
-  const { id, ...rest } = event;
-  const unhashed = { _id: id, ...rest, prevHash };
+  const { id, inputSha256, ...rest } = event;
+  // Left out rather than stored as null: the driver would write an undefined field as null.
+  const unhashed = { _id: id, ...rest, ...(inputSha256 == null ? {} : { inputSha256 }), prevHash };
   return { ...unhashed, hash: hashOf(unhashed) };
 }
 
 export function toEvent(doc: AuditDoc): AuditEvent {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
+  const { _id, inputSha256, ...rest } = doc;
+  // Absent when not set, as stored: an export line then re-hashes exactly as the ledger did.
+  return { id: _id, ...rest, ...(inputSha256 === undefined ? {} : { inputSha256 }) };
 }
 
-export const indexed = (doc: AuditDoc) => ({
-  id: doc._id,
-  at: doc.at,
-  project: doc.project,
-  policyName: doc.policy.name,
-  actor: doc.actor,
-  outcome: doc.outcome,
+/** Index names, as the finds hint them. */
+export const INDEX = {
+  chainSeq: 'chain_seq',
+  instance: 'instance_at',
+  project: 'project_at',
+  actor: 'actor_at',
+  outcome: 'outcome_at',
+  type: 'type_at',
+  policy: 'policy_at',
+  at: 'at_id',
+} as const;
+
+/**
+ * A query's equality fields, most selective first: the first the filter names picks the index
+ * (its equality bound, then `at` as sort and range); the others are checked on the fetched
+ * documents of that scan. An instance has tens of events; a project or a person thousands; an
+ * outcome or a type is rarer than a policy, whose events are the most numerous.
+ */
+const SELECTIVITY: readonly [keyof AuditFilter, string, string][] = [
+  ['instanceId', 'instanceId', INDEX.instance],
+  ['project', 'project', INDEX.project],
+  ['actor', 'actor', INDEX.actor],
+  ['outcome', 'outcome', INDEX.outcome],
+  ['type', 'type', INDEX.type],
+  ['policyName', 'policy.name', INDEX.policy],
+];
+
+/** The find of the events matching `filter` and the index it names (sort `at`, `_id`). */
+export function queryOf(filter: AuditFilter): { filter: Filter<Document>; hint: string } {
+  const query: Filter<Document> = {};
+  for (const [key, field] of SELECTIVITY) {
+    if (filter[key] !== undefined) query[field] = filter[key];
+  }
+  if (filter.policyVersion !== undefined) query['policy.version'] = filter.policyVersion;
+  if (filter.process !== undefined) query['process'] = filter.process;
+  if (filter.from !== undefined || filter.to !== undefined) {
+    query['at'] = {
+      ...(filter.from === undefined ? {} : { $gte: filter.from }),
+      ...(filter.to === undefined ? {} : { $lt: filter.to }),
+    };
+  }
+  const hint = SELECTIVITY.find(([key]) => filter[key] !== undefined)?.[2] ?? INDEX.at;
+  return { filter: query, hint };
+}
+
+const byTime = (field: string, name: string, what: string) => ({
+  name,
+  key: { [field]: 1, at: 1, _id: 1 } as Record<string, 1>,
+  serves: `audit events by ${what} in time order, with a period (AuditLedger.query, reports)`,
 });
 
-/** Whether one event matches the filter: equal fields, and `at` in [from, to). */
-export function matches(filter: AuditFilter, doc: AuditDoc): boolean {
-  const equal: [unknown, unknown][] = [
-    [filter.project, doc.project],
-    [filter.policyName, doc.policy.name],
-    [filter.policyVersion, doc.policy.version],
-    [filter.process, doc.process],
-    [filter.instanceId, doc.instanceId],
-    [filter.actor, doc.actor],
-    [filter.type, doc.type],
-    [filter.outcome, doc.outcome],
-  ];
-  if (equal.some(([wanted, value]) => wanted !== undefined && wanted !== value)) return false;
-  const at = doc.at.getTime();
-  return (
-    (filter.from === undefined || at >= filter.from.getTime()) &&
-    (filter.to === undefined || at < filter.to.getTime())
-  );
-}
-
-/** The cursor is opaque to callers; base64url so it travels in a query string untouched. */
-export function encodeCursor(doc: { at: Date; _id: string }): string {
-  return Buffer.from(JSON.stringify([doc.at.toISOString(), doc._id]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const [at, id] = z.tuple([z.iso.datetime(), z.string()]).parse(parsed);
-    return { at: new Date(at), id };
-  } catch {
-    throw new RangeError('audit query: the `after` cursor is not one this ledger issued');
-  }
-}
+/** The ledger's collections (store/manifest.ts). */
+export const auditCollections: CollectionSpec[] = [
+  {
+    name: COLLECTION,
+    holds: 'one audit event, hash-chained to its predecessor in its chain',
+    // A chain's appends, verification and refusal sequencing name the chain: one shard each.
+    shardKey: { chain: 'hashed' },
+    indexes: [
+      {
+        name: INDEX.chainSeq,
+        key: { chain: 1, seq: 1 },
+        unique: true,
+        // Prefixed by the shard key, so unique cluster-wide (a sharded `_id` is unique per shard only).
+        serves: 'one event per (chain, seq): no forked chain; a chain in seq order (verify, refusals)',
+      },
+      byTime('instanceId', INDEX.instance, 'instance (its own and its refused chain)'),
+      byTime('project', INDEX.project, 'project'),
+      byTime('actor', INDEX.actor, 'actor'),
+      byTime('outcome', INDEX.outcome, 'outcome'),
+      byTime('type', INDEX.type, 'type'),
+      byTime('policy.name', INDEX.policy, 'policy'),
+      {
+        name: INDEX.at,
+        key: { at: 1, _id: 1 },
+        serves: 'every audit event in time order, with a period (AuditLedger.query without filters)',
+      },
+    ],
+  },
+  {
+    name: HEADS,
+    holds: "one chain's highest appended seq (`_id` is the chain)",
+    shardKey: { _id: 'hashed' },
+    indexes: [],
+  },
+];

@@ -1,26 +1,34 @@
 // The audit ledger: Charter's own record of every fact, kept after Temporal has deleted the
-// histories. Append-only, and tamper-evident through a hash chain per `chain` (one per process
-// instance, typically): each event stores the hash of its predecessor and a hash over its own
-// content and that link. Editing any stored field breaks that event's hash; recomputing the hash
-// after an edit breaks the next event's link; deleting an event leaves a gap in `seq`.
+// histories. One document per event in `audit_events` (audit-event.ts: its fields and hash),
+// append-only and tamper-evident through a hash chain per `chain` (one per process instance, and
+// one per instance for its refused attempts): each event stores the hash of its predecessor and a
+// hash over its own content and that link. Editing any stored field breaks that event's hash;
+// recomputing the hash after an edit breaks the next event's link; deleting an event leaves a gap.
 //
-// Writers are Temporal activities, which are retried at will. Hence deterministic `_id`s and
-// insert-or-compare instead of upserts: a retry that carries the same event is a no-op, a retry
-// that carries a *different* event under a used id is a bug we refuse loudly. The unique index on
-// (chain, seq) is what keeps two writers from forking a chain; there are no transactions to lean on.
-import type { CollectionSpec } from './manifest.js';
-import type { Collection, Db, Filter } from 'mongodb';
+// What guards what:
+//  - one event per id, and one per (chain, seq): the unique `_id` and the unique `chain_seq`
+//    index. Two writers cannot fork a chain; the loser's insert fails and is compared.
+//  - immutability under activity retries (writers are Temporal activities, retried at will):
+//    deterministic `_id`s and insert-or-compare, never an upsert. A retry that carries the same
+//    event (same hash, which covers every field and the link) is a no-op; a different event under
+//    a used id or (chain, seq) is a bug, refused loudly with AuditConflictError.
+//  - no event written after one that conflicted: the batch's stored copies are read before the
+//    insert, and the insert is ordered, so a concurrent writer's conflict stops the rest of the
+//    batch too (unordered, a later event linked to the refused one could land and break the chain).
+//  - `audit_heads` (per chain, the highest seq appended, raised with `$max` after the events):
+//    lets a one-chain verify tell a deleted last event from the end of the chain. An idempotent
+//    ordering rather than a transaction: a crash between the insert and the head leaves the head
+//    low, which only weakens that tail check until the activity's retry raises it; never high.
+import type { Collection, Db, Document } from 'mongodb';
 import {
   COLLECTION,
-  decodeCursor,
   docSchema,
-  encodeCursor,
   GENESIS_HASH,
+  HEADS,
   hashOf,
-  indexed,
+  INDEX,
   inputSchema,
-  matches,
-  refusedChainOf,
+  queryOf,
   toDoc,
   toEvent,
   type AuditDoc,
@@ -32,20 +40,12 @@ import {
   AuditConflictError,
   MissingLinkError,
 } from './audit-event.js';
-import { AuditIndex, keyFor } from './audit-index.js';
 import { idOf, isDuplicateKey, parseDoc, StoredDocumentError } from './documents.js';
-
-/**
- * Events one query page reads at most (and the rest of the batch in flight). A filter its index key does not cover (a type, an outcome,
- * a version) may match few of them; the page then comes back short, with a cursor to go on from,
- * instead of reading a year of the ledger in one request.
- */
-const MAX_EXAMINED = 2_000;
-/** Events fetched at once while looking for matches. */
-const FETCH_BATCH = 50;
+import { findPage } from './paging.js';
 
 export {
   AuditConflictError,
+  auditCollections,
   GENESIS_HASH,
   MissingLinkError,
   type AuditEvent,
@@ -55,60 +55,145 @@ export {
   type VerifyReport,
 } from './audit-event.js';
 
+/** The list name in the query's cursors (store/paging.ts). */
+const LIST = 'audit_events';
+const BY_TIME = [
+  { field: 'at', order: 1 },
+  { field: '_id', order: 1 },
+] as const;
+const BY_SEQ = { chain: 1, seq: 1 } as const;
+
+/** Checks every event before the first write, so that a bad one in the middle leaves no half batch. */
+function validated(events: readonly AuditEventInput[]): AuditEventInput[] {
+  return events.map((event, i) => {
+    const parsed = inputSchema.safeParse(event);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw new TypeError(
+      `audit append: event ${i} (${JSON.stringify(event.id)}): ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  });
+}
+
+/** The `_id`s of the events whose predecessor is not earlier in the batch (they link to stored ones). */
+function storedPredecessors(events: readonly AuditEventInput[]): string[] {
+  const lastSeq = new Map<string, number>();
+  const ids: string[] = [];
+  for (const event of events) {
+    if (event.seq > 1 && lastSeq.get(event.chain) !== event.seq - 1)
+      ids.push(`${event.chain}:${event.seq - 1}`);
+    lastSeq.set(event.chain, event.seq);
+  }
+  return ids;
+}
+
+/** The index of the one duplicate key an ordered insertMany stopped at; rethrows anything else. */
+function duplicateAt(error: unknown): number {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const first: unknown = Array.isArray(writeErrors) ? writeErrors[0] : writeErrors;
+  if (!isDuplicateKey(first) && !isDuplicateKey(error)) throw error;
+  const index = (first as { index?: unknown } | undefined)?.index;
+  if (typeof index !== 'number') throw error;
+  return index;
+}
+
 export class AuditLedger {
   private readonly events: Collection<AuditDoc>;
-  private readonly index: AuditIndex;
-  /** Per chain, the highest seq appended: lets a one-chain verify tell a deleted event from the end. */
   private readonly heads: Collection<{ _id: string; seq: number }>;
 
-  /** `maxExamined`: see MAX_EXAMINED (tests lower it to reach the limit with few events). */
-  constructor(
-    db: Db,
-    private readonly options: { maxExamined?: number } = {},
-  ) {
+  constructor(db: Db) {
     this.events = db.collection<AuditDoc>(COLLECTION);
-    this.index = new AuditIndex(db);
-    this.heads = db.collection('audit_heads');
-  }
-
-  /** Equality fields first, then the sort key `at` (which the time-window range also uses). */
-  async ensureIndexes(): Promise<void> {
-    // One index per call: FerretDB v1 panics on a multi-index createIndexes whose indexes exist.
-    await this.events.createIndex({ chain: 1, seq: 1 }, { name: 'chain_seq_unique', unique: true });
-    await this.events.createIndex({ 'policy.name': 1, at: 1 }, { name: 'policy_at' });
-    await this.events.createIndex({ project: 1, at: 1 }, { name: 'project_at' });
-    await this.events.createIndex({ instanceId: 1, seq: 1 }, { name: 'instance_seq' });
-    await this.events.createIndex({ actor: 1, at: 1 }, { name: 'actor_at' });
-    await this.events.createIndex({ type: 1, at: 1 }, { name: 'type_at' });
-    await this.events.createIndex({ at: 1, _id: 1 }, { name: 'at_id' });
+    this.heads = db.collection(HEADS);
   }
 
   /**
-   * Appends events in the order given, each linked to its predecessor in its chain (from earlier
-   * in this call, or from the database). Re-appending stored events is a no-op. One insert per
-   * event, not insertMany: each needs its own duplicate handling, and the caller's batches are small.
+   * Appends events in the order given, each linked to its predecessor in its chain (earlier in
+   * this call, or stored). Re-appending stored events is a no-op. Commands: one find (the stored
+   * predecessors and any stored copies of the batch, by `_id`), one insertMany, one updateOne per
+   * chain; more only when a predecessor is not named `<chain>:<seq>` or a concurrent writer races.
    */
   async append(events: AuditEventInput[]): Promise<void> {
-    // All validated before the first write, so that a bad event in the middle leaves no half batch.
-    const inputs = events.map((event, i) => {
-      const parsed = inputSchema.safeParse(event);
-      if (parsed.success) return parsed.data;
-      const issue = parsed.error.issues[0];
-      throw new TypeError(
-        `audit append: event ${i} (${JSON.stringify(event.id)}): ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-      );
-    });
-    const lastInCall = new Map<string, AuditDoc>();
-    const stored: AuditDoc[] = [];
-    for (const event of inputs) {
-      const prevHash = await this.linkFor(event, lastInCall.get(event.chain));
-      const doc = toDoc(event, prevHash);
-      await this.insert(doc);
-      lastInCall.set(doc.chain, doc);
-      stored.push(doc);
+    const inputs = validated(events);
+    if (inputs.length === 0) return;
+    const ids = [...new Set([...storedPredecessors(inputs), ...inputs.map((e) => e.id)])];
+    const stored = new Map<string, Document>();
+    // No hint: SecantusDB serves `_id` equality and `$in` from its own path, and walks the whole
+    // `_id_` index when told to use it (test/integration/secantusdb-differences.test.ts).
+    for (const raw of await this.events.find({ _id: { $in: ids } }).toArray()) {
+      stored.set(raw._id, raw);
     }
-    await this.index.record(stored.map(indexed));
-    for (const doc of lastInCall.values()) await this.raiseHead(doc.chain, doc.seq);
+    const fresh: AuditDoc[] = [];
+    const lastInCall = new Map<string, AuditDoc>();
+    for (const event of inputs) {
+      const doc = toDoc(event, await this.linkFor(event, lastInCall.get(event.chain), stored));
+      lastInCall.set(doc.chain, doc);
+      const copy = stored.get(doc._id);
+      if (copy === undefined) fresh.push(doc);
+      else this.acceptCopy(doc, copy);
+    }
+    await this.insertInOrder(fresh);
+    const heads = new Map<string, number>();
+    for (const { chain, seq } of inputs) heads.set(chain, Math.max(seq, heads.get(chain) ?? 0));
+    await Promise.all([...heads].map(([chain, seq]) => this.raiseHead(chain, seq)));
+  }
+
+  /** The hash the event links to; MissingLinkError when its predecessor is not stored. */
+  private async linkFor(
+    event: AuditEventInput,
+    previousInCall: AuditDoc | undefined,
+    stored: ReadonlyMap<string, Document>,
+  ): Promise<string> {
+    if (event.seq === 1) return GENESIS_HASH;
+    if (previousInCall?.seq === event.seq - 1) return previousInCall.hash;
+    const named = stored.get(`${event.chain}:${event.seq - 1}`);
+    // Every writer names events `<chain>:<seq>`; the find stays for an event named otherwise.
+    const raw =
+      named !== undefined && named['chain'] === event.chain && named['seq'] === event.seq - 1
+        ? named
+        : await this.events.findOne({ chain: event.chain, seq: event.seq - 1 }, { hint: INDEX.chainSeq });
+    if (raw === null) throw new MissingLinkError(event.chain, event.seq);
+    return parseDoc(docSchema, raw, COLLECTION).hash;
+  }
+
+  /** A stored copy of `doc` is a retry when identical; anything else is a conflict. */
+  private acceptCopy(doc: AuditDoc, raw: Document): void {
+    const stored = parseDoc(docSchema, raw, COLLECTION);
+    // The hash covers every field and the link, so equal (and genuine) hashes mean an identical event.
+    if (stored.hash === doc.hash && hashOf(stored) === stored.hash) return;
+    throw new AuditConflictError(doc._id, 'already stored with different content');
+  }
+
+  /**
+   * Inserts `docs` in order. A duplicate key (a concurrent writer got there first) stops the
+   * insert there: the copy is compared, and the rest goes on only if it was identical.
+   */
+  private async insertInOrder(docs: AuditDoc[]): Promise<void> {
+    let rest = docs;
+    while (rest.length > 0) {
+      try {
+        await this.events.insertMany(rest, { ordered: true });
+        return;
+      } catch (error) {
+        const at = duplicateAt(error);
+        const doc = rest[at]!;
+        const same = await this.events.findOne({ _id: doc._id });
+        if (same !== null) this.acceptCopy(doc, same);
+        else await this.refuseTakenSeq(doc);
+        rest = rest.slice(at + 1);
+      }
+    }
+  }
+
+  /** The duplicate was the (chain, seq): taken by an event under another id. */
+  private async refuseTakenSeq(doc: AuditDoc): Promise<never> {
+    const occupant = await this.events.findOne({ chain: doc.chain, seq: doc.seq }, { hint: INDEX.chainSeq });
+    if (occupant === null) {
+      throw new StoredDocumentError(COLLECTION, doc._id, 'duplicate key, yet no duplicate found');
+    }
+    throw new AuditConflictError(
+      doc._id,
+      `chain ${doc.chain} seq ${doc.seq} is already taken by ${idOf(occupant)}`,
+    );
   }
 
   /** The chain reached `seq`: `$max`, so a late or lost write leaves the head low, never high. */
@@ -123,127 +208,50 @@ export class AuditLedger {
   }
 
   /**
-   * Indexes every stored event (audit-index.ts): for a ledger written before the index existed.
-   * Safe beside running writers; chain links are left out (appends find those without them).
+   * Walks every chain (or one) in seq order and reports the first problem found. Streamed: a
+   * ledger outgrows memory long before it outgrows a cursor. One chain also reads its head, so
+   * that a deleted last event is reported as missing rather than read as the end.
    */
-  async rebuildIndex(): Promise<number> {
-    let batch: AuditDoc[] = [];
-    let count = 0;
-    const heads = new Map<string, number>();
-    for await (const raw of this.events.find({})) {
-      const doc = parseDoc(docSchema, raw, COLLECTION);
-      batch.push(doc);
-      heads.set(doc.chain, Math.max(heads.get(doc.chain) ?? 0, doc.seq));
-      if (batch.length === 10_000) {
-        await this.index.record(batch.map(indexed));
-        count += batch.length;
-        batch = [];
-      }
-    }
-    await this.index.record(batch.map(indexed));
-    for (const [chain, seq] of heads) await this.raiseHead(chain, seq);
-    return count + batch.length;
-  }
-
-  /** Walks every chain (or one) in seq order and reports the first problem found. */
   async verify(filter: { chain?: string } = {}): Promise<VerifyReport> {
-    if (filter.chain !== undefined) {
-      const report = await this.verifyByName(filter.chain);
-      if (report !== null) return report;
+    const { chain } = filter;
+    if (chain === undefined) {
+      return (await walk(this.events.find({}, { sort: BY_SEQ, hint: INDEX.chainSeq }), null)).result;
     }
-    const query: Filter<AuditDoc> = filter.chain === undefined ? {} : { chain: filter.chain };
-    let chains = 0;
-    let events = 0;
-    let firstProblem: VerifyReport['firstProblem'];
-    let chain: string | null = null;
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
-    const found = (problem: AuditProblem, seq: number, id: string | null) => {
-      firstProblem ??= { chain: chain ?? '?', seq, id, problem };
+    // The head first: it is raised after the events, so every seq up to it is stored by now.
+    const headSeq = (await this.heads.findOne({ _id: chain }))?.seq ?? 0;
+    const report = await walk(this.events.find({ chain }, { sort: BY_SEQ, hint: INDEX.chainSeq }), chain);
+    if (report.firstProblem !== undefined || report.lastSeq >= headSeq) return report.result;
+    // The events stop short of the head: the next one was appended and is gone.
+    return {
+      ok: false,
+      chains: 1,
+      events: report.result.events,
+      firstProblem: { chain, seq: report.lastSeq + 1, id: null, problem: 'missing event' },
     };
-    // Streamed: a ledger outgrows memory long before it outgrows a cursor.
-    for await (const raw of this.events.find(query).sort({ chain: 1, seq: 1 })) {
-      events++;
-      const rawChain = typeof raw.chain === 'string' ? raw.chain : '?';
-      if (rawChain !== chain) {
-        chains++;
-        chain = rawChain;
-        expectedSeq = 1;
-        prevHash = GENESIS_HASH;
-      }
-      if (firstProblem !== undefined) continue;
-      const parsed = docSchema.safeParse(raw);
-      if (!parsed.success) {
-        found('unparseable', typeof raw.seq === 'number' ? raw.seq : expectedSeq, idOf(raw));
-        continue;
-      }
-      const doc = parsed.data;
-      // A gap is the deleted event itself: name it rather than the next event's broken link.
-      if (doc.seq !== expectedSeq) found('missing event', expectedSeq, null);
-      else if (doc.prevHash !== prevHash) found('broken link', doc.seq, doc._id);
-      else if (hashOf(doc) !== doc.hash) found('hash mismatch', doc.seq, doc._id);
-      expectedSeq = doc.seq + 1;
-      prevHash = doc.hash;
-    }
-    return firstProblem === undefined
-      ? { ok: true, chains, events }
-      : { ok: false, chains, events, firstProblem };
   }
 
-  /**
-   * One chain, its events read by `_id` (`<chain>:1`, `:2`, ...) up to the chain's head and on to
-   * the first gap, with the checks of `verify`'s walk: on FerretDB, where a find on `chain` reads
-   * the whole ledger. Null for a chain without a head or events named so (the walk decides then).
-   */
-  private async verifyByName(chain: string): Promise<VerifyReport | null> {
-    const head = (await this.heads.findOne({ _id: chain }))?.seq ?? 0;
-    let events = 0;
-    let prevHash = GENESIS_HASH;
-    let firstProblem: VerifyReport['firstProblem'];
-    for (let seq = 1; ; seq++) {
-      const raw = await this.events.findOne({ _id: `${chain}:${seq}` });
-      if (raw === null) {
-        if (seq > head) break;
-        firstProblem ??= { chain, seq, id: null, problem: 'missing event' };
-        continue;
-      }
-      events++;
-      if (firstProblem !== undefined) continue;
-      const parsed = docSchema.safeParse(raw);
-      if (!parsed.success || parsed.data.chain !== chain || parsed.data.seq !== seq) {
-        firstProblem = { chain, seq, id: idOf(raw), problem: 'unparseable' };
-      } else if (parsed.data.prevHash !== prevHash) {
-        firstProblem = { chain, seq, id: parsed.data._id, problem: 'broken link' };
-      } else if (hashOf(parsed.data) !== parsed.data.hash) {
-        firstProblem = { chain, seq, id: parsed.data._id, problem: 'hash mismatch' };
-      }
-      prevHash = parsed.data?.hash ?? prevHash;
-    }
-    if (events === 0 && head === 0) return null;
-    return firstProblem === undefined
-      ? { ok: true, chains: 1, events }
-      : { ok: false, chains: 1, events, firstProblem };
-  }
-
-  /**
-   * The events of one chain named `<chain>:<seq>`, in seq order, read by `_id` up to the first gap
-   * past the head: a short chain's contents without a find on `chain` (a ledger scan on FerretDB).
-   */
+  /** The events of one chain in seq order: one find. */
   async chainByName(chain: string): Promise<AuditEvent[]> {
-    return (await this.chainDocs(chain)).map(toEvent);
+    const raws = await this.events.find({ chain }, { sort: BY_SEQ, hint: INDEX.chainSeq }).toArray();
+    return raws.map((raw) => toEvent(parseDoc(docSchema, raw, COLLECTION)));
   }
 
-  private async chainDocs(chain: string): Promise<AuditDoc[]> {
-    const head = (await this.heads.findOne({ _id: chain }))?.seq ?? 0;
-    const docs: AuditDoc[] = [];
-    for (let seq = 1; ; seq++) {
-      const raw = await this.events.findOne({ _id: `${chain}:${seq}` });
-      if (raw === null && seq > head) return docs;
-      if (raw !== null) docs.push(parseDoc(docSchema, raw, COLLECTION));
-    }
+  /** The highest seq stored in `chain` (0 for none): one find of one event. */
+  async lastSeq(chain: string): Promise<number> {
+    const last = await this.events.findOne(
+      { chain },
+      { sort: { chain: -1, seq: -1 }, hint: INDEX.chainSeq, projection: { seq: 1 } },
+    );
+    const seq: unknown = last?.seq;
+    return typeof seq === 'number' ? seq : 0;
   }
 
-  /** Events matching `filter`, in (at, id) order, `limit` at a time. */
+  /**
+   * Events matching `filter`, in (at, id) order, one page of at most `limit` (and never more than
+   * the store's page size, 500; `next` then says where to go on). One find on the index of the
+   * most selective field the filter names (audit-event.ts, queryOf). An instance's events include
+   * its refused chain's, which carry its instanceId.
+   */
   async query(
     filter: AuditFilter,
     page: { after?: string; limit: number },
@@ -251,120 +259,68 @@ export class AuditLedger {
     if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000) {
       throw new RangeError('audit query: `limit` must be an integer from 1 to 1000');
     }
-    if (filter.instanceId !== undefined) return this.queryByInstance(filter, filter.instanceId, page);
-    return this.queryIndexed(filter, page);
-  }
-
-  /**
-   * Through the index (audit-index.ts): the most selective key the filter names, its days in
-   * order, each day's events by `_id`, the whole filter checked here on each. On FerretDB any find
-   * but by `_id` reads the whole ledger; a million events take minutes.
-   */
-  private async queryIndexed(
-    filter: AuditFilter,
-    page: { after?: string; limit: number },
-  ): Promise<{ events: AuditEvent[]; next: string | null }> {
-    const found: AuditDoc[] = [];
-    let examined = 0;
-    let lastExamined: AuditDoc | null = null;
-    const window = {
-      ...(filter.from === undefined ? {} : { from: filter.from }),
-      ...(filter.to === undefined ? {} : { to: filter.to }),
-      ...(page.after === undefined ? {} : { after: decodeCursor(page.after) }),
-    };
-    const maxExamined = this.options.maxExamined ?? MAX_EXAMINED;
-    const wanted = () => found.length <= page.limit && examined < maxExamined;
-    await this.index.walk(keyFor(filter), window, async (ids) => {
-      for (let i = 0; i < ids.length && wanted();) {
-        // At least a screenful at once: a filter the key does not cover may skip most of them.
-        const batch = ids.slice(i, i + Math.max(page.limit + 1 - found.length, FETCH_BATCH));
-        i += batch.length;
-        const raws = await Promise.all(batch.map((id) => this.events.findOne({ _id: id })));
-        for (const raw of raws) {
-          // An index entry is written after its event: a missing event was deleted, which verify reports.
-          if (raw === null) continue;
-          const doc = parseDoc(docSchema, raw, COLLECTION);
-          examined++;
-          lastExamined = doc;
-          if (matches(filter, doc)) found.push(doc);
-        }
-      }
-      return wanted();
+    const { filter: query, hint } = queryOf(filter);
+    const found = await findPage(this.events as unknown as Collection<Document>, {
+      list: LIST,
+      filter: query,
+      sort: BY_TIME,
+      after: page.after,
+      limit: page.limit,
+      parse: (raw) => toEvent(parseDoc(docSchema, raw, COLLECTION)),
+      hint,
     });
-    const docs = found.slice(0, page.limit);
-    const last = docs.at(-1);
-    if (found.length > page.limit && last !== undefined) {
-      return { events: docs.map(toEvent), next: encodeCursor(last) };
-    }
-    // Stopped after maxExamined events short of a page: what was found, and where to go on from.
-    const stoppedAt: AuditDoc | null = examined >= maxExamined ? lastExamined : null;
-    return { events: docs.map(toEvent), next: stoppedAt === null ? null : encodeCursor(stoppedAt) };
-  }
-
-  /**
-   * From the instance's two chains (its own and its refused attempts) read by `_id`: every writer
-   * names events `<chain>:<seq>`, so an instance without them has no events.
-   */
-  private async queryByInstance(
-    filter: AuditFilter,
-    instanceId: string,
-    page: { after?: string; limit: number },
-  ): Promise<{ events: AuditEvent[]; next: string | null }> {
-    const chains = await Promise.all([instanceId, refusedChainOf(instanceId)].map((c) => this.chainDocs(c)));
-    const after = page.after === undefined ? null : decodeCursor(page.after);
-    const found = chains
-      .flat()
-      .filter((doc) => matches(filter, doc))
-      .filter((doc) => {
-        const at = doc.at.getTime();
-        return after === null || at > after.at.getTime() || (at === after.at.getTime() && doc._id > after.id);
-      })
-      .sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-    const docs = found.slice(0, page.limit);
-    const last = docs.at(-1);
-    const next = found.length > page.limit && last !== undefined ? encodeCursor(last) : null;
-    return { events: docs.map(toEvent), next };
-  }
-
-  /** The hash the event links to; MissingLinkError when its predecessor is not stored. */
-  private async linkFor(event: AuditEventInput, previousInCall: AuditDoc | undefined): Promise<string> {
-    if (event.seq === 1) return GENESIS_HASH;
-    if (previousInCall !== undefined && previousInCall.seq === event.seq - 1) return previousInCall.hash;
-    // By `_id` first: every writer names events `<chain>:<seq>`, and a find on (chain, seq) reads
-    // the whole ledger on FerretDB. The find stays for events named otherwise.
-    const named = await this.events.findOne({ _id: `${event.chain}:${event.seq - 1}` });
-    const raw =
-      named !== null && named.chain === event.chain && named.seq === event.seq - 1
-        ? named
-        : await this.events.findOne({ chain: event.chain, seq: event.seq - 1 });
-    if (raw === null) throw new MissingLinkError(event.chain, event.seq);
-    return parseDoc(docSchema, raw, COLLECTION).hash;
-  }
-
-  /** Inserts, or accepts an identical stored copy (a retry); anything else is a conflict. */
-  private async insert(doc: AuditDoc): Promise<void> {
-    try {
-      await this.events.insertOne(doc);
-      return;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-    const same = await this.events.findOne({ _id: doc._id });
-    if (same !== null) {
-      const stored = parseDoc(docSchema, same, COLLECTION);
-      // The hash covers every field and the link, so equal hashes mean an identical event.
-      if (stored.hash === doc.hash && hashOf(stored) === stored.hash) return;
-      throw new AuditConflictError(doc._id, 'already stored with different content');
-    }
-    const occupant = await this.events.findOne({ chain: doc.chain, seq: doc.seq });
-    if (occupant === null)
-      throw new StoredDocumentError(COLLECTION, doc._id, 'duplicate key, yet no duplicate found');
-    throw new AuditConflictError(
-      doc._id,
-      `chain ${doc.chain} seq ${doc.seq} is already taken by ${idOf(occupant)}`,
-    );
+    return { events: found.items, next: found.next };
   }
 }
 
-/** This module's collections and the indexes its queries use (store/manifest.ts). */
-export const auditCollections: CollectionSpec[] = [];
+/** What a walk found: the report, and the last seq it saw in order (for the head check). */
+interface Walked {
+  result: VerifyReport;
+  firstProblem: VerifyReport['firstProblem'];
+  lastSeq: number;
+}
+
+/**
+ * The checks of `verify` over raw events sorted by (chain, seq): each chain starts at seq 1 from
+ * the genesis hash, every seq follows the one before, links to its hash, and hashes to its own.
+ * `only` names the chain of a one-chain walk (reported even when it has no events).
+ */
+async function walk(raws: AsyncIterable<Document>, only: string | null): Promise<Walked> {
+  let chains = 0;
+  let events = 0;
+  let firstProblem: VerifyReport['firstProblem'];
+  let chain: string | null = only;
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let started = false;
+  const found = (problem: AuditProblem, seq: number, id: string | null) => {
+    firstProblem ??= { chain: chain ?? '?', seq, id, problem };
+  };
+  for await (const raw of raws) {
+    events++;
+    const rawChain = typeof raw['chain'] === 'string' ? raw['chain'] : '?';
+    if (!started || rawChain !== chain) {
+      started = true;
+      chains++;
+      chain = rawChain;
+      expectedSeq = 1;
+      prevHash = GENESIS_HASH;
+    }
+    if (firstProblem !== undefined) continue;
+    const parsed = docSchema.safeParse(raw);
+    if (!parsed.success) {
+      found('unparseable', typeof raw['seq'] === 'number' ? raw['seq'] : expectedSeq, idOf(raw));
+      continue;
+    }
+    const doc = parsed.data;
+    // A gap is the deleted event itself: name it rather than the next event's broken link.
+    if (doc.seq !== expectedSeq) found('missing event', expectedSeq, null);
+    else if (doc.prevHash !== prevHash) found('broken link', doc.seq, doc._id);
+    else if (hashOf(doc) !== doc.hash) found('hash mismatch', doc.seq, doc._id);
+    expectedSeq = doc.seq + 1;
+    prevHash = doc.hash;
+  }
+  const result: VerifyReport =
+    firstProblem === undefined ? { ok: true, chains, events } : { ok: false, chains, events, firstProblem };
+  return { result, firstProblem, lastSeq: expectedSeq - 1 };
+}

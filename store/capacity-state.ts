@@ -1,6 +1,13 @@
-// The capacity ledger's documents and the pure decisions over them: weeks, shares, utilisation and
-// whether a reallocation fits (capacity.ts writes and reads the documents).
+// The capacity store's documents and the pure decisions over them: ISO weeks, shares, utilisation
+// and whether a reallocation fits (capacity.ts reads and writes the documents).
+//
+// A holder is a (pool, skill); a person is the holder (`@people`, <person id>). One
+// `capacity_weeks` document per holder and week holds its capacity, the hours allocated and the
+// hours free (capacity = allocated + free, every value rounded to hundredths). One `allocations`
+// document per reallocation that drew hours holds its request id (the `_id`), its holder, project
+// and one entry per week: the share, and the week's capacity and free hours before and after it.
 import { z } from 'zod';
+import { validDate } from './documents.js';
 
 export type Priority = 'low' | 'normal' | 'high';
 
@@ -45,43 +52,60 @@ export interface AllocationRecord {
   detail: string;
 }
 
-const WEEK_MS = 7 * 24 * 3600 * 1000;
+/** One week of a decision: the share asked for and the holder's week before and after it. */
+export interface WeekShare {
+  week: string;
+  hours: number;
+  capacity: number;
+  freeBefore: number;
+  /** Equal to `freeBefore` when the request is insufficient: nothing moves. */
+  freeAfter: number;
+}
+
+export interface Decision {
+  result: ReallocationResult;
+  weeks: WeekShare[];
+}
+
 const DAY_MS = 24 * 3600 * 1000;
+const WEEK_MS = 7 * DAY_MS;
 export const WEEK_PATTERN = /^\d{4}-W\d{2}$/;
 
-const hoursMap = z.record(z.string().regex(WEEK_PATTERN), z.number());
-const allocationSchema = z.object({
-  kind: z.literal('allocation'),
-  request: z.string(),
-  project: z.string(),
-  hours: z.number(),
-  perWeek: hoursMap,
-  priority: z.enum(['low', 'normal', 'high']),
-  at: z.date(),
-  before: hoursMap,
-  after: hoursMap,
-  detail: z.string(),
-});
-export const stateSchema = z.object({
+const week = z.string().regex(WEEK_PATTERN);
+const hours = z.number().finite().min(0);
+
+export const capacityWeekSchema = z.object({
   _id: z.string(),
   pool: z.string(),
   skill: z.string(),
-  version: z.number().int().positive(),
-  op: z.string(),
-  project: z.string().nullable(),
-  capacity: hoursMap,
-  free: hoursMap,
-  change: z.discriminatedUnion('kind', [
-    allocationSchema,
-    z.object({ kind: z.literal('capacity'), week: z.string(), hours: z.number() }),
-    // Several weeks set at once (`setCapacities`): one version, so they change all or none.
-    z.object({ kind: z.literal('capacities'), hours: hoursMap }),
-  ]),
+  week,
+  capacity: hours,
+  allocated: hours,
+  free: hours,
 });
-export type StateDoc = z.infer<typeof stateSchema>;
-export type Allocation = z.infer<typeof allocationSchema>;
-/** What a change decides; `append` adds the identity and the version. */
-export type NextState = Omit<StateDoc, '_id' | 'pool' | 'skill' | 'version'>;
+export type CapacityWeekDoc = z.infer<typeof capacityWeekSchema>;
+
+export const weekShareSchema = z.object({
+  week,
+  hours,
+  capacity: hours,
+  freeBefore: hours,
+  freeAfter: hours,
+});
+
+export const allocationSchema = z.object({
+  /** The request id: a retry of the request finds this document instead of allocating again. */
+  _id: z.string(),
+  pool: z.string(),
+  skill: z.string(),
+  project: z.string(),
+  hours: z.number().positive(),
+  priority: z.enum(['low', 'normal', 'high']),
+  at: validDate,
+  weeks: z.array(weekShareSchema).min(1),
+  detail: z.string(),
+});
+export type AllocationDoc = z.infer<typeof allocationSchema>;
 
 /** Thrown for requests that could never be served and for programming errors, never for "full". */
 export class CapacityError extends Error {
@@ -100,10 +124,10 @@ export class CapacityAllocatedError extends CapacityError {
   }
 }
 
-/** Capacity and free hours per week of one (pool, skill) at one version of its ledger. */
-export type HolderState = Pick<StateDoc, 'capacity' | 'free'>;
-
 export const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** The `_id` of a holder's week: the JSON of its three parts, so no pool or skill name is ambiguous. */
+export const weekIdOf = (pool: string, skill: string, w: string): string => JSON.stringify([pool, skill, w]);
 
 /** The ISO week label (`2027-W03`) of an instant, in UTC. */
 export function isoWeekOf(instant: Date): string {
@@ -130,8 +154,8 @@ export function isoWeeksFrom(start: Date, periodMs: number): string[] {
 }
 
 /** Hours per week, in hundredths so that the shares add up to the total exactly. */
-export function spread(hours: number, weeks: readonly string[]): Record<string, number> {
-  const cents = Math.round(hours * 100);
+export function spread(total: number, weeks: readonly string[]): Record<string, number> {
+  const cents = Math.round(total * 100);
   const base = Math.floor(cents / weeks.length);
   const rest = cents - base * weeks.length;
   return Object.fromEntries(weeks.map((w, i) => [w, (base + (i < rest ? 1 : 0)) / 100]));
@@ -152,70 +176,97 @@ export function validate(r: Reallocation): void {
   }
 }
 
-/** The allocation a ledger document records, or null for a capacity change. */
-export function recordOf(doc: StateDoc): AllocationRecord | null {
-  if (doc.change.kind !== 'allocation') return null;
-  const record: AllocationRecord & { kind?: string } = { ...doc.change, pool: doc.pool, skill: doc.skill };
-  delete record.kind;
-  return record;
+/** The smallest and largest of `weeks` (ISO week labels sort as text). */
+export function weekRange(weeks: readonly string[]): { from: string; to: string } {
+  const sorted = [...weeks].sort();
+  return { from: sorted[0] ?? '', to: sorted[sorted.length - 1] ?? '' };
 }
 
-export const isRecord = (r: AllocationRecord | null): r is AllocationRecord => r !== null;
-
-/** The pure decision: the result and, if allocated, the state that records it. */
-export function decide(
-  r: Reallocation,
-  head: StateDoc | null,
-): { result: ReallocationResult; next: NextState | null } {
+/** The pure decision on the holder's weeks as read: all weeks fit, or nothing moves. */
+export function decide(r: Reallocation, docs: readonly CapacityWeekDoc[]): Decision {
+  const byWeek = new Map(docs.map((d) => [d.week, d]));
   const shares = spread(r.hours, r.weeks);
-  const before: Record<string, number> = {};
-  const after: Record<string, number> = {};
-  const free: Record<string, number> = { ...head?.free };
+  const weeks: WeekShare[] = [];
   const short: string[] = [];
   const moved: string[] = [];
-  for (const week of r.weeks) {
-    const share = shares[week] ?? 0;
-    const capacity = head?.capacity[week] ?? 0;
-    const available = head?.free[week] ?? 0;
-    before[week] = percent(capacity, available);
-    if (available < share) {
-      short.push(
-        `pool "${r.pool}" has ${available} free hours of "${r.skill}" in ${week}, ${share} requested`,
-      );
-      after[week] = before[week];
-      continue;
+  for (const w of r.weeks) {
+    const share = shares[w] ?? 0;
+    const capacity = byWeek.get(w)?.capacity ?? 0;
+    const available = byWeek.get(w)?.free ?? 0;
+    const fits = available >= share;
+    const freeAfter = fits ? round2(available - share) : available;
+    weeks.push({ week: w, hours: share, capacity, freeBefore: available, freeAfter });
+    if (fits) {
+      moved.push(`pool "${r.pool}": ${available} → ${freeAfter} free hours of "${r.skill}" in ${w}`);
+    } else {
+      short.push(`pool "${r.pool}" has ${available} free hours of "${r.skill}" in ${w}, ${share} requested`);
     }
-    free[week] = round2(available - share);
-    after[week] = percent(capacity, free[week]);
-    moved.push(`pool "${r.pool}": ${available} → ${free[week]} free hours of "${r.skill}" in ${week}`);
   }
   if (short.length > 0) {
+    const unmoved = weeks.map((s) => ({ ...s, freeAfter: s.freeBefore }));
+    const before = utilisationOf(unmoved, 'freeBefore');
     return {
       result: { outcome: 'insufficient', detail: short.join('; '), before, after: before },
-      next: null,
+      weeks: unmoved,
     };
   }
-  const detail = moved.join('; ');
-  const change: Allocation = {
-    kind: 'allocation',
-    request: r.request,
-    project: r.project,
-    hours: r.hours,
-    perWeek: shares,
-    priority: r.priority,
-    at: r.at,
-    before,
-    after,
-    detail,
-  };
-  return {
-    result: { outcome: 'allocated', detail, before, after },
-    next: {
-      op: `allocation:${r.request}`,
-      project: r.project,
-      capacity: { ...head?.capacity },
-      free,
-      change,
-    },
-  };
+  return { result: resultOf(moved.join('; '), weeks), weeks };
 }
+
+function utilisationOf(
+  weeks: readonly WeekShare[],
+  free: 'freeBefore' | 'freeAfter',
+): Record<string, number> {
+  return Object.fromEntries(weeks.map((s) => [s.week, percent(s.capacity, s[free])]));
+}
+
+const resultOf = (detail: string, weeks: readonly WeekShare[]): ReallocationResult => ({
+  outcome: 'allocated',
+  detail,
+  before: utilisationOf(weeks, 'freeBefore'),
+  after: utilisationOf(weeks, 'freeAfter'),
+});
+
+/** The document that records an allocated decision. */
+export const allocationDocOf = (r: Reallocation, decision: Decision): AllocationDoc => ({
+  _id: r.request,
+  pool: r.pool,
+  skill: r.skill,
+  project: r.project,
+  hours: r.hours,
+  priority: r.priority,
+  at: r.at,
+  weeks: decision.weeks,
+  detail: decision.result.detail,
+});
+
+/** The decision a stored allocation was: what a retry of its request answers. */
+export const decisionOf = (doc: AllocationDoc): Decision => ({
+  result: resultOf(doc.detail, doc.weeks),
+  weeks: doc.weeks,
+});
+
+export const recordOf = (doc: AllocationDoc): AllocationRecord => {
+  const { result } = decisionOf(doc);
+  return {
+    request: doc._id,
+    pool: doc.pool,
+    skill: doc.skill,
+    project: doc.project,
+    hours: doc.hours,
+    perWeek: Object.fromEntries(doc.weeks.map((s) => [s.week, s.hours])),
+    priority: doc.priority,
+    at: doc.at,
+    before: result.before,
+    after: result.after,
+    detail: doc.detail,
+  };
+};
+
+/** Whether a stored allocation is the one `r` asks for (a retry), not another under its id. */
+export const sameRequest = (r: Reallocation, doc: AllocationDoc): boolean =>
+  doc.pool === r.pool &&
+  doc.skill === r.skill &&
+  doc.project === r.project &&
+  Math.round(doc.hours * 100) === Math.round(r.hours * 100) &&
+  doc.weeks.map((s) => s.week).join() === r.weeks.join();

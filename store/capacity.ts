@@ -1,38 +1,56 @@
-// Capacity per pool, skill and ISO week, and the reallocations that draw it down.
+// Capacity per holder (pool and skill) and ISO week, and the reallocations that draw it down.
 //
-// Why a ledger of versions instead of one mutable document per (pool, skill): the guarded
-// `findOneAndUpdate` (filter `free.<week> >= share`, `$inc` negative) is atomic on MongoDB but not
-// on FerretDB v1 with SQLite, which evaluates the filter, applies the update in Go and writes the
-// whole document back by `_id` without re-checking. Measured: 50 concurrent guarded updates against
-// room for 12 reported 22 successes (10 lost), and a version compare-and-swap let 11 of 20 through.
-// The one guard both servers honour is a unique key on insert. So every change to a (pool, skill)
-// is ONE inserted document, version n+1, holding the complete new state (capacity and free hours
-// per week) and the change that made it. Two writers that read version n race for the `_id` of
-// n+1; exactly one insert wins, the other re-reads and re-decides. A second unique key on the
-// operation (`allocation:<request>`) makes a retried request find its first result instead of
-// allocating twice. The state can therefore never go below zero free hours, on either server.
-// Reads go by `_id` (the head is found by reading versions on from a hint, a request's answer
-// through a marker), because FerretDB answers any other find by reading the whole ledger.
-import type { CollectionSpec } from './manifest.js';
-import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey, parseDoc } from './documents.js';
+// Documents (capacity-state.ts): one `capacity_weeks` document per holder and week with its
+// capacity, allocated and free hours; one `allocations` document per reallocation, its `_id` the
+// request id.
+//
+// What guards each invariant:
+// - Never below zero free hours, all weeks or none: a reallocation is ONE multi-document
+//   transaction (snapshot read concern) that reads the holder's weeks, decides, inserts the
+//   allocation and updates every week it draws from in one bulkWrite. Each update is conditional
+//   on the state that was decided on (`capacity`, `allocated`) and on `free >= share`. Two
+//   transactions that touch the same week conflict (WriteConflict, a TransientTransactionError)
+//   and the driver's `withTransaction` runs the loser again on a fresh snapshot, so it re-decides.
+//   An update that matches nothing inside the transaction would mean the server did not isolate
+//   it: that throws (CapacityError), it is never retried silently.
+// - A retried request allocates once: the allocation's `_id` is the request id. The insert of a
+//   retry fails with a duplicate key (the transaction aborts, nothing moved) and the stored first
+//   answer is returned; an insufficient decision also looks for it, since a request that allocated
+//   before the pool filled up must still get its first answer.
+// - Capacity never below what is allocated, several weeks all or none: a transaction that reads
+//   the weeks, refuses (CapacityAllocatedError, naming every such week) or sets capacity and free
+//   together, each update conditional on the `allocated` it read.
+// Why `$set` of computed hours rather than `$inc`: hours have two decimals, and `$inc` on doubles
+// drifts (0.3 - 0.1 is 0.19999999999999998), which would turn an exact fit into "insufficient";
+// the computed values are rounded to hundredths, and the filter pins the state they come from.
+import type { ClientSession, Collection, Db, MongoClient } from 'mongodb';
+import { isDuplicateKey } from './documents.js';
 import {
+  ALLOCATIONS,
+  CapacityQueries,
+  readAllocation,
+  WEEKS,
+  weekOf,
+  type CapacityWeek,
+  type HolderPage,
+} from './capacity-queries.js';
+import {
+  allocationDocOf,
   CapacityAllocatedError,
   CapacityError,
   decide,
-  isRecord,
-  percent,
-  recordOf,
+  decisionOf,
   round2,
-  stateSchema,
+  sameRequest,
   validate,
   WEEK_PATTERN,
+  weekIdOf,
+  type AllocationDoc,
   type AllocationRecord,
-  type HolderState,
-  type NextState,
+  type CapacityWeekDoc,
+  type Decision,
   type Reallocation,
   type ReallocationResult,
-  type StateDoc,
   type WeekUtilisation,
 } from './capacity-state.js';
 
@@ -43,56 +61,98 @@ export {
   isoWeeksFrom,
   spread,
   type AllocationRecord,
-  type HolderState,
+  type CapacityWeekDoc,
+  type Decision,
   type Priority,
   type Reallocation,
   type ReallocationResult,
+  type WeekShare,
   type WeekUtilisation,
 } from './capacity-state.js';
+export { capacityCollections, type CapacityWeek, type HolderPage } from './capacity-queries.js';
 
-const COLLECTION = 'capacity_ledger';
-/** Enough for 50+ writers on one (pool, skill): each round lets at least one of them through. */
-const MAX_ATTEMPTS = 400;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Reads and writes of one transaction see one point in time, on every shard; the snapshot holds
+ * for what others read only once the commit is majority-acknowledged.
+ */
+const TRANSACTION = { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } } as const;
 
 export class CapacityStore {
-  private readonly ledger: Collection<StateDoc>;
-  /** `_id`-keyed shortcuts (FerretDB reads every document for any other find): see `head`, `recorded`. */
-  private readonly hints: Collection<{ _id: string; version: number }>;
+  private readonly client: MongoClient;
+  private readonly weeks: Collection<CapacityWeekDoc>;
+  private readonly allocations: Collection<AllocationDoc>;
+  private readonly queries: CapacityQueries;
 
   constructor(db: Db) {
-    this.ledger = db.collection<StateDoc>(COLLECTION);
-    this.hints = db.collection('capacity_hints');
-  }
-
-  async ensureIndexes(): Promise<void> {
-    await this.ledger.createIndex({ pool: 1, skill: 1, version: -1 }, { unique: true, name: 'head' });
-    // The idempotency guard: one allocation per request per (pool, skill), whatever the version.
-    await this.ledger.createIndex({ pool: 1, skill: 1, op: 1 }, { unique: true, name: 'op_unique' });
-    await this.ledger.createIndex({ project: 1, version: 1 }, { name: 'by_project' });
+    // Transactions need the client's sessions; a repository is handed only its Db.
+    this.client = db.client;
+    this.weeks = db.collection<CapacityWeekDoc>(WEEKS);
+    this.allocations = db.collection<AllocationDoc>(ALLOCATIONS);
+    this.queries = new CapacityQueries(db);
   }
 
   /** Sets the capacity of one week; free hours follow (capacity - allocated). */
   async setCapacity(pool: string, skill: string, week: string, hours: number): Promise<void> {
-    if (!WEEK_PATTERN.test(week)) throw new CapacityError(`"${week}" is not an ISO week like 2027-W03`);
-    if (!(hours >= 0)) throw new CapacityError(`capacity must not be negative, got ${hours}`);
-    await this.append(pool, skill, (head) => {
-      const capacity = head?.capacity[week] ?? 0;
-      const allocated = round2(capacity - (head?.free[week] ?? 0));
-      if (hours < allocated) {
-        // Lowering capacity below what is promised would silently break allocations: say so.
-        throw new CapacityError(
-          `pool "${pool}" has ${allocated} hours of "${skill}" allocated in ${week}: capacity cannot drop to ${hours}`,
+    try {
+      await this.setCapacities(pool, skill, { [week]: hours });
+    } catch (error) {
+      if (!(error instanceof CapacityAllocatedError)) throw error;
+      const allocated = error.weeks[0]?.allocated ?? 0;
+      // Lowering capacity below what is promised would silently break allocations: say so.
+      throw new CapacityAllocatedError(
+        `pool "${pool}" has ${allocated} hours of "${skill}" allocated in ${week}: capacity cannot drop to ${hours}`,
+        error.weeks,
+      );
+    }
+  }
+
+  /**
+   * Sets the capacity of several weeks as one change: if any week would drop below what is
+   * allocated in it, none changes, and the error names every such week.
+   */
+  async setCapacities(pool: string, skill: string, hours: Record<string, number>): Promise<void> {
+    const weeks = Object.keys(hours).sort();
+    if (weeks.length === 0) throw new CapacityError('no weeks to set');
+    for (const week of weeks) {
+      if (!WEEK_PATTERN.test(week)) throw new CapacityError(`"${week}" is not an ISO week like 2027-W03`);
+      const wanted = hours[week] ?? -1;
+      if (!(wanted >= 0) || !Number.isFinite(wanted)) {
+        throw new CapacityError(`capacity must not be negative in ${week}`);
+      }
+    }
+    await this.transaction(async (session) => {
+      const seen = new Map((await this.readWeeks(pool, skill, weeks, session)).map((d) => [d.week, d]));
+      const tooLow = weeks.flatMap((week) => {
+        const allocated = seen.get(week)?.allocated ?? 0;
+        const capacity = hours[week] ?? 0;
+        return capacity < allocated ? [{ week, allocated, capacity }] : [];
+      });
+      if (tooLow.length > 0) {
+        const list = tooLow.map((t) => `${t.allocated} hours allocated in ${t.week}`).join(', ');
+        throw new CapacityAllocatedError(
+          `pool "${pool}", skill "${skill}": capacity cannot drop below what is allocated (${list})`,
+          tooLow,
         );
       }
-      return {
-        op: `capacity:${(head?.version ?? 0) + 1}`,
-        project: null,
-        capacity: { ...head?.capacity, [week]: hours },
-        free: { ...head?.free, [week]: round2(hours - allocated) },
-        change: { kind: 'capacity', week, hours },
-      };
+      const result = await this.weeks.bulkWrite(
+        weeks.map((week) => {
+          const allocated = seen.get(week)?.allocated ?? 0;
+          const capacity = hours[week] ?? 0;
+          return {
+            updateOne: {
+              // A week without a document is inserted, with `allocated: 0` from this filter.
+              filter: { _id: weekIdOf(pool, skill, week), allocated },
+              update: {
+                $set: { capacity, free: round2(capacity - allocated) },
+                $setOnInsert: { pool, skill, week },
+              },
+              upsert: !seen.has(week),
+            },
+          };
+        }),
+        { session, ordered: true },
+      );
+      if (result.matchedCount + result.upsertedCount !== weeks.length) throw notIsolated(pool, skill);
     });
   }
 
@@ -101,36 +161,46 @@ export class CapacityStore {
    * week takes nothing and says, week by week, how much was free.
    */
   async reallocate(r: Reallocation): Promise<ReallocationResult> {
+    return (await this.allocate(r)).result;
+  }
+
+  /** `reallocate` with each week's share and its capacity and free hours before and after. */
+  async allocate(r: Reallocation): Promise<Decision> {
     validate(r);
-    // Written by the last round of `append`: the decision that was actually acted on.
-    const last: { result: ReallocationResult | null } = { result: null };
-    // After a lost race the marker may be missing (its writer died): from then on the find too.
-    let rounds = 0;
     try {
-      await this.append(r.pool, r.skill, async (head) => {
-        const recorded = await this.recorded(r, rounds++ > 0);
-        if (recorded !== null) {
-          last.result = recorded;
-          return null;
+      return await this.transaction(async (session) => {
+        const seen = await this.readWeeks(r.pool, r.skill, r.weeks, session);
+        const decision = decide(r, seen);
+        if (decision.result.outcome === 'insufficient') {
+          const made = await this.allocations.findOne({ _id: r.request }, { session });
+          return made === null ? decision : this.replay(r, made);
         }
-        const decided = decide(r, head);
-        last.result = decided.result;
-        return decided.next;
+        await this.allocations.insertOne(allocationDocOf(r, decision), { session });
+        await this.drawDown(r, decision, seen, session);
+        return decision;
       });
     } catch (error) {
-      // Lost the race for the version but won nothing: a retry of this very request may have won.
-      const recorded = await this.recorded(r, true);
-      if (recorded !== null) return recorded;
-      throw error;
+      if (!isDuplicateKey(error)) throw error;
+      // A retry of a request that allocated: the transaction aborted, its first answer stands.
+      const made = await this.allocations.findOne({ _id: r.request });
+      if (made === null) throw error;
+      return this.replay(r, made);
     }
-    if (last.result === null) throw new CapacityError(`request ${r.request}: no decision was made`);
-    return last.result;
   }
 
   /** What `reallocate` would answer now, without writing anything. */
   async preview(r: Reallocation): Promise<ReallocationResult> {
+    return (await this.previewAllocation(r)).result;
+  }
+
+  /** What `allocate` would answer now, without writing anything. */
+  async previewAllocation(r: Reallocation): Promise<Decision> {
     validate(r);
-    return (await this.recorded(r)) ?? decide(r, await this.head(r.pool, r.skill)).result;
+    const [made, seen] = await Promise.all([
+      this.allocations.findOne({ _id: r.request }),
+      this.readWeeks(r.pool, r.skill, r.weeks),
+    ]);
+    return made === null ? decide(r, seen) : this.replay(r, made);
   }
 
   async utilisation(
@@ -138,170 +208,111 @@ export class CapacityStore {
     skill: string,
     weeks: readonly string[],
   ): Promise<Record<string, WeekUtilisation>> {
-    const head = await this.head(pool, skill);
+    const byWeek = new Map((await this.readWeeks(pool, skill, weeks)).map((d) => [d.week, d]));
     return Object.fromEntries(
       weeks.map((w) => {
-        const capacity = head?.capacity[w] ?? 0;
-        const free = head?.free[w] ?? 0;
-        return [w, { capacity, free, utilisation: percent(capacity, free) }];
+        const { capacity, free, utilisation } = weekOf(w, byWeek.get(w));
+        return [w, { capacity, free, utilisation }];
       }),
     );
   }
 
+  /** A holder's weeks and the allocations that have a share in any of them (capacity-queries.ts). */
+  holderWeeks(
+    pool: string,
+    skill: string,
+    weeks: readonly string[],
+  ): Promise<{ weeks: CapacityWeek[]; allocations: AllocationRecord[] }> {
+    return this.queries.holderWeeks(pool, skill, weeks);
+  }
+
   /** Every allocation made for a project, oldest first, across pools and skills. */
-  async allocationsOf(project: string): Promise<AllocationRecord[]> {
-    const docs = await this.ledger.find({ project }).sort({ project: 1, version: 1 }).toArray();
-    return docs.map((raw) => recordOf(parseDoc(stateSchema, raw, COLLECTION))).filter(isRecord);
+  allocationsOf(project: string): Promise<AllocationRecord[]> {
+    return this.queries.allocationsOf(project);
   }
 
-  /**
-   * Sets the capacity of several weeks as one change: if any week would drop below what is
-   * allocated in it, none changes, and the error names every such week.
-   */
-  async setCapacities(pool: string, skill: string, hours: Record<string, number>): Promise<void> {
-    const weeks = Object.keys(hours);
-    if (weeks.length === 0) throw new CapacityError('no weeks to set');
-    for (const week of weeks) {
-      if (!WEEK_PATTERN.test(week)) throw new CapacityError(`"${week}" is not an ISO week like 2027-W03`);
-      if (!((hours[week] ?? -1) >= 0)) throw new CapacityError(`capacity must not be negative in ${week}`);
-    }
-    await this.append(pool, skill, (head) => {
-      const capacity: Record<string, number> = { ...head?.capacity };
-      const free: Record<string, number> = { ...head?.free };
-      const tooLow: { week: string; allocated: number; capacity: number }[] = [];
-      for (const week of weeks) {
-        const wanted = hours[week] ?? 0;
-        const allocated = round2((head?.capacity[week] ?? 0) - (head?.free[week] ?? 0));
-        if (wanted < allocated) tooLow.push({ week, allocated, capacity: wanted });
-        capacity[week] = wanted;
-        free[week] = round2(wanted - allocated);
-      }
-      if (tooLow.length > 0) {
-        const list = tooLow.map((t) => `${t.allocated} hours allocated in ${t.week}`).join(', ');
-        throw new CapacityAllocatedError(
-          `pool "${pool}", skill "${skill}": capacity cannot drop below what is allocated (${list})`,
-          tooLow,
-        );
-      }
-      return {
-        op: `capacity:${(head?.version ?? 0) + 1}`,
-        project: null,
-        capacity,
-        free,
-        change: { kind: 'capacities', hours: { ...hours } },
-      };
-    });
+  /** A page of a project's allocations, oldest first; pass `next` back as `after`. */
+  allocationPage(
+    project: string,
+    page: { after?: string | undefined; limit: number },
+  ): Promise<{ allocations: AllocationRecord[]; next: string | null }> {
+    return this.queries.allocationPage(project, page);
   }
 
-  /** The current state of one (pool, skill) and its allocations (oldest first), in one read. */
-  async ledgerOf(pool: string, skill: string): Promise<HolderState & { allocations: AllocationRecord[] }> {
-    const docs = await this.ledger.find({ pool, skill }).sort({ pool: 1, skill: 1, version: 1 }).toArray();
-    const parsed = docs.map((raw) => parseDoc(stateSchema, raw, COLLECTION));
-    const head = parsed[parsed.length - 1];
-    return {
-      capacity: { ...head?.capacity },
-      free: { ...head?.free },
-      allocations: parsed.map(recordOf).filter(isRecord),
-    };
+  /** A page of the holders of `pool` with hours on `project` in `weeks` (capacity-queries.ts). */
+  holdersOf(
+    project: string,
+    pool: string,
+    weeks: readonly string[],
+    page: { after?: string | undefined; limit: number },
+  ): Promise<HolderPage> {
+    return this.queries.holdersOf(project, pool, weeks, page);
   }
 
-  /** The allocation a request made on one (pool, skill), with the state it left; null if none. */
-  async allocationOf(
+  private readWeeks(
     pool: string,
     skill: string,
-    request: string,
-  ): Promise<(HolderState & { record: AllocationRecord }) | null> {
-    const raw = await this.ledger.findOne({ pool, skill, op: `allocation:${request}` });
-    if (raw === null) return null;
-    const doc = parseDoc(stateSchema, raw, COLLECTION);
-    const record = recordOf(doc);
-    return record === null ? null : { record, capacity: doc.capacity, free: doc.free };
+    weeks: readonly string[],
+    session?: ClientSession,
+  ): Promise<CapacityWeekDoc[]> {
+    return this.queries.readWeeks(pool, skill, weeks, session);
   }
 
-  /**
-   * The newest version, read by `_id`: versions are contiguous from 1 (each is the insert of n+1
-   * after n), so reading on from any version that exists ends at the head. The hint is only where
-   * to start; a hint that lags (its `$max` lost to a concurrent one on FerretDB) costs more reads.
-   */
-  private async head(pool: string, skill: string): Promise<StateDoc | null> {
-    const hintId = JSON.stringify([pool, skill]);
-    const hinted = (await this.hints.findOne({ _id: hintId }))?.version ?? 0;
-    let head: StateDoc | null = null;
-    for (let version = Math.max(1, hinted); ; version++) {
-      const raw = await this.ledger.findOne({ _id: JSON.stringify([pool, skill, version]) });
-      if (raw === null) break;
-      head = parseDoc(stateSchema, raw, COLLECTION);
-    }
-    if (head !== null && head.version > hinted) await this.hint(hintId, head.version);
-    return head;
-  }
-
-  private async hint(id: string, version: number): Promise<void> {
-    try {
-      await this.hints.updateOne({ _id: id }, { $max: { version } }, { upsert: true });
-    } catch (error) {
-      // Two first hints at once: one insert loses, and the other hint is as good.
-      if (!isDuplicateKey(error)) throw error;
-    }
-  }
-
-  /**
-   * The answer a request got, if it allocated. By `_id` through the request's marker first; the
-   * find on the unique (pool, skill, op) only when `thorough` (after that index refused a write:
-   * the request's version exists, but its writer may have died before the marker).
-   */
-  private async recorded(r: Reallocation, thorough = false): Promise<ReallocationResult | null> {
-    const op = `allocation:${r.request}`;
-    const marker = await this.hints.findOne({ _id: JSON.stringify([r.pool, r.skill, op]) });
-    const raw =
-      marker !== null
-        ? await this.ledger.findOne({ _id: JSON.stringify([r.pool, r.skill, marker.version]) })
-        : thorough
-          ? await this.ledger.findOne({ pool: r.pool, skill: r.skill, op })
-          : null;
-    if (raw === null) return null;
-    const doc = parseDoc(stateSchema, raw, COLLECTION);
-    if (doc.change.kind !== 'allocation') return null;
-    const { detail, before, after } = doc.change;
-    return { outcome: 'allocated', detail, before, after };
-  }
-
-  /**
-   * Reads the head, lets `next` decide the following state (null: nothing to write) and inserts it
-   * as version n+1. On a lost race (duplicate key) it waits a little, re-reads and decides again.
-   */
-  private async append(
-    pool: string,
-    skill: string,
-    next: (head: StateDoc | null) => Promise<NextState | null> | NextState | null,
+  /** Every week the decision draws from, conditional on the state it was decided on: one command. */
+  private async drawDown(
+    r: Reallocation,
+    decision: Decision,
+    seen: readonly CapacityWeekDoc[],
+    session: ClientSession,
   ): Promise<void> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const head = await this.head(pool, skill);
-      const state = await next(head);
-      if (state === null) return;
-      const version = (head?.version ?? 0) + 1;
-      try {
-        await this.ledger.insertOne({
-          _id: JSON.stringify([pool, skill, version]),
-          pool,
-          skill,
-          version,
-          ...state,
-        });
-        await this.hint(JSON.stringify([pool, skill, state.op]), version);
-        await this.hint(JSON.stringify([pool, skill]), version);
-        return;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        // Jitter spreads the losers out so that the next round is not the same stampede.
-        await sleep(Math.random() * Math.min(100, 5 * 2 ** Math.min(attempt, 5)));
-      }
+    const byWeek = new Map(seen.map((d) => [d.week, d]));
+    const updates = decision.weeks.flatMap((share) => {
+      const doc = byWeek.get(share.week);
+      // A zero share (a few hundredths spread thin) needs no week, and may have none.
+      if (share.hours === 0 || doc === undefined) return [];
+      return [
+        {
+          updateOne: {
+            filter: {
+              _id: doc._id,
+              capacity: doc.capacity,
+              allocated: doc.allocated,
+              free: { $gte: share.hours },
+            },
+            update: { $set: { allocated: round2(doc.allocated + share.hours), free: share.freeAfter } },
+          },
+        },
+      ];
+    });
+    if (updates.length === 0) return;
+    const result = await this.weeks.bulkWrite(updates, { session, ordered: true });
+    if (result.matchedCount !== updates.length) throw notIsolated(r.pool, r.skill);
+  }
+
+  /** The first answer of a request that allocated; a different request under its id is a bug. */
+  private replay(r: Reallocation, raw: unknown): Decision {
+    const doc = readAllocation(raw);
+    if (!sameRequest(r, doc)) {
+      throw new CapacityError(
+        `request ${r.request} already allocated ${doc.hours} hours of "${doc.skill}" from pool ` +
+          `"${doc.pool}" to ${doc.project}: a different allocation needs its own request id`,
+      );
     }
-    throw new CapacityError(
-      `pool "${pool}", skill "${skill}": gave up after ${MAX_ATTEMPTS} conflicting writes`,
-    );
+    return decisionOf(doc);
+  }
+
+  private async transaction<T>(work: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = this.client.startSession();
+    try {
+      return await session.withTransaction(() => work(session), TRANSACTION);
+    } finally {
+      await session.endSession();
+    }
   }
 }
 
-/** This module's collections and the indexes its queries use (store/manifest.ts). */
-export const capacityCollections: CollectionSpec[] = [];
+const notIsolated = (pool: string, skill: string): CapacityError =>
+  new CapacityError(
+    `pool "${pool}", skill "${skill}": a week changed inside the transaction that read it ` +
+      `(the server did not isolate the transaction); nothing was written`,
+  );

@@ -1,37 +1,47 @@
 // Read-side queries over the directory's collections for the control API: pages of people, groups
-// and delegations, a person's groups and absence. The Directory itself stays the one writer and
-// the one resolver; this class only reads what it wrote.
+// and delegations, a person's groups and absence. The Directory (store/directory.ts) stays the one
+// writer and the one resolver; this class only reads what it wrote, and the indexes it relies on
+// are declared with the Directory's collections (directoryCollections), next to the documents.
 //
-// Why keyset pages on `_id` rather than skip/limit: a page boundary that is a key stays put when
-// people are added or groups reorganised between two requests, and FerretDB v1 evaluates `skip`
-// by reading and discarding every skipped document.
-import type { Collection, Db, Filter } from 'mongodb';
+// Every list is one indexed find paged by key range through store/paging.ts, whose opaque cursor
+// the API hands to clients unchanged: a cursor of one list is refused by another (422).
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { z } from 'zod';
-import { absenceSchema, delegationSchema, groupSchema, personSchema } from './directory.js';
+import {
+  ABSENCES,
+  absenceSchema,
+  DELEGATIONS,
+  delegationSchema,
+  GROUPS,
+  groupSchema,
+  INDEX,
+  PEOPLE,
+  personSchema,
+} from './directory.js';
 import type { Group, Person } from './directory.js';
 import { parseDoc } from './documents.js';
-
-// The collection names and shapes the Directory writes (store/directory.ts).
-const PEOPLE = 'directory_people';
-const GROUPS = 'directory_groups';
-const ABSENCES = 'directory_absences';
-const DELEGATIONS = 'directory_delegations';
+import { findPage, type Page, type SortField } from './paging.js';
 
 export type Absence = z.infer<typeof absenceSchema>;
 export type Delegation = z.infer<typeof delegationSchema>;
 
-/** One page: the documents after the cursor key and whether more follow. */
-export interface KeyPage<T> {
-  items: T[];
-  /** The key to continue after, or null on the last page. */
-  last: string | null;
-}
+/** One page of a directory list: its items and the opaque cursor of the next page (or null). */
+export type KeyPage<T> = Page<T>;
+
+const BY_ID: readonly SortField[] = [{ field: '_id', order: 1 }];
+
+/** zod drops `parties`, which exists only to index "involving someone", from what callers see. */
+const parseDelegation = (raw: Document): Delegation => parseDoc(delegationSchema, raw, DELEGATIONS);
+
+/** Documents keyed by a string `_id`; findPage takes every list's collection untyped. */
+type Keyed = Collection<{ _id: string }>;
+const untyped = (collection: Keyed): Collection<Document> => collection as unknown as Collection<Document>;
 
 export class DirectoryQueries {
-  private readonly people: Collection<z.infer<typeof personSchema>>;
-  private readonly groups: Collection<Group>;
-  private readonly absences: Collection<Absence>;
-  private readonly delegations: Collection<Delegation>;
+  private readonly people: Keyed;
+  private readonly groups: Keyed;
+  private readonly absences: Keyed;
+  private readonly delegations: Keyed;
 
   constructor(db: Db) {
     this.people = db.collection(PEOPLE);
@@ -40,39 +50,64 @@ export class DirectoryQueries {
     this.delegations = db.collection(DELEGATIONS);
   }
 
-  async ensureIndexes(): Promise<void> {
-    // The Directory indexes delegations by delegate; "mine" lists need the delegator side too.
-    await this.delegations.createIndex({ from: 1, start: 1 }, { name: 'by_delegator' });
-  }
-
+  /** People by id (their e-mail address), `limit` after the page `after` ended. */
   async pageOfPeople(after: string | null, limit: number): Promise<KeyPage<Person>> {
-    return page(this.people, personSchema, PEOPLE, {}, after, limit);
+    return findPage(untyped(this.people), {
+      list: 'directory.people',
+      filter: {},
+      sort: BY_ID,
+      ...(after === null ? {} : { after }),
+      limit,
+      parse: (raw) => parseDoc(personSchema, raw, PEOPLE),
+      hint: INDEX.id,
+    });
   }
 
+  /** Groups by id with their members. */
   async pageOfGroups(after: string | null, limit: number): Promise<KeyPage<Group>> {
-    return page(this.groups, groupSchema, GROUPS, {}, after, limit);
+    return findPage(untyped(this.groups), {
+      list: 'directory.groups',
+      filter: {},
+      sort: BY_ID,
+      ...(after === null ? {} : { after }),
+      limit,
+      parse: (raw) => parseDoc(groupSchema, raw, GROUPS),
+      hint: INDEX.id,
+    });
   }
 
-  /** Delegations, all of them or those `involving` a person as delegator or delegate. */
+  /**
+   * Delegations by id (ids sort by creation time), all of them or those `involving` a person as
+   * delegator or delegate: one equality on the multikey `parties`, not an `$or` over two indexes.
+   */
   async pageOfDelegations(
     involving: string | null,
     after: string | null,
     limit: number,
   ): Promise<KeyPage<Delegation>> {
-    const filter: Filter<Delegation> =
-      involving === null ? {} : { $or: [{ from: involving }, { to: involving }] };
-    return page(this.delegations, delegationSchema, DELEGATIONS, filter, after, limit);
+    const filter: Filter<Document> = involving === null ? {} : { parties: involving };
+    return findPage(untyped(this.delegations), {
+      list: 'directory.delegations',
+      filter,
+      sort: BY_ID,
+      ...(after === null ? {} : { after }),
+      limit,
+      parse: parseDelegation,
+      hint: involving === null ? INDEX.id : INDEX.delegationParty,
+    });
   }
 
   async delegation(id: string): Promise<Delegation | null> {
     const raw = await this.delegations.findOne({ _id: id });
-    return raw === null ? null : parseDoc(delegationSchema, raw, DELEGATIONS);
+    return raw === null ? null : parseDelegation(raw);
   }
 
-  /** The ids of the groups that list `person`, in id order. */
+  /** The ids of the groups that list `person`, in id order: one find on the multikey index. */
   async groupsOf(person: string): Promise<string[]> {
-    const docs = await this.groups.find({ members: person }).sort({ _id: 1 }).toArray();
-    return docs.map((raw) => parseDoc(groupSchema, raw, GROUPS)._id);
+    const docs = await this.groups
+      .find({ members: person }, { sort: { _id: 1 }, projection: { _id: 1 }, hint: INDEX.member })
+      .toArray();
+    return docs.map((raw) => String(raw._id));
   }
 
   /** The person's recorded absence (past, current or future), if any. */
@@ -83,6 +118,7 @@ export class DirectoryQueries {
 
   /** The ids among `ids` that name nobody, or someone who left, in the order given. */
   async notActiveAmong(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
     const docs = await this.people.find({ _id: { $in: [...new Set(ids)] } }).toArray();
     const active = new Set(
       docs
@@ -92,24 +128,4 @@ export class DirectoryQueries {
     );
     return ids.filter((id) => !active.has(id));
   }
-}
-
-async function page<T extends { _id: string }>(
-  collection: Collection<T>,
-  schema: z.ZodType<T>,
-  name: string,
-  filter: Filter<T>,
-  after: string | null,
-  limit: number,
-): Promise<KeyPage<T>> {
-  const keyed = after === null ? filter : ({ $and: [filter, { _id: { $gt: after } }] } as Filter<T>);
-  // One more than asked tells whether a next page exists without a count.
-  const docs = await collection
-    .find(keyed)
-    .sort({ _id: 1 })
-    .limit(limit + 1)
-    .toArray();
-  const items = docs.slice(0, limit).map((raw) => parseDoc(schema, raw, name));
-  const last = docs.length > limit ? (items[items.length - 1]?._id ?? null) : null;
-  return { items, last };
 }

@@ -1,42 +1,70 @@
-// The directory in MongoDB: people, groups, managers, out-of-office and delegations. It answers the
-// machine's `resolve` command exactly like the simulator's `resolveRefs` answers it from a world
-// file (same order, same de-duplication, same problems), so a policy test that passes in the
-// simulator means the same thing in production. On top it knows about absences, which the
-// simulator does not model: an absent approver with a named delegate is replaced by the delegate.
+// The directory: people, groups, absences and delegations, one plain document per thing a user
+// names. It answers the machine's `resolve` command exactly like the simulator's `resolveRefs`
+// answers it from a world file (same order, same de-duplication, same problems), so a policy test
+// that passes in the simulator means the same thing in production. On top it knows absences,
+// which the simulator does not model: an absent approver with a named delegate is replaced by them.
 //
-// Why four collections rather than one document per person: each fact changes on its own (HR edits
-// a manager, the person books leave, a group is reorganised). FerretDB v1 writes updates back as
-// whole documents without re-checking, so facts sharing one document could overwrite each other.
-import type { CollectionSpec } from './manifest.js';
-import type { Collection, Db } from 'mongodb';
+// Documents and what guards them:
+//  - a person (`directory_people`, `_id` = their e-mail address): name, manager, active. Each write
+//    is one updateOne on the `_id`; fields a caller leaves out keep their value ($setOnInsert).
+//  - a group (`directory_groups`, `_id` = its slug) with its `members`, bounded by the group (the
+//    API accepts at most 2,000). "A person's groups" is one find on the multikey `by_member` index.
+//    A membership change replaces the array in one updateOne: the last writer's list wins whole.
+//  - an absence (`directory_absences`, `_id` = the absent person): one per person, as HR tools keep
+//    it; a new one replaces the old in one upsert.
+//  - a delegation (`directory_delegations`, `_id` chosen by the caller): `from`, `to`, a date range,
+//    and `parties` = [from, to] so that "the delegations involving someone" is one indexed equality
+//    instead of an `$or` over two indexes. Never edited, only added (upsert by `_id`, so a retried
+//    add is the same document) and removed.
+// No invariant spans two documents, so no write needs a transaction, and the order of the two
+// writes of a group (its members as people first, then the group) is enough: a crash between them
+// leaves known people and the old group, and resolution counts a member without a person document
+// as present anyway, as the simulator does.
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import type { PersonRef, ResolveProblem } from '../engine/machine/types.js';
-import { parseDoc } from './documents.js';
+import { parseDoc, validDate } from './documents.js';
+import type { CollectionSpec } from './manifest.js';
+
+export const PEOPLE = 'directory_people';
+export const GROUPS = 'directory_groups';
+export const ABSENCES = 'directory_absences';
+export const DELEGATIONS = 'directory_delegations';
+
+/** Index names, as reads `hint` them (declared in directoryCollections below). */
+export const INDEX = {
+  id: '_id_',
+  member: 'by_member',
+  absenceDelegate: 'by_delegate_from',
+  delegationDelegate: 'by_to_start',
+  delegationParty: 'by_party',
+} as const;
 
 export const personSchema = z.object({
   _id: z.string(),
-  // FerretDB v1 drops null fields given to `$setOnInsert`: absent reads as null.
-  name: z.string().nullable().default(null),
-  manager: z.string().nullable().default(null),
+  name: z.string().nullable(),
+  manager: z.string().nullable(),
   active: z.boolean(),
 });
 export const groupSchema = z.object({ _id: z.string(), members: z.array(z.string()) });
 export const absenceSchema = z.object({
   _id: z.string(),
-  from: z.date(),
-  to: z.date(),
+  from: validDate,
+  to: validDate,
   delegate: z.string().nullable(),
 });
 export const delegationSchema = z.object({
   _id: z.string(),
   from: z.string(),
   to: z.string(),
-  start: z.date(),
-  end: z.date(),
+  start: validDate,
+  end: validDate,
 });
 
 export type Person = z.infer<typeof personSchema>;
 export type Group = z.infer<typeof groupSchema>;
+type AbsenceDoc = z.infer<typeof absenceSchema>;
+type DelegationDoc = z.infer<typeof delegationSchema> & { parties: string[] };
 
 export interface Resolution {
   people: string[];
@@ -52,33 +80,39 @@ export interface WorldDirectory {
   people: string[];
 }
 
-const PEOPLE = 'directory_people';
-const GROUPS = 'directory_groups';
-const ABSENCES = 'directory_absences';
-const DELEGATIONS = 'directory_delegations';
-
 /** Thrown when a caller hands the directory something it cannot store truthfully. */
 export class DirectoryError extends Error {
   override name = 'DirectoryError';
 }
 
+/** A person who is not yet known: present, unnamed, without a manager. */
+const NEW_PERSON = { name: null, manager: null, active: true } as const;
+
+const ensurePersonOp = (id: string): AnyBulkWriteOperation<Person> => ({
+  updateOne: { filter: { _id: id }, update: { $setOnInsert: NEW_PERSON }, upsert: true },
+});
+
+/** Reads a batch of people by `_id` into a map, or an empty map without a command. */
+async function peopleById(people: Collection<Person>, ids: Iterable<string>): Promise<Map<string, Person>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  // By `_id` alone, unhinted: SecantusDB 0.7 serves that from its own `_id` path, while a hint of
+  // `_id_` (or another field beside the `$in`) makes it walk the whole index or collection.
+  const raws = await people.find({ _id: { $in: wanted } }).toArray();
+  return new Map(raws.map((raw) => [String(raw._id), parseDoc(personSchema, raw, PEOPLE)]));
+}
+
 export class Directory {
   private readonly people: Collection<Person>;
   private readonly groups: Collection<Group>;
-  private readonly absences: Collection<z.infer<typeof absenceSchema>>;
-  private readonly delegations: Collection<z.infer<typeof delegationSchema>>;
+  private readonly absences: Collection<AbsenceDoc>;
+  private readonly delegations: Collection<DelegationDoc>;
 
   constructor(db: Db) {
     this.people = db.collection(PEOPLE);
     this.groups = db.collection(GROUPS);
     this.absences = db.collection(ABSENCES);
     this.delegations = db.collection(DELEGATIONS);
-  }
-
-  async ensureIndexes(): Promise<void> {
-    await this.people.createIndex({ manager: 1 }, { name: 'by_manager' });
-    await this.absences.createIndex({ delegate: 1, from: 1 }, { name: 'by_delegate' });
-    await this.delegations.createIndex({ to: 1, start: 1 }, { name: 'by_delegate' });
   }
 
   /** Creates or updates a person; fields left out keep their stored value (new people: active). */
@@ -102,11 +136,12 @@ export class Directory {
 
   /**
    * Replaces a group's members. Members become known people (as in a world file), without touching
-   * people already known: membership never re-activates someone who left.
+   * people already known: membership never re-activates someone who left. Two commands: the
+   * members' people in one bulk write, then the group.
    */
   async upsertGroup(g: { id: string; members: string[] }): Promise<void> {
     const members = [...new Set(g.members)];
-    for (const member of members) await this.ensurePerson(member);
+    if (members.length > 0) await this.people.bulkWrite(members.map(ensurePersonOp), { ordered: false });
     await this.groups.updateOne({ _id: g.id }, { $set: { members } }, { upsert: true });
   }
 
@@ -115,7 +150,11 @@ export class Directory {
     if (a.to.getTime() <= a.from.getTime())
       throw new DirectoryError(`the absence of ${person} ends before it starts`);
     if (a.delegate === person) throw new DirectoryError(`${person} cannot delegate to themselves`);
-    await this.absences.updateOne({ _id: person }, { $set: { ...a } }, { upsert: true });
+    await this.absences.updateOne(
+      { _id: person },
+      { $set: { from: a.from, to: a.to, delegate: a.delegate } },
+      { upsert: true },
+    );
   }
 
   async addDelegation(d: { id: string; from: string; to: string; start: Date; end: Date }): Promise<void> {
@@ -124,7 +163,11 @@ export class Directory {
     if (d.from === d.to)
       throw new DirectoryError(`delegation ${d.id}: ${d.from} cannot delegate to themselves`);
     const { id, ...rest } = d;
-    await this.delegations.updateOne({ _id: id }, { $set: rest }, { upsert: true });
+    await this.delegations.updateOne(
+      { _id: id },
+      { $set: { ...rest, parties: [d.from, d.to] } },
+      { upsert: true },
+    );
   }
 
   async removeDelegation(id: string): Promise<void> {
@@ -144,126 +187,234 @@ export class Directory {
   /**
    * The people the references name at `at`, in reference order without duplicates, and a problem
    * for every reference that named nobody. Inactive people count as unknown, as if they had left.
+   *
+   * Batched by what each step needs to know, whatever the number of refs: (1) the groups and the
+   * people named directly or as managers' subjects; (2) the group members and managers not read
+   * yet, and the absences of everyone who may be asked; (3) only when someone is away with a
+   * delegate not read yet, that delegate. Four commands for a typical approver list, in 2 rounds.
    */
   async resolve(refs: readonly PersonRef[], at: Date): Promise<Resolution> {
     // Fail loudly: every ref names someone or carries a problem, so only "no refs" could be empty.
     if (refs.length === 0) throw new DirectoryError('nothing to resolve: the approver list is empty');
+    const groupIds = refs.flatMap((r) => (r.kind === 'group' ? [r.group] : []));
+    const [groups, known] = await Promise.all([
+      this.groupsById(groupIds),
+      peopleById(
+        this.people,
+        refs.flatMap((r) => (r.kind === 'group' ? [] : [r.person])),
+      ),
+    ]);
+
+    const candidates = new Set<string>();
+    for (const ref of refs) {
+      if (ref.kind === 'group') groups.get(ref.group)?.members.forEach((m) => candidates.add(m));
+      else if (ref.kind === 'person') candidates.add(ref.person);
+      else {
+        const manager = known.get(ref.person)?.active === true ? known.get(ref.person)?.manager : null;
+        if (manager !== null && manager !== undefined) candidates.add(manager);
+      }
+    }
+    const [more, away] = await Promise.all([
+      peopleById(
+        this.people,
+        [...candidates].filter((id) => !known.has(id)),
+      ),
+      this.absentAmong([...candidates], at),
+    ]);
+    for (const [id, p] of more) known.set(id, p);
+    const delegates = [...away.values()].flatMap((a) => (a.delegate === null ? [] : [a.delegate]));
+    for (const [id, p] of await peopleById(
+      this.people,
+      delegates.filter((id) => !known.has(id)),
+    )) {
+      known.set(id, p);
+    }
+
+    const active = (id: string): boolean => known.get(id)?.active === true;
     const people: string[] = [];
     const problems: Resolution['problems'] = [];
     for (const ref of refs) {
-      const problem = await this.resolveOne(ref, people);
+      const problem = resolveOne(ref, groups, known, active, people);
       if (problem !== null) problems.push({ ref, problem });
     }
-    const { resolved, substitutions } = await this.substitute([...new Set(people)], at);
+    const { resolved, substitutions } = substitute([...new Set(people)], away, active);
     return { people: resolved, problems, substitutions };
   }
 
   /**
    * Whose decisions `person` may take at `at`: explicit delegations in their date range, and the
-   * absences that name `person` as delegate (tasks opened before the absence still name the absentee).
+   * absences that name `person` as delegate (tasks opened before the absence still name the
+   * absentee). Two indexed finds, sent together.
    */
   async delegatorsOf(person: string, at: Date): Promise<string[]> {
     const [delegations, absences] = await Promise.all([
-      this.delegations.find({ to: person, start: { $lte: at }, end: { $gt: at } }).toArray(),
-      this.absences.find({ delegate: person, from: { $lte: at }, to: { $gt: at } }).toArray(),
+      this.delegations
+        .find(
+          { to: person, start: { $lte: at }, end: { $gt: at } },
+          { hint: INDEX.delegationDelegate, projection: { from: 1 } },
+        )
+        .toArray(),
+      this.absences
+        .find(
+          { delegate: person, from: { $lte: at }, to: { $gt: at } },
+          { hint: INDEX.absenceDelegate, projection: { _id: 1 } },
+        )
+        .toArray(),
     ]);
     const from = [
-      ...delegations.map((raw) => parseDoc(delegationSchema, raw, DELEGATIONS).from),
-      ...absences.map((raw) => parseDoc(absenceSchema, raw, ABSENCES)._id),
+      ...delegations.map((raw) => parseDoc(delegationSchema.pick({ from: true }), raw, DELEGATIONS).from),
+      ...absences.map((raw) => String(raw._id)),
     ];
     return [...new Set(from)].sort();
   }
 
-  /** Makes the directory of a world file; running it twice changes nothing the second time. */
-  async seedFromWorld(world: WorldDirectory): Promise<void> {
-    for (const id of world.people) await this.ensurePerson(id);
-    for (const [id, manager] of Object.entries(world.managers)) {
-      await this.ensurePerson(manager);
-      await this.upsertPerson({ id, manager });
-    }
-    for (const [id, members] of Object.entries(world.groups)) await this.upsertGroup({ id, members });
-  }
-
-  private async ensurePerson(id: string): Promise<void> {
-    await this.people.updateOne(
-      { _id: id },
-      { $setOnInsert: { name: null, manager: null, active: true } },
-      { upsert: true },
-    );
-  }
-
-  private async activePerson(id: string): Promise<Person | null> {
-    const found = await this.person(id);
-    return found?.active === true ? found : null;
-  }
-
-  /** Pushes the people one reference names onto `people`, or says why it names nobody. */
-  private async resolveOne(ref: PersonRef, people: string[]): Promise<ResolveProblem | null> {
-    switch (ref.kind) {
-      case 'group': {
-        const group = await this.group(ref.group);
-        if (group === null) return 'unknown group';
-        const active = await this.activeAmong(group.members);
-        // A group whose every member left is as empty as one nobody was ever put in.
-        if (active.length === 0) return 'empty group';
-        people.push(...active);
-        return null;
-      }
-      case 'person':
-        if ((await this.activePerson(ref.person)) === null) return 'unknown person';
-        people.push(ref.person);
-        return null;
-      case 'managerOf': {
-        const subject = await this.activePerson(ref.person);
-        if (subject === null) return 'unknown person';
-        if (subject.manager === null || (await this.activePerson(subject.manager)) === null)
-          return 'no manager';
-        people.push(subject.manager);
-        return null;
-      }
-    }
-  }
-
-  private async activeAmong(ids: readonly string[]): Promise<string[]> {
-    const docs = await this.people.find({ _id: { $in: [...ids] } }).toArray();
-    const inactive = new Set(
-      docs
-        .map((raw) => parseDoc(personSchema, raw, PEOPLE))
-        .filter((p) => !p.active)
-        .map((p) => p._id),
-    );
-    return ids.filter((id) => !inactive.has(id));
-  }
-
   /**
-   * One hop only: a delegate who is away too is still asked, rather than following a chain that may
-   * loop or end with someone the policy author never meant. A delegate who is unknown or inactive is
-   * ignored and the absentee stays, so the step waits visibly instead of going to nobody.
+   * Makes the directory of a world file; running it twice changes nothing the second time. Two
+   * commands: every person named (with their manager) in one bulk write, then every group.
    */
-  private async substitute(
-    people: readonly string[],
-    at: Date,
-  ): Promise<{ resolved: string[]; substitutions: Resolution['substitutions'] }> {
-    const away = await this.absences
-      .find({ _id: { $in: [...people] }, from: { $lte: at }, to: { $gt: at } })
-      .toArray();
-    const delegateOf = new Map<string, string>();
-    for (const raw of away) {
-      const absence = parseDoc(absenceSchema, raw, ABSENCES);
-      if (absence.delegate !== null && (await this.activePerson(absence.delegate)) !== null) {
-        delegateOf.set(absence._id, absence.delegate);
-      }
+  async seedFromWorld(world: WorldDirectory): Promise<void> {
+    const named = new Set([
+      ...world.people,
+      ...Object.values(world.managers),
+      ...Object.values(world.groups).flat(),
+    ]);
+    const ops: AnyBulkWriteOperation<Person>[] = [];
+    for (const id of named) if (!Object.hasOwn(world.managers, id)) ops.push(ensurePersonOp(id));
+    for (const [id, manager] of Object.entries(world.managers)) {
+      if (manager === id) throw new DirectoryError(`${id} cannot be their own manager`);
+      ops.push({
+        updateOne: {
+          filter: { _id: id },
+          update: { $set: { manager }, $setOnInsert: { name: null, active: true } },
+          upsert: true,
+        },
+      });
     }
-    const substitutions: Resolution['substitutions'] = [];
-    const resolved = people.map((person) => {
-      const delegate = delegateOf.get(person);
-      if (delegate === undefined) return person;
-      substitutions.push({ person, delegate });
-      return delegate;
-    });
-    return { resolved: [...new Set(resolved)], substitutions };
+    if (ops.length > 0) await this.people.bulkWrite(ops, { ordered: false });
+    const groupOps: AnyBulkWriteOperation<Group>[] = Object.entries(world.groups).map(([id, members]) => ({
+      updateOne: { filter: { _id: id }, update: { $set: { members: [...new Set(members)] } }, upsert: true },
+    }));
+    if (groupOps.length > 0) await this.groups.bulkWrite(groupOps, { ordered: false });
+  }
+
+  private async groupsById(ids: readonly string[]): Promise<Map<string, Group>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return new Map();
+    const raws = await this.groups.find({ _id: { $in: wanted } }).toArray();
+    return new Map(raws.map((raw) => [String(raw._id), parseDoc(groupSchema, raw, GROUPS)]));
+  }
+
+  /** The absences in effect at `at` of any of `ids`, by person. */
+  private async absentAmong(ids: readonly string[], at: Date): Promise<Map<string, AbsenceDoc>> {
+    if (ids.length === 0) return new Map();
+    // The period is checked here: with it in the filter beside the `$in`, SecantusDB 0.7 scans.
+    const raws = await this.absences.find({ _id: { $in: [...ids] } }).toArray();
+    const absences = raws.map((raw) => parseDoc(absenceSchema, raw, ABSENCES));
+    return new Map(absences.filter((a) => a.from <= at && a.to > at).map((a) => [a._id, a]));
   }
 }
 
-/** This module's collections and the indexes its queries use (store/manifest.ts). */
-export const directoryCollections: CollectionSpec[] = [];
+/** Pushes the people one reference names onto `people`, or says why it names nobody. */
+function resolveOne(
+  ref: PersonRef,
+  groups: ReadonlyMap<string, Group>,
+  known: ReadonlyMap<string, Person>,
+  active: (id: string) => boolean,
+  people: string[],
+): ResolveProblem | null {
+  switch (ref.kind) {
+    case 'group': {
+      const group = groups.get(ref.group);
+      if (group === undefined) return 'unknown group';
+      // A member without a person document counts (as in the simulator); one who left does not.
+      const present = group.members.filter((m) => known.get(m)?.active !== false);
+      // A group whose every member left is as empty as one nobody was ever put in.
+      if (present.length === 0) return 'empty group';
+      people.push(...present);
+      return null;
+    }
+    case 'person':
+      if (!active(ref.person)) return 'unknown person';
+      people.push(ref.person);
+      return null;
+    case 'managerOf': {
+      if (!active(ref.person)) return 'unknown person';
+      const manager = known.get(ref.person)?.manager ?? null;
+      if (manager === null || !active(manager)) return 'no manager';
+      people.push(manager);
+      return null;
+    }
+  }
+}
+
+/**
+ * One hop only: a delegate who is away too is still asked, rather than following a chain that may
+ * loop or end with someone the policy author never meant. A delegate who is unknown or inactive is
+ * ignored and the absentee stays, so the step waits visibly instead of going to nobody.
+ */
+function substitute(
+  people: readonly string[],
+  away: ReadonlyMap<string, AbsenceDoc>,
+  active: (id: string) => boolean,
+): { resolved: string[]; substitutions: Resolution['substitutions'] } {
+  const substitutions: Resolution['substitutions'] = [];
+  const resolved = people.map((person) => {
+    const delegate = away.get(person)?.delegate ?? null;
+    if (delegate === null || !active(delegate)) return person;
+    substitutions.push({ person, delegate });
+    return delegate;
+  });
+  return { resolved: [...new Set(resolved)], substitutions };
+}
+
+/** This module's collections and the indexes its queries (and directory-queries.ts's) use. */
+export const directoryCollections: CollectionSpec[] = [
+  {
+    name: PEOPLE,
+    holds: 'one person (`_id` = e-mail address): name, manager, active',
+    shardKey: { _id: 'hashed' },
+    // By `_id` only: one person, a batch (`$in`, hinted `_id_`), and the page of people.
+    indexes: [],
+  },
+  {
+    name: GROUPS,
+    holds: 'one group (`_id` = slug) and its members, bounded by the group',
+    shardKey: { _id: 'hashed' },
+    indexes: [
+      {
+        name: INDEX.member,
+        key: { members: 1, _id: 1 },
+        serves: "a person's groups in id order (DirectoryQueries.groupsOf), multikey on members",
+      },
+    ],
+  },
+  {
+    name: ABSENCES,
+    holds: "one person's absence (`_id` = the person): from, to, delegate",
+    shardKey: { _id: 'hashed' },
+    indexes: [
+      {
+        name: INDEX.absenceDelegate,
+        key: { delegate: 1, from: 1 },
+        serves: 'absences naming a delegate, started by a date (Directory.delegatorsOf)',
+      },
+    ],
+  },
+  {
+    name: DELEGATIONS,
+    holds: 'one dated delegation of decisions from one person to another',
+    shardKey: { to: 'hashed' },
+    indexes: [
+      {
+        name: INDEX.delegationDelegate,
+        key: { to: 1, start: 1 },
+        serves: 'delegations to a person, started by a date (Directory.delegatorsOf)',
+      },
+      {
+        name: INDEX.delegationParty,
+        key: { parties: 1, _id: 1 },
+        serves: 'the page of delegations a person gives or receives (DirectoryQueries.pageOfDelegations)',
+      },
+    ],
+  },
+];

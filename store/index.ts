@@ -17,11 +17,6 @@ import { RefusalLog } from './refusals.js';
 import { ReportQueries } from './reports.js';
 import { taskCollections, TaskStore } from './tasks.js';
 
-/** A repository that keeps indexes creates them at start-up. */
-interface Indexed {
-  ensureIndexes?: () => Promise<void>;
-}
-
 export interface Store {
   policies: PolicyStore;
   audit: AuditLedger;
@@ -62,7 +57,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
 export async function openStore(db: Db): Promise<Store> {
   await ensureSchema(db);
   await applyManifest(db, MANIFEST);
-  const store: Store = {
+  return {
     policies: new PolicyStore(db),
     audit: new AuditLedger(db),
     tasks: new TaskStore(db),
@@ -78,11 +73,6 @@ export async function openStore(db: Db): Promise<Store> {
     refusals: new RefusalLog(db),
     reports: new ReportQueries(db),
   };
-  // TRANSITIONAL (removed when every module declares its indexes in the manifest).
-  for (const repository of Object.values(store as unknown as Record<string, Indexed>)) {
-    await repository.ensureIndexes?.();
-  }
-  return store;
 }
 
 export { mongoClient } from './client.js';

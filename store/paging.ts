@@ -12,8 +12,9 @@
 // bound on the first sort field (`$gte`/`$lte`) that the planner turns into index bounds, and the
 // exact "strictly after" test as an `$or` the index scan filters on. An `$or` alone would be planned
 // as several scans merged and then sorted. Every page names its index (`hint`): MongoDB would pick
-// it anyway, and SecantusDB 0.7's planner scans the collection for any filter holding `$or`, `$and`
-// or `$in` unless told (test/integration/secantusdb-differences.test.ts).
+// it anyway, and SecantusDB 0.7's planner scans the collection for any filter holding `$or` or
+// `$and` unless told (test/integration/secantusdb-differences.test.ts). A page sorted by `_id` alone
+// is the exception: on SecantusDB a hint of `_id_` walks the whole index.
 import type { Collection, Document, Filter } from 'mongodb';
 
 /** A value a sort key may hold. */
@@ -121,12 +122,12 @@ export interface PageQuery<T> {
 
 /**
  * One page: a single indexed find of `limit + 1` rows (the one more says whether a next page
- * exists). `limit` is clamped to 1..500.
+ * exists). `limit` is clamped to 1..1000 (routes set their own, lower maximum).
  */
 export async function findPage<T>(collection: Collection<Document>, q: PageQuery<T>): Promise<Page<T>> {
   const last = q.sort.at(-1);
   if (last?.field !== '_id') throw new Error(`page of ${q.list}: the sort must end with _id`);
-  const limit = Math.max(1, Math.min(Math.trunc(q.limit), 500));
+  const limit = Math.max(1, Math.min(Math.trunc(q.limit), 1000));
   const filter =
     q.after === undefined
       ? q.filter

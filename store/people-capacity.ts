@@ -2,22 +2,24 @@
 // their utilisation, per person and per project.
 //
 // Why a person is the (pool, skill) `@people` / <person id> of CapacityStore rather than a store of
-// its own: the ledger already guarantees what matters here on FerretDB v1, where only unique keys
-// hold (never below zero free hours however many planners allocate at once, and a retried request
-// finds its first answer). A second scheme would have to prove all of that again. `@` cannot start
-// a pool name in the policy language, so policies reallocating by pool and skill never touch it.
-import {
-  type AllocationRecord,
-  type CapacityStore,
-  type Priority,
-  type ReallocationResult,
-  spread,
+// its own: a person's week is then one `capacity_weeks` document and an allocation one
+// `allocations` document, guarded exactly like a pool's (capacity.ts: a transaction whose updates
+// are conditional on the state it decided on, the request id as the allocation's `_id`), so never
+// below zero free hours however many planners allocate at once, and a retried request finds its
+// first answer. A second scheme would have to prove all of that again. `@` cannot start a pool name
+// in the policy language, so policies reallocating by pool and skill never touch it.
+import type {
+  AllocationRecord,
+  CapacityStore,
+  Decision,
+  Priority,
+  Reallocation,
+  ReallocationResult,
 } from './capacity.js';
+import { percent, round2 } from './capacity-state.js';
 
 /** The pool every person's capacity lives in; the person id is the skill. */
 export const PEOPLE_POOL = '@people';
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 export interface PersonAllocationRequest {
   /** Idempotency key of the allocation: a retry with the same one gets the first answer. */
@@ -75,10 +77,6 @@ export interface ProjectMember {
   weeks: { week: string; hours: number; capacity: number; allocated: number; utilisation: number }[];
 }
 
-function percent(capacity: number, free: number): number {
-  return capacity <= 0 ? 0 : Math.round(((capacity - free) / capacity) * 1000) / 10;
-}
-
 /** Hours per project and week, summed over allocations. */
 function hoursByProject(allocations: readonly AllocationRecord[]): Map<string, Map<string, number>> {
   const by = new Map<string, Map<string, number>>();
@@ -105,136 +103,85 @@ export class PeopleCapacity {
 
   /** Allocates the person, all weeks or none; `insufficient` writes nothing. */
   async allocate(r: PersonAllocationRequest): Promise<PersonAllocation> {
-    const result = await this.capacity.reallocate({ ...r, pool: PEOPLE_POOL, skill: r.person });
-    if (result.outcome === 'allocated') {
-      // The state the allocation itself left, not a later read that other allocations moved on.
-      const made = await this.capacity.allocationOf(PEOPLE_POOL, r.person, r.request);
-      if (made !== null) {
-        return {
-          outcome: 'allocated',
-          detail: personDetail(r.person, result.detail),
-          weeks: r.weeks.map((week) => {
-            const hours = made.record.perWeek[week] ?? 0;
-            const freeAfter = made.free[week] ?? 0;
-            return {
-              week,
-              hours,
-              capacity: made.capacity[week] ?? 0,
-              freeBefore: round2(freeAfter + hours),
-              freeAfter,
-              short: 0,
-              utilisationBefore: made.record.before[week] ?? 0,
-              utilisationAfter: made.record.after[week] ?? 0,
-            };
-          }),
-        };
-      }
-    }
-    return this.explain(r, result);
+    return personAllocation(r.person, await this.capacity.allocate(this.reallocation(r)));
   }
 
   /** What `allocate` would answer now; writes nothing. */
   async preview(r: PersonAllocationRequest): Promise<PersonAllocation> {
-    const result = await this.capacity.preview({ ...r, pool: PEOPLE_POOL, skill: r.person });
-    return this.explain(r, result);
+    return personAllocation(r.person, await this.capacity.previewAllocation(this.reallocation(r)));
   }
 
   /** The person's weeks: capacity, allocated and free hours, utilisation, hours per project. */
   async weeksOf(person: string, weeks: readonly string[]): Promise<PersonWeek[]> {
-    const ledger = await this.capacity.ledgerOf(PEOPLE_POOL, person);
-    const byProject = [...hoursByProject(ledger.allocations)].sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return weeks.map((week) => {
-      const capacity = ledger.capacity[week] ?? 0;
-      const free = ledger.free[week] ?? 0;
-      return {
-        week,
-        capacity,
-        allocated: round2(capacity - free),
-        free,
-        utilisation: percent(capacity, free),
-        projects: byProject.flatMap(([project, hours]) => {
-          const h = hours.get(week) ?? 0;
-          return h > 0 ? [{ project, hours: h }] : [];
-        }),
-      };
-    });
+    const held = await this.capacity.holderWeeks(PEOPLE_POOL, person, weeks);
+    const byProject = [...hoursByProject(held.allocations)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return held.weeks.map(({ week, capacity, allocated, free, utilisation }) => ({
+      week,
+      capacity,
+      allocated,
+      free,
+      utilisation,
+      projects: byProject.flatMap(([project, hours]) => {
+        const h = hours.get(week) ?? 0;
+        return h > 0 ? [{ project, hours: h }] : [];
+      }),
+    }));
   }
 
   /**
-   * A page of the people with hours on `project` in `weeks`, by person id after `after`, each with
-   * their hours on it and their utilisation across all projects in those weeks.
+   * A page of the people with hours on `project` in `weeks`, by person id, each with their hours
+   * on it and their utilisation across all projects in those weeks; pass `next` back as `after`.
    */
   async projectMembers(
     project: string,
     weeks: readonly string[],
     page: { after?: string | undefined; limit: number },
-  ): Promise<{ members: ProjectMember[]; more: boolean }> {
-    const allocations = (await this.capacity.allocationsOf(project)).filter((a) => a.pool === PEOPLE_POOL);
-    const byPerson = new Map<string, Map<string, number>>();
-    for (const a of allocations) {
-      const hours = byPerson.get(a.skill) ?? new Map<string, number>();
-      for (const week of weeks) hours.set(week, round2((hours.get(week) ?? 0) + (a.perWeek[week] ?? 0)));
-      byPerson.set(a.skill, hours);
-    }
-    const after = page.after;
-    const people = [...byPerson]
-      .filter(
-        ([person, hours]) =>
-          (after === undefined || person > after) && [...hours.values()].some((h) => h > 0),
-      )
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const members = await Promise.all(
-      people.slice(0, page.limit).map(async ([person, hours]) => {
-        const load = await this.capacity.utilisation(PEOPLE_POOL, person, weeks);
-        return {
-          person,
-          hours: round2([...hours.values()].reduce((sum, h) => sum + h, 0)),
-          weeks: weeks.map((week) => {
-            const { capacity = 0, free = 0, utilisation = 0 } = load[week] ?? {};
-            return {
-              week,
-              hours: hours.get(week) ?? 0,
-              capacity,
-              allocated: round2(capacity - free),
-              utilisation,
-            };
-          }),
-        };
-      }),
-    );
-    return { members, more: people.length > page.limit };
-  }
-
-  /** A decision made without the state it left behind: the shares against the current state. */
-  private async explain(r: PersonAllocationRequest, result: ReallocationResult): Promise<PersonAllocation> {
-    const shares = spread(r.hours, r.weeks);
-    const now = await this.capacity.utilisation(PEOPLE_POOL, r.person, r.weeks);
-    const allocated = result.outcome === 'allocated';
-    return {
-      outcome: result.outcome,
-      detail: personDetail(r.person, result.detail),
-      weeks: r.weeks.map((week) => {
-        const hours = shares[week] ?? 0;
-        const { capacity = 0, free = 0 } = now[week] ?? {};
+  ): Promise<{ members: ProjectMember[]; next: string | null }> {
+    const found = await this.capacity.holdersOf(project, PEOPLE_POOL, weeks, page);
+    const load = new Map(found.weeks.map((d) => [`${d.skill} ${d.week}`, d]));
+    const members = found.holders.map(({ skill: person, hours }) => ({
+      person,
+      hours: round2([...hours.values()].reduce((sum, h) => sum + h, 0)),
+      weeks: weeks.map((week) => {
+        const { capacity = 0, allocated = 0, free = 0 } = load.get(`${person} ${week}`) ?? {};
         return {
           week,
-          hours,
+          hours: hours.get(week) ?? 0,
           capacity,
-          freeBefore: free,
-          freeAfter: allocated ? round2(free - hours) : free,
-          short: round2(Math.max(0, hours - free)),
-          utilisationBefore: result.before[week] ?? 0,
-          utilisationAfter: result.after[week] ?? 0,
+          allocated,
+          utilisation: percent(capacity, free),
         };
       }),
-    };
+    }));
+    return { members, next: found.next };
+  }
+
+  private reallocation({ person, ...rest }: PersonAllocationRequest): Reallocation {
+    return { ...rest, pool: PEOPLE_POOL, skill: person };
   }
 }
 
+/** A decision about a person, week by week, in the person's words. */
+function personAllocation(person: string, decision: Decision): PersonAllocation {
+  const { result } = decision;
+  return {
+    outcome: result.outcome,
+    detail: personDetail(person, result.detail),
+    weeks: decision.weeks.map(({ week, hours, capacity, freeBefore, freeAfter }) => ({
+      week,
+      hours,
+      capacity,
+      freeBefore,
+      freeAfter,
+      short: round2(Math.max(0, hours - freeBefore)),
+      utilisationBefore: result.before[week] ?? 0,
+      utilisationAfter: result.after[week] ?? 0,
+    })),
+  };
+}
+
 /**
- * The ledger's words are about pools and skills (`pool "@people" has 40 free hours of "<person>"`);
+ * The store's words are about pools and skills (`pool "@people" has 40 free hours of "<person>"`);
  * a planner reads them about the person (`<person> has 40 free hours`).
  */
 function personDetail(person: string, detail: string): string {

@@ -1,13 +1,13 @@
-// Published policy versions. A version, once published, never changes: running instances pin
-// (name, version, sha256) and the audit ledger cites it, so rewriting a version in place would
-// make both lie. The unique index on (name, version) is what enforces that, not a read-then-write:
-// without transactions (FerretDB v1) only the index can settle two publishers racing.
+// Published policy versions, one document per (name, version). A version, once published, never
+// changes: running instances pin (name, version, sha256) and the audit ledger cites it, so
+// rewriting a version in place would make both lie. Publishing is one insertOne: the unique `_id`
+// `name@version` (and the unique (name, version) index, which also holds for documents written by
+// hand) decides between two publishers racing; the loser reads the winner and answers 'unchanged'
+// or PolicyConflictError. Nothing ever updates a version.
 //
-// The IR is stored as its canonical JSON text rather than as a sub-document. FerretDB v1 cannot
-// store arrays inside arrays, which the IR has (list literals, nested steps); and a string that is
-// the exact bytes the sha256 was taken over can be re-verified on every read without depending on
-// how the database orders keys or represents numbers.
-import type { CollectionSpec } from './manifest.js';
+// The IR is stored as its canonical JSON text, not as a sub-document: those bytes are exactly what
+// the sha256 was taken over, so every read re-verifies the hash on the text it got, whatever the
+// database does with key order or number types. An IR edited in the database does not run.
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import {
@@ -18,8 +18,10 @@ import {
   sha256Hex,
 } from '../engine/ir/index.js';
 import { hexDigest, isDuplicateKey, isoDay, parseDoc, validDate } from './documents.js';
+import type { CollectionSpec } from './manifest.js';
 
 const COLLECTION = 'policies';
+const BY_NAME_VERSION = 'name_version_unique';
 
 /** What lists and pickers need: everything but the IR and the source texts. */
 export interface PolicySummary {
@@ -123,11 +125,6 @@ export class PolicyStore {
     this.policies = db.collection<PolicyDoc>(COLLECTION);
   }
 
-  async ensureIndexes(): Promise<void> {
-    // Also serves `newestInEffect` and `list`: equality on name, then version in either direction.
-    await this.policies.createIndex({ name: 1, version: 1 }, { unique: true, name: 'name_version_unique' });
-  }
-
   /**
    * Publishes a compiled policy with the source texts it was compiled from. Publishing the same
    * content again (a retried request, a second publisher of the same build) answers 'unchanged'.
@@ -155,7 +152,10 @@ export class PolicyStore {
 
   async get(name: string, version: number): Promise<PublishedPolicy | null> {
     const raw = await this.policies.findOne({ _id: idFor(name, version) });
-    if (raw === null) return null;
+    return raw === null ? null : this.published(raw);
+  }
+
+  private published(raw: unknown): PublishedPolicy {
     const doc = parseDoc(policyDocSchema, raw, COLLECTION);
     return { ...toSummary(doc), sources: doc.sources, compiled: this.compiledOf(doc) };
   }
@@ -170,8 +170,7 @@ export class PolicyStore {
   /** Every version, grouped by name (ascending), newest version first within a name. */
   async list(): Promise<PolicySummary[]> {
     const raws = await this.policies
-      .find({}, { projection: summaryProjection })
-      .sort({ name: 1, version: -1 })
+      .find({}, { projection: summaryProjection, sort: { name: 1, version: -1 }, hint: BY_NAME_VERSION })
       .toArray();
     return raws.map((raw) => toSummary(parseDoc(summaryDocSchema, raw, COLLECTION)));
   }
@@ -179,19 +178,18 @@ export class PolicyStore {
   /**
    * The version a new instance started at `at` runs under: the highest version already effective
    * on the UTC calendar day of `at`. Versions are compared by number, not by publication time, so a
-   * late-published hotfix v3 still loses to a v4 that is already in effect.
+   * late-published hotfix v3 still loses to a v4 that is already in effect. One find: the
+   * (name, version desc) index walks a name's versions newest first and the first one effective
+   * that day is the answer, read whole.
    */
   async newestInEffect(name: string, at: Date): Promise<PublishedPolicy | null> {
     if (Number.isNaN(at.getTime())) throw new RangeError('newestInEffect: `at` is not a valid date');
     const day = at.toISOString().slice(0, 10);
     // YYYY-MM-DD strings order like the dates they name, so the comparison can run in the server.
-    const [newest] = await this.policies
-      .find({ name, effective: { $lte: day } }, { projection: { _id: 1, version: 1 } })
-      .sort({ version: -1 })
-      .limit(1)
+    const [raw] = await this.policies
+      .find({ name, effective: { $lte: day } }, { sort: { version: -1 }, limit: 1, hint: BY_NAME_VERSION })
       .toArray();
-    if (newest === undefined) return null;
-    return this.get(name, newest.version);
+    return raw === undefined ? null : this.published(raw);
   }
 
   private async summary(name: string, version: number): Promise<PolicySummary | null> {
@@ -263,4 +261,22 @@ export class PolicyStore {
 }
 
 /** This module's collections and the indexes its queries use (store/manifest.ts). */
-export const policyCollections: CollectionSpec[] = [];
+export const policyCollections: CollectionSpec[] = [
+  {
+    name: COLLECTION,
+    holds: 'one published policy version (`_id` = `name@version`): sources and IR as canonical JSON',
+    // A handful of documents, unsharded in practice; if sharded, a name's versions stay together.
+    shardKey: { name: 1 },
+    indexes: [
+      {
+        name: BY_NAME_VERSION,
+        key: { name: 1, version: -1 },
+        unique: true,
+        serves:
+          'one document per (name, version), immutable versions; every version by name then newest ' +
+          'first (list); the newest version in effect on a day (newestInEffect: name, version desc, ' +
+          'effective filtered)',
+      },
+    ],
+  },
+];

@@ -24,7 +24,15 @@ export class SchemaVersionError extends Error {
 const schemaDoc = z.object({ _id: z.literal('schema'), version: z.number().int().min(1) });
 
 /** Collections the keyed-list store (before schema versions) left behind; any one identifies it. */
-const KEYED_LIST_STORE = ['inbox_slots', 'inbox_digests', 'audit_by_day_slots', 'store_migrations'];
+const KEYED_LIST_STORE = [
+  'audit',
+  'capacity_ledger',
+  'capacity_hints',
+  'inbox_slots',
+  'inbox_digests',
+  'audit_by_day_slots',
+  'store_migrations',
+];
 
 /** Brings `db` to SCHEMA_VERSION or throws SchemaVersionError saying what to do. */
 export async function ensureSchema(db: Db): Promise<void> {
@@ -32,7 +40,7 @@ export async function ensureSchema(db: Db): Promise<void> {
   const raw = await meta.findOne({ _id: 'schema' });
   if (raw === null) {
     const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-    const old = names.filter((name) => KEYED_LIST_STORE.includes(name) || name === 'audit_events');
+    const old = names.filter((name) => KEYED_LIST_STORE.includes(name));
     if (old.length > 0) {
       throw new SchemaVersionError(
         `database \`${db.databaseName}\` was written by an older Charter store (collections ` +

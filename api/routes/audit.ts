@@ -7,7 +7,7 @@ import { refusedChainOf, type Role } from '../../store/index.js';
 import { streamAuditExport } from '../audit-export.js';
 import { auditFilterFields, auditFilterOf, checkWindow, pageFields, windowFields } from '../audit-filters.js';
 import { complianceSummary, summarySchema } from '../audit-summary.js';
-import { ApiError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';
 
 const AUDIT_ROLES: readonly Role[] = ['auditor', 'admin'];
@@ -37,6 +37,8 @@ export const auditEventSchema = z.object({
   outcome: z.string().nullable(),
   reasons: z.array(z.object({ text: z.string(), span: spanSchema })),
   span: spanSchema.nullable(),
+  /** On `started` events: the canonical hash of the instance's input (absent elsewhere). */
+  inputSha256: z.string().optional(),
   prevHash: z.string(),
   hash: z.string(),
 });
@@ -68,11 +70,6 @@ const verifySchema = z.object({
     .optional(),
 });
 
-const badCursor = (): ApiError =>
-  new ApiError(422, 'invalid-request', 'query.cursor: not a cursor this API issued', [
-    { path: 'query.cursor', message: 'not a cursor this API issued' },
-  ]);
-
 export function auditRoutes(): RouteSpec[] {
   return [
     route({
@@ -83,14 +80,11 @@ export function auditRoutes(): RouteSpec[] {
       query: eventsQuery,
       response: z.object({ items: z.array(auditEventSchema), nextCursor: z.string().nullable() }),
       handler: async ({ query, deps }) => {
-        const page = await deps.store.audit
-          .query(auditFilterOf(query), {
-            limit: query.limit,
-            ...(query.cursor === undefined ? {} : { after: query.cursor }),
-          })
-          .catch((error: unknown) => {
-            throw error instanceof RangeError ? badCursor() : error;
-          });
+        // A cursor the ledger did not issue is InvalidCursorError: 422 at query.cursor (errors.ts).
+        const page = await deps.store.audit.query(auditFilterOf(query), {
+          limit: query.limit,
+          ...(query.cursor === undefined ? {} : { after: query.cursor }),
+        });
         return json({ items: page.events, nextCursor: page.next });
       },
     }),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { invalidRequest, notFound } from '../errors.js';
 import { ALL_ROLES, json, route, type RouteSpec, withOwnership } from '../route.js';
 import { delegationRoutes } from '../directory-delegations.js';
-import { pageOf, pageQuery, listAnswer } from '../directory-paging.js';
+import { pageAnswer, pageOf, pageQuery } from '../paging.js';
 import {
   groupId,
   groupView,
@@ -59,7 +59,7 @@ export function directoryRoutes(): RouteSpec[] {
       response: pageOf(personSummary),
       handler: async ({ deps, query }) => {
         const page = await deps.store.directoryQueries.pageOfPeople(query.cursor ?? null, query.limit);
-        return json(listAnswer(page.items.map(showPerson), page.last));
+        return json(pageAnswer(page, showPerson));
       },
     }),
     route({
@@ -100,12 +100,7 @@ export function directoryRoutes(): RouteSpec[] {
       response: pageOf(groupView),
       handler: async ({ deps, query }) => {
         const page = await deps.store.directoryQueries.pageOfGroups(query.cursor ?? null, query.limit);
-        return json(
-          listAnswer(
-            page.items.map((g) => ({ id: g._id, members: g.members })),
-            page.last,
-          ),
-        );
+        return json(pageAnswer(page, (g) => ({ id: g._id, members: g.members })));
       },
     }),
     route({
@@ -134,8 +129,8 @@ export function directoryRoutes(): RouteSpec[] {
         await requireActivePeople(deps.store.directoryQueries, body.members, (i) => `body.members.${i}`);
         const existed = (await deps.store.directory.group(params.id)) !== null;
         await deps.store.directory.upsertGroup({ id: params.id, members: body.members });
-        const group = await deps.store.directory.group(params.id);
-        return json({ id: params.id, members: group?.members ?? [] }, existed ? 200 : 201);
+        // What upsertGroup stored: the members once each, in the order given.
+        return json({ id: params.id, members: [...new Set(body.members)] }, existed ? 200 : 201);
       },
     }),
     // A delegation is its delegator's (its delegate only sees it); an absence is its person's.

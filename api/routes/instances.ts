@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import type { InstanceView } from '../../store/index.js';
+import { isInstanceCursor } from '../../store/instances.js';
 import { cancelUpdate, reportCheckUpdate } from '../../workflows/definitions/messages.js';
 import { startInstance, StartError } from '../../workflows/client.js';
 import { hasRole } from '../auth.js';
@@ -41,19 +42,9 @@ const listQuery = z.object({
   project: name.optional(),
   startedBy: z.string().min(1).max(320).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(1000).refine(isInstanceCursor, 'not a cursor this list gave out').optional(),
+  // Checked here, so that a bad cursor is reported with the other bad parameters of the query.
+  cursor: z.string().max(1000).refine(isInstanceCursor, 'not a cursor this list issued').optional(),
 });
-
-/** The store's cursor is base64url JSON `[startedAt ms, id]`; anything else would be a 500 there. */
-function isInstanceCursor(cursor: string): boolean {
-  try {
-    return z
-      .tuple([z.number(), z.string()])
-      .safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).success;
-  } catch {
-    return false;
-  }
-}
 
 /** The view of an instance `caller` may see; 404 otherwise, the same as for an unknown id. */
 async function visibleInstance(deps: ApiDeps, caller: Caller, id: string): Promise<InstanceView> {
@@ -128,7 +119,8 @@ export function instancesRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/instances/:id',
-      summary: 'One instance: where it stands, why it is blocked (live while running) and its timeline',
+      summary:
+        'One instance: its input, where it stands, why it is blocked (live while running), its timeline',
       roles: ALL_ROLES,
       params: idParams,
       ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },

@@ -9,7 +9,7 @@ import { CapacityAllocatedError, CapacityError } from '../../store/capacity.js';
 import type { Role, Store } from '../../store/index.js';
 import type { PersonAllocation, PersonAllocationRequest } from '../../store/people-capacity.js';
 import { hasRole } from '../auth.js';
-import { listAnswer, pageOf } from '../directory-paging.js';
+import { pageOf } from '../paging.js';
 import { personId } from '../directory-schemas.js';
 import { ApiError, notFound } from '../errors.js';
 import {
@@ -66,7 +66,7 @@ const allocationAnswer = (person: string, project: string, a: PersonAllocation) 
   ...a,
 });
 
-/** A ledger that could not settle: the request changed nothing and may simply be sent again. */
+/** A store that could not settle the change: it changed nothing and may simply be sent again. */
 const busy = (error: CapacityError): ApiError =>
   new ApiError(503, 'capacity-busy', `capacity is changing too fast to decide: ${error.message}`);
 
@@ -200,8 +200,7 @@ export function peopleResourcesRoutes(): RouteSpec[] {
           after: query.cursor,
           limit: query.limit,
         });
-        const last = page.more ? (page.members[page.members.length - 1]?.person ?? null) : null;
-        return json(listAnswer(page.members, last));
+        return json({ items: page.members, nextCursor: page.next });
       },
     }),
   ];

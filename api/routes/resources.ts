@@ -3,16 +3,16 @@
 // it (they ask for work, the PMO plans the people); auditors read; only admins set capacity.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CapacityError } from '../../store/capacity.js';
+import { CapacityAllocatedError } from '../../store/capacity.js';
 import { isoWeeksFrom, type Role } from '../../store/index.js';
-import { listAnswer, pageOf, pageQuery } from '../directory-paging.js';
+import { pageOf } from '../paging.js';
 import { ApiError, invalidRequest } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';
 import {
-  allocationKey,
   allocationView,
   capacityBody,
   MAX_WEEKS,
+  pageQuery,
   previewAnswer,
   previewBody,
   showAllocation,
@@ -61,7 +61,9 @@ export function resourcesRoutes(): RouteSpec[] {
           await deps.store.capacity.setCapacity(body.pool, body.skill, body.week, body.hours);
         } catch (error) {
           // Capacity below what is already promised would silently break allocations.
-          if (error instanceof CapacityError) throw new ApiError(409, 'capacity-allocated', error.message);
+          if (error instanceof CapacityAllocatedError) {
+            throw new ApiError(409, 'capacity-allocated', error.message);
+          }
           throw error;
         }
         const now = (await deps.store.capacity.utilisation(body.pool, body.skill, [body.week]))[body.week];
@@ -107,19 +109,11 @@ export function resourcesRoutes(): RouteSpec[] {
       query: pageQuery,
       response: pageOf(allocationView),
       handler: async ({ deps, params, query }) => {
-        const all = (await deps.store.capacity.allocationsOf(params.project))
-          .map((a) => ({ key: allocationKey(a), a }))
-          .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-        const after = query.cursor;
-        const rest = after === undefined ? all : all.filter((x) => x.key > after);
-        const items = rest.slice(0, query.limit);
-        const last = rest.length > query.limit ? (items[items.length - 1]?.key ?? null) : null;
-        return json(
-          listAnswer(
-            items.map((x) => showAllocation(x.a)),
-            last,
-          ),
-        );
+        const page = await deps.store.capacity.allocationPage(params.project, {
+          after: query.cursor,
+          limit: query.limit,
+        });
+        return json({ items: page.allocations.map(showAllocation), nextCursor: page.next });
       },
     }),
     route({
@@ -135,7 +129,7 @@ export function resourcesRoutes(): RouteSpec[] {
         if (weeks.length > MAX_WEEKS) {
           throw invalidRequest([{ path: 'body.periodMs', message: `spans more than ${MAX_WEEKS} weeks` }]);
         }
-        const result = await deps.store.capacity.preview({
+        const { result, weeks: shares } = await deps.store.capacity.previewAllocation({
           // A request id nobody used: the preview must not find and replay a real allocation.
           request: `preview:${randomUUID()}`,
           pool: body.pool,
@@ -146,14 +140,13 @@ export function resourcesRoutes(): RouteSpec[] {
           priority: body.priority,
           at: deps.now(),
         });
-        const by = await deps.store.capacity.utilisation(body.pool, body.skill, weeks);
         return json({
           outcome: result.outcome,
           detail: result.detail,
-          weeks: weeks.map((week) => ({
+          weeks: shares.map(({ week, capacity, freeBefore }) => ({
             week,
-            capacity: by[week]?.capacity ?? 0,
-            free: by[week]?.free ?? 0,
+            capacity,
+            free: freeBefore,
             utilisationBefore: result.before[week] ?? 0,
             utilisationAfter: result.after[week] ?? 0,
           })),

@@ -200,14 +200,13 @@ describe('audit routes', () => {
     api = await startApiHarness(import.meta.url, { worker: false });
     mongo = await connectMongo();
     for (const events of scenario) await api.store.audit.append(events);
-    // 1,200 appends one by one take minutes on FerretDB; the bulk chain is sealed here with the
-    // ledger's hash formula and inserted at once (verify below proves the seals are the ledger's).
+    // The bulk chain is sealed here with the ledger's hash formula, independently of the ledger's
+    // code, and inserted behind its back (verify below proves the seals are the ledger's). The
+    // ledger's queries read the collection's own indexes, so nothing more is needed to find them.
     await mongo
       .db(databaseNameFor(import.meta.url))
-      .collection('audit')
+      .collection('audit_events')
       .insertMany(sealed(bulk));
-    // Written behind the ledger's back, so listed in its indexes the way a bulk load must be.
-    await api.store.audit.rebuildIndex();
     auditor = await api.tokenFor('ines.auditor@halden.example', ['auditor']);
     admin = await api.tokenFor('adam.admin@halden.example', ['admin']);
   }, 120_000);
@@ -436,7 +435,7 @@ describe('audit routes', () => {
         events: BULK,
       });
 
-      const raw = mongo.db(databaseNameFor(import.meta.url)).collection<{ _id: string }>('audit');
+      const raw = mongo.db(databaseNameFor(import.meta.url)).collection<{ _id: string }>('audit_events');
       await raw.updateOne({ _id: 'i-c:2' }, { $set: { text: 'budget fine' } });
       const one = await get<Record<string, unknown>>('/v1/audit/verify?instance=i-c');
       expect(one.body).toEqual({

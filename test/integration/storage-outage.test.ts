@@ -1,16 +1,16 @@
 // A storage outage, end to end: with a worker process running and drill instances in flight,
-// the MongoDB-wire server (FerretDB of the test profile) is stopped for a few seconds and started
+// the MongoDB-wire server (SecantusDB of the test profile) is stopped for a few seconds and started
 // again on the same address and data directory. Activities fail and Temporal retries them (the
 // storage retry policy never gives up); afterwards every instance must complete with each audit
 // fact stored exactly once, on a chain that verifies.
 //
-// FerretDB is restarted with the exact command line it runs with now (read from /proc), detached
+// SecantusDB is restarted with the exact command line it runs with now (read from /proc), detached
 // like start-services.sh does with setsid, and its new pid goes into the same pid file, so
 // scripts/stop-services.sh still stops it. Later test files need it: afterAll starts it again
-// whatever happened. Without a FerretDB started by scripts/start-services.sh (MONGODB_URI pointing
+// whatever happened. Without a SecantusDB started by scripts/start-services.sh (MONGODB_URI pointing
 // at some other server) there is nothing this file may stop, and it skips.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -32,30 +32,32 @@ import {
 } from '../support/worker-process.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
-const PID_FILE = path('.tools/run/test/ferretdb.pid');
-const LOG_FILE = path('.tools/logs/ferretdb-test.log');
-const FERRETDB_BIN = path('.tools/bin/ferretdb');
+const PID_FILE = path('.tools/run/test/secantusdb.pid');
+const LOG_FILE = path('.tools/logs/secantusdb-test.log');
+const SECANTUSDB_BIN = path('.tools/secantus/bin/secantusd-py');
 const OUTAGE_MS = 5_000;
 const BEFORE = 12; // instances started before the outage
 const DURING = 4; // instances started while storage is down
 
-interface Ferret {
+interface Server {
   pid: number;
   argv: string[];
   port: number;
 }
 
-/** The FerretDB start-services.sh recorded, if it is the server MONGODB_URI points at. */
-function recordedFerret(): Ferret | null {
+/** The SecantusDB start-services.sh recorded, if it is the server MONGODB_URI points at. */
+function recordedServer(): Server | null {
   const uri = process.env['MONGODB_URI'];
   if (uri === undefined || !existsSync(PID_FILE)) return null;
   const port = Number(new URL(uri).port);
   try {
     const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
-    // Same guard as stop-services.sh: a recorded pid may belong to something else by now.
-    if (readlinkSync(`/proc/${pid}/exe`) !== FERRETDB_BIN) return null;
+    // Same guard as stop-services.sh: a recorded pid may belong to something else by now. The
+    // server is a Python script: its interpreter runs it as the first argument.
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    return argv.some((arg) => arg.endsWith(`:${port}`)) ? { pid, argv, port } : null;
+    if (argv[1] !== SECANTUSDB_BIN) return null;
+    const at = argv.indexOf('--port');
+    return at > 0 && argv[at + 1] === String(port) ? { pid, argv, port } : null;
   } catch {
     return null;
   }
@@ -80,31 +82,31 @@ const accepting = (port: number): Promise<boolean> =>
   });
 
 /** SIGTERM, as stop-services.sh does; SIGKILL if it is still there after 10 s. */
-async function stopFerret(pid: number): Promise<void> {
+async function stopServer(pid: number): Promise<void> {
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
   if (alive(pid)) process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
 }
 
-/** Starts FerretDB in its own session (setsid), logging where start-services.sh logs. */
-async function startFerret(ferret: Ferret): Promise<number> {
+/** Starts the server in its own session (setsid), logging where start-services.sh logs. */
+async function startServer(server: Server): Promise<number> {
   const log = openSync(LOG_FILE, 'a');
-  const child = spawn(ferret.argv[0]!, ferret.argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(server.argv[0]!, server.argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   closeSync(log);
-  if (child.pid === undefined) throw new Error('could not spawn FerretDB');
+  if (child.pid === undefined) throw new Error('could not spawn SecantusDB');
   writeFileSync(PID_FILE, `${child.pid}\n`);
   const deadline = Date.now() + 30_000;
-  while (!(await accepting(ferret.port))) {
-    if (!alive(child.pid)) throw new Error(`FerretDB exited during start-up: see ${LOG_FILE}`);
-    if (Date.now() > deadline) throw new Error(`FerretDB not accepting on ${ferret.port} after 30 s`);
+  while (!(await accepting(server.port))) {
+    if (!alive(child.pid)) throw new Error(`SecantusDB exited during start-up: see ${LOG_FILE}`);
+    if (Date.now() > deadline) throw new Error(`SecantusDB not accepting on ${server.port} after 30 s`);
     await sleep(100);
   }
   return child.pid;
 }
 
-const ferret = recordedFerret();
+const recorded = recordedServer();
 // This test found that the driver's default options left a worker cut off from a restarted
 // FerretDB for minutes: first a monitor waiting on a half-open socket (fixed by bounded socket and
 // connect times and frequent heartbeats), then, intermittently (1 of 2 runs here on a loaded
@@ -112,10 +114,10 @@ const ferret = recordedFerret();
 // operation failed server selection with the dead connection's error. store/client.ts
 // watches for that silence and reconnects the client; its log line ("no MongoDB heartbeat for
 // ... reconnecting") showed up in one of the next six runs here, which then passed in 34 s.
-const outageTest = ferret === null ? test.skip : test;
-if (ferret === null) {
+const outageTest = recorded === null ? test.skip : test;
+if (recorded === null) {
   console.warn(
-    'storage-outage: no FerretDB recorded by scripts/start-services.sh serves MONGODB_URI; skipped',
+    'storage-outage: no SecantusDB recorded by scripts/start-services.sh serves MONGODB_URI; skipped',
   );
 }
 
@@ -142,7 +144,7 @@ describe('the MongoDB-wire server stopped and started again mid-run', () => {
 
   afterAll(async () => {
     // Later test files need the server: bring it back first if this file left it down.
-    if (ferret !== null && !(await accepting(ferret.port))) await startFerret(ferret);
+    if (recorded !== null && !(await accepting(recorded.port))) await startServer(recorded);
     await Promise.all(
       ids.map((id) =>
         client?.workflow
@@ -164,7 +166,7 @@ describe('the MongoDB-wire server stopped and started again mid-run', () => {
   outageTest(
     'when storage goes away for a few seconds under running instances, then every instance completes and nothing is lost or duplicated',
     async () => {
-      const server = ferret!;
+      const server = recorded!;
       const t0 = Date.now();
       const deadline = t0 + 200_000;
       const logFile = path(`.tools/logs/worker-${taskQueue}.log`);
@@ -191,11 +193,11 @@ describe('the MongoDB-wire server stopped and started again mid-run', () => {
       const down = Date.now();
       let pid = server.pid;
       try {
-        await stopFerret(pid);
+        await stopServer(pid);
         for (let i = 0; i < DURING; i++) await launch();
         await sleep(Math.max(0, OUTAGE_MS - (Date.now() - down)));
       } finally {
-        pid = await startFerret(server);
+        pid = await startServer(server);
       }
       const outage = Date.now() - down;
 
@@ -208,10 +210,10 @@ describe('the MongoDB-wire server stopped and started again mid-run', () => {
       expect(outcome.openTasks).toBe(0);
       // The restarted server is the one the stop script will find.
       expect(readFileSync(PID_FILE, 'utf8').trim()).toBe(String(pid));
-      expect(readlinkSync(`/proc/${pid}/exe`)).toBe(FERRETDB_BIN);
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1]).toBe(SECANTUSDB_BIN);
 
       console.log(
-        `storage outage: ${ids.length} instances (${DURING} started during the outage), FerretDB down ` +
+        `storage outage: ${ids.length} instances (${DURING} started during the outage), SecantusDB down ` +
           `${(outage / 1000).toFixed(1)}s (pid ${server.pid} -> ${pid}), ${events} audit events checked, ` +
           `${retries} activity retries, ${attempts.reduce((a, b) => a + b, 0) - attempts.length} approval ` +
           `retries; all done after ${((completedAt - t0) / 1000).toFixed(1)}s`,

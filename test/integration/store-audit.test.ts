@@ -1,59 +1,34 @@
-// AuditLedger against a real MongoDB-wire server: hash-chained appends that survive activity
-// retries, a verifier that names the first tampered or missing event, and cursor pagination.
-import type { Collection, Db, MongoClient } from 'mongodb';
-import type { SourceSpan } from '../../engine/ir/index.js';
+// AuditLedger's appends and verifier against a real MongoDB-wire server: hash-chained appends
+// that survive activity retries in three commands, the input hash of a started event, and a
+// verifier that names the first tampered or missing event.
+import type { Collection, Db, MongoClient, UpdateFilter } from 'mongodb';
+import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
 import {
   AuditConflictError,
+  auditCollections,
   type AuditEventInput,
   AuditLedger,
   GENESIS_HASH,
   MissingLinkError,
 } from '../../store/audit.js';
-import { connectMongo, databaseNameFor } from '../support/services.js';
+import { applyManifest } from '../../store/manifest.js';
+import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
+import { databaseNameFor } from '../support/services.js';
+import { chain, span, t0 } from './fixtures/audit-chains.js';
 
-const span: SourceSpan = { file: 0, line: 12, col: 3, endLine: 12, endCol: 40 };
-const policy = { name: 'change-mgmt', version: 3, sha256: 'a'.repeat(64) };
-const t0 = Date.parse('2026-03-02T09:00:00Z');
-
-/** Events 1..n of one instance; every fifth shares its timestamp with the one before (ties on `at`). */
-function chain(instance: string, n: number, project: string | null = 'erp-upgrade'): AuditEventInput[] {
-  return Array.from({ length: n }, (_, i) => {
-    const seq = i + 1;
-    const minute = seq % 5 === 0 ? seq - 1 : seq;
-    return {
-      chain: instance,
-      seq,
-      id: `${instance}:${seq}`,
-      at: new Date(t0 + minute * 60_000),
-      type: seq === 1 ? 'started' : 'decision',
-      instanceId: instance,
-      process: 'change-request',
-      project,
-      policy,
-      step: seq === 1 ? null : 'cab-approval',
-      text: `event ${seq} of ${instance}`,
-      actor: seq % 3 === 0 ? 'carol' : 'dave',
-      onBehalfOf: seq % 7 === 0 ? 'erin' : null,
-      outcome: seq % 4 === 0 ? 'approved' : null,
-      reasons: seq % 2 === 0 ? [{ text: 'cost above 10000 EUR', span }] : [],
-      span: seq % 2 === 0 ? span : null,
-    };
-  });
-}
-
-describe('AuditLedger', () => {
+describe('AuditLedger appends and verify', () => {
   let client: MongoClient;
   let db: Db;
   let ledger: AuditLedger;
   let raw: Collection<{ _id: string }>;
 
   beforeAll(async () => {
-    client = await connectMongo();
+    client = await monitoredClient();
     db = client.db(databaseNameFor(import.meta.url));
     await db.dropDatabase();
+    await applyManifest(db, auditCollections);
     ledger = new AuditLedger(db);
-    await ledger.ensureIndexes();
-    raw = db.collection<{ _id: string }>('audit');
+    raw = db.collection<{ _id: string }>('audit_events');
   });
 
   afterAll(async () => {
@@ -106,6 +81,16 @@ describe('AuditLedger', () => {
     await expect(attempt).rejects.toThrow(/rewritten:2/);
   });
 
+  test('when a retry rewrites a stored event, then nothing after it in the batch is written', async () => {
+    const events = chain('stopped', 3);
+    await ledger.append(events.slice(0, 2));
+
+    const attempt = ledger.append([{ ...events[1]!, text: 'a different story' }, events[2]!]);
+
+    await expect(attempt).rejects.toThrow(/stopped:2.*different content/);
+    expect(await raw.countDocuments({ chain: 'stopped' })).toBe(2);
+  });
+
   test('when a different id claims a taken (chain, seq), then the chain does not fork', async () => {
     await ledger.append(chain('forked', 2));
 
@@ -139,7 +124,7 @@ describe('AuditLedger', () => {
   });
 
   test('when verify is given no chain, then it walks every chain', async () => {
-    expect(await ledger.verify()).toEqual({ ok: true, chains: 7, events: 3 + 4 + 5 + 2 + 2 + 3 + 6 });
+    expect(await ledger.verify()).toEqual({ ok: true, chains: 8, events: 3 + 4 + 5 + 2 + 2 + 2 + 3 + 6 });
   });
 
   describe('verify', () => {
@@ -187,10 +172,11 @@ describe('AuditLedger', () => {
       // The forger knows the algorithm: the same first 8 events and a forged 9th, hashed by a
       // ledger in a scratch database, then swapped in for the real 9th.
       const scratch = client.db(`${db.databaseName}_forge`);
+      await applyManifest(scratch, auditCollections);
       const forger = new AuditLedger(scratch);
       const events = chain(name, 9);
       await forger.append([...events.slice(0, 8), { ...events[8]!, text: 'approved by the CFO' }]);
-      const forged = await scratch.collection<{ _id: string }>('audit').findOne({ _id: `${name}:9` });
+      const forged = await scratch.collection<{ _id: string }>('audit_events').findOne({ _id: `${name}:9` });
       await raw.replaceOne({ _id: `${name}:9` }, forged!);
       await scratch.dropDatabase();
 
@@ -206,6 +192,17 @@ describe('AuditLedger', () => {
 
       expect(report).toMatchObject({ ok: false, events: 49 });
       expect(report.firstProblem).toEqual({ chain: name, seq: 31, id: null, problem: 'missing event' });
+    });
+
+    test('when the last event is deleted, then verify names its seq as missing, not the end', async () => {
+      await raw.deleteOne({ _id: `${name}:50` });
+
+      expect(await ledger.verify({ chain: name })).toEqual({
+        ok: false,
+        chains: 1,
+        events: 49,
+        firstProblem: { chain: name, seq: 50, id: null, problem: 'missing event' },
+      });
     });
 
     test('when the first event is deleted, then verify names seq 1', async () => {
@@ -227,81 +224,94 @@ describe('AuditLedger', () => {
     });
   });
 
-  describe('query', () => {
-    beforeAll(async () => {
-      // Three instances, interleaved in time, with ties on `at` inside and across chains.
-      await ledger.append(chain('page-a', 23, 'crm-rollout'));
-      await ledger.append(chain('page-b', 17, 'crm-rollout'));
-      await ledger.append(chain('page-c', 9, 'dc-move'));
+  describe('commands and plans', () => {
+    test('when a 5-event batch follows its stored predecessor, then it costs 3 commands, 2 on a retry', async () => {
+      const events = chain('budget', 10);
+      await ledger.append(events.slice(0, 5));
+
+      const first = await recordCommands(client, () => ledger.append(events.slice(5)));
+      const retry = await recordCommands(client, () => ledger.append(events.slice(5)));
+
+      expect(first.commands.map((c) => c.name)).toEqual(['find', 'insert', 'update']);
+      expect(retry.commands.map((c) => c.name)).toEqual(['find', 'update']);
+      expect(await ledger.verify({ chain: 'budget' })).toEqual({ ok: true, chains: 1, events: 10 });
     });
 
-    const key = (e: { at: Date; id: string }) => `${e.at.toISOString()} ${e.id}`;
+    test('when a batch is appended, then its one read is served by the `_id` index', async () => {
+      const events = chain('budget-plan', 6);
+      await ledger.append(events.slice(0, 1));
 
-    test('when every page is followed, then each event comes exactly once in (at, id) order', async () => {
-      const seen: string[] = [];
-      let after: string | undefined;
-      let pages = 0;
-      do {
-        const page = await ledger.query(
-          { project: 'crm-rollout' },
-          after === undefined ? { limit: 7 } : { after, limit: 7 },
-        );
-        seen.push(...page.events.map(key));
-        after = page.next ?? undefined;
-        pages++;
-      } while (after !== undefined);
+      const { plans } = await expectIndexedReads(client, db, () => ledger.append(events.slice(1)));
 
-      expect(pages).toBe(6); // 40 events, 7 a page
-      expect(seen).toHaveLength(40);
-      expect(new Set(seen).size).toBe(40);
-      expect(seen).toEqual([...seen].sort());
+      expect(plans).toEqual([expect.stringContaining('IXSCAN(_id_)')]);
     });
 
-    test('when the last page is exactly full, then next is null', async () => {
-      const page = await ledger.query({ instanceId: 'page-c' }, { limit: 9 });
+    test('when a chain is verified or read, then each read is one indexed find', async () => {
+      const reads = await expectIndexedReads(client, db, async () => [
+        await ledger.verify({ chain: 'budget' }),
+        await ledger.chainByName('budget'),
+        await ledger.lastSeq('budget'),
+        await ledger.verify(),
+      ]);
 
-      expect(page.events).toHaveLength(9);
-      expect(page.next).toBeNull();
+      expect(reads.result[2]).toBe(10);
+      // The head is read by `_id`; the events of one chain, the last one, and the whole ledger on chain_seq.
+      expect(reads.plans.filter((p) => p.includes('IXSCAN(chain_seq)'))).toHaveLength(4);
+    });
+  });
+
+  describe('the input hash of a started event', () => {
+    const withInput = (instance: string): AuditEventInput[] => {
+      const events = chain(instance, 3);
+      return [{ ...events[0]!, inputSha256: 'e'.repeat(64) }, ...events.slice(1)];
+    };
+
+    test('when a started event carries inputSha256, then it is stored, hashed and verifies', async () => {
+      await ledger.append(withInput('with-input'));
+
+      const { events } = await ledger.query({ instanceId: 'with-input' }, { limit: 10 });
+
+      expect(events[0]!.inputSha256).toBe('e'.repeat(64));
+      expect(events[1]).not.toHaveProperty('inputSha256');
+      expect(events[0]!.hash).not.toBe(hashWithout('with-input'));
+      expect(await ledger.verify({ chain: 'with-input' })).toEqual({ ok: true, chains: 1, events: 3 });
     });
 
-    test('when filtered by project, actor and time window, then only matching events come back', async () => {
-      const from = new Date(t0 + 5 * 60_000);
-      const to = new Date(t0 + 12 * 60_000);
+    test.each<[string, UpdateFilter<{ _id: string }>]>([
+      ['edited', { $set: { inputSha256: 'f'.repeat(64) } }],
+      ['removed', { $unset: { inputSha256: '' } }],
+    ])(
+      'when the input hash is %s in the database, then verify reports a hash mismatch there',
+      async (how, edit) => {
+        const name = `input-${how}`;
+        await ledger.append(withInput(name));
+        await raw.updateOne({ _id: `${name}:1` }, edit);
 
-      const { events } = await ledger.query(
-        { project: 'crm-rollout', actor: 'carol', from, to },
-        { limit: 100 },
+        expect((await ledger.verify({ chain: name })).firstProblem).toEqual({
+          chain: name,
+          seq: 1,
+          id: `${name}:1`,
+          problem: 'hash mismatch',
+        });
+      },
+    );
+
+    test('when an event has no input hash (null or absent), then it hashes exactly as before the field', async () => {
+      const [event] = chain('no-input', 1);
+      await ledger.append([{ ...event!, inputSha256: null }]);
+
+      const stored = (await ledger.chainByName('no-input'))[0]!;
+
+      expect(stored).not.toHaveProperty('inputSha256');
+      expect(stored.hash).toBe(hashWithout('no-input'));
+    });
+
+    /** The hash formula of the ledger before `inputSha256` existed, on the chain's first event. */
+    function hashWithout(instance: string): string {
+      const { id, at, ...rest } = chain(instance, 1)[0]!;
+      return sha256Hex(
+        GENESIS_HASH + canonicalJson({ ...rest, prevHash: GENESIS_HASH, id, at: at.toISOString() }),
       );
-
-      expect(events.length).toBeGreaterThan(0);
-      for (const e of events) {
-        expect(e.project).toBe('crm-rollout');
-        expect(e.actor).toBe('carol');
-        expect(e.at.getTime()).toBeGreaterThanOrEqual(from.getTime());
-        expect(e.at.getTime()).toBeLessThan(to.getTime());
-      }
-      // Carol acts on every third seq: 6 and 9 fall in minutes [5, 12); seq 12 is at the excluded end.
-      expect(events.map((e) => e.id)).toEqual(['page-a:6', 'page-b:6', 'page-a:9', 'page-b:9']);
-    });
-
-    test('when filtered by policy, type and outcome, then the equality filters combine', async () => {
-      const { events } = await ledger.query(
-        {
-          policyName: 'change-mgmt',
-          policyVersion: 3,
-          type: 'decision',
-          outcome: 'approved',
-          instanceId: 'page-c',
-        },
-        { limit: 100 },
-      );
-
-      expect(events.map((e) => e.id)).toEqual(['page-c:4', 'page-c:8']);
-    });
-
-    test('when a cursor was not issued by the ledger, then the query is refused', async () => {
-      await expect(ledger.query({}, { after: 'not-a-cursor', limit: 5 })).rejects.toThrow(/cursor/);
-      await expect(ledger.query({}, { limit: 0 })).rejects.toThrow(/limit/);
-    });
+    }
   });
 });

@@ -1,12 +1,18 @@
 // The MongoDB directory against the simulator's: the same organisation must resolve to the same
 // people and problems, so that a policy test in the simulator predicts production. Absences and
-// delegations, which only the store knows, are covered on top.
+// delegations, which only the store knows, are covered on top, and so are the plans and command
+// counts of the reads every task access and every approval step make.
 import { readFileSync } from 'node:fs';
 import type { Db, MongoClient } from 'mongodb';
 import type { PersonRef } from '../../engine/machine/types.js';
 import { knownPeople, resolveRefs, type World } from '../../engine/simulate/world.js';
-import { Directory } from '../../store/directory.js';
-import { connectMongo, databaseNameFor } from '../support/services.js';
+import { Directory, directoryCollections } from '../../store/directory.js';
+import { DirectoryQueries, type KeyPage } from '../../store/directory-queries.js';
+import { StoredDocumentError } from '../../store/documents.js';
+import { applyManifest } from '../../store/manifest.js';
+import { InvalidCursorError } from '../../store/paging.js';
+import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
+import { databaseNameFor } from '../support/services.js';
 
 const world = JSON.parse(
   readFileSync(new URL('../../policies/shared/org.world.json', import.meta.url), 'utf8'),
@@ -21,13 +27,15 @@ describe('Directory', () => {
   let client: MongoClient;
   let db: Db;
   let directory: Directory;
+  let queries: DirectoryQueries;
 
   beforeAll(async () => {
-    client = await connectMongo();
+    client = await monitoredClient();
     db = client.db(databaseNameFor(import.meta.url));
     await db.dropDatabase();
+    await applyManifest(db, directoryCollections);
     directory = new Directory(db);
-    await directory.ensureIndexes();
+    queries = new DirectoryQueries(db);
     await directory.seedFromWorld(world);
     await directory.seedFromWorld(world);
   });
@@ -59,6 +67,26 @@ describe('Directory', () => {
       manager: 'henrik.larsen@halden.example',
       active: true,
     });
+  });
+
+  test('when a typical approver list is resolved, then every read is indexed and it takes at most 4 commands', async () => {
+    const refs = [group('change-advisory-board'), managerOf('rita.sommer@halden.example')];
+
+    const { plans } = await expectIndexedReads(client, db, () => directory.resolve(refs, at));
+    const { result, commands } = await recordCommands(client, () => directory.resolve(refs, at));
+
+    expect(result.people).toEqual([
+      ...world.groups['change-advisory-board']!,
+      'henrik.larsen@halden.example',
+    ]);
+    expect(commands.map((c) => `${c.name} ${String(c.command[c.name])}`).sort()).toEqual([
+      'find directory_absences',
+      'find directory_groups',
+      'find directory_people',
+      'find directory_people',
+    ]);
+    expect(plans).toHaveLength(4);
+    for (const plan of plans) expect(plan).toMatch(/IXSCAN\(_id_\)|IDHACK/);
   });
 
   test('when a group is empty or every member left, then it resolves to nobody with "empty group"', async () => {
@@ -112,8 +140,13 @@ describe('Directory', () => {
       { person: 'alice.meyer@halden.example', delegate: 'gita.rao@halden.example' },
     ]);
     expect(after.people).toEqual(world.groups['emergency-cab']);
-    expect(await directory.delegatorsOf('gita.rao@halden.example', at)).toEqual([
-      'alice.meyer@halden.example',
+    const { result, plans } = await expectIndexedReads(client, db, () =>
+      directory.delegatorsOf('gita.rao@halden.example', at),
+    );
+    expect(result).toEqual(['alice.meyer@halden.example']);
+    expect(plans.sort()).toEqual([
+      expect.stringMatching(/^find directory_absences: .*IXSCAN\(by_delegate_from\)$/),
+      expect.stringMatching(/^find directory_delegations: .*IXSCAN\(by_to_start\)$/),
     ]);
   });
 
@@ -136,5 +169,100 @@ describe('Directory', () => {
 
     await directory.removeDelegation('d1');
     expect(await directory.delegatorsOf('tomas.berg@halden.example', at)).toEqual([]);
+  });
+
+  test("when a person's groups are asked for, then one find on the members index answers them in id order", async () => {
+    const { result, plans } = await expectIndexedReads(client, db, () =>
+      queries.groupsOf('henrik.larsen@halden.example'),
+    );
+
+    const expected = Object.entries(world.groups)
+      .filter(([, members]) => members.includes('henrik.larsen@halden.example'))
+      .map(([id]) => id)
+      .sort();
+    expect(result).toEqual(expected);
+    expect(plans).toEqual([expect.stringMatching(/^find directory_groups: .*IXSCAN\(by_member\)$/)]);
+  });
+
+  test('when people and groups are paged, then every page is one indexed find and each row comes once', async () => {
+    for (const [list, total] of [
+      ['people', await db.collection('directory_people').countDocuments()],
+      ['groups', await db.collection('directory_groups').countDocuments()],
+    ] as const) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const after: string | null = cursor;
+        const page = (): Promise<KeyPage<{ _id: string }>> =>
+          list === 'people' ? queries.pageOfPeople(after, 7) : queries.pageOfGroups(after, 7);
+        const { result, plans } = await expectIndexedReads(client, db, page);
+        expect(plans).toEqual([expect.stringMatching(/IXSCAN\(_id_\)/)]);
+        seen.push(...result.items.map((item) => item._id));
+        cursor = result.next;
+      } while (cursor !== null);
+      expect(seen).toEqual([...seen].sort());
+      expect(new Set(seen).size).toBe(total);
+    }
+  });
+
+  test('when delegations are paged for one person, then only theirs come, by the parties index, across pages', async () => {
+    const range = { start: at, end: new Date(at.getTime() + day) };
+    await directory.addDelegation({
+      id: 'p1',
+      from: 'lea.hofmann@halden.example',
+      to: 'nina.vogel@halden.example',
+      ...range,
+    });
+    await directory.addDelegation({
+      id: 'p2',
+      from: 'omar.haddad@halden.example',
+      to: 'lea.hofmann@halden.example',
+      ...range,
+    });
+    await directory.addDelegation({
+      id: 'p3',
+      from: 'omar.haddad@halden.example',
+      to: 'nina.vogel@halden.example',
+      ...range,
+    });
+
+    const first = await expectIndexedReads(client, db, () =>
+      queries.pageOfDelegations('lea.hofmann@halden.example', null, 1),
+    );
+    const second = await expectIndexedReads(client, db, () =>
+      queries.pageOfDelegations('lea.hofmann@halden.example', first.result.next, 1),
+    );
+    const all = await expectIndexedReads(client, db, () => queries.pageOfDelegations(null, null, 10));
+
+    expect([...first.result.items, ...second.result.items]).toEqual([
+      { _id: 'p1', from: 'lea.hofmann@halden.example', to: 'nina.vogel@halden.example', ...range },
+      { _id: 'p2', from: 'omar.haddad@halden.example', to: 'lea.hofmann@halden.example', ...range },
+    ]);
+    expect(second.result.next).toBeNull();
+    expect([...first.plans, ...second.plans]).toEqual([
+      expect.stringMatching(/IXSCAN\(by_party\)$/),
+      expect.stringMatching(/IXSCAN\(by_party\)$/),
+    ]);
+    expect(all.result.items.map((d) => d._id)).toEqual(['p1', 'p2', 'p3']);
+    expect(all.plans).toEqual([expect.stringMatching(/IXSCAN\(_id_\)/)]);
+  });
+
+  test('when a cursor of another list or a garbled one is given, then the page fails with InvalidCursorError', async () => {
+    const people = await queries.pageOfPeople(null, 1);
+
+    await expect(queries.pageOfGroups(people.next, 1)).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(queries.pageOfPeople('garbage', 1)).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  test('when a stored person was edited by hand into another shape, then reading it names the document', async () => {
+    await db
+      .collection<{ _id: string }>('directory_people')
+      .insertOne({ _id: 'broken@halden.example', active: 'yes' } as never);
+
+    await expect(directory.person('broken@halden.example')).rejects.toBeInstanceOf(StoredDocumentError);
+    await expect(directory.resolve([person('broken@halden.example')], at)).rejects.toThrow(
+      /directory_people.*broken@halden\.example/,
+    );
+    await db.collection<{ _id: string }>('directory_people').deleteOne({ _id: 'broken@halden.example' });
   });
 });

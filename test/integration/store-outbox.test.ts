@@ -1,13 +1,17 @@
-// Outbox against a real MongoDB-wire server: idempotent enqueue, leases that two senders never
-// share, expired leases taken over, and delivery and failure marking.
-import type { Db, MongoClient } from 'mongodb';
+// Outbox against a real MongoDB-wire server: idempotent enqueue (one by one and in batches),
+// leases that two senders never share, expired leases taken over, delivery and failure marking,
+// and a claim that reads through its index, so that its cost follows the backlog.
+import type { Db, Document, MongoClient } from 'mongodb';
+import { applyManifest } from '../../store/manifest.js';
 import {
   Outbox,
   OutboxConflictError,
   OutboxItemNotFoundError,
   type OutboxMessage,
+  outboxCollections,
 } from '../../store/outbox.js';
-import { connectMongo, databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, monitoredClient, recordCommands, type Recorded } from '../support/plans.js';
+import { databaseNameFor } from '../support/services.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -26,17 +30,28 @@ describe('Outbox', () => {
   let db: Db;
   let outbox: Outbox;
 
+  /**
+   * The whole explain of a recorded command (findAndModify and aggregate included, which
+   * expectIndexedReads does not explain), as text: where it names its stages and indexes.
+   */
+  async function explained(recorded: Recorded): Promise<string> {
+    const command: Document = {};
+    for (const [key, value] of Object.entries(recorded.command) as [string, unknown][]) {
+      if (!['lsid', '$clusterTime', '$db', 'txnNumber'].includes(key)) command[key] = value;
+    }
+    return JSON.stringify(await db.command({ explain: command, verbosity: 'queryPlanner' }));
+  }
+
   beforeAll(async () => {
-    client = await connectMongo();
+    client = await monitoredClient();
     db = client.db(databaseNameFor(import.meta.url));
     await db.dropDatabase();
+    await applyManifest(db, outboxCollections);
     outbox = new Outbox(db);
-    await outbox.ensureIndexes();
   });
 
   beforeEach(async () => {
-    for (const name of ['outbox', 'outbox_delivered', 'outbox_ids', 'outbox_claims'])
-      await db.collection(name).deleteMany({});
+    await db.collection('outbox').deleteMany({});
   });
 
   afterAll(async () => {
@@ -69,7 +84,7 @@ describe('Outbox', () => {
 
     expect(claimed.map((i) => i.id)).toEqual(['i1:1', 'i2:1']);
     for (const item of claimed) {
-      expect(item).toMatchObject({ status: 'sending', attempts: 1, leaseUntil: later(40_000) });
+      expect(item).toMatchObject({ status: 'leased', attempts: 1, leaseUntil: later(40_000) });
       expect(item.recipients).toEqual(['carol@example.com', 'dave@example.com']);
     }
     expect(await outbox.claim(later(20_000), 30_000, 10)).toEqual([]); // leased, and i3 not yet due
@@ -89,6 +104,63 @@ describe('Outbox', () => {
     }
   });
 
+  test('when 50 senders claim at once, then each item goes to exactly one of them', async () => {
+    // Every claimant starts at the head of the queue: the most contended shape a claim can meet.
+    for (let i = 1; i <= 60; i++) await outbox.enqueue(message(`many:${String(i).padStart(3, '0')}`));
+
+    const batches = await Promise.all(Array.from({ length: 50 }, () => outbox.claim(later(1), 30_000, 2)));
+
+    const items = batches.flat();
+    expect(items).toHaveLength(60);
+    expect(new Set(items.map((i) => i.id)).size).toBe(60);
+    for (const item of items) expect(item.attempts).toBe(1);
+    expect(await outbox.claim(later(2), 30_000, 10)).toEqual([]);
+  });
+
+  test('when items are claimed and counted, then each read goes through the claimable index', async () => {
+    for (let i = 1; i <= 5; i++) await outbox.enqueue(message(`ix${i}:1`, later(i)));
+    await outbox.enqueue(message('ix9:1', later(3_600_000)));
+    await outbox.claim(later(1), 1_000, 1); // ix1, leased until 1001 ms: lapsed by the claim below
+    await outbox.markDelivered('ix2:1', later(10)); // delivered: out of the claim's bounds
+
+    const { result, plans } = await expectIndexedReads(client, db, async () => {
+      const { result: claimed, commands } = await recordCommands(client, () =>
+        outbox.claim(later(60_000), 30_000, 10),
+      );
+      const counted = await recordCommands(client, () => outbox.pending());
+      return { claimed, commands: [...commands, ...counted.commands] };
+    });
+
+    expect(plans).toEqual([]); // no find at all: one findAndModify per item, and one count
+    expect(result.claimed.map((i) => i.id)).toEqual(['ix3:1', 'ix4:1', 'ix5:1', 'ix1:1']);
+    expect(result.claimed.find((i) => i.id === 'ix1:1')?.attempts).toBe(2);
+    // One findAndModify per item claimed, and one more that finds nothing; then the count.
+    expect(result.commands.map((c) => c.name)).toEqual([
+      ...Array<string>(5).fill('findAndModify'),
+      'aggregate',
+    ]);
+    for (const recorded of result.commands) {
+      const plan = await explained(recorded);
+      expect(plan).toContain('"indexName":"claimable"');
+      expect(plan).not.toContain('COLLSCAN');
+    }
+  });
+
+  test("when a transition's messages are enqueued together, then one insert, and a retry queues nothing twice", async () => {
+    const batch = [message('b1:1'), message('b1:2'), message('b1:3')];
+
+    const first = await recordCommands(client, () => outbox.enqueueAll(batch));
+    await outbox.enqueueAll(batch);
+    await outbox.enqueueAll([message('b1:2'), message('b1:4')]);
+
+    expect(first.commands.map((c) => c.name)).toEqual(['insert']);
+    expect(await outbox.pending()).toBe(4);
+    await expect(
+      outbox.enqueueAll([message('b1:5'), { ...message('b1:1'), recipients: ['mallory@example.com'] }]),
+    ).rejects.toBeInstanceOf(OutboxConflictError);
+    expect(await outbox.get('b1:5')).toMatchObject({ status: 'pending' });
+  });
+
   test('when senders race for one expired lease, then exactly one of them takes it over', async () => {
     await outbox.enqueue(message('i8:1'));
     await outbox.claim(t0, 1_000, 1);
@@ -96,7 +168,7 @@ describe('Outbox', () => {
     const batches = await Promise.all(Array.from({ length: 5 }, () => outbox.claim(later(5_000), 30_000, 1)));
 
     expect(batches.flat()).toMatchObject([{ id: 'i8:1', attempts: 2, leaseUntil: later(35_000) }]);
-    expect(await outbox.get('i8:1')).toMatchObject({ status: 'sending', attempts: 2 });
+    expect(await outbox.get('i8:1')).toMatchObject({ status: 'leased', attempts: 2 });
   });
 
   test('when a lease expires, then another sender reclaims the item and attempts go up', async () => {
@@ -108,7 +180,7 @@ describe('Outbox', () => {
 
     expect(reclaimed).toMatchObject({
       id: 'i4:1',
-      status: 'sending',
+      status: 'leased',
       attempts: 2,
       leaseUntil: later(60_000),
     });
@@ -138,8 +210,8 @@ describe('Outbox', () => {
 
     await outbox.enqueue(message('i8:1'));
 
-    // Delivered items leave the outbox collection (what the claim reads) and stay readable.
-    expect(await db.collection('outbox').countDocuments({ _id: 'i8:1' as never })).toBe(0);
+    // Delivered items stay, outside what the claim reads.
+    expect(await outbox.pending()).toBe(0);
     expect(await outbox.claim(later(3_600_000), 30_000, 10)).toEqual([]);
     expect(await outbox.get('i8:1')).toMatchObject({ status: 'delivered', deliveredAt: later(500) });
     await expect(outbox.enqueue({ ...message('i8:1'), message: 'another text' })).rejects.toBeInstanceOf(

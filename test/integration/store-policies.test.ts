@@ -1,5 +1,6 @@
-// PolicyStore against a real MongoDB-wire server (FerretDB v1 in `npm test`): immutable versions,
-// idempotent publishing, conflicts, the version in effect on a date, and publishers racing.
+// PolicyStore against a real MongoDB server (SecantusDB in `npm test`): immutable versions,
+// idempotent publishing, conflicts, the version in effect on a date, publishers racing, and the
+// plans of the two queries (the version in effect, the list).
 import type { Db, MongoClient } from 'mongodb';
 import {
   type CompiledPolicy,
@@ -8,12 +9,19 @@ import {
   sha256Hex,
   type SourceSpan,
 } from '../../engine/ir/index.js';
-import { PolicyConflictError, PolicyPublishError, PolicyStore } from '../../store/policies.js';
-import { connectMongo, databaseNameFor } from '../support/services.js';
+import { applyManifest } from '../../store/manifest.js';
+import {
+  PolicyConflictError,
+  PolicyPublishError,
+  policyCollections,
+  PolicyStore,
+} from '../../store/policies.js';
+import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
+import { databaseNameFor } from '../support/services.js';
 
 const span: SourceSpan = { file: 0, line: 1, col: 1, endLine: 1, endCol: 2 };
 
-/** A small but real policy: its input default is a list of lists, which FerretDB cannot store as-is. */
+/** A small but real policy; its input default is a list of lists, as real IR has. */
 function policy(
   name: string,
   version: number,
@@ -65,11 +73,11 @@ describe('PolicyStore', () => {
   let store: PolicyStore;
 
   beforeAll(async () => {
-    client = await connectMongo();
+    client = await monitoredClient();
     db = client.db(databaseNameFor(import.meta.url));
     await db.dropDatabase();
+    await applyManifest(db, policyCollections);
     store = new PolicyStore(db);
-    await store.ensureIndexes();
   });
 
   afterAll(async () => {
@@ -129,6 +137,12 @@ describe('PolicyStore', () => {
       newSha256: second.compiled.sha256,
     });
     expect((await store.get('conflicting', 2))?.sha256).toBe(first.compiled.sha256);
+    // The unique (name, version) index holds for documents written by hand under another _id too.
+    await expect(
+      db
+        .collection<{ _id: string; name: string; version: number }>('policies')
+        .insertOne({ _id: 'copy', name: 'conflicting', version: 2 }),
+    ).rejects.toMatchObject({ code: 11000 });
   });
 
   test('when the upload contradicts itself, then nothing is written', async () => {
@@ -161,8 +175,21 @@ describe('PolicyStore', () => {
     expect(await store.newestInEffect('no-such-policy', new Date('2027-01-01'))).toBeNull();
   });
 
-  test('when versions are listed, then names ascend and versions descend within a name', async () => {
-    const listed = (await store.list()).filter((s) => s.name === 'stage-gate' || s.name === 'change-mgmt');
+  test('when the version in effect is asked for, then one indexed find reads it whole, verified', async () => {
+    const at = new Date('2026-04-01T00:00:00Z');
+
+    const { result, commands } = await recordCommands(client, () => store.newestInEffect('stage-gate', at));
+    const { plans } = await expectIndexedReads(client, db, () => store.newestInEffect('stage-gate', at));
+
+    expect(result?.version).toBe(2);
+    expect(result?.compiled).toEqual(policy('stage-gate', 2, '2026-03-01').compiled);
+    expect(commands.map((c) => c.name)).toEqual(['find']);
+    expect(plans).toEqual([expect.stringMatching(/^find policies: .*IXSCAN\(name_version_unique\)$/)]);
+  });
+
+  test('when versions are listed, then names ascend and versions descend within a name, by the index', async () => {
+    const { result, plans } = await expectIndexedReads(client, db, () => store.list());
+    const listed = result.filter((s) => s.name === 'stage-gate' || s.name === 'change-mgmt');
 
     expect(listed.map((s) => `${s.name}@${s.version}`)).toEqual([
       'change-mgmt@1',
@@ -170,6 +197,7 @@ describe('PolicyStore', () => {
       'stage-gate@2',
       'stage-gate@1',
     ]);
+    expect(plans).toEqual([expect.stringMatching(/IXSCAN\(name_version_unique\)$/)]);
   });
 
   test('when five publishers race on one version, then exactly one publishes and the rest see it unchanged', async () => {

@@ -33,6 +33,8 @@ export interface Answer<T = unknown> {
 
 export interface ApiHarness {
   base: string;
+  /** The one client of the API and the in-process worker. */
+  mongo: MongoClient;
   store: Store;
   deps: ApiDeps;
   taskQueue: string;
@@ -47,11 +49,13 @@ export interface HarnessOptions {
   checkServices?: Record<string, string>;
   /** Run no worker (routes that never reach a workflow). */
   worker?: boolean;
+  /** A client that emits command events, for counting what the API and worker send. */
+  monitorCommands?: boolean;
 }
 
 export async function startApiHarness(testFile: string, options: HarnessOptions = {}): Promise<ApiHarness> {
   useQuietTemporalRuntime();
-  const mongo: MongoClient = await connectMongo();
+  const mongo: MongoClient = await connectMongo({ monitorCommands: options.monitorCommands === true });
   const db = mongo.db(databaseNameFor(testFile));
   await db.dropDatabase();
   const store = await openStore(db);
@@ -94,6 +98,7 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
 
   return {
     base,
+    mongo,
     store,
     deps,
     taskQueue,

@@ -29,11 +29,8 @@ export async function monitoredClient(): Promise<MongoClient> {
   return client;
 }
 
-/** The commands `client` sends while `run` runs (handshakes left out), in the order sent. */
-export async function recordCommands<T>(
-  client: MongoClient,
-  run: () => Promise<T>,
-): Promise<{ result: T; commands: Recorded[] }> {
+/** Records what `client` sends from now on (handshakes left out) into `commands`, until `stop`. */
+export function startRecording(client: MongoClient): { commands: Recorded[]; stop: () => void } {
   const commands: Recorded[] = [];
   const listener = (event: { commandName: string; databaseName: string; command: Document }) => {
     if (!HANDSHAKE.has(event.commandName)) {
@@ -41,10 +38,19 @@ export async function recordCommands<T>(
     }
   };
   client.on('commandStarted', listener);
+  return { commands, stop: () => client.off('commandStarted', listener) };
+}
+
+/** The commands `client` sends while `run` runs (handshakes left out), in the order sent. */
+export async function recordCommands<T>(
+  client: MongoClient,
+  run: () => Promise<T>,
+): Promise<{ result: T; commands: Recorded[] }> {
+  const recording = startRecording(client);
   try {
-    return { result: await run(), commands };
+    return { result: await run(), commands: recording.commands };
   } finally {
-    client.off('commandStarted', listener);
+    recording.stop();
   }
 }
 
@@ -72,7 +78,7 @@ export async function planOf(db: Db, recorded: Recorded): Promise<string[]> {
         key,
       )
     ) {
-      explainable[key] = value;
+      explainable[key] = value as unknown;
     }
   }
   const explained = await db.command({ explain: explainable, verbosity: 'queryPlanner' });

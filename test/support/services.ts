@@ -36,8 +36,8 @@ export function taskQueueFor(testFile: string): string {
   return `${databaseNameFor(testFile)}_${Date.now().toString(36)}`;
 }
 
-export async function connectMongo(): Promise<MongoClient> {
-  const client = mongoClient(mongodbUri());
+export async function connectMongo(options: { monitorCommands?: boolean } = {}): Promise<MongoClient> {
+  const client = mongoClient(mongodbUri(), options);
   await client.connect();
   return client;
 }

@@ -1,6 +1,7 @@
 // The activities the interpreter workflow calls, as types only (the workflow imports this file by
 // type): every one is idempotent under Temporal's retries, keyed by the instance and the machine's
 // deterministic ids, so a worker killed mid-call never writes anything twice.
+import type { ValueIR } from '../../engine/ir/types.js';
 import type { BlockedOn, MachineCommand, PersonRef, ResolveProblem } from '../../engine/machine/types.js';
 
 /** Who an activity works for: enough to key, file and display everything it writes. */
@@ -37,6 +38,12 @@ export interface EffectsInput {
   view: ViewSnapshot;
   /** Due instants of the tasks opened or still open, by task id. */
   dueAt: Record<string, number | null>;
+  /**
+   * The validated input the instance was started with (defaults applied): sent with the first
+   * transition only, so that the view keeps it and the `started` event carries its hash. Absent
+   * in histories recorded before it was sent (an activity's input is not part of replay).
+   */
+  input?: Record<string, ValueIR>;
 }
 
 export interface ResolveInput {

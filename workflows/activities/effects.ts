@@ -1,13 +1,26 @@
 // The writes of one machine transition, in the order an auditor would want them to survive a
 // crash: the ledger first (what happened), then the tasks people act on, the notifications, and
-// last the instance view. Every write is keyed by the machine's deterministic ids, so a retry after
-// a crash anywhere in here writes nothing twice.
-import type { AuditEventInput, Store, TaskKind } from '../../store/index.js';
+// last the instance view.
+//
+// Why an idempotent ordering and not a transaction: every write is keyed by the machine's
+// deterministic ids (audit `<chain>:<seq>`, task `<instance>/<task>`, message
+// `<instance>:<transition>:<n>`) or guarded by a condition (a closed task stays closed, the view
+// only moves to a higher transition), so Temporal's retry of the whole activity after a crash
+// anywhere in here writes nothing twice and completes what was missing. The view goes last, so a
+// crash leaves it behind the ledger and the tasks, never ahead of them: nobody is shown a step
+// whose task does not exist yet. The crash drill (test/integration/crash.test.ts) proves it. A
+// transaction would add a round trip per transition and a retry loop on write conflicts, and
+// would still need the same idempotence, since an activity can run twice.
+import { type AuditEventInput, type Store, type TaskKind } from '../../store/index.js';
+import { inputSha256, type ViewWrite } from '../../store/instances.js';
+import type { OutboxMessage } from '../../store/outbox.js';
 import type { EffectCommand, EffectsInput } from './contract.js';
 
 export async function applyEffects(store: Store, input: EffectsInput): Promise<void> {
   const { instance, commands, transition } = input;
   const at = new Date(input.at);
+  const startInput = input.input;
+  const inputHash = startInput === undefined ? null : inputSha256(startInput);
   const ended = commands.find((c) => c.kind === 'finished');
   const audits = commands.filter((c): c is Extract<EffectCommand, { kind: 'audit' }> => c.kind === 'audit');
   const events: AuditEventInput[] = audits.map((command, i) => {
@@ -31,14 +44,18 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
       outcome: isEnd && ended?.kind === 'finished' ? ended.outcome : null,
       reasons: d.reasons ?? [],
       span: d.span,
+      // The chain covers what was asked for: the start event carries the input's hash.
+      ...(d.seq === 1 && inputHash !== null ? { inputSha256: inputHash } : {}),
     };
   });
   if (events.length > 0) await store.audit.append(events);
 
-  let notice = 0;
+  const assignees = new Set<string>();
+  const messages: OutboxMessage[] = [];
   for (const command of commands) {
     switch (command.kind) {
       case 'openTask':
+        for (const person of command.people) assignees.add(person);
         await store.tasks.open({
           id: taskId(instance.instanceId, command.task),
           instanceId: instance.instanceId,
@@ -55,15 +72,15 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
         });
         break;
       case 'addToTask':
+        for (const person of command.people) assignees.add(person);
         await store.tasks.addAssignees(taskId(instance.instanceId, command.task), command.people);
         break;
       case 'closeTask':
         await store.tasks.close(taskId(instance.instanceId, command.task), command.reason, at);
         break;
       case 'notify':
-        notice += 1;
-        await store.outbox.enqueue({
-          id: `${instance.instanceId}:${transition}:${notice}`,
+        messages.push({
+          id: `${instance.instanceId}:${transition}:${messages.length + 1}`,
           instanceId: instance.instanceId,
           step: command.step,
           recipients: command.recipients,
@@ -76,9 +93,10 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
         break;
     }
   }
+  await store.outbox.enqueueAll(messages);
 
   const view = input.view;
-  await store.views.upsert({
+  const write: ViewWrite = {
     instanceId: instance.instanceId,
     workflowId: instance.instanceId,
     policy: instance.policy,
@@ -92,7 +110,10 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
     currentSteps: view.currentSteps,
     blockedOn: view.blockedOn.map((b) => ({ ...b, dueAt: dueOf(b.dueAt) })),
     transition,
-  });
+    assignees: [...assignees],
+    ...(startInput === undefined ? {} : { input: startInput }),
+  };
+  await store.views.upsert(write);
 }
 
 export const taskId = (instanceId: string, task: string): string => `${instanceId}/${task}`;

@@ -203,6 +203,9 @@ export class InstanceDriver {
         commands: effects,
         view,
         dueAt: dueAtOf(effects, view),
+        // The first transition hands over the input for the view to keep. Only an activity's
+        // input changes here, which replay does not compare: recorded histories replay as before.
+        ...(transition === 1 ? { input: this.state.input } : {}),
         resolve: resolves.map(({ request, step: stepId, refs }) => ({ request, step: stepId, refs })),
         reallocate: reallocations.map(({ kind: _kind, ...rest }) => rest),
       });
