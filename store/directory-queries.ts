@@ -85,7 +85,11 @@ export class DirectoryQueries {
     after: string | null,
     limit: number,
   ): Promise<KeyPage<Delegation>> {
-    const filter: Filter<Document> = involving === null ? {} : { parties: involving };
+    // Absences' stand-ins (kind `absence`) are the absences' to show, not listed delegations.
+    const filter: Filter<Document> = {
+      ...(involving === null ? {} : { parties: involving }),
+      kind: { $ne: 'absence' },
+    };
     return findPage(untyped(this.delegations), {
       list: 'directory.delegations',
       filter,
@@ -99,7 +103,7 @@ export class DirectoryQueries {
 
   async delegation(id: string): Promise<Delegation | null> {
     const raw = await this.delegations.findOne({ _id: id });
-    return raw === null ? null : parseDelegation(raw);
+    return raw === null || (raw as Document)['kind'] === 'absence' ? null : parseDelegation(raw);
   }
 
   /** The ids of the groups that list `person`, in id order: one find on the multikey index. */

@@ -11,12 +11,13 @@
 //    API accepts at most 2,000). "A person's groups" is one find on the multikey `by_member` index.
 //    A membership change replaces the array in one updateOne: the last writer's list wins whole.
 //  - an absence (`directory_absences`, `_id` = the absent person): one per person, as HR tools keep
-//    it; a new one replaces the old in one upsert.
+//    it; a new one replaces the old. Its stand-in, if it names one, is also a delegation document
+//    (`absence:<person>`, kind `absence`) so that delegatorsOf is one find: a transaction writes both.
 //  - a delegation (`directory_delegations`, `_id` chosen by the caller): `from`, `to`, a date range,
 //    and `parties` = [from, to] so that "the delegations involving someone" is one indexed equality
 //    instead of an `$or` over two indexes. Never edited, only added (upsert by `_id`, so a retried
 //    add is the same document) and removed.
-// No invariant spans two documents, so no write needs a transaction, and the order of the two
+// Apart from an absence and its stand-in, no invariant spans two documents, and the order of the two
 // writes of a group (its members as people first, then the group) is enough: a crash between them
 // leaves known people and the old group, and resolution counts a member without a person document
 // as present anyway, as the simulator does.
@@ -35,7 +36,6 @@ export const DELEGATIONS = 'directory_delegations';
 export const INDEX = {
   id: '_id_',
   member: 'by_member',
-  absenceDelegate: 'by_delegate_from',
   delegationDelegate: 'by_to_start',
   delegationParty: 'by_party',
 } as const;
@@ -64,7 +64,8 @@ export const delegationSchema = z.object({
 export type Person = z.infer<typeof personSchema>;
 export type Group = z.infer<typeof groupSchema>;
 type AbsenceDoc = z.infer<typeof absenceSchema>;
-type DelegationDoc = z.infer<typeof delegationSchema> & { parties: string[] };
+/** `kind: 'absence'`: the stand-in an absence names, kept by setOutOfOffice (not a listed delegation). */
+type DelegationDoc = z.infer<typeof delegationSchema> & { parties: string[]; kind?: 'absence' };
 
 export interface Resolution {
   people: string[];
@@ -108,7 +109,7 @@ export class Directory {
   private readonly absences: Collection<AbsenceDoc>;
   private readonly delegations: Collection<DelegationDoc>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.people = db.collection(PEOPLE);
     this.groups = db.collection(GROUPS);
     this.absences = db.collection(ABSENCES);
@@ -150,11 +151,27 @@ export class Directory {
     if (a.to.getTime() <= a.from.getTime())
       throw new DirectoryError(`the absence of ${person} ends before it starts`);
     if (a.delegate === person) throw new DirectoryError(`${person} cannot delegate to themselves`);
-    await this.absences.updateOne(
-      { _id: person },
-      { $set: { from: a.from, to: a.to, delegate: a.delegate } },
-      { upsert: true },
-    );
+    // The stand-in is a delegation too (`absence:<person>`, kind `absence`), so that whose tasks
+    // someone may take is one indexed find; the absence and its stand-in change in one transaction.
+    const standIn = `absence:${person}`;
+    const session = this.db.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await this.absences.updateOne(
+          { _id: person },
+          { $set: { from: a.from, to: a.to, delegate: a.delegate } },
+          { upsert: true, session },
+        );
+        if (a.delegate === null) await this.delegations.deleteOne({ _id: standIn }, { session });
+        else {
+          const { from: start, to: end, delegate: to } = a;
+          const fields = { from: person, to, start, end, parties: [person, to], kind: 'absence' as const };
+          await this.delegations.updateOne({ _id: standIn }, { $set: fields }, { upsert: true, session });
+        }
+      });
+    } finally {
+      await session.endSession();
+    }
   }
 
   async addDelegation(d: { id: string; from: string; to: string; start: Date; end: Date }): Promise<void> {
@@ -187,15 +204,27 @@ export class Directory {
   /**
    * The people the references name at `at`, in reference order without duplicates, and a problem
    * for every reference that named nobody. Inactive people count as unknown, as if they had left.
-   *
-   * Batched by what each step needs to know, whatever the number of refs: (1) the groups and the
-   * people named directly or as managers' subjects; (2) the group members and managers not read
-   * yet, and the absences of everyone who may be asked; (3) only when someone is away with a
-   * delegate not read yet, that delegate. Four commands for a typical approver list, in 2 rounds.
    */
   async resolve(refs: readonly PersonRef[], at: Date): Promise<Resolution> {
+    const [resolution] = await this.resolveMany([refs], at);
+    if (resolution === undefined) throw new DirectoryError('nothing resolved');
+    return resolution;
+  }
+
+  /**
+   * `resolve` for each of several reference lists (the requests of one machine transition), on
+   * one set of reads for all of them. Batched by what each step needs to know, whatever the number
+   * of refs: (1) the groups and the people named directly or as managers' subjects; (2) the group
+   * members and managers not read yet, and the absences of everyone who may be asked; (3) only
+   * when someone is away with a delegate not read yet, that delegate. Four commands for a typical
+   * transition, in 2 rounds.
+   */
+  async resolveMany(lists: readonly (readonly PersonRef[])[], at: Date): Promise<Resolution[]> {
     // Fail loudly: every ref names someone or carries a problem, so only "no refs" could be empty.
-    if (refs.length === 0) throw new DirectoryError('nothing to resolve: the approver list is empty');
+    if (lists.some((refs) => refs.length === 0)) {
+      throw new DirectoryError('nothing to resolve: the approver list is empty');
+    }
+    const refs = lists.flat();
     const groupIds = refs.flatMap((r) => (r.kind === 'group' ? [r.group] : []));
     const [groups, known] = await Promise.all([
       this.groupsById(groupIds),
@@ -231,40 +260,31 @@ export class Directory {
     }
 
     const active = (id: string): boolean => known.get(id)?.active === true;
-    const people: string[] = [];
-    const problems: Resolution['problems'] = [];
-    for (const ref of refs) {
-      const problem = resolveOne(ref, groups, known, active, people);
-      if (problem !== null) problems.push({ ref, problem });
-    }
-    const { resolved, substitutions } = substitute([...new Set(people)], away, active);
-    return { people: resolved, problems, substitutions };
+    return lists.map((list) => {
+      const people: string[] = [];
+      const problems: Resolution['problems'] = [];
+      for (const ref of list) {
+        const problem = resolveOne(ref, groups, known, active, people);
+        if (problem !== null) problems.push({ ref, problem });
+      }
+      const { resolved, substitutions } = substitute([...new Set(people)], away, active);
+      return { people: resolved, problems, substitutions };
+    });
   }
 
   /**
-   * Whose decisions `person` may take at `at`: explicit delegations in their date range, and the
-   * absences that name `person` as delegate (tasks opened before the absence still name the
-   * absentee). Two indexed finds, sent together.
+   * Whose decisions `person` may take at `at`: explicit delegations in their date range and the
+   * stand-ins absences name (tasks opened before the absence still name the absentee), both
+   * delegation documents: one indexed find.
    */
   async delegatorsOf(person: string, at: Date): Promise<string[]> {
-    const [delegations, absences] = await Promise.all([
-      this.delegations
-        .find(
-          { to: person, start: { $lte: at }, end: { $gt: at } },
-          { hint: INDEX.delegationDelegate, projection: { from: 1 } },
-        )
-        .toArray(),
-      this.absences
-        .find(
-          { delegate: person, from: { $lte: at }, to: { $gt: at } },
-          { hint: INDEX.absenceDelegate, projection: { _id: 1 } },
-        )
-        .toArray(),
-    ]);
-    const from = [
-      ...delegations.map((raw) => parseDoc(delegationSchema.pick({ from: true }), raw, DELEGATIONS).from),
-      ...absences.map((raw) => String(raw._id)),
-    ];
+    const raws = await this.delegations
+      .find(
+        { to: person, start: { $lte: at }, end: { $gt: at } },
+        { hint: INDEX.delegationDelegate, projection: { from: 1 } },
+      )
+      .toArray();
+    const from = raws.map((raw) => parseDoc(delegationSchema.pick({ from: true }), raw, DELEGATIONS).from);
     return [...new Set(from)].sort();
   }
 
@@ -392,13 +412,8 @@ export const directoryCollections: CollectionSpec[] = [
     name: ABSENCES,
     holds: "one person's absence (`_id` = the person): from, to, delegate",
     shardKey: { _id: 'hashed' },
-    indexes: [
-      {
-        name: INDEX.absenceDelegate,
-        key: { delegate: 1, from: 1 },
-        serves: 'absences naming a delegate, started by a date (Directory.delegatorsOf)',
-      },
-    ],
+    // By `_id` only: the absences of the people a step may ask (resolve).
+    indexes: [],
   },
   {
     name: DELEGATIONS,

@@ -14,13 +14,18 @@ export function createActivities({ store, checkServices }: ActivityDeps): Charte
     async applyTransition(input) {
       await applyEffects(store, input);
       const at = input.at;
-      const resolved = [];
-      for (const r of input.resolve) {
-        resolved.push({
-          request: r.request,
-          ...(await activities.resolvePeople({ instance: input.instance, step: r.step, refs: r.refs, at })),
-        });
-      }
+      // Every request of the transition on one set of directory reads.
+      const resolutions =
+        input.resolve.length === 0
+          ? []
+          : await store.directory.resolveMany(
+              input.resolve.map((r) => r.refs),
+              new Date(at),
+            );
+      const resolved = input.resolve.map((r, i) => {
+        const { people, problems } = resolutions[i] ?? { people: [], problems: [] };
+        return { request: r.request, people, problems };
+      });
       const reallocated = [];
       for (const r of input.reallocate) {
         reallocated.push({
