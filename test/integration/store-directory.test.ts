@@ -157,7 +157,7 @@ describe('Directory', () => {
     expect(await directory.delegatorsOf('gita.rao@halden.example', at)).not.toContain(person);
     expect(await directory.delegatorsOf('nina.vogel@halden.example', at)).toContain(person);
     const listed = await queries.pageOfDelegations('nina.vogel@halden.example', null, 50);
-    expect(listed.items.map((d) => d.id)).not.toContain(`absence:${person}`);
+    expect(listed.items.map((d) => d._id)).not.toContain(`absence:${person}`);
     expect(await queries.delegation(`absence:${person}`)).toBeNull();
 
     await directory.setOutOfOffice(person, { ...window, delegate: null });
