@@ -1,21 +1,46 @@
-// API throughput and latency at size (issue 6): with 100,000 tasks and 1,000,000 audit events in
-// the database, requests/s and p50/p99 of an approver's inbox and of an audit query by project and
-// month, next to a bare Express `GET /hello` measured in the same run, interleaved over rounds.
-// Absolute figures depend on the machine (shared and noisy here); the ratios to `hello` are what
-// compares across runs. Needs running servers: `source .tools/run/dev/env && npm run bench:api`.
+// API throughput and latency at size (issues 6 and 12): with 100,000 tasks and 1,000,000 audit
+// events in the database, requests/s and p50/p99 of an approver's inbox and of an audit query by
+// project and month, each next to its bare driver find (the very find the route's store call
+// sends, recorded from the API's client and replayed straight to the database at the same
+// concurrency), and a bare Express `GET /hello` as a floor. Measured two ways, interleaved over
+// rounds: closed loop at 16 connections, and open loop at a fixed offered 20 req/s (latency from
+// the scheduled send, so queueing shows). Goal: a route's p99 at most 3x its bare find's.
+// Absolute figures depend on the machine (shared and noisy here); the ratios compare across runs.
+// Needs running servers: `source .tools/run/dev/env && npm run bench:api`.
+//
+// Processes: this one seeds and orchestrates; servers.ts (API and hello) and loader.ts (every
+// measured request, HTTP and bare) are children, so no load shares an event loop with a server.
 //
 // BENCH_SCALE (default 1) scales the counts (0.01 for a quick run); BENCH_KEEP_DATA=1 keeps a
-// database already seeded at the same scale; BENCH_CONNECTIONS (16), BENCH_DURATION_S (10),
-// BENCH_WARMUP_S (2) and BENCH_ROUNDS (3) shape the load; BENCH_SEED_ONLY=1 seeds and stops.
-import { fork } from 'node:child_process';
+// database already seeded at the same scale; BENCH_INDEXES=after (default) builds the indexes after
+// the bulk insert, =before creates them first (seeding times of both are in the README);
+// BENCH_CONNECTIONS (16), BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_ROUNDS (3) and
+// BENCH_OFFERED_RATE (20 req/s) shape the load; BENCH_SEED_ONLY=1 seeds and stops;
+// BENCH_PLANS_ONLY=1 stops after the recorded pass and the plans (at sizes where one request takes
+// seconds); BENCH_DISTINCT caps the distinct requests per route (default: 200 inboxes, 480 audit
+// windows); BENCH_UNHINTED=0 leaves out the diagnostic unhinted finds (loader.ts); BENCH_TARGETS
+// (a comma list: hello, inbox, bare inbox, audit, bare audit, unhinted inbox, unhinted audit)
+// measures only those.
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import type { Db, MongoClient } from 'mongodb';
 import { issueToken } from '../../api/auth.js';
 import { mongoClient, openStore } from '../../store/index.js';
-import { fetchOnce, type LoadTarget, type Measurement, measure, median } from './load.js';
-import { describePlans } from './plans.js';
-import { checkSeed, markSeeded, planFor, seedAudit, seededWith, seedTasks, worldOf } from './seed.js';
-import type { ServersReady } from './servers.js';
+import { measured, startLoader, startServers } from './children.js';
+import type { TargetName } from './loader.js';
+import { checkReplay, describePlan, withoutHint } from './plans.js';
+import { formatMeasurement, report, type Results } from './report.js';
+import { describeRecorded, findsJson, recordRoute, routeRequests } from './routes.js';
+import { checkSeed, checkShapes } from './seed-check.js';
+import {
+  markSeeded,
+  planFor,
+  seedAudit,
+  seededWith,
+  seedTasks,
+  type SeedPlan,
+  type SeedWorld,
+  worldOf,
+} from './seed.js';
 
 const DB_NAME = 'bench_api';
 const number = (name: string, fallback: number): number => {
@@ -28,33 +53,54 @@ const CONNECTIONS = number('BENCH_CONNECTIONS', 16);
 const DURATION_MS = number('BENCH_DURATION_S', 10) * 1000;
 const WARMUP_MS = number('BENCH_WARMUP_S', 2) * 1000;
 const ROUNDS = number('BENCH_ROUNDS', 3);
+const OFFERED_RATE = number('BENCH_OFFERED_RATE', 20);
+const DISTINCT = number('BENCH_DISTINCT', 1_000);
+const UNHINTED = process.env['BENCH_UNHINTED'] !== '0';
+const INDEXES = process.env['BENCH_INDEXES'] ?? 'after';
+if (INDEXES !== 'before' && INDEXES !== 'after') throw new Error('BENCH_INDEXES must be `before` or `after`');
 /** Approvers whose inboxes the load rotates over (one token each). */
 const INBOX_CALLERS = 200;
+/** How long an open-loop measurement waits for its backlog after the measured period. */
+const DRAIN_MS = 60_000;
 
-type Name = 'hello' | 'inbox' | 'audit';
-const NAMES: Name[] = ['hello', 'inbox', 'audit'];
+const DIAGNOSTIC: TargetName[] = UNHINTED ? ['unhinted inbox', 'unhinted audit'] : [];
+const chosen = (names: TargetName[]): TargetName[] => {
+  const only = process.env['BENCH_TARGETS']?.split(',').map((name) => name.trim());
+  return only === undefined ? names : names.filter((name) => only.includes(name));
+};
+const CLOSED = chosen(['hello', 'inbox', 'bare inbox', 'audit', 'bare audit', ...DIAGNOSTIC]);
+const OPEN = chosen(['inbox', 'bare inbox', 'audit', 'bare audit', ...DIAGNOSTIC]);
 
-/** Whole requests/s, but slow routes keep their digits (0.4, not 0). */
-const rate = (perSecond: number) =>
-  (perSecond >= 100 ? perSecond.toFixed(0) : perSecond.toPrecision(2)).padStart(7);
-const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
-const fmt = (m: Measurement) =>
-  `${m.name.padEnd(6)} ${rate(m.perSecond)} req/s   p50 ${m.p50Ms.toFixed(2).padStart(7)} ms   ` +
-  `p99 ${m.p99Ms.toFixed(2).padStart(7)} ms   max ${m.maxMs.toFixed(1).padStart(7)} ms   ` +
-  `(${m.requests} requests${m.errors > 0 ? `, ${m.errors} ERRORS: ${m.firstError ?? ''}` : ''})`;
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const perSecond = (count: number, s: number) => `${count} in ${s.toFixed(1)} s (${(count / s).toFixed(0)}/s)`;
 
-async function startServers(
-  mongoUri: string,
-  temporal: string,
-): Promise<{ ready: ServersReady; stop: () => void }> {
-  const child = fork(fileURLToPath(new URL('./servers.ts', import.meta.url)), [], {
-    env: { ...process.env, MONGODB_URI: mongoUri, TEMPORAL_ADDRESS: temporal, BENCH_DB: DB_NAME },
-  });
-  const ready = await new Promise<ServersReady>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as ServersReady));
-    child.once('exit', (code) => reject(new Error(`the servers' process exited early (code ${code})`)));
-  });
-  return { ready, stop: () => child.send('stop') };
+/** Drops and seeds the database; the indexes before or after the bulk insert (BENCH_INDEXES). */
+async function seed(mongo: MongoClient, db: Db, plan: SeedPlan, world: SeedWorld, now: Date): Promise<void> {
+  await db.dropDatabase();
+  console.log(await checkShapes(mongo, plan, world, now));
+  console.log(
+    `seed: ${plan.tasks} tasks over ${plan.approvers} approvers, ${plan.events} audit events over ` +
+      `${plan.projects} projects and a year, into ${DB_NAME} (scale ${SCALE}, indexes ${INDEXES} the insert)`,
+  );
+  let began = performance.now();
+  if (INDEXES === 'before') {
+    await openStore(db);
+    console.log(`seed: indexes (openStore, empty collections) in ${seconds(began).toFixed(1)} s`);
+  }
+  began = performance.now();
+  const tasks = await seedTasks(db, plan, world, now);
+  console.log(`seed: tasks ${perSecond(tasks, seconds(began))}`);
+  began = performance.now();
+  const events = await seedAudit(db, plan, world);
+  console.log(`seed: audit events and heads ${perSecond(events, seconds(began))}`);
+  if (INDEXES === 'after') {
+    began = performance.now();
+    await openStore(db);
+    console.log(
+      `seed: indexes (openStore: createIndexes on the seeded collections) in ${seconds(began).toFixed(1)} s`,
+    );
+  }
+  await markSeeded(db, plan);
 }
 
 async function main(): Promise<void> {
@@ -64,7 +110,8 @@ async function main(): Promise<void> {
     throw new Error('set TEMPORAL_ADDRESS and MONGODB_URI (source .tools/run/dev/env)');
   const plan = planFor(SCALE);
   const world = worldOf(plan);
-  const mongo = mongoClient(mongoUri);
+  // Monitored: checkReplay records what a bare find sends (no listener, no cost, elsewhere).
+  const mongo = mongoClient(mongoUri, { monitorCommands: true });
   await mongo.connect();
   const db = mongo.db(DB_NAME);
   const now = new Date();
@@ -72,25 +119,9 @@ async function main(): Promise<void> {
   if (process.env['BENCH_KEEP_DATA'] === '1' && (await seededWith(db, plan))) {
     console.log(`seed: keeping the database ${DB_NAME} (already seeded at scale ${SCALE})`);
   } else {
-    await db.dropDatabase();
-    console.log(
-      `seed: ${plan.tasks} tasks over ${plan.approvers} approvers, ${plan.events} audit events over ` +
-        `${plan.projects} projects and a year, into ${DB_NAME} (scale ${SCALE})`,
-    );
-    let began = performance.now();
-    const tasks = await seedTasks(db, plan, world, now);
-    const taskSeconds = seconds(began);
-    console.log(`seed: ${tasks} tasks in ${taskSeconds} s (${(tasks / Number(taskSeconds)).toFixed(0)}/s)`);
-    began = performance.now();
-    const events = await seedAudit(db, plan, world);
-    const eventSeconds = seconds(began);
-    console.log(
-      `seed: ${events} audit events in ${eventSeconds} s (${(events / Number(eventSeconds)).toFixed(0)}/s)`,
-    );
-    began = performance.now();
-    await openStore(db);
-    console.log(`seed: indexes (openStore) in ${seconds(began)} s`);
-    await markSeeded(db, plan);
+    const began = performance.now();
+    await seed(mongo, db, plan, world, now);
+    console.log(`seed: done in ${seconds(began).toFixed(1)} s`);
     if (process.env['BENCH_SEED_ONLY'] === '1') {
       console.log('seed: BENCH_SEED_ONLY=1, stopping before the check and the load');
       await mongo.close();
@@ -100,104 +131,86 @@ async function main(): Promise<void> {
     console.log(await checkSeed(await openStore(db), world));
   }
   const store = await openStore(db);
-  console.log(await describePlans(db, world));
-
   const inboxTokens = await Promise.all(
     world.approvers
       .slice(0, INBOX_CALLERS)
       .map((person) => issueToken(store, person, ['approver'], 'bench', now)),
   );
   const auditorToken = await issueToken(store, 'simon.frey@halden.example', ['auditor'], 'bench', now);
-  const windows: string[] = [];
-  for (const project of world.projects) {
-    for (let month = 0; month < 12; month++) {
-      const from = new Date(Date.UTC(world.from.getUTCFullYear(), month, 1));
-      const to = new Date(Date.UTC(world.from.getUTCFullYear(), month + 1, 1));
-      windows.push(
-        `/v1/audit/events?project=${project}&from=${from.toISOString()}&to=${to.toISOString()}&limit=50`,
-      );
-    }
-  }
-  let inboxTurn = 0;
-  let auditTurn = 0;
-  const { ready, stop } = await startServers(mongoUri, temporal);
-  const targets: Record<Name, LoadTarget> = {
-    hello: { name: 'hello', port: ready.hello, next: () => ({ path: '/hello' }) },
-    inbox: {
-      name: 'inbox',
-      port: ready.api,
-      next: () => ({ path: '/v1/tasks/inbox', token: inboxTokens[inboxTurn++ % inboxTokens.length]! }),
-    },
-    audit: {
-      name: 'audit',
-      port: ready.api,
-      // A stride prime to the window count: consecutive requests hit different projects and months.
-      next: () => ({ path: windows[(auditTurn++ * 37) % windows.length]!, token: auditorToken }),
-    },
-  };
+  const all = routeRequests(world, inboxTokens, auditorToken);
+  const requests = { inbox: all.inbox.slice(0, DISTINCT), audit: all.audit.slice(0, DISTINCT) };
+  const env = { ...process.env, MONGODB_URI: mongoUri, TEMPORAL_ADDRESS: temporal, BENCH_DB: DB_NAME };
 
-  for (const name of NAMES) {
-    const target = targets[name];
-    const answer = await fetchOnce(target.port, target.next());
-    if (answer.status !== 200) throw new Error(`${name}: ${answer.status} ${answer.body}`);
-    const items = name === 'hello' ? null : (JSON.parse(answer.body) as { items: unknown[] }).items.length;
-    console.log(`check: ${name} answers 200${items === null ? '' : ` with ${items} items`}`);
-  }
-
-  const options = { connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+  // One recorded pass over every request: the routes' finds, which the bare load replays.
+  const began = performance.now();
+  const recording = await startServers(env, true);
+  const inbox = await recordRoute(recording.servers, recording.ready.api, 'inbox', requests.inbox);
+  const audit = await recordRoute(recording.servers, recording.ready.api, 'audit', requests.audit);
+  await recording.servers.end({ kind: 'stop' });
+  console.log(describeRecorded('inbox', inbox));
+  console.log(describeRecorded('audit', audit));
+  await checkReplay(mongo, db, inbox.finds[0]!, 'inbox');
+  await checkReplay(mongo, db, audit.finds[0]!, 'audit');
   console.log(
-    `load: ${ROUNDS} interleaved rounds, ${CONNECTIONS} keep-alive connections, ${WARMUP_MS / 1000} s warm-up + ` +
-      `${DURATION_MS / 1000} s measured per target (Node ${process.version}, loopback, servers in a child process)`,
+    `check: a bare find sends exactly the route's find (recorded pass: ${seconds(began).toFixed(1)} s)`,
   );
-  const results: Record<Name, Measurement[]> = { hello: [], inbox: [], audit: [] };
+  console.log(await describePlan(db, `inbox (${world.approvers[0]})`, inbox.finds[0]!));
+  console.log(await describePlan(db, 'audit (first request)', audit.finds[0]!));
+  console.log(await describePlan(db, 'inbox, unhinted (diagnostic)', withoutHint(inbox.finds[0]!)));
+  console.log(await describePlan(db, 'audit, unhinted (diagnostic)', withoutHint(audit.finds[0]!)));
+  if (process.env['BENCH_PLANS_ONLY'] === '1') {
+    console.log('BENCH_PLANS_ONLY=1: stopping before the load');
+    await mongo.close();
+    return;
+  }
+
+  const { servers, ready } = await startServers(env, false);
+  const loader = await startLoader(env);
+  const results: Results = { closed: {}, open: {} };
   try {
+    const setup = await loader.ask({
+      kind: 'setup',
+      mongoUri,
+      dbName: DB_NAME,
+      apiPort: ready.api,
+      helloPort: ready.hello,
+      inbox: requests.inbox,
+      audit: requests.audit,
+      inboxFinds: findsJson(inbox.finds),
+      auditFinds: findsJson(audit.finds),
+    });
+    if (setup.kind !== 'ready') throw new Error(`loader setup: ${JSON.stringify(setup)}`);
+    const options = { connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+    console.log(
+      `load: ${ROUNDS} interleaved rounds; closed loop at ${CONNECTIONS} connections and open loop at ` +
+        `${OFFERED_RATE} req/s offered (at most ${CONNECTIONS} in flight); ${WARMUP_MS / 1000} s warm-up + ` +
+        `${DURATION_MS / 1000} s measured per target (Node ${process.version}, loopback, servers and load in child processes)`,
+    );
     for (let round = 0; round < ROUNDS; round++) {
       // Rotated order, so no target always runs first (cold) or last (after the others warmed the caches).
-      const order = NAMES.map((_, i) => NAMES[(i + round) % NAMES.length]!);
-      for (const name of order) {
-        const m = await measure(targets[name], options);
-        results[name].push(m);
-        console.log(`round ${round + 1} ${fmt(m)}`);
+      for (const [mode, names] of [
+        ['closed', CLOSED],
+        ['open', OPEN],
+      ] as const) {
+        const order = names.map((_, i) => names[(i + round) % names.length]!);
+        for (const target of order) {
+          const m = await measured(
+            loader,
+            mode === 'closed'
+              ? { kind: 'closed', target, options }
+              : { kind: 'open', target, options: { ...options, rate: OFFERED_RATE, drainMs: DRAIN_MS } },
+          );
+          (results[mode][target] ??= []).push(m);
+          console.log(`round ${round + 1} ${formatMeasurement(mode, m)}`);
+        }
       }
     }
   } finally {
-    stop();
+    await loader.end({ kind: 'stop' });
+    await servers.end({ kind: 'stop' });
   }
-
-  const summary = Object.fromEntries(
-    NAMES.map((name) => {
-      const ms = results[name];
-      return [
-        name,
-        {
-          perSecond: median(ms.map((m) => m.perSecond)),
-          p50Ms: median(ms.map((m) => m.p50Ms)),
-          p99Ms: median(ms.map((m) => m.p99Ms)),
-          errors: ms.reduce((sum, m) => sum + m.errors, 0),
-        },
-      ];
-    }),
-  ) as Record<Name, { perSecond: number; p50Ms: number; p99Ms: number; errors: number }>;
-  const ratio = (name: Name, field: 'perSecond' | 'p99Ms') =>
-    results[name].map((m, i) => m[field] / (results.hello[i]?.[field] ?? Number.NaN));
-  const ratioLine = (name: Name, field: 'perSecond' | 'p99Ms', label: string) => {
-    const rounds = ratio(name, field);
-    return `${label.padEnd(22)} ${median(rounds).toPrecision(3)} (rounds: ${rounds.map((r) => r.toPrecision(3)).join(', ')})`;
-  };
-  console.log('median of rounds:');
-  for (const name of NAMES) {
-    const s = summary[name];
-    console.log(
-      `  ${name.padEnd(6)} ${rate(s.perSecond)} req/s   p50 ${s.p50Ms.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   errors ${s.errors}`,
-    );
-  }
-  console.log(ratioLine('inbox', 'perSecond', 'throughput inbox/hello'));
-  console.log(ratioLine('audit', 'perSecond', 'throughput audit/hello'));
-  console.log(ratioLine('inbox', 'p99Ms', 'p99 inbox/hello'));
-  console.log(ratioLine('audit', 'p99Ms', 'p99 audit/hello'));
   console.log(
-    JSON.stringify({
-      bench: 'api',
+    report(results, {
       scale: SCALE,
       data: {
         tasks: plan.tasks,
@@ -206,13 +219,8 @@ async function main(): Promise<void> {
         projects: plan.projects,
       },
       connections: CONNECTIONS,
-      summary,
-      ratios: {
-        throughputInbox: median(ratio('inbox', 'perSecond')),
-        throughputAudit: median(ratio('audit', 'perSecond')),
-        p99Inbox: median(ratio('inbox', 'p99Ms')),
-        p99Audit: median(ratio('audit', 'p99Ms')),
-      },
+      offeredRate: OFFERED_RATE,
+      commandsPerRequest: { inbox: inbox.maxCommands, audit: audit.maxCommands },
     }),
   );
   await mongo.close();

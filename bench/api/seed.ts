@@ -1,18 +1,15 @@
 // Seeds the API benchmark's database: open and closed tasks spread over many approvers, and a
-// year of audit events over many projects on valid hash chains. Written with insertMany straight
-// into the collections, because going through TaskStore.open and AuditLedger.append (one insert
-// and, for the ledger, one read per document) would take hours at this size. The documents have
-// exactly the shape those repositories write, so the store and the API read them back unchanged;
-// `checkSeed` proves that through the store itself before anything is measured. The store's own
-// indexes (task-index.ts, audit-index.ts) are bulk-loaded the same way, one digest per key, in the
-// state readers leave them in (closed tasks pruned from the inboxes).
+// year of audit events over many projects on valid hash chains with their heads. Written with
+// insertMany straight into the collections, because going through TaskStore.open and
+// AuditLedger.append (a command or three per document) would take hours at this size. The
+// documents are built by `taskDoc` and `auditDoc` in exactly the shape those repositories write:
+// seed-check.ts proves it before anything is seeded (the same inputs written by the store into a
+// scratch database compare equal) and after (the store's own reads return seeded rows).
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Db, Document } from 'mongodb';
-import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
-import { AuditIndex, markIndexesCurrent, TaskIndex, type Store } from '../../store/index.js';
-import type { IndexedEvent } from '../../store/audit-index.js';
-import type { IndexedTask } from '../../store/task-index.js';
+import { canonicalJson } from '../../engine/ir/index.js';
+import type { AuditEventInput } from '../../store/index.js';
+import type { NewTask } from '../../store/index.js';
 import { random } from '../random.js';
 
 export interface SeedPlan {
@@ -70,6 +67,7 @@ export function worldOf(plan: SeedPlan): SeedWorld {
 }
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+const instanceIdOf = (n: number) => `bench-${String(n).padStart(7, '0')}`;
 
 /** Batches of documents into one collection, a few insertMany calls in flight, unordered. */
 class BatchWriter {
@@ -109,105 +107,115 @@ class BatchWriter {
   }
 }
 
+/** How a seeded task was closed (null: it is open). */
+export interface TaskClose {
+  reason: string;
+  at: Date;
+}
+
+/** The document TaskStore.open writes for `t`, as TaskStore.close leaves it when `closed` is set. */
+export function taskDoc(t: NewTask, closed: TaskClose | null): Document {
+  const { id, assignees, ...rest } = t;
+  return {
+    _id: id,
+    ...rest,
+    assignees: [...new Set(assignees)],
+    status: closed === null ? 'open' : 'closed',
+    dueKey: t.dueAt ?? NO_DEADLINE,
+    blockedOn: null,
+    closedAt: closed?.at ?? null,
+    closeReason: closed?.reason ?? null,
+  };
+}
+
 /**
- * Tasks as TaskStore.open writes them (and TaskStore.close leaves them): each instance has one to
- * three tasks; the first assignee cycles through the approvers so every inbox gets its share, and
- * about a third of the tasks have a second one. About 80% are open.
+ * The tasks of `plan`, in the order they are seeded: each instance has one to three tasks; the
+ * first assignee cycles through the approvers so every inbox gets its share, and about a third of
+ * the tasks have a second one. About 80% are open.
  */
-export async function seedTasks(db: Db, plan: SeedPlan, world: SeedWorld, now: Date): Promise<number> {
+export function* tasksOf(
+  plan: SeedPlan,
+  world: SeedWorld,
+  now: Date,
+): Generator<{ task: NewTask; closed: TaskClose | null }> {
   const rand = random(1);
-  const writer = new BatchWriter(db, 'tasks');
-  const inboxes = new Map<string, IndexedTask[]>();
-  const instances = new Map<string, string[]>();
   let made = 0;
   for (let instance = 0; made < plan.tasks; instance++) {
-    const instanceId = `bench-${String(instance).padStart(7, '0')}`;
+    const instanceId = instanceIdOf(instance);
     const project = rand() < 0.9 ? pick(rand, world.projects) : null;
     const process = pick(rand, PROCESSES);
     const count = 1 + Math.floor(rand() * 3);
     for (let k = 0; k < count && made < plan.tasks; k++, made++) {
       const step = STEPS[(instance + k) % STEPS.length]!;
-      const task = `${step}#${k + 1}`;
       const title = step === 'dpo-attestation' ? `attest ${step}: records of processing` : `decide ${step}`;
       const first = world.approvers[made % world.approvers.length]!;
       const second = rand() < 0.3 ? pick(rand, world.approvers) : first;
-      const assignees = [...new Set([first, second])];
       const openedAt = new Date(now.getTime() - Math.floor(rand() * 60 * DAY_MS));
       const dueAt =
         rand() < 0.7 ? new Date(openedAt.getTime() + (3 + Math.floor(rand() * 12)) * DAY_MS) : null;
       const closed = rand() < 0.2;
-      const closedAt = closed ? new Date(openedAt.getTime() + Math.floor(rand() * 3 * DAY_MS)) : null;
-      const id = `${instanceId}/${task}`;
-      for (const person of assignees) {
-        // The index as TaskStore leaves it once readers have pruned the closed tasks.
-        if (!closed)
-          inboxes.set(person, [
-            ...(inboxes.get(person) ?? []),
-            { id, instanceId, openedAt, dueKey: dueAt ?? NO_DEADLINE },
-          ]);
-        instances.set(person, [...new Set([...(instances.get(person) ?? []), instanceId])]);
-      }
-      await writer.add({
-        _id: id,
-        instanceId,
-        task,
-        step,
-        title,
-        kind: title.startsWith('attest ') ? 'attestation' : 'approval',
-        dueAt,
-        openedAt,
-        policy: POLICY,
-        process,
-        project,
-        initialAssignees: assignees,
-        assignees,
-        status: closed ? 'closed' : 'open',
-        dueKey: dueAt ?? NO_DEADLINE,
-        blockedOn: null,
-        closedAt,
-        closeReason: closed ? `${step} approved` : null,
-      });
+      const task = `${step}#${k + 1}`;
+      yield {
+        task: {
+          id: `${instanceId}/${task}`,
+          instanceId,
+          task,
+          step,
+          title,
+          kind: title.startsWith('attest ') ? 'attestation' : 'approval',
+          assignees: [first, second],
+          dueAt,
+          openedAt,
+          policy: POLICY,
+          process,
+          project,
+        },
+        closed: closed
+          ? { reason: `${step} approved`, at: new Date(openedAt.getTime() + Math.floor(rand() * 3 * DAY_MS)) }
+          : null,
+      };
     }
   }
+}
+
+export async function seedTasks(db: Db, plan: SeedPlan, world: SeedWorld, now: Date): Promise<number> {
+  const writer = new BatchWriter(db, 'tasks');
+  for (const { task, closed } of tasksOf(plan, world, now)) await writer.add(taskDoc(task, closed));
   await writer.close();
-  await new TaskIndex(db).load(inboxes, instances);
   return writer.written;
 }
 
 /**
- * AuditLedger's hash: over the link and the canonical JSON of every other field, `id` for `_id`
- * and `at` as its ISO string (store/audit.ts, hashOf). node:crypto instead of the engine's
- * portable sha256Hex for speed; `seedAudit` checks that both agree before it writes anything.
+ * The document AuditLedger.append stores for `event` linked to `prevHash`: toDoc and hashOf of
+ * store/audit-event.ts, with node:crypto's sha256 for the engine's portable one (the seed check
+ * compares the two on the same events).
  */
-function hashOf(unhashed: Document & { _id: string; at: Date; prevHash: string }): string {
-  const { _id, at, ...rest } = unhashed;
-  const text = unhashed.prevHash + canonicalJson({ ...rest, id: _id, at: at.toISOString() });
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+export function auditDoc(event: AuditEventInput, prevHash: string): Document & { hash: string } {
+  const { id, inputSha256, ...rest } = event;
+  const unhashed = { _id: id, ...rest, ...(inputSha256 == null ? {} : { inputSha256 }), prevHash };
+  const { _id, at, ...hashed } = unhashed;
+  const text = prevHash + canonicalJson({ ...hashed, id: _id, at: at.toISOString() });
+  return { ...unhashed, hash: createHash('sha256').update(text, 'utf8').digest('hex') };
 }
 
 const span = (line: number) => ({ file: 0, line, col: 3, endLine: line, endCol: 40 });
 
 /**
- * A year of ledger events: one chain per instance (started, decisions and checks, ended), each
- * instance in one project (10% in none), starting anywhere in the year, events minutes to a day apart.
+ * A year of ledger chains in the order they are seeded: one chain per instance (started, decisions
+ * and checks, ended), each instance in one project (10% in none), starting anywhere in the year,
+ * events minutes to a day apart. The `started` event carries its input's hash, as the ledger's do.
  */
-export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promise<number> {
-  const probe = 'bench ü ✓';
-  if (createHash('sha256').update(probe, 'utf8').digest('hex') !== sha256Hex(probe)) {
-    throw new Error('node:crypto and the engine disagree on sha256: the seeded chains would not verify');
-  }
+export function* chainsOf(plan: SeedPlan, world: SeedWorld): Generator<AuditEventInput[]> {
   const rand = random(2);
-  const writer = new BatchWriter(db, 'audit');
-  const indexed: IndexedEvent[] = [];
   const yearMs = world.to.getTime() - world.from.getTime();
   let made = 0;
   for (let instance = 0; made < plan.events; instance++) {
-    const instanceId = `bench-${String(instance).padStart(7, '0')}`;
+    const instanceId = instanceIdOf(instance);
     const project = rand() < 0.9 ? pick(rand, world.projects) : null;
     const process = pick(rand, PROCESSES);
     const length = Math.min(6 + Math.floor(rand() * 9), plan.events - made);
     let at = world.from.getTime() + Math.floor(rand() * yearMs * 0.97);
-    let prevHash = GENESIS_HASH;
+    const chain: AuditEventInput[] = [];
     for (let seq = 1; seq <= length; seq++, made++) {
       const last = seq === length && length > 1;
       const step = seq === 1 || last ? null : STEPS[seq % STEPS.length]!;
@@ -217,10 +225,10 @@ export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promi
         : seq === 1
           ? 'rita.requester@halden.example'
           : null;
-      const unhashed = {
-        _id: `${instanceId}:${seq}`,
+      chain.push({
         chain: instanceId,
         seq,
+        id: `${instanceId}:${seq}`,
         at: new Date(at),
         type: seq === 1 ? 'started' : last ? 'ended' : isDecision ? 'decision' : 'check',
         instanceId,
@@ -241,27 +249,31 @@ export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promi
           ? [{ text: `${step} is required for changes of this risk`, span: span(10 + seq) }]
           : [],
         span: step === null ? null : span(10 + seq),
-        prevHash,
-      };
-      const hash = hashOf(unhashed);
-      await writer.add({ ...unhashed, hash });
-      indexed.push({
-        id: unhashed._id,
-        at: unhashed.at,
-        project,
-        policyName: POLICY.name,
-        actor,
-        outcome: unhashed.outcome,
+        ...(seq === 1
+          ? { inputSha256: createHash('sha256').update(`input of ${instanceId}`).digest('hex') }
+          : {}),
       });
-      prevHash = hash;
       at += 60_000 + Math.floor(rand() * DAY_MS);
     }
+    yield chain;
   }
-  await writer.close();
-  await new AuditIndex(db).load(indexed);
-  // Both indexes are complete: the next openStore must not rebuild them from a million documents.
-  await markIndexesCurrent(db);
-  return writer.written;
+}
+
+/** The ledger's events, linked, and each chain's head (`audit_heads`: its highest seq). */
+export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promise<number> {
+  const events = new BatchWriter(db, 'audit_events');
+  const heads = new BatchWriter(db, 'audit_heads');
+  for (const chain of chainsOf(plan, world)) {
+    let prevHash = GENESIS_HASH;
+    for (const event of chain) {
+      const doc = auditDoc(event, prevHash);
+      await events.add(doc);
+      prevHash = doc.hash;
+    }
+    await heads.add({ _id: chain[0]!.chain, seq: chain.length });
+  }
+  await Promise.all([events.close(), heads.close()]);
+  return events.written;
 }
 
 interface SeedMeta extends SeedPlan {
@@ -278,29 +290,4 @@ export async function seededWith(db: Db, plan: SeedPlan): Promise<boolean> {
 
 export async function markSeeded(db: Db, plan: SeedPlan): Promise<void> {
   await db.collection<SeedMeta>(META).insertOne({ _id: 'seed', ...plan, complete: true, at: new Date() });
-}
-
-/**
- * Reads the seed back through the store: an inbox page parses (TaskStore's schema) and a sample
- * of chains verifies (AuditLedger.verify). Throws when the seed is not what the store writes.
- */
-export async function checkSeed(store: Store, world: SeedWorld): Promise<string> {
-  const began = performance.now();
-  const inbox = await store.tasks.inbox([world.approvers[0]!], { limit: 500 });
-  if (inbox.tasks.length === 0) throw new Error('seed check: the first approver has an empty inbox');
-  let chains = 0;
-  for (const n of [0]) {
-    const report = await store.audit.verify({ chain: `bench-${String(n).padStart(7, '0')}` });
-    if (!report.ok) throw new Error(`seed check: chain ${n} does not verify: ${JSON.stringify(report)}`);
-    chains += report.chains;
-  }
-  const page = await store.audit.query(
-    { project: world.projects[0]!, from: world.from, to: new Date(world.from.getTime() + 31 * DAY_MS) },
-    { limit: 50 },
-  );
-  return (
-    `seed check: inbox of ${world.approvers[0]} has ${inbox.tasks.length} open tasks; ` +
-    `${chains} sample chains verify; audit page for ${world.projects[0]} in January has ${page.events.length} events ` +
-    `(${(performance.now() - began).toFixed(0)} ms)`
-  );
 }
