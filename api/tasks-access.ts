@@ -6,7 +6,7 @@
 import type { Role, Task } from '../store/index.js';
 import { hasRole } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError, invalidCursor, notFound } from './errors.js';
+import { ApiError, notFound } from './errors.js';
 import type { Caller } from './route.js';
 
 export interface VisibleTask {
@@ -88,20 +88,3 @@ export function actingFor(
     [{ path: 'body.onBehalfOf', message: `one of ${standingInFor.join(', ')}` }],
   );
 }
-
-const CURSOR = /^[A-Za-z0-9_-]{1,2000}$/;
-
-/** The decoded JSON of an opaque cursor, or a 422 at `query.cursor`. */
-export function cursorPayload(cursor: string): unknown {
-  try {
-    if (!CURSOR.test(cursor)) throw new Error('not base64url');
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-}
-
-export { invalidCursor };
-
-export const encodeCursor = (payload: unknown): string =>
-  Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');

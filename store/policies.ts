@@ -8,7 +8,7 @@
 // The IR is stored as its canonical JSON text, not as a sub-document: those bytes are exactly what
 // the sha256 was taken over, so every read re-verifies the hash on the text it got, whatever the
 // database does with key order or number types. An IR edited in the database does not run.
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
 import {
   type CompiledPolicy,
@@ -19,9 +19,16 @@ import {
 } from '../engine/ir/index.js';
 import { hexDigest, isDuplicateKey, isoDay, parseDoc, validDate } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
+import { findPage, type Page, type SortField } from './paging.js';
 
 const COLLECTION = 'policies';
 const BY_NAME_VERSION = 'name_version_unique';
+const BY_NAME_VERSION_ID = 'name_version_id';
+const PAGE_ORDER: readonly SortField[] = [
+  { field: 'name', order: 1 },
+  { field: 'version', order: -1 },
+  { field: '_id', order: 1 },
+];
 
 /** What lists and pickers need: everything but the IR and the source texts. */
 export interface PolicySummary {
@@ -168,6 +175,21 @@ export class PolicyStore {
   }
 
   /** Every version, grouped by name (ascending), newest version first within a name. */
+  /** One page of every version, by name then newest version first (the API's list). */
+  async page(page: { after?: string | undefined; limit: number }): Promise<Page<PolicySummary>> {
+    return findPage(this.policies as unknown as Collection<Document>, {
+      list: 'policies',
+      filter: {},
+      sort: PAGE_ORDER,
+      after: page.after,
+      limit: page.limit,
+      projection: summaryProjection,
+      parse: (raw) => toSummary(parseDoc(summaryDocSchema, raw, COLLECTION)),
+      hint: BY_NAME_VERSION_ID,
+    });
+  }
+
+  /** Every version, by name then newest version first (small: a PMO has tens of policies). */
   async list(): Promise<PolicySummary[]> {
     const raws = await this.policies
       .find({}, { projection: summaryProjection, sort: { name: 1, version: -1 }, hint: BY_NAME_VERSION })
@@ -276,6 +298,11 @@ export const policyCollections: CollectionSpec[] = [
           'one document per (name, version), immutable versions; every version by name then newest ' +
           'first (list); the newest version in effect on a day (newestInEffect: name, version desc, ' +
           'effective filtered)',
+      },
+      {
+        name: BY_NAME_VERSION_ID,
+        key: { name: 1, version: -1, _id: 1 },
+        serves: 'pages of every version by name, newest first, key range after the cursor (page)',
       },
     ],
   },

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { PolicyConflictError } from '../../store/index.js';
 import { PolicyPublishError } from '../../store/policies.js';
-import { ApiError, invalidRequest, notFound } from '../errors.js';
+import { ApiError, notFound } from '../errors.js';
 import {
   compileUpload,
   diagnosticSchema,
@@ -13,6 +13,7 @@ import {
   summarySchema,
   uploadSchema,
 } from '../policies-compile.js';
+import { pageQuery } from '../paging.js';
 import { simulate, simulateBodySchema, simulationSchema } from '../policies-simulate.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
 
@@ -20,26 +21,6 @@ const versionParams = z.object({
   name: z.string().min(1).max(200),
   version: z.coerce.number().int().positive().max(1_000_000_000),
 });
-
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(1000).optional(),
-});
-
-/** The (name, version) of the last item of a page, opaque to clients. */
-const encodeCursor = (name: string, version: number): string =>
-  Buffer.from(JSON.stringify([name, version])).toString('base64url');
-
-function decodeCursor(cursor: string): { name: string; version: number } {
-  try {
-    const [name, version] = z
-      .tuple([z.string(), z.number().int()])
-      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { name, version };
-  } catch {
-    throw invalidRequest([{ path: 'query.cursor', message: 'not a cursor this list gave out' }]);
-  }
-}
 
 export function policiesRoutes(): RouteSpec[] {
   return [
@@ -111,26 +92,11 @@ export function policiesRoutes(): RouteSpec[] {
       path: '/policies',
       summary: 'Every published version: by name, newest version first',
       roles: ALL_ROLES,
-      query: listQuery,
+      query: pageQuery,
       response: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }),
       handler: async ({ query, deps }) => {
-        const all = await deps.store.policies.list();
-        let start = 0;
-        if (query.cursor !== undefined) {
-          const after = decodeCursor(query.cursor);
-          // The store's order: name ascending, then version descending.
-          const index = all.findIndex(
-            (p) => p.name > after.name || (p.name === after.name && p.version < after.version),
-          );
-          start = index === -1 ? all.length : index;
-        }
-        const page = all.slice(start, start + query.limit);
-        const last = page.at(-1);
-        const more = start + query.limit < all.length && last !== undefined;
-        return json({
-          items: page.map(summaryJson),
-          nextCursor: more ? encodeCursor(last.name, last.version) : null,
-        });
+        const page = await deps.store.policies.page({ after: query.cursor, limit: query.limit });
+        return json({ items: page.items.map(summaryJson), nextCursor: page.next });
       },
     }),
     route({

@@ -2,29 +2,16 @@
 // Charter worker: start (bad input with field paths, idempotent retries), read with the live
 // "blocked on" and the ledger timeline, list with visibility per role, cancel, and check reports.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const read = (path: string): string => readFileSync(`${root}${path}`, 'utf8');
+import { changeRequestInput, publishChangeManagement } from './fixtures/change-management.js';
 
 const NAME = 'IT change management';
 const RITA = 'rita.sommer@halden.example';
 const HENRIK = 'henrik.larsen@halden.example';
 const IVAN = 'ivan.petrov@halden.example';
 
-const goodInput = {
-  title: 'Rotate TLS certificates on the intranet proxy',
-  project: 'intranet',
-  change_type: 'normal',
-  risk: 'low',
-  budget: '2,000 EUR',
-  downtime: '30m',
-  requester: RITA,
-  implementer: 'ben.ortiz@halden.example',
-};
+const goodInput = changeRequestInput(RITA);
 
 interface ErrorAnswer {
   error: { code: string; message: string; problems?: { path: string; message: string }[] };
@@ -73,33 +60,12 @@ describe('instances over HTTP', () => {
 
   beforeAll(async () => {
     api = await startApiHarness(import.meta.url);
-    const world = JSON.parse(read('policies/shared/org.world.json')) as {
-      groups: Record<string, string[]>;
-      managers: Record<string, string>;
-      people: string[];
-    };
-    await api.store.directory.seedFromWorld({
-      groups: world.groups,
-      managers: world.managers,
-      people: [...world.people, RITA],
-    });
-    const author = await api.tokenFor('tomas.berg@halden.example', ['author']);
+    await publishChangeManagement(api, RITA);
     rita = await api.tokenFor(RITA, ['requester']);
     ivan = await api.tokenFor(IVAN, ['requester']);
     henrik = await api.tokenFor(HENRIK, ['approver']);
     auditor = await api.tokenFor('audit@halden.example', ['auditor']);
     admin = await api.tokenFor('root@halden.example', ['admin']);
-    const published = await api.call('POST', '/v1/policies', {
-      token: author,
-      body: {
-        entry: 'change-management.charter',
-        files: {
-          'change-management.charter': read('policies/change-management.charter'),
-          'shared/org.charter': read('policies/shared/org.charter'),
-        },
-      },
-    });
-    expect(published.status).toBe(201);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,33 +1,21 @@
 // API tokens and idempotency records against a real MongoDB server: a token is found by its hash
 // until revoked; of two requests claiming one Idempotency-Key at once exactly one runs, and the
 // answer it keeps is the one every retry gets.
-import type { Db, MongoClient } from 'mongodb';
 import { accessCollections, ApiTokens, IdempotencyRecords } from '../../store/access.js';
-import { applyManifest } from '../../store/manifest.js';
-import { monitoredClient, recordCommands } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { recordCommands } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const at = new Date('2027-03-01T10:00:00Z');
 const hash = (c: string): string => c.repeat(64);
 
 describe('access store', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, accessCollections);
   let tokens: ApiTokens;
   let records: IdempotencyRecords;
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, accessCollections);
-    tokens = new ApiTokens(db);
-    records = new IdempotencyRecords(db);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+  beforeAll(() => {
+    tokens = new ApiTokens(db());
+    records = new IdempotencyRecords(db());
   });
 
   test('when a token is added twice and then revoked, then it is found once and then no more', async () => {
@@ -54,7 +42,7 @@ describe('access store', () => {
   });
 
   test('when the winner completes, then a retry gets its answer, and neither a late release nor a second completion changes it', async () => {
-    const { commands } = await recordCommands(client, () => records.complete('k1', 201, '{"id":1}'));
+    const { commands } = await recordCommands(client(), () => records.complete('k1', 201, '{"id":1}'));
     await records.release('k1');
     await records.complete('k1', 500, 'overwritten');
 

@@ -1,32 +1,20 @@
 // AuditLedger's queries against a real MongoDB-wire server: every filter served by one find on
 // one index, key-range pages that return each event once in (at, id) order, cursors no other list
 // accepts, and the refused chain's racing writers, whose events a query by instance includes.
-import type { Db, MongoClient } from 'mongodb';
 import { auditCollections, type AuditFilter, AuditLedger } from '../../store/audit.js';
-import { applyManifest } from '../../store/manifest.js';
 import { encodeCursor, InvalidCursorError } from '../../store/paging.js';
 import { RefusalLog } from '../../store/refusals.js';
 import { ReportQueries } from '../../store/reports.js';
-import { expectIndexedReads, monitoredClient } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 import { chain, policy, t0 } from './fixtures/audit-chains.js';
 
 describe('AuditLedger queries', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, auditCollections);
   let ledger: AuditLedger;
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, auditCollections);
-    ledger = new AuditLedger(db);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+  beforeAll(() => {
+    ledger = new AuditLedger(db());
   });
 
   describe('query', () => {
@@ -125,7 +113,7 @@ describe('AuditLedger queries', () => {
       ['nothing but a period', { from, to: new Date(t0 + 9 * 60_000) }, 'at_id'],
       ['nothing', {}, 'at_id'],
     ])('when queried by %s, then one find on its index serves it', async (_, filter, index) => {
-      const { result, plans } = await expectIndexedReads(client, db, () =>
+      const { result, plans } = await expectIndexedReads(client(), db(), () =>
         ledger.query(filter, { limit: 5 }),
       );
 
@@ -137,7 +125,7 @@ describe('AuditLedger queries', () => {
     test('when a page follows a cursor, then it is one find on the same index', async () => {
       const first = await ledger.query({ project: 'crm-rollout' }, { limit: 7 });
 
-      const { result, plans } = await expectIndexedReads(client, db, () =>
+      const { result, plans } = await expectIndexedReads(client(), db(), () =>
         ledger.query({ project: 'crm-rollout' }, { after: first.next!, limit: 7 }),
       );
 
@@ -147,10 +135,10 @@ describe('AuditLedger queries', () => {
   });
 
   test("when a report streams the ledger, then each of its reads is a find on one of the ledger's indexes", async () => {
-    const reports = new ReportQueries(db);
+    const reports = new ReportQueries(db());
     const from = new Date(t0);
 
-    const { result, plans } = await expectIndexedReads(client, db, async () => {
+    const { result, plans } = await expectIndexedReads(client(), db(), async () => {
       const started: string[] = [];
       for await (const event of reports.ledgerEvents({ type: 'started', project: 'crm-rollout', from })) {
         started.push(event.instanceId);
@@ -182,7 +170,7 @@ describe('AuditLedger queries', () => {
     });
 
     test('when five refusals race on one instance, then they take seqs 1 to 5 and the chain verifies', async () => {
-      const refusals = new RefusalLog(db);
+      const refusals = new RefusalLog(db());
       const actors = ['ann', 'ben', 'cat', 'dan', 'eve'];
 
       await Promise.all(actors.map((actor) => refusals.record(attempt(actor))));
@@ -206,9 +194,9 @@ describe('AuditLedger queries', () => {
     });
 
     test('when a refusal is recorded or listed, then its reads are one indexed find each', async () => {
-      const refusals = new RefusalLog(db);
+      const refusals = new RefusalLog(db());
 
-      const { plans } = await expectIndexedReads(client, db, async () => {
+      const { plans } = await expectIndexedReads(client(), db(), async () => {
         await refusals.record(attempt('fay'));
         return refusals.of('refused-i');
       });

@@ -1,7 +1,7 @@
 // AuditLedger's appends and verifier against a real MongoDB-wire server: hash-chained appends
 // that survive activity retries in three commands, the input hash of a started event, and a
 // verifier that names the first tampered or missing event.
-import type { Collection, Db, MongoClient, UpdateFilter } from 'mongodb';
+import type { Collection, UpdateFilter } from 'mongodb';
 import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
 import {
   AuditConflictError,
@@ -12,28 +12,18 @@ import {
   MissingLinkError,
 } from '../../store/audit.js';
 import { applyManifest } from '../../store/manifest.js';
-import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 import { chain, span, t0 } from './fixtures/audit-chains.js';
 
 describe('AuditLedger appends and verify', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, auditCollections);
   let ledger: AuditLedger;
   let raw: Collection<{ _id: string }>;
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, auditCollections);
-    ledger = new AuditLedger(db);
-    raw = db.collection<{ _id: string }>('audit_events');
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+  beforeAll(() => {
+    ledger = new AuditLedger(db());
+    raw = db().collection<{ _id: string }>('audit_events');
   });
 
   test('when events are appended, then each links to the hash of its predecessor', async () => {
@@ -171,7 +161,7 @@ describe('AuditLedger appends and verify', () => {
     test('when a forger edits an event and recomputes its hash, then the next event shows the broken link', async () => {
       // The forger knows the algorithm: the same first 8 events and a forged 9th, hashed by a
       // ledger in a scratch database, then swapped in for the real 9th.
-      const scratch = client.db(`${db.databaseName}_forge`);
+      const scratch = client().db(`${db().databaseName}_forge`);
       await applyManifest(scratch, auditCollections);
       const forger = new AuditLedger(scratch);
       const events = chain(name, 9);
@@ -229,8 +219,8 @@ describe('AuditLedger appends and verify', () => {
       const events = chain('budget', 10);
       await ledger.append(events.slice(0, 5));
 
-      const first = await recordCommands(client, () => ledger.append(events.slice(5)));
-      const retry = await recordCommands(client, () => ledger.append(events.slice(5)));
+      const first = await recordCommands(client(), () => ledger.append(events.slice(5)));
+      const retry = await recordCommands(client(), () => ledger.append(events.slice(5)));
 
       expect(first.commands.map((c) => c.name)).toEqual(['find', 'insert', 'update']);
       expect(retry.commands.map((c) => c.name)).toEqual(['find', 'update']);
@@ -241,13 +231,13 @@ describe('AuditLedger appends and verify', () => {
       const events = chain('budget-plan', 6);
       await ledger.append(events.slice(0, 1));
 
-      const { plans } = await expectIndexedReads(client, db, () => ledger.append(events.slice(1)));
+      const { plans } = await expectIndexedReads(client(), db(), () => ledger.append(events.slice(1)));
 
       expect(plans).toEqual([expect.stringContaining('IXSCAN(_id_)')]);
     });
 
     test('when a chain is verified or read, then each read is one indexed find', async () => {
-      const reads = await expectIndexedReads(client, db, async () => [
+      const reads = await expectIndexedReads(client(), db(), async () => [
         await ledger.verify({ chain: 'budget' }),
         await ledger.chainByName('budget'),
         await ledger.lastSeq('budget'),

@@ -2,7 +2,6 @@
 // under retries, the claim the store exists for (many reallocations at once never take a pool
 // below zero free hours and never lose or invent an hour), what a reallocation sends, and that
 // every read is an index scan.
-import type { Db, MongoClient } from 'mongodb';
 import {
   CapacityAllocatedError,
   CapacityError,
@@ -12,9 +11,8 @@ import {
   isoWeeksFrom,
   type Reallocation,
 } from '../../store/capacity.js';
-import { applyManifest } from '../../store/manifest.js';
-import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const at = new Date('2027-01-18T09:00:00Z');
 const request = (over: Partial<Reallocation>): Reallocation => ({
@@ -30,21 +28,11 @@ const request = (over: Partial<Reallocation>): Reallocation => ({
 });
 
 describe('CapacityStore', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, capacityCollections);
   let store: CapacityStore;
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, capacityCollections);
-    store = new CapacityStore(db);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+  beforeAll(() => {
+    store = new CapacityStore(db());
   });
 
   test('when a period is turned into weeks, then every ISO week it touches is named once', () => {
@@ -63,7 +51,7 @@ describe('CapacityStore', () => {
   test('when a request fits, then it is allocated evenly in one transaction of 4 commands', async () => {
     await store.setCapacities('shared-services', 'oracle-dba', { '2027-W03': 40, '2027-W04': 40 });
 
-    const { result, commands } = await recordCommands(client, () =>
+    const { result, commands } = await recordCommands(client(), () =>
       store.reallocate(request({ hours: 32, weeks: ['2027-W03', '2027-W04'] })),
     );
 
@@ -78,7 +66,7 @@ describe('CapacityStore', () => {
     // Read the weeks, insert the allocation, update every week in one bulkWrite, commit.
     expect(commands.map((c) => c.name)).toEqual(['find', 'insert', 'update', 'commitTransaction']);
     expect(commands.map((c) => c.command['txnNumber'] !== undefined)).toEqual([true, true, true, true]);
-    const { result: state, plans } = await expectIndexedReads(client, db, () =>
+    const { result: state, plans } = await expectIndexedReads(client(), db(), () =>
       store.utilisation('shared-services', 'oracle-dba', ['2027-W03', '2027-W05']),
     );
     expect(state).toEqual({
@@ -96,7 +84,7 @@ describe('CapacityStore', () => {
     expect((await store.utilisation('shared-services', 'oracle-dba', ['2027-W03']))['2027-W03']?.free).toBe(
       24,
     );
-    const { result: made, plans } = await expectIndexedReads(client, db, () =>
+    const { result: made, plans } = await expectIndexedReads(client(), db(), () =>
       store.allocationsOf('erp-upgrade'),
     );
     expect(made.map((a) => [a.request, a.perWeek])).toEqual([['r1', { '2027-W03': 16, '2027-W04': 16 }]]);
@@ -123,8 +111,8 @@ describe('CapacityStore', () => {
   test('when one week is short, then nothing is taken, the detail names it, preview writes nothing', async () => {
     const r = request({ request: 'r2', hours: 60, weeks: ['2027-W03', '2027-W04'] });
 
-    const { result: previewed, commands } = await recordCommands(client, () => store.preview(r));
-    const { result, plans } = await expectIndexedReads(client, db, () => store.reallocate(r));
+    const { result: previewed, commands } = await recordCommands(client(), () => store.preview(r));
+    const { result, plans } = await expectIndexedReads(client(), db(), () => store.reallocate(r));
 
     expect(commands.map((c) => c.name).sort()).toEqual(['find', 'find']);
     // Inside the transaction: the holder's weeks, then whether this request allocated before.
@@ -192,7 +180,7 @@ describe('CapacityStore', () => {
     );
 
     const started = Date.now();
-    const { result: results, commands } = await recordCommands(client, () =>
+    const { result: results, commands } = await recordCommands(client(), () =>
       Promise.all(requests.map((r) => store.reallocate(r))),
     );
     const elapsed = Date.now() - started;
@@ -249,7 +237,7 @@ describe('CapacityStore', () => {
     await Promise.all(raises);
 
     const allocated = results.filter((r) => r.outcome === 'allocated').length;
-    const raw = await db.collection('capacity_weeks').findOne({ pool: 'ops', skill: 'sre', week });
+    const raw = await db().collection('capacity_weeks').findOne({ pool: 'ops', skill: 'sre', week });
     expect(raw).toMatchObject({ allocated: allocated * 5 });
     expect((raw?.['allocated'] as number) + (raw?.['free'] as number)).toBe(raw?.['capacity']);
     expect(raw?.['free']).toBeGreaterThanOrEqual(0);
@@ -271,7 +259,7 @@ describe('CapacityStore', () => {
       );
     }
 
-    const { result: first, plans } = await expectIndexedReads(client, db, () =>
+    const { result: first, plans } = await expectIndexedReads(client(), db(), () =>
       store.allocationPage('PRJ-9', { limit: 2 }),
     );
     const second = await store.allocationPage('PRJ-9', { after: first.next ?? '', limit: 2 });

@@ -1,11 +1,9 @@
 // CommentStore against a real MongoDB server: numbers in the order the server accepted comments,
 // even when people write at once; the conversation paged by the store's cursor through one index.
-import type { Db, MongoClient } from 'mongodb';
 import { commentCollections, CommentStore, type NewComment } from '../../store/comments.js';
-import { applyManifest } from '../../store/manifest.js';
 import { InvalidCursorError } from '../../store/paging.js';
-import { expectIndexedReads, monitoredClient } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const comment = (taskId: string, text: string): NewComment => ({
   taskId,
@@ -18,21 +16,11 @@ const comment = (taskId: string, text: string): NewComment => ({
 });
 
 describe('CommentStore', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, commentCollections);
   let store: CommentStore;
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, commentCollections);
-    store = new CommentStore(db);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+  beforeAll(() => {
+    store = new CommentStore(db());
   });
 
   test('when eight people comment on one task at once, then each gets its own number, 1 to 8', async () => {
@@ -49,8 +37,8 @@ describe('CommentStore', () => {
     for (const text of ['first', 'second', 'third']) await store.add(comment('inst-1/paged', text));
     await store.add(comment('inst-1/other', 'elsewhere'));
 
-    const first = await expectIndexedReads(client, db, () => store.list('inst-1/paged', { limit: 2 }));
-    const second = await expectIndexedReads(client, db, () =>
+    const first = await expectIndexedReads(client(), db(), () => store.list('inst-1/paged', { limit: 2 }));
+    const second = await expectIndexedReads(client(), db(), () =>
       store.list('inst-1/paged', { after: first.result.next ?? undefined, limit: 2 }),
     );
 
@@ -69,7 +57,7 @@ describe('CommentStore', () => {
   });
 
   test('when a comment is added, then finding its number is an indexed read too', async () => {
-    const { result, plans } = await expectIndexedReads(client, db, () =>
+    const { result, plans } = await expectIndexedReads(client(), db(), () =>
       store.add(comment('inst-1/paged', 'fourth')),
     );
 

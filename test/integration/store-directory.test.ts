@@ -3,16 +3,14 @@
 // delegations, which only the store knows, are covered on top, and so are the plans and command
 // counts of the reads every task access and every approval step make.
 import { readFileSync } from 'node:fs';
-import type { Db, MongoClient } from 'mongodb';
 import type { PersonRef } from '../../engine/machine/types.js';
 import { knownPeople, resolveRefs, type World } from '../../engine/simulate/world.js';
 import { Directory, directoryCollections } from '../../store/directory.js';
 import { DirectoryQueries, type KeyPage } from '../../store/directory-queries.js';
 import { StoredDocumentError } from '../../store/documents.js';
-import { applyManifest } from '../../store/manifest.js';
 import { InvalidCursorError } from '../../store/paging.js';
-import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const world = JSON.parse(
   readFileSync(new URL('../../policies/shared/org.world.json', import.meta.url), 'utf8'),
@@ -24,25 +22,15 @@ const person = (p: string): PersonRef => ({ kind: 'person', person: p });
 const managerOf = (p: string): PersonRef => ({ kind: 'managerOf', person: p });
 
 describe('Directory', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, directoryCollections);
   let directory: Directory;
   let queries: DirectoryQueries;
 
   beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, directoryCollections);
-    directory = new Directory(db);
-    queries = new DirectoryQueries(db);
+    directory = new Directory(db());
+    queries = new DirectoryQueries(db());
     await directory.seedFromWorld(world);
     await directory.seedFromWorld(world);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   test('when the demo organisation is seeded twice, then resolution equals the simulator for every kind of ref', async () => {
@@ -72,8 +60,8 @@ describe('Directory', () => {
   test('when a typical approver list is resolved, then every read is indexed and it takes at most 4 commands', async () => {
     const refs = [group('change-advisory-board'), managerOf('rita.sommer@halden.example')];
 
-    const { plans } = await expectIndexedReads(client, db, () => directory.resolve(refs, at));
-    const { result, commands } = await recordCommands(client, () => directory.resolve(refs, at));
+    const { plans } = await expectIndexedReads(client(), db(), () => directory.resolve(refs, at));
+    const { result, commands } = await recordCommands(client(), () => directory.resolve(refs, at));
 
     expect(result.people).toEqual([
       ...world.groups['change-advisory-board']!,
@@ -140,7 +128,7 @@ describe('Directory', () => {
       { person: 'alice.meyer@halden.example', delegate: 'gita.rao@halden.example' },
     ]);
     expect(after.people).toEqual(world.groups['emergency-cab']);
-    const { result, plans } = await expectIndexedReads(client, db, () =>
+    const { result, plans } = await expectIndexedReads(client(), db(), () =>
       directory.delegatorsOf('gita.rao@halden.example', at),
     );
     expect(result).toEqual(['alice.meyer@halden.example']);
@@ -187,7 +175,7 @@ describe('Directory', () => {
   });
 
   test("when a person's groups are asked for, then one find on the members index answers them in id order", async () => {
-    const { result, plans } = await expectIndexedReads(client, db, () =>
+    const { result, plans } = await expectIndexedReads(client(), db(), () =>
       queries.groupsOf('henrik.larsen@halden.example'),
     );
 
@@ -201,8 +189,8 @@ describe('Directory', () => {
 
   test('when people and groups are paged, then every page is one indexed find and each row comes once', async () => {
     for (const [list, total] of [
-      ['people', await db.collection('directory_people').countDocuments()],
-      ['groups', await db.collection('directory_groups').countDocuments()],
+      ['people', await db().collection('directory_people').countDocuments()],
+      ['groups', await db().collection('directory_groups').countDocuments()],
     ] as const) {
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -210,7 +198,7 @@ describe('Directory', () => {
         const after: string | null = cursor;
         const page = (): Promise<KeyPage<{ _id: string }>> =>
           list === 'people' ? queries.pageOfPeople(after, 7) : queries.pageOfGroups(after, 7);
-        const { result, plans } = await expectIndexedReads(client, db, page);
+        const { result, plans } = await expectIndexedReads(client(), db(), page);
         expect(plans).toEqual([expect.stringMatching(/IXSCAN\(_id_\)/)]);
         seen.push(...result.items.map((item) => item._id));
         cursor = result.next;
@@ -241,13 +229,13 @@ describe('Directory', () => {
       ...range,
     });
 
-    const first = await expectIndexedReads(client, db, () =>
+    const first = await expectIndexedReads(client(), db(), () =>
       queries.pageOfDelegations('lea.hofmann@halden.example', null, 1),
     );
-    const second = await expectIndexedReads(client, db, () =>
+    const second = await expectIndexedReads(client(), db(), () =>
       queries.pageOfDelegations('lea.hofmann@halden.example', first.result.next, 1),
     );
-    const all = await expectIndexedReads(client, db, () => queries.pageOfDelegations(null, null, 10));
+    const all = await expectIndexedReads(client(), db(), () => queries.pageOfDelegations(null, null, 10));
 
     expect([...first.result.items, ...second.result.items]).toEqual([
       { _id: 'p1', from: 'lea.hofmann@halden.example', to: 'nina.vogel@halden.example', ...range },
@@ -270,7 +258,7 @@ describe('Directory', () => {
   });
 
   test('when a stored person was edited by hand into another shape, then reading it names the document', async () => {
-    await db
+    await db()
       .collection<{ _id: string }>('directory_people')
       .insertOne({ _id: 'broken@halden.example', active: 'yes' } as never);
 
@@ -278,6 +266,6 @@ describe('Directory', () => {
     await expect(directory.resolve([person('broken@halden.example')], at)).rejects.toThrow(
       /directory_people.*broken@halden\.example/,
     );
-    await db.collection<{ _id: string }>('directory_people').deleteOne({ _id: 'broken@halden.example' });
+    await db().collection<{ _id: string }>('directory_people').deleteOne({ _id: 'broken@halden.example' });
   });
 });

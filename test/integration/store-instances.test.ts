@@ -2,9 +2,6 @@
 // order and concurrency its transitions land in, visibility tokens that lose nobody, one indexed
 // query per list page whatever the filter, and the input an instance was started with, kept with
 // its hash.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Db, MongoClient } from 'mongodb';
 import { canonicalJson, sha256Hex } from '../../engine/ir/index.js';
 import { StoredDocumentError } from '../../store/documents.js';
 import {
@@ -17,11 +14,11 @@ import {
   type ViewWrite,
   visibility,
 } from '../../store/instances.js';
-import { applyManifest } from '../../store/manifest.js';
 import { InvalidCursorError } from '../../store/paging.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
-import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
+import { changeRequestInput, publishChangeManagement } from './fixtures/change-management.js';
 
 const policy = { name: 'change-approval', version: 3, sha256: 'a'.repeat(64) };
 const minute = 60_000;
@@ -63,25 +60,15 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 describe('InstanceViews', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, instanceCollections);
   let views: InstanceViews;
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, instanceCollections);
-    views = new InstanceViews(db);
+  beforeAll(() => {
+    views = new InstanceViews(db());
   });
 
   beforeEach(async () => {
-    await db.collection('instance_views').deleteMany({});
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+    await db().collection('instance_views').deleteMany({});
   });
 
   test('when 20 shuffled transitions are written at once, then the view only moves forward and ends on the last', async () => {
@@ -125,9 +112,11 @@ describe('InstanceViews', () => {
   });
 
   test('when a transition is written or retried, then each is one command', async () => {
-    const first = await recordCommands(client, () => views.upsert(write('i-cmd', 1, { input })));
-    const retry = await recordCommands(client, () => views.upsert(write('i-cmd', 1, { input })));
-    const next = await recordCommands(client, () => views.upsert(write('i-cmd', 2, { assignees: ['bob'] })));
+    const first = await recordCommands(client(), () => views.upsert(write('i-cmd', 1, { input })));
+    const retry = await recordCommands(client(), () => views.upsert(write('i-cmd', 1, { input })));
+    const next = await recordCommands(client(), () =>
+      views.upsert(write('i-cmd', 2, { assignees: ['bob'] })),
+    );
 
     for (const run of [first, retry, next]) expect(run.commands.map((c) => c.name)).toEqual(['update']);
     expect(await views.get('i-cmd')).toMatchObject({ transition: 2, input });
@@ -149,7 +138,9 @@ describe('InstanceViews', () => {
   test('when a view was stored before inputs and visibility were kept, then it reads with input null', async () => {
     const { instanceId, assignees, input: given, ...old } = write('i-old', 4);
     expect([assignees, given]).toEqual([undefined, undefined]);
-    await db.collection('instance_views').insertOne({ _id: instanceId as never, ...old });
+    await db()
+      .collection('instance_views')
+      .insertOne({ _id: instanceId as never, ...old });
 
     expect(await views.get('i-old')).toMatchObject({
       transition: 4,
@@ -160,7 +151,9 @@ describe('InstanceViews', () => {
   });
 
   test('when a stored view was damaged by hand, then reading it names the collection and the field', async () => {
-    await db.collection('instance_views').insertOne({ _id: 'i-bad' as never, transition: 'three' });
+    await db()
+      .collection('instance_views')
+      .insertOne({ _id: 'i-bad' as never, transition: 'three' });
 
     await expect(views.get('i-bad')).rejects.toBeInstanceOf(StoredDocumentError);
   });
@@ -201,7 +194,7 @@ describe('InstanceViews', () => {
       const plans: string[] = [];
       let after: string | undefined;
       for (let n = 0; n < 50; n++) {
-        const read = await expectIndexedReads(client, db, () =>
+        const read = await expectIndexedReads(client(), db(), () =>
           views.list(filter, { limit, ...(after === undefined ? {} : { after }) }),
         );
         plans.push(...read.plans);
@@ -273,7 +266,7 @@ describe('InstanceViews', () => {
     });
 
     test('when nobody may be seen, then the page is empty without a query', async () => {
-      const { result, commands } = await recordCommands(client, () =>
+      const { result, commands } = await recordCommands(client(), () =>
         views.list({ visibleTo: [] }, { limit: 5 }),
       );
 
@@ -295,32 +288,13 @@ describe('InstanceViews', () => {
 });
 
 describe('the input of an instance, end to end', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  const read = (path: string): string => readFileSync(`${root}${path}`, 'utf8');
   const REQUESTER = 'rita.sommer@halden.example';
   const MANAGER = 'henrik.larsen@halden.example';
   let api: ApiHarness;
 
   beforeAll(async () => {
     api = await startApiHarness(import.meta.url);
-    const world = JSON.parse(read('policies/shared/org.world.json')) as {
-      groups: Record<string, string[]>;
-      managers: Record<string, string>;
-      people: string[];
-    };
-    await api.store.directory.seedFromWorld({ ...world, people: [...world.people, REQUESTER] });
-    const author = await api.tokenFor('tomas.berg@halden.example', ['author']);
-    const published = await api.call('POST', '/v1/policies', {
-      token: author,
-      body: {
-        entry: 'change-management.charter',
-        files: {
-          'change-management.charter': read('policies/change-management.charter'),
-          'shared/org.charter': read('policies/shared/org.charter'),
-        },
-      },
-    });
-    expect(published.status).toBe(201);
+    await publishChangeManagement(api, REQUESTER);
   }, 120_000);
 
   afterAll(async () => {
@@ -336,16 +310,7 @@ describe('the input of an instance, end to end', () => {
       body: {
         policy: 'IT change management',
         process: 'change_request',
-        input: {
-          title: 'Rotate TLS certificates on the intranet proxy',
-          project: 'intranet',
-          change_type: 'normal',
-          risk: 'low',
-          budget: '2,000 EUR',
-          downtime: '30m',
-          requester: REQUESTER,
-          implementer: 'ben.ortiz@halden.example',
-        },
+        input: changeRequestInput(REQUESTER),
       },
     });
     expect(started.status).toBe(201);

@@ -1,8 +1,7 @@
 // Outbox against a real MongoDB-wire server: idempotent enqueue (one by one and in batches),
 // leases that two senders never share, expired leases taken over, delivery and failure marking,
 // and a claim that reads through its index, so that its cost follows the backlog.
-import type { Db, Document, MongoClient } from 'mongodb';
-import { applyManifest } from '../../store/manifest.js';
+import type { Document } from 'mongodb';
 import {
   Outbox,
   OutboxConflictError,
@@ -10,8 +9,8 @@ import {
   type OutboxMessage,
   outboxCollections,
 } from '../../store/outbox.js';
-import { expectIndexedReads, monitoredClient, recordCommands, type Recorded } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands, type Recorded } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -26,8 +25,7 @@ const message = (id: string, at = t0): OutboxMessage => ({
 });
 
 describe('Outbox', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, outboxCollections);
   let outbox: Outbox;
 
   /**
@@ -39,24 +37,15 @@ describe('Outbox', () => {
     for (const [key, value] of Object.entries(recorded.command) as [string, unknown][]) {
       if (!['lsid', '$clusterTime', '$db', 'txnNumber'].includes(key)) command[key] = value;
     }
-    return JSON.stringify(await db.command({ explain: command, verbosity: 'queryPlanner' }));
+    return JSON.stringify(await db().command({ explain: command, verbosity: 'queryPlanner' }));
   }
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, outboxCollections);
-    outbox = new Outbox(db);
+  beforeAll(() => {
+    outbox = new Outbox(db());
   });
 
   beforeEach(async () => {
-    await db.collection('outbox').deleteMany({});
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+    await db().collection('outbox').deleteMany({});
   });
 
   test('when the same message is enqueued twice, then it is queued once', async () => {
@@ -123,11 +112,11 @@ describe('Outbox', () => {
     await outbox.claim(later(1), 1_000, 1); // ix1, leased until 1001 ms: lapsed by the claim below
     await outbox.markDelivered('ix2:1', later(10)); // delivered: out of the claim's bounds
 
-    const { result, plans } = await expectIndexedReads(client, db, async () => {
-      const { result: claimed, commands } = await recordCommands(client, () =>
+    const { result, plans } = await expectIndexedReads(client(), db(), async () => {
+      const { result: claimed, commands } = await recordCommands(client(), () =>
         outbox.claim(later(60_000), 30_000, 10),
       );
-      const counted = await recordCommands(client, () => outbox.pending());
+      const counted = await recordCommands(client(), () => outbox.pending());
       return { claimed, commands: [...commands, ...counted.commands] };
     });
 
@@ -149,7 +138,7 @@ describe('Outbox', () => {
   test("when a transition's messages are enqueued together, then one insert, and a retry queues nothing twice", async () => {
     const batch = [message('b1:1'), message('b1:2'), message('b1:3')];
 
-    const first = await recordCommands(client, () => outbox.enqueueAll(batch));
+    const first = await recordCommands(client(), () => outbox.enqueueAll(batch));
     await outbox.enqueueAll(batch);
     await outbox.enqueueAll([message('b1:2'), message('b1:4')]);
 

@@ -1,19 +1,12 @@
 // People as capacity holders against a real MongoDB-wire server: a person's weeks and a project's
 // people are each read by indexed queries (explained here), allocations answer week by week in
 // the person's words, a preview writes nothing, and a hand-edited document stops at the store.
-import type { Db, Document, MongoClient } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import { CapacityStore, capacityCollections } from '../../store/capacity.js';
 import { StoredDocumentError } from '../../store/documents.js';
-import { applyManifest } from '../../store/manifest.js';
 import { PeopleCapacity } from '../../store/people-capacity.js';
-import {
-  expectIndexedReads,
-  monitoredClient,
-  recordCommands,
-  stagesOf,
-  type Recorded,
-} from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands, stagesOf, type Recorded } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const ANA = 'ana@example.org';
 const BO = 'bo@example.org';
@@ -50,16 +43,11 @@ async function aggregatePlan(db: Db, recorded: Recorded): Promise<string[]> {
 }
 
 describe('PeopleCapacity', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, capacityCollections);
   let people: PeopleCapacity;
 
   beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, capacityCollections);
-    people = new PeopleCapacity(new CapacityStore(db));
+    people = new PeopleCapacity(new CapacityStore(db()));
     const weeks = ['2027-W10', '2027-W11', '2027-W12'];
     await people.setHours(ANA, weeks, 40);
     await people.setHours(BO, weeks, 20);
@@ -69,11 +57,6 @@ describe('PeopleCapacity', () => {
     await people.allocate(allocation(ANA, 'ERP', 10, ['2027-W12'], 'a3'));
     await people.allocate(allocation(BO, 'ERP', 10, ['2027-W10', '2027-W11'], 'b1'));
     await people.allocate(allocation(CY, 'ERP', 6, ['2027-W12'], 'c1'));
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   test('when a person allocation fits, then each week says its share, free hours and utilisation', async () => {
@@ -101,7 +84,7 @@ describe('PeopleCapacity', () => {
   test('when a person is short, then the answer names the missing hours and a preview writes nothing', async () => {
     const ask = allocation(ANA, 'ERP', 32, ['2027-W11', '2027-W12'], 'a4');
 
-    const { result: previewed, commands } = await recordCommands(client, () => people.preview(ask));
+    const { result: previewed, commands } = await recordCommands(client(), () => people.preview(ask));
 
     expect(commands.every((c) => c.name === 'find')).toBe(true);
     expect(previewed.outcome).toBe('insufficient');
@@ -114,7 +97,7 @@ describe('PeopleCapacity', () => {
   });
 
   test('when a person is read, then weeks and allocations are two indexed finds', async () => {
-    const { result: weeks, plans } = await expectIndexedReads(client, db, () =>
+    const { result: weeks, plans } = await expectIndexedReads(client(), db(), () =>
       people.weeksOf(ANA, ['2027-W09', '2027-W10', '2027-W12']),
     );
 
@@ -148,7 +131,7 @@ describe('PeopleCapacity', () => {
 
   test("when a project's people are paged, then each page is an indexed aggregation and find", async () => {
     const weeks = ['2027-W10', '2027-W11'];
-    const { result: first, commands } = await recordCommands(client, () =>
+    const { result: first, commands } = await recordCommands(client(), () =>
       people.projectMembers('ERP', weeks, { limit: 1 }),
     );
     const second = await people.projectMembers('ERP', weeks, { after: first.next ?? '', limit: 1 });
@@ -167,15 +150,15 @@ describe('PeopleCapacity', () => {
     expect([second.members.map((m) => [m.person, m.hours]), second.next]).toEqual([[[BO, 10]], null]);
     expect(commands.map((c) => c.name)).toEqual(['aggregate', 'find']);
     const [grouped] = commands;
-    expect((await aggregatePlan(db, grouped!)).join(' < ')).toMatch(/IXSCAN\(project_holders\)/);
-    await expectIndexedReads(client, db, () => people.projectMembers('ERP', ['2027-W12'], { limit: 5 }));
+    expect((await aggregatePlan(db(), grouped!)).join(' < ')).toMatch(/IXSCAN\(project_holders\)/);
+    await expectIndexedReads(client(), db(), () => people.projectMembers('ERP', ['2027-W12'], { limit: 5 }));
     await expect(people.projectMembers('ERP', weeks, { after: 'garbage', limit: 1 })).rejects.toThrow(
       /not a cursor this list issued/,
     );
   });
 
   test('when a stored week was edited by hand into another shape, then reading it says where', async () => {
-    await db
+    await db()
       .collection('capacity_weeks')
       .updateOne({ pool: '@people', skill: CY, week: '2027-W11' }, { $set: { capacity: 'thirty' } });
 

@@ -1,7 +1,6 @@
 // PolicyStore against a real MongoDB server (SecantusDB in `npm test`): immutable versions,
 // idempotent publishing, conflicts, the version in effect on a date, publishers racing, and the
 // plans of the two queries (the version in effect, the list).
-import type { Db, MongoClient } from 'mongodb';
 import {
   type CompiledPolicy,
   hashPolicyIR,
@@ -9,15 +8,14 @@ import {
   sha256Hex,
   type SourceSpan,
 } from '../../engine/ir/index.js';
-import { applyManifest } from '../../store/manifest.js';
 import {
   PolicyConflictError,
   PolicyPublishError,
   policyCollections,
   PolicyStore,
 } from '../../store/policies.js';
-import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const span: SourceSpan = { file: 0, line: 1, col: 1, endLine: 1, endCol: 2 };
 
@@ -68,21 +66,11 @@ const publishInput = (
 });
 
 describe('PolicyStore', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url, policyCollections);
   let store: PolicyStore;
 
-  beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    await applyManifest(db, policyCollections);
-    store = new PolicyStore(db);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+  beforeAll(() => {
+    store = new PolicyStore(db());
   });
 
   test('when a new version is published, then get returns it with sources and a verified IR', async () => {
@@ -121,7 +109,7 @@ describe('PolicyStore', () => {
 
     expect(again.status).toBe('unchanged');
     expect(again.policy.publishedBy).toBe('alice');
-    expect(await db.collection('policies').countDocuments({ name: 'idempotent' })).toBe(1);
+    expect(await db().collection('policies').countDocuments({ name: 'idempotent' })).toBe(1);
   });
 
   test('when different content is published under an existing version, then PolicyConflictError names both hashes', async () => {
@@ -139,7 +127,7 @@ describe('PolicyStore', () => {
     expect((await store.get('conflicting', 2))?.sha256).toBe(first.compiled.sha256);
     // The unique (name, version) index holds for documents written by hand under another _id too.
     await expect(
-      db
+      db()
         .collection<{ _id: string; name: string; version: number }>('policies')
         .insertOne({ _id: 'copy', name: 'conflicting', version: 2 }),
     ).rejects.toMatchObject({ code: 11000 });
@@ -178,8 +166,8 @@ describe('PolicyStore', () => {
   test('when the version in effect is asked for, then one indexed find reads it whole, verified', async () => {
     const at = new Date('2026-04-01T00:00:00Z');
 
-    const { result, commands } = await recordCommands(client, () => store.newestInEffect('stage-gate', at));
-    const { plans } = await expectIndexedReads(client, db, () => store.newestInEffect('stage-gate', at));
+    const { result, commands } = await recordCommands(client(), () => store.newestInEffect('stage-gate', at));
+    const { plans } = await expectIndexedReads(client(), db(), () => store.newestInEffect('stage-gate', at));
 
     expect(result?.version).toBe(2);
     expect(result?.compiled).toEqual(policy('stage-gate', 2, '2026-03-01').compiled);
@@ -188,7 +176,7 @@ describe('PolicyStore', () => {
   });
 
   test('when versions are listed, then names ascend and versions descend within a name, by the index', async () => {
-    const { result, plans } = await expectIndexedReads(client, db, () => store.list());
+    const { result, plans } = await expectIndexedReads(client(), db(), () => store.list());
     const listed = result.filter((s) => s.name === 'stage-gate' || s.name === 'change-mgmt');
 
     expect(listed.map((s) => `${s.name}@${s.version}`)).toEqual([
@@ -207,7 +195,7 @@ describe('PolicyStore', () => {
 
     expect(results.filter((r) => r.status === 'published')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'unchanged')).toHaveLength(4);
-    expect(await db.collection('policies').countDocuments({ name: 'raced' })).toBe(1);
+    expect(await db().collection('policies').countDocuments({ name: 'raced' })).toBe(1);
   });
 
   test('when racing publishers disagree on content, then one wins and the others get PolicyConflictError', async () => {
@@ -230,7 +218,7 @@ describe('PolicyStore', () => {
       ...p.compiled.ir,
       policy: { ...p.compiled.ir.policy, owner: 'mallory' },
     });
-    await db
+    await db()
       .collection<{ _id: string }>('policies')
       .updateOne({ _id: 'tampered@1' }, { $set: { ir: edited } });
 

@@ -1,13 +1,13 @@
 // Tasks and instance views against a real MongoDB-wire server: idempotent under activity retries,
 // final once closed (the first close wins a race), widenings that lose nobody, paged inboxes that
 // include delegators' tasks through one indexed query, and views that never go back.
-import type { CommandStartedEvent, CommandSucceededEvent, Db, MongoClient } from 'mongodb';
+import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { StoredDocumentError } from '../../store/documents.js';
 import { InvalidCursorError, openStore } from '../../store/index.js';
 import type { InstanceViews, ViewWrite } from '../../store/instances.js';
 import type { NewTask, TaskStore } from '../../store/tasks.js';
-import { expectIndexedReads, monitoredClient, recordCommands } from '../support/plans.js';
-import { databaseNameFor } from '../support/services.js';
+import { expectIndexedReads, recordCommands } from '../support/plans.js';
+import { useStoreDatabase } from '../support/store-db.js';
 
 const policy = { name: 'change-approval', version: 3, sha256: 'a'.repeat(64) };
 const hour = 3600 * 1000;
@@ -45,8 +45,7 @@ const view = (transition: number, over: Partial<ViewWrite> = {}): ViewWrite => (
 });
 
 describe('TaskStore and InstanceViews', () => {
-  let client: MongoClient;
-  let db: Db;
+  const { client, db } = useStoreDatabase(import.meta.url);
   let tasks: TaskStore;
   let views: InstanceViews;
 
@@ -64,15 +63,8 @@ describe('TaskStore and InstanceViews', () => {
   }
 
   beforeAll(async () => {
-    client = await monitoredClient();
-    db = client.db(databaseNameFor(import.meta.url));
-    await db.dropDatabase();
-    ({ tasks, views } = await openStore(db));
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
+    // As the worker and the API get them: the schema version stamped, the manifest (already applied) in place.
+    ({ tasks, views } = await openStore(db()));
   });
 
   test('when a task is opened twice, then it exists once with the first opening', async () => {
@@ -139,15 +131,15 @@ describe('TaskStore and InstanceViews', () => {
       if (e.commandName === 'update' && (e.reply as { n?: unknown }).n === 1)
         won.push(reasonOf.get(e.requestId));
     };
-    client.on('commandStarted', started);
-    client.on('commandSucceeded', succeeded);
+    client().on('commandStarted', started);
+    client().on('commandSucceeded', succeeded);
     try {
       await Promise.all(
         Array.from({ length: 10 }, (_, i) => tasks.close('r-1/race', `reason ${i}`, due(i + 1))),
       );
     } finally {
-      client.off('commandStarted', started);
-      client.off('commandSucceeded', succeeded);
+      client().off('commandStarted', started);
+      client().off('commandSucceeded', succeeded);
     }
 
     const stored = await tasks.get('r-1/race');
@@ -185,7 +177,7 @@ describe('TaskStore and InstanceViews', () => {
   });
 
   test('when the open tasks are counted by age, then closed ones are left out and the read is indexed', async () => {
-    const { result, plans } = await expectIndexedReads(client, db, () => tasks.openCountByAge(due(30)));
+    const { result, plans } = await expectIndexedReads(client(), db(), () => tasks.openCountByAge(due(30)));
 
     // Open: i-2..i-7 (t0, i-5 an hour later): 29-30 hours old; overdue: i-3, i-5 (24 h), i-6 (1 h).
     expect(result).toEqual({
@@ -198,9 +190,9 @@ describe('TaskStore and InstanceViews', () => {
 
   test('when an inbox page is read, first or after a cursor, then the read is one index scan', async () => {
     const people = ['gita@x.example', 'boss@x.example'];
-    const first = await expectIndexedReads(client, db, () => tasks.inbox(people, { limit: 2 }));
+    const first = await expectIndexedReads(client(), db(), () => tasks.inbox(people, { limit: 2 }));
     const after = first.result.next ?? 'missing';
-    const second = await expectIndexedReads(client, db, () => tasks.inbox(people, { limit: 2, after }));
+    const second = await expectIndexedReads(client(), db(), () => tasks.inbox(people, { limit: 2, after }));
 
     expect(first.plans).toEqual([expect.stringContaining('IXSCAN(tasks_inbox)')]);
     expect(second.plans).toEqual([expect.stringContaining('IXSCAN(tasks_inbox)')]);
@@ -220,7 +212,7 @@ describe('TaskStore and InstanceViews', () => {
 
   test('when a task is opened, widened, closed and an inbox page read, then each sends one command', async () => {
     const count = async (run: () => Promise<unknown>) =>
-      (await recordCommands(client, run)).commands.map((c) => c.name);
+      (await recordCommands(client(), run)).commands.map((c) => c.name);
 
     expect(
       await count(() => tasks.open(newTask({ id: 'c-1/count', assignees: ['hana@x.example'] }))),
@@ -235,7 +227,9 @@ describe('TaskStore and InstanceViews', () => {
   });
 
   test('when a task document was edited by hand into another shape, then reading it names the task', async () => {
-    await db.collection('tasks').insertOne({ _id: 'bad/x' as never, instanceId: 'bad', status: 'maybe' });
+    await db()
+      .collection('tasks')
+      .insertOne({ _id: 'bad/x' as never, instanceId: 'bad', status: 'maybe' });
 
     await expect(tasks.get('bad/x')).rejects.toThrow(StoredDocumentError);
     await expect(tasks.get('bad/x')).rejects.toThrow(/`tasks` \(_id "bad\/x"\)/);
