@@ -39,8 +39,16 @@ jest() { # [time limit in s] project [extra jest args...]: jest, ended (and fail
     --selectProjects "$project" --json --outputFile="$results/jest-$project.json" "$@"
 }
 
-stage lint npm run --silent lint
-stage typecheck npm run --silent typecheck
+# Lint and typecheck each keep one core busy: side by side, their output printed in turn.
+log "== lint and typecheck"
+npm run --silent lint >"$results/lint.log" 2>&1 &
+lint_pid=$!
+npm run --silent typecheck >"$results/typecheck.log" 2>&1 &
+typecheck_pid=$!
+wait "$lint_pid" || failed_stages+=(lint)
+cat "$results/lint.log"
+wait "$typecheck_pid" || failed_stages+=(typecheck)
+cat "$results/typecheck.log"
 stage unit jest unit
 # In band: each Temporal suite bundles workflow code and runs a worker; 2 cores do not share well.
 # --bail: a failed suite ends the run (a suite that failed half-way can leave a worker or a server

@@ -204,7 +204,7 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
           found.push(`end: the workflow runs on, the simulator ended ${sim.state.status}`);
         const want = sim.state.decisions.map((d) => normalise(d.text));
         found.push(...firstDifference('decisions', last.decisions.map(normalise), want));
-        const ledger = (await ledgerTexts(store, queue)).map(normalise);
+        const ledger = (await settledLedger(store, queue, want.length)).map(normalise);
         found.push(...firstDifference('audit ledger', ledger, want));
         debug('compared');
         // Accepted requests of a finished case are of no more use.
@@ -324,6 +324,19 @@ async function snapshot(env: TestWorkflowEnvironment, handle: Handle, store: Sto
 async function ledgerTexts(store: Store, instanceId: string): Promise<string[]> {
   const { events } = await store.audit.query({ instanceId }, { limit: 1000 });
   return [...events].sort((a, b) => a.seq - b.seq).map((e) => e.text);
+}
+
+/**
+ * The ledger's texts once it holds at least `want` events, or as they are after SETTLE_MS: the
+ * ledger trails the workflow's queryable state by the activity that writes a transition's facts.
+ */
+async function settledLedger(store: Store, instanceId: string, want: number): Promise<string[]> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    const texts = await ledgerTexts(store, instanceId);
+    if (texts.length >= want || Date.now() > deadline) return texts;
+    await delay(50);
+  }
 }
 
 async function settle(
