@@ -3,7 +3,7 @@
 // timeout outcomes behind the rest. Computed from the ledger alone (it outlives Temporal's
 // histories) in two streamed passes: the `started` events pick the cohort, then the cohort's own
 // events are folded per instance. Only a few marks per instance are kept, ordered by `seq` at the
-// end, because a cursor without a sort is cheap on FerretDB and a sorted one is not.
+// end: the streams read in index order, and a sort over a whole cohort would have to be held.
 import { z } from 'zod';
 import type { LedgerFact, ReportQueries } from '../store/reports.js';
 import { meaningOf, type TimeoutOutcome } from './audit-classify.js';

@@ -7,7 +7,7 @@ import { jest } from '@jest/globals';
 import type { World } from '../../engine/simulate/world.js';
 import { startApiHarness, type Answer, type ApiHarness } from '../support/api.js';
 
-// The servers are shared with other suites: a busy FerretDB takes tens of milliseconds a call.
+// The servers are shared with other suites: a busy server takes tens of milliseconds a call.
 jest.setTimeout(60_000);
 
 const world = JSON.parse(

@@ -13,7 +13,7 @@ import type { Ownership, RouteSpec } from '../../api/route.js';
 import { allRoutes } from '../../api/routes/index.js';
 import { startApiHarness, type Answer, type ApiHarness } from '../support/api.js';
 
-// The servers are shared with other suites: a busy FerretDB takes tens of milliseconds a call.
+// The servers are shared with other suites: a busy server takes tens of milliseconds a call.
 jest.setTimeout(180_000);
 
 const POLICY_NAME = 'Ownership purchase';

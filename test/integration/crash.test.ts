@@ -2,7 +2,7 @@
 // while drill instances run (activities in flight, Updates arriving, workflow tasks half done), and
 // a new process takes over each time. Every instance must still complete, and the audit ledger
 // must hold each of its facts exactly once on a chain that verifies: what the deterministic
-// activity keys and Temporal's retries promise, checked against the real dev server and FerretDB.
+// activity keys and Temporal's retries promise, checked against the real dev server and SecantusDB.
 //
 // The kill schedule comes from a seed, printed at the end; CHARTER_CRASH_SEED=<n> replays it (as far
 // as timing allows). A killed worker's activities are only retried after their start-to-close

@@ -1,4 +1,4 @@
-// Webhook delivery of the outbox against a real FerretDB and a real HTTP receiver: signed bodies,
+// Webhook delivery of the outbox against a real SecantusDB and a real HTTP receiver: signed bodies,
 // retries with back-off after a failure, and nothing left undelivered when two senders compete.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
