@@ -22,9 +22,9 @@
 // (a comma list: hello, inbox, bare inbox, audit, bare audit, unhinted inbox, unhinted audit)
 // measures only those.
 import { performance } from 'node:perf_hooks';
-import type { Db, MongoClient } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
 import { issueToken } from '../../api/auth.js';
-import { mongoClient, openStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { measured, startLoader, startServers } from './children.js';
 import type { TargetName } from './loader.js';
 import { checkReplay, describePlan, withoutHint } from './plans.js';
@@ -110,8 +110,9 @@ async function main(): Promise<void> {
     throw new Error('set TEMPORAL_ADDRESS and MONGODB_URI (source .tools/run/dev/env)');
   const plan = planFor(SCALE);
   const world = worldOf(plan);
-  // Monitored: checkReplay records what a bare find sends (no listener, no cost, elsewhere).
-  const mongo = mongoClient(mongoUri, { monitorCommands: true });
+  // Not the store's mongoClient: its 60 s socket timeout is shorter than dropping a seeded database
+  // or building its indexes on SecantusDB. Monitored: checkReplay records what a bare find sends.
+  const mongo = new MongoClient(mongoUri, { monitorCommands: true, socketTimeoutMS: 0 });
   await mongo.connect();
   const db = mongo.db(DB_NAME);
   const now = new Date();
