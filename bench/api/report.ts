@@ -95,6 +95,7 @@ export function report(results: Results, context: Record<string, unknown>): stri
   }
   const ratios: Record<string, Ratio> = {};
   const add = (key: string, label: string, r: Ratio) => {
+    if (r.rounds.length === 0) return; // a target left out (BENCH_TARGETS)
     ratios[key] = r;
     lines.push(ratioLine(label, r));
   };
