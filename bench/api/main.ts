@@ -13,7 +13,7 @@
 //
 // BENCH_SCALE (default 1) scales the counts (0.01 for a quick run); BENCH_KEEP_DATA=1 keeps a
 // database already seeded at the same scale; BENCH_INDEXES=after (default) builds the indexes after
-// the bulk insert, =before creates them first (seeding times of both are in the README);
+// the bulk insert, =before creates them first;
 // BENCH_CONNECTIONS (16), BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_ROUNDS (3) and
 // BENCH_OFFERED_RATE (20 req/s) shape the load; BENCH_SEED_ONLY=1 seeds and stops;
 // BENCH_PLANS_ONLY=1 stops after the recorded pass and the plans (at sizes where one request takes
