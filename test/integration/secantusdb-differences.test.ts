@@ -14,6 +14,8 @@
 //   executionTimeMillis, and at 1,000,000 audit events a project's month (1,654 keys) 46.5 s,
 //   against 7 ms and 168 ms unhinted by the same measure; timed by a client on the loaded server,
 //   the inbox page took 27.3 s hinted and 2.8 s unhinted (`npm run bench:api` prints the plans).
+//   Its storage.py walks the whole named index for a hinted find (no bounds) and matches in
+//   Python; unhinted, it uses the bounds of equalities and one range or `$in`.
 import type { Collection, Db, Document, MongoClient } from 'mongodb';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 import { stagesOf } from '../support/plans.js';
