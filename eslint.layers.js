@@ -3,6 +3,7 @@
 //
 //   api ──► dsl ──► engine (pure)        workflows/definitions: engine + @temporalio/workflow only
 //    └───► workflows ──► store            store/: the only MongoDB code (tests, bench, scripts aside)
+//   web/ (the console): engine/ only, everything else through /v1
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), 'node:*'];
@@ -127,6 +128,16 @@ export const layerConfigs = [
         ],
         message: 'the API uses the workflow message definitions, never workflow internals',
       },
+    ]),
+  },
+  {
+    // The console is a client of /v1: it may share pure code (engine/), never the server's.
+    name: 'charter/web',
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: restrict([
+      ...io,
+      temporal,
+      ...upward(['store', 'workflows', 'api', 'dsl', 'scripts']),
     ]),
   },
 ];

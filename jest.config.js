@@ -1,5 +1,6 @@
-// Two projects: `unit` (pure code, parallel) and `integration` (real Temporal and FerretDB,
-// run in band by scripts/test.sh because every suite bundles workflow code and shares 2 cores).
+// Three projects: `unit` (pure code, parallel), `integration` (real Temporal and SecantusDB, run
+// in band by scripts/test.sh because every suite bundles workflow code and shares 2 cores) and
+// `browser` (the console in Chromium, also in band).
 // The code base is ESM (chevrotain 11 ships ESM only), so jest runs with --experimental-vm-modules.
 import { createDefaultEsmPreset } from 'ts-jest';
 
@@ -21,6 +22,8 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
+    // The console in a real Chromium against the API on real servers (test/browser/README.md).
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
   // Bundling workflow code and starting workers takes seconds on a shared 2-core machine. A global
   // option: jest ignores `testTimeout` inside a project (hooks then failed at the 5 s default).

@@ -2,20 +2,23 @@
 // servers. Every /v1 route comes from the route table (api/routes), and runs the same way:
 // authenticate, authorize by role, parse params, query and body with zod (422 with field paths),
 // claim the Idempotency-Key of a POST, run the handler, answer JSON.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { authenticate, authorize } from './auth.js';
 import type { ApiDeps } from './deps.js';
+import { consoleRouter } from './console.js';
 import { ApiError, errorBody, errorHandler, invalidRequest, type Problem, problemsOf } from './errors.js';
 import { claimKey } from './idempotency.js';
 import { docsPage, openApiDocument } from './openapi.js';
-import type { RouteContext, RouteSpec } from './route.js';
+import type { Caller, RouteContext, RouteSpec } from './route.js';
 import { allRoutes } from './routes/index.js';
 
 export interface AppOptions {
   /** Largest JSON body accepted (bytes); bigger ones get 413. */
   bodyLimit?: number;
   routes?: RouteSpec[];
+  /** The web console's built files, served at `/` (api/console.ts); none when absent. */
+  consoleDir?: string;
 }
 
 const READY_TIMEOUT_MS = 2_000;
@@ -52,6 +55,7 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
   const v1 = express.Router();
   for (const spec of routes) v1[spec.method](spec.path, (req, res) => run(deps, spec, req, res));
   app.use('/v1', v1);
+  if (options.consoleDir !== undefined) app.use(consoleRouter(options.consoleDir));
 
   app.use((req) => {
     throw new ApiError(404, 'no-such-route', `there is no route ${req.method} ${req.path}`);
@@ -60,9 +64,11 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
   return app;
 }
 
+const ANONYMOUS: Caller = { person: 'anonymous', roles: [] };
+
 async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response): Promise<void> {
-  const caller = await authenticate(deps.store, req);
-  authorize(caller, spec.roles, `${spec.method.toUpperCase()} /v1${spec.path}`);
+  const caller = spec.public ? ANONYMOUS : await authenticate(deps.store, req, deps.now());
+  if (!spec.public) authorize(caller, spec.roles, `${spec.method.toUpperCase()} /v1${spec.path}`);
   if (spec.body && req.body === undefined && spec.method !== 'get') {
     if (req.get('content-length') !== undefined && !req.is('application/json')) {
       throw new ApiError(415, 'unsupported-media-type', 'the request body must be application/json');
@@ -87,7 +93,8 @@ async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response):
   };
   if (problems.length > 0) throw invalidRequest(problems);
 
-  const claim = spec.method === 'post' ? await claimKey(deps.store, caller, req, deps.now()) : null;
+  const claim =
+    spec.method === 'post' && !spec.public ? await claimKey(deps.store, caller, req, deps.now()) : null;
   if (claim && 'replay' in claim) {
     res.status(claim.replay.status).set('idempotent-replayed', 'true').type('json').send(claim.replay.body);
     return;
@@ -107,7 +114,28 @@ async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response):
   if ('streamed' in result) return;
   const status = result.status ?? spec.status ?? 200;
   if (claim) await claim.run.settle(status, result.json);
+  if (spec.method === 'get' && status === 200) {
+    sendWithEtag(req, res, result.json);
+    return;
+  }
   res.status(status).json(result.json);
+}
+
+/**
+ * A read answered with an ETag made from the answer itself, so any API process behind one address
+ * gives the same tag for the same state: a page that polls sends If-None-Match and gets a bodiless
+ * 304 until something changed. `no-cache` lets the browser keep the body but revalidate each time.
+ */
+function sendWithEtag(req: Request, res: Response, body: unknown): void {
+  const text = JSON.stringify(body);
+  const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+  res.set({ etag, 'cache-control': 'private, no-cache', vary: 'Authorization, Cookie' });
+  const given = req.get('if-none-match');
+  if (given !== undefined && given.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200).type('json').send(text);
 }
 
 async function probe(check: () => Promise<void>): Promise<string> {

@@ -1,4 +1,4 @@
-// Bearer API tokens. A token is `chr_` and 32 random bytes (base64url); only its sha256 is stored,
+// Bearer API tokens, and the browser sessions made from them (session.ts). A token is `chr_` and 32 random bytes (base64url); only its sha256 is stored,
 // bound to one person and their roles. Unknown, revoked or missing token: 401; a role the route
 // does not allow: 403. Which objects a caller may see is decided by each route (404 otherwise).
 import { createHash, randomBytes } from 'node:crypto';
@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import type { Role, Store } from '../store/index.js';
 import { ApiError } from './errors.js';
 import type { Caller } from './route.js';
+import { sessionOf } from './session.js';
 
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -26,16 +27,29 @@ export async function issueToken(
 
 const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
 
-/** The caller behind the request's bearer token. */
-export async function authenticate(store: Store, req: Request): Promise<Caller> {
+/**
+ * The caller behind the request: its bearer token (the CLI, integrations), else its session
+ * cookie (the console; mutations need the CSRF header, see session.ts).
+ */
+export async function authenticate(store: Store, req: Request, at: Date): Promise<Caller> {
   const header = req.get('authorization');
-  if (header === undefined) throw unauthorized('an `Authorization: Bearer <token>` header is required');
+  if (header === undefined) {
+    const session = await sessionOf(store, req, at);
+    if (session) {
+      const { hash, csrf, expiresAt } = session;
+      return { person: session.person, roles: session.roles, session: { hash, csrf, expiresAt } };
+    }
+    throw unauthorized('an `Authorization: Bearer <token>` header or a signed-in session is required');
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw unauthorized('the Authorization header must be `Bearer <token>`');
-  const token = await store.tokens.find(tokenHash(match[1]));
+  const token = await tokenFor(store, match[1]);
   if (!token) throw unauthorized('the token is unknown or revoked');
   return { person: token.person, roles: token.roles };
 }
+
+/** The live token with this text, or null. */
+export const tokenFor = (store: Store, text: string) => store.tokens.find(tokenHash(text));
 
 export function authorize(caller: Caller, allowed: readonly Role[], what: string): void {
   if (caller.roles.some((r) => allowed.includes(r))) return;

@@ -15,6 +15,8 @@ const schema = z.object({
   ...serverSettings,
   CHARTER_API_HOST: z.string().min(1).default('127.0.0.1'),
   CHARTER_API_PORT: port.default(3000),
+  /** The web console's built files; the clone's web/dist when unset (api/server.ts). */
+  CHARTER_CONSOLE_DIR: z.string().min(1).optional(),
 });
 
 export type ApiConfig = z.infer<typeof schema>;

@@ -20,7 +20,7 @@ import {
 import { ALL_ROLES, json, route, type RouteSpec } from './route.js';
 
 /** Everyone who may change their own delegations and absences: all roles but the auditor. */
-const ACTORS: readonly Role[] = ['author', 'requester', 'approver', 'admin'];
+const ACTORS: readonly Role[] = ['author', 'requester', 'approver', 'pmo', 'admin'];
 
 const delegationBody = z.strictObject({
   from: personId.optional(),
@@ -43,12 +43,12 @@ export function delegationRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/directory/delegations',
-      summary: 'Delegations: all for admins and auditors, otherwise those given or received',
+      summary: 'Delegations: all for admins, auditors and the PMO, otherwise those given or received',
       roles: ALL_ROLES,
       query: pageQuery,
       response: pageOf(delegationView),
       handler: async ({ caller, deps, query }) => {
-        const involving = hasRole(caller, 'admin', 'auditor') ? null : caller.person;
+        const involving = hasRole(caller, 'admin', 'auditor', 'pmo') ? null : caller.person;
         const page = await deps.store.directoryQueries.pageOfDelegations(
           involving,
           query.cursor ?? null,

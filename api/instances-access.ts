@@ -17,7 +17,7 @@ const delegatorsOf = (deps: ApiDeps, caller: Caller): Promise<string[]> =>
   deps.store.directory.delegatorsOf(caller.person, deps.now());
 
 /** The roles that read any instance (the route table's ownership declarations use the same list). */
-export const SEE_EVERY_INSTANCE: readonly Role[] = ['author', 'auditor', 'admin'];
+export const SEE_EVERY_INSTANCE: readonly Role[] = ['author', 'auditor', 'pmo', 'admin'];
 
 export const seesEverything = (caller: Caller): boolean => hasRole(caller, ...SEE_EVERY_INSTANCE);
 

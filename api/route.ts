@@ -10,6 +10,8 @@ import type { ApiDeps } from './deps.js';
 export interface Caller {
   person: string;
   roles: readonly Role[];
+  /** The browser session the request came with; absent for bearer tokens. */
+  session?: { hash: string; csrf: string; expiresAt: Date };
 }
 
 export interface RouteContext<P, Q, B> {
@@ -56,6 +58,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   summary: string;
   /** The roles allowed to call it (any one suffices). Ownership checks are the handler's. */
   roles: readonly Role[];
+  /**
+   * Called without a token or session (signing in, the demo people): `roles` is empty and the
+   * handler gets an anonymous caller. Nothing public reveals or changes anyone's data.
+   */
+  public?: true;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -95,4 +102,4 @@ export function withOwnership(routes: RouteSpec[], declared: Record<string, Owne
 export const json = (body: unknown, status?: number): RouteResult =>
   status === undefined ? { json: body } : { json: body, status };
 
-export const ALL_ROLES: readonly Role[] = ['author', 'requester', 'approver', 'auditor', 'admin'];
+export const ALL_ROLES: readonly Role[] = ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'];

@@ -4,18 +4,24 @@
 // finish (briefly), then closes the connections, so a restart never leaves sockets behind.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { mongoClient, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
-import type { ApiDeps } from './deps.js';
+import type { ApiDeps, DemoPerson } from './deps.js';
 
 export interface ApiServerOptions {
   /** Where failures that clients only see as "internal" are written; stderr by default. */
   log?: (line: string, error?: unknown) => void;
   /** How long requests in flight may take to finish once closing starts (default 5 s). */
   closeGraceMs?: number;
+  /** The demo's people, to sign in as by picking one (npm start only). */
+  demoPeople?: readonly DemoPerson[];
 }
+
+/** Where `npm run build:web` puts the console, in this clone. */
+const BUILT_CONSOLE = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export interface ApiServer {
   /** `http://host:port`, with the port the OS picked when the configuration said 0. */
@@ -57,8 +63,10 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
         },
       },
       log,
+      ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
     };
-    const server = await listen(createApp(deps), config.CHARTER_API_HOST, config.CHARTER_API_PORT);
+    const app = createApp(deps, { consoleDir: config.CHARTER_CONSOLE_DIR ?? BUILT_CONSOLE });
+    const server = await listen(app, config.CHARTER_API_HOST, config.CHARTER_API_PORT);
     const { port } = server.address() as AddressInfo;
     const host = config.CHARTER_API_HOST.includes(':')
       ? `[${config.CHARTER_API_HOST}]`

@@ -14,7 +14,8 @@ import type { CollectionSpec } from './manifest.js';
 const TOKENS = 'api_tokens';
 const IDEMPOTENCY = 'idempotency';
 
-export const ROLES = ['author', 'requester', 'approver', 'auditor', 'admin'] as const;
+// `pmo`: PMO leads. They read what an auditor reads, plus people, capacity and allocations.
+export const ROLES = ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiToken {

@@ -15,6 +15,7 @@ import { policyCollections, PolicyStore } from './policies.js';
 import { ensureSchema } from './schema.js';
 import { RefusalLog } from './refusals.js';
 import { ReportQueries } from './reports.js';
+import { sessionCollections, SessionStore } from './sessions.js';
 import { taskCollections, TaskStore } from './tasks.js';
 
 export interface Store {
@@ -31,6 +32,8 @@ export interface Store {
   peopleCapacity: PeopleCapacity;
   tokens: ApiTokens;
   idempotency: IdempotencyRecords;
+  /** Browser sessions of the console (cookie + CSRF token), beside bearer tokens. */
+  sessions: SessionStore;
   comments: CommentStore;
   refusals: RefusalLog;
   /** Read-only aggregate queries for reports and the compliance summary (no indexes of its own). */
@@ -48,6 +51,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...capacityCollections,
   ...commentCollections,
   ...accessCollections,
+  ...sessionCollections,
 ];
 
 /**
@@ -69,6 +73,7 @@ export async function openStore(db: Db): Promise<Store> {
     peopleCapacity: new PeopleCapacity(new CapacityStore(db)),
     tokens: new ApiTokens(db),
     idempotency: new IdempotencyRecords(db),
+    sessions: new SessionStore(db),
     comments: new CommentStore(db),
     refusals: new RefusalLog(db),
     reports: new ReportQueries(db),
@@ -79,6 +84,7 @@ export { mongoClient } from './client.js';
 export type { ClientOptions } from './client.js';
 export { ApiTokens, IdempotencyRecords, ROLES } from './access.js';
 export type { ApiToken, IdempotencyRecord, Role } from './access.js';
+export type { Session } from './sessions.js';
 export { AuditLedger, MissingLinkError } from './audit.js';
 export type { AuditEvent, AuditEventInput, AuditFilter, VerifyReport } from './audit.js';
 export { CapacityStore, isoWeekOf, isoWeeksFrom } from './capacity.js';

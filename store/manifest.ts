@@ -10,6 +10,8 @@ export interface IndexSpec {
   key: Record<string, 1 | -1>;
   unique?: boolean;
   partialFilterExpression?: Document;
+  /** A TTL index: documents go once the key's date is this many seconds past. */
+  expireAfterSeconds?: number;
   /** What relies on it: the query it serves, or the invariant a unique index guards. */
   serves: string;
 }
@@ -35,6 +37,7 @@ const description = (spec: IndexSpec): IndexDescription => ({
   ...(spec.partialFilterExpression === undefined
     ? {}
     : { partialFilterExpression: spec.partialFilterExpression }),
+  ...(spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }),
 });
 
 /** Creates every index of `manifest` that is missing: one createIndexes command per collection. */
@@ -62,7 +65,11 @@ export function describeManifest(manifest: readonly CollectionSpec[]): string {
     lines.push(`${collection.name}: ${collection.holds}`);
     lines.push(`  shard key ${JSON.stringify(collection.shardKey)}`);
     for (const index of collection.indexes) {
-      const flags = [index.unique === true ? 'unique' : '', index.partialFilterExpression ? 'partial' : '']
+      const flags = [
+        index.unique === true ? 'unique' : '',
+        index.partialFilterExpression ? 'partial' : '',
+        index.expireAfterSeconds === undefined ? '' : `expires after ${index.expireAfterSeconds} s`,
+      ]
         .filter(Boolean)
         .join(', ');
       lines.push(

@@ -10,7 +10,7 @@ import { complianceSummary, summarySchema } from '../audit-summary.js';
 import { notFound } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';
 
-const AUDIT_ROLES: readonly Role[] = ['auditor', 'admin'];
+const AUDIT_ROLES: readonly Role[] = ['auditor', 'pmo', 'admin'];
 
 const spanSchema = z.object({
   file: z.number(),

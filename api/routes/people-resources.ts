@@ -26,7 +26,7 @@ import {
 } from '../resources-schemas.js';
 import { json, route, type Caller, type RouteSpec } from '../route.js';
 
-const PLANNERS: readonly Role[] = ['author', 'approver', 'auditor', 'admin'];
+const PLANNERS: readonly Role[] = ['author', 'approver', 'auditor', 'pmo', 'admin'];
 const personParams = z.object({ person: personId });
 type AllocationBody = z.infer<typeof personAllocationBody>;
 
@@ -100,9 +100,9 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       method: 'put',
       path: '/resources/people/:person/capacity',
       summary: "Sets a person's hours for every ISO week of a range (all weeks or none)",
-      roles: ['admin'],
+      roles: ['admin', 'pmo'],
       params: personParams,
-      ownership: { param: 'person', object: 'person', seeAll: ['admin'], othersGet: 404 },
+      ownership: { param: 'person', object: 'person', seeAll: ['admin', 'pmo'], othersGet: 404 },
       body: personCapacityBody,
       response: personCapacityAnswer,
       handler: async ({ deps, caller, params, body }) => {
@@ -135,9 +135,9 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       method: 'post',
       path: '/resources/people/:person/allocations',
       summary: 'Allocates a person to a project for hours spread over ISO weeks, all weeks or none',
-      roles: ['admin', 'author'],
+      roles: ['admin', 'pmo', 'author'],
       params: personParams,
-      ownership: { param: 'person', object: 'person', seeAll: ['admin', 'author'], othersGet: 404 },
+      ownership: { param: 'person', object: 'person', seeAll: ['admin', 'pmo', 'author'], othersGet: 404 },
       body: personAllocationBody,
       response: personAllocationAnswer,
       status: 201,
@@ -168,7 +168,7 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       method: 'post',
       path: '/resources/people/:person/allocations/preview',
       summary: 'What allocating a person would do to their weeks, without changing anything',
-      roles: ['admin', 'author', 'approver'],
+      roles: ['admin', 'pmo', 'author', 'approver'],
       params: personParams,
       ownership: {
         param: 'person',

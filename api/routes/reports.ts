@@ -14,7 +14,7 @@ import {
 } from '../reports-compute.js';
 import { json, route, type RouteSpec } from '../route.js';
 
-const REPORT_ROLES: readonly Role[] = ['author', 'auditor', 'admin'];
+const REPORT_ROLES: readonly Role[] = ['author', 'auditor', 'pmo', 'admin'];
 
 const policyField = { policy: z.string().min(1).max(500).optional() };
 const windowQuery = z.strictObject({ ...policyField, ...windowFields }).superRefine(checkWindow);

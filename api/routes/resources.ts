@@ -22,7 +22,7 @@ import {
   weekUtilisation,
 } from '../resources-schemas.js';
 
-const READERS: readonly Role[] = ['author', 'approver', 'auditor', 'admin'];
+const READERS: readonly Role[] = ['author', 'approver', 'auditor', 'pmo', 'admin'];
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 

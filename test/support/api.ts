@@ -9,7 +9,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import { createApp } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
-import type { ApiDeps } from '../../api/deps.js';
+import type { ApiDeps, DemoPerson } from '../../api/deps.js';
 import { openStore, type Role, type Store } from '../../store/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from './services.js';
@@ -51,6 +51,10 @@ export interface HarnessOptions {
   worker?: boolean;
   /** A client that emits command events, for counting what the API and worker send. */
   monitorCommands?: boolean;
+  /** Serve the built web console at `/` from this folder (browser tests). */
+  consoleDir?: string;
+  /** People to sign in as by picking them, as in the npm start demo. */
+  demoPeople?: DemoPerson[];
 }
 
 export async function startApiHarness(testFile: string, options: HarnessOptions = {}): Promise<ApiHarness> {
@@ -91,8 +95,10 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
       },
     },
     log: (line, error) => console.error(line, error),
+    ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
   };
-  const server: Server = createApp(deps).listen(0, '127.0.0.1');
+  const app = createApp(deps, options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir });
+  const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -1,0 +1,68 @@
+// The frame around every signed-in screen: a skip link, the header with the screens this person's
+// roles open (nobody is shown a screen the API would refuse them), who is signed in, sign-out, and
+// the main landmark the screen renders into.
+import type { ReactNode } from 'react';
+import { Link, useLocation } from './router.js';
+import { hasRole, type Role, type SignedIn, useSession } from './session.js';
+
+interface NavItem {
+  to: string;
+  label: string;
+  roles: Role[];
+}
+
+export const NAV: NavItem[] = [
+  { to: '/inbox', label: 'Inbox', roles: ['approver', 'admin'] },
+  { to: '/start', label: 'Start a request', roles: ['requester', 'admin'] },
+  { to: '/requests', label: 'My requests', roles: ['requester', 'admin'] },
+  { to: '/audit', label: 'Audit', roles: ['auditor', 'pmo', 'admin'] },
+  { to: '/people', label: 'People', roles: ['pmo', 'admin', 'author'] },
+];
+
+/** Where a person lands after sign-in: the first screen their roles open. */
+export function homeOf(who: SignedIn): string {
+  return NAV.find((item) => hasRole(who, ...item.roles))?.to ?? '/requests';
+}
+
+const shortName = (person: string): string => person.split('@')[0] ?? person;
+
+export function Shell({ who, children }: { who: SignedIn; children: ReactNode }) {
+  const { signOut } = useSession();
+  const { path } = useLocation();
+  const items = NAV.filter((item) => hasRole(who, ...item.roles));
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link to={homeOf(who)} className="brand" aria-label="Charter, home">
+          Charter
+        </Link>
+        <nav aria-label="Screens" className="nav">
+          <ul>
+            {items.map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span title={`${who.person} (${who.roles.join(', ')})`}>
+            <span className="who-name">{shortName(who.person)}</span>
+            <span className="who-roles">{who.roles.join(', ')}</span>
+          </span>
+          <button type="button" className="button button-quiet" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
