@@ -5,6 +5,7 @@
 // navigates to (a deep link from a mail: /tasks/<id>) gets index.html, and the console routes it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ApiError } from './errors.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 
 /** Paths the API owns: never answered with the console's page. */
@@ -42,9 +43,12 @@ export function consoleRouter(dir: string): Router {
       immutable: true,
       maxAge: '365d',
       index: false,
-      fallthrough: false,
     }),
   );
+  // An old page asking for an asset of an earlier build: a plain 404, never the page itself.
+  router.use('/assets', (req) => {
+    throw new ApiError(404, 'no-such-asset', `there is no console asset ${req.path}`);
+  });
   router.use(
     express.static(dir, {
       index: false,

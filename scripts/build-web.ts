@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const OUT = path.join(root, 'web/dist');
+/** web/dist; CHARTER_WEB_OUT builds elsewhere (parallel work on one clone must not share one). */
+const OUT = path.resolve(root, process.env['CHARTER_WEB_OUT'] ?? 'web/dist');
 const STAMP = path.join(OUT, '.source-sha256');
 const SOURCES = ['web/src', 'web/index.html', 'web/vite.config.ts', 'engine', 'package-lock.json'];
 
@@ -49,7 +50,11 @@ export async function ensureConsoleBuilt(
   log('building the web console (web/ into web/dist)');
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'web/vite.config.ts'), logLevel: 'warn' });
+  await build({
+    configFile: path.join(root, 'web/vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: OUT, emptyOutDir: true },
+  });
   writeFileSync(STAMP, `${wanted}\n`);
   log(`web console built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 'built';

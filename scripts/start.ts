@@ -20,6 +20,7 @@ import { isoWeekOf, PolicyConflictError, ROLES, type Role, type Store } from '..
 import { workerConfig } from '../workflows/config.js';
 import { Notifier } from '../workflows/notifier.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
+import { ensureConsoleBuilt } from './build-web.js';
 import { startDemoChecks } from './demo-checks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +33,11 @@ const CAPACITY_WEEKS = 12;
 
 /** Who a walkthrough plays: each role once, the approvers the shipped policies actually ask. */
 const DEMO_PEOPLE: { person: string; roles: Role[]; why: string }[] = [
-  { person: 'tomas.berg@halden.example', roles: ['author'], why: 'IT PMO: writes and publishes policies' },
+  {
+    person: 'tomas.berg@halden.example',
+    roles: ['author', 'pmo'],
+    why: 'IT PMO lead: writes and publishes policies, plans people',
+  },
   {
     person: 'rita.sommer@halden.example',
     roles: ['requester', 'approver'],
@@ -90,7 +95,13 @@ async function main(): Promise<number> {
     // The Runtime is process-wide and installed once: warnings only, and no signal handlers of its
     // own, so that shutdown happens in the order below rather than whenever the worker hears it.
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-    const api = await startApiServer(config, { log: (line, error) => console.error(line, error ?? '') });
+    // The console is rebuilt only when web/ (or what it imports) changed since the last build.
+    await ensureConsoleBuilt(log);
+    checkStop();
+    const api = await startApiServer(config, {
+      log: (line, error) => console.error(line, error ?? ''),
+      demoPeople: DEMO_PEOPLE,
+    });
     cleanups.push({ what: 'API and its connections', run: () => api.close() });
     checkStop();
 
@@ -380,7 +391,8 @@ const sameRoles = (a: readonly Role[], b: readonly Role[]): boolean =>
 function printReady(url: string, temporalUi: string | null, tokens: DemoToken[], database: string): void {
   const lines = [
     '',
-    `Charter is ready: API ${url}  (MongoDB database "${database}")`,
+    `Charter is ready: open ${url} in a browser (sign in as one of the demo people)`,
+    `  API:          ${url}/v1  (MongoDB database "${database}")`,
     `  API docs:     ${url}/docs`,
     `  Temporal UI:  ${temporalUi ?? 'the UI of your Temporal server'}`,
     '',

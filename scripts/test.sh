@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: install the servers (cached), start them, lint, typecheck, unit tests, integration
+# `npm test`: install the servers and Chromium (cached), start the servers, lint, typecheck, check
+# the console's generated API types, unit tests, integration tests, build the console, browser
 # tests, stop the servers (also after a failure or Ctrl-C), then print the totals on the last line.
 # Servers named by TEMPORAL_ADDRESS / MONGODB_URI / TEMPORAL_TEST_SERVER_PATH are used as they are.
 set -uo pipefail
@@ -12,6 +13,7 @@ components=()
 [ -n "${TEMPORAL_ADDRESS:-}" ] || components+=(temporal)
 [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ] || components+=(test-server)
 [ -n "${MONGODB_URI:-}" ] || components+=(secantusdb)
+components+=(chromium)
 if [ ${#components[@]} -gt 0 ]; then
   bash "$scripts/install-services.sh" "${components[@]}" || die "installing the test servers failed"
 fi
@@ -39,8 +41,9 @@ jest() { # [time limit in s] project [extra jest args...]: jest, ended (and fail
     --selectProjects "$project" --json --outputFile="$results/jest-$project.json" "$@"
 }
 
-# Lint and typecheck each keep one core busy: side by side, their output printed in turn.
-log "== lint and typecheck"
+# Lint and typecheck each keep one core busy: side by side, their output printed in turn. The
+# console's API types (web/src/api-client/schema.d.ts) must match the route table's OpenAPI document.
+log "== lint, typecheck and the console's API types"
 npm run --silent lint >"$results/lint.log" 2>&1 &
 lint_pid=$!
 npm run --silent typecheck >"$results/typecheck.log" 2>&1 &
@@ -49,12 +52,17 @@ wait "$lint_pid" || failed_stages+=(lint)
 cat "$results/lint.log"
 wait "$typecheck_pid" || failed_stages+=(typecheck)
 cat "$results/typecheck.log"
+stage api-types npm run --silent api-types -- --check
 stage unit jest unit
 # In band: each Temporal suite bundles workflow code and runs a worker; 2 cores do not share well.
 # --bail: a failed suite ends the run (a suite that failed half-way can leave a worker or a server
 # connection behind that keeps jest from exiting). The time limit is the last guard against a hang:
 # the whole run must end well inside CI's 90 minutes, with the totals printed.
 stage integration jest "${CHARTER_INTEGRATION_LIMIT_S:-3000}" integration --runInBand --bail=1
+# The console in Chromium: built once here (skipped when web/dist matches the sources), then each
+# suite drives one browser with a context per person against the API on the same servers.
+stage build-web npm run --silent build:web
+stage browser jest "${CHARTER_BROWSER_LIMIT_S:-900}" browser --runInBand --bail=1
 
 # Stop before the totals, so that they stay the last line (the EXIT trap then finds nothing to do).
 bash "$scripts/stop-services.sh" test

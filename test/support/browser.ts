@@ -14,7 +14,8 @@ import type { Role } from '../../store/index.js';
 import { type ApiHarness, type HarnessOptions, startApiHarness } from './api.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-export const CONSOLE_DIR = path.join(root, 'web/dist');
+/** Where scripts/build-web.ts builds the console (CHARTER_WEB_OUT moves it, as it moves the build). */
+export const CONSOLE_DIR = path.resolve(root, process.env['CHARTER_WEB_OUT'] ?? 'web/dist');
 const SCREENSHOTS = path.join(root, '.tools/screenshots');
 
 export const PHONE = { width: 390, height: 844 };
