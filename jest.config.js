@@ -23,7 +23,13 @@ export default {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
     // The console in a real Chromium against the API on real servers (test/browser/README.md).
-    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    // Code passed to page.evaluate runs in the page: these suites compile with the DOM's types.
+    {
+      ...shared,
+      ...createDefaultEsmPreset({ tsconfig: 'test/browser/tsconfig.json' }),
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+    },
   ],
   // Bundling workflow code and starting workers takes seconds on a shared 2-core machine. A global
   // option: jest ignores `testTimeout` inside a project (hooks then failed at the 5 s default).

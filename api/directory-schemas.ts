@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { Absence, Delegation, DirectoryQueries } from '../store/directory-queries.js';
 import type { Person } from '../store/directory.js';
+import { MAX_SEARCH_RESULTS } from '../store/directory-search.js';
 import { invalidRequest } from './errors.js';
+import { pageQuery } from './paging.js';
 
 export const personId = z.email().max(254);
 export const groupId = z
@@ -61,6 +63,32 @@ export async function requireActivePeople(
   );
   if (problems.length > 0) throw invalidRequest(problems);
 }
+
+/**
+ * The list of people, or a search when `q` is given: the first matches by id (at most
+ * MAX_SEARCH_RESULTS), in one answer without a next page, so a cursor does not go with it.
+ */
+export const peopleQuery = pageQuery
+  .extend({
+    q: z
+      .string()
+      .trim()
+      .min(1, 'type at least one character')
+      .max(100)
+      .optional()
+      .describe(
+        `search: active people whose id, name or a word of the name starts with this (case and accents ignored), by id, at most ${MAX_SEARCH_RESULTS}`,
+      ),
+  })
+  .superRefine((query, ctx) => {
+    if (query.q !== undefined && query.cursor !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: 'a search answers in one page: no cursor with q',
+      });
+    }
+  });
 
 export const absenceView = z.object({
   from: z.string(),

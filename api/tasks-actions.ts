@@ -1,5 +1,9 @@
-// Sending an approver's action (decide, attest, waive) to the instance's workflow as an Update,
-// and turning the engine's refusal into an HTTP answer. Every refused attempt is written to the
+// An approver's action (decide, attest, waive) on one task, from the task id to the engine's answer:
+// the task must be visible to the caller and of the action's kind, the API refuses what it can
+// tell without the engine (missing reasons), resolves on whose behalf the caller acts, sends the
+// Update to the instance's workflow and turns the engine's refusal into an HTTP answer. The
+// single-task routes (routes/tasks.ts) and the bulk decision (tasks-bulk.ts) both go through
+// `actOnTask`, so a task is decided the same way either way. Every refused attempt is written to the
 // audit ledger (on the instance's `/refused` chain, see store/refusals.ts) before the
 // caller hears about it, so "who tried and was turned down" is as provable as "who decided".
 //
@@ -11,7 +15,8 @@
 //   409: the instance is not in a state that takes it (step-not-open, already-decided, ended,
 //        task-closed), and any code this table does not know yet: trying again later may differ.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Task } from '../store/index.js';
+import type { z } from 'zod';
+import type { Task, TaskKind } from '../store/index.js';
 import {
   type ActionReceipt,
   type AttestInput,
@@ -25,6 +30,11 @@ import {
 import type { ApiDeps } from './deps.js';
 import { ApiError, type Problem } from './errors.js';
 import type { Caller } from './route.js';
+import { actingFor, type VisibleTask, type Visibility, visibleTask } from './tasks-access.js';
+import type { attestBody, decideBody, waiveBody } from './tasks-schemas.js';
+
+/** Who may act on a task: its assignees and their delegates; admins on any (the engine decides). */
+export const ACT: Visibility = { seeAll: ['admin'], requesterOwnsInstance: false };
 
 export type TaskAction =
   | { kind: 'decide'; input: DecideInput }
@@ -53,6 +63,92 @@ const INPUT_FIELD: Record<string, string> = {
 export function statusOfRefusal(code: string): number {
   if (FORBIDDEN.has(code)) return 403;
   return code in INPUT_FIELD ? 422 : 409;
+}
+
+/** One action as the routes declare it: the task kind it is for, and how the Update is made. */
+export interface ActionSpec<B extends { onBehalfOf?: string | undefined }> {
+  /** The path segment after `/tasks/:id/`. */
+  path: string;
+  kind: TaskKind;
+  summary: string;
+  /** What the API refuses before the engine sees it (422), from the body alone. */
+  precheck?: (body: B) => void;
+  action: (base: { step: string; actor: string; onBehalfOf?: string }, body: B) => TaskAction;
+}
+
+const ACTION_OF: Record<TaskKind, string> = { approval: 'decide', attestation: 'attest', waiver: 'waive' };
+
+function requireKind(task: Task, kind: TaskKind): void {
+  if (task.kind === kind) return;
+  throw new ApiError(
+    409,
+    'wrong-task-kind',
+    `task ${task.id} is ${task.kind === 'approval' ? 'an' : 'a'} ${task.kind} task: use POST /v1/tasks/{id}/${ACTION_OF[task.kind]}`,
+  );
+}
+
+const reasonRequired = (what: string): ApiError =>
+  new ApiError(422, 'reason-required', `${what} needs a reason`, [
+    { path: 'body.reason', message: `${what} needs a non-empty reason` },
+  ]);
+
+export const DECIDE: ActionSpec<z.infer<typeof decideBody>> = {
+  path: 'decide',
+  kind: 'approval',
+  summary: 'Approve, reject (with a reason) or request changes on an approval task',
+  precheck: (body) => {
+    if (body.decision === 'reject' && (body.reason ?? '').trim() === '') throw reasonRequired('a rejection');
+  },
+  action: (base, body) => ({
+    kind: 'decide',
+    input: {
+      ...base,
+      decision: body.decision,
+      ...(body.reason === undefined ? {} : { reason: body.reason }),
+    },
+  }),
+};
+
+export const ATTEST: ActionSpec<z.infer<typeof attestBody>> = {
+  path: 'attest',
+  kind: 'attestation',
+  summary: 'Attest an attestation task, with evidence where the policy asks for it',
+  action: (base, body) => ({
+    kind: 'attest',
+    input: { ...base, ...(body.evidence === undefined ? {} : { evidence: body.evidence }) },
+  }),
+};
+
+export const WAIVE: ActionSpec<z.infer<typeof waiveBody>> = {
+  path: 'waive',
+  kind: 'waiver',
+  summary: 'Waive the failed check of a waiver task, with a reason',
+  precheck: (body) => {
+    if (body.reason.trim() === '') throw reasonRequired('a waiver');
+  },
+  action: (base, body) => ({ kind: 'waive', input: { ...base, reason: body.reason } }),
+};
+
+/** The task `id` if the caller may act on it; the 404 of an unknown task otherwise. */
+export const taskToActOn = (deps: ApiDeps, caller: Caller, id: string): Promise<VisibleTask> =>
+  visibleTask(deps, caller, id, ACT);
+
+/**
+ * `spec`'s action on a task the caller may act on (taskToActOn): the engine's receipt, or the
+ * ApiError of a refusal (recorded in the audit ledger when the engine or the task's state refused).
+ */
+export async function actOnTask<B extends { onBehalfOf?: string | undefined }>(
+  deps: ApiDeps,
+  caller: Caller,
+  { task, delegators }: VisibleTask,
+  spec: ActionSpec<B>,
+  body: B,
+): Promise<ActionReceipt> {
+  requireKind(task, spec.kind);
+  spec.precheck?.(body);
+  const onBehalfOf = actingFor(task, caller, delegators, body.onBehalfOf);
+  const base = { step: task.step, actor: caller.person, ...(onBehalfOf === undefined ? {} : { onBehalfOf }) };
+  return performTaskAction(deps, caller, task, spec.action(base, body));
 }
 
 /** Runs the action; an accepted one answers the engine's receipt, a refused one an ApiError. */

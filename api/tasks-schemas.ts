@@ -17,6 +17,26 @@ export const decideBody = z.strictObject({
   onBehalfOf: personId.optional(),
 });
 
+/** At most this many tasks in one bulk decision: a screenful of an inbox, decided in one request. */
+export const MAX_BULK_TASKS = 100;
+
+export const bulkDecideBody = z.strictObject({
+  tasks: z
+    .array(taskParams.shape.id)
+    .min(1)
+    .max(MAX_BULK_TASKS)
+    .superRefine((tasks, ctx) => {
+      const seen = new Set<string>();
+      tasks.forEach((task, index) => {
+        if (seen.has(task))
+          ctx.addIssue({ code: 'custom', path: [index], message: `task ${task} is listed twice` });
+        seen.add(task);
+      });
+    }),
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string().max(4000).optional(),
+});
+
 export const attestBody = z.strictObject({
   evidence: z.string().max(4000).optional(),
   onBehalfOf: personId.optional(),
@@ -72,6 +92,39 @@ export const receiptResponse = z.object({
   blockedOn: z.array(
     z.object({ step: z.string(), kind: z.string(), text: z.string(), dueAt: z.number().nullable() }),
   ),
+});
+
+const bulkError = z.object({
+  code: z.string(),
+  message: z.string(),
+  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const bulkDecideResponse = z.object({
+  results: z
+    .array(
+      z.discriminatedUnion('ok', [
+        z.object({
+          task: z.string(),
+          ok: z.literal(true),
+          status: z
+            .enum(['open', 'closed'])
+            .describe('the task after the decision: still open while its step waits for more votes'),
+          instanceId: z.string(),
+          instanceStatus: z.enum(['running', 'approved', 'rejected', 'cancelled']),
+        }),
+        z.object({
+          task: z.string(),
+          ok: z.literal(false),
+          status: z
+            .number()
+            .int()
+            .describe('the HTTP status POST /v1/tasks/{id}/decide answers for this task'),
+          error: bulkError,
+        }),
+      ]),
+    )
+    .describe('one result per task, in the order given'),
 });
 
 export const delegationResponse = z.object({

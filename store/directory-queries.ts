@@ -1,5 +1,5 @@
 // Read-side queries over the directory's collections for the control API: pages of people, groups
-// and delegations, a person's groups and absence. The Directory (store/directory.ts) stays the one
+// and delegations, a person's groups and absence, people search (directory-search.ts). The Directory (store/directory.ts) stays the one
 // writer and the one resolver; this class only reads what it wrote, and the indexes it relies on
 // are declared with the Directory's collections (directoryCollections), next to the documents.
 //
@@ -19,6 +19,7 @@ import {
   personSchema,
 } from './directory.js';
 import type { Group, Person } from './directory.js';
+import { MAX_SEARCH_RESULTS, PEOPLE_SEARCH_INDEX, searchFilter } from './directory-search.js';
 import { parseDoc } from './documents.js';
 import { findPage, type Page, type SortField } from './paging.js';
 
@@ -61,6 +62,30 @@ export class DirectoryQueries {
       parse: (raw) => parseDoc(personSchema, raw, PEOPLE),
       hint: INDEX.id,
     });
+  }
+
+  /**
+   * The active people whose id, name or a name word starts with `typed` (case and accents
+   * ignored), by id, at most `limit` (and MAX_SEARCH_RESULTS): one hinted find on the search keys.
+   */
+  async searchPeople(typed: string, limit: number = MAX_SEARCH_RESULTS): Promise<Person[]> {
+    const filter = searchFilter(typed);
+    if (filter === null) return [];
+    const docs = await untyped(this.people)
+      .find(filter, {
+        sort: { _id: 1 },
+        limit: Math.max(1, Math.min(limit, MAX_SEARCH_RESULTS)),
+        projection: { searchKeys: 0 },
+        hint: PEOPLE_SEARCH_INDEX,
+      })
+      .toArray();
+    // One document per person even where a multikey scan meets them under several keys.
+    const people = new Map<string, Person>();
+    for (const raw of docs) {
+      const person = parseDoc(personSchema, raw, PEOPLE);
+      if (!people.has(person._id)) people.set(person._id, person);
+    }
+    return [...people.values()];
   }
 
   /** Groups by id with their members. */

@@ -5,8 +5,9 @@
 // which the simulator does not model: an absent approver with a named delegate is replaced by them.
 //
 // Documents and what guards them:
-//  - a person (`directory_people`, `_id` = their e-mail address): name, manager, active. Each write
-//    is one updateOne on the `_id`; fields a caller leaves out keep their value ($setOnInsert).
+//  - a person (`directory_people`, `_id` = their e-mail address): name, manager, active, and the
+//    `searchKeys` people search finds them by (directory-search.ts), written with the name. Each
+//    write is one updateOne on the `_id`; fields a caller leaves out keep their value ($setOnInsert).
 //  - a group (`directory_groups`, `_id` = its slug) with its `members`, bounded by the group (the
 //    API accepts at most 2,000). "A person's groups" is one find on the multikey `by_member` index.
 //    A membership change replaces the array in one updateOne: the last writer's list wins whole.
@@ -24,6 +25,8 @@
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import type { PersonRef, ResolveProblem } from '../engine/machine/types.js';
+import { resolveOne, substitute } from './directory-resolution.js';
+import { peopleSearchIndex, searchKeysOf } from './directory-search.js';
 import { parseDoc, validDate } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 
@@ -63,7 +66,7 @@ export const delegationSchema = z.object({
 
 export type Person = z.infer<typeof personSchema>;
 export type Group = z.infer<typeof groupSchema>;
-type AbsenceDoc = z.infer<typeof absenceSchema>;
+export type AbsenceDoc = z.infer<typeof absenceSchema>;
 /** `kind: 'absence'`: the stand-in an absence names, kept by setOutOfOffice (not a listed delegation). */
 type DelegationDoc = z.infer<typeof delegationSchema> & { parties: string[]; kind?: 'absence' };
 
@@ -86,15 +89,26 @@ export class DirectoryError extends Error {
   override name = 'DirectoryError';
 }
 
-/** A person who is not yet known: present, unnamed, without a manager. */
-const NEW_PERSON = { name: null, manager: null, active: true } as const;
+/** A person as stored: what callers see, and the keys people search uses (never read back). */
+type PersonDoc = Person & { searchKeys?: string[] };
 
-const ensurePersonOp = (id: string): AnyBulkWriteOperation<Person> => ({
-  updateOne: { filter: { _id: id }, update: { $setOnInsert: NEW_PERSON }, upsert: true },
+/** A person who is not yet known: present, unnamed, without a manager, found by their id. */
+const newPerson = (id: string): Omit<PersonDoc, '_id'> => ({
+  name: null,
+  manager: null,
+  active: true,
+  searchKeys: searchKeysOf(id, null),
+});
+
+const ensurePersonOp = (id: string): AnyBulkWriteOperation<PersonDoc> => ({
+  updateOne: { filter: { _id: id }, update: { $setOnInsert: newPerson(id) }, upsert: true },
 });
 
 /** Reads a batch of people by `_id` into a map, or an empty map without a command. */
-async function peopleById(people: Collection<Person>, ids: Iterable<string>): Promise<Map<string, Person>> {
+async function peopleById(
+  people: Collection<PersonDoc>,
+  ids: Iterable<string>,
+): Promise<Map<string, Person>> {
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return new Map();
   // By `_id` alone, unhinted: SecantusDB 0.7 serves that from its own `_id` path, while a hint of
@@ -104,7 +118,7 @@ async function peopleById(people: Collection<Person>, ids: Iterable<string>): Pr
 }
 
 export class Directory {
-  private readonly people: Collection<Person>;
+  private readonly people: Collection<PersonDoc>;
   private readonly groups: Collection<Group>;
   private readonly absences: Collection<AbsenceDoc>;
   private readonly delegations: Collection<DelegationDoc>;
@@ -124,10 +138,16 @@ export class Directory {
     active?: boolean;
   }): Promise<void> {
     if (p.manager === p.id) throw new DirectoryError(`${p.id} cannot be their own manager`);
-    const set: Partial<Person> = {};
-    const onInsert: Partial<Person> = {};
-    if (p.name !== undefined) set.name = p.name;
-    else onInsert.name = null;
+    const set: Partial<PersonDoc> = {};
+    const onInsert: Partial<PersonDoc> = {};
+    // The keys change with the name, in the same update: a search never finds a stale name.
+    if (p.name !== undefined) {
+      set.name = p.name;
+      set.searchKeys = searchKeysOf(p.id, p.name);
+    } else {
+      onInsert.name = null;
+      onInsert.searchKeys = searchKeysOf(p.id, null);
+    }
     if (p.manager !== undefined) set.manager = p.manager;
     else onInsert.manager = null;
     if (p.active !== undefined) set.active = p.active;
@@ -298,14 +318,17 @@ export class Directory {
       ...Object.values(world.managers),
       ...Object.values(world.groups).flat(),
     ]);
-    const ops: AnyBulkWriteOperation<Person>[] = [];
+    const ops: AnyBulkWriteOperation<PersonDoc>[] = [];
     for (const id of named) if (!Object.hasOwn(world.managers, id)) ops.push(ensurePersonOp(id));
     for (const [id, manager] of Object.entries(world.managers)) {
       if (manager === id) throw new DirectoryError(`${id} cannot be their own manager`);
       ops.push({
         updateOne: {
           filter: { _id: id },
-          update: { $set: { manager }, $setOnInsert: { name: null, active: true } },
+          update: {
+            $set: { manager },
+            $setOnInsert: { name: null, active: true, searchKeys: searchKeysOf(id, null) },
+          },
           upsert: true,
         },
       });
@@ -334,67 +357,14 @@ export class Directory {
   }
 }
 
-/** Pushes the people one reference names onto `people`, or says why it names nobody. */
-function resolveOne(
-  ref: PersonRef,
-  groups: ReadonlyMap<string, Group>,
-  known: ReadonlyMap<string, Person>,
-  active: (id: string) => boolean,
-  people: string[],
-): ResolveProblem | null {
-  switch (ref.kind) {
-    case 'group': {
-      const group = groups.get(ref.group);
-      if (group === undefined) return 'unknown group';
-      // A member without a person document counts (as in the simulator); one who left does not.
-      const present = group.members.filter((m) => known.get(m)?.active !== false);
-      // A group whose every member left is as empty as one nobody was ever put in.
-      if (present.length === 0) return 'empty group';
-      people.push(...present);
-      return null;
-    }
-    case 'person':
-      if (!active(ref.person)) return 'unknown person';
-      people.push(ref.person);
-      return null;
-    case 'managerOf': {
-      if (!active(ref.person)) return 'unknown person';
-      const manager = known.get(ref.person)?.manager ?? null;
-      if (manager === null || !active(manager)) return 'no manager';
-      people.push(manager);
-      return null;
-    }
-  }
-}
-
-/**
- * One hop only: a delegate who is away too is still asked, rather than following a chain that may
- * loop or end with someone the policy author never meant. A delegate who is unknown or inactive is
- * ignored and the absentee stays, so the step waits visibly instead of going to nobody.
- */
-function substitute(
-  people: readonly string[],
-  away: ReadonlyMap<string, AbsenceDoc>,
-  active: (id: string) => boolean,
-): { resolved: string[]; substitutions: Resolution['substitutions'] } {
-  const substitutions: Resolution['substitutions'] = [];
-  const resolved = people.map((person) => {
-    const delegate = away.get(person)?.delegate ?? null;
-    if (delegate === null || !active(delegate)) return person;
-    substitutions.push({ person, delegate });
-    return delegate;
-  });
-  return { resolved: [...new Set(resolved)], substitutions };
-}
-
 /** This module's collections and the indexes its queries (and directory-queries.ts's) use. */
 export const directoryCollections: CollectionSpec[] = [
   {
     name: PEOPLE,
     holds: 'one person (`_id` = e-mail address): name, manager, active',
     shardKey: { _id: 'hashed' },
-    // By `_id` only: one person, a batch (`$in`, hinted `_id_`), and the page of people.
-    indexes: [],
+    // Otherwise by `_id`: one person, a batch (`$in`), and the page of people.
+    indexes: [peopleSearchIndex],
   },
   {
     name: GROUPS,

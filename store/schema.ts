@@ -9,12 +9,21 @@
 //  - a newer version was written by a newer Charter and is refused, never downgraded.
 import type { Db } from 'mongodb';
 import { z } from 'zod';
+import { addMissingSearchKeys } from './directory-search.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const META = 'charter_meta';
 
 /** Migrations by the version they lead to (version 2's step turns a version 1 database into 2). */
-export const MIGRATIONS: ReadonlyMap<number, (db: Db) => Promise<void>> = new Map();
+export const MIGRATIONS: ReadonlyMap<number, (db: Db) => Promise<void>> = new Map([
+  // 2: people get the lower-case search keys that people search (`q`) reads by index.
+  [
+    2,
+    async (db: Db) => {
+      await addMissingSearchKeys(db);
+    },
+  ],
+]);
 
 /** The database cannot be used by this Charter as it is. */
 export class SchemaVersionError extends Error {

@@ -9,6 +9,7 @@ import { pageAnswer, pageOf, pageQuery } from '../paging.js';
 import {
   groupId,
   groupView,
+  peopleQuery,
   personId,
   personSummary,
   personView,
@@ -53,12 +54,18 @@ export function directoryRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/directory/people',
-      summary: 'People of the directory, by id (e-mail)',
+      summary:
+        'People of the directory, by id (e-mail); with `q`, the active people whose id, name or a name word starts with it (at most 20)',
       roles: ALL_ROLES,
-      query: pageQuery,
+      query: peopleQuery,
       response: pageOf(personSummary),
       handler: async ({ deps, query }) => {
-        const page = await deps.store.directoryQueries.pageOfPeople(query.cursor ?? null, query.limit);
+        const queries = deps.store.directoryQueries;
+        if (query.q !== undefined) {
+          const found = await queries.searchPeople(query.q, query.limit);
+          return json({ items: found.map(showPerson), nextCursor: null });
+        }
+        const page = await queries.pageOfPeople(query.cursor ?? null, query.limit);
         return json(pageAnswer(page, showPerson));
       },
     }),

@@ -7,6 +7,7 @@ import { directoryRoutes } from './directory.js';
 import { instancesRoutes } from './instances.js';
 import { peopleResourcesRoutes } from './people-resources.js';
 import { policiesRoutes } from './policies.js';
+import { processesRoutes } from './processes.js';
 import { reportsRoutes } from './reports.js';
 import { resourcesRoutes } from './resources.js';
 import { tasksRoutes } from './tasks.js';
@@ -15,6 +16,7 @@ export function allRoutes(): RouteSpec[] {
   return [
     ...accountRoutes(),
     ...policiesRoutes(),
+    ...processesRoutes(),
     ...instancesRoutes(),
     ...tasksRoutes(),
     ...directoryRoutes(),

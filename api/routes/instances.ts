@@ -24,6 +24,8 @@ import {
   viewSchema,
 } from '../instances-live.js';
 import { summaryJson, summarySchema } from '../policies-compile.js';
+import { instanceGraph } from '../process-progress.js';
+import { instanceGraphResponse } from '../process-schemas.js';
 import { ALL_ROLES, type Caller, json, route, type RouteSpec } from '../route.js';
 
 const name = z.string().min(1).max(200);
@@ -128,6 +130,20 @@ export function instancesRoutes(): RouteSpec[] {
       handler: async ({ params, caller, deps }) => {
         const view = await visibleInstance(deps, caller, params.id);
         return json(await detailOf(deps.store, deps.temporal, view));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/instances/:id/graph',
+      summary:
+        "The flow graph of an instance's process with each step's state (done, current, skipped, failed, pending) and outcome",
+      roles: ALL_ROLES,
+      params: idParams,
+      ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },
+      response: instanceGraphResponse,
+      handler: async ({ params, caller, deps }) => {
+        const view = await visibleInstance(deps, caller, params.id);
+        return json(await instanceGraph(deps.store, view));
       },
     }),
     route({

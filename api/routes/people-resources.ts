@@ -173,7 +173,7 @@ export function peopleResourcesRoutes(): RouteSpec[] {
       ownership: {
         param: 'person',
         object: 'person',
-        seeAll: ['admin', 'author', 'approver'],
+        seeAll: ['admin', 'pmo', 'author', 'approver'],
         othersGet: 404,
       },
       body: personAllocationBody,

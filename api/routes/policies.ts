@@ -17,7 +17,7 @@ import { pageQuery } from '../paging.js';
 import { simulate, simulateBodySchema, simulationSchema } from '../policies-simulate.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
 
-const versionParams = z.object({
+export const versionParams = z.object({
   name: z.string().min(1).max(200),
   version: z.coerce.number().int().positive().max(1_000_000_000),
 });

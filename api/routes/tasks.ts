@@ -1,5 +1,6 @@
 // Routes of /v1/tasks: the approver's inbox, one task, the actions on it (decide, attest, waive),
-// dated delegation, and the conversation on a task. Task ids contain `/` and `#`
+// the same decision on many tasks at once (api/tasks-bulk.ts), dated delegation, and the
+// conversation on a task. Task ids contain `/` and `#`
 // (`<instance>/<step>#<round>`): clients URL-encode them in the path.
 //
 // Visibility (api/tasks-access.ts): approvers see their own tasks and those of people who
@@ -7,12 +8,12 @@
 // engine still decides whether that person may). Anything else is the 404 of a task that does not
 // exist. The comment routes live in api/tasks-comments.ts.
 import type { z } from 'zod';
-import type { Task, TaskKind } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, type Problem } from '../errors.js';
 import { json, route, type RouteSpec, withOwnership } from '../route.js';
-import { actingFor, onBehalfOfInInbox, type Visibility, visibleTask } from '../tasks-access.js';
-import { performTaskAction, type TaskAction } from '../tasks-actions.js';
+import { onBehalfOfInInbox, type Visibility, visibleTask } from '../tasks-access.js';
+import { ACT, type ActionSpec, actOnTask, ATTEST, DECIDE, taskToActOn, WAIVE } from '../tasks-actions.js';
+import { bulkDecideRoute } from '../tasks-bulk.js';
 import { commentRoutes } from '../tasks-comments.js';
 import {
   attestBody,
@@ -29,27 +30,10 @@ import {
 } from '../tasks-schemas.js';
 
 const READ: Visibility = { seeAll: ['auditor', 'admin'], requesterOwnsInstance: false };
-const ACT: Visibility = { seeAll: ['admin'], requesterOwnsInstance: false };
 
 /** Delegations are for absences and hand-overs, not standing powers of attorney. */
 const MAX_DELEGATION_DAYS = 90;
 const DAY_MS = 24 * 3600 * 1000;
-
-const ACTION_OF: Record<TaskKind, string> = { approval: 'decide', attestation: 'attest', waiver: 'waive' };
-
-function requireKind(task: Task, kind: TaskKind): void {
-  if (task.kind === kind) return;
-  throw new ApiError(
-    409,
-    'wrong-task-kind',
-    `task ${task.id} is ${task.kind === 'approval' ? 'an' : 'a'} ${task.kind} task: use POST /v1/tasks/{id}/${ACTION_OF[task.kind]}`,
-  );
-}
-
-const reasonRequired = (what: string): ApiError =>
-  new ApiError(422, 'reason-required', `${what} needs a reason`, [
-    { path: 'body.reason', message: `${what} needs a non-empty reason` },
-  ]);
 
 /** The store's cursor passes through opaque; one it did not issue is a 422 (api/errors.ts). */
 async function inbox(deps: ApiDeps, person: string, query: z.infer<typeof pageQuery>) {
@@ -64,19 +48,11 @@ async function inbox(deps: ApiDeps, person: string, query: z.infer<typeof pageQu
   };
 }
 
-/**
- * One action route: the task must be visible to the caller and of `kind`; the API refuses what it
- * can tell without the engine (`precheck`: missing reasons), resolves on whose behalf the caller
- * acts, and sends the Update; `action` builds it from the task, the actor and the body.
- */
-function actionRoute<B extends { onBehalfOf?: string | undefined }>(spec: {
-  path: string;
-  kind: TaskKind;
-  summary: string;
-  body: z.ZodType<B>;
-  precheck?: (body: B) => void;
-  action: (base: { step: string; actor: string; onBehalfOf?: string }, body: B) => TaskAction;
-}): RouteSpec {
+/** One action route (api/tasks-actions.ts says what each action checks before the engine). */
+function actionRoute<B extends { onBehalfOf?: string | undefined }>(
+  spec: ActionSpec<B>,
+  body: z.ZodType<B>,
+): RouteSpec {
   return route({
     method: 'post',
     path: `/tasks/:id/${spec.path}`,
@@ -84,66 +60,20 @@ function actionRoute<B extends { onBehalfOf?: string | undefined }>(spec: {
     roles: ['approver', 'admin'],
     params: taskParams,
     ownership: { param: 'id', object: 'task', seeAll: ACT.seeAll, othersGet: 404 },
-    body: spec.body,
+    body,
     response: receiptResponse,
     handler: async ({ caller, params, body, deps }) => {
-      const { task, delegators } = await visibleTask(deps, caller, params.id, ACT);
-      requireKind(task, spec.kind);
-      spec.precheck?.(body);
-      const onBehalfOf = actingFor(task, caller, delegators, body.onBehalfOf);
-      const base = {
-        step: task.step,
-        actor: caller.person,
-        ...(onBehalfOf === undefined ? {} : { onBehalfOf }),
-      };
-      return json(await performTaskAction(deps, caller, task, spec.action(base, body)));
+      const visible = await taskToActOn(deps, caller, params.id);
+      return json(await actOnTask(deps, caller, visible, spec, body));
     },
   });
 }
 
-function actionRoutes(): RouteSpec[] {
-  return [
-    actionRoute({
-      path: 'decide',
-      kind: 'approval',
-      summary: 'Approve, reject (with a reason) or request changes on an approval task',
-      body: decideBody,
-      precheck: (body) => {
-        if (body.decision === 'reject' && (body.reason ?? '').trim() === '') {
-          throw reasonRequired('a rejection');
-        }
-      },
-      action: (base, body) => ({
-        kind: 'decide',
-        input: {
-          ...base,
-          decision: body.decision,
-          ...(body.reason === undefined ? {} : { reason: body.reason }),
-        },
-      }),
-    }),
-    actionRoute({
-      path: 'attest',
-      kind: 'attestation',
-      summary: 'Attest an attestation task, with evidence where the policy asks for it',
-      body: attestBody,
-      action: (base, body) => ({
-        kind: 'attest',
-        input: { ...base, ...(body.evidence === undefined ? {} : { evidence: body.evidence }) },
-      }),
-    }),
-    actionRoute({
-      path: 'waive',
-      kind: 'waiver',
-      summary: 'Waive the failed check of a waiver task, with a reason',
-      body: waiveBody,
-      precheck: (body) => {
-        if (body.reason.trim() === '') throw reasonRequired('a waiver');
-      },
-      action: (base, body) => ({ kind: 'waive', input: { ...base, reason: body.reason } }),
-    }),
-  ];
-}
+const actionRoutes = (): RouteSpec[] => [
+  actionRoute(DECIDE, decideBody),
+  actionRoute(ATTEST, attestBody),
+  actionRoute(WAIVE, waiveBody),
+];
 
 function delegationRoute(): RouteSpec {
   return route({
@@ -239,6 +169,7 @@ export function tasksRoutes(): RouteSpec[] {
       },
     }),
     ...actionRoutes(),
+    bulkDecideRoute(),
     delegationRoute(),
     // The conversation is the task's approvers' and its requester's (api/tasks-comments.ts).
     ...withOwnership(commentRoutes(), {

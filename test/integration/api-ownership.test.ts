@@ -47,6 +47,7 @@ const stranger = (role: Role): string => `stranger-${role}@halden.example`;
 const SHARED: Record<string, string> = {
   'GET /policies/:name/versions/:version': 'published policies are everyone’s to read',
   'POST /policies/:name/versions/:version/simulate': 'simulates a published policy and writes nothing',
+  'GET /policies/:name/versions/:version/processes/:process': 'a published process is everyone’s to read',
   'POST /instances/:id/checks/:request/report': 'the check service reports on any instance (admin only)',
   'GET /directory/people/:id': 'the directory is public: approver resolution must be checkable',
   'PUT /directory/people/:id': 'admins maintain the directory',

@@ -109,3 +109,24 @@ test('when an operator runs charter db indexes --check before and after charter 
   for (const collection of MANIFEST) expect(output.join('')).toContain(`${collection.name}: `);
   expect(await dbCommand(['drop'], io)).toBe(2);
 });
+
+test('when a schema version 1 database is opened, then migration 2 gives its people search keys and people search finds them', async () => {
+  const db = fresh('v1');
+  await db.collection('charter_meta').insertOne({ _id: 'schema' as never, version: 1 });
+  await db
+    .collection('directory_people')
+    .insertOne({
+      _id: 'ada.lovelace@halden.example' as never,
+      name: 'Ada Lovelace',
+      manager: null,
+      active: true,
+    });
+
+  const store = await openStore(db);
+
+  expect(await db.collection('charter_meta').findOne({ _id: 'schema' as never })).toMatchObject({
+    version: 2,
+  });
+  const found = await store.directoryQueries.searchPeople('lovel', 20);
+  expect(found.map((p) => p._id)).toEqual(['ada.lovelace@halden.example']);
+});

@@ -810,6 +810,157 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/policies/{name}/versions/{version}/processes/{process}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One process of a published version: its input fields and its flow graph
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    version: number;
+                    process: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: {
+                                name: string;
+                                version: number;
+                                sha256: string;
+                            };
+                            process: string;
+                            input: {
+                                name: string;
+                                /** @description text, number, percentage, duration, date, boolean, person, money, enum, or a list of these */
+                                type: {
+                                    /** @enum {string} */
+                                    kind: "text" | "number" | "percentage" | "duration" | "date" | "boolean" | "person";
+                                } | {
+                                    /** @constant */
+                                    kind: "money";
+                                    /** @description ISO 4217 code; null for money in any currency */
+                                    currency: string | null;
+                                } | {
+                                    /** @constant */
+                                    kind: "enum";
+                                    values: string[];
+                                } | {
+                                    /** @constant */
+                                    kind: "list";
+                                    element: {
+                                        /** @enum {string} */
+                                        kind: "text" | "number" | "percentage" | "duration" | "date" | "boolean" | "person";
+                                    } | {
+                                        /** @constant */
+                                        kind: "money";
+                                        /** @description ISO 4217 code; null for money in any currency */
+                                        currency: string | null;
+                                    } | {
+                                        /** @constant */
+                                        kind: "enum";
+                                        values: string[];
+                                    } | {
+                                        /** @constant */
+                                        kind: "list";
+                                        /** @description the element type of a list of lists, in the same shape as a field type */
+                                        element: {
+                                            kind: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                    };
+                                };
+                                optional: boolean;
+                                /** @description the value used when the field is left out; null for none */
+                                default: (string | number | boolean | {
+                                    amount: number;
+                                    currency: string;
+                                } | {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "minute" | "hour" | "day" | "week";
+                                    business: boolean;
+                                    calendar: string | null;
+                                } | (string | number | boolean | {
+                                    amount: number;
+                                    currency: string;
+                                } | {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "minute" | "hour" | "day" | "week";
+                                    business: boolean;
+                                    calendar: string | null;
+                                } | unknown[])[]) | null;
+                                line: number;
+                            }[];
+                            graph: {
+                                nodes: {
+                                    /** @description the step id; `#start`, `#end` and `#join:<parallel step>` for nodes without a step */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "start" | "approve" | "check" | "reallocate" | "notify" | "wait" | "end" | "decision" | "fork" | "join";
+                                    label: string;
+                                    /** @description the policy line the node comes from */
+                                    line: number;
+                                    /** @description the parallel branch the node runs in, for laying branches side by side */
+                                    branch: string | null;
+                                }[];
+                                edges: {
+                                    from: string;
+                                    to: string;
+                                    /** @description an if branch's condition as policy text, `otherwise`, or a parallel branch's id */
+                                    label: string | null;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/instances": {
         parameters: {
             query?: never;
@@ -1067,6 +1218,107 @@ export interface paths {
                                     [key: string]: unknown;
                                 })[];
                             }[];
+                        };
+                    };
+                };
+                /** @description No such instance, or it is not the caller's (author, auditor, pmo, admin see anyone's): the two are not told apart. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/instances/{id}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The flow graph of an instance's process with each step's state (done, current, skipped, failed, pending) and outcome
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            instanceId: string;
+                            policy: {
+                                name: string;
+                                version: number;
+                                sha256: string;
+                            };
+                            process: string;
+                            /** @enum {string} */
+                            status: "running" | "approved" | "rejected" | "cancelled";
+                            graph: {
+                                nodes: {
+                                    /** @description the step id; `#start`, `#end` and `#join:<parallel step>` for nodes without a step */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "start" | "approve" | "check" | "reallocate" | "notify" | "wait" | "end" | "decision" | "fork" | "join";
+                                    label: string;
+                                    /** @description the policy line the node comes from */
+                                    line: number;
+                                    /** @description the parallel branch the node runs in, for laying branches side by side */
+                                    branch: string | null;
+                                    /** @enum {string} */
+                                    state: "done" | "current" | "skipped" | "failed" | "pending";
+                                    /** @description what came of the step: approved, rejected, passed, failed, waived, timed out, ... */
+                                    outcome: string | null;
+                                }[];
+                                edges: {
+                                    from: string;
+                                    to: string;
+                                    /** @description an if branch's condition as policy text, `otherwise`, or a parallel branch's id */
+                                    label: string | null;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -1719,6 +1971,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject many approval tasks of one step at once; each task answers on its own, in the order given
+         * @description Roles: approver, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tasks: string[];
+                        /** @enum {string} */
+                        decision: "approve" | "reject";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description one result per task, in the order given */
+                            results: ({
+                                task: string;
+                                /** @constant */
+                                ok: true;
+                                /**
+                                 * @description the task after the decision: still open while its step waits for more votes
+                                 * @enum {string}
+                                 */
+                                status: "open" | "closed";
+                                instanceId: string;
+                                /** @enum {string} */
+                                instanceStatus: "running" | "approved" | "rejected" | "cancelled";
+                            } | {
+                                task: string;
+                                /** @constant */
+                                ok: false;
+                                /** @description the HTTP status POST /v1/tasks/{id}/decide answers for this task */
+                                status: number;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    problems?: {
+                                        path: string;
+                                        message: string;
+                                    }[];
+                                };
+                            })[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks/{id}/delegate": {
         parameters: {
             query?: never;
@@ -1965,7 +2314,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * People of the directory, by id (e-mail)
+         * People of the directory, by id (e-mail); with `q`, the active people whose id, name or a name word starts with it (at most 20)
          * @description Roles: author, requester, approver, auditor, pmo, admin.
          */
         get: {
@@ -1973,6 +2322,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3332,7 +3682,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description No such person, or it is not the caller's (admin, author, approver see anyone's): the two are not told apart. */
+                /** @description No such person, or it is not the caller's (admin, pmo, author, approver see anyone's): the two are not told apart. */
                 404: {
                     headers: {
                         [name: string]: unknown;
