@@ -32,6 +32,14 @@ const blockedSchema = z.object({
   text: z.string(),
   dueAt: z.iso.datetime().nullable(),
 });
+/** `file` indexes the policy version's `sources` (0 is the policy's own file); lines from 1. */
+const sourceSpan = z.object({
+  file: z.number().int(),
+  line: z.number().int(),
+  col: z.number().int(),
+  endLine: z.number().int(),
+  endCol: z.number().int(),
+});
 const policyRef = z.object({ name: z.string(), version: z.number().int(), sha256: z.string() });
 
 export const viewSchema = z.object({
@@ -94,6 +102,8 @@ export const detailSchema = viewSchema.extend({
       onBehalfOf: z.string().nullable(),
       outcome: z.string().nullable(),
       reasons: z.array(z.object({ text: z.string() }).loose()),
+      /** Where in the policy's source the event came from (its step's or rule's lines), if anywhere. */
+      span: sourceSpan.nullable(),
     }),
   ),
 });
@@ -232,6 +242,7 @@ export async function detailOf(
       onBehalfOf: e.onBehalfOf,
       outcome: e.outcome,
       reasons: e.reasons,
+      span: e.span,
     })),
   };
 }

@@ -47,7 +47,7 @@ export async function ensureConsoleBuilt(
   const built = existsSync(STAMP) ? readFileSync(STAMP, 'utf8').trim() : null;
   if (built === wanted && existsSync(path.join(OUT, 'index.html')) && options.force !== true)
     return 'up to date';
-  log('building the web console (web/ into web/dist)');
+  log(`building the web console (web/ into ${path.relative(root, OUT) || OUT})`);
   const started = Date.now();
   const { build } = await import('vite');
   await build({

@@ -72,6 +72,9 @@ const DAY_MS = 24 * 3600 * 1000;
 const INBOX = 'tasks_inbox';
 const OPEN_BY_AGE = 'tasks_open_by_age';
 const CLOSED_BY_TIME = 'tasks_closed_by_time';
+const BY_INSTANCE = 'tasks_by_instance';
+/** An instance opens a task per approval, attestation and waiver: a few, never thousands. */
+const MAX_TASKS_OF_INSTANCE = 1_000;
 
 /** The inbox order: soonest deadline first, then oldest, then `_id` (total, for key-range paging). */
 const INBOX_SORT = [
@@ -168,6 +171,16 @@ export class TaskStore {
     return { tasks: items, next };
   }
 
+  /** Every task of one instance, open or closed, in the order they were opened. */
+  async ofInstance(instanceId: string): Promise<Task[]> {
+    const raws = await this.tasks
+      .find({ instanceId }, { hint: BY_INSTANCE })
+      .sort({ openedAt: 1, _id: 1 })
+      .limit(MAX_TASKS_OF_INSTANCE)
+      .toArray();
+    return raws.map(readTask);
+  }
+
   /** Open tasks by age, and how many are past their deadline, for the PMO's reports. */
   async openCountByAge(
     now: Date,
@@ -220,6 +233,11 @@ export const taskCollections: CollectionSpec[] = [
         name: OPEN_BY_AGE,
         key: { status: 1, openedAt: 1 },
         serves: 'openCountByAge and ReportQueries.openTasks: the open tasks (status open)',
+      },
+      {
+        name: BY_INSTANCE,
+        key: { instanceId: 1, openedAt: 1, _id: 1 },
+        serves: "ofInstance: an instance's tasks (instanceId equality) in the order they were opened",
       },
       {
         name: CLOSED_BY_TIME,

@@ -27,6 +27,7 @@ import { summaryJson, summarySchema } from '../policies-compile.js';
 import { instanceGraph } from '../process-progress.js';
 import { instanceGraphResponse } from '../process-schemas.js';
 import { ALL_ROLES, type Caller, json, route, type RouteSpec } from '../route.js';
+import { taskJson, taskResponse } from '../tasks-schemas.js';
 
 const name = z.string().min(1).max(200);
 const idParams = z.object({ id: z.string().min(1).max(300) });
@@ -130,6 +131,20 @@ export function instancesRoutes(): RouteSpec[] {
       handler: async ({ params, caller, deps }) => {
         const view = await visibleInstance(deps, caller, params.id);
         return json(await detailOf(deps.store, deps.temporal, view));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/instances/:id/tasks',
+      summary: "An instance's tasks, open and closed, in the order they were opened (to whoever may see it)",
+      roles: ALL_ROLES,
+      params: idParams,
+      ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },
+      response: z.object({ items: z.array(taskResponse) }),
+      handler: async ({ params, caller, deps }) => {
+        const view = await visibleInstance(deps, caller, params.id);
+        const tasks = await deps.store.tasks.ofInstance(view.instanceId);
+        return json({ items: tasks.map((task) => taskJson(task, null)) });
       },
     }),
     route({

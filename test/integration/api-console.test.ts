@@ -353,6 +353,36 @@ describe('the console routes', () => {
     }, 60_000);
   });
 
+  describe("GET /v1/instances/:id/tasks and the timeline's spans", () => {
+    test('when a task was decided, then the instance lists it closed to its requester and an auditor, 404 to a stranger; timeline events carry their source lines', async () => {
+      const { instanceId, taskId } = await purchase('monitor', '300 EUR');
+      const path = `/v1/instances/${encodeURIComponent(instanceId)}/tasks`;
+      const open = await api.call<{ items: { id: string; status: string }[] }>('GET', path, as(RITA));
+      expect([open.status, open.body.items.map((t) => [t.id, t.status])]).toEqual([200, [[taskId, 'open']]]);
+      const decided = await api.call('POST', `/v1/tasks/${encodeURIComponent(taskId)}/decide`, {
+        ...as(ALICE),
+        body: { decision: 'approve' },
+      });
+      expect(decided.status).toBe(200);
+      const closed = await eventually(
+        () => api.call<{ items: { id: string; status: string }[] }>('GET', path, as('auditor')),
+        (a) => a.body.items[0]?.status === 'closed',
+      );
+      expect(closed.body.items.map((t) => t.id)).toEqual([taskId]);
+      const hidden = await api.call<ErrorAnswer>('GET', path, as(IVAN));
+      expect([hidden.status, hidden.body.error.code]).toEqual([404, 'not-found']);
+
+      const detail = await api.call<{ timeline: { step: string | null; span: { line: number } | null }[] }>(
+        'GET',
+        `/v1/instances/${encodeURIComponent(instanceId)}`,
+        as(RITA),
+      );
+      const review = detail.body.timeline.find((e) => e.step === 'review');
+      const reviewLine = POLICY.split('\n').findIndex((l) => /approve review\b/.test(l)) + 1;
+      expect(review?.span?.line).toBe(reviewLine);
+    }, 90_000);
+  });
+
   describe('GET /v1/directory/people?q=', () => {
     type People = { items: { id: string; name: string | null }[]; nextCursor: string | null };
     const search = (q: string, extra = '') =>

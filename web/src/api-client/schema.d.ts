@@ -1217,6 +1217,107 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                span: {
+                                    file: number;
+                                    line: number;
+                                    col: number;
+                                    endLine: number;
+                                    endCol: number;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description No such instance, or it is not the caller's (author, auditor, pmo, admin see anyone's): the two are not told apart. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/instances/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An instance's tasks, open and closed, in the order they were opened (to whoever may see it)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                instanceId: string;
+                                task: string;
+                                step: string;
+                                title: string;
+                                /** @enum {string} */
+                                kind: "approval" | "attestation" | "waiver";
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                assignees: string[];
+                                dueAt: string | null;
+                                openedAt: string;
+                                closedAt: string | null;
+                                closeReason: string | null;
+                                blockedOn: string | null;
+                                policy: {
+                                    name: string;
+                                    version: number;
+                                    sha256: string;
+                                };
+                                process: string;
+                                project: string | null;
+                                onBehalfOf: string | null;
                             }[];
                         };
                     };

@@ -36,6 +36,7 @@ export function PersonPicker({ id, value, onChange, describedBy, invalid, requir
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const typed = useRef(false);
+  const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     const q = value.trim();
@@ -50,7 +51,8 @@ export function PersonPicker({ id, value, onChange, describedBy, invalid, requir
           if (cancelled) return;
           setOptions(found);
           setActive(-1);
-          setOpen(found.length > 0);
+          // Answers that arrive after the person moved on must not open a list over the next field.
+          setOpen(found.length > 0 && document.activeElement === input.current);
         })
         .catch(() => {
           // The field still takes a typed id; the server checks it on submit.
@@ -93,6 +95,7 @@ export function PersonPicker({ id, value, onChange, describedBy, invalid, requir
   return (
     <div className="person-picker">
       <input
+        ref={input}
         id={id}
         type="text"
         role="combobox"
