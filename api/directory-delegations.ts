@@ -139,5 +139,20 @@ export function delegationRoutes(): RouteSpec[] {
         return json({ person: params.id, outOfOffice: showAbsence({ _id: params.id, ...absence }) });
       },
     }),
+    route({
+      method: 'delete',
+      path: '/directory/people/:id/out-of-office',
+      summary: "Ends or cancels a person's absence and its stand-in (themself or an admin)",
+      roles: ACTORS,
+      params: z.object({ id: personId }),
+      response: z.object({ person: z.string(), cleared: z.boolean() }),
+      handler: async ({ caller, deps, params }) => {
+        if ((await deps.store.directory.person(params.id)) === null) throw notFound(`person ${params.id}`);
+        if (params.id !== caller.person && !hasRole(caller, 'admin')) {
+          throw forbidden(`${caller.person} may only end their own absence, not that of ${params.id}`);
+        }
+        return json({ person: params.id, cleared: await deps.store.directory.clearOutOfOffice(params.id) });
+      },
+    }),
   ];
 }

@@ -19,7 +19,7 @@ import {
 } from './tasks-schemas.js';
 
 /** Who reads the conversation: the task's approvers, the requester of the instance, auditors, admins. */
-const READ: Visibility = { seeAll: ['auditor', 'admin'], requesterOwnsInstance: true };
+const READ: Visibility = { seeAll: ['auditor', 'pmo', 'admin'], requesterOwnsInstance: true };
 /** Who writes in it: the same people but auditors, who change nothing. */
 const WRITE: Visibility = { seeAll: ['admin'], requesterOwnsInstance: true };
 
@@ -94,7 +94,7 @@ export function commentRoutes(): RouteSpec[] {
       method: 'get',
       path: '/tasks/:id/comments',
       summary: 'The comments on a task, oldest first',
-      roles: ['approver', 'requester', 'auditor', 'admin'],
+      roles: ['approver', 'requester', 'auditor', 'pmo', 'admin'],
       params: taskParams,
       query: pageQuery,
       response: commentsResponse,

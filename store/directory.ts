@@ -194,6 +194,21 @@ export class Directory {
     }
   }
 
+  /** Ends a person's absence (cancelled or back early) with its stand-in; false when there was none. */
+  async clearOutOfOffice(person: string): Promise<boolean> {
+    const session = this.db.client.startSession();
+    let removed = false;
+    try {
+      await session.withTransaction(async () => {
+        removed = (await this.absences.deleteOne({ _id: person }, { session })).deletedCount === 1;
+        await this.delegations.deleteOne({ _id: `absence:${person}` }, { session });
+      });
+    } finally {
+      await session.endSession();
+    }
+    return removed;
+  }
+
   async addDelegation(d: { id: string; from: string; to: string; start: Date; end: Date }): Promise<void> {
     if (d.end.getTime() <= d.start.getTime())
       throw new DirectoryError(`delegation ${d.id} ends before it starts`);

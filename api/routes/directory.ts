@@ -155,6 +155,12 @@ export function directoryRoutes(): RouteSpec[] {
         seeAll: ['admin'],
         othersGet: 403,
       },
+      'DELETE /directory/people/:id/out-of-office': {
+        param: 'id',
+        object: 'person',
+        seeAll: ['admin'],
+        othersGet: 403,
+      },
     }),
   ];
 }

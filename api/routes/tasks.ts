@@ -29,7 +29,7 @@ import {
   waiveBody,
 } from '../tasks-schemas.js';
 
-const READ: Visibility = { seeAll: ['auditor', 'admin'], requesterOwnsInstance: false };
+const READ: Visibility = { seeAll: ['auditor', 'pmo', 'admin'], requesterOwnsInstance: false };
 
 /** Delegations are for absences and hand-overs, not standing powers of attorney. */
 const MAX_DELEGATION_DAYS = 90;
@@ -159,7 +159,7 @@ export function tasksRoutes(): RouteSpec[] {
       method: 'get',
       path: '/tasks/:id',
       summary: 'One task: its step, assignees, deadline and what it is blocked on',
-      roles: ['approver', 'auditor', 'admin'],
+      roles: ['approver', 'auditor', 'pmo', 'admin'],
       params: taskParams,
       ownership: { param: 'id', object: 'task', seeAll: READ.seeAll, othersGet: 404 },
       response: taskResponse,
@@ -177,7 +177,7 @@ export function tasksRoutes(): RouteSpec[] {
       'GET /tasks/:id/comments': {
         param: 'id',
         object: 'task',
-        seeAll: ['auditor', 'admin'],
+        seeAll: ['auditor', 'pmo', 'admin'],
         othersGet: 404,
       },
     }),

@@ -148,7 +148,7 @@ describe('the instance screen', () => {
   test('when the approver opens it, then their task is listed with a link to it', async () => {
     const finn = await h.signIn(FINN, ['approver'], DESKTOP);
     await open(finn);
-    const tasks = finn.getByRole('region', { name: 'Your tasks and their comments' });
+    const tasks = finn.getByRole('region', { name: 'Tasks and comments' });
     const link = tasks.getByRole('link', { name: /finance_review|purchase/i });
     await link.waitFor(LIVE_WAIT);
     expect(decodeURIComponent((await link.getAttribute('href')) ?? '')).toMatch(

@@ -301,6 +301,16 @@ describe('the directory and resources API over HTTP', () => {
       expect(refusal(await send('PUT', path, ALICE, body))).toEqual(invalid(path422));
     }
     expect(await shown()).toEqual(away.body.outOfOffice);
+
+    // Back early, or the trip was cancelled: the absence and its stand-in go together.
+    expect(await statusOf('DELETE', path, BOB)).toBe(403);
+    const cleared = await send<{ cleared: boolean }>('DELETE', path, ALICE);
+    expect([cleared.status, cleared.body.cleared]).toEqual([200, true]);
+    expect(await shown()).toBeNull();
+    expect((await api.store.directory.resolve([{ kind: 'person', person: ALICE }], at)).people).toEqual([
+      ALICE,
+    ]);
+    expect((await send<{ cleared: boolean }>('DELETE', path, ALICE)).body.cleared).toBe(false);
   });
 
   test('capacity: admins set it per ISO week, planners read it, requesters do not', async () => {

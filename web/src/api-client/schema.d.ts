@@ -1726,7 +1726,7 @@ export interface paths {
         };
         /**
          * One task: its step, assignees, deadline and what it is blocked on
-         * @description Roles: approver, auditor, admin.
+         * @description Roles: approver, auditor, pmo, admin.
          */
         get: {
             parameters: {
@@ -1772,7 +1772,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description No such task, or it is not the caller's (auditor, admin see anyone's): the two are not told apart. */
+                /** @description No such task, or it is not the caller's (auditor, pmo, admin see anyone's): the two are not told apart. */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2264,7 +2264,7 @@ export interface paths {
         };
         /**
          * The comments on a task, oldest first
-         * @description Roles: approver, requester, auditor, admin.
+         * @description Roles: approver, requester, auditor, pmo, admin.
          */
         get: {
             parameters: {
@@ -2301,7 +2301,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description No such task, or it is not the caller's (auditor, admin see anyone's): the two are not told apart. */
+                /** @description No such task, or it is not the caller's (auditor, pmo, admin see anyone's): the two are not told apart. */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3068,7 +3068,62 @@ export interface paths {
             };
         };
         post?: never;
-        delete?: never;
+        /**
+         * Ends or cancels a person's absence and its stand-in (themself or an admin)
+         * @description Roles: author, requester, approver, pmo, admin.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            person: string;
+                            cleared: boolean;
+                        };
+                    };
+                };
+                /** @description The person is someone else's: only its owner (or admin) may do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

@@ -163,7 +163,7 @@ function Instance({
 
         {acts ? (
           <section className="card" aria-labelledby="instance-tasks">
-            <h2 id="instance-tasks">Your tasks and their comments</h2>
+            <h2 id="instance-tasks">Tasks and comments</h2>
             <InstanceTasks instanceId={detail.instanceId} />
           </section>
         ) : null}

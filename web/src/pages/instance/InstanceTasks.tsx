@@ -1,11 +1,10 @@
-// The caller's tasks on this instance and the conversation on each: what they are asked to do,
-// by when, a link to the task in the inbox where they act, and the comments so far. The API lists
-// tasks only through each approver's inbox, so this section is for approvers and admins.
+// The instance's tasks, open and closed, and the conversation on each: who is asked to do what, by
+// when, how it closed, a link to the task in the inbox (where approvers act), and the comments.
 import { Link } from '../../app/router.js';
 import { useLive } from '../../app/live.js';
 import { Empty, Loaded } from '../../components/states.js';
 import { formatInstant } from './format.js';
-import { readComments, readMyTasks, type Task } from './reads.js';
+import { readComments, readTasks, type Task } from './reads.js';
 
 const KIND_WORD: Record<Task['kind'], string> = {
   approval: 'approval',
@@ -14,13 +13,13 @@ const KIND_WORD: Record<Task['kind'], string> = {
 };
 
 export function InstanceTasks({ instanceId }: { instanceId: string }) {
-  const tasks = useLive(`tasks:${instanceId}`, () => readMyTasks(instanceId));
+  const tasks = useLive(`tasks:${instanceId}`, () => readTasks(instanceId));
   return (
-    <Loaded read={tasks} what="your tasks on this request">
+    <Loaded read={tasks} what="the tasks of this request">
       {(items) =>
         items.length === 0 ? (
-          <Empty title="No open tasks of yours on this request">
-            When a step asks you (or someone you stand in for) to act, the task shows here and in your inbox.
+          <Empty title="No tasks yet">
+            When a step asks people to approve, attest or waive, their task shows here.
           </Empty>
         ) : (
           <ul className="instance-tasks">
@@ -39,7 +38,11 @@ function TaskItem({ task }: { task: Task }) {
     <li className="instance-task">
       <div className="instance-task-head">
         <h3>
-          <Link to={`/tasks/${encodeURIComponent(task.id)}`}>{task.title}</Link>
+          {task.status === 'open' ? (
+            <Link to={`/tasks/${encodeURIComponent(task.id)}`}>{task.title}</Link>
+          ) : (
+            task.title
+          )}
         </h3>
         <span className={`badge badge-${task.status}`}>{task.status}</span>
       </div>
@@ -51,8 +54,12 @@ function TaskItem({ task }: { task: Task }) {
             · due <time dateTime={task.dueAt}>{formatInstant(task.dueAt)}</time>
           </>
         ) : null}
-        {task.onBehalfOf ? <> · for {task.onBehalfOf}</> : null}
       </p>
+      <p className="instance-task-meta">
+        {task.status === 'open' ? 'Asked: ' : 'Was asked: '}
+        {task.assignees.join(', ') || 'nobody (the step is blocked)'}
+      </p>
+      {task.closeReason ? <p className="instance-task-meta">Closed: {task.closeReason}</p> : null}
       {task.blockedOn ? <p className="instance-task-meta">Blocked on {task.blockedOn}</p> : null}
       <Comments taskId={task.id} />
     </li>

@@ -17,7 +17,7 @@ export type StepState = GraphNode['state'];
 export type TimelineEvent = InstanceDetail['timeline'][number];
 export type Reason = TimelineEvent['reasons'][number];
 export type BlockedOn = InstanceDetail['blockedOn'][number];
-export type Task = Json<'/v1/tasks/inbox', 'get'>['items'][number];
+export type Task = Json<'/v1/instances/{id}/tasks', 'get'>['items'][number];
 export type TaskComment = Json<'/v1/tasks/{id}/comments', 'get'>['items'][number];
 type PolicyVersion = Json<'/v1/policies/{name}/versions/{version}', 'get'>;
 
@@ -36,26 +36,9 @@ export const readInstance = (id: string): Promise<InstanceDetail> =>
 export const readGraph = (id: string): Promise<InstanceGraph> =>
   unwrap(api.GET('/v1/instances/{id}/graph', { params: { path: { id } } }));
 
-/** Pages of the inbox read for one instance's tasks; an inbox longer than this is not an inbox. */
-const INBOX_PAGES = 4;
-
-/**
- * The caller's open tasks (and their delegators') on `instanceId`. The API has no list of an
- * instance's tasks, so the inbox is the one source: it holds exactly the tasks this person can act on.
- */
-export async function readMyTasks(instanceId: string): Promise<Task[]> {
-  const found: Task[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < INBOX_PAGES; page += 1) {
-    const answer = await unwrap(
-      api.GET('/v1/tasks/inbox', { params: { query: { limit: 500, ...(cursor ? { cursor } : {}) } } }),
-    );
-    found.push(...answer.items.filter((task) => task.instanceId === instanceId));
-    if (answer.nextCursor === null) break;
-    cursor = answer.nextCursor;
-  }
-  return found;
-}
+/** Every task of the instance, open and closed, as anyone who may see the instance sees them. */
+export const readTasks = async (instanceId: string): Promise<Task[]> =>
+  (await unwrap(api.GET('/v1/instances/{id}/tasks', { params: { path: { id: instanceId } } }))).items;
 
 export const readComments = async (taskId: string): Promise<TaskComment[]> =>
   (
