@@ -36,6 +36,7 @@ export interface ConsoleHarness {
 function buildConsole(): void {
   execFileSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/build-web.ts')], {
     cwd: root,
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

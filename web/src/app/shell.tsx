@@ -9,10 +9,15 @@ interface NavItem {
   to: string;
   label: string;
   roles: Role[];
+  /** Other paths that belong to the same screen (a task opens in the inbox). */
+  also?: string;
 }
 
+const isCurrent = (item: NavItem, path: string): boolean =>
+  path.startsWith(item.to) || (item.also !== undefined && path.startsWith(item.also));
+
 export const NAV: NavItem[] = [
-  { to: '/inbox', label: 'Inbox', roles: ['approver', 'admin'] },
+  { to: '/inbox', label: 'Inbox', roles: ['approver', 'admin'], also: '/tasks/' },
   { to: '/start', label: 'Start a request', roles: ['requester', 'admin'] },
   { to: '/requests', label: 'My requests', roles: ['requester', 'admin'] },
   { to: '/audit', label: 'Audit', roles: ['auditor', 'pmo', 'admin'] },
@@ -43,7 +48,7 @@ export function Shell({ who, children }: { who: SignedIn; children: ReactNode })
           <ul>
             {items.map((item) => (
               <li key={item.to}>
-                <Link to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
+                <Link to={item.to} aria-current={isCurrent(item, path) ? 'page' : undefined}>
                   {item.label}
                 </Link>
               </li>
