@@ -30,7 +30,16 @@ export async function searchPeople(q: string, limit = 8): Promise<PersonOption[]
   return page.items.map((p) => ({ id: p.id, name: p.name ?? p.id }));
 }
 
-export function PersonPicker({ id, value, onChange, describedBy, invalid, required, disabled, placeholder }: PersonPickerProps) {
+export function PersonPicker({
+  id,
+  value,
+  onChange,
+  describedBy,
+  invalid,
+  required,
+  disabled,
+  placeholder,
+}: PersonPickerProps) {
   const listId = useId();
   const [options, setOptions] = useState<PersonOption[]>([]);
   const [open, setOpen] = useState(false);

@@ -4,8 +4,8 @@
 import type { paths } from '../../api-client/client.js';
 import { Link } from '../../app/router.js';
 import { Empty, ErrorNotice, Loading } from '../../components/states.js';
-import type { PagedList } from '../people/paged-list.js';
-import { PersonId } from '../people/show.js';
+import type { PagedList } from '../../app/paged-list.js';
+import { PersonId } from '../../components/PersonId.js';
 import { type AuditFilter, instantParts } from './filter.js';
 
 export type AuditEvent =

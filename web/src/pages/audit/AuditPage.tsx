@@ -3,7 +3,7 @@
 // chain can be re-verified from, verify the hash chains, and read the compliance summary.
 import { api, unwrap } from '../../api-client/client.js';
 import { navigate, useLocation } from '../../app/router.js';
-import { usePagedList } from '../people/paged-list.js';
+import { usePagedList } from '../../app/paged-list.js';
 import { AuditEvents, type AuditEvent } from './AuditEvents.js';
 import { AuditFilterForm } from './AuditFilterForm.js';
 import { type AuditFilter, apiQuery, exportHref, filterOf, queryOf, withoutPeriod } from './filter.js';

@@ -6,8 +6,9 @@ import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Link } from '../../app/router.js';
 import { Empty, ErrorNotice, Loaded, Loading } from '../../components/states.js';
-import { PersonId, phaseOf, showInstant } from './show.js';
-import { usePagedList } from './paged-list.js';
+import { PersonId } from '../../components/PersonId.js';
+import { phaseOf, showInstant } from './show.js';
+import { usePagedList } from '../../app/paged-list.js';
 
 export type Delegation =
   paths['/v1/directory/delegations']['get']['responses']['200']['content']['application/json']['items'][number];

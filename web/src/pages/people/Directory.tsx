@@ -7,9 +7,10 @@ import { api, type paths, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
 import { Empty, ErrorNotice, Loading } from '../../components/states.js';
-import { PersonId, phaseOf, showInstant } from './show.js';
+import { PersonId } from '../../components/PersonId.js';
+import { phaseOf, showInstant } from './show.js';
 import { AllDelegations } from './Delegations.js';
-import { usePagedList } from './paged-list.js';
+import { usePagedList } from '../../app/paged-list.js';
 
 type PersonSummary =
   paths['/v1/directory/people']['get']['responses']['200']['content']['application/json']['items'][number];

@@ -39,15 +39,3 @@ export function phaseOf(range: { start: string; end: string }, now = Date.now())
   if (Date.parse(range.end) <= now) return 'over';
   return Date.parse(range.start) <= now ? 'now' : 'planned';
 }
-
-export function PersonId({ id }: { id: string }) {
-  const at = id.indexOf('@');
-  if (at < 0) return <>{id}</>;
-  return (
-    <>
-      {id.slice(0, at + 1)}
-      <wbr />
-      {id.slice(at + 1)}
-    </>
-  );
-}

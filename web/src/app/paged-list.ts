@@ -4,8 +4,8 @@
 // page. Rows are kept unique by `idOf`: a row the live first page gained may already sit on an
 // appended page, and showing it twice would miscount the list.
 import { useRef, useState } from 'react';
-import { ApiFailure } from '../../api-client/client.js';
-import { type LiveRead, useLive } from '../../app/live.js';
+import { ApiFailure } from '../api-client/client.js';
+import { type LiveRead, useLive } from './live.js';
 
 export interface Page<T> {
   items: T[];
