@@ -1,9 +1,7 @@
 // How the people screens show what the directory holds. Instants (absences, delegations) in the
 // browser's locale and time zone, the zone named, since a delegation that starts "at 00:00" means
 // something else in Oslo than in Singapore; absences are typed as days (away from, back on) and
-// sent as the local midnight that starts each day. Person ids (e-mail addresses) wrap after their
-// `@` on a narrow screen: "rita.sommer@" / "halden.example" reads, "rita.sommer@halden.exa" /
-// "mple" does not.
+// sent as the local midnight that starts each day.
 
 const DATE_TIME = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
