@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import { layerConfigs } from './eslint.layers.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.tools/', '.data/', 'web/dist/', 'web/src/api-client/schema.d.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      '.tools/',
+      '.data/',
+      'web/dist/',
+      'web/src/api-client/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -134,10 +134,6 @@ export const layerConfigs = [
     // The console is a client of /v1: it may share pure code (engine/), never the server's.
     name: 'charter/web',
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
-    rules: restrict([
-      ...io,
-      temporal,
-      ...upward(['store', 'workflows', 'api', 'dsl', 'scripts']),
-    ]),
+    rules: restrict([...io, temporal, ...upward(['store', 'workflows', 'api', 'dsl', 'scripts'])]),
   },
 ];

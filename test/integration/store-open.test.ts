@@ -113,14 +113,12 @@ test('when an operator runs charter db indexes --check before and after charter 
 test('when a schema version 1 database is opened, then migration 2 gives its people search keys and people search finds them', async () => {
   const db = fresh('v1');
   await db.collection('charter_meta').insertOne({ _id: 'schema' as never, version: 1 });
-  await db
-    .collection('directory_people')
-    .insertOne({
-      _id: 'ada.lovelace@halden.example' as never,
-      name: 'Ada Lovelace',
-      manager: null,
-      active: true,
-    });
+  await db.collection('directory_people').insertOne({
+    _id: 'ada.lovelace@halden.example' as never,
+    name: 'Ada Lovelace',
+    manager: null,
+    active: true,
+  });
 
   const store = await openStore(db);
 
