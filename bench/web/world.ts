@@ -4,7 +4,6 @@
 // and real instances on the worker for everything that decides a task. Each measurement has its
 // own approver, so no measurement sees another's tasks in its inbox.
 import { randomUUID } from 'node:crypto';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { ApiHarness } from '../../test/support/api.js';
 
 const POLICY_NAME = 'Bench purchase';
@@ -66,15 +65,7 @@ export async function publishWorld(api: ApiHarness): Promise<string> {
     },
     people: [PEOPLE.many, PEOPLE.few],
   });
-  const out = compileEntry('purchase.charter', memoryHost({ 'purchase.charter': POLICY }));
-  if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-  await api.store.policies.publish({
-    compiled: out.compiled,
-    sources: [{ path: 'purchase.charter', text: POLICY }],
-    publishedBy: 'pmo@halden.example',
-    at: new Date(),
-  });
-  return out.compiled.sha256;
+  return api.publish(POLICY, 'purchase.charter');
 }
 
 /** `count` open tasks of `person` straight into the store: the first 2 % overdue, half with a project. */

@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { weekPlus } from '../../api/resources-schemas.js';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { isoWeekOf } from '../../store/index.js';
 import {
   DESKTOP,
@@ -110,14 +109,7 @@ describe('the audit and people screens', () => {
       40,
     );
 
-    const out = compileEntry('purchase.charter', memoryHost({ 'purchase.charter': POLICY }));
-    if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-    await store.policies.publish({
-      compiled: out.compiled,
-      sources: [{ path: 'purchase.charter', text: POLICY }],
-      publishedBy: 'pmo@halden.example',
-      at: new Date(),
-    });
+    await h.api.publish(POLICY, 'purchase.charter');
     token['rita'] = await h.api.tokenFor(RITA, ['requester']);
     token['alice'] = await h.api.tokenFor(ALICE, ['approver']);
     token['auditor'] = await h.api.tokenFor(SIMON, ['auditor']);

@@ -6,7 +6,6 @@
 // decision taken elsewhere removes the row without a reload; a thousand tasks load through the
 // cursor with only the rows in view in the page; and the screens pass axe at phone and desktop width.
 import type { Page } from 'playwright-core';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import {
   DESKTOP,
   PHONE,
@@ -14,6 +13,7 @@ import {
   startConsoleHarness,
   type ConsoleHarness,
 } from '../support/browser.js';
+import { until } from '../support/until.js';
 
 const POLICY_NAME = 'Inbox purchase';
 const POLICY = `# A purchase the requester's manager approves within two business days, never the requester.
@@ -68,15 +68,7 @@ describe('the approver inbox', () => {
       managers: { [RITA]: HENRIK, [OLAF]: HENRIK },
       people: [MANY, NOBODY],
     });
-    const out = compileEntry('purchase.charter', memoryHost({ 'purchase.charter': POLICY }));
-    if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-    sha256 = out.compiled.sha256;
-    await h.api.store.policies.publish({
-      compiled: out.compiled,
-      sources: [{ path: 'purchase.charter', text: POLICY }],
-      publishedBy: 'pmo@halden.example',
-      at: new Date(),
-    });
+    sha256 = await h.api.publish(POLICY, 'purchase.charter');
     tokens[HENRIK] = await h.api.tokenFor(HENRIK, ['approver']);
     tokens[RITA] = await h.api.tokenFor(RITA, ['requester', 'approver']);
     tokens[OLAF] = await h.api.tokenFor(OLAF, ['requester']);
@@ -85,18 +77,6 @@ describe('the approver inbox', () => {
   afterAll(async () => {
     await h?.close();
   });
-
-  /** `read` again until `ready` holds (workflows and the worker run on their own time). */
-  async function until<T>(what: string, read: () => Promise<T>, ready: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await read();
-      if (ready(value)) return value;
-      if (Date.now() > deadline)
-        throw new Error(`${what}: not reached in 30 s (last: ${JSON.stringify(value)})`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   /** A purchase request started through the API; resolves with its manager_review task in Henrik's inbox. */
   async function requestPurchase(requester: string, item: string): Promise<TaskJson> {

@@ -4,7 +4,6 @@
 // policy-line link opens the excerpt of the version that decided; the requester cancels; a
 // stranger gets the same "not found" as for an id that does not exist; phone and desktop pass axe.
 import type { Page } from 'playwright-core';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import {
   type ConsoleHarness,
   DESKTOP,
@@ -89,14 +88,7 @@ describe('the instance screen', () => {
       managers: {},
       people: [RITA, STRANGER],
     });
-    const out = compileEntry('purchase.charter', memoryHost({ 'purchase.charter': POLICY }));
-    if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-    await h.api.store.policies.publish({
-      compiled: out.compiled,
-      sources: [{ path: 'purchase.charter', text: POLICY }],
-      publishedBy: 'pmo@halden.example',
-      at: new Date(),
-    });
+    await h.api.publish(POLICY, 'purchase.charter');
     const started = await h.api.call<{ instanceId: string }>('POST', '/v1/instances', {
       token: await h.api.tokenFor(RITA, ['requester']),
       body: {

@@ -6,7 +6,6 @@
 // (a new policy version took effect while the form was open) lands next to the field it concerns.
 // The screens pass axe and fit a phone.
 import type { Page } from 'playwright-core';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import {
   type ConsoleHarness,
   DESKTOP,
@@ -14,6 +13,7 @@ import {
   screenProblems,
   startConsoleHarness,
 } from '../support/browser.js';
+import { until } from '../support/until.js';
 
 const POLICY_NAME = 'Requests console';
 const POLICY = `policy "${POLICY_NAME}" version 1 effective 2026-01-01
@@ -74,16 +74,9 @@ describe("the requester's screens", () => {
   let rita: Page;
   let instanceId = '';
 
-  async function publish(file: string, text: string): Promise<void> {
-    const out = compileEntry(file, memoryHost({ [file]: text }));
-    if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-    await h.api.store.policies.publish({
-      compiled: out.compiled,
-      sources: [{ path: file, text }],
-      publishedBy: 'pmo@halden.example',
-      at: new Date(),
-    });
-  }
+  const publish = async (file: string, text: string): Promise<void> => {
+    await h.api.publish(text, file);
+  };
 
   beforeAll(async () => {
     h = await startConsoleHarness(import.meta.url);
@@ -102,18 +95,6 @@ describe("the requester's screens", () => {
   afterAll(async () => {
     await h?.close();
   });
-
-  /** `read` again until `ready` holds (the worker writes views and tasks on its own time). */
-  async function until<T>(what: string, read: () => Promise<T>, ready: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await read();
-      if (ready(value)) return value;
-      if (Date.now() > deadline)
-        throw new Error(`${what}: not reached in 30 s (last: ${JSON.stringify(value)})`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   const detail = async (id: string): Promise<Detail> =>
     (

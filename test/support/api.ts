@@ -10,6 +10,7 @@ import type { MongoClient } from 'mongodb';
 import { createApp } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import type { ApiDeps, DemoPerson } from '../../api/deps.js';
+import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { openStore, type Role, type Store } from '../../store/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from './services.js';
@@ -40,6 +41,8 @@ export interface ApiHarness {
   taskQueue: string;
   /** Issues a real token (stored hashed) for `person` with `roles`. */
   tokenFor(person: string, roles: Role[]): Promise<string>;
+  /** Compiles and publishes one policy text as the file `file`; its sha256. Throws on diagnostics. */
+  publish(text: string, file?: string): Promise<string>;
   call<T = unknown>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>;
   close(): Promise<void>;
 }
@@ -109,6 +112,17 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
     deps,
     taskQueue,
     tokenFor: (person, roles) => issueToken(store, person, roles, 'test', new Date()),
+    async publish(text, file = 'policy.charter') {
+      const out = compileEntry(file, memoryHost({ [file]: text }));
+      if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
+      await store.policies.publish({
+        compiled: out.compiled,
+        sources: [{ path: file, text }],
+        publishedBy: 'pmo@halden.example',
+        at: new Date(),
+      });
+      return out.compiled.sha256;
+    },
     async call<T>(method: string, path: string, o: CallOptions = {}): Promise<Answer<T>> {
       const headers: Record<string, string> = { ...o.headers };
       if (o.token) headers['authorization'] = `Bearer ${o.token}`;
