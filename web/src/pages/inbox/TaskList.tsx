@@ -71,9 +71,13 @@ export function TaskList({
   }, [focusRequest]);
 
   const items = virtualizer.getVirtualItems();
+  // The scroller is as tall as its rows. A row measured 0 px tall in a passing layout (seen during a
+  // full-page capture) made the list 0 px tall, and a scroller with no height shows no row, so none
+  // was ever measured again: the list stayed empty. At least 1 px keeps a row in view to re-measure.
+  const height = Math.max(virtualizer.getTotalSize(), tasks.length > 0 ? 1 : 0);
   return (
     <div ref={scroller} className="inbox-scroller" tabIndex={-1}>
-      <ul className="inbox-rows" aria-label="Tasks" style={{ height: virtualizer.getTotalSize() }}>
+      <ul className="inbox-rows" aria-label="Tasks" style={{ height }}>
         {items.map((item) => {
           const task = tasks[item.index];
           if (!task) return null;
