@@ -11,7 +11,7 @@ import { ApiError, errorBody, errorHandler, invalidRequest, type Problem, proble
 import { claimKey } from './idempotency.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import type { Caller, RouteContext, RouteSpec } from './route.js';
-import { allRoutes } from './routes/index.js';
+import { allRoutes } from './routes.js';
 
 export interface AppOptions {
   /** Largest JSON body accepted (bytes); bigger ones get 413. */

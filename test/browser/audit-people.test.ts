@@ -7,7 +7,7 @@
 // hours in between, and records her own absence. Every screen passes axe and fits a phone.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { weekPlus } from '../../api/resources-schemas.js';
+import { weekPlus } from '../../api/resources/schemas.js';
 import { isoWeekOf } from '../../store/index.js';
 import {
   DESKTOP,

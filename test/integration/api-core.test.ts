@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { z } from 'zod';
 import { createApp } from '../../api/app.js';
 import { json, route, type RouteSpec } from '../../api/route.js';
-import { allRoutes } from '../../api/routes/index.js';
+import { allRoutes } from '../../api/routes.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 
 interface ErrorAnswer {

@@ -8,7 +8,7 @@
 //   paths; none of them a 5xx.
 import { ROLES, type Role } from '../../store/index.js';
 import type { RouteSpec } from '../../api/route.js';
-import { allRoutes } from '../../api/routes/index.js';
+import { allRoutes } from '../../api/routes.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 
 interface ErrorAnswer {

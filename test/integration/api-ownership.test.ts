@@ -10,7 +10,7 @@ import { jest } from '@jest/globals';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { isoWeekOf, ROLES, type Role } from '../../store/index.js';
 import type { Ownership, RouteSpec } from '../../api/route.js';
-import { allRoutes } from '../../api/routes/index.js';
+import { allRoutes } from '../../api/routes.js';
 import { startApiHarness, type Answer, type ApiHarness } from '../support/api.js';
 
 // The servers are shared with other suites: a busy server takes tens of milliseconds a call.

@@ -4,8 +4,8 @@
 import { processGraph } from '../../../engine/graph/index.js';
 import type { CompiledPolicy } from '../../../engine/ir/types.js';
 import { blockedOn } from '../../../engine/machine/index.js';
-import type { LedgerLine } from '../../../api/process-ledger.js';
-import { type NodeProgress, progressOf } from '../../../api/process-states.js';
+import type { LedgerLine } from '../../../api/processes/ledger.js';
+import { type NodeProgress, progressOf } from '../../../api/processes/states.js';
 import { Driver, HOUR, processOf } from '../engine/machine-support.js';
 
 const INPUT = '    requester: person\n    budget: number';

@@ -1,5 +1,5 @@
 // What My requests and the start chooser read out of API answers: an approver's standing request
-// for changes (from the timeline's sentences, as api/audit-classify.ts reads them) and the policy
+// for changes (from the timeline's sentences, as api/audit/classify.ts reads them) and the policy
 // version a new request starts under (as the store's newestInEffect picks it).
 import { changesRequestedOf, type TimelineEvent } from '../../../web/src/pages/requests/changes-requested.js';
 import { type PolicyVersion, policyChoices } from '../../../web/src/pages/start/policies-in-effect.js';

@@ -1,6 +1,6 @@
 // The ledger search as the URL carries it, so that a search can be bookmarked and sent to a
 // colleague: `/audit?instance=…&from=2026-03-01T00:00:00.000Z`. The names are those of GET
-// /v1/audit/events (api/audit-filters.ts); times travel as UTC instants and are shown and typed in
+// /v1/audit/events (api/audit/filters.ts); times travel as UTC instants and are shown and typed in
 // the browser's own time zone. Only these names reach the API: its query is strict, and a stray
 // name would be refused.
 

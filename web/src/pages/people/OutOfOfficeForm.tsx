@@ -1,5 +1,5 @@
 // Recording an absence (PUT /v1/directory/people/{id}/out-of-office): the days away, and who
-// decides meanwhile. Only the person themself or an admin may (api/directory-delegations.ts), so
+// decides meanwhile. Only the person themself or an admin may (api/directory/delegations.ts), so
 // the form shows for them alone. Days are typed in the browser's time zone and sent as the
 // midnights that start them: "back on 10 March" ends the absence as 10 March begins here.
 // One absence per person: saving replaces it; ending it (back early, trip cancelled) deletes it

@@ -1,4 +1,4 @@
-// ISO weeks (`2027-W03`) as the resources API names them (api/resources-schemas.ts), for the
+// ISO weeks (`2027-W03`) as the resources API names them (api/resources/schemas.ts), for the
 // planning screens: the week of a day, the weeks around it, and a week shown as its dates. Week 1
 // is the one holding 4 January; a week belongs to the year of its Thursday.
 

@@ -1,7 +1,7 @@
 // "An approver asked for changes" read from an instance's timeline. The engine has no state for
 // it: requesting changes is a vote that leaves the approval open (engine/machine/approvals.ts
 // records `<by> requested changes to <step>: <reason>`), so the timeline is where it shows. The
-// phrase is matched as api/audit-classify.ts matches it ('changesRequested'); a later vote by the
+// phrase is matched as api/audit/classify.ts matches it ('changesRequested'); a later vote by the
 // same person on that step, or the step closing, means the request for changes is settled.
 // Pure: no DOM, unit-tested.
 

@@ -1,0 +1,134 @@
+// Routes of /v1/policies: authors validate and publish `.charter` uploads (immutable versions,
+// the same upload twice is `unchanged`, different content under a published version is a 409),
+// everyone reads them, and authors and requesters dry-run a published version in the simulator.
+import { z } from 'zod';
+import { PolicyConflictError } from '../../store/index.js';
+import { PolicyPublishError } from '../../store/policies.js';
+import { ApiError, notFound } from '../errors.js';
+import {
+  compileUpload,
+  diagnosticSchema,
+  draftJson,
+  summaryJson,
+  summarySchema,
+  uploadSchema,
+} from './compile.js';
+import { pageQuery } from '../paging.js';
+import { simulate, simulateBodySchema, simulationSchema } from './simulate.js';
+import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
+
+export const versionParams = z.object({
+  name: z.string().min(1).max(200),
+  version: z.coerce.number().int().positive().max(1_000_000_000),
+});
+
+export function policiesRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'post',
+      path: '/policies/validate',
+      summary: 'Check and compile a policy upload without publishing it; 422 invalid-policy with diagnostics',
+      roles: ['author', 'admin'],
+      body: uploadSchema,
+      response: z.object({
+        ok: z.literal(true),
+        diagnostics: z.array(diagnosticSchema),
+        policy: z.object({
+          name: z.string(),
+          version: z.number().int(),
+          effective: z.string(),
+          owner: z.string().nullable(),
+          sha256: z.string(),
+          processes: z.array(z.string()),
+        }),
+      }),
+      handler: ({ body }) => {
+        const { compiled, warnings } = compileUpload(body);
+        return Promise.resolve(json({ ok: true, diagnostics: warnings, policy: draftJson(compiled) }));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/policies',
+      summary:
+        'Publish a policy version (201 published or unchanged; 409 policy-conflict when the version exists with other content)',
+      roles: ['author', 'admin'],
+      body: uploadSchema,
+      status: 201,
+      response: z.object({
+        status: z.enum(['published', 'unchanged']),
+        policy: summarySchema,
+        diagnostics: z.array(diagnosticSchema),
+      }),
+      handler: async ({ body, caller, deps }) => {
+        const { compiled, warnings, sources } = compileUpload(body);
+        try {
+          const published = await deps.store.policies.publish({
+            compiled,
+            sources,
+            publishedBy: caller.person,
+            at: deps.now(),
+          });
+          // 201 both times: a retried publish must look like the first one to CI scripts.
+          return json({
+            status: published.status,
+            policy: summaryJson(published.policy),
+            diagnostics: warnings,
+          });
+        } catch (error) {
+          if (error instanceof PolicyConflictError) {
+            throw new ApiError(409, 'policy-conflict', error.message, [], {
+              existingSha256: error.existingSha256,
+              uploadedSha256: error.newSha256,
+            });
+          }
+          if (error instanceof PolicyPublishError) throw new ApiError(422, 'invalid-policy', error.message);
+          throw error;
+        }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/policies',
+      summary: 'Every published version: by name, newest version first',
+      roles: ALL_ROLES,
+      query: pageQuery,
+      response: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }),
+      handler: async ({ query, deps }) => {
+        const page = await deps.store.policies.page({ after: query.cursor, limit: query.limit });
+        return json({ items: page.items.map(summaryJson), nextCursor: page.next });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/policies/:name/versions/:version',
+      summary: 'One published version with its source texts and its compiled IR',
+      roles: ALL_ROLES,
+      params: versionParams,
+      response: summarySchema.extend({
+        sources: z.array(z.object({ path: z.string(), text: z.string(), sha256: z.string() })),
+        ir: z.record(z.string(), z.unknown()),
+      }),
+      handler: async ({ params, deps }) => {
+        const found = await deps.store.policies.get(params.name, params.version);
+        if (!found) throw notFound(`policy "${params.name}" version ${params.version}`);
+        return json({ ...summaryJson(found), sources: found.sources, ir: found.compiled.ir });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/policies/:name/versions/:version/simulate',
+      summary:
+        'Dry-run a published version in the simulator: a scenario (input, world, script) on a virtual clock',
+      roles: ['author', 'admin', 'requester'],
+      params: versionParams,
+      body: simulateBodySchema,
+      response: simulationSchema,
+      handler: async ({ params, body, caller, deps }) => {
+        const compiled = await deps.store.policies.compiled(params.name, params.version);
+        if (!compiled) throw notFound(`policy "${params.name}" version ${params.version}`);
+        return json(simulate(compiled, body, caller.person, deps.now()));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,28 @@
+// The route table of /v1: each module contributes its routes; the app mounts them, the OpenAPI
+// document describes them and the authorization-matrix test calls every one with every role.
+import type { RouteSpec } from './route.js';
+import { accountRoutes } from './account/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { directoryRoutes } from './directory/routes.js';
+import { instancesRoutes } from './instances/routes.js';
+import { peopleResourcesRoutes } from './resources/people.js';
+import { policiesRoutes } from './policies/routes.js';
+import { processesRoutes } from './processes/routes.js';
+import { reportsRoutes } from './reports/routes.js';
+import { resourcesRoutes } from './resources/routes.js';
+import { tasksRoutes } from './tasks/routes.js';
+
+export function allRoutes(): RouteSpec[] {
+  return [
+    ...accountRoutes(),
+    ...policiesRoutes(),
+    ...processesRoutes(),
+    ...instancesRoutes(),
+    ...tasksRoutes(),
+    ...directoryRoutes(),
+    ...resourcesRoutes(),
+    ...peopleResourcesRoutes(),
+    ...auditRoutes(),
+    ...reportsRoutes(),
+  ];
+}
