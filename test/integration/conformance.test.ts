@@ -49,6 +49,7 @@ import {
   CheckStub,
   loadCases,
   normalise,
+  externalCheckSteps,
   reference,
   type Reference,
 } from '../support/conformance.js';
@@ -111,7 +112,7 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
       await store.directory.seedFromWorld({ groups: world.groups, managers: world.managers, people });
       for (const s of ref.capacity) await store.capacity.setCapacity(s.pool, s.skill, s.week, s.hours);
       debug(c.key, 'store seeded');
-      stub.servicesFor(c.key, world.services);
+      stub.servicesFor(c.key, world.services, externalCheckSteps(c.policy));
       // Every service name the policy may use maps to the stub, under this case's key.
       const checkServices = new Proxy<Record<string, string>>(
         {},

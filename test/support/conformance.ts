@@ -9,7 +9,7 @@ import path from 'node:path';
 import { compileEntry } from '../../dsl/index.js';
 import { diskHost } from '../../dsl/cli/files.js';
 import { policyFileOf, readTestFile } from '../../dsl/cli/scenario-files.js';
-import type { CompiledPolicy } from '../../engine/ir/types.js';
+import type { CompiledPolicy, StepIR } from '../../engine/ir/types.js';
 import { type MachineCommand, start, step } from '../../engine/machine/index.js';
 import {
   type CheckAnswer,
@@ -259,6 +259,7 @@ export class CheckStub {
   private readonly accepted = new Map<string, Accepted[]>();
   /** Answers given by the script, by `<key>/<request>`: a request asked again gets the same. */
   private readonly answered = new Map<string, CheckAnswer>();
+  private readonly order = new Map<string, readonly string[]>();
   base = '';
 
   async listen(): Promise<void> {
@@ -271,9 +272,13 @@ export class CheckStub {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Check service URLs of one case: any service name maps to `<base>/<key>/<name>`. */
-  servicesFor(key: string, services: Record<string, CheckAnswer>): void {
+  /**
+   * Check service URLs of one case: any service name maps to `<base>/<key>/<name>`. `steps` are
+   * the policy's external check steps in the order the simulator answers them (see handle).
+   */
+  servicesFor(key: string, services: Record<string, CheckAnswer>, steps: readonly string[] = []): void {
     this.worlds.set(key, services);
+    this.order.set(key, steps);
   }
 
   /**
@@ -305,12 +310,39 @@ export class CheckStub {
     const scripted = this.answered.get(`${key}/${request}`);
     const world = this.worlds.get(key) ?? {};
     const answer = scripted ?? (Object.hasOwn(world, service) ? world[service] : undefined);
-    if (answer && answer.outcome !== 'pending') return send(res, answer);
+    if (answer && answer.outcome !== 'pending') {
+      // Checks of one parallel block are asked at once; the simulator answers them in the order
+      // they are declared, while the workflow takes the answers in the order they arrive. Answers
+      // at once are staggered in the declared order, so that a loaded machine (activities started
+      // a moment apart, in any order) does not reorder what the two sides compare.
+      const rank = (this.order.get(key) ?? []).indexOf(stepId);
+      if (rank > 0) await new Promise((resolve) => setTimeout(resolve, rank * ANSWER_STAGGER_MS));
+      return send(res, answer);
+    }
     const list = this.accepted.get(key) ?? [];
     this.accepted.set(key, list);
     if (!list.some((h) => h.request === request)) list.push({ step: stepId, service, request });
     res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ outcome: 'pending' }));
   }
+}
+
+/** Between answers of successive external checks of one case (see CheckStub.handle). */
+const ANSWER_STAGGER_MS = 300;
+
+/** The external check steps of every process, in declaration order (branches in order). */
+export function externalCheckSteps(policy: CompiledPolicy): string[] {
+  const out: string[] = [];
+  const walk = (steps: readonly StepIR[]): void => {
+    for (const s of steps) {
+      if (s.kind === 'check' && s.check.kind === 'external') out.push(s.id);
+      else if (s.kind === 'if') {
+        for (const b of s.branches) walk(b.steps);
+        walk(s.otherwise);
+      } else if (s.kind === 'parallel') for (const b of s.branches) walk(b.steps);
+    }
+  };
+  for (const process of policy.ir.processes) walk(process.steps);
+  return out;
 }
 
 function send(res: http.ServerResponse, answer: CheckAnswer): void {

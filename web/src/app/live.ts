@@ -20,13 +20,13 @@ export interface LiveRead<T> {
 }
 
 /**
- * `read` called now, again whenever `key` changes, and every LIVE_INTERVAL_MS while the page is
- * visible (`live: false` reads once). Answers of an older key are dropped.
+ * `read` called now, again whenever `key` changes, and every LIVE_INTERVAL_MS (or `intervalMs`)
+ * while the page is visible (`live: false` reads once). Answers of an older key are dropped.
  */
 export function useLive<T>(
   key: string | null,
   read: () => Promise<T>,
-  options: { live?: boolean } = {},
+  options: { live?: boolean; intervalMs?: number } = {},
 ): LiveRead<T> {
   const [state, setState] = useState<{ key: string | null; data: T | null; error: ApiFailure | null }>({
     key: null,
@@ -71,7 +71,7 @@ export function useLive<T>(
     if (options.live === false) return undefined;
     const timer = window.setInterval(() => {
       if (document.visibilityState === 'visible') void run();
-    }, LIVE_INTERVAL_MS);
+    }, options.intervalMs ?? LIVE_INTERVAL_MS);
     const onVisible = (): void => {
       if (document.visibilityState === 'visible') void run();
     };
@@ -80,7 +80,7 @@ export function useLive<T>(
       window.clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [key, options.live, run]);
+  }, [key, options.live, options.intervalMs, run]);
 
   const current = state.key === key;
   return {

@@ -62,22 +62,36 @@ export interface RequestDetail {
   changes: ChangesRequested[];
 }
 
+/**
+ * How often the running requests' timelines are read when their list rows did not change. Each
+ * read is one instance detail per running request, and each detail asks its workflow: the list
+ * itself stays at the live interval, and any change in a row (its steps, what it waits on) reads
+ * the timelines again at once, since a request for changes moves those too.
+ */
+const DETAILS_INTERVAL_MS = 5_000;
+
 /** The timelines of the running requests, by instance id (a request that fails to load is left out). */
 export function useRunningDetails(items: readonly Instance[]): Map<string, RequestDetail> {
-  const ids = items.filter((i) => i.status === 'running').map((i) => i.instanceId);
-  const read = useLive(ids.length === 0 ? null : `details\n${ids.join('\n')}`, async () => {
-    const answers = await Promise.allSettled(
-      ids.map((id) => unwrap(api.GET('/v1/instances/{id}', { params: { path: { id } } }))),
-    );
-    const details: [string, RequestDetail][] = [];
-    answers.forEach((answer, i) => {
-      const id = ids[i];
-      if (answer.status === 'fulfilled' && id !== undefined) {
-        details.push([id, { changes: changesRequestedOf(answer.value.timeline) }]);
-      }
-    });
-    return details;
-  });
+  const running = items.filter((i) => i.status === 'running');
+  const ids = running.map((i) => i.instanceId);
+  const rows = running.map((i) => JSON.stringify([i.instanceId, i.currentSteps, i.blockedOn])).join('\n');
+  const read = useLive(
+    ids.length === 0 ? null : `details\n${rows}`,
+    async () => {
+      const answers = await Promise.allSettled(
+        ids.map((id) => unwrap(api.GET('/v1/instances/{id}', { params: { path: { id } } }))),
+      );
+      const details: [string, RequestDetail][] = [];
+      answers.forEach((answer, i) => {
+        const id = ids[i];
+        if (answer.status === 'fulfilled' && id !== undefined) {
+          details.push([id, { changes: changesRequestedOf(answer.value.timeline) }]);
+        }
+      });
+      return details;
+    },
+    { intervalMs: DETAILS_INTERVAL_MS },
+  );
   // While a changed list is read again, the details read before stay (no flicker of the panels).
   const last = useRef<[string, RequestDetail][]>([]);
   if (read.data !== null) last.current = read.data;
