@@ -333,7 +333,14 @@ describe('the input of an instance, end to end', () => {
     expect(detail?.inputSha256).toBe(hash);
     const events = await api.store.audit.query({ instanceId: started.body.instanceId }, { limit: 10 });
     expect(events.events.find((e) => e.seq === 1)).toMatchObject({ type: 'started', inputSha256: hash });
-    expect((await api.call<Detail>('GET', path, { token: henrik })).body.input).toEqual(detail?.input);
+    // The manager sees the instance once the worker has assigned him its approval (a later
+    // transition than the one that stored the input): wait for that, then the input is the same.
+    let managers = await api.call<Detail>('GET', path, { token: henrik });
+    for (let tries = 0; tries < 120 && managers.status === 404; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      managers = await api.call<Detail>('GET', path, { token: henrik });
+    }
+    expect(managers.body.input).toEqual(detail?.input);
     expect((await api.call('GET', path, { token: ivan })).status).toBe(404);
   }, 60_000);
 });
