@@ -69,14 +69,19 @@ test('when npm start is given its own servers and no data folder, then it serves
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const [, url] = await waitFor(/Charter is ready: API (http:\/\/127\.0\.0\.1:\d+)/, 150_000);
-  const [, token] = await waitFor(/tomas\.berg@halden\.example\s+author\s+(\S+)/, 5_000);
+  const [, url] = await waitFor(/Charter is ready: open (http:\/\/127\.0\.0\.1:\d+) in a browser/, 150_000);
+  const [, token] = await waitFor(/tomas\.berg@halden\.example\s+author,pmo\s+(\S+)/, 5_000);
   expect(output).toContain('using TEMPORAL_ADDRESS=');
   expect(existsSync(path.join(dataDir, 'demo-tokens.json'))).toBe(true);
 
   const me = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   expect(me.status).toBe(200);
-  expect(await me.json()).toEqual({ person: 'tomas.berg@halden.example', roles: ['author'] });
+  expect(await me.json()).toEqual({ person: 'tomas.berg@halden.example', roles: ['author', 'pmo'] });
+  // The console it built is served at `/`, and its sign-in page offers the demo people.
+  const page = await fetch(`${url}/inbox`, { headers: { accept: 'text/html' } });
+  expect([page.status, (await page.text()).includes('<div id="root">')]).toEqual([200, true]);
+  const demo = await fetch(`${url}/v1/session/demo-people`);
+  expect(((await demo.json()) as { people: unknown[] }).people).toHaveLength(6);
 
   const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
   child.kill('SIGINT');
