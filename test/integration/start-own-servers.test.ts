@@ -23,7 +23,15 @@ let child: ChildProcess | null = null;
 let output = '';
 
 afterAll(async () => {
-  if (child !== null && child.exitCode === null) child.kill('SIGKILL');
+  // tsx runs the script in a node process of its own: a failed test kills the whole group, or the
+  // grandchild would keep the pipes (and jest) open.
+  if (child?.pid !== undefined && child.exitCode === null) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   rmSync(scratch, { recursive: true, force: true });
   const mongo = await connectMongo();
   await mongo.db(database).dropDatabase();
@@ -65,6 +73,7 @@ test('when npm start is given its own servers and no data folder, then it serves
       CHARTER_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
