@@ -14,32 +14,10 @@ import {
   type ConsoleHarness,
 } from '../support/browser.js';
 import { until } from '../support/until.js';
+import { purchasePolicy } from '../support/purchase-policy.js';
 
 const POLICY_NAME = 'Inbox purchase';
-const POLICY = `# A purchase the requester's manager approves within two business days, never the requester.
-policy "${POLICY_NAME}" version 1 effective 2026-01-01
-owner "pmo@halden.example"
-
-calendar berlin {
-  timezone "Europe/Berlin"
-  hours mon-fri 09:00-17:00
-}
-
-process purchase {
-  input {
-    requester: person
-    item: text
-    budget: money
-  }
-  approve manager_review {
-    by manager of request.requester
-    not request.requester
-    within 2 business days on berlin
-    allow delegation
-  }
-  end approved "{request.item} may be ordered"
-}
-`;
+const POLICY = purchasePolicy(POLICY_NAME);
 
 const HENRIK = 'henrik.larsen@halden.example';
 const RITA = 'rita.sommer@halden.example';
