@@ -7,7 +7,7 @@ import { ApiFailure, failureOf, networkFailure } from './failure.js';
 import type { paths } from './schema.js';
 
 export type { paths } from './schema.js';
-export { ApiFailure } from './failure.js';
+export { ApiFailure, asFailure } from './failure.js';
 
 let csrfToken: string | null = null;
 let onSignedOut: (() => void) | null = null;

@@ -49,6 +49,12 @@ export function failureOf(status: number, body: unknown): ApiFailure {
   );
 }
 
+/** Any error as an ApiFailure: an API failure as it is, anything else (a bug, a parse error) as `client`. */
+export const asFailure = (error: unknown): ApiFailure =>
+  error instanceof ApiFailure
+    ? error
+    : new ApiFailure(0, 'client', error instanceof Error ? error.message : String(error));
+
 export const networkFailure = (cause: unknown): ApiFailure =>
   new ApiFailure(
     0,

@@ -4,7 +4,8 @@
 // revalidates with If-None-Match and an unchanged answer costs a bodiless 304; the answer is
 // compared before it replaces the shown data, so an unchanged page does not re-render.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiFailure } from '../api-client/client.js';
+import type { ApiFailure } from '../api-client/client.js';
+import { asFailure } from '../api-client/client.js';
 
 /** How often a visible page asks again; the bar is "within 5 s". */
 export const LIVE_INTERVAL_MS = 2_000;
@@ -56,10 +57,7 @@ export function useLive<T>(
       setState({ key: asked, data, error: null });
     } catch (error) {
       if (keyRef.current !== asked) return;
-      const failure =
-        error instanceof ApiFailure
-          ? error
-          : new ApiFailure(0, 'client', error instanceof Error ? error.message : String(error));
+      const failure = asFailure(error);
       setState((s) => ({ key: asked, data: s.key === asked ? s.data : null, error: failure }));
     }
   }, []);

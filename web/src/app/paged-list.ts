@@ -4,7 +4,8 @@
 // page. Rows are kept unique by `idOf`: a row the live first page gained may already sit on an
 // appended page, and showing it twice would miscount the list.
 import { useRef, useState } from 'react';
-import { ApiFailure } from '../api-client/client.js';
+import type { ApiFailure } from '../api-client/client.js';
+import { asFailure } from '../api-client/client.js';
 import { type LiveRead, useLive } from './live.js';
 
 export interface Page<T> {
@@ -34,11 +35,6 @@ interface More<T> {
   loading: boolean;
   error: ApiFailure | null;
 }
-
-const failureOf = (error: unknown): ApiFailure =>
-  error instanceof ApiFailure
-    ? error
-    : new ApiFailure(0, 'client', error instanceof Error ? error.message : String(error));
 
 export function usePagedList<T>(
   key: string | null,
@@ -81,7 +77,7 @@ export function usePagedList<T>(
             },
       );
     } catch (error) {
-      setMore((m) => (m.key !== asked ? m : { ...m, loading: false, error: failureOf(error) }));
+      setMore((m) => (m.key !== asked ? m : { ...m, loading: false, error: asFailure(error) }));
     }
   };
 

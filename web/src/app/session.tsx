@@ -2,7 +2,7 @@
 // scripts, so this is how a reloaded page learns its person, roles and CSRF token. A 401 anywhere
 // (expired, signed out in another tab) returns the page to the sign-in screen.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, ApiFailure, setCsrfToken, unwrap, whenSignedOut } from '../api-client/client.js';
+import { api, ApiFailure, setCsrfToken, unwrap, whenSignedOut, asFailure } from '../api-client/client.js';
 import type { paths } from '../api-client/client.js';
 
 export type Role = paths['/v1/me']['get']['responses']['200']['content']['application/json']['roles'][number];
@@ -41,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .catch((e: unknown) => {
         if (cancelled) return;
         if (e instanceof ApiFailure && e.status === 401) setWho(null);
-        else setError(e instanceof ApiFailure ? e : new ApiFailure(0, 'client', String(e)));
+        else setError(asFailure(e));
       });
     return () => {
       cancelled = true;

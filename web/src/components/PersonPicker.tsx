@@ -4,6 +4,7 @@
 // inputs of a request form, delegation targets and the like; the value is always a person id.
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { api, unwrap } from '../api-client/client.js';
+import { PersonOptions } from './PersonOptions.js';
 
 export interface PersonOption {
   id: string;
@@ -127,22 +128,14 @@ export function PersonPicker({
         onKeyDown={onKeyDown}
         onBlur={() => window.setTimeout(() => setOpen(false), 150)}
       />
-      <ul id={listId} role="listbox" className="person-options" hidden={!expanded} aria-label="People found">
-        {options.map((option, i) => (
-          <li
-            key={option.id}
-            id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === active}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              choose(option);
-            }}
-          >
-            <span className="person-name">{option.name}</span> <span className="person-id">{option.id}</span>
-          </li>
-        ))}
-      </ul>
+      <PersonOptions
+        id={listId}
+        options={options}
+        active={active}
+        expanded={expanded}
+        label="People found"
+        onChoose={choose}
+      />
     </div>
   );
 }

@@ -4,6 +4,7 @@
 import type { paths } from '../../api-client/client.js';
 import { Link } from '../../app/router.js';
 import { Empty, ErrorNotice, Loading } from '../../components/states.js';
+import { LoadMore } from '../../components/LoadMore.js';
 import type { PagedList } from '../../app/paged-list.js';
 import { PersonId } from '../../components/PersonId.js';
 import { type AuditFilter, instantParts } from './filter.js';
@@ -93,19 +94,11 @@ export function AuditEvents({ list, filter, refused, onWiden, onClear }: Props) 
         </p>
       ) : null}
       {body}
-      {list.moreError ? <ErrorNotice failure={list.moreError} title="Could not load more events" /> : null}
-      {list.hasMore && items.length > 0 ? (
-        <p className="actions audit-more">
-          <button
-            type="button"
-            className="button"
-            disabled={list.loadingMore}
-            onClick={() => void list.loadMore()}
-          >
-            {list.loadingMore ? 'Loading more events…' : 'Load more events'}
-          </button>
-        </p>
-      ) : null}
+      <LoadMore
+        list={{ ...list, hasMore: list.hasMore && items.length > 0 }}
+        what="events"
+        className="actions audit-more"
+      />
     </section>
   );
 }

@@ -3,7 +3,8 @@
 // whole-ledger check reads every event. The answer says plainly whether the chains are intact,
 // and if not, which event is the first bad one and what is wrong with it.
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { api, ApiFailure, type paths, unwrap } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { api, type paths, unwrap, asFailure } from '../../api-client/client.js';
 import { ErrorNotice } from '../../components/states.js';
 import { showInstant } from './filter.js';
 
@@ -60,7 +61,7 @@ export function VerifyPanel({
       );
       setOutcome({ scope: asked, at: new Date().toISOString(), answer });
     } catch (error) {
-      setFailure(error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error)));
+      setFailure(asFailure(error));
     } finally {
       setBusy(false);
     }

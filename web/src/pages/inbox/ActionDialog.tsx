@@ -4,7 +4,8 @@
 // to that field and the dialog stays open; any other refusal (segregation of duties, already
 // decided) goes back to the caller, which shows it in the task's panel.
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
-import { ApiFailure } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { asFailure } from '../../api-client/client.js';
 import { Dialog } from '../../components/Dialog.js';
 import { PersonPicker } from '../../components/PersonPicker.js';
 import { ErrorNotice } from '../../components/states.js';
@@ -68,7 +69,7 @@ export function ActionDialog({
       await performAction(kind, task, fields);
       onDone(kind, task, fields);
     } catch (error) {
-      const f = error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error));
+      const f = asFailure(error);
       // A problem this dialog can fix stays here; a refusal of the person goes to the panel.
       if (f.status === 422 && f.problems.some((p) => ownPaths.includes(p.path))) {
         setFailure(f);

@@ -3,7 +3,8 @@
 // confirms with one reason for all, sends POST /v1/tasks/decide (in batches of the API's maximum),
 // and then lists each task that was refused with the engine's code and sentence.
 import { useId, useRef, useState } from 'react';
-import { api, ApiFailure, idempotencyKey, type paths, unwrap } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { api, idempotencyKey, type paths, unwrap, asFailure } from '../../api-client/client.js';
 import { Link } from '../../app/router.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/states.js';
@@ -118,7 +119,7 @@ function BulkConfirm({
         ),
       });
     } catch (error) {
-      setFailure(error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error)));
+      setFailure(asFailure(error));
       setBusy(false);
     }
   };

@@ -3,6 +3,7 @@
 // and picking one writes `@<person id> ` into the text, which is what the API reads as a mention.
 // The ARIA 1.2 combobox pattern on a textarea, like the person picker.
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { PersonOptions } from '../../components/PersonOptions.js';
 import { type PersonOption, searchPeople } from '../../components/PersonPicker.js';
 
 interface MentionFieldProps {
@@ -111,28 +112,14 @@ export function MentionField({ id, value, onChange, describedBy, invalid, disabl
         onKeyDown={onKeyDown}
         onBlur={() => window.setTimeout(() => setQuery(null), 150)}
       />
-      <ul
+      <PersonOptions
         id={listId}
-        role="listbox"
-        className="person-options"
-        hidden={!expanded}
-        aria-label="People to mention"
-      >
-        {options.map((option, i) => (
-          <li
-            key={option.id}
-            id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === active}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              choose(option);
-            }}
-          >
-            <span className="person-name">{option.name}</span> <span className="person-id">{option.id}</span>
-          </li>
-        ))}
-      </ul>
+        options={options}
+        active={active}
+        expanded={expanded}
+        label="People to mention"
+        onChoose={choose}
+      />
     </div>
   );
 }

@@ -3,8 +3,8 @@
 // refuses a mention of someone the directory does not know (422 at body.text): that sentence is
 // shown under the field, and the text stays for correcting.
 import { type FormEvent, useId, useState } from 'react';
-import { api, ApiFailure, idempotencyKey, unwrap } from '../../api-client/client.js';
-import type { paths } from '../../api-client/client.js';
+import { api, idempotencyKey, unwrap, asFailure } from '../../api-client/client.js';
+import type { paths, ApiFailure } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { ErrorNotice, Loaded } from '../../components/states.js';
 import { shortInstant } from './due-text.js';
@@ -44,7 +44,7 @@ export function TaskComments({ taskId, canWrite }: { taskId: string; canWrite: b
       setText('');
       await comments.reload();
     } catch (error) {
-      setFailure(error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error)));
+      setFailure(asFailure(error));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,8 @@
 // browser's own modal <dialog>: focus stays inside, Escape closes it, and focus returns to the
 // button. A refusal is shown with the API's sentence; a problem with the reason sits by the field.
 import { type FormEvent, useId, useRef, useState } from 'react';
-import { api, ApiFailure, idempotencyKey, unwrap } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { api, idempotencyKey, unwrap, asFailure } from '../../api-client/client.js';
 import { ErrorNotice } from '../../components/states.js';
 
 export function CancelInstance({ instanceId, onCancelled }: { instanceId: string; onCancelled: () => void }) {
@@ -41,7 +42,7 @@ export function CancelInstance({ instanceId, onCancelled }: { instanceId: string
       setReason('');
       onCancelled();
     } catch (error) {
-      setFailure(error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error)));
+      setFailure(asFailure(error));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,8 @@
 // version is read once, on the first click, from GET /v1/policies/{name}/versions/{version}; it
 // is the version the instance pinned, so the excerpt is the text that decided, not today's.
 import { createContext, type ReactNode, useContext, useEffect, useId, useState } from 'react';
-import { ApiFailure } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { asFailure } from '../../api-client/client.js';
 import { ErrorNotice, Loading } from '../../components/states.js';
 import { type PolicySources, readPolicySources, type SourceSpan } from './reads.js';
 
@@ -64,7 +65,7 @@ function usePolicySources(name: string | null, version: number | null) {
       .then((data) => !gone && setState({ data, error: null }))
       .catch((error: unknown) => {
         if (gone) return;
-        const failure = error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error));
+        const failure = asFailure(error);
         setState({ data: null, error: failure });
       });
     return () => {

@@ -3,7 +3,8 @@
 // after; only a preview that fits can be booked, and the booking sends what was previewed. If
 // someone took the hours in between, the API refuses with 409 and its sentence is shown as is.
 import { type FormEvent, useId, useState } from 'react';
-import { api, ApiFailure, idempotencyKey, type paths, unwrap } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { api, idempotencyKey, type paths, unwrap, asFailure } from '../../api-client/client.js';
 import { ErrorNotice } from '../../components/states.js';
 import { hours, weekDates } from './weeks.js';
 
@@ -29,8 +30,6 @@ interface Previewed {
 }
 
 const FIELDS = ['project', 'hours', 'from', 'to'] as const;
-const asFailure = (error: unknown): ApiFailure =>
-  error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error));
 
 export function AllocateForm({
   person,

@@ -6,6 +6,7 @@ import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Link } from '../../app/router.js';
 import { Empty, ErrorNotice, Loaded, Loading } from '../../components/states.js';
+import { LoadMore } from '../../components/LoadMore.js';
 import { PersonId } from '../../components/PersonId.js';
 import { phaseOf, showInstant } from './show.js';
 import { usePagedList } from '../../app/paged-list.js';
@@ -90,21 +91,7 @@ export function AllDelegations() {
       ) : (
         <DelegationTable delegations={items} caption="Delegations, oldest first" />
       )}
-      {list.moreError ? (
-        <ErrorNotice failure={list.moreError} title="Could not load more delegations" />
-      ) : null}
-      {list.hasMore ? (
-        <p className="actions">
-          <button
-            type="button"
-            className="button"
-            disabled={list.loadingMore}
-            onClick={() => void list.loadMore()}
-          >
-            {list.loadingMore ? 'Loading more delegations…' : 'Load more delegations'}
-          </button>
-        </p>
-      ) : null}
+      <LoadMore list={list} what="delegations" />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { api, type paths, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
 import { Empty, ErrorNotice, Loading } from '../../components/states.js';
+import { LoadMore } from '../../components/LoadMore.js';
 import { PersonId } from '../../components/PersonId.js';
 import { phaseOf, showInstant } from './show.js';
 import { AllDelegations } from './Delegations.js';
@@ -120,19 +121,7 @@ export function Directory() {
         ) : (
           <PeopleTable people={items} />
         )}
-        {list.moreError ? <ErrorNotice failure={list.moreError} title="Could not load more people" /> : null}
-        {list.hasMore ? (
-          <p className="actions">
-            <button
-              type="button"
-              className="button"
-              disabled={list.loadingMore}
-              onClick={() => void list.loadMore()}
-            >
-              {list.loadingMore ? 'Loading more people…' : 'Load more people'}
-            </button>
-          </p>
-        ) : null}
+        <LoadMore list={list} what="people" />
       </section>
 
       <AllDelegations />

@@ -5,7 +5,8 @@
 // One absence per person: saving replaces it; ending it (back early, trip cancelled) deletes it
 // with its stand-in.
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { api, ApiFailure, unwrap } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { api, unwrap, asFailure } from '../../api-client/client.js';
 import { PersonPicker } from '../../components/PersonPicker.js';
 import { ErrorNotice } from '../../components/states.js';
 import { localTimeZone, phaseOf, startOfDay, toDateInput } from './show.js';
@@ -14,9 +15,6 @@ import type { Person } from './Directory.js';
 type Absence = NonNullable<Person['outOfOffice']>;
 
 const DAY_MS = 24 * 3600 * 1000;
-
-const asFailure = (error: unknown): ApiFailure =>
-  error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error));
 
 export function OutOfOfficeForm({
   person,

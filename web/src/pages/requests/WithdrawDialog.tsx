@@ -3,7 +3,8 @@
 // start form opens filled with what it was started with. Asked in a dialog first: withdrawing
 // cannot be undone, and the approvers' votes so far are lost with it.
 import { type FormEvent, useId, useRef, useState } from 'react';
-import { api, ApiFailure, idempotencyKey, unwrap } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { api, idempotencyKey, unwrap, asFailure } from '../../api-client/client.js';
 import { Link, navigate } from '../../app/router.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/states.js';
@@ -47,7 +48,7 @@ export function WithdrawDialog({ instance, changes, onCancel }: WithdrawDialogPr
       );
       navigate(startAgainPath(instance));
     } catch (error) {
-      setFailure(error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error)));
+      setFailure(asFailure(error));
       // A changed reason is a new request: the old key would be refused for it.
       key.current = idempotencyKey();
       setBusy(false);

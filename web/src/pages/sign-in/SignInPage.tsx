@@ -2,8 +2,8 @@
 // that `npm start` runs, pick one of its people. Either way the server answers with a session
 // cookie; the token itself is not kept by the page.
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { api, ApiFailure, unwrap } from '../../api-client/client.js';
-import type { paths } from '../../api-client/client.js';
+import { api, unwrap, asFailure } from '../../api-client/client.js';
+import type { paths, ApiFailure } from '../../api-client/client.js';
 import { ErrorNotice } from '../../components/states.js';
 import { useSession } from '../../app/session.js';
 
@@ -29,7 +29,7 @@ export function SignInPage() {
     try {
       await signIn(by);
     } catch (error) {
-      setFailure(error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error)));
+      setFailure(asFailure(error));
     } finally {
       setBusy(false);
     }

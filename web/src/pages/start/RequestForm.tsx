@@ -4,7 +4,8 @@
 // server's problems next to its field; the Idempotency-Key stays the same while the request does,
 // so a retry after a lost answer never starts the request twice.
 import { type FormEvent, useMemo, useRef, useState } from 'react';
-import { api, ApiFailure, idempotencyKey, unwrap } from '../../api-client/client.js';
+import type { ApiFailure } from '../../api-client/client.js';
+import { api, idempotencyKey, unwrap, asFailure } from '../../api-client/client.js';
 import { navigate } from '../../app/router.js';
 import { ErrorNotice } from '../../components/states.js';
 import { FormField } from './FormField.js';
@@ -99,7 +100,7 @@ export function RequestForm({ policy, process, fields, initial }: RequestFormPro
       );
       navigate(`/instances/${encodeURIComponent(started.instanceId)}`);
     } catch (error) {
-      const f = error instanceof ApiFailure ? error : new ApiFailure(0, 'client', String(error));
+      const f = asFailure(error);
       if (f.status === 422 && f.problems.length > 0) {
         const problems: FormProblem[] = [];
         const elsewhere: { path: string; message: string }[] = [];
