@@ -4,6 +4,7 @@
 // reports' streams, so both are served by the same indexes).
 import type { Document, Filter } from 'mongodb';
 import { z } from 'zod';
+import { FACT_KINDS, type Fact, type FactKind } from '../engine/facts/index.js';
 import { canonicalJson, sha256Hex, type SourceSpan } from '../engine/ir/index.js';
 import { hexDigest, spanSchema, validDate } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
@@ -44,6 +45,11 @@ export interface AuditEventInput {
    * without it hashes exactly as events did before the field existed.
    */
   inputSha256?: string | null | undefined;
+  /**
+   * What the event establishes, as data (engine/facts): what reports and filters read. Absent on
+   * events written before facts existed, and then not stored, so their hashes are unchanged.
+   */
+  fact?: Fact | undefined;
 }
 
 export interface AuditEvent extends AuditEventInput {
@@ -71,6 +77,9 @@ export interface AuditFilter {
   actor?: string;
   type?: string;
   outcome?: string;
+  /** The kind of fact (`vote`, `checkFailed`, ...); events without a fact never match. */
+  fact?: FactKind;
+  step?: string;
   from?: Date;
   to?: Date;
 }
@@ -99,6 +108,19 @@ export class AuditConflictError extends Error {
   }
 }
 
+/**
+ * A fact is checked for its kind only: its fields are the engine's, and the hash covers them
+ * whatever they are, so a fact edited by hand fails verification like any other field.
+ */
+const KNOWN_KINDS: ReadonlySet<string> = new Set(FACT_KINDS);
+const factSchema = z.custom<Fact>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    KNOWN_KINDS.has(String((value as { kind?: unknown }).kind)),
+  { message: 'a fact needs a known kind' },
+);
+
 export const inputSchema = z.strictObject({
   chain: z.string().min(1),
   seq: z.number().int().min(1),
@@ -117,6 +139,7 @@ export const inputSchema = z.strictObject({
   reasons: z.array(z.strictObject({ text: z.string(), span: spanSchema })),
   span: spanSchema.nullable(),
   inputSha256: hexDigest.nullable().optional(),
+  fact: factSchema.optional(),
 });
 
 // Strict: a field added by hand is tampering too, and the hash would not cover it. `inputSha256`
@@ -124,6 +147,7 @@ export const inputSchema = z.strictObject({
 export const docSchema = inputSchema
   .omit({ id: true, inputSha256: true })
   .extend({ _id: z.string(), inputSha256: hexDigest.optional(), prevHash: hexDigest, hash: hexDigest });
+
 export type AuditDoc = z.infer<typeof docSchema>;
 
 /**
@@ -139,16 +163,27 @@ export function hashOf(doc: Omit<AuditDoc, 'hash'> & { hash?: string }): string 
 }
 
 export function toDoc(event: AuditEventInput, prevHash: string): AuditDoc {
-  const { id, inputSha256, ...rest } = event;
+  const { id, inputSha256, fact, ...rest } = event;
   // Left out rather than stored as null: the driver would write an undefined field as null.
-  const unhashed = { _id: id, ...rest, ...(inputSha256 == null ? {} : { inputSha256 }), prevHash };
+  const unhashed = {
+    _id: id,
+    ...rest,
+    ...(inputSha256 == null ? {} : { inputSha256 }),
+    ...(fact === undefined ? {} : { fact }),
+    prevHash,
+  };
   return { ...unhashed, hash: hashOf(unhashed) };
 }
 
 export function toEvent(doc: AuditDoc): AuditEvent {
-  const { _id, inputSha256, ...rest } = doc;
+  const { _id, inputSha256, fact, ...rest } = doc;
   // Absent when not set, as stored: an export line then re-hashes exactly as the ledger did.
-  return { id: _id, ...rest, ...(inputSha256 === undefined ? {} : { inputSha256 }) };
+  return {
+    id: _id,
+    ...rest,
+    ...(inputSha256 === undefined ? {} : { inputSha256 }),
+    ...(fact === undefined ? {} : { fact }),
+  };
 }
 
 /** Index names, as the finds hint them. */
@@ -158,6 +193,7 @@ export const INDEX = {
   project: 'project_at',
   actor: 'actor_at',
   outcome: 'outcome_at',
+  fact: 'fact_at',
   type: 'type_at',
   policy: 'policy_at',
   at: 'at_id',
@@ -174,6 +210,7 @@ const SELECTIVITY: readonly [keyof AuditFilter, string, string][] = [
   ['project', 'project', INDEX.project],
   ['actor', 'actor', INDEX.actor],
   ['outcome', 'outcome', INDEX.outcome],
+  ['fact', 'fact.kind', INDEX.fact],
   ['type', 'type', INDEX.type],
   ['policyName', 'policy.name', INDEX.policy],
 ];
@@ -186,6 +223,7 @@ export function queryOf(filter: AuditFilter): { filter: Filter<Document>; hint: 
   }
   if (filter.policyVersion !== undefined) query['policy.version'] = filter.policyVersion;
   if (filter.process !== undefined) query['process'] = filter.process;
+  if (filter.step !== undefined) query['step'] = filter.step;
   if (filter.from !== undefined || filter.to !== undefined) {
     query['at'] = {
       ...(filter.from === undefined ? {} : { $gte: filter.from }),
@@ -221,6 +259,7 @@ export const auditCollections: CollectionSpec[] = [
       byTime('project', INDEX.project, 'project'),
       byTime('actor', INDEX.actor, 'actor'),
       byTime('outcome', INDEX.outcome, 'outcome'),
+      byTime('fact.kind', INDEX.fact, 'kind of fact (votes, failed checks, timeouts)'),
       byTime('type', INDEX.type, 'type'),
       byTime('policy.name', INDEX.policy, 'policy'),
       {

@@ -84,7 +84,14 @@ export async function handwrittenInstance(args: HandwrittenArgs): Promise<{ stat
   await apply(
     [
       audit('review', 'review open'),
-      { kind: 'openTask', task: 'review#1', step: 'review', people: approvers, title: 'decide review' },
+      {
+        kind: 'openTask',
+        task: 'review#1',
+        step: 'review',
+        people: approvers,
+        title: 'decide review',
+        taskKind: 'approval',
+      },
     ],
     view('running', ['review']),
   );

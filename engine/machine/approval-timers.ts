@@ -2,7 +2,8 @@
 // repeat until the step is decided, and the escalation ladder. Timers fire as events; a timer of
 // a step that has closed was cancelled with it, so any timer arriving here belongs to the step.
 import { renderTemplate } from '../expr/index.js';
-import { after, factsOf, showInstant } from './compiled.js';
+import { type ApprovalClose, showMoment } from '../facts/index.js';
+import { after, factsOf, momentOf } from './compiled.js';
 import { addDeciders, closeApproval, stepOf } from './approvals.js';
 import { expandApprovers } from './people.js';
 import { tally } from './quorum.js';
@@ -15,7 +16,8 @@ export function onApprovalTimer(run: Run, approval: ApprovalState, timer: Timer)
   switch (timer.purpose) {
     case 'remind': {
       const { undecided } = tally(approval);
-      const due = approval.dueAt === null ? '' : `; due ${showInstant(run.m, approval.dueAt, step.sla)}`;
+      const dueAt = approval.dueAt === null ? null : momentOf(run.m, approval.dueAt, step.sla);
+      const due = dueAt === null ? '' : `; due ${showMoment(dueAt)}`;
       if (undecided.length > 0) {
         emit(run, {
           kind: 'notify',
@@ -23,7 +25,7 @@ export function onApprovalTimer(run: Run, approval: ApprovalState, timer: Timer)
           recipients: undecided,
           message: `reminder: ${step.id} awaits your decision${due}`,
         });
-        record(run, step.id, `${step.id}: reminded ${undecided.join(', ')}`, step.span);
+        record(run, { kind: 'reminded', step: step.id, people: undecided, dueAt }, step.span);
       }
       if (step.remindEvery) {
         const id = newId(run, step.id);
@@ -60,7 +62,7 @@ function escalate(
     return;
   }
   for (const problem of expanded.problems)
-    record(run, step.id, `${step.id} escalation: ${problem}`, step.span);
+    record(run, { kind: 'escalationProblem', step: step.id, problem }, step.span);
   const request = newId(run, step.id);
   approval.pending.push({ request, purpose: 'escalation', level });
   emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
@@ -70,30 +72,37 @@ function timeout(run: Run, approval: ApprovalState): void {
   const step = stepOf(run, approval.step);
   const action = step.onTimeout;
   if (!action) return;
-  const due = approval.dueAt === null ? 'the deadline' : showInstant(run.m, approval.dueAt, step.sla);
+  const dueAt = approval.dueAt === null ? null : momentOf(run.m, approval.dueAt, step.sla);
+  const due = dueAt === null ? 'the deadline' : showMoment(dueAt);
   const message =
     action.action !== 'escalate' && action.message
       ? renderTemplate(action.message, run.m.env, factsOf(run.state))
       : `no decision by ${due}`;
   switch (action.action) {
     case 'reject':
-      closeApproval(run, step, approval, 'rejected by timeout', message);
+      closeApproval(run, step, approval, 'rejected by timeout', timedOut('reject', message, null));
       return;
     case 'approve':
       // Never approve what could not be decided: a blocked step times out rejected (fail closed).
       if (approval.phase === 'blocked') {
-        const why = `${message}; not approved by timeout because it is blocked: ${approval.blocked ?? ''}`;
+        const why = timedOut('approve', message, approval.blocked ?? '');
         closeApproval(run, step, approval, 'rejected by timeout', why);
-      } else closeApproval(run, step, approval, 'approved by timeout', message);
+      } else closeApproval(run, step, approval, 'approved by timeout', timedOut('approve', message, null));
       return;
     case 'fail':
-      closeApproval(run, step, approval, 'failed', message);
+      closeApproval(run, step, approval, 'failed', timedOut('fail', message, null));
       return;
     case 'escalate':
       // Escalation on timeout sets no further deadline: the step waits for the added deciders.
       approval.dueAt = null;
-      record(run, step.id, `${step.id}: no decision by ${due}; escalating`, action.span);
+      record(run, { kind: 'approvalTimedOut', step: step.id, dueAt, action: 'escalate' }, action.span);
       escalate(run, approval, expandApprovers(run.m, run.state, action.to), -1);
       return;
   }
 }
+
+const timedOut = (
+  action: 'approve' | 'reject' | 'fail',
+  message: string,
+  blocked: string | null,
+): ApprovalClose => ({ kind: 'timeout', action, message, blocked });

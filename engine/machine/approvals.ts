@@ -2,9 +2,10 @@
 // compute the eligible set and the quorum (failing closed on any problem), accept or refuse
 // decisions, and close with a result the rest of the process can read. Timers live in
 // approval-timers.ts; the arithmetic of quorums in quorum.ts.
+import { type ApprovalClose, type ApprovalOutcome, closeReason } from '../facts/index.js';
 import type { ApproveStepIR } from '../ir/types.js';
 import { after, dateOf, findStep } from './compiled.js';
-import { expandApprovers, names, problemText, uniqueSorted } from './people.js';
+import { expandApprovers, problemText, uniqueSorted } from './people.js';
 import { neededFor, quorumText, tally, verdict } from './quorum.js';
 import { cancelTimersOf, completeStep, emit, finish, newId, processIR, record, type Run } from './runtime.js';
 import type { ApprovalState, MachineEvent, MachineState, Refusal } from './types.js';
@@ -31,7 +32,7 @@ export function openApproval(run: Run, step: ApproveStepIR): void {
     problems: [...approvers.problems, ...exclusions.problems],
   };
   run.thread.waiting = { kind: 'approve', approval };
-  record(run, step.id, `${step.id} opened: resolving approvers`, step.span);
+  record(run, { kind: 'approvalResolving', step: step.id }, step.span);
   if (approval.problems.length > 0) {
     blockApproval(run, step, approval, approval.problems.join('; '));
     return;
@@ -85,8 +86,7 @@ export function onApprovalResolved(run: Run, approval: ApprovalState, event: Res
         emit(run, { kind: 'notify', step: step.id, recipients: people, message });
         record(
           run,
-          step.id,
-          `${names(people)} notified that ${step.id} is blocked`,
+          { kind: 'blockedNoticeSent', step: step.id, recipients: people },
           step.escalations[0]?.span ?? step.span,
         );
       }
@@ -112,15 +112,7 @@ function settle(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
   }
   approval.needed = needed.needed;
   approval.phase = 'open';
-  const title = `decide ${step.id}`;
-  emit(run, { kind: 'openTask', task: approval.task, step: step.id, people: approval.eligible, title });
-  const barredText = barred.size > 0 ? `; not eligible: ${names([...barred].sort())}` : '';
-  record(
-    run,
-    step.id,
-    `${step.id} open to ${names(approval.eligible)} (${quorumText(step.quorum)}: ${approval.needed} needed${step.veto ? ', any reject rejects' : ''})${barredText}`,
-    step.span,
-  );
+  openTask(run, step, approval, [...barred].sort(), false);
   startApprovalTimers(run, step, approval);
 }
 
@@ -152,7 +144,7 @@ function blockApproval(run: Run, step: ApproveStepIR, approval: ApprovalState, r
   approval.blocked = reason;
   const barred = new Set([...approval.excluded, ...approval.distinct.map((d) => d.person)]);
   approval.eligible = approval.approvers.filter((p) => !barred.has(p));
-  record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+  record(run, { kind: 'stepBlocked', step: step.id, reason, still: false }, step.span);
   startApprovalTimers(run, step, approval, false);
   const first = step.escalations[0];
   if (!first) return;
@@ -174,7 +166,7 @@ export function addDeciders(
 ): void {
   const span =
     level >= 0 ? (step.escalations[level]?.span ?? step.span) : (step.onTimeout?.span ?? step.span);
-  for (const problem of problems) record(run, step.id, `${step.id} escalation: ${problem}`, span);
+  for (const problem of problems) record(run, { kind: 'escalationProblem', step: step.id, problem }, span);
   const barred = new Set([
     ...approval.excluded,
     ...approval.distinct.map((d) => d.person),
@@ -182,7 +174,7 @@ export function addDeciders(
   ]);
   const added = people.filter((p) => !barred.has(p));
   if (added.length === 0) {
-    record(run, step.id, `${step.id} escalated: nobody new to add`, span);
+    record(run, { kind: 'escalated', step: step.id, added, level }, span);
     return;
   }
   approval.eligible = [...approval.eligible, ...added];
@@ -193,7 +185,7 @@ export function addDeciders(
     recipients: added,
     message: `${step.id} has been escalated to you for a decision`,
   });
-  record(run, step.id, `${step.id} escalated to ${names(added)}`, span);
+  record(run, { kind: 'escalated', step: step.id, added, level }, span);
   if (approval.phase === 'blocked') unblock(run, step, approval);
 }
 
@@ -201,18 +193,39 @@ export function addDeciders(
 function unblock(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
   const needed = neededFor(step.quorum, approval.eligible.length);
   if ('blocked' in needed) {
-    record(run, step.id, `${step.id} is still blocked: ${needed.blocked}`, step.span);
+    record(run, { kind: 'stepBlocked', step: step.id, reason: needed.blocked, still: true }, step.span);
     return;
   }
   approval.needed = needed.needed;
   approval.phase = 'open';
   approval.blocked = null;
+  openTask(run, step, approval, [], true);
+}
+
+/** The approval's task opens to the eligible, and the log says to whom and on which quorum. */
+function openTask(
+  run: Run,
+  step: ApproveStepIR,
+  approval: ApprovalState,
+  barred: string[],
+  afterEscalation: boolean,
+): void {
   const title = `decide ${step.id}`;
-  emit(run, { kind: 'openTask', task: approval.task, step: step.id, people: approval.eligible, title });
+  const people = approval.eligible;
+  emit(run, { kind: 'openTask', task: approval.task, step: step.id, people, title, taskKind: 'approval' });
   record(
     run,
-    step.id,
-    `${step.id} open to ${names(approval.eligible)} after escalation (${quorumText(step.quorum)}: ${approval.needed} needed)`,
+    {
+      kind: 'approvalOpened',
+      step: step.id,
+      eligible: people,
+      needed: approval.needed,
+      quorum: quorumText(step.quorum),
+      veto: step.veto,
+      barred,
+      afterEscalation,
+      task: 'approval',
+    },
     step.span,
   );
 }
@@ -278,34 +291,34 @@ export function onDecide(run: Run, approval: ApprovalState, event: Decide): void
     reason: reason === '' ? null : reason,
     at: run.at,
   });
-  const verb = { approve: 'approved', reject: 'rejected', requestChanges: 'requested changes to' }[
-    event.decision
-  ];
-  const by = principal === event.actor ? principal : `${event.actor} on behalf of ${principal}`;
-  const extra =
-    principal === event.actor ? { actor: event.actor } : { actor: event.actor, onBehalfOf: principal };
-  record(run, step.id, `${by} ${verb} ${step.id}${reason ? `: ${reason}` : ''}`, step.span, extra);
+  const onBehalfOf = principal === event.actor ? null : principal;
+  const vote = { kind: 'vote', step: step.id, actor: event.actor, onBehalfOf, vote: event.decision } as const;
+  record(run, { ...vote, reason: reason === '' ? null : reason }, step.span);
   const result = verdict(approval, step.veto);
   if (result === null) return;
   const { approvals, rejections, undecided } = tally(approval);
-  const why =
+  const needed = approval.needed;
+  const why: ApprovalClose =
     result === 'approved'
-      ? `quorum met (${approvals.length} of ${approval.needed} needed)`
+      ? { kind: 'quorumMet', approvers: approvals, needed }
       : step.veto && rejections.length > 0
-        ? `rejected by ${names(rejections)} (any reject rejects)`
-        : `the quorum can no longer be met (${approvals.length} approved, ${undecided.length} undecided, ${approval.needed} needed)`;
+        ? { kind: 'vetoed', by: rejections }
+        : {
+            kind: 'quorumUnreachable',
+            approved: approvals.length,
+            rejected: rejections.length,
+            undecided: undecided.length,
+            needed,
+          };
   closeApproval(run, step, approval, result, why);
 }
-
-export type ApprovalOutcome =
-  'approved' | 'rejected' | 'approved by timeout' | 'rejected by timeout' | 'failed';
 
 export function closeApproval(
   run: Run,
   step: ApproveStepIR,
   approval: ApprovalState,
   outcome: ApprovalOutcome,
-  why: string,
+  why: ApprovalClose,
 ): void {
   run.state.results[step.id] = {
     approved: outcome === 'approved',
@@ -318,7 +331,7 @@ export function closeApproval(
     emit(run, { kind: 'closeTask', task: approval.task, reason: `${step.id} ${outcome}` });
   }
   cancelTimersOf(run, step.id);
-  record(run, step.id, `${step.id} ${outcome}: ${why}`, step.span);
+  record(run, { kind: 'approvalClosed', step: step.id, outcome, why }, step.span);
   if (outcome === 'approved' || outcome === 'approved by timeout') {
     completeStep(run);
     return;
@@ -327,7 +340,7 @@ export function closeApproval(
   finish(
     run,
     'rejected',
-    outcome === 'failed' ? 'failed: deadline passed' : `${step.id} ${outcome}: ${why}`,
+    outcome === 'failed' ? 'failed: deadline passed' : `${step.id} ${outcome}: ${closeReason(why)}`,
     step.span,
   );
 }

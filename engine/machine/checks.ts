@@ -3,8 +3,9 @@
 // path (stop, continue flagged, or a waiver in waivers.ts), so a rule, a service and a missed
 // attestation fail the same way. An expired waiver re-runs its check in the background.
 import { compileExpression, explain, renderTemplate } from '../expr/index.js';
+import type { Fact } from '../facts/index.js';
 import type { CheckStepIR, SourceSpan } from '../ir/types.js';
-import { after, compiledFor, factsOf, findStep, processOf, showInstant } from './compiled.js';
+import { after, compiledFor, factsOf, findStep, momentOf, processOf, showInstant } from './compiled.js';
 import {
   cancelTimers,
   checkStates,
@@ -15,7 +16,7 @@ import {
   placeCheck,
   startTimer,
 } from './check-state.js';
-import { expandApprovers, names, problemText, uniqueSorted } from './people.js';
+import { expandApprovers, problemText, uniqueSorted } from './people.js';
 import { emit, finish, newId, record, type Run } from './runtime.js';
 import type { CheckState, MachineEvent, MachineState, Refusal, Timer } from './types.js';
 import { blockCheck, onWaiverDue, openWaiver } from './waivers.js';
@@ -32,11 +33,12 @@ export function startCheck(run: Run, step: CheckStepIR, background: boolean): 'n
       const why = explain(evaluation, `check ${step.id}`);
       if (evaluation.value === true) {
         run.state.results[step.id] = { passed: true, waived: false, outcome: 'passed' };
-        record(run, step.id, why, step.span, { reasons });
+        const passed = { kind: 'checkPassed', step: step.id, source: 'rule', because: why } as const;
+        record(run, { ...passed, evidence: null }, step.span, { reasons });
         return 'next';
       }
       const message = check.message ? renderTemplate(check.message, run.m.env, factsOf(run.state)) : why;
-      return failed(run, step, null, background, why, message, reasons);
+      return failed(run, step, null, background, { cause: 'rule', because: why, message }, reasons);
     }
     case 'external': {
       const state = newCheckState(step.id, 'running', background);
@@ -46,17 +48,16 @@ export function startCheck(run: Run, step: CheckStepIR, background: boolean): 'n
       const timeoutMs = check.timeout ? after(run.m, check.timeout, run.at) - run.at : null;
       const { service, retries } = check;
       emit(run, { kind: 'runCheck', request: state.request, step: step.id, service, timeoutMs, retries });
-      record(run, step.id, `${step.id}: running external check "${service}"`, step.span);
+      record(run, { kind: 'checkRunning', step: step.id, service }, step.span);
       return 'waiting';
     }
     case 'attest': {
       const state = newCheckState(step.id, 'attest', background);
       placeCheck(run, state);
-      record(run, step.id, `${step.id}: attestation "${check.statement}" opened`, step.span);
-      if (check.within) {
-        state.dueAt = after(run.m, check.within, run.at);
-        startTimer(run, step.id, 'attestDue', state.dueAt);
-      }
+      state.dueAt = check.within ? after(run.m, check.within, run.at) : null;
+      const dueAt = state.dueAt === null ? null : momentOf(run.m, state.dueAt, check.within);
+      record(run, { kind: 'attestationOpened', step: step.id, statement: check.statement, dueAt }, step.span);
+      if (state.dueAt !== null) startTimer(run, step.id, 'attestDue', state.dueAt);
       const expanded = expandApprovers(run.m, run.state, check.by);
       if (expanded.problems.length > 0) blockCheck(run, step, state, expanded.problems.join('; '));
       else if (expanded.refs.length === 0) blockCheck(run, step, state, 'no attester');
@@ -69,28 +70,32 @@ export function startCheck(run: Run, step: CheckStepIR, background: boolean): 'n
   }
 }
 
+/** How a check failed: its cause, the engine's reason, and the author's message (or the reason). */
+export type Failure = Pick<Extract<Fact, { kind: 'checkFailed' }>, 'cause' | 'because' | 'message'>;
+
 /** The one on-fail path; `state` is null for a rule check that failed synchronously. */
 function failed(
   run: Run,
   step: CheckStepIR,
   state: CheckState | null,
   background: boolean,
-  why: string,
-  message: string,
+  failure: Failure,
   reasons: Reasons,
 ): 'next' | 'waiting' {
   const onFail = step.onFail;
+  const { message } = failure;
+  const base = { kind: 'checkFailed', step: step.id, ...failure } as const;
   switch (onFail.action) {
     case 'stop': {
       run.state.results[step.id] = { passed: false, waived: false, outcome: 'failed' };
-      record(run, step.id, `${why}; on fail stop ${onFail.outcome}`, step.span, { reasons });
+      record(run, { ...base, onFail: { action: 'stop', outcome: onFail.outcome } }, step.span, { reasons });
       const text = onFail.message ? renderTemplate(onFail.message, run.m.env, factsOf(run.state)) : message;
       finish(run, onFail.outcome, text, step.span);
       return 'waiting';
     }
     case 'continue':
       run.state.results[step.id] = { passed: false, waived: false, outcome: 'flagged' };
-      record(run, step.id, `${why}; continued flagged: ${message}`, step.span, { reasons });
+      record(run, { ...base, onFail: { action: 'continue' } }, step.span, { reasons });
       if (state) {
         // A missed attestation's task must not outlive the check it asked for.
         closeCheckTask(run, state, `${step.id} flagged`);
@@ -102,8 +107,7 @@ function failed(
       const waiting = state ?? newCheckState(step.id, 'waiver', background);
       if (state) closeCheckTask(run, state, `${step.id} failed`);
       else placeCheck(run, waiting);
-      // The waiver approver reads the author's words first, then the values that failed.
-      openWaiver(run, step, waiting, message === why ? why : `${message} (${why})`, reasons);
+      openWaiver(run, step, waiting, failure, reasons);
       return 'waiting';
     }
   }
@@ -127,12 +131,13 @@ export function onCheckResolved(run: Run, state: CheckState, event: Resolved): v
   }
   state.people = people;
   state.task = newId(run, step.id);
-  const title =
-    step.check.kind === 'attest' && state.phase === 'attest'
-      ? `attest ${step.id}: ${step.check.statement}`
-      : `waive ${step.id}: ${state.failure ?? 'the check failed'}`;
-  emit(run, { kind: 'openTask', task: state.task, step: step.id, people, title });
-  record(run, step.id, `${step.id} open to ${names(people)} (${who}s)`, step.span);
+  const attest = step.check.kind === 'attest' && state.phase === 'attest';
+  const title = attest
+    ? `attest ${step.id}: ${step.check.kind === 'attest' ? step.check.statement : ''}`
+    : `waive ${step.id}: ${state.failure ?? 'the check failed'}`;
+  const taskKind = attest ? 'attestation' : 'waiver';
+  emit(run, { kind: 'openTask', task: state.task, step: step.id, people, title, taskKind });
+  record(run, { kind: 'checkTaskOpened', step: step.id, people, task: taskKind }, step.span);
 }
 
 type CheckResult = Extract<MachineEvent, { kind: 'checkResult' }>;
@@ -144,15 +149,17 @@ export function onCheckResult(run: Run, state: CheckState, event: CheckResult): 
   const detail = event.detail ? `: ${event.detail}` : '';
   if (event.outcome === 'passed') {
     run.state.results[step.id] = { passed: true, waived: false, outcome: 'passed' };
-    record(run, step.id, `${step.id} passed${evidence}`, step.span);
+    const passed = { kind: 'checkPassed', step: step.id, source: 'service', because: null } as const;
+    record(run, { ...passed, evidence: event.evidence || null }, step.span);
     finishCheck(run, state);
     return;
   }
-  const why =
-    event.outcome === 'error'
-      ? `${step.id} could not be checked, which counts as failed${detail}`
-      : `${step.id} failed${detail}${evidence}`;
-  failed(run, step, state, state.background, why, why, []);
+  const error = event.outcome === 'error';
+  const why = error
+    ? `${step.id} could not be checked, which counts as failed${detail}`
+    : `${step.id} failed${detail}${evidence}`;
+  const cause = error ? 'serviceError' : 'service';
+  failed(run, step, state, state.background, { cause, because: why, message: why }, []);
 }
 
 type Attest = Extract<MachineEvent, { kind: 'attest' }>;
@@ -179,14 +186,13 @@ export function onAttest(run: Run, state: CheckState, event: Attest): void {
   const step = checkStepOf(run, state.step);
   const statement = step.check.kind === 'attest' ? step.check.statement : '';
   const principal = event.onBehalfOf ?? event.actor;
-  const by = principal === event.actor ? principal : `${event.actor} on behalf of ${principal}`;
-  const extra =
-    principal === event.actor ? { actor: event.actor } : { actor: event.actor, onBehalfOf: principal };
-  const evidence = event.evidence?.trim() ? ` (evidence: ${event.evidence.trim()})` : '';
+  const onBehalfOf = principal === event.actor ? null : principal;
+  const evidence = event.evidence?.trim() || null;
   run.state.results[step.id] = { passed: true, waived: false, outcome: 'passed' };
   closeCheckTask(run, state, `${step.id} attested`);
   cancelTimers(run, step.id, 'attestDue');
-  record(run, step.id, `${by} attested ${step.id}: "${statement}"${evidence}`, step.span, extra);
+  const attested = { kind: 'attested', step: step.id, actor: event.actor, onBehalfOf } as const;
+  record(run, { ...attested, statement, evidence }, step.span);
   finishCheck(run, state);
 }
 
@@ -201,7 +207,7 @@ export function onCheckTimer(run: Run, timer: Timer): void {
       if (state?.phase !== 'attest') return;
       const due = showInstant(run.m, timer.at, step.check.kind === 'attest' ? step.check.within : null);
       const why = `${step.id}: no attestation by ${due}`;
-      failed(run, step, state, state.background, why, why, []);
+      failed(run, step, state, state.background, { cause: 'noAttestation', because: why, message: why }, []);
       return;
     }
     case 'waiverDue':
@@ -210,7 +216,7 @@ export function onCheckTimer(run: Run, timer: Timer): void {
     case 'waiverExpiry': {
       // The waiver no longer covers the failure: the check runs again while the process goes on.
       run.state.results[step.id] = { passed: false, waived: false, outcome: 'expired' };
-      record(run, step.id, `${step.id}: waiver expired; re-running the check`, step.span);
+      record(run, { kind: 'waiverExpired', step: step.id }, step.span);
       startCheck(run, step, true);
       return;
     }

@@ -11,6 +11,7 @@ import {
   localDate,
 } from '../calendar/index.js';
 import type { ExprEnvironment, Facts } from '../expr/index.js';
+import type { Moment } from '../facts/index.js';
 import type { CompiledPolicy, DurationIR, PolicyIR, ProcessIR, StepIR } from '../ir/types.js';
 import type { Frame, MachineState } from './types.js';
 
@@ -60,6 +61,11 @@ export function after(m: CompiledMachine, duration: DurationIR, at: number): num
 /** Instants in the zone of the duration's calendar, so a due time reads as the office sees it. */
 export function showInstant(m: CompiledMachine, at: number, duration: DurationIR | null): string {
   return formatInstant(at, duration ? zoneOf(duration, m.ir, m.zone) : m.zone);
+}
+
+/** An instant with the zone it is shown in: the calendar's of `duration`, else the policy's. */
+export function momentOf(m: CompiledMachine, at: number, duration: DurationIR | null): Moment {
+  return { at, zone: duration ? zoneOf(duration, m.ir, m.zone) : m.zone };
 }
 
 export function dateOf(m: CompiledMachine, at: number): string {

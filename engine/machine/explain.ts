@@ -2,7 +2,8 @@
 // an open instance is waiting for, in the words a PMO uses ("1 more approval from cab_review …").
 import { compiledFor, findStep, processOf, showInstant } from './compiled.js';
 import { names } from './people.js';
-import { plural, tally } from './quorum.js';
+import { plural } from '../facts/index.js';
+import { tally } from './quorum.js';
 import type { ApproverIR, ApproveStepIR } from '../ir/types.js';
 import type { ApprovalState, BlockedOn, CheckState, Decision, MachineState, Waiting } from './types.js';
 

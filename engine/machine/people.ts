@@ -3,6 +3,7 @@
 // driver resolves groups, people and managers. Whatever cannot be turned into a reference (an
 // unset field, a role that names itself) is a problem, and problems fail closed upstream.
 import { compileValue, sourceOf } from '../expr/index.js';
+export { names } from '../facts/index.js';
 import type { ApproverIR, ValueIR } from '../ir/types.js';
 import type { CompiledMachine } from './compiled.js';
 import { factsOf } from './compiled.js';
@@ -84,9 +85,3 @@ export const problemText = (p: { ref: PersonRef; problem: ResolveProblem }): str
 
 /** A sorted, duplicate-free list: people sets must not depend on the directory's order. */
 export const uniqueSorted = (people: readonly string[]): string[] => [...new Set(people)].sort();
-
-/** `erin`, `erin and frank`, `erin, frank and gus`. */
-export function names(people: readonly string[]): string {
-  if (people.length <= 1) return people[0] ?? 'nobody';
-  return `${people.slice(0, -1).join(', ')} and ${people[people.length - 1] ?? ''}`;
-}

@@ -1,6 +1,7 @@
 // Quorum arithmetic over the eligible set E, as the design fixes it: any = 1, all = |E|,
 // majority = ⌊|E|/2⌋ + 1, at least N, at least N of M (also |E| ≥ M), at least p% = ⌈p·|E|/100⌉.
 // A quorum that E cannot meet is a reason to block, never a reason to lower the bar.
+import { plural } from '../facts/index.js';
 import type { QuorumIR } from '../ir/types.js';
 import type { ApprovalState } from './types.js';
 
@@ -40,7 +41,6 @@ export function neededFor(quorum: QuorumIR, eligible: number): Needed {
   return { needed };
 }
 
-export const plural = (n: number, word: string): string => (n === 1 ? word : `${word}s`);
 
 /** Votes that count: approvals and rejections, by principal (change requests do not decide). */
 export function tally(a: ApprovalState): { approvals: string[]; rejections: string[]; undecided: string[] } {

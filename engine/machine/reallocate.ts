@@ -14,7 +14,7 @@ export function startReallocation(run: Run, step: ReallocateStepIR): 'waiting' {
     // Fail closed: hours moved to an unknown project could not be undone by the process.
     const reason = `the project (${sourceOf(step.project)}) is not set`;
     run.thread.waiting = { kind: 'blocked', step: step.id, reason };
-    record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+    record(run, { kind: 'stepBlocked', step: step.id, reason, still: false }, step.span);
     return 'waiting';
   }
   const request = newId(run, step.id);
@@ -33,12 +33,8 @@ export function startReallocation(run: Run, step: ReallocateStepIR): 'waiting' {
     periodMs,
     priority,
   });
-  record(
-    run,
-    step.id,
-    `${step.id}: requesting ${hours} hours of skill "${skill}" from pool "${pool}" for ${project} (priority ${priority})`,
-    step.span,
-  );
+  const requested = { kind: 'reallocationRequested', step: step.id, hours, skill, pool } as const;
+  record(run, { ...requested, project, priority }, step.span);
   return 'waiting';
 }
 
@@ -50,17 +46,12 @@ export function onReallocated(run: Run, stepId: string, event: Reallocated): voi
   const detail = event.detail.trim();
   if (event.outcome === 'allocated') {
     run.state.results[step.id] = { allocated: true, hours: step.hours };
-    record(
-      run,
-      step.id,
-      `${step.id}: ${step.hours} hours allocated${detail ? `: ${detail}` : ''}`,
-      step.span,
-    );
+    record(run, { kind: 'reallocated', step: step.id, hours: step.hours, detail: detail || null }, step.span);
     completeStep(run);
     return;
   }
   run.state.results[step.id] = { allocated: false, hours: 0 };
   const reason = `insufficient capacity${detail ? `: ${detail}` : ''}`;
   run.thread.waiting = { kind: 'blocked', step: step.id, reason };
-  record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+  record(run, { kind: 'stepBlocked', step: step.id, reason, still: false }, step.span);
 }

@@ -9,7 +9,7 @@ import type { IfStepIR, NotifyStepIR, ParallelStepIR, StepIR, WaitStepIR } from 
 import { openApproval } from './approvals.js';
 import { startCheck } from './checks.js';
 import { startReallocation } from './reallocate.js';
-import { after, blockOf, dateOf, factsOf, showInstant } from './compiled.js';
+import { after, blockOf, dateOf, factsOf, momentOf } from './compiled.js';
 import { expandApprovers } from './people.js';
 import { emit, endBranch, finish, newId, processIR, record, type Run } from './runtime.js';
 import type { Thread } from './types.js';
@@ -91,13 +91,9 @@ function runParallel(run: Run, step: ParallelStepIR): Ran {
   }));
   parent.waiting = { kind: 'parallel', step: step.id, children: children.map((c) => c.id), ending: null };
   run.state.threads.push(...children);
-  const mode = step.onFailure === 'cancelOthers' ? 'cancel others' : 'finish others';
-  record(
-    run,
-    step.id,
-    `${step.id}: started branches ${children.map((c) => c.id).join(', ')} (on failure ${mode})`,
-    step.span,
-  );
+  const threads = children.map((c) => c.id);
+  const onFailure = step.onFailure === 'cancelOthers' ? 'cancelOthers' : 'finishOthers';
+  record(run, { kind: 'branchesStarted', step: step.id, threads, onFailure }, step.span);
   return 'waiting';
 }
 
@@ -113,8 +109,8 @@ function runIf(run: Run, step: IfStepIR): Ran {
     const subject = `the condition on line ${branch.span.line}`;
     reasons.push(...evaluation.because.map((r) => ({ text: r.text, span: r.span })));
     if (evaluation.value === true) {
-      const text = `${step.id}: branch ${i + 1} taken: ${explain(evaluation, subject)}`;
-      record(run, step.id, notTaken.length === 0 ? text : `${text} (${notTaken.join('; ')})`, branch.span, {
+      const because = explain(evaluation, subject);
+      record(run, { kind: 'branchTaken', step: step.id, branch: i + 1, because, notTaken }, branch.span, {
         reasons,
         branch: `branch ${i + 1}`,
       });
@@ -123,7 +119,7 @@ function runIf(run: Run, step: IfStepIR): Ran {
     }
     notTaken.push(explain(evaluation, subject));
   }
-  record(run, step.id, `${step.id}: else taken: ${notTaken.join('; ')}`, step.span, {
+  record(run, { kind: 'elseTaken', step: step.id, notTaken }, step.span, {
     reasons,
     branch: 'else',
   });
@@ -134,9 +130,9 @@ function runIf(run: Run, step: IfStepIR): Ran {
 function runNotify(run: Run, step: NotifyStepIR): Ran {
   const expanded = expandApprovers(run.m, run.state, step.recipients);
   for (const problem of expanded.problems)
-    record(run, step.id, `${step.id}: recipient skipped: ${problem}`, step.span);
+    record(run, { kind: 'recipientSkipped', step: step.id, problem }, step.span);
   if (expanded.refs.length === 0) {
-    record(run, step.id, `${step.id}: nobody to notify`, step.span);
+    record(run, { kind: 'nobodyToNotify', step: step.id }, step.span);
     return 'next';
   }
   const request = newId(run, step.id);
@@ -153,13 +149,13 @@ function runWait(run: Run, step: WaitStepIR): Ran {
     const evaluation = compileExpression(step.wait.date, run.m.env)(factsOf(run.state));
     if (typeof evaluation.value !== 'string') {
       // An unset date cannot be waited for; waiting forever would hide it, so say so and go on.
-      record(run, step.id, `${step.id}: not waiting: ${explain(evaluation, 'the date')}`, step.span);
+      record(run, { kind: 'waitSkipped', step: step.id, because: explain(evaluation, 'the date') }, step.span);
       return 'next';
     }
     run.state.results[step.id] = { until: evaluation.value };
     until = dateInstant(run, evaluation.value);
     if (until <= run.at) {
-      record(run, step.id, `${step.id}: ${evaluation.value} has passed; continuing at once`, step.span);
+      record(run, { kind: 'waitPassed', step: step.id, date: evaluation.value }, step.span);
       return 'next';
     }
   }
@@ -169,7 +165,7 @@ function runWait(run: Run, step: WaitStepIR): Ran {
   if (step.wait.kind === 'for') run.state.results[step.id] = { until: dateOf(run.m, until) };
   emit(run, { kind: 'startTimer', timer, step: step.id, at: until, purpose: 'wait' });
   const duration = step.wait.kind === 'for' ? step.wait.duration : null;
-  record(run, step.id, `${step.id}: waiting until ${showInstant(run.m, until, duration)}`, step.span);
+  record(run, { kind: 'waiting', step: step.id, until: momentOf(run.m, until, duration) }, step.span);
   return 'waiting';
 }
 

@@ -1,6 +1,7 @@
 // The working context of one transition: the state being rewritten (a private copy), the commands
 // emitted so far, the event time and the compiled policy. Every module of the machine writes
 // through these helpers so that the log, the audit commands and the ids stay in one order.
+import { actorOfFact, type Fact, sentenceOf, stepOfFact } from '../facts/index.js';
 import type { SourceSpan } from '../ir/types.js';
 import { type CompiledMachine, compiledFor, findStep, processOf } from './compiled.js';
 import type { Decision, MachineCommand, MachineState, Outcome, Thread, Waiting } from './types.js';
@@ -56,17 +57,30 @@ export function emit(run: Run, command: MachineCommand): void {
   run.commands.push(command);
 }
 
-type Extra = Pick<Decision, 'actor' | 'onBehalfOf' | 'reasons' | 'branch'>;
+type Extra = Pick<Decision, 'reasons' | 'branch'>;
 
-/** Appends to the decision log and emits its audit command (`<instance>:<seq>`). */
-export function record(
-  run: Run,
-  step: string | null,
-  text: string,
-  span: SourceSpan | null,
-  extra: Extra = {},
-): void {
-  const decision: Decision = { seq: run.state.decisions.length + 1, at: run.at, step, text, span, ...extra };
+/**
+ * Appends a fact to the decision log, with its sentence, step and actor taken from it, and emits
+ * its audit command (`<instance>:<seq>`).
+ */
+export function record(run: Run, fact: Fact, span: SourceSpan | null, extra: Extra = {}): void {
+  const who = actorOfFact(fact);
+  const acting =
+    who === null
+      ? {}
+      : who.onBehalfOf === null || who.onBehalfOf === who.actor
+        ? { actor: who.actor }
+        : { actor: who.actor, onBehalfOf: who.onBehalfOf };
+  const decision: Decision = {
+    seq: run.state.decisions.length + 1,
+    at: run.at,
+    step: stepOfFact(fact),
+    text: sentenceOf(fact),
+    span,
+    ...acting,
+    ...extra,
+    fact,
+  };
   run.state.decisions.push(decision);
   emit(run, { kind: 'audit', id: `${run.state.instanceId}:${decision.seq}`, decision });
 }
@@ -97,7 +111,7 @@ export function endBranch(run: Run, outcome: Outcome | null, message: string, sp
   if (!found) return;
   const { parent, join } = found;
   const owner = findStep(processIR(run).steps, join.step);
-  record(run, join.step, `${thread.id} ended${outcome ? ` ${outcome}` : ''}: ${message}`, span);
+  record(run, { kind: 'branchEnded', step: join.step, thread: thread.id, outcome, message }, span);
   closeThreads(run, [thread], message);
   join.children = join.children.filter((c) => c !== thread.id);
   const failed = outcome !== null && outcome !== 'approved';
@@ -116,7 +130,7 @@ export function endBranch(run: Run, outcome: Outcome | null, message: string, sp
     finish(run, ending.outcome, ending.message, span);
     return;
   }
-  record(run, join.step, `${join.step}: every branch has ended`, owner?.span ?? null);
+  record(run, { kind: 'branchesJoined', step: join.step }, owner?.span ?? null);
   completeStep(run);
 }
 
@@ -166,16 +180,16 @@ function endProcess(run: Run, outcome: Outcome, message: string, span: SourceSpa
   const main = run.state.threads.find((t) => t.parent === null);
   if (outcome === 'approved' && run.state.rechecks.length > 0 && main) {
     // Never approve over a check that failed again and waits for a new waiver or answer.
-    const steps = run.state.rechecks.map((c) => c.step).join(', ');
+    const steps = run.state.rechecks.map((c) => c.step);
     main.waiting = { kind: 'settling', message, span };
-    record(run, null, `the process reached its end; it ends once the re-run of ${steps} settles`, span);
+    record(run, { kind: 'settling', steps }, span);
     return;
   }
   closeOpenWork(run, message);
   run.state.status = outcome;
   run.state.message = message;
   run.state.endedAt = run.at;
-  record(run, null, `process ended ${outcome}: ${message}`, span);
+  record(run, { kind: 'ended', outcome, message }, span);
   emit(run, { kind: 'finished', outcome, message });
 }
 

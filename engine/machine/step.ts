@@ -16,7 +16,7 @@ import {
 } from './checks.js';
 import { onReallocated } from './reallocate.js';
 import { onWaive, validateWaive } from './waivers.js';
-import { compiledFor, factsOf, findStep, processOf, showInstant } from './compiled.js';
+import { compiledFor, factsOf, findStep, momentOf, processOf } from './compiled.js';
 import { problemText } from './people.js';
 import { advance } from './run.js';
 import { cancelProcess, completeStep, emit, isEnded, record, type Run, runOn } from './runtime.js';
@@ -62,9 +62,7 @@ export function start(
     endedAt: null,
   };
   const run = runOn(state, context.startedAt);
-  record(run, null, `${processName} started by ${context.startedBy}`, process.span, {
-    actor: context.startedBy,
-  });
+  record(run, { kind: 'started', process: processName, by: context.startedBy }, process.span);
   advance(run);
   return { state: run.state, commands: run.commands };
 }
@@ -158,7 +156,7 @@ function apply(run: Run, event: MachineEvent): void {
   const waiting = run.thread.waiting;
   switch (event.kind) {
     case 'cancel':
-      record(run, null, `cancelled by ${event.actor}: ${event.reason}`, null, { actor: event.actor });
+      record(run, { kind: 'cancelled', by: event.actor, reason: event.reason }, null);
       cancelProcess(run, event.reason);
       return;
     case 'decide':
@@ -198,12 +196,7 @@ function apply(run: Run, event: MachineEvent): void {
         onApprovalTimer(run, waiting.approval, timer);
       } else if (waiting?.kind === 'wait' && waiting.timer === timer.id) {
         run.state.timers = run.state.timers.filter((t) => t.id !== timer.id);
-        record(
-          run,
-          waiting.step,
-          `${waiting.step}: waited until ${showInstant(run.m, timer.at, null)}`,
-          null,
-        );
+        record(run, { kind: 'waited', step: waiting.step, until: momentOf(run.m, timer.at, null) }, null);
         completeStep(run);
       }
       return;
@@ -220,14 +213,14 @@ function onNotifyResolved(
   const step = process ? findStep(process.steps, stepId) : undefined;
   if (step?.kind !== 'notify') return;
   for (const problem of event.problems)
-    record(run, step.id, `${step.id}: recipient skipped: ${problemText(problem)}`, step.span);
+    record(run, { kind: 'recipientSkipped', step: step.id, problem: problemText(problem) }, step.span);
   const recipients = [...new Set(event.people)].sort();
   if (recipients.length > 0) {
     const message = renderTemplate(step.message, run.m.env, factsOf(run.state));
     emit(run, { kind: 'notify', step: step.id, recipients, message });
-    record(run, step.id, `${step.id}: notified ${recipients.join(', ')}: ${message}`, step.span);
+    record(run, { kind: 'notified', step: step.id, recipients, message }, step.span);
   } else {
-    record(run, step.id, `${step.id}: nobody to notify`, step.span);
+    record(run, { kind: 'nobodyToNotify', step: step.id }, step.span);
   }
   completeStep(run);
 }

@@ -2,6 +2,7 @@
 // it (each stamped with `at`, the only way time enters), the commands it asks the driver to carry
 // out, and the words it explains itself in. Kept apart from the code so that the workflow, the
 // simulator and the tests depend on the shapes without depending on the implementation.
+import type { Fact, ProcessOutcome, TaskKind, VoteKind } from '../facts/index.js';
 import type { CompiledPolicy, DurationIR, SourceSpan, ValueIR } from '../ir/types.js';
 
 /** A reference the directory resolves to people; roles are expanded by the machine first. */
@@ -26,9 +27,14 @@ export interface Decision {
   reasons?: { text: string; span: SourceSpan }[];
   /** Which way an `if` went (`branch 1`, ..., `else`): for branch coverage and for auditors. */
   branch?: string;
+  /**
+   * What was established, as data; `text` is rendered from it. Absent only on entries made before
+   * facts existed (a running instance's older log).
+   */
+  fact?: Fact;
 }
 
-export type DecisionKind = 'approve' | 'reject' | 'requestChanges';
+export type DecisionKind = VoteKind;
 
 export type MachineEvent =
   | {
@@ -75,7 +81,7 @@ export type TimerPurpose =
 export type MachineCommand =
   | { kind: 'resolve'; request: string; step: string; refs: PersonRef[] }
   | { kind: 'notify'; step: string; recipients: string[]; message: string }
-  | { kind: 'openTask'; task: string; step: string; people: string[]; title: string }
+  | { kind: 'openTask'; task: string; step: string; people: string[]; title: string; taskKind: TaskKind }
   | { kind: 'addToTask'; task: string; people: string[] }
   | { kind: 'closeTask'; task: string; reason: string }
   | { kind: 'startTimer'; timer: string; step: string; at: number; purpose: TimerPurpose }
@@ -111,7 +117,7 @@ export interface Refusal {
   message: string;
 }
 
-export type Outcome = 'approved' | 'rejected' | 'cancelled';
+export type Outcome = ProcessOutcome;
 
 /** Where a thread stands: a path of indexes into nested step lists. */
 export interface Frame {

@@ -3,9 +3,11 @@
 // No waiver in time means the failure stands and the process ends rejected (fail closed). A
 // waiver `valid for` V expires: checks.ts re-runs the check when the expiry timer fires.
 import type { CheckStepIR, OnFailIR, SourceSpan } from '../ir/types.js';
-import { after, showInstant } from './compiled.js';
+import type { Moment } from '../facts/index.js';
+import type { Failure } from './checks.js';
+import { after, momentOf } from './compiled.js';
 import { cancelTimers, checkStates, closeCheckTask, finishCheck, startTimer } from './check-state.js';
-import { expandApprovers, names, uniqueSorted } from './people.js';
+import { expandApprovers, uniqueSorted } from './people.js';
 import { emit, finish, newId, record, type Run } from './runtime.js';
 import type { CheckState, MachineEvent, MachineState, Refusal } from './types.js';
 
@@ -20,21 +22,24 @@ export function openWaiver(
   run: Run,
   step: CheckStepIR,
   check: CheckState,
-  failure: string,
+  failure: Failure,
   reasons: { text: string; span: SourceSpan }[],
 ): void {
   const waiver = waiverOf(step);
   if (!waiver) throw new Error(`${step.id} has no waiver on fail`);
+  const { because, message } = failure;
   check.phase = 'waiver';
-  check.failure = failure;
+  // The waiver approver reads the author's words first, then the values that failed.
+  check.failure = message === because ? because : `${message} (${because})`;
   check.request = null;
   check.people = [];
   check.blocked = null;
   // The deadline runs from the failure whatever happens next, so a blocked waiver still ends.
   check.dueAt = after(run.m, waiver.within, run.at);
   startTimer(run, step.id, 'waiverDue', check.dueAt);
-  const due = showInstant(run.m, check.dueAt, waiver.within);
-  record(run, step.id, `${failure}; a waiver is required by ${due}`, step.span, { reasons });
+  const dueAt = momentOf(run.m, check.dueAt, waiver.within);
+  const failed = { kind: 'checkFailed', step: step.id, ...failure } as const;
+  record(run, { ...failed, onFail: { action: 'waiver', dueAt } }, step.span, { reasons });
   const expanded = expandApprovers(run.m, run.state, waiver.by);
   if (expanded.problems.length > 0) {
     blockCheck(run, step, check, expanded.problems.join('; '));
@@ -51,7 +56,7 @@ export function openWaiver(
 /** Fail closed: the task never opens; the instance waits visibly (and its deadline still runs). */
 export function blockCheck(run: Run, step: CheckStepIR, check: CheckState, reason: string): void {
   check.blocked = reason;
-  record(run, step.id, `${step.id} is blocked: ${reason}`, step.span);
+  record(run, { kind: 'stepBlocked', step: step.id, reason, still: false }, step.span);
 }
 
 type Waive = Extract<MachineEvent, { kind: 'waive' }>;
@@ -76,28 +81,21 @@ export function validateWaive(state: MachineState, event: Waive): Refusal | null
 
 export function onWaive(run: Run, step: CheckStepIR, check: CheckState, event: Waive): void {
   const principal = event.onBehalfOf ?? event.actor;
-  const by = principal === event.actor ? principal : `${event.actor} on behalf of ${principal}`;
-  const extra =
-    principal === event.actor ? { actor: event.actor } : { actor: event.actor, onBehalfOf: principal };
+  const onBehalfOf = principal === event.actor ? null : principal;
   run.state.results[step.id] = { passed: false, waived: true, outcome: 'waived' };
   closeCheckTask(run, check, `${step.id} waived`);
   cancelTimers(run, step.id, 'waiverDue');
   const waiver = waiverOf(step);
   const validFor = waiver?.validFor ?? null;
-  let until = '';
+  let until: Moment | null = null;
   if (validFor) {
     const expires = after(run.m, validFor, run.at);
     startTimer(run, step.id, 'waiverExpiry', expires);
-    until = ` until ${showInstant(run.m, expires, validFor)}`;
+    until = momentOf(run.m, expires, validFor);
   }
   const failure = check.failure ?? 'the check failed';
-  record(
-    run,
-    step.id,
-    `${by} waived ${step.id}${until} (${failure}): ${event.reason.trim()}`,
-    step.span,
-    extra,
-  );
+  const waived = { kind: 'waived', step: step.id, actor: event.actor, onBehalfOf } as const;
+  record(run, { ...waived, reason: event.reason.trim(), failure, until }, step.span);
   finishCheck(run, check);
 }
 
@@ -105,8 +103,7 @@ export function onWaive(run: Run, step: CheckStepIR, check: CheckState, event: W
 export function onWaiverDue(run: Run, step: CheckStepIR, check: CheckState): void {
   run.state.results[step.id] = { passed: false, waived: false, outcome: 'failed' };
   closeCheckTask(run, check, `${step.id}: no waiver in time`);
-  const who = check.people.length > 0 ? ` from ${names(check.people)}` : '';
-  record(run, step.id, `${step.id}: no waiver in time${who}; the failure stands`, step.span);
+  record(run, { kind: 'waiverMissed', step: step.id, people: check.people }, step.span);
   finish(
     run,
     'rejected',

@@ -46,6 +46,7 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
       span: d.span,
       // The chain covers what was asked for: the start event carries the input's hash.
       ...(d.seq === 1 && inputHash !== null ? { inputSha256: inputHash } : {}),
+      ...(d.fact === undefined ? {} : { fact: d.fact }),
     };
   });
   if (events.length > 0) await store.audit.append(events);
@@ -62,7 +63,8 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
           task: command.task,
           step: command.step,
           title: command.title,
-          kind: kindOf(command.title),
+          // Commands recorded before tasks carried their kind (older histories) were titled by it.
+          kind: command.taskKind ?? kindOf(command.title),
           assignees: command.people,
           dueAt: dueOf(input.dueAt[command.task]),
           openedAt: at,
@@ -118,7 +120,7 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
 
 export const taskId = (instanceId: string, task: string): string => `${instanceId}/${task}`;
 
-/** The machine titles its tasks `decide <step>`, `attest <step>: ...` and `waive <step>: ...`. */
+/** Before `taskKind`, the machine titled its tasks `decide <step>`, `attest <step>: ...`, `waive <step>: ...`. */
 function kindOf(title: string): TaskKind {
   if (title.startsWith('attest ')) return 'attestation';
   if (title.startsWith('waive ')) return 'waiver';

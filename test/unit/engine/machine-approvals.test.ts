@@ -46,6 +46,7 @@ describe('approvals', () => {
         step: 'review',
         people: ['alice', 'bob', 'carol'],
         title: 'decide review',
+        taskKind: 'approval',
       },
     ]);
     expect(d.texts()).toContain(
@@ -67,7 +68,13 @@ describe('approvals', () => {
     expect(d.of('closeTask')).toEqual([{ kind: 'closeTask', task: 'review#1', reason: 'review approved' }]);
     expect(d.of('cancelTimer').map((c) => c.timer)).toEqual(['review#4', 'review#5', 'review#6']);
     expect(d.state.status).toBe('approved');
-    expect(d.texts()).toContain('review approved: quorum met (2 of 2 needed)');
+    expect(d.texts()).toContain('review approved: alice and carol approved; 2 approvals were needed');
+    expect(d.state.decisions.at(-2)?.fact).toEqual({
+      kind: 'approvalClosed',
+      step: 'review',
+      outcome: 'approved',
+      why: { kind: 'quorumMet', approvers: ['alice', 'carol'], needed: 2 },
+    });
   });
 
   test('when an approval is open, then blockedOn says how many approvals are missing, from whom so far and by when', () => {
@@ -97,7 +104,7 @@ describe('approvals', () => {
     d.decide('alice', 'reject', { reason: 'no' });
     expect(d.state.status).toBe('rejected');
     expect(d.state.message).toBe(
-      'review rejected: the quorum can no longer be met (0 approved, 2 undecided, 3 needed)',
+      'review rejected: it can no longer get the 3 approvals it needs (0 approved, 1 rejected, 2 still to decide)',
     );
   });
 
@@ -172,6 +179,7 @@ describe('approvals', () => {
         step: 'review',
         people: ['alice', 'bob', 'carol', 'zed'],
         title: 'decide review',
+        taskKind: 'approval',
       },
     ]);
     d.decide('zed', 'approve');

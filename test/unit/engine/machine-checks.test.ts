@@ -90,6 +90,7 @@ describe('attestations', () => {
         step: 'lic',
         people: ['alice', 'bob'],
         title: 'attest lic: licenses reviewed',
+        taskKind: 'attestation',
       },
     ]);
     expect(d.of('startTimer', 'all')[0]).toMatchObject({

@@ -41,6 +41,7 @@ describe('waivers', () => {
         step: 'small',
         people: ['alice', 'bob'],
         title: 'waive small: check small did not hold: request.budget = 500 EUR is not below 100 EUR',
+        taskKind: 'waiver',
       },
     ]);
     expect(d.of('startTimer', 'all')).toEqual([

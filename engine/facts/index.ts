@@ -1,0 +1,3 @@
+// Facts: what the machine established, as data, and the sentences rendered from them for people.
+export * from './types.js';
+export { byline, closeReason, names, plural, sentenceOf, showMoment } from './sentences.js';
