@@ -1,7 +1,9 @@
 // One process instance on a virtual clock. The simulator is the machine's second driver (the
 // Temporal workflow is the first): it feeds events, carries out commands against a scripted world,
-// fires timers in time order as the clock moves, and keeps a timeline people can read. Nothing
-// here waits for anything real, so weeks of escalations run in microseconds.
+// moves the clock to whatever the agenda (engine/agenda, shared with the workflow) says comes due
+// next, and keeps a timeline people can read. Nothing here waits for anything real, so weeks of
+// escalations run in microseconds.
+import { Agenda, type AgendaView } from '../agenda/index.js';
 import { formatInstant } from '../calendar/index.js';
 import type { CompiledPolicy, ValueIR } from '../ir/types.js';
 import {
@@ -69,19 +71,14 @@ export class Simulation {
   private readonly lastOutcome = new Map<string, string>();
   private readonly tasks = new Map<string, OpenTask>();
   /**
-   * External checks waiting for a scripted answer. A service that never answers costs the check
-   * its whole budget, `timeout` per attempt times the attempts, like the workflow (which asks
-   * again after each timeout); then the check ends as an error. No timeout: no limit.
+   * The world's answers waiting to be applied, the timers and the external checks under way. A
+   * service that answers `pending` is asked again each time an attempt's `timeout` runs out, and
+   * (being scripted) answers `pending` again: a check it never answers costs its whole budget,
+   * `timeout` per attempt times the attempts, like the workflow's; then it ends as an error.
    */
-  private readonly pendingChecks = new Map<
-    string,
-    { step: string; service: string; giveUpAt: number | null; attempts: number }
-  >();
+  private readonly plan: Agenda;
   private readonly world: World;
   private readonly known: Set<string>;
-  private readonly queue: MachineEvent[] = [];
-  /** Answers of external checks: they come after the store's answers, as in the workflow. */
-  private readonly checkAnswers: MachineEvent[] = [];
 
   constructor(policy: CompiledPolicy, options: StartOptions) {
     // The world's capacity is drawn down by reallocations; the caller's copy stays as it was.
@@ -94,8 +91,14 @@ export class Simulation {
       startedBy: options.startedBy,
     });
     this.state = out.state;
+    this.plan = new Agenda(out.state.timers);
     this.absorb(out.commands);
     this.drain();
+  }
+
+  /** What the instance waits for and what comes due next, read-only. */
+  get agenda(): AgendaView {
+    return this.plan;
   }
 
   get ended(): boolean {
@@ -112,7 +115,7 @@ export class Simulation {
 
   /** External checks waiting for a scripted answer, by step. */
   runningChecks(): { request: string; step: string; service: string }[] {
-    return [...this.pendingChecks].map(([request, { step: stepId, service }]) => ({
+    return this.plan.runningChecks().map(({ request, step: stepId, service }) => ({
       request,
       step: stepId,
       service,
@@ -120,31 +123,31 @@ export class Simulation {
   }
 
   /**
-   * Moves the clock to `at`, firing every due timer at its own instant, in time order (ties in
-   * the order the timers were started). Moving backwards is a script error.
+   * Moves the clock to `at`, handling everything that comes due by then at its own instant, in
+   * the agenda's order: timers fire (ties in the order they were started), and check attempts
+   * run out of time, a check's before a timer's at the same instant. Moving backwards is a
+   * script error.
    */
   advanceTo(at: number): void {
     if (at < this.clock) {
       throw new SimulationError(`time cannot go back from ${iso(this.clock)} to ${iso(at)}`);
     }
-    for (let fired = 0; ; fired += 1) {
-      if (this.ended) break;
-      const due = this.state.timers
-        .filter((t) => t.at <= at)
-        .sort((a, b) => a.at - b.at || creationOrder(a.id) - creationOrder(b.id))[0];
-      const givenUp = this.checkGivenUpBy(due ? Math.min(due.at, at) : at);
-      if (givenUp) {
-        this.clock = Math.max(this.clock, givenUp.at);
-        this.apply(givenUp);
+    let fired = 0;
+    while (!this.ended) {
+      const due = this.plan.nextDue();
+      if (due === null || due.at > at) break;
+      this.clock = Math.max(this.clock, due.at);
+      if (due.kind === 'checkTimeout') {
+        this.attemptTimedOut(due.request, due.service);
         continue;
       }
-      if (!due) break;
       if (fired >= TIMER_LIMIT) {
         throw new SimulationError(`more than ${TIMER_LIMIT} timers fired before ${iso(at)}`);
       }
-      this.clock = Math.max(this.clock, due.at);
-      this.fired.push({ at: this.clock, step: due.step, purpose: due.purpose });
-      this.apply({ kind: 'timerFired', at: this.clock, timer: due.id });
+      fired += 1;
+      this.fired.push({ at: this.clock, step: due.timer.step, purpose: due.timer.purpose });
+      this.apply({ kind: 'timerFired', at: this.clock, timer: due.timer.id });
+      this.drain();
     }
     this.clock = at;
   }
@@ -165,51 +168,53 @@ export class Simulation {
       return refusal;
     }
     this.note(event.at, 'action', stepOfEvent(event), label);
-    this.apply(event);
+    this.plan.arrive('person', event);
+    this.drain();
     return null;
   }
 
   /** Answers the running external check of `stepId` (the most recent one when re-run). */
   checkRequestOf(stepId: string): string | null {
-    const requests = [...this.pendingChecks].filter(([, c]) => c.step === stepId).map(([r]) => r);
-    return requests.at(-1) ?? null;
+    const requests = this.plan.runningChecks().filter((c) => c.step === stepId);
+    return requests.at(-1)?.request ?? null;
   }
 
-  /** The error result of the earliest pending check whose budget ran out by `at`, if any. */
-  private checkGivenUpBy(at: number): MachineEvent | null {
-    let first: [string, { service: string; giveUpAt: number | null; attempts: number }] | null = null;
-    for (const entry of this.pendingChecks) {
-      const giveUpAt = entry[1].giveUpAt;
-      if (giveUpAt !== null && giveUpAt <= at && (first === null || giveUpAt < (first[1].giveUpAt ?? 0))) {
-        first = entry;
-      }
+  /** An attempt of a check ran out of time: the service is asked again, or the check ends as an error. */
+  private attemptTimedOut(request: string, service: string): void {
+    const next = this.plan.attemptTimedOut(request, this.clock);
+    if (next.kind === 'retry') {
+      this.ask(request, service);
+    } else {
+      this.plan.checkEnded(request, next.answer);
+      this.drain();
     }
-    if (first === null) return null;
-    const [request, { service, giveUpAt, attempts }] = first;
-    this.pendingChecks.delete(request);
-    return checkResult(giveUpAt ?? at, request, {
-      outcome: 'error',
-      detail: `"${service}" accepted the check but reported no result within its timeout, ${attempts} times`,
-    });
   }
 
+  /** Steps the machine with one event and carries out its commands against the world. */
   private apply(event: MachineEvent): void {
-    this.queue.push(event);
-    this.drain();
+    const out = step(this.state, event);
+    this.events.push(event);
+    this.plan.stepped(event, out.commands);
+    this.state = out.state;
+    this.absorb(out.commands);
   }
 
   /**
-   * Applies queued events in order; the world's immediate answers join the queue behind them. A
-   * check's answer waits until the directory's and capacity's answers are taken, like the
-   * workflow's, whose checks are HTTP calls running beside its own store writes.
+   * Applies waiting events in the agenda's order: the world's answers join it as commands are
+   * carried out. A check's answer waits until the directory's and capacity's answers are taken,
+   * like the workflow's, whose checks are HTTP calls running beside its own store writes.
    */
   private drain(): void {
-    const nextEvent = (): MachineEvent | undefined => this.queue.shift() ?? this.checkAnswers.shift();
-    for (let event = nextEvent(); event; event = nextEvent()) {
-      const out = step(this.state, event);
-      this.events.push(event);
-      this.state = out.state;
-      this.absorb(out.commands);
+    for (let input = this.plan.take(); input; input = this.plan.take()) this.apply(input.event);
+  }
+
+  /** Asks the world's service for a check's result: it answers at once, or `pending` until its deadline. */
+  private ask(request: string, service: string): void {
+    const answer = Object.hasOwn(this.world.services, service) ? this.world.services[service] : undefined;
+    if (answer && answer.outcome !== 'pending') {
+      this.plan.checkEnded(request, checkResult(this.clock, request, { ...answer, outcome: answer.outcome }));
+    } else {
+      this.plan.attemptPending(request, this.clock);
     }
   }
 
@@ -218,32 +223,19 @@ export class Simulation {
     for (const command of commands) {
       switch (command.kind) {
         case 'resolve':
-          this.queue.push({
+          this.plan.arrive('store', {
             kind: 'resolved',
             at,
             request: command.request,
             ...resolveRefs(this.world, this.known, command.refs),
           });
           break;
-        case 'runCheck': {
-          const answer = Object.hasOwn(this.world.services, command.service)
-            ? this.world.services[command.service]
-            : undefined;
-          if (answer && answer.outcome !== 'pending') {
-            this.checkAnswers.push(checkResult(at, command.request, { ...answer, outcome: answer.outcome }));
-          } else {
-            const attempts = command.retries + 1;
-            this.pendingChecks.set(command.request, {
-              step: command.step,
-              service: command.service,
-              giveUpAt: command.timeoutMs === null ? null : at + command.timeoutMs * attempts,
-              attempts,
-            });
-          }
+        case 'runCheck':
+          this.plan.checkStarted(command);
+          this.ask(command.request, command.service);
           break;
-        }
         case 'reallocate':
-          this.queue.push({
+          this.plan.arrive('store', {
             kind: 'reallocated',
             at,
             request: command.request,
@@ -315,8 +307,8 @@ export class Simulation {
       }
     }
     // A check answered (or cancelled with its instance) no longer waits for a script.
-    for (const request of this.pendingChecks.keys()) {
-      if (!this.stillRunning(request)) this.pendingChecks.delete(request);
+    for (const { request } of this.plan.runningChecks()) {
+      if (!this.stillRunning(request)) this.plan.checkEnded(request, null);
     }
   }
 
@@ -348,9 +340,6 @@ function checkResult(
     ...(answer.detail === undefined ? {} : { detail: answer.detail }),
   };
 }
-
-/** Ids are `<step>#<n>` with one counter per instance: `n` is the order timers were started in. */
-const creationOrder = (id: string): number => Number(id.slice(id.lastIndexOf('#') + 1));
 
 function stepOfEvent(event: MachineEvent): string | null {
   return 'step' in event ? event.step : null;

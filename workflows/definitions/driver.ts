@@ -1,9 +1,10 @@
 // The interpreter's engine room: it owns the machine state, carries out the commands of each
-// transition through activities, and picks the next event: answers of the store first (they
-// belong to the transition that asked), then people's actions in arrival order, then answers of
-// external checks, then the earliest timer. Checks run in the background: a slow service holds
-// up only the step that waits for it. Everything here is deterministic: the order of events
-// depends only on history.
+// transition through activities, and takes the next event in the order of the instance's agenda
+// (engine/agenda): answers of the store first (they belong to the transition that asked), then
+// people's actions (Updates, applied as they arrive), then answers of external checks in the order
+// the checks started, then the earliest timer. Checks run in the background: a slow service holds
+// up only the step that waits for it; the agenda keeps their time budgets. Everything here is
+// deterministic: the order of events depends only on history.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -11,6 +12,7 @@ import {
   patched,
   proxyActivities,
 } from '@temporalio/workflow';
+import { Agenda, type RunCheck } from '../../engine/agenda/index.js';
 import {
   blockedOn,
   type MachineCommand,
@@ -30,8 +32,6 @@ import type {
 } from '../activities/contract.js';
 import { workflowNow } from './clock.js';
 import { type ActionReceipt, type CheckReport, REFUSED } from './messages.js';
-
-type RunCheck = Extract<MachineCommand, { kind: 'runCheck' }>;
 
 // Writes and look-ups retry until they succeed: a storage outage delays an instance, never fails it.
 const storage = proxyActivities<CharterActivities>({
@@ -62,13 +62,9 @@ const EFFECTS: ReadonlySet<MachineCommand['kind']> = new Set([
 export const CHECKS_IN_BACKGROUND = 'checks-in-background';
 
 export class InstanceDriver {
-  private readonly answers: MachineEvent[] = [];
-  /** Answers of external checks, by the order their checks were started in. */
-  private readonly checkAnswers: { order: number; event: MachineEvent }[] = [];
-  private checksStarted = 0;
-  private checksRunning = 0;
-  /** Checks whose service answered `pending` and has yet to report, by request. */
-  private readonly awaitingReport = new Map<string, { service: string; reported: boolean }>();
+  /** Waiting answers, pending timers and the checks under way, in the order they are taken. */
+  private readonly agenda: Agenda;
+  /** Transitions whose commands are still to be carried out, oldest first. */
   private readonly backlog: Backlog[] = [];
   private lastView = '';
 
@@ -77,6 +73,8 @@ export class InstanceDriver {
     public transition: number,
     commands: MachineCommand[] = [],
   ) {
+    // The state holds the timers of `commands` already (and all of them after continue-as-new).
+    this.agenda = new Agenda(state.timers);
     this.backlog.push({ commands, transition, view: this.view() });
   }
 
@@ -97,12 +95,7 @@ export class InstanceDriver {
 
   /** Nothing queued or running: a safe point to continue-as-new. */
   get idle(): boolean {
-    return (
-      this.answers.length === 0 &&
-      this.backlog.length === 0 &&
-      this.checkAnswers.length === 0 &&
-      this.checksRunning === 0
-    );
+    return this.backlog.length === 0 && this.agenda.idle;
   }
 
   /** The Update validator: refuses exactly what `step` would refuse now, with the engine's code. */
@@ -123,8 +116,8 @@ export class InstanceDriver {
 
   /** The reportCheck validator: only a check whose service said it would report, and only once. */
   checkReport(report: CheckReport): void {
-    const awaiting = this.awaitingReport.get(report.request);
-    if (!awaiting || awaiting.reported || awaiting.service !== report.service) {
+    const awaiting = this.agenda.awaitingReport(report.request);
+    if (!awaiting || awaiting.service !== report.service) {
       throw refused({
         code: 'no-such-check',
         message: `no check of service "${report.service}" awaits a report for request ${report.request}`,
@@ -136,16 +129,19 @@ export class InstanceDriver {
   /** A late check result, applied at once like a person's action; the waiting attempt ends. */
   report(report: CheckReport): ActionReceipt {
     const receipt = this.act(reportEvent(report, workflowNow()));
-    const awaiting = this.awaitingReport.get(report.request);
-    if (awaiting) awaiting.reported = true;
+    if (this.agenda.awaitingReport(report.request)) this.agenda.reportArrived(report.request);
     return receipt;
   }
 
   /** Steps the machine; a refused event (a timer cancelled meanwhile, say) changes nothing. */
   apply(event: MachineEvent): Refusal | null {
     const refusal = validate(this.state, event);
-    if (refusal) return refusal;
+    if (refusal) {
+      this.agenda.stepped(event, []);
+      return refusal;
+    }
     const out = step(this.state, event);
+    this.agenda.stepped(event, out.commands);
     this.state = out.state;
     this.transition += 1;
     this.backlog.push({ commands: out.commands, transition: this.transition, view: this.view() });
@@ -158,28 +154,25 @@ export class InstanceDriver {
   }
 
   /**
-   * The next event from outside the workflow: an answer of the store, else (once the transitions
-   * queued by people's actions are carried out) the earliest-started check that answered, else
-   * the earliest due timer.
+   * The next event from outside the workflow, as the agenda orders them: an answer of the store,
+   * else (once the transitions people's actions caused are carried out: null says to carry them
+   * out first) the answer of the earliest-started check, else the earliest timer when it is due.
+   * Check deadlines are not waited for here: each check waits for its own (`checkToTheEnd`).
    */
   async next(): Promise<MachineEvent | null> {
     for (;;) {
-      const answer = this.answers.shift();
-      if (answer) return answer;
+      const input = this.agenda.take(this.backlog.length > 0 ? 'person' : 'check');
+      if (input) return input.event;
       if (this.backlog.length > 0) return null;
-      if (this.checkAnswers.length > 0) {
-        this.checkAnswers.sort((a, b) => a.order - b.order);
-        return this.checkAnswers.shift()?.event ?? null;
-      }
-      const due = [...this.state.timers].sort((a, b) => a.at - b.at || order(a.id) - order(b.id))[0];
-      const woken = () => this.backlog.length > 0 || this.answers.length > 0 || this.checkAnswers.length > 0;
+      const due = this.agenda.nextTimer();
+      const woken = () => this.backlog.length > 0 || this.agenda.hasInput;
       if (!due) {
         await condition(woken);
         continue;
       }
       const wait = due.at - workflowNow();
       if (wait <= 0 || !(await condition(woken, wait))) {
-        return { kind: 'timerFired', at: workflowNow(), timer: due.id };
+        return { kind: 'timerFired', at: workflowNow(), timer: due.timer.id };
       }
     }
   }
@@ -222,6 +215,7 @@ export class InstanceDriver {
       for (const command of checks) this.startCheck(command);
     } else {
       // Before the patch a pending answer was no valid answer: the activity failed and retried.
+      // The results were answers of the transition itself, so they queue with the store's.
       const results = await Promise.all(checks.map((c) => runCheck(this.instance, c)));
       checks.forEach((c, i) => {
         const out = results[i];
@@ -231,43 +225,38 @@ export class InstanceDriver {
     // Answers queue in command order, so the same history always gives the same event order.
     for (const command of commands) {
       const answer = 'request' in command ? answers.get(command.request) : undefined;
-      if (answer) this.answers.push(answer);
+      if (answer) this.agenda.arrive('store', answer);
     }
   }
 
+  /** Runs the check beside the rest of the instance; its answer joins the agenda's check answers. */
   private startCheck(command: RunCheck): void {
-    const started = ++this.checksStarted;
-    this.checksRunning += 1;
-    void this.checkToTheEnd(command).then((event) => {
-      this.checksRunning -= 1;
-      if (event) this.checkAnswers.push({ order: started, event });
-    });
+    this.agenda.checkStarted(command);
+    void this.checkToTheEnd(command).then((event) => this.agenda.checkEnded(command.request, event));
   }
 
   /**
-   * Calls the service until it gives a result. One that answers `pending` has the policy's
-   * `timeout` to report (no timeout: no limit), then is asked again, `retry` more times at most;
-   * then the check counts as an error. Null when the result came as a report (already applied).
-   * Never rejects: a service that does not answer is a check result too.
+   * Calls the service until it gives a result. One that answers `pending` has until the deadline
+   * the agenda sets (the policy's `timeout`; no timeout: no limit) to report, one Temporal timer
+   * per attempt; the agenda says whether it is asked again or the check counts as an error. Null
+   * when the result came as a report (already applied) or the instance ended. Never rejects: a
+   * service that does not answer is a check result too.
    */
   private async checkToTheEnd(command: RunCheck): Promise<MachineEvent | null> {
-    const attempts = command.retries + 1;
-    for (let round = 1; ; round++) {
+    const { request } = command;
+    for (;;) {
       const out = await runCheck(this.instance, command);
-      if (out.outcome !== 'pending') return checkEvent(command.request, out);
-      const awaiting = { service: command.service, reported: false };
-      this.awaitingReport.set(command.request, awaiting);
-      const reported = () => awaiting.reported || this.ended;
+      if (out.outcome !== 'pending') return checkEvent(request, out);
+      const asked = workflowNow();
+      const deadline = this.agenda.attemptPending(request, asked);
+      const settled = () => this.agenda.awaitingReport(request) === null || this.ended;
       const inTime =
-        command.timeoutMs === null
-          ? await condition(reported).then(() => true)
-          : await condition(reported, command.timeoutMs);
-      this.awaitingReport.delete(command.request);
+        deadline === null
+          ? await condition(settled).then(() => true)
+          : await condition(settled, deadline - asked);
       if (inTime) return null;
-      if (round >= attempts) {
-        const detail = `"${command.service}" accepted the check but reported no result within its timeout, ${attempts} times`;
-        return checkEvent(command.request, { outcome: 'error', detail });
-      }
+      const next = this.agenda.attemptTimedOut(request, workflowNow());
+      if (next.kind === 'gaveUp') return next.answer;
     }
   }
 
@@ -340,6 +329,3 @@ function refused(refusal: Refusal): ApplicationFailure {
     nonRetryable: true,
   });
 }
-
-/** Timer ids are `<step>#<n>`: `n` is the order they were started in. */
-const order = (id: string): number => Number(id.slice(id.lastIndexOf('#') + 1));
