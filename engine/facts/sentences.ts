@@ -114,6 +114,8 @@ export function sentenceOf(fact: Fact): string {
       return fact.added.length === 0
         ? `${fact.step} escalated: nobody new to add`
         : `${fact.step} escalated to ${names(fact.added)}`;
+    case 'handedOver':
+      return `${fact.step} handed over to ${names(fact.to)}: the first decision ${fact.to.length === 1 ? 'they make' : 'any of them makes'} decides the step; earlier decisions no longer count`;
     case 'reminded':
       return `${fact.step}: reminded ${fact.people.join(', ')}`;
     case 'approvalTimedOut':

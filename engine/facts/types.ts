@@ -36,9 +36,7 @@ export type CheckFailureCause = 'rule' | 'service' | 'serviceError' | 'noAttesta
 
 /** What the check's `on fail` clause did about the failure. */
 export type OnFailTaken =
-  | { action: 'stop'; outcome: ProcessOutcome }
-  | { action: 'continue' }
-  | { action: 'waiver'; dueAt: Moment };
+  { action: 'stop'; outcome: ProcessOutcome } | { action: 'continue' } | { action: 'waiver'; dueAt: Moment };
 
 export type Fact =
   // The process as a whole.
@@ -82,6 +80,11 @@ export type Fact =
   | { kind: 'escalationProblem'; step: string; problem: string }
   /** An escalation level (0-based), or `on timeout escalate` (level -1), added these deciders. */
   | { kind: 'escalated'; step: string; added: string[]; level: number }
+  /**
+   * `hand over` (a ladder level, or on timeout as level -1): `to` replaced the people deciding and
+   * the first decision of any of them decides; decisions made before no longer count.
+   */
+  | { kind: 'handedOver'; step: string; to: string[]; level: number }
   | { kind: 'reminded'; step: string; people: string[]; dueAt: Moment | null }
   | { kind: 'approvalTimedOut'; step: string; dueAt: Moment | null; action: TimeoutAction }
   | {
@@ -172,6 +175,7 @@ const KINDS: Record<FactKind, true> = {
   blockedNoticeSent: true,
   escalationProblem: true,
   escalated: true,
+  handedOver: true,
   reminded: true,
   approvalTimedOut: true,
   vote: true,

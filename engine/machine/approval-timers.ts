@@ -4,7 +4,8 @@
 import { renderTemplate } from '../expr/index.js';
 import { type ApprovalClose, showMoment } from '../facts/index.js';
 import { after, factsOf, momentOf } from './compiled.js';
-import { addDeciders, closeApproval, stepOf } from './approvals.js';
+import { closeApproval, stepOf } from './approvals.js';
+import { escalate } from './escalation.js';
 import { expandApprovers } from './people.js';
 import { tally } from './quorum.js';
 import { emit, newId, record, type Run } from './runtime.js';
@@ -48,24 +49,6 @@ export function onApprovalTimer(run: Run, approval: ApprovalState, timer: Timer)
     case 'wait':
       return;
   }
-}
-
-function escalate(
-  run: Run,
-  approval: ApprovalState,
-  expanded: ReturnType<typeof expandApprovers>,
-  level: number,
-): void {
-  const step = stepOf(run, approval.step);
-  if (expanded.refs.length === 0) {
-    addDeciders(run, step, approval, [], expanded.problems, level);
-    return;
-  }
-  for (const problem of expanded.problems)
-    record(run, { kind: 'escalationProblem', step: step.id, problem }, step.span);
-  const request = newId(run, step.id);
-  approval.pending.push({ request, purpose: 'escalation', level });
-  emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
 }
 
 function timeout(run: Run, approval: ApprovalState): void {

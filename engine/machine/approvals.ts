@@ -8,7 +8,8 @@ import { after, dateOf, findStep } from './compiled.js';
 import { expandApprovers, problemText, uniqueSorted } from './people.js';
 import { neededFor, quorumText, tally, verdict } from './quorum.js';
 import { cancelTimersOf, completeStep, emit, finish, newId, processIR, record, type Run } from './runtime.js';
-import type { ApprovalState, MachineEvent, MachineState, Refusal } from './types.js';
+import type { ApprovalState, MachineEvent, MachineState } from './types.js';
+import { type Refusal, refuse } from './refusals.js';
 
 export function openApproval(run: Run, step: ApproveStepIR): void {
   const approvers = expandApprovers(run.m, run.state, step.approvers);
@@ -77,8 +78,8 @@ export function onApprovalResolved(run: Run, approval: ApprovalState, event: Res
       approval.excluded = people;
       approval.problems.push(...problems);
       break;
+    // Escalations are answered in escalation.ts (step.ts routes them there).
     case 'escalation':
-      addDeciders(run, step, approval, people, problems, entry.level ?? -1);
       return;
     case 'blockedNotice':
       if (people.length > 0) {
@@ -155,55 +156,8 @@ function blockApproval(run: Run, step: ApproveStepIR, approval: ApprovalState, r
   emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
 }
 
-/** Escalation (a level, or `on timeout escalate` as level -1): more people may decide. */
-export function addDeciders(
-  run: Run,
-  step: ApproveStepIR,
-  approval: ApprovalState,
-  people: readonly string[],
-  problems: readonly string[],
-  level: number,
-): void {
-  const span =
-    level >= 0 ? (step.escalations[level]?.span ?? step.span) : (step.onTimeout?.span ?? step.span);
-  for (const problem of problems) record(run, { kind: 'escalationProblem', step: step.id, problem }, span);
-  const barred = new Set([
-    ...approval.excluded,
-    ...approval.distinct.map((d) => d.person),
-    ...approval.eligible,
-  ]);
-  const added = people.filter((p) => !barred.has(p));
-  if (added.length === 0) {
-    record(run, { kind: 'escalated', step: step.id, added, level }, span);
-    return;
-  }
-  approval.eligible = [...approval.eligible, ...added];
-  if (approval.phase === 'open') emit(run, { kind: 'addToTask', task: approval.task, people: added });
-  emit(run, {
-    kind: 'notify',
-    step: step.id,
-    recipients: added,
-    message: `${step.id} has been escalated to you for a decision`,
-  });
-  record(run, { kind: 'escalated', step: step.id, added, level }, span);
-  if (approval.phase === 'blocked') unblock(run, step, approval);
-}
-
-/** A blocked step with escalated deciders opens if its quorum can now be met by the eligible. */
-function unblock(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
-  const needed = neededFor(step.quorum, approval.eligible.length);
-  if ('blocked' in needed) {
-    record(run, { kind: 'stepBlocked', step: step.id, reason: needed.blocked, still: true }, step.span);
-    return;
-  }
-  approval.needed = needed.needed;
-  approval.phase = 'open';
-  approval.blocked = null;
-  openTask(run, step, approval, [], true);
-}
-
 /** The approval's task opens to the eligible, and the log says to whom and on which quorum. */
-function openTask(
+export function openTask(
   run: Run,
   step: ApproveStepIR,
   approval: ApprovalState,
@@ -232,8 +186,6 @@ function openTask(
 
 type Decide = Extract<MachineEvent, { kind: 'decide' }>;
 
-const refuse = (code: string, message: string): Refusal => ({ code, message });
-
 export function validateDecision(
   approval: ApprovalState | null,
   step: ApproveStepIR | undefined,
@@ -243,8 +195,6 @@ export function validateDecision(
     return refuse('step-not-open', `${event.step} is not open for decisions`);
   if (approval.phase === 'resolving')
     return refuse('step-not-open', `${event.step} is still resolving its approvers`);
-  if (approval.phase === 'blocked')
-    return refuse('step-not-open', `${event.step} is blocked: ${approval.blocked ?? ''}`);
   const principal = event.onBehalfOf ?? event.actor;
   if (principal !== event.actor && !step.allowDelegation) {
     return refuse(
@@ -264,6 +214,9 @@ export function validateDecision(
       );
     }
   }
+  // After the bars above: a person segregation of duties excludes hears so even on a blocked step.
+  if (approval.phase === 'blocked')
+    return refuse('step-blocked', `${event.step} is blocked: ${approval.blocked ?? ''}`);
   if (!approval.eligible.includes(principal))
     return refuse('not-an-approver', `${principal} is not an approver of ${step.id}`);
   const counted = approval.votes.filter((v) => v.decision !== 'requestChanges');

@@ -3,7 +3,6 @@
 // path (stop, continue flagged, or a waiver in waivers.ts), so a rule, a service and a missed
 // attestation fail the same way. An expired waiver re-runs its check in the background.
 import { compileExpression, explain, renderTemplate } from '../expr/index.js';
-import type { Fact } from '../facts/index.js';
 import type { CheckStepIR, SourceSpan } from '../ir/types.js';
 import { after, compiledFor, factsOf, findStep, momentOf, processOf, showInstant } from './compiled.js';
 import {
@@ -18,8 +17,9 @@ import {
 } from './check-state.js';
 import { expandApprovers, problemText, uniqueSorted } from './people.js';
 import { emit, finish, newId, record, type Run } from './runtime.js';
-import type { CheckState, MachineEvent, MachineState, Refusal, Timer } from './types.js';
+import type { CheckFailure as Failure, CheckState, MachineEvent, MachineState, Timer } from './types.js';
 import { blockCheck, onWaiverDue, openWaiver } from './waivers.js';
+import { type Refusal, refuse } from './refusals.js';
 
 type Reasons = { text: string; span: SourceSpan }[];
 
@@ -69,9 +69,6 @@ export function startCheck(run: Run, step: CheckStepIR, background: boolean): 'n
     }
   }
 }
-
-/** How a check failed: its cause, the engine's reason, and the author's message (or the reason). */
-export type Failure = Pick<Extract<Fact, { kind: 'checkFailed' }>, 'cause' | 'because' | 'message'>;
 
 /** The one on-fail path; `state` is null for a rule check that failed synchronously. */
 function failed(
@@ -164,14 +161,12 @@ export function onCheckResult(run: Run, state: CheckState, event: CheckResult): 
 
 type Attest = Extract<MachineEvent, { kind: 'attest' }>;
 
-const refuse = (code: string, message: string): Refusal => ({ code, message });
-
 export function validateAttest(state: MachineState, event: Attest): Refusal | null {
   const check = checkStates(state).find((c) => c.step === event.step && c.phase === 'attest');
   const step = findStep(processOf(compiledFor(state.policy), state.process)?.steps ?? [], event.step);
   if (!check || step?.kind !== 'check' || step.check.kind !== 'attest')
     return refuse('step-not-open', `${event.step} is not open for attestation`);
-  if (check.blocked !== null) return refuse('step-not-open', `${event.step} is blocked: ${check.blocked}`);
+  if (check.blocked !== null) return refuse('step-blocked', `${event.step} is blocked: ${check.blocked}`);
   if (check.task === null) return refuse('step-not-open', `${event.step} is still resolving its attesters`);
   for (const person of uniqueSorted([event.actor, event.onBehalfOf ?? event.actor])) {
     if (!check.people.includes(person))

@@ -102,13 +102,14 @@ function clockText(state: MachineState, a: ApprovalState, step: ApproveStepIR): 
   const level = next?.level === undefined ? undefined : step.escalations[next.level];
   if (next && level) {
     const when = next.at === a.dueAt ? 'at that time' : `at ${showInstant(m, next.at, step.sla)}`;
-    parts.push(`escalates to ${level.to.map(approverText).join(', ')} ${when}`);
+    const verb = level.handover ? 'hands over to' : 'escalates to';
+    parts.push(`${verb} ${level.to.map(approverText).join(', ')} ${when}`);
   }
   const timeout = step.onTimeout;
   if (timeout && a.dueAt !== null && state.timers.some((t) => t.step === a.step && t.purpose === 'sla')) {
     parts.push(
       timeout.action === 'escalate'
-        ? `then escalates to ${timeout.to.map(approverText).join(', ')}`
+        ? `then ${timeout.handover ? 'hands over to' : 'escalates to'} ${timeout.to.map(approverText).join(', ')}`
         : `then ${TIMEOUT_WORDS[timeout.action]}`,
     );
   }

@@ -2,6 +2,7 @@
 // the simulator both drive, with its Update validator and the readers for people and auditors.
 export { start, step, validate } from './step.js';
 export { blockedOn, explain } from './explain.js';
+export { REFUSAL_CODES, REFUSALS, isRefusalCode, type RefusalInfo } from './refusals.js';
 export type {
   ApprovalState,
   BlockedOn,
@@ -14,6 +15,7 @@ export type {
   Outcome,
   PersonRef,
   Refusal,
+  RefusalCode,
   ResolveProblem,
   StartContext,
   Thread,

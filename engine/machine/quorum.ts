@@ -41,7 +41,6 @@ export function neededFor(quorum: QuorumIR, eligible: number): Needed {
   return { needed };
 }
 
-
 /** Votes that count: approvals and rejections, by principal (change requests do not decide). */
 export function tally(a: ApprovalState): { approvals: string[]; rejections: string[]; undecided: string[] } {
   const approvals = a.votes.filter((v) => v.decision === 'approve').map((v) => v.person);
@@ -53,7 +52,7 @@ export function tally(a: ApprovalState): { approvals: string[]; rejections: stri
 /** Approved once the quorum is met; rejected on a veto, or once the quorum is out of reach. */
 export function verdict(a: ApprovalState, veto: boolean): 'approved' | 'rejected' | null {
   const { approvals, rejections, undecided } = tally(a);
-  if (veto && rejections.length > 0) return 'rejected';
+  if ((veto || a.handover === true) && rejections.length > 0) return 'rejected';
   if (approvals.length >= a.needed) return 'approved';
   if (approvals.length + undecided.length < a.needed) return 'rejected';
   return null;

@@ -149,7 +149,11 @@ function runWait(run: Run, step: WaitStepIR): Ran {
     const evaluation = compileExpression(step.wait.date, run.m.env)(factsOf(run.state));
     if (typeof evaluation.value !== 'string') {
       // An unset date cannot be waited for; waiting forever would hide it, so say so and go on.
-      record(run, { kind: 'waitSkipped', step: step.id, because: explain(evaluation, 'the date') }, step.span);
+      record(
+        run,
+        { kind: 'waitSkipped', step: step.id, because: explain(evaluation, 'the date') },
+        step.span,
+      );
       return 'next';
     }
     run.state.results[step.id] = { until: evaluation.value };

@@ -20,7 +20,9 @@ import { compiledFor, factsOf, findStep, momentOf, processOf } from './compiled.
 import { problemText } from './people.js';
 import { advance } from './run.js';
 import { cancelProcess, completeStep, emit, isEnded, record, type Run, runOn } from './runtime.js';
-import type { MachineEvent, MachineState, Refusal, StartContext, Transition, Waiting } from './types.js';
+import type { MachineEvent, MachineState, StartContext, Transition, Waiting } from './types.js';
+import { onEscalationResolved } from './escalation.js';
+import { type Refusal, refuse } from './refusals.js';
 
 /**
  * A new instance of `processName`, run until it must wait. Input defaults are applied here; a
@@ -66,8 +68,6 @@ export function start(
   advance(run);
   return { state: run.state, commands: run.commands };
 }
-
-const refuse = (code: string, message: string): Refusal => ({ code, message });
 
 /** Whether `waiting` is what `event` answers: the event is applied on that thread. */
 function answers(state: MachineState, waiting: Waiting | null, event: MachineEvent): boolean {
@@ -165,8 +165,11 @@ function apply(run: Run, event: MachineEvent): void {
     case 'resolved': {
       const check = checkStates(run.state).find((c) => c.request === event.request);
       if (check) onCheckResolved(run, check, event);
-      else if (waiting?.kind === 'approve') onApprovalResolved(run, waiting.approval, event);
-      else if (waiting?.kind === 'notify') onNotifyResolved(run, waiting.step, event);
+      else if (waiting?.kind === 'approve') {
+        const entry = waiting.approval.pending.find((p) => p.request === event.request);
+        if (entry?.purpose === 'escalation') onEscalationResolved(run, waiting.approval, event);
+        else onApprovalResolved(run, waiting.approval, event);
+      } else if (waiting?.kind === 'notify') onNotifyResolved(run, waiting.step, event);
       return;
     }
     case 'checkResult': {

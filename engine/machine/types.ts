@@ -36,6 +36,9 @@ export interface Decision {
 
 export type DecisionKind = VoteKind;
 
+/** How a check failed: its cause, the engine's reason, and the author's message (or the reason). */
+export type CheckFailure = Pick<Extract<Fact, { kind: 'checkFailed' }>, 'cause' | 'because' | 'message'>;
+
 export type MachineEvent =
   | {
       kind: 'resolved';
@@ -111,11 +114,7 @@ export type MachineCommand =
     }
   | { kind: 'finished'; outcome: Outcome; message: string };
 
-/** Why the Update validator (and step) refuses an event; `code` is stable, `message` is for people. */
-export interface Refusal {
-  code: string;
-  message: string;
-}
+export type { Refusal, RefusalCode } from './refusals.js';
 
 export type Outcome = ProcessOutcome;
 
@@ -171,6 +170,8 @@ export interface ApprovalState {
     request: string;
     purpose: 'approvers' | 'exclusions' | 'escalation' | 'blockedNotice';
     level?: number;
+    /** A handover's problems found before resolving: any of them blocks it. */
+    problems?: string[];
   }[];
   approvers: string[];
   excluded: string[];
@@ -179,6 +180,11 @@ export interface ApprovalState {
   /** Approvers minus exclusions minus distinct, then the people escalation added. */
   eligible: string[];
   needed: number;
+  /**
+   * Set once a `hand over` replaced the people deciding: one decision decides (the first approval
+   * approves, the first rejection rejects). Absent before, and in states from before handovers.
+   */
+  handover?: true;
   votes: Vote[];
   dueAt: number | null;
   blocked: string | null;

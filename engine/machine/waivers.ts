@@ -4,12 +4,12 @@
 // waiver `valid for` V expires: checks.ts re-runs the check when the expiry timer fires.
 import type { CheckStepIR, OnFailIR, SourceSpan } from '../ir/types.js';
 import type { Moment } from '../facts/index.js';
-import type { Failure } from './checks.js';
 import { after, momentOf } from './compiled.js';
 import { cancelTimers, checkStates, closeCheckTask, finishCheck, startTimer } from './check-state.js';
 import { expandApprovers, uniqueSorted } from './people.js';
 import { emit, finish, newId, record, type Run } from './runtime.js';
-import type { CheckState, MachineEvent, MachineState, Refusal } from './types.js';
+import type { CheckFailure, CheckState, MachineEvent, MachineState } from './types.js';
+import { type Refusal, refuse } from './refusals.js';
 
 type Waiver = Extract<OnFailIR, { action: 'waiver' }>;
 
@@ -22,7 +22,7 @@ export function openWaiver(
   run: Run,
   step: CheckStepIR,
   check: CheckState,
-  failure: Failure,
+  failure: CheckFailure,
   reasons: { text: string; span: SourceSpan }[],
 ): void {
   const waiver = waiverOf(step);
@@ -61,12 +61,10 @@ export function blockCheck(run: Run, step: CheckStepIR, check: CheckState, reaso
 
 type Waive = Extract<MachineEvent, { kind: 'waive' }>;
 
-const refuse = (code: string, message: string): Refusal => ({ code, message });
-
 export function validateWaive(state: MachineState, event: Waive): Refusal | null {
   const check = checkStates(state).find((c) => c.step === event.step && c.phase === 'waiver');
   if (!check) return refuse('step-not-open', `${event.step} is not open for a waiver`);
-  if (check.blocked !== null) return refuse('step-not-open', `${event.step} is blocked: ${check.blocked}`);
+  if (check.blocked !== null) return refuse('step-blocked', `${event.step} is blocked: ${check.blocked}`);
   if (check.task === null)
     return refuse('step-not-open', `${event.step} is still resolving its waiver approvers`);
   // Waivers have no delegation clause: both the actor and whoever they act for must be approvers.

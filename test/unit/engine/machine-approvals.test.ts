@@ -155,7 +155,7 @@ describe('approvals', () => {
     expect(
       validate(d.state, { kind: 'decide', at: d.at, step: 'review', actor: 'alice', decision: 'approve' }),
     ).toEqual({
-      code: 'step-not-open',
+      code: 'step-blocked',
       message: 'review is blocked: only 3 eligible approvers, at least 4 required',
     });
   });

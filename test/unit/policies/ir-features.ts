@@ -59,7 +59,8 @@ export function featuresOf(ir: PolicyIR): Set<string> {
         if (s.sla) add(s.sla.business ? 'approve business-time SLA' : 'approve plain SLA');
         if (s.remindEvery) add('approve reminders');
         if (s.escalations.length >= 2) add('approve escalation ladder');
-        if (s.onTimeout) add(`on timeout ${s.onTimeout.action}`);
+        if (s.onTimeout?.action === 'escalate' && s.onTimeout.handover) add('on timeout hand over');
+        else if (s.onTimeout) add(`on timeout ${s.onTimeout.action}`);
         if (s.allowDelegation) add('approve allow delegation');
         if (s.allowChanges) add('approve allow changes');
         s.approvers.forEach((a) => approver(a, 'approver'));

@@ -51,6 +51,7 @@ const CAPABILITIES = [
   'on timeout reject',
   'on timeout approve',
   'on timeout escalate',
+  'on timeout hand over',
   'on timeout fail',
   'approve allow delegation',
   'approve allow changes',
