@@ -3,33 +3,21 @@
 //
 // The cursor is the store's (the list's name and the last row's sort key), handed to the client
 // and back unchanged: the API has no codec of its own. The query schema checks only its shape
-// (base64url of a JSON array), so that one 422 names every bad field of a request at once; which
+// (store/paging.ts isCursorShaped), so that one 422 names every bad field of a request at once; which
 // list issued it, and the key inside, are the store's to check: one it did not issue fails with
 // InvalidCursorError, which the error handler answers with 422 at `query.cursor` too.
 import { z } from 'zod';
-import type { KeyPage } from '../store/index.js';
+import { isCursorShaped, type KeyPage } from '../store/index.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
-
-const BASE64URL = /^[A-Za-z0-9_-]{1,2000}$/;
-
-/** Whether `text` could be a store cursor at all: base64url text of a JSON array. */
-function cursorShaped(text: string): boolean {
-  if (!BASE64URL.test(text)) return false;
-  try {
-    return Array.isArray(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-  } catch {
-    return false;
-  }
-}
 
 const limit = z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT);
 
 /** The query fields of every list the store pages; extend it with the route's own filters. */
 export const pageQuery = z.object({
   limit,
-  cursor: z.string().refine(cursorShaped, 'not a cursor this list issued').optional(),
+  cursor: z.string().refine(isCursorShaped, 'not a cursor this list issued').optional(),
 });
 
 /** The response schema of a list of `item`. */

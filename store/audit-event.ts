@@ -6,7 +6,7 @@ import type { Document, Filter } from 'mongodb';
 import { z } from 'zod';
 import { FACT_KINDS, type Fact, type FactKind } from '../engine/facts/index.js';
 import { canonicalJson, sha256Hex, type SourceSpan } from '../engine/ir/index.js';
-import { hexDigest, spanSchema, validDate } from './documents.js';
+import { hexDigest, policyRefSchema, spanSchema, validDate } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 
 export const COLLECTION = 'audit_events';
@@ -130,7 +130,8 @@ export const inputSchema = z.strictObject({
   instanceId: z.string(),
   process: z.string(),
   project: z.string().nullable(),
-  policy: z.strictObject({ name: z.string(), version: z.number(), sha256: hexDigest }),
+  // Strict, with a real digest: a field added by hand is tampering.
+  policy: policyRefSchema.extend({ sha256: hexDigest }).strict(),
   step: z.string().nullable(),
   text: z.string(),
   actor: z.string().nullable(),

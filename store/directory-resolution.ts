@@ -3,7 +3,7 @@
 // delegates. Pure, so that Directory.resolveMany reads everything first and decides here, the way
 // the simulator's resolveRefs decides from a world file.
 import type { PersonRef, ResolveProblem } from '../engine/machine/types.js';
-import type { AbsenceDoc, Group, Person, Resolution } from './directory.js';
+import type { AbsenceDoc, Group, Person, Resolution } from './directory-model.js';
 
 /** Pushes the people one reference names onto `people`, or says why it names nobody. */
 export function resolveOne(

@@ -23,11 +23,10 @@
 // leaves known people and the old group, and resolution counts a member without a person document
 // as present anyway, as the simulator does.
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { z } from 'zod';
-import type { PersonRef, ResolveProblem } from '../engine/machine/types.js';
+import type { PersonRef } from '../engine/machine/types.js';
 import { resolveOne, substitute } from './directory-resolution.js';
 import { peopleSearchIndex, searchKeysOf } from './directory-search.js';
-import { parseDoc, validDate } from './documents.js';
+import { parseDoc } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 
 export const PEOPLE = 'directory_people';
@@ -43,39 +42,18 @@ export const INDEX = {
   delegationParty: 'by_party',
 } as const;
 
-export const personSchema = z.object({
-  _id: z.string(),
-  name: z.string().nullable(),
-  manager: z.string().nullable(),
-  active: z.boolean(),
-});
-export const groupSchema = z.object({ _id: z.string(), members: z.array(z.string()) });
-export const absenceSchema = z.object({
-  _id: z.string(),
-  from: validDate,
-  to: validDate,
-  delegate: z.string().nullable(),
-});
-export const delegationSchema = z.object({
-  _id: z.string(),
-  from: z.string(),
-  to: z.string(),
-  start: validDate,
-  end: validDate,
-});
-
-export type Person = z.infer<typeof personSchema>;
-export type Group = z.infer<typeof groupSchema>;
-export type AbsenceDoc = z.infer<typeof absenceSchema>;
-/** `kind: 'absence'`: the stand-in an absence names, kept by setOutOfOffice (not a listed delegation). */
-type DelegationDoc = z.infer<typeof delegationSchema> & { parties: string[]; kind?: 'absence' };
-
-export interface Resolution {
-  people: string[];
-  problems: { ref: PersonRef; problem: ResolveProblem }[];
-  /** Absent people replaced by their delegates, so the audit can say why someone else decides. */
-  substitutions: { person: string; delegate: string }[];
-}
+export * from './directory-model.js';
+import {
+  type AbsenceDoc,
+  absenceSchema,
+  type DelegationDoc,
+  delegationSchema,
+  type Group,
+  groupSchema,
+  type Person,
+  personSchema,
+  type Resolution,
+} from './directory-model.js';
 
 /** The organisation a world file describes (policies/shared/org.world.json). */
 export interface WorldDirectory {

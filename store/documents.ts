@@ -56,6 +56,9 @@ export function isDuplicateKey(error: unknown): boolean {
 
 export const hexDigest = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
 
+/** Which policy version a document belongs to, as every collection and API answer names it. */
+export const policyRefSchema = z.object({ name: z.string(), version: z.number().int(), sha256: z.string() });
+
 export const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
 
 /** Spans come back from the database as plain numbers; strict, like the IR schema they mirror. */

@@ -107,6 +107,6 @@ export type { RefusedAttempt } from './refusals.js';
 export { TaskStore } from './tasks.js';
 export { describeManifest, IndexConflictError } from './manifest.js';
 export type { CollectionSpec, IndexSpec } from './manifest.js';
-export { InvalidCursorError } from './paging.js';
+export { InvalidCursorError, isCursorShaped } from './paging.js';
 export { SchemaVersionError, SCHEMA_VERSION } from './schema.js';
 export type { NewTask, Task, TaskKind } from './tasks.js';

@@ -21,8 +21,8 @@
 import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import { z } from 'zod';
-import { canonicalJson, sha256Hex, type ValueIR } from '../engine/ir/index.js';
-import { hexDigest, isDuplicateKey, parseDoc } from './documents.js';
+import { canonicalJson, moneyAmountSchema, sha256Hex, type ValueIR } from '../engine/ir/index.js';
+import { hexDigest, isDuplicateKey, parseDoc, policyRefSchema } from './documents.js';
 import { decodeCursor, findPage, type SortField } from './paging.js';
 
 const VIEWS = 'instance_views';
@@ -39,7 +39,7 @@ export const inputScalarSchema = z.union([
   z.string(),
   z.number(),
   z.boolean(),
-  z.strictObject({ amount: z.number(), currency: z.string() }),
+  z.strictObject({ amount: moneyAmountSchema, currency: z.string() }),
   z.strictObject({
     amount: z.number(),
     unit: z.enum(['minute', 'hour', 'day', 'week']),
@@ -107,7 +107,7 @@ export const visibility = {
 /** The hash the view and the `started` audit event carry for an input. */
 export const inputSha256 = (input: InstanceInput): string => sha256Hex(canonicalJson(input));
 
-const policySchema = z.object({ name: z.string(), version: z.number(), sha256: z.string() });
+const policySchema = policyRefSchema;
 const docSchema = z.object({
   _id: z.string(),
   workflowId: z.string(),

@@ -55,6 +55,19 @@ export function encodeCursor(list: string, key: readonly KeyValue[]): string {
   return Buffer.from(JSON.stringify([list, ...key.map(encodeValue)]), 'utf8').toString('base64url');
 }
 
+/**
+ * Whether `text` could be a cursor of some list at all (base64url JSON of an array): what an API
+ * can check of a query before asking the list, which alone knows whether it issued it.
+ */
+export function isCursorShaped(text: string): boolean {
+  if (!BASE64URL.test(text)) return false;
+  try {
+    return Array.isArray(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    return false;
+  }
+}
+
 /** The sort key inside `cursor`; InvalidCursorError unless `list` issued it with `arity` values. */
 export function decodeCursor(list: string, cursor: string, arity: number): KeyValue[] {
   let parsed: unknown;

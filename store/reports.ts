@@ -6,15 +6,17 @@
 // queryOf picks one the same way as the ledger's own pages).
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import { z } from 'zod';
+import type { Fact } from '../engine/facts/index.js';
 import { COLLECTION as AUDIT, INDEX, queryOf } from './audit-event.js';
 import type { TaskKind } from './tasks.js';
+import { policyRefSchema } from './documents.js';
 
 const TASKS = 'tasks';
 
 /** Ids per `$in` query: small enough for any server's query size, large enough to be few queries. */
 const IDS_PER_QUERY = 500;
 
-const policyRef = z.object({ name: z.string(), version: z.number() });
+const policyRef = policyRefSchema.pick({ name: true, version: true });
 
 const ledgerFactSchema = z.object({
   _id: z.string(),
@@ -29,6 +31,8 @@ const ledgerFactSchema = z.object({
   actor: z.string().nullable(),
   onBehalfOf: z.string().nullable(),
   outcome: z.string().nullable(),
+  // Absent on events written before facts existed (api/audit/legacy-sentences.ts reads those).
+  fact: z.custom<Fact>((value) => typeof value === 'object' && value !== null).optional(),
 });
 
 /** What the reports read of one ledger event (not its hashes: verification is the ledger's job). */

@@ -19,7 +19,7 @@
 import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
-import { isDuplicateKey, parseDoc } from './documents.js';
+import { isDuplicateKey, parseDoc, policyRefSchema } from './documents.js';
 import { findPage } from './paging.js';
 
 export type TaskKind = 'approval' | 'attestation' | 'waiver';
@@ -53,7 +53,7 @@ const taskSchema = z.object({
   /** dueAt, or the far future: tasks without a deadline sort after every dated one. */
   dueKey: z.date(),
   openedAt: z.date(),
-  policy: z.object({ name: z.string(), version: z.number(), sha256: z.string() }),
+  policy: policyRefSchema,
   process: z.string(),
   project: z.string().nullable().default(null),
   blockedOn: z.string().nullable().default(null),

@@ -3,7 +3,8 @@
 // cursor, waiting for the socket to drain, so an export of millions of events holds one page in
 // memory. Every hashed field travels (reasons and span as JSON in CSV), with prevHash and hash, so
 // the chain can be re-verified offline from the file alone. `inputSha256` is hashed only where an
-// event has one (`started`): an empty CSV field, or no JSON member, means the event has none.
+// event has one (`started`): an empty CSV field, or no JSON member, means the event has none. The
+// same goes for `fact` (JSON in CSV), absent on events written before the machine recorded facts.
 import type { Response } from 'express';
 import type { AuditEvent, AuditFilter, Store } from '../../store/index.js';
 
@@ -31,6 +32,7 @@ export const CSV_COLUMNS = [
   'reasons',
   'span',
   'inputSha256',
+  'fact',
   'prevHash',
   'hash',
 ] as const;
@@ -63,6 +65,7 @@ function csvRow(e: AuditEvent): string {
     JSON.stringify(e.reasons),
     e.span === null ? null : JSON.stringify(e.span),
     e.inputSha256 ?? null,
+    e.fact === undefined ? null : JSON.stringify(e.fact),
     e.prevHash,
     e.hash,
   ];

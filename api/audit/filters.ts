@@ -3,6 +3,7 @@
 // time window whose `from` is not before its `to` is a 422 on `query.to`, not an empty answer,
 // because an auditor who swapped the two would otherwise read "nothing happened" as a fact.
 import { z } from 'zod';
+import { FACT_KINDS } from '../../engine/facts/index.js';
 import type { AuditFilter } from '../../store/index.js';
 
 const text = z.string().min(1).max(500);
@@ -23,6 +24,15 @@ export function checkWindow(value: { from?: Date | undefined; to?: Date | undefi
   }
 }
 
+/**
+ * What the event establishes, as data (engine/facts `Fact`, a union on `kind`): what clients
+ * filter and branch on; `text` is its sentence for people. Absent on events written before facts.
+ */
+export const factResponse = z
+  .object({ kind: z.enum(FACT_KINDS) })
+  .loose()
+  .meta({ description: 'engine/facts Fact: a discriminated union on `kind`' });
+
 export const auditFilterFields = {
   project: text.optional(),
   policy: text.optional(),
@@ -32,6 +42,9 @@ export const auditFilterFields = {
   actor: text.optional(),
   type: text.optional(),
   outcome: text.optional(),
+  /** The kind of fact (`vote`, `checkFailed`, `approvalClosed`, ...). */
+  fact: z.enum(FACT_KINDS).optional(),
+  step: text.optional(),
   ...windowFields,
 };
 
@@ -55,6 +68,8 @@ export function auditFilterOf(query: AuditFilterQuery): AuditFilter {
   if (query.actor !== undefined) filter.actor = query.actor;
   if (query.type !== undefined) filter.type = query.type;
   if (query.outcome !== undefined) filter.outcome = query.outcome;
+  if (query.fact !== undefined) filter.fact = query.fact;
+  if (query.step !== undefined) filter.step = query.step;
   if (query.from !== undefined) filter.from = query.from;
   if (query.to !== undefined) filter.to = query.to;
   return filter;

@@ -5,10 +5,18 @@
 import { z } from 'zod';
 import { refusedChainOf, type Role } from '../../store/index.js';
 import { streamAuditExport } from './export.js';
-import { auditFilterFields, auditFilterOf, checkWindow, pageFields, windowFields } from './filters.js';
+import {
+  auditFilterFields,
+  auditFilterOf,
+  checkWindow,
+  factResponse,
+  pageFields,
+  windowFields,
+} from './filters.js';
 import { complianceSummary, summarySchema } from './summary.js';
 import { notFound } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';
+import { policyRefSchema } from '../../store/documents.js';
 
 const AUDIT_ROLES: readonly Role[] = ['auditor', 'pmo', 'admin'];
 
@@ -29,7 +37,7 @@ export const auditEventSchema = z.object({
   instanceId: z.string(),
   process: z.string(),
   project: z.string().nullable(),
-  policy: z.object({ name: z.string(), version: z.number(), sha256: z.string() }),
+  policy: policyRefSchema,
   step: z.string().nullable(),
   text: z.string(),
   actor: z.string().nullable(),
@@ -39,6 +47,7 @@ export const auditEventSchema = z.object({
   span: spanSchema.nullable(),
   /** On `started` events: the canonical hash of the instance's input (absent elsewhere). */
   inputSha256: z.string().optional(),
+  fact: factResponse.optional(),
   prevHash: z.string(),
   hash: z.string(),
 });

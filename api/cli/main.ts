@@ -2,9 +2,16 @@
 // CHARTER_API with the token in CHARTER_TOKEN. Exit codes follow the language commands: 0 done,
 // 1 the API refused or could not be reached (its code, message and field paths are printed),
 // 2 the command line itself was wrong.
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../../dsl/cli/files.js';
+import {
+  type CommandSpec,
+  helpText,
+  parseCommandArgs,
+  usageErrorText,
+  wantsHelp,
+} from '../../dsl/cli/usage.js';
 import { auditExport, auditQuery, auditVerify } from './audit-commands.js';
+import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS } from './command-specs.js';
 import {
   type CommandContext,
   decide,
@@ -26,71 +33,51 @@ export interface ClientIo {
 }
 
 /** The commands this module answers; scripts/charter.js sends the rest to the language commands. */
-export const CLIENT_COMMANDS: ReadonlySet<string> = new Set([
-  'publish',
-  'start',
-  'instances',
-  'instance',
-  'inbox',
-  'approve',
-  'reject',
-  'waive',
-  'attest',
-  'delegate',
-  'comment',
-  'audit',
-  'whoami',
-]);
+export const CLIENT_COMMANDS: ReadonlySet<string> = new Set(
+  CLIENT_SPECS.map((c) => c.name.split(' ')[0] ?? ''),
+);
 
 export const CLIENT_USAGE = `API commands (CHARTER_API, default ${DEFAULT_API}; token in CHARTER_TOKEN):
-  whoami                                        the person and roles of your token
-  publish <file.charter>                        publish a policy with the libraries it uses
-  start <policy> <process> --input in.json      start an instance of a process
-  instances [--status S] [--policy P]           instances you may see
-  instance <id>                                 one instance: status, current steps, blocked on
-  inbox                                         tasks waiting for you (or for people you stand in for)
-  approve <task-id> [--reason R] [--on-behalf-of P]
-  reject <task-id> --reason R
-  waive <task-id> --reason R [--on-behalf-of P]  waive a failed check (waiver tasks)
-  attest <task-id> [--evidence E] [--on-behalf-of P]
-  delegate <task-id> --to P --for 7d|36h        let P act for you a while (or --until <date-time>)
-  comment <task-id> --text "... @person ..."     comment; mentioned people are notified
-  audit query [--instance I] [--project P] [--from D] [--to D] [--type T]
-  audit export --format csv|jsonl [filters] > file
-  audit verify [--instance I]                   check the ledger's hash chains (exit 1 if broken)
-  lists take [--limit N] [--cursor C] [--all]; every command takes [--format text|json];
-  POSTs send a random Idempotency-Key, or --idempotency-key K to make a retry safe
+${CLIENT_SPECS.map((c) => {
+  const usage = `${c.name} ${c.synopsis}`;
+  return usage.length <= 44
+    ? `  ${usage.padEnd(46)}${c.summary}`
+    : `  ${usage}\n  ${' '.repeat(46)}${c.summary}`;
+}).join('\n')}
+  every command takes [--format text|json]; POSTs send a random Idempotency-Key, or
+  --idempotency-key K to make a retry safe
 `;
 
-type Parse = (
-  options: NonNullable<ParseArgsConfig['options']>,
-  count: number,
-) => { values: Record<string, unknown>; positionals: string[] };
+type Parse = (count: number) => { values: Record<string, unknown>; positionals: string[] };
 
-const common = {
-  format: { type: 'string', default: 'text' },
-  'idempotency-key': { type: 'string' },
-} as const;
-const paging = { limit: { type: 'string' }, cursor: { type: 'string' }, all: { type: 'boolean' } } as const;
-const auditFilters = {
-  instance: { type: 'string' },
-  project: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  type: { type: 'string' },
-} as const;
+/** The spec of `charter <command> [<sub>]`: `audit` is a group of three. */
+function specOf(command: string, args: readonly string[]): CommandSpec | null {
+  if (command === 'audit') {
+    const sub = args[0];
+    return CLIENT_SPECS.find((c) => c.name === `audit ${sub}`) ?? AUDIT_GROUP;
+  }
+  return CLIENT_SPECS.find((c) => c.name === command) ?? null;
+}
 
 export async function runClient(argv: readonly string[], io: ClientIo): Promise<number> {
   const [command, ...rest] = argv;
+  const spec = specOf(command ?? '', rest);
   try {
+    if (spec !== null && wantsHelp(rest)) {
+      // The audit group only lists its commands; each of them takes the common options.
+      io.out(
+        helpText(spec === AUDIT_GROUP ? spec : { ...spec, options: { ...COMMON_OPTIONS, ...spec.options } }),
+      );
+      return 0;
+    }
     return await dispatch(command ?? '', rest, io);
   } catch (error) {
     if (error instanceof ApiFailure) {
       io.err(failureReport(error));
       return 1;
     }
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`charter: ${(error as Error).message}\n\n${CLIENT_USAGE}`);
+    if (error instanceof UsageError) {
+      io.err(usageErrorText(spec, error.message));
       return 2;
     }
     throw error;
@@ -98,8 +85,9 @@ export async function runClient(argv: readonly string[], io: ClientIo): Promise<
 }
 
 async function dispatch(command: string, args: string[], io: ClientIo): Promise<number> {
-  const parse: Parse = (options, count) => {
-    const parsed = parseArgs({ args, options: { ...common, ...options }, allowPositionals: true });
+  const parse: Parse = (count) => {
+    const options = { ...COMMON_OPTIONS, ...specOf(command, args)?.options };
+    const parsed = parseCommandArgs(options, args);
     if (parsed.positionals.length !== count) {
       const what = count === 0 ? 'no arguments' : `${count} argument${count > 1 ? 's' : ''}`;
       throw new UsageError(`${command} takes ${what}, got: ${parsed.positionals.join(' ') || 'none'}`);
@@ -124,44 +112,40 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
 
   switch (command) {
     case 'whoami': {
-      const { values } = parse({}, 0);
+      const { values } = parse(0);
       await whoami(contextOf(values));
       return 0;
     }
     case 'publish': {
-      const { values, positionals } = parse({}, 1);
+      const { values, positionals } = parse(1);
       await publish(contextOf(values), positionals[0] as string);
       return 0;
     }
     case 'start': {
-      const { values, positionals } = parse({ input: { type: 'string' } }, 2);
+      const { values, positionals } = parse(2);
       const [policy, process] = positionals as [string, string];
       await start(contextOf(values), policy, process, str(values['input']));
       return 0;
     }
     case 'instances': {
-      const { values } = parse({ ...paging, status: { type: 'string' }, policy: { type: 'string' } }, 0);
-      const filter = {
-        status: values.status as string | undefined,
-        policy: values.policy as string | undefined,
-      };
+      const { values } = parse(0);
+      const filter = { status: str(values['status']), policy: str(values['policy']) };
       await instances(contextOf(values), filter, pagingOf(values));
       return 0;
     }
     case 'instance': {
-      const { values, positionals } = parse({}, 1);
+      const { values, positionals } = parse(1);
       await instance(contextOf(values), positionals[0] as string);
       return 0;
     }
     case 'inbox': {
-      const { values } = parse(paging, 0);
+      const { values } = parse(0);
       await inbox(contextOf(values), pagingOf(values));
       return 0;
     }
     case 'approve':
     case 'reject': {
-      const options = { reason: { type: 'string' }, 'on-behalf-of': { type: 'string' } } as const;
-      const { values, positionals } = parse(options, 1);
+      const { values, positionals } = parse(1);
       await decide(contextOf(values), positionals[0] as string, {
         decision: command,
         reason: str(values['reason']),
@@ -171,12 +155,7 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
     }
     case 'waive':
     case 'attest': {
-      const options = {
-        reason: { type: 'string' },
-        evidence: { type: 'string' },
-        'on-behalf-of': { type: 'string' },
-      } as const;
-      const { values, positionals } = parse(options, 1);
+      const { values, positionals } = parse(1);
       const task = positionals[0] as string;
       const behalf = str(values['on-behalf-of']);
       if (command === 'waive') await waive(contextOf(values), task, str(values['reason']), behalf);
@@ -184,8 +163,7 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
       return 0;
     }
     case 'delegate': {
-      const options = { to: { type: 'string' }, until: { type: 'string' }, for: { type: 'string' } } as const;
-      const { values, positionals } = parse(options, 1);
+      const { values, positionals } = parse(1);
       await delegate(contextOf(values), positionals[0] as string, str(values['to']), {
         until: str(values['until']),
         for: str(values['for']),
@@ -193,7 +171,7 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
       return 0;
     }
     case 'comment': {
-      const { values, positionals } = parse({ text: { type: 'string' } }, 1);
+      const { values, positionals } = parse(1);
       await comment(contextOf(values), positionals[0] as string, str(values['text']));
       return 0;
     }
@@ -212,17 +190,17 @@ async function audit(
   const sub = args[0];
   switch (sub) {
     case 'query': {
-      const { values } = parse({ ...paging, ...auditFilters }, 1);
+      const { values } = parse(1);
       await auditQuery(contextOf(values), filterOf(values), pagingOf(values));
       return 0;
     }
     case 'export': {
-      const { values } = parse({ ...auditFilters, format: { type: 'string' } }, 1);
+      const { values } = parse(1);
       await auditExport(contextOf(values), str(values['format']), filterOf(values));
       return 0;
     }
     case 'verify': {
-      const { values } = parse({ instance: { type: 'string' } }, 1);
+      const { values } = parse(1);
       return (await auditVerify(contextOf(values), str(values['instance']))) ? 0 : 1;
     }
     default:
@@ -245,13 +223,3 @@ const filterOf = (values: Record<string, unknown>) => ({
   to: str(values['to']),
   type: str(values['type']),
 });
-
-// Checked by code, not class: errors from Node's parseArgs may come from another realm.
-function isParseArgsError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    String(error.code).startsWith('ERR_PARSE_ARGS')
-  );
-}

@@ -18,7 +18,9 @@ import {
   REFUSED,
   statusQuery,
 } from '../../workflows/definitions/messages.js';
+import { factResponse } from '../audit/filters.js';
 import { ApiError } from '../errors.js';
+import { policyRefSchema } from '../../store/documents.js';
 
 /** A query that takes longer means no worker answers: the stored view is shown instead. */
 const QUERY_TIMEOUT_MS = 3_000;
@@ -40,7 +42,7 @@ const sourceSpan = z.object({
   endLine: z.number().int(),
   endCol: z.number().int(),
 });
-const policyRef = z.object({ name: z.string(), version: z.number().int(), sha256: z.string() });
+const policyRef = policyRefSchema;
 
 export const viewSchema = z.object({
   instanceId: z.string(),
@@ -65,7 +67,7 @@ const inputValueSchema = z
   .union([inputScalarSchema, z.array(z.union([inputScalarSchema, z.array(z.unknown())]))])
   .describe(
     'text, date (YYYY-MM-DD), person or enum value: a string; number or percentage: a number; ' +
-      'boolean; money: `{amount, currency}`; duration: `{amount, unit, business, calendar}`; or a list of these',
+      'boolean; money: `{amount, currency}`, the amount as exact decimal text; duration: `{amount, unit, business, calendar}`; or a list of these',
   );
 
 export const detailSchema = viewSchema.extend({
@@ -104,6 +106,7 @@ export const detailSchema = viewSchema.extend({
       reasons: z.array(z.object({ text: z.string() }).loose()),
       /** Where in the policy's source the event came from (its step's or rule's lines), if anywhere. */
       span: sourceSpan.nullable(),
+      fact: factResponse.optional(),
     }),
   ),
 });
@@ -243,6 +246,7 @@ export async function detailOf(
       outcome: e.outcome,
       reasons: e.reasons,
       span: e.span,
+      ...(e.fact === undefined ? {} : { fact: e.fact }),
     })),
   };
 }

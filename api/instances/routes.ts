@@ -35,7 +35,13 @@ const idParams = z.object({ id: z.string().min(1).max(300) });
 const startBody = z.strictObject({
   policy: name,
   process: name,
-  input: z.record(z.string(), z.unknown()),
+  input: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'one member per input field, checked against the process (422 names each bad field). Money as ' +
+        '"80,000.50 EUR" or `{amount, currency}`, the amount as decimal text ("1000000000000000000.01", ' +
+        'exact) or a JSON number of at most 15 significant digits',
+    ),
 });
 
 const listQuery = z.object({

@@ -12,6 +12,7 @@ import {
   worldSchema,
 } from '../../engine/simulate/index.js';
 import { invalidRequest, type Problem } from '../errors.js';
+import { policyRefSchema } from '../../store/documents.js';
 
 const MAX_SCRIPT = 500;
 
@@ -41,7 +42,7 @@ const blockedSchema = z.object({
 });
 
 export const simulationSchema = z.object({
-  policy: z.object({ name: z.string(), version: z.number().int(), sha256: z.string() }),
+  policy: policyRefSchema,
   process: z.string(),
   startedAt: z.iso.datetime(),
   clock: z.iso.datetime(),

@@ -6,12 +6,11 @@
 // Where the IR gives a handle, the reading is structural: an `if` records the branch it took with
 // that branch's span (the otherwise with the step's), and every end of a process or of a parallel
 // branch is recorded with the span of the `end` step that caused it (the implicit end with the
-// process's). Step outcomes exist only as the machine's sentences, so those are read here from the
-// exact `record(...)` calls of engine/machine (approvals.ts closeApproval, checks.ts, waivers.ts,
-// reallocate.ts, run.ts, step.ts), as api/audit/classify.ts does; the integration tests run each
-// kind through the real workflow and pin these readings. A structured outcome on the machine's
-// Decision would retire them.
+// process's). Step outcomes are read from the facts the machine records (engine/facts); events
+// written before facts existed, from their frozen sentences (api/audit/legacy-sentences.ts).
+import type { ApprovalOutcome, Fact } from '../../engine/facts/index.js';
 import type { IfStepIR, ProcessIR, SourceSpan, StepIR } from '../../engine/ir/types.js';
+import { legacyStepReading } from '../audit/legacy-sentences.js';
 
 /** The fields of an audit event this reading uses (store/audit.ts's AuditEvent has them all). */
 export interface LedgerLine {
@@ -21,6 +20,7 @@ export interface LedgerLine {
   actor: string | null;
   onBehalfOf: string | null;
   span: SourceSpan | null;
+  fact?: Fact | undefined;
 }
 
 export interface StepFacts {
@@ -43,88 +43,60 @@ const sameSpan = (a: SourceSpan | null, b: SourceSpan): boolean =>
   a.endLine === b.endLine &&
   a.endCol === b.endCol;
 
-/** `text` starts with `prefix` as a whole phrase (the text ends, or `:` or a space follows). */
-function startsPhrase(text: string, prefix: string): boolean {
-  if (!text.startsWith(prefix)) return false;
-  const next = text.charAt(prefix.length);
-  return next === '' || next === ':' || next === ' ';
-}
-
-/** How the machine names who acted: `X`, or `X on behalf of Y`. */
-const byOf = (line: LedgerLine): string =>
-  line.onBehalfOf !== null && line.onBehalfOf !== line.actor
-    ? `${line.actor ?? ''} on behalf of ${line.onBehalfOf}`
-    : (line.actor ?? '');
-
 type Reading = Pick<StepFacts, 'outcome' | 'settled' | 'failed'>;
 const settled = (outcome: string, failed = false): Reading => ({ outcome, settled: true, failed });
 const open = (outcome: string, failed: boolean): Reading => ({ outcome, settled: false, failed });
 
-/** approvals.ts closeApproval: `<step> <outcome>: <why>`; longer outcomes first. */
-const APPROVAL_OUTCOMES: [string, Reading][] = [
-  ['approved by timeout', settled('approved by timeout')],
-  ['rejected by timeout', settled('rejected by timeout', true)],
-  ['approved', settled('approved')],
-  ['rejected', settled('rejected', true)],
+const APPROVAL_OUTCOMES: Record<ApprovalOutcome, Reading> = {
+  'approved by timeout': settled('approved by timeout'),
+  'rejected by timeout': settled('rejected by timeout', true),
+  approved: settled('approved'),
+  rejected: settled('rejected', true),
   // Only an `on timeout fail` deadline closes an approval as failed.
-  ['failed', settled('timed out', true)],
-];
-
-function readApproval(id: string, line: LedgerLine): Reading | null {
-  if (line.type === 'action') return null;
-  const found = APPROVAL_OUTCOMES.find(([outcome]) => line.text.startsWith(`${id} ${outcome}: `));
-  return found ? found[1] : null;
-}
-
-function readCheck(id: string, line: LedgerLine): Reading | null {
-  const text = line.text;
-  if (line.type === 'action' && line.actor !== null) {
-    if (startsPhrase(text, `${byOf(line)} waived ${id}`)) return settled('waived');
-    if (startsPhrase(text, `${byOf(line)} attested ${id}`)) return settled('attested');
-    return null;
-  }
-  // checks.ts failed(): the three on-fail paths mark the end of the failure's sentence.
-  const timedOut = text.startsWith(`${id}: no attestation by `);
-  if (/; on fail stop (approved|rejected|cancelled)$/.test(text)) {
-    return settled(timedOut ? 'timed out' : 'failed', true);
-  }
-  if (text.includes('; continued flagged: ')) return settled('flagged');
-  if (text.includes('; a waiver is required by ')) return open(timedOut ? 'timed out' : 'failed', true);
-  if (startsPhrase(text, `${id}: no waiver in time`)) return settled('failed', true);
-  if (startsPhrase(text, `check ${id} held`) || startsPhrase(text, `${id} passed`)) return settled('passed');
-  // The process goes on while the check runs again in the background.
-  if (text.startsWith(`${id}: waiver expired`)) return settled('waiver expired');
-  return null;
-}
-
-function readReallocation(id: string, line: LedgerLine): Reading | null {
-  if (new RegExp(`^${id}: [0-9.]+ hours allocated`).test(line.text)) return settled('allocated');
-  if (line.text.startsWith(`${id} is blocked: `)) return open('blocked', true);
-  return null;
-}
-
-function readNotify(id: string, line: LedgerLine): Reading | null {
-  if (line.text.startsWith(`${id}: notified `)) return settled('notified');
-  if (line.text === `${id}: nobody to notify`) return settled('nobody to notify');
-  return null;
-}
-
-function readWait(id: string, line: LedgerLine): Reading | null {
-  if (line.text.startsWith(`${id}: waited until `)) return settled('waited');
-  if (line.text.startsWith(`${id}: `) && line.text.endsWith(' has passed; continuing at once')) {
-    return settled('waited');
-  }
-  if (line.text.startsWith(`${id}: not waiting: `)) return settled('not waited: no date');
-  return null;
-}
-
-const READERS: Partial<Record<StepIR['kind'], (id: string, line: LedgerLine) => Reading | null>> = {
-  approve: readApproval,
-  check: readCheck,
-  reallocate: readReallocation,
-  notify: readNotify,
-  wait: readWait,
+  failed: settled('timed out', true),
 };
+
+/** What a fact says about its step of kind `kind`; null when it says nothing about the outcome. */
+function readFact(kind: StepIR['kind'], fact: Fact): Reading | null {
+  switch (fact.kind) {
+    case 'approvalClosed':
+      return APPROVAL_OUTCOMES[fact.outcome];
+    case 'attested':
+      return settled('attested');
+    case 'waived':
+      return settled('waived');
+    case 'checkPassed':
+      return settled('passed');
+    case 'checkFailed': {
+      const failure = fact.cause === 'noAttestation' ? 'timed out' : 'failed';
+      if (fact.onFail.action === 'stop') return settled(failure, true);
+      if (fact.onFail.action === 'continue') return settled('flagged');
+      return open(failure, true);
+    }
+    case 'waiverMissed':
+      return settled('failed', true);
+    // The process goes on while the check runs again in the background.
+    case 'waiverExpired':
+      return settled('waiver expired');
+    case 'reallocated':
+      return settled('allocated');
+    case 'stepBlocked':
+      return kind === 'reallocate' ? open('blocked', true) : null;
+    case 'notified':
+      return settled('notified');
+    case 'nobodyToNotify':
+      return settled('nobody to notify');
+    case 'waited':
+    case 'waitPassed':
+      return settled('waited');
+    case 'waitSkipped':
+      return settled('not waited: no date');
+    default:
+      return null;
+  }
+}
+
+const READ_KINDS: ReadonlySet<StepIR['kind']> = new Set(['approve', 'check', 'reallocate', 'notify', 'wait']);
 
 /** Which branch an `if`'s record took: the span of the branch, or the step's for the otherwise. */
 const branchOf = (step: IfStepIR, line: LedgerLine): number =>
@@ -150,12 +122,19 @@ function factsOf(step: StepIR, own: readonly LedgerLine[], all: readonly LedgerL
       return { ...facts, settled: true };
     }
     case 'parallel':
-      facts.settled = own.some((line) => line.text === `${step.id}: every branch has ended`);
+      facts.settled = own.some((line) =>
+        line.fact === undefined
+          ? line.text === `${step.id}: every branch has ended`
+          : line.fact.kind === 'branchesJoined',
+      );
       return facts;
     default: {
-      const read = READERS[step.kind];
+      if (!READ_KINDS.has(step.kind)) return facts;
       for (const line of own) {
-        const reading = read?.(step.id, line) ?? null;
+        const reading =
+          line.fact === undefined
+            ? legacyStepReading(step.kind, step.id, line)
+            : readFact(step.kind, line.fact);
         if (reading !== null) Object.assign(facts, reading);
       }
       return facts;

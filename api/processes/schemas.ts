@@ -5,7 +5,9 @@
 // where no tool finds it.
 import { z } from 'zod';
 import type { GraphNodeKind, ProcessGraph } from '../../engine/graph/index.js';
+import { moneyAmountSchema } from '../../engine/ir/index.js';
 import type { InputFieldIR, ProcessIR, TypeIR } from '../../engine/ir/types.js';
+import { policyRefSchema } from '../../store/documents.js';
 
 const SIMPLE_KINDS = ['text', 'number', 'percentage', 'duration', 'date', 'boolean', 'person'] as const;
 
@@ -39,7 +41,7 @@ const scalarValues = [
   z.string(),
   z.number(),
   z.boolean(),
-  z.object({ amount: z.number(), currency: z.string() }),
+  z.object({ amount: moneyAmountSchema, currency: z.string() }),
   z.object({
     amount: z.number(),
     unit: z.enum(['minute', 'hour', 'day', 'week']),
@@ -52,7 +54,7 @@ const valueSchema = z
   .union([...scalarValues, z.array(z.union([...scalarValues, z.array(z.unknown())]))])
   .describe(
     'text, date (YYYY-MM-DD), person or enum value: a string; number or percentage (15 for 15%): a number; ' +
-      'boolean; money: `{amount, currency}`; duration: `{amount, unit, business, calendar}`; or a list of these',
+      'boolean; money: `{amount, currency}`, the amount as exact decimal text; duration: `{amount, unit, business, calendar}`; or a list of these',
   );
 
 export const inputFieldSchema = z.object({
@@ -100,7 +102,7 @@ export const graphEdgeSchema = z.object({
 
 export const graphSchema = z.object({ nodes: z.array(graphNodeSchema), edges: z.array(graphEdgeSchema) });
 
-const policyRef = z.object({ name: z.string(), version: z.number().int(), sha256: z.string() });
+const policyRef = policyRefSchema;
 
 export const processResponse = z.object({
   policy: policyRef,

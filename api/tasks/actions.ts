@@ -7,15 +7,12 @@
 // audit ledger (on the instance's `/refused` chain, see store/refusals.ts) before the
 // caller hears about it, so "who tried and was turned down" is as provable as "who decided".
 //
-// Refusal codes to HTTP statuses, so that clients can branch on the class and show the code:
-//   403: the person may not act on this step at all (excluded and distinct-from: segregation of
-//        duties; not-an-approver / -attester / -waiver-approver; delegation-not-allowed).
-//   422: the request could be right with other input (reason-required, evidence-required,
-//        changes-not-allowed), with the field in `problems`.
-//   409: the instance is not in a state that takes it (step-not-open, already-decided, ended,
-//        task-closed), and any code this table does not know yet: trying again later may differ.
+// Refusal codes to HTTP statuses come from the one table of codes (engine/machine/REFUSALS.md):
+// 403 the person may not act on this step at all, 422 the request could be right with other input
+// (with the field in `problems`), 409 the instance is not in a state that takes it now.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { z } from 'zod';
+import { isRefusalCode, REFUSALS, type RefusalInfo } from '../../engine/machine/index.js';
 import type { Task, TaskKind } from '../../store/index.js';
 import {
   type ActionReceipt,
@@ -46,23 +43,15 @@ interface Refusal {
   message: string;
 }
 
-const FORBIDDEN = new Set([
-  'excluded',
-  'distinct-from',
-  'not-an-approver',
-  'not-an-attester',
-  'not-a-waiver-approver',
-  'delegation-not-allowed',
-]);
-const INPUT_FIELD: Record<string, string> = {
-  'reason-required': 'body.reason',
-  'evidence-required': 'body.evidence',
-  'changes-not-allowed': 'body.decision',
-};
-
 export function statusOfRefusal(code: string): number {
-  if (FORBIDDEN.has(code)) return 403;
-  return code in INPUT_FIELD ? 422 : 409;
+  // A code from a newer engine than this table: trying again later may differ.
+  return isRefusalCode(code) ? REFUSALS[code].status : 409;
+}
+
+function fieldOfRefusal(code: string): string | undefined {
+  if (!isRefusalCode(code)) return undefined;
+  const info: RefusalInfo = REFUSALS[code];
+  return info.field;
 }
 
 /** One action as the routes declare it: the task kind it is for, and how the Update is made. */
@@ -219,7 +208,7 @@ async function refuse(
     message: refusal.message,
     at: deps.now(),
   });
-  const field = INPUT_FIELD[refusal.code];
+  const field = fieldOfRefusal(refusal.code);
   const problems: Problem[] = field === undefined ? [] : [{ path: field, message: refusal.message }];
   return new ApiError(statusOfRefusal(refusal.code), refusal.code, refusal.message, problems, {
     refused: { code: refusal.code, step: task.step, instanceId: task.instanceId },

@@ -2,6 +2,7 @@
 // handler runs) and what they get back (for the OpenAPI document). Dates leave as ISO strings.
 import { z } from 'zod';
 import type { Task, TaskComment } from '../../store/index.js';
+import { policyRefSchema } from '../../store/documents.js';
 
 /** Task ids are `<instance>/<task>`: clients send them URL-encoded in the path. */
 export const taskParams = z.object({ id: z.string().min(1).max(512) });
@@ -61,7 +62,7 @@ export const commentBody = z.strictObject({
     .refine((t) => t.trim() !== '', 'a comment needs some text'),
 });
 
-const policyRef = z.object({ name: z.string(), version: z.number(), sha256: z.string() });
+const policyRef = policyRefSchema;
 
 export const taskResponse = z.object({
   id: z.string(),

@@ -182,7 +182,7 @@ describe("the requester's screens", () => {
     );
     expect(started.input).toEqual({
       title: 'New VPN concentrator',
-      budget: { amount: 18000, currency: 'EUR' },
+      budget: { amount: '18000', currency: 'EUR' },
       risk: 'high',
       go_live: '2026-06-01',
       urgent: true,

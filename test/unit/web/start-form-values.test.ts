@@ -74,8 +74,8 @@ describe('the start form values', () => {
     expect(parsed).toEqual({
       ok: true,
       values: expect.objectContaining({
-        budget: { amount: 18000, currency: 'EUR' },
-        fee: { amount: 950.5, currency: 'USD' },
+        budget: { amount: '18000', currency: 'EUR' },
+        fee: { amount: '950.5', currency: 'USD' },
         downtime: { amount: 4, unit: 'hour', business: false, calendar: null },
       }) as unknown,
     });
@@ -123,7 +123,7 @@ describe('the start form values', () => {
   test("when an earlier instance's input fills the form, then sending it unchanged gives the same values", () => {
     const earlier = {
       title: 'New VPN',
-      budget: { amount: 18000, currency: 'EUR' },
+      budget: { amount: '18000', currency: 'EUR' },
       risk: 'high',
       go_live: '2026-05-04',
       urgent: true,
@@ -139,6 +139,19 @@ describe('the start form values', () => {
     expect(parsed).toEqual({
       ok: true,
       values: Object.fromEntries(Object.entries(earlier).filter(([k]) => k !== 'share')),
+    });
+  });
+
+  test('when an instance started before exact amounts fills the form, then its number shows as its decimal', () => {
+    const money = { kind: 'money' as const, currency: 'EUR' };
+    expect(formValueOf(money, { amount: 18000.5, currency: 'EUR' })).toEqual({
+      amount: '18000.5',
+      currency: 'EUR',
+    });
+    // Not `1e+21`, which the engine would refuse.
+    expect(formValueOf(money, { amount: 1e21, currency: 'EUR' })).toEqual({
+      amount: '1000000000000000000000',
+      currency: 'EUR',
     });
   });
 

@@ -891,7 +891,8 @@ export interface paths {
                                 optional: boolean;
                                 /** @description the value used when the field is left out; null for none */
                                 default: (string | number | boolean | {
-                                    amount: number;
+                                    /** @description the exact amount as decimal text, e.g. "80000" or "1000000000000000000.01"; a JSON number in values written before amounts were exact */
+                                    amount: string | number;
                                     currency: string;
                                 } | {
                                     amount: number;
@@ -900,7 +901,8 @@ export interface paths {
                                     business: boolean;
                                     calendar: string | null;
                                 } | (string | number | boolean | {
-                                    amount: number;
+                                    /** @description the exact amount as decimal text, e.g. "80000" or "1000000000000000000.01"; a JSON number in values written before amounts were exact */
+                                    amount: string | number;
                                     currency: string;
                                 } | {
                                     amount: number;
@@ -1063,6 +1065,7 @@ export interface paths {
                     "application/json": {
                         policy: string;
                         process: string;
+                        /** @description one member per input field, checked against the process (422 names each bad field). Money as "80,000.50 EUR" or `{amount, currency}`, the amount as decimal text ("1000000000000000000.01", exact) or a JSON number of at most 15 significant digits */
                         input: {
                             [key: string]: unknown;
                         };
@@ -1173,7 +1176,8 @@ export interface paths {
                             /** @description The validated input, one member per field of the process's input block */
                             input: {
                                 [key: string]: (string | number | boolean | {
-                                    amount: number;
+                                    /** @description the exact amount as decimal text, e.g. "80000" or "1000000000000000000.01"; a JSON number in values written before amounts were exact */
+                                    amount: string | number;
                                     currency: string;
                                 } | {
                                     amount: number;
@@ -1182,7 +1186,8 @@ export interface paths {
                                     business: boolean;
                                     calendar: string | null;
                                 }) | ((string | number | boolean | {
-                                    amount: number;
+                                    /** @description the exact amount as decimal text, e.g. "80000" or "1000000000000000000.01"; a JSON number in values written before amounts were exact */
+                                    amount: string | number;
                                     currency: string;
                                 } | {
                                     amount: number;
@@ -1224,6 +1229,13 @@ export interface paths {
                                     endLine: number;
                                     endCol: number;
                                 } | null;
+                                /** @description engine/facts Fact: a discriminated union on `kind` */
+                                fact?: {
+                                    /** @enum {string} */
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                                } & {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         };
                     };
@@ -3972,6 +3984,8 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                    step?: string;
                     from?: string;
                     to?: string;
                     cursor?: string;
@@ -4028,6 +4042,13 @@ export interface paths {
                                     endCol: number;
                                 } | null;
                                 inputSha256?: string;
+                                /** @description engine/facts Fact: a discriminated union on `kind` */
+                                fact?: {
+                                    /** @enum {string} */
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 prevHash: string;
                                 hash: string;
                             }[];
@@ -4085,6 +4106,8 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                    step?: string;
                     from?: string;
                     to?: string;
                     format: "csv" | "jsonl";

@@ -1,7 +1,12 @@
 // The list of people a person field or an @mention offers (the listbox of an ARIA 1.2 combobox):
 // the owner keeps the focus in its text field and points at the active option by id, so only the
 // mouse picks here (on mousedown, before the field's blur closes the list).
-import type { PersonOption } from './PersonPicker.js';
+
+/** A person found by a directory search: the id a field takes, and the name shown. */
+export interface PersonOption {
+  id: string;
+  name: string;
+}
 
 interface PersonOptionsProps {
   /** The listbox's id; option i is `${id}-${i}` (for aria-activedescendant). */

@@ -4,12 +4,9 @@
 // inputs of a request form, delegation targets and the like; the value is always a person id.
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { api, unwrap } from '../api-client/client.js';
-import { PersonOptions } from './PersonOptions.js';
+import { type PersonOption, PersonOptions } from './PersonOptions.js';
 
-export interface PersonOption {
-  id: string;
-  name: string;
-}
+export type { PersonOption };
 
 interface PersonPickerProps {
   /** The input's id, for the label's htmlFor. */

@@ -2,6 +2,8 @@
 // the task is the signed-in person's (assignee or stand-in, the engine's explanation of the step,
 // what the instance waits for), and its history (every decision and event, oldest first).
 import { useState } from 'react';
+import { formatMoney } from '../../../../engine/expr/money.js';
+import { isMoney } from '../../../../engine/expr/values.js';
 import type { paths } from '../../api-client/client.js';
 import { shortInstant } from './due-text.js';
 import type { Task } from './inbox-data.js';
@@ -30,13 +32,9 @@ function valueText(value: unknown): string {
       business?: unknown;
       calendar?: unknown;
     };
-    if (typeof v.amount === 'number' && typeof v.currency === 'string') {
-      try {
-        return new Intl.NumberFormat(undefined, { style: 'currency', currency: v.currency }).format(v.amount);
-      } catch {
-        return `${v.amount} ${v.currency}`;
-      }
-    }
+    // Exact, as the engine's explanations write it: Intl would round to the currency's cents and,
+    // given a number, lose the digits of amounts beyond 15 significant ones.
+    if (isMoney(value)) return formatMoney(value);
     if (typeof v.amount === 'number' && typeof v.unit === 'string') {
       const unit = `${v.business === true ? 'business ' : ''}${v.unit}${v.amount === 1 ? '' : 's'}`;
       return `${v.amount} ${unit}${typeof v.calendar === 'string' ? ` on ${v.calendar}` : ''}`;

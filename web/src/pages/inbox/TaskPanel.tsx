@@ -12,12 +12,13 @@ import { ErrorNotice, Loading } from '../../components/states.js';
 import { type ActionKind, actionSpec, actionsFor } from './actions.js';
 import { describeDue } from './due-text.js';
 import { KIND_LABEL, type Task } from './inbox-data.js';
+import type { RefusalCode } from '../../../../engine/machine/refusals.js';
 import type { StepFacts } from './policy-facts.js';
 import { History, RequestInput, WhyYours } from './TaskDetails.js';
 import { TaskComments } from './TaskComments.js';
 
-/** What the engine's refusal codes mean for the person refused. */
-const CODE_HELP: Record<string, string> = {
+/** What the refusal codes (engine/machine/REFUSALS.md) mean for the person refused. */
+const CODE_HELP: Partial<Record<RefusalCode, string>> = {
   excluded:
     'Segregation of duties: the policy excludes you, or the person you stand in for, from deciding this step (for example, nobody decides their own request).',
   'distinct-from': 'Segregation of duties: whoever decided an earlier step may not decide this one.',
@@ -28,9 +29,13 @@ const CODE_HELP: Record<string, string> = {
   'already-decided': 'A decision on this step has already been recorded for you.',
   'task-closed': 'The task closed before your action arrived.',
   'step-not-open': 'The step is no longer waiting for decisions.',
+  'step-blocked':
+    'The step cannot take decisions as it stands (for example, too few eligible approvers); the PMO has been told, and an escalation or its deadline settles it.',
   ended: 'The request has ended.',
   'not-your-task': 'Only an assignee can delegate a task; a stand-in cannot pass it on.',
 };
+
+const helpFor = (code: string): string | undefined => CODE_HELP[code as RefusalCode];
 
 export interface Refusal {
   kind: ActionKind;
@@ -207,7 +212,7 @@ function RefusalNotice({ refusal }: { refusal: Refusal }) {
           : `Could not ${verb}`}: <code className="code-tag">{failure.code}</code>
       </p>
       <p>{failure.message}</p>
-      {CODE_HELP[failure.code] ? <p>{CODE_HELP[failure.code]}</p> : null}
+      {helpFor(failure.code) ? <p>{helpFor(failure.code)}</p> : null}
       {failure.problems.length > 0 ? (
         <ul className="problems">
           {failure.problems.map((p) => (

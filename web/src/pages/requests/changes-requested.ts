@@ -1,9 +1,9 @@
 // "An approver asked for changes" read from an instance's timeline. The engine has no state for
-// it: requesting changes is a vote that leaves the approval open (engine/machine/approvals.ts
-// records `<by> requested changes to <step>: <reason>`), so the timeline is where it shows. The
-// phrase is matched as api/audit/classify.ts matches it ('changesRequested'); a later vote by the
-// same person on that step, or the step closing, means the request for changes is settled.
-// Pure: no DOM, unit-tested.
+// it: requesting changes is a vote that leaves the approval open, so the timeline is where it
+// shows, as a `vote` fact (engine/facts) of kind `requestChanges`. A later vote by the same person
+// on that step, or the step closing, means the request for changes is settled. Events written
+// before facts existed are read from their frozen sentences. Pure: no DOM, unit-tested.
+import type { Fact } from '../../../../engine/facts/types.js';
 
 export interface TimelineEvent {
   seq: number;
@@ -13,6 +13,8 @@ export interface TimelineEvent {
   text: string;
   actor: string | null;
   onBehalfOf: string | null;
+  /** As the API sends it: checked for its kind only; the fields are engine/facts' `Fact`. */
+  fact?: { kind: Fact['kind']; [field: string]: unknown } | undefined;
 }
 
 export interface ChangesRequested {
@@ -47,6 +49,10 @@ export function changesRequestedOf(timeline: readonly TimelineEvent[]): ChangesR
   for (const event of [...timeline].sort((a, b) => a.seq - b.seq)) {
     const step = event.step;
     if (step === null) continue;
+    if (event.fact !== undefined) {
+      readFact(open, event.fact as Fact, event.at);
+      continue;
+    }
     if (event.type === 'action' && event.actor !== null) {
       const by = byOf(event.actor, event.onBehalfOf);
       const principal = event.onBehalfOf ?? event.actor;
@@ -69,4 +75,17 @@ export function changesRequestedOf(timeline: readonly TimelineEvent[]): ChangesR
     }
   }
   return [...open.values()];
+}
+
+function readFact(open: Map<string, ChangesRequested>, fact: Fact, at: string): void {
+  if (fact.kind === 'vote') {
+    const principal = fact.onBehalfOf ?? fact.actor;
+    const key = `${fact.step}\n${principal}`;
+    if (fact.vote === 'requestChanges') {
+      open.set(key, { step: fact.step, by: principal, actor: fact.actor, reason: fact.reason, at });
+    } else open.delete(key);
+  } else if (fact.kind === 'approvalClosed') {
+    // The approval closed (approved, rejected, by timeout): nothing waits for the changes.
+    for (const key of [...open.keys()]) if (key.startsWith(`${fact.step}\n`)) open.delete(key);
+  }
 }

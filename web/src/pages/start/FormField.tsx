@@ -2,6 +2,7 @@
 // help saying what the field takes and its default, the control, and the problems at its path.
 // Lists and composite values (money, duration) are groups, so a screen reader names their parts.
 import type { FocusEvent } from 'react';
+import { formatMoney } from '../../../../engine/expr/money.js';
 import { typeText } from '../../../../engine/input/index.js';
 import type { TypeIR, ValueIR } from '../../../../engine/ir/types.js';
 import { controlId, FieldControl, problemId } from './FieldControl.js';
@@ -46,7 +47,7 @@ function help(type: TypeIR, defaultValue: ValueIR | null): string {
 function valueText(value: ValueIR): string {
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : value.map(valueText).join(', ');
   if (typeof value === 'object') {
-    if ('currency' in value) return `${value.amount.toLocaleString()} ${value.currency}`;
+    if ('currency' in value) return formatMoney(value);
     return `${value.amount} ${value.business ? 'business ' : ''}${value.unit}${value.amount === 1 ? '' : 's'}`;
   }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';

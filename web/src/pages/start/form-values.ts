@@ -3,6 +3,7 @@
 // the engine cannot read as it is, so that engine/input (the very code the API runs) names the
 // problem in its own words at its own field path. Pure: no DOM, no React, unit-tested.
 import { parseInput } from '../../../../engine/input/index.js';
+import { decimalFromNumber, decimalText } from '../../../../engine/ir/decimal.js';
 import type { DurationIR, ProcessIR, SourceSpan, TypeIR, ValueIR } from '../../../../engine/ir/types.js';
 
 /** One field of a process's input block, as GET .../processes/{process} describes it. */
@@ -74,6 +75,16 @@ const record = (value: unknown): Record<string, unknown> | null =>
     ? (value as Record<string, unknown>)
     : null;
 
+/**
+ * An amount of money for its control: the exact decimal text the API sends, or, from instances
+ * started before amounts were exact, a number as the decimal it prints as (never `1e+21`).
+ */
+function amountText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const exact = typeof value === 'number' ? decimalFromNumber(value) : undefined;
+  return exact === undefined ? '' : decimalText(exact);
+}
+
 const numberText = (value: unknown): string =>
   typeof value === 'number' && Number.isFinite(value)
     ? String(value)
@@ -98,7 +109,7 @@ export function formValueOf(type: TypeIR, value: unknown): FormValue {
       const money = record(value);
       return money
         ? {
-            amount: numberText(money['amount']),
+            amount: amountText(money['amount']),
             currency: type.currency ?? (typeof money['currency'] === 'string' ? money['currency'] : ''),
           }
         : emptyValue(type);

@@ -1,0 +1,182 @@
+// What each API client command accepts and how its help reads. main.ts parses by these specs (with
+// the options every command takes) and prints their help, so the help lists exactly the options
+// the parser accepts.
+import type { CommandSpec, OptionSpec, OptionSpecs } from '../../dsl/cli/usage.js';
+
+/** Taken by every client command (audit export reads --format as csv|jsonl instead). */
+export const COMMON_OPTIONS: OptionSpecs = {
+  format: {
+    type: 'string',
+    default: 'text',
+    value: 'text|json',
+    help: 'a summary, or the API answer as JSON',
+  },
+  'idempotency-key': {
+    type: 'string',
+    value: 'K',
+    help: 'send K as the Idempotency-Key, so that repeating the command is safe (default: random)',
+  },
+};
+
+const text = (value: string, help: string): OptionSpec => ({ type: 'string', value, help });
+const PAGING: OptionSpecs = {
+  limit: text('N', 'at most N items per page'),
+  cursor: text('C', 'the page after cursor C (printed under a page that has more)'),
+  all: { type: 'boolean', help: 'follow the cursors and list every page' },
+};
+const BEHALF: OptionSpecs = {
+  'on-behalf-of': text('P', 'act for P, whose stand-in you are (see `charter delegate`)'),
+};
+const AUDIT_FILTERS: OptionSpecs = {
+  instance: text('I', 'events of one instance'),
+  project: text('P', 'events of one project'),
+  from: text('D', 'events at or after D (ISO date or date-time)'),
+  to: text('D', 'events before D'),
+  type: text('T', 'one type of event, e.g. task.decided'),
+};
+
+/** One client command: its help, the options it adds, the one-line summary for `charter --help`. */
+export interface ClientCommand extends CommandSpec {
+  summary: string;
+}
+
+const command = (
+  name: string,
+  synopsis: string,
+  summary: string,
+  description: string,
+  options: OptionSpecs = {},
+): ClientCommand => ({
+  name,
+  synopsis,
+  summary,
+  description,
+  options,
+  exit: '0 done, 1 the API refused or could not be reached, 2 usage error',
+});
+
+export const CLIENT_SPECS: readonly ClientCommand[] = [
+  command(
+    'whoami',
+    '',
+    'the person and roles of your token',
+    'Prints who CHARTER_TOKEN belongs to and their roles.',
+  ),
+  command(
+    'publish',
+    '<file.charter>',
+    'publish a policy with the libraries it uses',
+    'Publishes a policy, with the libraries it uses, as a new immutable version (authors). The ' +
+      'server checks it like `charter check`; the same text published again is "unchanged".',
+  ),
+  command(
+    'start',
+    '<policy> <process> --input in.json',
+    'start an instance of a process',
+    'Starts an instance of a process of the current version of a policy, with the input read ' +
+      'from a JSON file; a wrong input is refused with field paths.',
+    { input: text('in.json', 'the process input, a JSON object (required)') },
+  ),
+  command(
+    'instances',
+    '[--status S] [--policy P] [--limit N] [--cursor C] [--all]',
+    'instances you may see',
+    'Lists the instances you may see, newest first.',
+    {
+      ...PAGING,
+      status: text('S', 'only instances in status S'),
+      policy: text('P', 'only instances of policy P'),
+    },
+  ),
+  command(
+    'instance',
+    '<id>',
+    'one instance: status, current steps, blocked on',
+    'Shows one instance: its status, current steps, what it is blocked on and when it is due.',
+  ),
+  command(
+    'inbox',
+    '[--limit N] [--cursor C] [--all]',
+    'tasks waiting for you (or for people you stand in for)',
+    'Lists the tasks waiting for you, and for the people you stand in for, with their deadlines.',
+    PAGING,
+  ),
+  command(
+    'approve',
+    '<task-id> [--reason R] [--on-behalf-of P]',
+    'approve a task',
+    'Approves a task assigned to you (or to someone you stand in for).',
+    { reason: text('R', 'why, for the requester and the auditors'), ...BEHALF },
+  ),
+  command(
+    'reject',
+    '<task-id> --reason R [--on-behalf-of P]',
+    'reject a task, saying why',
+    'Rejects a task assigned to you; the reason is required and shown to the requester and auditors.',
+    { reason: text('R', 'why (required)'), ...BEHALF },
+  ),
+  command(
+    'waive',
+    '<task-id> --reason R [--on-behalf-of P]',
+    'waive a failed check (waiver tasks)',
+    'Waives a failed check through its waiver task, for the time the policy allows.',
+    { reason: text('R', 'why the check may be waived (required)'), ...BEHALF },
+  ),
+  command(
+    'attest',
+    '<task-id> [--evidence E] [--on-behalf-of P]',
+    'attest what an attestation task asks',
+    'Attests the statement of an attestation task, with evidence where the policy asks for it.',
+    { evidence: text('E', 'a link to or description of the evidence'), ...BEHALF },
+  ),
+  command(
+    'delegate',
+    '<task-id> --to P --for 7d|36h',
+    'let P act for you a while (or --until <date-time>)',
+    'Lets P act on your tasks for a while, counted from now (--for) or up to a date-time (--until).',
+    {
+      to: text('P', 'the stand-in (required)'),
+      for: text('7d|36h', 'for this long, in days or hours'),
+      until: text('T', 'until this ISO date-time instead'),
+    },
+  ),
+  command(
+    'comment',
+    '<task-id> --text "..."',
+    'comment; mentioned people are notified',
+    'Comments on a task; people mentioned as @name@example.com are notified.',
+    { text: text('"..."', 'the comment (required)') },
+  ),
+  command(
+    'audit query',
+    '[--instance I] [--project P] [--from D] [--to D] [--type T]',
+    'audit events, newest first',
+    'Lists audit events matching the filters, newest first (auditors).',
+    { ...PAGING, ...AUDIT_FILTERS },
+  ),
+  command(
+    'audit export',
+    '--format csv|jsonl [filters] > file',
+    'every matching event as CSV or JSON lines',
+    "Streams every audit event matching the filters as CSV or JSON lines, for an auditor's tools.",
+    { ...AUDIT_FILTERS, format: text('csv|jsonl', 'the file format (required)') },
+  ),
+  command(
+    'audit verify',
+    '[--instance I]',
+    "check the ledger's hash chains (exit 1 if broken)",
+    "Checks the audit ledger's hash chains (or one instance's) and says where the first break is.",
+    { instance: text('I', 'only the chain of this instance') },
+  ),
+];
+
+/** `charter audit --help`: the three audit commands. */
+export const AUDIT_GROUP: CommandSpec = {
+  name: 'audit',
+  synopsis: 'query|export|verify [options]',
+  description:
+    'The audit ledger: `audit query` lists events, `audit export` streams them as CSV or JSON ' +
+    "lines, `audit verify` checks the ledger's hash chains. `charter audit <query|export|verify> " +
+    '--help` shows the options of each.',
+  options: {},
+};
