@@ -2,6 +2,13 @@
 // against the process's declared input block and turned into engine values. People write money as
 // "80,000 EUR", durations as "4h" and percentages as "20%"; the engine wants one shape per type.
 // Every problem is reported with its field path, all at once, so a form can mark every field.
+import {
+  canonicalDecimal,
+  decimalFromNumber,
+  decimalText,
+  MAX_SCALE,
+  significantDigits,
+} from '../ir/decimal.js';
 import type { DurationIR, InputFieldIR, MoneyValue, ProcessIR, TypeIR, ValueIR } from '../ir/types.js';
 
 export interface InputProblem {
@@ -85,8 +92,8 @@ function parseValue(
     case 'date':
       return parseDate(value) ?? fail(`expected a date YYYY-MM-DD, got ${describe(value)}`);
     case 'money': {
-      const money = parseMoney(value);
-      if (!money) return fail(`expected an amount of money like "80,000 EUR", got ${describe(value)}`);
+      const money = parseMoney(value, path, problems);
+      if (!money) return undefined;
       if (type.currency !== null && money.currency !== type.currency) {
         return fail(`expected an amount in ${type.currency}, got ${money.currency}`);
       }
@@ -125,22 +132,72 @@ function parseDate(value: unknown): string | null {
 
 const isLeap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
-function parseMoney(value: unknown): MoneyValue | null {
+/**
+ * Money as people type it, `"80,000.50 EUR"`, or as a program sends it, `{amount, currency}` with
+ * the amount as decimal text (exact at any size) or as a JSON number. A number is refused beyond 15
+ * significant digits: JSON parsers keep no more, so `1000000000000000000.01` would arrive as
+ * 10^18 and the cents would vanish unnoticed; such amounts must come as text. Problems of the
+ * object form are reported at `amount` or `currency`, so a client knows which member to fix.
+ */
+function parseMoney(
+  value: unknown,
+  path: (string | number)[],
+  problems: InputProblem[],
+): MoneyValue | undefined {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const { amount, currency } = value as Record<string, unknown>;
-    return typeof amount === 'number' &&
-      Number.isFinite(amount) &&
-      typeof currency === 'string' &&
-      /^[A-Z]{3}$/.test(currency)
-      ? { amount, currency }
-      : null;
+    const exact = moneyAmount(amount, [...path, 'amount'], problems);
+    if (typeof currency !== 'string' || !CURRENCY.test(currency)) {
+      const message = `expected a currency code like "EUR", got ${describe(currency)}`;
+      problems.push({ path: [...path, 'currency'], message });
+      return undefined;
+    }
+    return exact === undefined ? undefined : { amount: exact, currency };
   }
-  if (typeof value !== 'string') return null;
-  // Thousands separators as people type them: 80,000 or 80_000 (no decimal comma: ambiguous).
-  const match = /^\s*(-?\d{1,3}(?:[,_]\d{3})+|-?\d+)(\.\d+)?\s*([A-Z]{3})\s*$/.exec(value);
-  if (!match) return null;
-  const amount = Number(`${(match[1] ?? '').replace(/[,_]/g, '')}${match[2] ?? ''}`);
-  return { amount, currency: match[3] ?? '' };
+  const match = typeof value === 'string' ? MONEY_TEXT.exec(value) : null;
+  const amount = match ? canonicalDecimal(ungrouped(match[1] ?? '')) : undefined;
+  if (!match || amount === undefined) {
+    problems.push({ path, message: `expected an amount of money like "80,000 EUR", got ${describe(value)}` });
+    return undefined;
+  }
+  return { amount, currency: match[2] ?? '' };
+}
+
+const CURRENCY = /^[A-Z]{3}$/;
+/** Thousands separators as people type them: 80,000 or 80_000 (no decimal comma: ambiguous). */
+const GROUPED_AMOUNT = String.raw`-?(?:\d{1,3}(?:[,_]\d{3})+|\d+)(?:\.\d+)?`;
+const MONEY_TEXT = new RegExp(String.raw`^\s*(${GROUPED_AMOUNT})\s*([A-Z]{3})\s*$`);
+const AMOUNT_TEXT = new RegExp(String.raw`^\s*(${GROUPED_AMOUNT})\s*$`);
+const ungrouped = (text: string): string => text.replace(/[,_]/g, '');
+
+/** Integers and decimals of at most this many digits survive a trip through a JSON number. */
+const EXACT_NUMBER_DIGITS = 15;
+
+/** The canonical decimal text of an amount given as text or as a JSON number. */
+function moneyAmount(
+  amount: unknown,
+  path: (string | number)[],
+  problems: InputProblem[],
+): string | undefined {
+  const fail = (message: string): undefined => {
+    problems.push({ path, message });
+    return undefined;
+  };
+  if (typeof amount === 'number') {
+    const d = decimalFromNumber(amount);
+    const text = d === undefined ? undefined : decimalText(d);
+    if (text === undefined)
+      return fail(`expected a finite amount with at most ${MAX_SCALE} decimals, got ${describe(amount)}`);
+    if (significantDigits(text) <= EXACT_NUMBER_DIGITS) return text;
+    return fail(
+      `the number ${describe(amount)} has more than ${EXACT_NUMBER_DIGITS} significant digits and may have lost some in JSON: send the amount as text, like "1000000000000000000.01"`,
+    );
+  }
+  const match = typeof amount === 'string' ? AMOUNT_TEXT.exec(amount) : null;
+  const text = match ? canonicalDecimal(ungrouped(match[1] ?? '')) : undefined;
+  return (
+    text ?? fail(`expected an amount as decimal text like "80000.50" or a number, got ${describe(amount)}`)
+  );
 }
 
 const UNITS: Record<string, DurationIR['unit']> = {
@@ -187,6 +244,7 @@ export function typeText(type: TypeIR): string {
 }
 
 function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

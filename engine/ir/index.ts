@@ -7,6 +7,7 @@ import type { PolicyIR } from './types.js';
 export * from './types.js';
 export * from './schema.js';
 export * from './canonical.js';
+export * from './decimal.js';
 export * from './sha256.js';
 
 /**

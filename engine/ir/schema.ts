@@ -6,18 +6,21 @@
 // logic (names resolve, types agree) is the compiler's job, not this one.
 import { z } from 'zod';
 import { canonicalJson } from './canonical.js';
+import { DECIMAL_TEXT_PATTERN, isDecimalText } from './decimal.js';
 import { sha256Hex } from './sha256.js';
 import { IR_VERSION } from './types.js';
 import type {
   ApproverIR,
   CompiledPolicy,
   DurationIR,
+  EscalationIR,
   ExprIR,
   MoneyValue,
   PolicyIR,
   SourceSpan,
   StepIR,
   TemplateIR,
+  TimeoutIR,
   TypeIR,
   ValueIR,
 } from './types.js';
@@ -45,7 +48,28 @@ const durationSchema = z.strictObject({
   calendar: z.string().nullable(),
 });
 
-const moneySchema = z.strictObject({ amount: z.number(), currency: z.string() });
+/**
+ * A money amount: canonical decimal text, or a JSON number in IR written before amounts were
+ * exact. The number is kept as it is, not rewritten as text: the policy's hash was taken over it,
+ * and parseCompiledPolicy must find the same hash. Canonical text only, so that one amount has
+ * one form and two policies that say the same thing hash the same.
+ */
+const CANONICAL_AMOUNT = 'expected a decimal amount in canonical form, like "1234.5"';
+
+export const moneyAmountSchema = z
+  .union([
+    z
+      .string()
+      .regex(DECIMAL_TEXT_PATTERN, { error: CANONICAL_AMOUNT, abort: true })
+      .refine(isDecimalText, CANONICAL_AMOUNT),
+    z.number(),
+  ])
+  .describe(
+    'the exact amount as decimal text, e.g. "80000" or "1000000000000000000.01"; ' +
+      'a JSON number in values written before amounts were exact',
+  );
+
+const moneySchema = z.strictObject({ amount: moneyAmountSchema, currency: z.string() });
 
 // Recursive schemas refer to each other through z.lazy with the contract type as the annotation:
 // TypeScript cannot infer a type from its own initializer, and the annotation costs nothing since
@@ -122,13 +146,19 @@ const quorumSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('percent'), percent: z.number() }),
 ]);
 
+// `handover` is present only when true (types.ts, EscalationIR): exactOptional refuses an explicit
+// `undefined`, and the literal refuses `false`, so each IR has one spelling and one hash.
+const handover = z.literal(true).exactOptional();
+
+const escalationSchema = z.strictObject({ after: durationSchema, to: approvers, handover, span: spanSchema });
+
 const timeoutSchema = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal(['reject', 'approve', 'fail']),
     message: templateSchema.nullable(),
     span: spanSchema,
   }),
-  z.strictObject({ action: z.literal('escalate'), to: approvers, span: spanSchema }),
+  z.strictObject({ action: z.literal('escalate'), to: approvers, handover, span: spanSchema }),
 ]);
 
 const onFailSchema = z.discriminatedUnion('action', [
@@ -179,7 +209,7 @@ const stepSchema = z.discriminatedUnion('kind', [
     distinctFrom: z.array(z.string()),
     sla: durationSchema.nullable(),
     remindEvery: durationSchema.nullable(),
-    escalations: z.array(z.strictObject({ after: durationSchema, to: approvers, span: spanSchema })),
+    escalations: z.array(escalationSchema),
     onTimeout: timeoutSchema.nullable(),
     allowDelegation: z.boolean(),
     allowChanges: z.boolean(),
@@ -391,6 +421,8 @@ export type SchemaMatchesTypes = [
   Assert<Same<z.infer<typeof exprSchema>, ExprIR>>,
   Assert<Same<z.infer<typeof templateSchema>, TemplateIR>>,
   Assert<Same<z.infer<typeof approverSchema>, ApproverIR>>,
+  Assert<Same<z.infer<typeof escalationSchema>, EscalationIR>>,
+  Assert<Same<z.infer<typeof timeoutSchema>, TimeoutIR>>,
   Assert<Same<z.infer<typeof stepSchema>, StepIR>>,
   Assert<Same<z.infer<typeof policyIRSchema>, PolicyIR>>,
   Assert<Same<z.infer<typeof compiledPolicySchema>, CompiledPolicy>>,

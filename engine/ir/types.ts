@@ -26,7 +26,14 @@ export interface DurationIR {
 }
 
 export interface MoneyValue {
-  amount: number;
+  /**
+   * The exact amount as canonical decimal text (decimal.ts): `"80000"`, `"0.3"`,
+   * `"1000000000000000000.01"`. IR and machine states written before amounts were exact hold a
+   * JSON number here: it is read as the decimal it prints as, and never written any more, since a
+   * number keeps only about 15 significant digits. Their hashes were taken over the number, so it
+   * stays as it is rather than being rewritten as text.
+   */
+  amount: string | number;
   /** ISO 4217 code, e.g. `EUR`. */
   currency: string;
 }
@@ -39,7 +46,7 @@ export type TypeIR =
 
 /**
  * A value of some TypeIR: text, enum and person are strings; number and percentage (15 for 15%)
- * are numbers; dates are `YYYY-MM-DD` strings.
+ * are numbers; dates are `YYYY-MM-DD` strings; money is a MoneyValue with an exact amount.
  */
 export type ValueIR = string | number | boolean | MoneyValue | DurationIR | ValueIR[];
 
@@ -84,9 +91,25 @@ export type QuorumIR =
   | { kind: 'atLeast'; count: number; poolAtLeast: number | null }
   | { kind: 'percent'; percent: number };
 
+/** A level of the escalation ladder: `escalate after` or `hand over after`. */
+export interface EscalationIR {
+  after: DurationIR;
+  to: ApproverIR[];
+  /**
+   * Absent (`escalate`): `to` joins the people deciding and the quorum stays. `true` (`hand
+   * over`): `to` replaces them. Only its people may decide from then on (still minus `exclude`
+   * and `distinctFrom`; if nobody is left the step blocks), decisions made before no longer
+   * count, and the first approval approves and the first rejection rejects, whatever the step's
+   * quorum and veto. Never `false`, so that a policy without a handover compiles to the same bytes.
+   */
+  handover?: true;
+  span: SourceSpan;
+}
+
 export type TimeoutIR =
   | { action: 'reject' | 'approve' | 'fail'; message: TemplateIR | null; span: SourceSpan }
-  | { action: 'escalate'; to: ApproverIR[]; span: SourceSpan };
+  /** `on timeout escalate to`, or `hand over to` with `handover` as in EscalationIR. */
+  | { action: 'escalate'; to: ApproverIR[]; handover?: true; span: SourceSpan };
 
 export type OnFailIR =
   | { action: 'stop'; outcome: 'rejected' | 'cancelled'; message: TemplateIR | null }
@@ -109,7 +132,7 @@ export interface ApproveStepIR extends StepBase {
   distinctFrom: string[];
   sla: DurationIR | null;
   remindEvery: DurationIR | null;
-  escalations: { after: DurationIR; to: ApproverIR[]; span: SourceSpan }[];
+  escalations: EscalationIR[];
   onTimeout: TimeoutIR | null;
   allowDelegation: boolean;
   allowChanges: boolean;

@@ -55,8 +55,8 @@ describe('parseInput', () => {
         title: 'Patch',
         requester: 'rita',
         risk: 'low',
-        budget: { amount: 80000.5, currency: 'EUR' },
-        fee: { amount: 5, currency: 'USD' },
+        budget: { amount: '80000.5', currency: 'EUR' },
+        fee: { amount: '5', currency: 'USD' },
         downtime: { amount: 2, unit: 'hour', business: false, calendar: null },
         impact: 20,
         count: 3,
@@ -74,7 +74,7 @@ describe('parseInput', () => {
       budget: { amount: 5, currency: 'EUR' },
       downtime: { amount: 30, unit: 'minutes' },
     });
-    expect(out.ok && out.values['budget']).toEqual({ amount: 5, currency: 'EUR' });
+    expect(out.ok && out.values['budget']).toEqual({ amount: '5', currency: 'EUR' });
     expect(out.ok && out.values['downtime']).toEqual({
       amount: 30,
       unit: 'minute',

@@ -121,7 +121,7 @@ describe('parsePolicyIR', () => {
     [
       'a default value is an object that is neither money nor a duration',
       (j) => (at(j, ['processes', 0, 'input', 7]).default = { percent: 10 }),
-      'processes[0].input[7].default.amount: expected number, received nothing',
+      'processes[0].input[7].default.amount: expected string or number, received nothing',
     ],
     [
       'a nested default value has no ValueIR type at all',
