@@ -187,13 +187,19 @@ export type Quorum =
   | { kind: 'atLeast'; count: NumberLit; of: NumberLit | null; span: Span }
   | { kind: 'percent'; percent: NumberLit; span: Span };
 
+/**
+ * `on timeout escalate to` adds `to` to the deciders (`handover` false); `on timeout hand over to`
+ * makes them the only deciders (`handover` true).
+ */
 export type TimeoutAction =
   | { kind: 'reject' | 'approve' | 'fail'; message: Template | null; span: Span }
-  | { kind: 'escalate'; to: ApproverRef[]; span: Span };
+  | { kind: 'escalate'; to: ApproverRef[]; handover: boolean; span: Span };
 
+/** A ladder level: `escalate after` (adds `to`) or `hand over after` (`handover`: only `to` decides). */
 export interface Escalation {
   after: DurationLit;
   to: ApproverRef[];
+  handover: boolean;
   span: Span;
 }
 
@@ -329,7 +335,8 @@ export type Expr =
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; span: Span }
   | { kind: 'unary'; op: 'not' | '-'; operand: Expr; span: Span }
   | { kind: 'number'; value: number; raw: string; span: Span }
-  | { kind: 'money'; amount: number; currency: string; raw: string; span: Span }
+  /** `amount` is the exact canonical decimal text of `raw` (engine/ir/decimal.ts): `"50000"`. */
+  | { kind: 'money'; amount: string; currency: string; raw: string; span: Span }
   | { kind: 'percent'; value: number; raw: string; span: Span }
   | DurationLit
   | { kind: 'date'; value: string; span: Span }

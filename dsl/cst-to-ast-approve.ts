@@ -1,6 +1,7 @@
 // `approve <id> { <clauses> }`. The grammar takes clauses in any order and any number; here each
 // single-use clause is kept the first time and every repeat is reported (pointing back at the
-// first), while `not`, `distinct from` and `escalate` accumulate.
+// first), while `not`, `distinct from` and the ladder (`escalate after`, `hand over after`)
+// accumulate.
 import type { CstNode } from 'chevrotain';
 import type { ApproveStep, Quorum, Span, TimeoutAction } from './ast.js';
 import { SYNTAX } from './diagnostics/syntax-codes.js';
@@ -28,7 +29,7 @@ export function buildApprove(node: CstNode, ctx: BuildContext): ApproveStep | nu
   const span = nodeSpan(node);
   if (!id || !span) return null;
   reportJunk(node, ['clauses'], ctx, 'an approval clause such as `by`, `within` or `on timeout`', (first) =>
-    didYouMean(suggest(first.image, CLAUSE_WORDS)),
+    clauseHelp(first.image),
   );
   const step: ApproveStep = {
     kind: 'approve',
@@ -69,6 +70,13 @@ export function buildApprove(node: CstNode, ctx: BuildContext): ApproveStep | nu
   return step;
 }
 
+/** The closest clause word; `hand` only ever starts `hand over`, and `handover` is one word too few. */
+function clauseHelp(word: string): string | undefined {
+  if (/^hand_?over$/i.test(word)) return 'did you mean `hand over` (two words)';
+  const closest = suggest(word, CLAUSE_WORDS);
+  return didYouMean(closest === 'hand' ? 'hand over' : closest);
+}
+
 type Once = (key: string, label: string, span: Span) => boolean;
 
 function applyClause(step: ApproveStep, clause: CstNode, span: Span, ctx: BuildContext, once: Once): void {
@@ -92,10 +100,10 @@ function applyClause(step: ApproveStep, clause: CstNode, span: Span, ctx: BuildC
   } else if (has('Remind')) {
     const duration = durationOf(childOf(clause, 'remind'), ctx);
     if (duration && once('remind', '`remind every` clause', span)) step.remindEvery = duration;
-  } else if (has('Escalate')) {
+  } else if (has('Escalate') || has('handover')) {
     const after = durationOf(childOf(clause, 'escalate'), ctx);
     const to = buildApprovers(childOf(clause, 'escalateTo'), ctx);
-    if (after && to.length > 0) step.escalations.push({ after, to, span });
+    if (after && to.length > 0) step.escalations.push({ after, to, handover: has('handover'), span });
   } else if (has('Timeout')) {
     const action = buildTimeoutAction(childOf(clause, 'timeoutAction'), ctx);
     if (action && once('timeout', '`on timeout` clause', span)) step.onTimeout = action;
@@ -137,9 +145,9 @@ function buildTimeoutAction(node: CstNode | undefined, ctx: BuildContext): Timeo
   const action = tokenOf(node, 'action');
   const span = nodeSpan(node);
   if (!action || !span) return null;
-  if (action.image === 'escalate') {
+  if (action.image === 'escalate' || action.image === 'hand') {
     const to = buildApprovers(childOf(node, 'to'), ctx);
-    return to.length > 0 ? { kind: 'escalate', to, span } : null;
+    return to.length > 0 ? { kind: 'escalate', to, handover: action.image === 'hand', span } : null;
   }
   const message = tokenOf(node, 'message');
   const kind = action.image === 'approve' ? 'approve' : action.image === 'fail' ? 'fail' : 'reject';

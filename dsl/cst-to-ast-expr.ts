@@ -1,9 +1,13 @@
 // Expressions and approver references. Operator chains arrive as flat lists (the grammar loops
 // instead of recursing) and are folded left-to-right in a loop, so `a + b + ... ` with thousands of
 // terms costs no stack here. Later phases do recurse over the result, so one expression is capped
-// at MAX_OPERATORS: beyond it the rest of the expression is dropped with one diagnostic.
-import type { CstNode, IToken } from 'chevrotain';
-import type { ApproverRef, BinaryOp, Expr, PathExpr } from './ast.js';
+// at MAX_OPERATORS: beyond it the rest of the expression is dropped with one diagnostic, and the
+// part that is kept is marked as cut (wasCut), because it can end anywhere, in the middle of a
+// comparison (`request.n` without its `< 1000`) or before one (`- - request.n` without `> 0`): the
+// checker must not report the types of a half expression as mistakes of their own.
+import { type CstNode, type IToken, tokenMatcher } from 'chevrotain';
+import type { ApproverRef, BinaryOp, Expr, PathExpr, RuleDecl } from './ast.js';
+import { Identifier } from './lexer.js';
 import { SYNTAX } from './diagnostics/syntax-codes.js';
 import { dateLit, durationToken, numberExpr, stringLit } from './cst-to-ast-literals.js';
 import {
@@ -28,8 +32,33 @@ interface ExprState {
   capped: boolean;
 }
 
+/** Expressions that were cut at MAX_OPERATORS (the roots returned by buildExpression). */
+const cut = new WeakSet<Expr>();
+
+/** Whether `expr` is what remains of an expression cut at MAX_OPERATORS (CH1007). */
+export const wasCut = (expr: Expr): boolean => cut.has(expr);
+
+/**
+ * The rule of a declaration nested too deep to be read (CH1006, parse.ts): its name, so that its
+ * uses are not reported as unknown rules on top of the one real problem, and a stand-in condition
+ * marked as cut, which the checker types as unknown without a word. Null when no name follows.
+ */
+export function unreadRule(tokens: readonly IToken[]): RuleDecl | null {
+  const [keyword, name] = tokens;
+  const last = tokens[tokens.length - 1];
+  if (!keyword || !name || !last || !tokenMatcher(name, Identifier)) return null;
+  const condition: Expr = { kind: 'boolean', value: false, span: tokenSpan(name) };
+  cut.add(condition);
+  const span = joinSpans(tokenSpan(keyword), tokenSpan(last));
+  return { kind: 'rule', name: identOf(name), condition, because: null, span };
+}
+
 export function buildExpression(node: CstNode | undefined, ctx: BuildContext): Expr | null {
-  return node ? orLevel(node, ctx, { operators: 0, capped: false }) : null;
+  if (!node) return null;
+  const state: ExprState = { operators: 0, capped: false };
+  const expr = orLevel(node, ctx, state);
+  if (expr && state.capped) cut.add(expr);
+  return expr;
 }
 
 /** Counts one operator; false once the expression is over the cap (reported once). */

@@ -2,6 +2,7 @@
 // number, so that the errors here can say exactly what is wrong ("`2026-02-30` is not a calendar
 // date", "`eur` is not a currency code") instead of a generic "unexpected token".
 import type { CstNode, IToken } from 'chevrotain';
+import { canonicalDecimal, MAX_DIGITS, MAX_SCALE } from '../engine/ir/index.js';
 import type { DateLit, DurationLit, DurationUnit, Expr, NumberLit, Span, StringLit, TimeLit } from './ast.js';
 import { SYNTAX } from './diagnostics/syntax-codes.js';
 import { suggest } from './diagnostics/suggest.js';
@@ -251,7 +252,7 @@ export function numberExpr(node: CstNode, ctx: BuildContext): Expr | null {
   const business = tokenOf(node, 'business');
   if (!unit) return { kind: 'number', value, raw, span };
   if (business || UNIT_WORDS[unit.image]) return durationWords(numberToken, business, unit, ctx);
-  if (isCurrencyCode(unit.image)) return { kind: 'money', amount: value, currency: unit.image, raw, span };
+  if (isCurrencyCode(unit.image)) return moneyLit(raw, unit.image, span, ctx);
   const word = unit.image;
   const looksLikeCurrency = /^[A-Za-z]{3}$/.test(word) && !UNIT_WORDS[word.toLowerCase()];
   const help = looksLikeCurrency
@@ -262,6 +263,27 @@ export function numberExpr(node: CstNode, ctx: BuildContext): Expr | null {
     help: help ?? 'currency codes are three upper-case letters, such as `EUR`',
   });
   // Read as what it most likely means, so the type checker does not report the same slip again.
-  if (looksLikeCurrency) return { kind: 'money', amount: value, currency: word.toUpperCase(), raw, span };
+  if (looksLikeCurrency) return moneyLit(raw, word.toUpperCase(), span, ctx);
   return { kind: 'number', value, raw, span: tokenSpan(numberToken) };
+}
+
+/**
+ * `50_000 EUR`: the amount is kept as exact decimal text, never as a number, which would round
+ * `1_000_000_000_000_000.01` to 10^18. Amounts beyond decimal.ts's bounds are reported and read
+ * as 0, so that later phases still see money.
+ */
+function moneyLit(raw: string, currency: string, span: Span, ctx: BuildContext): Expr {
+  const digits = raw.replace(/_/g, '');
+  const amount = canonicalDecimal(digits);
+  if (amount === undefined) {
+    const decimals = digits.length - 1 - digits.indexOf('.');
+    const message =
+      digits.includes('.') && decimals > MAX_SCALE
+        ? `the amount has ${decimals} digits after the point, more than money can have`
+        : `the amount has ${digits.replace('.', '').length} digits, more than money can have`;
+    report(ctx, SYNTAX.amountTooLong, span, message, {
+      help: `amounts have at most ${MAX_DIGITS} digits, ${MAX_SCALE} of them after the point`,
+    });
+  }
+  return { kind: 'money', amount: amount ?? '0', currency, raw, span };
 }

@@ -104,6 +104,8 @@ export const path = (p: PathExpr): string => p.segments.map((s) => s.name).join(
 export function expr(e: Expr, src: SourceText): string {
   switch (e.kind) {
     case 'binary': {
+      // A chain of `and` (or `or`) in a loop: it may be a thousand operands long.
+      if (e.op === 'and' || e.op === 'or') return chainTexts(e, src).join(' ');
       const level = PRECEDENCE[e.op];
       // Operators group to the left, so a right operand at the same level needs parentheses; a
       // comparison never takes a comparison operand unparenthesized (the grammar refuses chains).
@@ -145,17 +147,22 @@ export function expr(e: Expr, src: SourceText): string {
  * requirement; null when the condition is not such a chain.
  */
 export function conditionLines(e: Expr, src: SourceText): string[] | null {
-  if (e.kind !== 'binary' || (e.op !== 'and' && e.op !== 'or')) return null;
+  return e.kind === 'binary' && (e.op === 'and' || e.op === 'or') ? chainTexts(e, src) : null;
+}
+
+/** `a`, `and b`, `and c`: the operands of a chain, each with the operator that joins it. */
+function chainTexts(e: Extract<Expr, { kind: 'binary' }>, src: SourceText): string[] {
   const op = e.op;
   const operands: Expr[] = [];
   let left: Expr = e;
   // The chain leans left (`(a and b) and c`); a right operand of the same operator is a group
   // the author parenthesized, and stays one operand.
   while (left.kind === 'binary' && left.op === op) {
-    operands.unshift(left.right);
+    operands.push(left.right);
     left = left.left;
   }
-  operands.unshift(left);
+  operands.push(left);
+  operands.reverse();
   const level = PRECEDENCE[op];
   return operands.map((operandExpr, index) => {
     const text = operand(operandExpr, index === 0 ? level : level + 1, src);

@@ -286,14 +286,16 @@ function clauses(s: ApproveStep, src: SourceText): Piece[] {
     const span = { offset: remind.span.offset, end: durationEnd(remind) };
     add(6, span, `remind every ${clauseDuration(remind, src)}`);
   }
+  // Ladder levels keep their source order, `escalate after` and `hand over after` alike.
   for (const e of s.escalations) {
-    add(7, e.span, `escalate after ${clauseDuration(e.after, src)} to ${approvers(e.to, src)}`);
+    const verb = e.handover ? 'hand over' : 'escalate';
+    add(7, e.span, `${verb} after ${clauseDuration(e.after, src)} to ${approvers(e.to, src)}`);
   }
   const t = s.onTimeout;
   if (t) {
     const action =
       t.kind === 'escalate'
-        ? `escalate to ${approvers(t.to, src)}`
+        ? `${t.handover ? 'hand over' : 'escalate'} to ${approvers(t.to, src)}`
         : `${t.kind}${t.message ? ` ${template(t.message, src)}` : ''}`;
     add(8, t.span, `on timeout ${action}`);
   }

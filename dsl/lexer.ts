@@ -53,6 +53,7 @@ export const CLAUSE_WORDS: readonly string[] = [
   'within',
   'remind',
   'escalate',
+  'hand',
   'on',
   'allow',
 ];
@@ -171,6 +172,8 @@ const KEYWORDS = [
   'remind',
   'every',
   'escalate',
+  'hand',
+  'over',
   'after',
   'allow',
   'delegation',
@@ -188,10 +191,15 @@ const KEYWORDS = [
 
 export type Keyword = (typeof KEYWORDS)[number];
 
+const CONTEXTUAL: ReadonlySet<Keyword> = new Set(['over']);
+
 function keywordToken(word: Keyword): TokenType {
   const name = word.charAt(0).toUpperCase() + word.slice(1);
   const categories = [Word, ...junkCategories(word, true)];
   if (word === 'in') categories.push(CompareOp);
+  // A contextual keyword: `over` means something only after `hand`; anywhere a name is expected it
+  // is a name (`rule over = ...` in policies written before `hand over` existed keeps parsing).
+  if (CONTEXTUAL.has(word)) categories.push(Identifier);
   return createToken({
     name,
     pattern: new RegExp(word),

@@ -7,7 +7,9 @@
 //   3. refuse a declaration nested deeper than MAX_NESTING before parsing it, because the parser
 //      and every later phase recurse once per level;
 //   4. parse each declaration with the shared Chevrotain parser and build its AST right away, so
-//      the CST of a large file never exists all at once.
+//      the CST of a large file never exists all at once; a misspelt keyword is read as the one
+//      meant and reported once (parser-repair.ts, which also mends misspelt declaration words
+//      before step 2).
 import type { IToken } from 'chevrotain';
 import type { Comment, PolicyFile, Span } from './ast.js';
 import { type Diagnostic, sortDiagnostics } from './diagnostics/diagnostic.js';
@@ -15,8 +17,10 @@ import { suggest } from './diagnostics/suggest.js';
 import { SYNTAX } from './diagnostics/syntax-codes.js';
 import { charterLexer, Colon, Dot, findTooDeep, kw, MAX_NESTING } from './lexer.js';
 import { parser } from './parser.js';
+import { parseWithRepairs, repairDeclarationWords } from './parser-repair.js';
 import { describeToken, lexingDiagnostics, setEndDescription, syntaxDiagnostics } from './parser-errors.js';
 import { assembleFile, buildTopItem, type TopItem } from './cst-to-ast.js';
+import { unreadRule } from './cst-to-ast-expr.js';
 import { type BuildContext, didYouMean, joinSpans, report, tokenSpan } from './cst-to-ast-support.js';
 
 export interface ParseResult {
@@ -61,7 +65,7 @@ function parseFile(text: string, ctx: BuildContext, whole: Span): PolicyFile {
   }));
 
   const items: TopItem[] = [];
-  const chunks = splitDeclarations(lexed.tokens);
+  const chunks = splitDeclarations(repairDeclarationWords(lexed.tokens, ctx));
   chunks.forEach((chunk, index) => {
     const next = chunks[index + 1]?.[0];
     const item = parseDeclaration(chunk, next, ctx, ctx.spanAt(text.length));
@@ -138,13 +142,17 @@ function parseDeclaration(
         help: 'flatten the structure, for example with named rules; this declaration is not read',
       },
     );
-    return null;
+    // A rule keeps its name, so that its uses do not add "unknown rule" to the one real problem.
+    return first.tokenType === kw.rule ? unreadRule(chunk) : null;
   }
   setEndDescription(next ? describeToken(next) : 'end of file');
-  parser.input = chunk;
-  const cst = parser.declaration();
-  syntaxDiagnostics(parser.errors, ctx, next ? tokenSpan(next) : endOfFile);
-  return buildTopItem(cst, ctx);
+  // Misspelt keywords and stray words are repaired, so that one mistake costs one diagnostic.
+  return parseWithRepairs(chunk, ctx, (tokens, attemptCtx) => {
+    parser.input = tokens;
+    const cst = parser.declaration();
+    syntaxDiagnostics(parser.errors, attemptCtx, next ? tokenSpan(next) : endOfFile);
+    return buildTopItem(cst, attemptCtx);
+  });
 }
 
 /**

@@ -105,13 +105,17 @@ function suggestKeyword(actual: IToken | undefined, expected: TokenType[]): void
   if (help) helpForToken.set(actual, help);
 }
 
-function firstTokens(paths: TokenType[][]): string {
+/** The distinct first tokens of the paths, as the messages name them. */
+function firstTokens(paths: TokenType[][]): string[] {
   const seen = new Set<string>();
   for (const path of paths) {
     const first = path[0];
     if (first) seen.add(describeType(first));
   }
-  const list = [...seen];
+  return [...seen];
+}
+
+function listed(list: readonly string[]): string {
   if (list.length <= 1) return list[0] ?? 'something else';
   return `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
 }
@@ -142,12 +146,16 @@ export const messages: IParserErrorMessageProvider = {
         .map((path) => path[0])
         .filter((t) => t !== undefined),
     );
-    const expected = EXPECTED_IN_RULE[ruleName] ?? firstTokens(expectedPathsPerAlt.flat());
+    const firsts = firstTokens(expectedPathsPerAlt.flat());
+    // A rule's description names its own forms; a choice of two keywords inside it (`allow
+    // delegation` or `allow changes`) reads better spelt out.
+    const twoWords = firsts.length <= 2 && firsts.every((f) => /^`[a-z]+`$/.test(f));
+    const expected = (twoWords ? undefined : EXPECTED_IN_RULE[ruleName]) ?? listed(firsts);
     return `expected ${expected}${after(previous)}, found ${describeToken(actual[0])}`;
   },
 
   buildEarlyExitMessage({ expectedIterationPaths, actual, previous, ruleName }) {
-    const expected = EXPECTED_IN_RULE[ruleName] ?? firstTokens(expectedIterationPaths);
+    const expected = EXPECTED_IN_RULE[ruleName] ?? listed(firstTokens(expectedIterationPaths));
     return `expected ${expected}${after(previous)}, found ${describeToken(actual[0])}`;
   },
 };

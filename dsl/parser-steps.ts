@@ -144,8 +144,17 @@ export abstract class StepGrammar extends ExpressionGrammar {
         },
       },
       {
+        // A ladder level: `escalate after` adds its people, `hand over after` gives them the step.
         ALT: () => {
-          this.CONSUME(kw.escalate);
+          this.OR4([
+            { ALT: () => this.CONSUME(kw.escalate) },
+            {
+              ALT: () => {
+                this.CONSUME(kw.hand, { LABEL: 'handover' });
+                this.CONSUME(kw.over);
+              },
+            },
+          ]);
           this.CONSUME(kw.after);
           this.SUBRULE3(this.clauseDuration, { LABEL: 'escalate' });
           this.CONSUME(kw.to);
@@ -185,7 +194,15 @@ export abstract class StepGrammar extends ExpressionGrammar {
       },
       {
         ALT: () => {
-          this.CONSUME(kw.escalate, { LABEL: 'action' });
+          this.OR3([
+            { ALT: () => this.CONSUME(kw.escalate, { LABEL: 'action' }) },
+            {
+              ALT: () => {
+                this.CONSUME(kw.hand, { LABEL: 'action' });
+                this.CONSUME(kw.over);
+              },
+            },
+          ]);
           this.CONSUME(kw.to);
           this.SUBRULE(this.approverList, { LABEL: 'to' });
         },

@@ -23,6 +23,7 @@ import {
   TimeLiteral,
   Word,
 } from './lexer.js';
+import type { TokenType } from 'chevrotain';
 import { messages } from './parser-errors.js';
 import { StepGrammar } from './parser-steps.js';
 
@@ -35,6 +36,22 @@ class CharterParser extends StepGrammar {
       errorMessageProvider: messages,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * After an error, Chevrotain skips to the first token that some rule on the stack can continue
+   * with, and resumes in the outermost such rule. Nearly every token can continue a block here
+   * (the junk categories), so a mistake inside an `approve` clause resumed in the process body:
+   * the approval's own `}` then closed the process, and the rest of the file reported errors that
+   * were not there. Listing the innermost rule's follow set first resumes in the nearest block
+   * that can take the token, which keeps a mistake inside its clause.
+   */
+  protected flattenFollowSet(): TokenType[] {
+    const recovery = this as unknown as ChevrotainRecovery;
+    return recovery
+      .buildFullFollowKeyStack()
+      .reverse()
+      .flatMap((key) => recovery.getFollowSetFromFollowKey(key) ?? []);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -215,6 +232,20 @@ class CharterParser extends StepGrammar {
       },
     ]);
   });
+}
+
+/** The recovery internals of Chevrotain 11's parser that flattenFollowSet builds on. */
+interface ChevrotainRecovery {
+  buildFullFollowKeyStack(): unknown[];
+  getFollowSetFromFollowKey(key: unknown): TokenType[] | undefined;
+}
+
+// flattenFollowSet overrides an internal method: fail at load, not silently, if a Chevrotain
+// upgrade renames what it relies on.
+for (const method of ['flattenFollowSet', 'buildFullFollowKeyStack', 'getFollowSetFromFollowKey']) {
+  if (typeof (StepGrammar.prototype as unknown as Record<string, unknown>)[method] !== 'function') {
+    throw new Error(`chevrotain no longer has ${method}: review CharterParser.flattenFollowSet`);
+  }
 }
 
 export type { CharterParser };

@@ -11,55 +11,58 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
-// Long-running commands live in their own layer; the language commands are plain functions.
-if (process.argv[2] === 'worker') {
-  const { main } = await import('../workflows/worker-main.ts');
-  process.exitCode = await main(process.env, (line) => process.stderr.write(`${line}\n`));
-  process.exit();
-}
-// The database commands connect to MONGODB_URI; only store/ speaks to MongoDB.
-if (process.argv[2] === 'db') {
-  const { dbCommand } = await import('../store/db-command.ts');
-  process.exitCode = await dbCommand(process.argv.slice(3), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    env: process.env,
-  });
-  process.exit();
-}
-// The API client commands are async and talk HTTP; the language commands never need the network.
-// No process.exit() after them: an export piped to a file must be flushed completely first.
-const { CLIENT_COMMANDS, CLIENT_USAGE, runClient } = await import('../api/cli/main.ts');
-const command = process.argv[2];
-if (CLIENT_COMMANDS.has(command ?? '')) {
-  try {
-    process.exitCode = await runClient(process.argv.slice(2), {
-      out: (text) => process.stdout.write(text),
-      err: (text) => process.stderr.write(text),
-      env: process.env,
-    });
-  } catch (error) {
-    process.stderr.write(
-      `charter: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exitCode = 3;
-  }
-} else {
-  const { run } = await import('../dsl/cli/main.ts');
-  try {
-    process.exitCode = run(process.argv.slice(2), {
-      out: (text) => process.stdout.write(text),
-      err: (text) => process.stderr.write(text),
-    });
-  } catch (error) {
-    // A bug, not a user error: say so plainly, with the stack for the bug report.
-    process.stderr.write(
-      `charter: internal error: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exitCode = 3;
-  }
-  if ([undefined, 'help', '--help', '-h'].includes(command)) {
+const io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/** Runs one command line; the exit code goes to process.exitCode, so output is flushed first. */
+async function main(args) {
+  const command = args[0];
+  // `charter help <command> [sub]` is `charter <command> [sub] --help`, whichever part answers it.
+  if (command === 'help' && args.length > 1) return main([...args.slice(1), '--help']);
+  // Every command, for `charter --help` (stdout, exit 0) and a bare `charter` (stderr, exit 2).
+  if (args.length === 0 || (args.length === 1 && ['help', '--help', '-h'].includes(command))) {
+    const { USAGE } = await import('../dsl/cli/main.ts');
+    const { CLIENT_USAGE } = await import('../api/cli/main.ts');
     const { DB_USAGE } = await import('../store/db-command.ts');
-    process.stdout.write(`\n${CLIENT_USAGE}\n${DB_USAGE}`);
+    const usage = `${USAGE}\n${CLIENT_USAGE}\n${DB_USAGE}`;
+    if (args.length > 0) return void process.stdout.write(usage);
+    process.stderr.write(`${usage}\ncharter: name a command\n`);
+    process.exitCode = 2;
+    return;
   }
+  // Long-running commands live in their own layer; with anything after `worker` (`--help`, or a
+  // mistake) the language commands answer instead of a worker starting.
+  if (command === 'worker' && args.length === 1) {
+    const { main: worker } = await import('../workflows/worker-main.ts');
+    process.exitCode = await worker(process.env, (line) => process.stderr.write(`${line}\n`));
+    process.exit();
+  }
+  // The database commands connect to MONGODB_URI; only store/ speaks to MongoDB.
+  if (command === 'db') {
+    const { dbCommand, DB_USAGE } = await import('../store/db-command.ts');
+    const { wantsHelp } = await import('../dsl/cli/usage.ts');
+    if (wantsHelp(args.slice(1))) return void process.stdout.write(DB_USAGE);
+    process.exitCode = await dbCommand(args.slice(1), io);
+    process.exit();
+  }
+  // The API client commands are async and talk HTTP; the language commands never need the
+  // network. No process.exit() after them: an export piped to a file must be flushed first.
+  const { CLIENT_COMMANDS, runClient } = await import('../api/cli/main.ts');
+  if (CLIENT_COMMANDS.has(command)) {
+    process.exitCode = await runClient(args, io);
+  } else {
+    const { run } = await import('../dsl/cli/main.ts');
+    process.exitCode = run(args, io, { otherCommands: [...CLIENT_COMMANDS, 'db'] });
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  // A bug, not a user error: say so plainly, with the stack for the bug report.
+  process.stderr.write(`charter: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 3;
 }

@@ -1,6 +1,7 @@
 // Approval logic that types alone cannot catch: quorums that can never be met, segregation of
-// duties that excludes every possible approver, `distinct from` steps that are not approvals or
-// may not have run, and deadlines that say nothing about what happens when they pass.
+// duties that excludes every possible approver or everyone a handover goes to, `distinct from`
+// steps that are not approvals or may not have run, and deadlines that say nothing about what
+// happens when they pass.
 import type { ApproveStep, ApproverRef, Quorum, Span } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { checkApprovers, leaves } from './approvers.js';
@@ -19,6 +20,7 @@ export function checkApproval(env: ExprEnv, step: ApproveStep): void {
   checkDurations(env, step);
   if (step.quorum) checkQuorum(env, step.quorum);
   checkPeople(env, step);
+  checkHandovers(env, step);
   for (const id of step.distinctFrom) checkDistinctFrom(env, id);
   checkTimeout(env, step);
 }
@@ -91,6 +93,49 @@ function checkPeople(env: ExprEnv, step: ApproveStep): void {
   );
 }
 
+/**
+ * A handover whose people are all excluded (CH5017). Segregation of duties binds the people a
+ * step is handed over to as it binds its approvers, and after a handover nobody else may decide:
+ * the step would block for good. `not` excludes by reference (the same role, group, person or
+ * field), `distinct from <step>` excludes `<step>.approvers`; anything else (a role member who
+ * happens to be the requester) only shows at run time, where the step blocks with the reason.
+ */
+function checkHandovers(env: ExprEnv, step: ApproveStep): void {
+  const handovers = [
+    ...step.escalations.filter((e) => e.handover).map((e) => e.to),
+    ...(step.onTimeout?.kind === 'escalate' && step.onTimeout.handover ? [step.onTimeout.to] : []),
+  ];
+  if (handovers.length === 0) return;
+  const byNot = new Set(leaves(env, step.exclude).map((l) => l.key));
+  const byDistinct = new Map(step.distinctFrom.map((id) => [`path:${id.name}.approvers`, id]));
+  for (const to of handovers) {
+    const targets = leaves(env, to);
+    // No leaves: a role cycle, already reported (CH3209), which says nothing about exclusions.
+    if (targets.length === 0 || !targets.every((t) => byNot.has(t.key) || byDistinct.has(t.key))) continue;
+    const related = [
+      ...(targets.some((t) => byNot.has(t.key))
+        ? [{ message: 'excluded by `not` here', file: filePath(env), span: cover(step.exclude) }]
+        : []),
+      ...targets.flatMap((t) => {
+        const id = byDistinct.get(t.key);
+        return id
+          ? [{ message: `excluded by \`distinct from ${id.name}\` here`, file: filePath(env), span: id.span }]
+          : [];
+      }),
+    ];
+    env.ctx.report.error(
+      'CH5017',
+      filePath(env),
+      cover(to),
+      `\`${step.id.name}\` would be handed over only to people excluded from deciding it`,
+      {
+        help: 'segregation of duties still applies after a handover, so nobody could decide the step: hand over to someone the exclusions leave in, or `escalate` to add people instead',
+        related,
+      },
+    );
+  }
+}
+
 function checkDistinctFrom(env: ExprEnv, id: ApproveStep['id']): void {
   const info = env.steps?.info(id.name);
   if (!info) {
@@ -124,7 +169,7 @@ function checkTimeout(env: ExprEnv, step: ApproveStep): void {
     step.within.span,
     `\`${step.id.name}\` has a deadline but no \`on timeout\`, so it keeps waiting once the deadline passes`,
     {
-      help: 'say what the deadline does: `on timeout reject`, `on timeout escalate to <role>`, `on timeout approve` or `on timeout fail`',
+      help: 'say what the deadline does: `on timeout reject`, `on timeout escalate to <role>`, `on timeout hand over to <role>`, `on timeout approve` or `on timeout fail`',
     },
   );
 }

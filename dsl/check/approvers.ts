@@ -6,7 +6,7 @@
 import type { ApproverRef, Expr, Ident, RoleDecl } from '../ast.js';
 import { type CheckContext, fileOf } from './context.js';
 import { type ExprEnv, filePath, quote, typeExpr } from './exprs.js';
-import type { Declared } from './index.js';
+import type { Declared } from './model.js';
 import { lookupRole } from './scope.js';
 import { show, T, type Ty } from './types.js';
 

@@ -5,7 +5,7 @@
 import type { CalendarDecl, DayName, DurationLit, HoursLine, Ident } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type CheckContext, didYouMean, fileOf, listNames, sourceText } from './context.js';
-import type { Declared } from './index.js';
+import type { Declared } from './model.js';
 import { lookupCalendar } from './scope.js';
 
 export const dayOrder: readonly DayName[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -308,6 +308,18 @@ export const checkCodes = [
     title: 'reallocation of no hours',
     explanation: '`reallocate <n> hours` needs more than 0 hours.',
   },
+  {
+    code: 'CH5017',
+    title: 'handover to excluded people only',
+    explanation:
+      '`hand over after ... to` and `on timeout hand over to` make their people the only deciders, and segregation of duties (`not ...`, `distinct from <step>`) still applies to them. When it excludes everyone the step is handed over to, nobody can decide the step any more. Hand over to someone the exclusions leave in, or use `escalate` to add people to those already deciding.',
+  },
+  {
+    code: 'CH5018',
+    title: 'expression nested too deep',
+    explanation:
+      'An expression may nest at most 256 levels deep, counting through the rules it uses, so that every stage that runs a policy can evaluate it. A value or a reference is one level and an operator one more than its deepest operand (`a + b + c` is three levels, `- - x` three); a rule that is used adds its own levels, so a long chain of rules that each use the one before adds up, while a chain of `and` or `or` costs almost nothing however long. Group long sums in parentheses, or write rules that use one another out in fewer rules.',
+  },
 ] as const satisfies readonly { code: string; title: string; explanation: string }[];
 
 export type CheckCode = (typeof checkCodes)[number]['code'];

@@ -6,7 +6,7 @@ import type { Span } from '../ast.js';
 import type { Diagnostic, RelatedInfo, Severity } from '../diagnostics/diagnostic.js';
 import type { Program, SourceFile } from '../program.js';
 import type { CheckCode } from './codes.js';
-import type { SemanticModel } from './index.js';
+import type { SemanticModel } from './model.js';
 
 export interface CheckContext {
   program: Program;

@@ -5,7 +5,9 @@
 import type { DurationLit, Expr, InputField, Span, Step, Template } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { typeCall } from './calls.js';
+import { wasCut } from '../cst-to-ast-expr.js';
 import { type CheckContext, didYouMean, snippet } from './context.js';
+import { chainOperands, checkDepth } from './depth.js';
 import { type Arithmetic, arithmetic, compareProblem, negate, type Problem } from './operators.js';
 import { typePath } from './paths.js';
 import { isOrdered, isPrintable, isUnknown, join, listOf, show, T, type Ty } from './types.js';
@@ -70,7 +72,39 @@ export const filePath = (env: ExprEnv): string => env.ctx.files[env.file]?.path 
 type BinaryExpr = Extract<Expr, { kind: 'binary' }>;
 type ListExpr = Extract<Expr, { kind: 'list' }>;
 
+/**
+ * The type of `expr`, with what is wrong in it reported. What remains of an expression cut at
+ * 1,000 operators (CH1007) and an expression nested too deep to evaluate (CH5018, depth.ts) are
+ * `unknown` without a word: their one problem is already reported, and a half expression's types
+ * say nothing about the author's. They are not typed at all (typing recurses once per level, and
+ * the depth limit is what keeps that safe), only searched for the rules they use, which still
+ * count as used.
+ */
 export function typeExpr(env: ExprEnv, expr: Expr, expected?: Ty): Ty {
+  if (wasCut(expr) || !checkDepth(env.ctx, env.file, expr)) {
+    useRulesIn(env, expr);
+    return record(env, expr, T.unknown);
+  }
+  return typeNode(env, expr, expected);
+}
+
+/** env.useRule for every rule an expression names, with an explicit stack instead of recursion. */
+function useRulesIn(env: ExprEnv, expr: Expr): void {
+  const pending: Expr[] = [expr];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node.kind === 'path') {
+      const [only, extra] = node.segments;
+      if (only && !extra && !env.steps?.info(only.name) && env.ctx.model.rules.has(only.name)) {
+        env.useRule(only.name);
+      }
+    } else if (node.kind === 'binary') pending.push(node.left, node.right);
+    else if (node.kind === 'unary') pending.push(node.operand);
+    else if (node.kind === 'list') pending.push(...node.items);
+    else if (node.kind === 'call') pending.push(...node.args);
+  }
+}
+
+function typeNode(env: ExprEnv, expr: Expr, expected?: Ty): Ty {
   switch (expr.kind) {
     case 'number':
       return record(env, expr, T.number);
@@ -173,8 +207,12 @@ function typeBinary(env: ExprEnv, expr: BinaryExpr): Ty {
   switch (expr.op) {
     case 'and':
     case 'or':
-      expectBoolean(env, expr.left, `each side of \`${expr.op}\``);
-      expectBoolean(env, expr.right, `each side of \`${expr.op}\``);
+      // The whole chain `a and b and c` at once, in a loop: a chain of a thousand operands would
+      // otherwise cost a thousand nested calls here.
+      for (const operand of chainOperands(expr)) expectBoolean(env, operand, `each side of \`${expr.op}\``);
+      for (let link = expr.left; link.kind === 'binary' && link.op === expr.op; link = link.left) {
+        record(env, link, T.boolean);
+      }
       return T.boolean;
     case '==':
     case '!=':

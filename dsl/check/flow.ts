@@ -13,7 +13,7 @@ import { useDuration } from './calendars.js';
 import type { CheckContext } from './context.js';
 import { type ExprEnv, expectBoolean, type InputEnv, type StepEnv } from './exprs.js';
 import { assignStepIds, headSpan, type StepTable } from './ids.js';
-import type { Declared } from './index.js';
+import type { Declared } from './model.js';
 import { checkInput } from './inputs.js';
 import { checkStep } from './steps.js';
 import { toTypeIR, type Ty } from './types.js';

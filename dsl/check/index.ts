@@ -5,18 +5,6 @@
 //   3. processes (input, step ids, steps in flow order), which record the rules they read;
 //   4. rules, typed against each process that reaches them (known only after step 3);
 //   5. the roles that used roles include, so the compiled policy carries them.
-import type {
-  CalendarDecl,
-  DurationLit,
-  Expr,
-  ParallelBranch,
-  PathExpr,
-  ProcessDecl,
-  RoleDecl,
-  RuleDecl,
-  Step,
-} from '../ast.js';
-import type { TypeIR } from '../../engine/ir/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Program } from '../program.js';
 import { closeUsedRoles, checkRoles } from './approvers.js';
@@ -24,9 +12,11 @@ import { checkCalendars } from './calendars.js';
 import { type CheckContext, createReporter } from './context.js';
 import { checkProcess } from './flow.js';
 import { checkRules } from './rules.js';
+import { emptyModel, type SemanticModel } from './model.js';
 import { checkHeader, collectDeclarations } from './scope.js';
 
 export { checkCodes } from './codes.js';
+export type { Declared, PathTarget, SemanticModel } from './model.js';
 
 export interface CheckResult {
   diagnostics: Diagnostic[];
@@ -49,58 +39,4 @@ export function check(program: Program): CheckResult {
   checkRules(ctx, processes);
   closeUsedRoles(ctx);
   return { diagnostics: ctx.report.diagnostics(), model: ctx.model };
-}
-
-// ---------------------------------------------------------------------------------------------
-// What the checker learned and the compiler needs: resolved names, checked types, step ids and
-// the calendar of every business duration. Keyed by AST node identity; the compiler walks the AST
-// in source order and only looks nodes up here, so Map iteration order never reaches the IR.
-
-/** What a path expression names. */
-export type PathTarget =
-  | { kind: 'input'; field: string }
-  | { kind: 'rule'; rule: string }
-  | { kind: 'step'; step: string; property: string };
-
-/** A declaration with the index of its file: 0 the policy, then libraries in Program order. */
-export interface Declared<T> {
-  decl: T;
-  file: number;
-}
-
-export interface SemanticModel {
-  /** Every file of the program in `sources` order: the policy, then its libraries. */
-  files: string[];
-  calendars: Map<string, Declared<CalendarDecl>>;
-  roles: Map<string, Declared<RoleDecl>>;
-  rules: Map<string, Declared<RuleDecl>>;
-  /** The policy file's processes (libraries have none that count). */
-  processes: Map<string, Declared<ProcessDecl>>;
-  /** The checked type of each expression (a rule's as typed for the processes that use it). */
-  types: Map<Expr, TypeIR>;
-  paths: Map<PathExpr, PathTarget>;
-  /** Every step's id: as written, or `<kind>_<n>` numbered per kind in source order. */
-  stepIds: Map<Step, string>;
-  /** `branch <id>` as written; a single-step branch takes its step's id. */
-  branchIds: Map<ParallelBranch, string>;
-  /** The calendar a duration counts on: set for business durations, null for plain ones. */
-  durationCalendars: Map<DurationLit, string | null>;
-  /** Names that the policy's processes reach, directly or through roles and rules. */
-  used: { calendars: Set<string>; roles: Set<string>; rules: Set<string> };
-}
-
-export function emptyModel(files: string[]): SemanticModel {
-  return {
-    files,
-    calendars: new Map(),
-    roles: new Map(),
-    rules: new Map(),
-    processes: new Map(),
-    types: new Map(),
-    paths: new Map(),
-    stepIds: new Map(),
-    branchIds: new Map(),
-    durationCalendars: new Map(),
-    used: { calendars: new Set(), roles: new Set(), rules: new Set() },
-  };
 }

@@ -7,47 +7,46 @@ import { useDuration } from './calendars.js';
 import { type CheckContext, fileOf } from './context.js';
 import type { ExprEnv, InputEnv } from './exprs.js';
 import { expectBoolean, quote } from './exprs.js';
-import type { Declared } from './index.js';
+import type { Declared } from './model.js';
 import type { ProcessResult } from './flow.js';
 import { sameType, show, toTypeIR, type Ty } from './types.js';
 
-/** The rules a rule's condition names directly, in source order. */
-function ruleRefs(ctx: CheckContext, expr: Expr): string[] {
-  switch (expr.kind) {
-    case 'path': {
-      const [only, extra] = expr.segments;
-      return only && !extra && ctx.model.rules.has(only.name) ? [only.name] : [];
+/**
+ * The references to rules in a condition, in source order. An explicit stack rather than
+ * recursion, like everything here that follows rules: conditions and chains of rules can be long.
+ */
+function rulePaths(ctx: CheckContext, expr: Expr): Extract<Expr, { kind: 'path' }>[] {
+  const paths: Extract<Expr, { kind: 'path' }>[] = [];
+  const pending: Expr[] = [expr];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    switch (node.kind) {
+      case 'path': {
+        const [only, extra] = node.segments;
+        if (only && !extra && ctx.model.rules.has(only.name)) paths.push(node);
+        break;
+      }
+      case 'binary':
+        pending.push(node.right, node.left);
+        break;
+      case 'unary':
+        pending.push(node.operand);
+        break;
+      case 'list':
+        pending.push(...[...node.items].reverse());
+        break;
+      case 'call':
+        pending.push(...[...node.args].reverse());
+        break;
+      default:
+        break;
     }
-    case 'binary':
-      return [...ruleRefs(ctx, expr.left), ...ruleRefs(ctx, expr.right)];
-    case 'unary':
-      return ruleRefs(ctx, expr.operand);
-    case 'list':
-      return expr.items.flatMap((item) => ruleRefs(ctx, item));
-    case 'call':
-      return expr.args.flatMap((arg) => ruleRefs(ctx, arg));
-    default:
-      return [];
   }
+  return paths;
 }
 
-/** Paths naming rules, to point a cycle report at the reference that closes it. */
-function refSpan(expr: Expr, name: string): Expr['span'] | undefined {
-  switch (expr.kind) {
-    case 'path':
-      return expr.segments.length === 1 && expr.segments[0]?.name === name ? expr.span : undefined;
-    case 'binary':
-      return refSpan(expr.left, name) ?? refSpan(expr.right, name);
-    case 'unary':
-      return refSpan(expr.operand, name);
-    case 'list':
-      return expr.items.map((i) => refSpan(i, name)).find((s) => s !== undefined);
-    case 'call':
-      return expr.args.map((a) => refSpan(a, name)).find((s) => s !== undefined);
-    default:
-      return undefined;
-  }
-}
+/** The rules a rule's condition names directly, in source order. */
+const ruleRefs = (ctx: CheckContext, expr: Expr): string[] =>
+  rulePaths(ctx, expr).map((path) => path.segments[0]?.name ?? '');
 
 export function checkRules(ctx: CheckContext, processes: ProcessResult[]): void {
   checkRuleCycles(ctx);
@@ -71,32 +70,57 @@ function closure(ctx: CheckContext, direct: ReadonlySet<string>): Set<string> {
   return all;
 }
 
+/**
+ * CH3210 for every reference that closes a cycle of rules, found by a depth-first walk from each
+ * rule in declaration order; `chain` is the walk's path (a stack, not recursion, so that a chain of
+ * thousands of rules walks as easily as a short one).
+ */
 function checkRuleCycles(ctx: CheckContext): void {
   const done = new Set<string>();
-  const visit = (name: string, chain: string[]): void => {
+  const chain: { name: string; refs: Extract<Expr, { kind: 'path' }>[]; next: number }[] = [];
+  const onChain = new Map<string, number>();
+  const enter = (name: string): void => {
     const rule = ctx.model.rules.get(name);
-    if (done.has(name) || !rule) return;
-    for (const ref of ruleRefs(ctx, rule.decl.condition)) {
-      const at = chain.indexOf(ref);
-      if (at === -1) {
-        visit(ref, [...chain, ref]);
+    if (!rule || done.has(name)) return;
+    // A rule named twice closes a cycle once: the first reference is the one reported.
+    const firsts = new Map<string, Extract<Expr, { kind: 'path' }>>();
+    for (const path of rulePaths(ctx, rule.decl.condition)) {
+      const ref = path.segments[0]?.name ?? '';
+      if (!firsts.has(ref)) firsts.set(ref, path);
+    }
+    onChain.set(name, chain.length);
+    chain.push({ name, refs: [...firsts.values()], next: 0 });
+  };
+  for (const first of ctx.model.rules.keys()) {
+    enter(first);
+    while (chain.length > 0) {
+      const top = chain[chain.length - 1] as (typeof chain)[number];
+      const ref = top.refs[top.next++];
+      if (ref === undefined) {
+        chain.pop();
+        onChain.delete(top.name);
+        done.add(top.name);
         continue;
       }
-      const through = [...chain.slice(at), ref].map((n) => `\`${n}\``).join(' → ');
-      const span = refSpan(rule.decl.condition, ref) ?? rule.decl.name.span;
+      const name = ref.segments[0]?.name ?? '';
+      const at = onChain.get(name);
+      if (at === undefined) {
+        enter(name);
+        continue;
+      }
+      const rule = ctx.model.rules.get(top.name);
+      const through = [...chain.slice(at).map((c) => c.name), name].map((n) => `\`${n}\``).join(' → ');
       ctx.report.error(
         'CH3210',
-        fileOf(ctx, rule.file).path,
-        span,
-        `rule \`${ref}\` refers to itself: ${through}`,
+        fileOf(ctx, rule?.file ?? 0).path,
+        ref.span,
+        `rule \`${name}\` refers to itself: ${through}`,
         {
           help: 'write the condition out in one of these rules',
         },
       );
     }
-    done.add(name);
-  };
-  for (const name of ctx.model.rules.keys()) visit(name, [name]);
+  }
 }
 
 function typeRule(

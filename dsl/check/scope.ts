@@ -6,7 +6,7 @@ import type { CalendarDecl, Declaration, Ident, RoleDecl, RuleDecl, Span } from 
 import { suggest } from '../diagnostics/suggest.js';
 import type { CheckCode } from './codes.js';
 import { type CheckContext, fileOf } from './context.js';
-import type { Declared } from './index.js';
+import type { Declared } from './model.js';
 import { didYouMean } from './context.js';
 
 export type DeclKind = Declaration['kind'];

@@ -1,7 +1,7 @@
-// `charter check`, `charter fmt` and `charter compile`. Each returns its exit code: 0 clean,
-// 1 problems found (errors, or unformatted files under --check), 2 usage errors.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { checkEntry, compileEntry, format } from '../index.js';
+// `charter check` and `charter compile` (`charter fmt` has its own module). Each returns its exit
+// code: 0 clean, 1 problems found, 2 usage errors.
+import { writeFileSync } from 'node:fs';
+import { checkEntry, compileEntry } from '../index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { renderText, summarize, toJson } from '../diagnostics/render.js';
@@ -61,31 +61,6 @@ export function checkCommand(paths: string[], options: { json: boolean }, io: Ou
     io.out(summarize(sorted, files.length) + '\n');
   }
   return hasErrors(sorted) ? EXIT_PROBLEMS : EXIT_OK;
-}
-
-export function fmtCommand(paths: string[], options: { check: boolean }, io: Output): number {
-  const files = expandCharterFiles(paths);
-  if (files.length === 0) throw new UsageError('no .charter files found in the given paths');
-  let status = EXIT_OK;
-  for (const file of files) {
-    const original = readFileSync(file, 'utf8');
-    const result = format(original, file);
-    if (result.text === null) {
-      // Never rewrite a file we could not parse: the author's text is all there is.
-      io.err(renderText(result.diagnostics, sourceOf) + `${file}: not formatted (syntax errors)\n`);
-      status = EXIT_PROBLEMS;
-    } else if (result.text !== original) {
-      if (options.check) {
-        io.out(`${file}: not formatted\n`);
-        status = EXIT_PROBLEMS;
-      } else {
-        writeFileSync(file, result.text);
-        io.out(`${file}: formatted\n`);
-      }
-    }
-  }
-  if (status === EXIT_OK && options.check) io.out(`${files.length} files formatted\n`);
-  return status;
 }
 
 export function compileCommand(file: string, options: { output: string | undefined }, io: Output): number {

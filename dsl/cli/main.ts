@@ -1,114 +1,109 @@
-// The `charter` command line: argument parsing and dispatch. Commands live in their own modules.
-import { parseArgs } from 'node:util';
-import { checkCommand, compileCommand, EXIT_USAGE, fmtCommand, type Output } from './language-commands.js';
+// The `charter` command line: argument parsing and dispatch. Commands live in their own modules,
+// their options and help in command-specs.ts; `--help` is answered before anything else is
+// checked, so `charter simulate --help` works without a policy file.
+import {
+  CHECK,
+  COMPILE,
+  FMT,
+  LANGUAGE_COMMANDS,
+  LANGUAGE_USAGE,
+  SIMULATE,
+  TEST,
+  WORKER,
+} from './command-specs.js';
+import { fmtCommand } from './fmt-command.js';
 import { UsageError } from './files.js';
+import { checkCommand, compileCommand, EXIT_USAGE, type Output } from './language-commands.js';
 import { simulateCommand } from './simulate-command.js';
 import { testCommand } from './test-command.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { type CommandSpec, helpText, parseCommandArgs, usageErrorText, wantsHelp } from './usage.js';
 
-const USAGE = `usage: charter <command> [options]
+/** The full usage, for `charter --help`; scripts/charter.js adds the client and db commands. */
+export const USAGE = LANGUAGE_USAGE;
 
-commands:
-  check <files|dirs>... [--format text|json]   check policies; exit 0 clean, 1 errors, 2 usage
-  fmt [--check] <files|dirs>...                 format policies in place (--check: only report)
-  compile <file> [-o out.json]                  compile a policy to IR (JSON with its sha256)
-  simulate <file> --process P --input in.json   run one instance on a virtual clock and print its timeline
-      [--events ev.json] [--world w.json] [--start "2026-12-07 09:00"] [--as person]
-      [--timezone Europe/Berlin] [--format text|json]
-  worker                                        run the Temporal worker (TEMPORAL_ADDRESS, MONGODB_URI,
-                                                CHARTER_DATABASE, CHARTER_TASK_QUEUE, CHARTER_CHECK_SERVICES)
-  test [paths]... [--min-coverage N]            run policy tests (x.test.json next to x.charter),
-      [--filter text] [--format text|json]        report step and branch coverage (default: policies/)
-`;
+export interface RunOptions {
+  /** Commands answered elsewhere (the API client's), for "did you mean" on an unknown command. */
+  otherCommands?: readonly string[];
+}
 
-export function run(argv: readonly string[], io: Output): number {
-  const [command, ...rest] = argv;
+export function run(argv: readonly string[], io: Output, options: RunOptions = {}): number {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(`${USAGE}\ncharter: name a command\n`);
+    return EXIT_USAGE;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    // `charter help check` is `charter check --help`.
+    if (name === 'help' && rest.length > 0) return run([...rest, '--help'], io, options);
+    io.out(USAGE);
+    return 0;
+  }
+  const command = LANGUAGE_COMMANDS.find((c) => c.name === name) ?? null;
   try {
-    switch (command) {
-      case 'check': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          options: { format: { type: 'string', default: 'text' } },
-          allowPositionals: true,
-        });
-        return checkCommand(requirePaths(positionals), { json: formatIsJson(values.format) }, io);
-      }
-      case 'fmt': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          options: { check: { type: 'boolean', default: false } },
-          allowPositionals: true,
-        });
-        return fmtCommand(requirePaths(positionals), { check: values.check }, io);
-      }
-      case 'compile': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          options: { output: { type: 'string', short: 'o' } },
-          allowPositionals: true,
-        });
-        if (positionals.length !== 1) throw new UsageError('compile takes exactly one file');
-        return compileCommand(positionals[0] as string, { output: values.output }, io);
-      }
-      case 'simulate': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          options: {
-            process: { type: 'string' },
-            input: { type: 'string' },
-            events: { type: 'string' },
-            world: { type: 'string' },
-            start: { type: 'string' },
-            as: { type: 'string' },
-            timezone: { type: 'string' },
-            format: { type: 'string', default: 'text' },
-          },
-          allowPositionals: true,
-        });
-        if (positionals.length !== 1) throw new UsageError('simulate takes exactly one policy file');
-        const { format, ...given } = values;
-        return simulateCommand(positionals[0] as string, { ...given, json: formatIsJson(format) }, io);
-      }
-      case 'test': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          options: {
-            'min-coverage': { type: 'string' },
-            filter: { type: 'string' },
-            format: { type: 'string', default: 'text' },
-          },
-          allowPositionals: true,
-        });
-        const min = values['min-coverage'];
-        if (min !== undefined && !/^\d+(\.\d+)?$/.test(min)) {
-          throw new UsageError(`--min-coverage takes a percentage, not ${min}`);
-        }
-        const paths = positionals.length === 0 ? ['policies'] : positionals;
-        return testCommand(
-          paths,
-          {
-            json: formatIsJson(values.format),
-            minCoverage: min === undefined ? null : Number(min),
-            filter: values.filter ?? null,
-          },
-          io,
-        );
-      }
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return command === undefined ? EXIT_USAGE : 0;
-      default:
-        throw new UsageError(`unknown command \`${command}\``);
+    if (command === null) throw new UsageError(unknownCommand(name, options.otherCommands ?? []));
+    if (wantsHelp(rest)) {
+      io.out(helpText(command));
+      return 0;
     }
+    return runCommand(command, rest, io);
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`charter: ${(error as Error).message}\n\n${USAGE}`);
+    if (error instanceof UsageError) {
+      io.err(usageErrorText(command, error.message));
       return EXIT_USAGE;
     }
     throw error;
   }
+}
+
+function runCommand(command: CommandSpec, args: readonly string[], io: Output): number {
+  const { values, positionals } = parseCommandArgs(command.options, args);
+  const text = (key: string): string | undefined => {
+    const value = values[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  switch (command) {
+    case CHECK:
+      return checkCommand(requirePaths(positionals), { json: formatIsJson(text('format')) }, io);
+    case FMT:
+      return fmtCommand(requirePaths(positionals), { check: values['check'] === true }, io);
+    case COMPILE:
+      if (positionals.length !== 1) throw new UsageError('name exactly one policy file');
+      return compileCommand(positionals[0] as string, { output: text('output') }, io);
+    case SIMULATE: {
+      if (positionals.length !== 1) throw new UsageError('name exactly one policy file');
+      const given = {
+        process: text('process'),
+        input: text('input'),
+        events: text('events'),
+        world: text('world'),
+        start: text('start'),
+        as: text('as'),
+        timezone: text('timezone'),
+      };
+      return simulateCommand(positionals[0] as string, { ...given, json: formatIsJson(text('format')) }, io);
+    }
+    case TEST: {
+      const min = text('min-coverage');
+      if (min !== undefined && !/^\d+(\.\d+)?$/.test(min)) {
+        throw new UsageError(`--min-coverage takes a percentage, not ${min}`);
+      }
+      const paths = positionals.length === 0 ? ['policies'] : positionals;
+      const json = formatIsJson(text('format'));
+      const minCoverage = min === undefined ? null : Number(min);
+      return testCommand(paths, { json, minCoverage, filter: text('filter') ?? null }, io);
+    }
+    case WORKER:
+      // scripts/charter.js starts the worker itself when nothing follows `worker`.
+      throw new UsageError(`takes no arguments, got: ${args.join(' ')}`);
+    default:
+      throw new UsageError(`\`${command.name}\` is not a language command`);
+  }
+}
+
+function unknownCommand(name: string, otherCommands: readonly string[]): string {
+  const close = suggest(name, [...LANGUAGE_COMMANDS.map((c) => c.name), ...otherCommands]);
+  return `unknown command \`${name}\`${close ? ` (did you mean \`${close}\`?)` : ''}`;
 }
 
 function formatIsJson(format: string | undefined): boolean {
@@ -120,14 +115,4 @@ function formatIsJson(format: string | undefined): boolean {
 function requirePaths(positionals: string[]): string[] {
   if (positionals.length === 0) throw new UsageError('name at least one file or directory');
   return positionals;
-}
-
-// Checked by code, not class: errors from Node's parseArgs may come from another realm.
-function isParseArgsError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    String(error.code).startsWith('ERR_PARSE_ARGS')
-  );
 }

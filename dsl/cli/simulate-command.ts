@@ -47,8 +47,8 @@ const eventsFileSchema = z.union([
 ]);
 
 export function simulateCommand(policyFile: string, options: SimulateOptions, io: Output): number {
-  if (options.process === undefined) throw new UsageError('simulate needs --process <name>');
-  if (options.input === undefined) throw new UsageError('simulate needs --input <file.json>');
+  if (options.process === undefined) throw new UsageError('name the process to start with --process P');
+  if (options.input === undefined) throw new UsageError('give the process input with --input in.json');
   const policy = compileForRun(policyFile, (text) => io.err(text));
   if (!policy) return EXIT_PROBLEMS;
   const events = options.events === undefined ? null : readWithWorld(options.events, eventsFileSchema);

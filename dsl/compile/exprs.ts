@@ -12,7 +12,9 @@ import type {
   TypeIR,
   ValueIR,
 } from '../../engine/ir/types.js';
+import { negateDecimalText } from '../../engine/ir/index.js';
 import { isBuiltin } from '../check/calls.js';
+import { chainOperands, foldChain } from '../check/depth.js';
 import { fromTypeExpr, toTypeIR } from '../check/types.js';
 import type { SemanticModel } from '../check/index.js';
 
@@ -78,6 +80,7 @@ export function lowerExpr(l: Lowering, expr: Expr): ExprIR {
   const base = { type: typeOf(l, expr), span: sourceSpan(l, expr.span) };
   switch (expr.kind) {
     case 'binary':
+      if (expr.op === 'and' || expr.op === 'or') return lowerChain(l, expr, base.type);
       return {
         ...base,
         op: binaryOps[expr.op],
@@ -95,6 +98,23 @@ export function lowerExpr(l: Lowering, expr: Expr): ExprIR {
     default:
       return { ...base, op: 'literal', value: literalValue(l, expr) };
   }
+}
+
+/**
+ * `a and b and c ...`: the operands in a loop, joined in the shape foldChain gives (leaning left
+ * up to 16 operands, as written; balanced beyond), the shape the checker measured for CH5018. A
+ * chain of a thousand operands is then ten levels deep, not a thousand, for every stage after this.
+ */
+function lowerChain(l: Lowering, expr: Extract<Expr, { kind: 'binary' }>, type: TypeIR): ExprIR {
+  const op = binaryOps[expr.op];
+  const operands = chainOperands(expr).map((operand) => lowerExpr(l, operand));
+  return foldChain(operands, (left, right) => ({
+    type,
+    span: { ...left.span, endLine: right.span.endLine, endCol: right.span.endCol },
+    op,
+    left,
+    right,
+  }));
 }
 
 function builtin(callee: Ident): BuiltinFunction {
@@ -153,7 +173,12 @@ function literalValue(l: Lowering, expr: Expr): ValueIR {
 
 function negateValue(value: ValueIR, expr: Expr): ValueIR {
   if (typeof value === 'number') return -value;
-  if (typeof value === 'object' && !Array.isArray(value)) return { ...value, amount: -value.amount };
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    // Money literals carry decimal text (cst-to-ast-literals.ts), durations numbers.
+    if (!('currency' in value)) return { ...value, amount: -value.amount };
+    const { amount } = value;
+    return { ...value, amount: typeof amount === 'string' ? negateDecimalText(amount) : -amount };
+  }
   throw new CompileError(`cannot negate the constant at ${expr.span.line}:${expr.span.col}`);
 }
 

@@ -122,6 +122,7 @@ function lowerApproval(
     escalations: step.escalations.map((e) => ({
       after: lowerDuration(l, e.after),
       to: lowerApprovers(l, e.to),
+      ...handover(e.handover),
       span: sourceSpan(l, e.span),
     })),
     onTimeout: step.onTimeout ? lowerTimeout(l, step.onTimeout) : null,
@@ -147,9 +148,16 @@ function lowerQuorum(quorum: Quorum | null): QuorumIR {
 
 function lowerTimeout(l: Lowering, timeout: TimeoutAction): TimeoutIR {
   const span = sourceSpan(l, timeout.span);
-  if (timeout.kind === 'escalate') return { action: 'escalate', to: lowerApprovers(l, timeout.to), span };
+  if (timeout.kind === 'escalate')
+    return { action: 'escalate', to: lowerApprovers(l, timeout.to), ...handover(timeout.handover), span };
   return { action: timeout.kind, message: lowerOptionalTemplate(l, timeout.message), span };
 }
+
+/**
+ * `handover: true` for `hand over`, and no key at all for `escalate`: the IR of every policy
+ * written before handovers existed is hashed and stored, and must stay byte for byte the same.
+ */
+const handover = (isHandover: boolean): { handover?: true } => (isHandover ? { handover: true } : {});
 
 function lowerCheck(l: Lowering, step: CheckStep): CheckIR {
   const check = step.check;

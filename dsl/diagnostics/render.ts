@@ -1,24 +1,34 @@
 // Diagnostics for people (the source line with the span underlined, like rustc and TypeScript's
-// baselines) and for tools (flat JSON objects with 1-based positions).
+// baselines) and for tools (flat JSON objects with 1-based positions). The text layout keeps one
+// gutter per diagnostic, as wide as its line number, so that the `|` of the excerpt, the `=` of
+// help and notes and the `-->` of the location line up whatever the number of digits.
 import type { Span } from '../ast.js';
 import type { Diagnostic } from './diagnostic.js';
+import { excerpt } from './excerpt.js';
 
 /** Returns the text of a file, or undefined when it is not available (then no excerpt is shown). */
 export type SourceLookup = (file: string) => string | undefined;
 
-const TAB_WIDTH = 4;
+/**
+ * Text in backticks longer than this (a 100,000-character name, say) is shortened in the middle
+ * in the text output; the JSON keeps it whole.
+ */
+const MAX_QUOTED = 120;
 
 export function renderText(diagnostics: readonly Diagnostic[], sourceOf: SourceLookup): string {
   return diagnostics.map((d) => renderOne(d, sourceOf)).join('\n');
 }
 
 function renderOne(d: Diagnostic, sourceOf: SourceLookup): string {
-  const lines = [`${d.severity}[${d.code}]: ${d.message}`, `  --> ${location(d.file, d.span)}`];
-  const excerpt = excerptLines(sourceOf(d.file), d.span);
-  lines.push(...excerpt);
-  if (d.help) lines.push(`   = help: ${d.help}`);
+  const gutter = ' '.repeat(String(d.span.line).length);
+  const lines = [
+    `${d.severity}[${d.code}]: ${shorten(d.message)}`,
+    `${gutter}--> ${location(d.file, d.span)}`,
+  ];
+  lines.push(...excerptLines(sourceOf(d.file), d.span, gutter));
+  if (d.help) lines.push(`${gutter} = help: ${shorten(d.help)}`);
   for (const related of d.related ?? []) {
-    lines.push(`   = note: ${related.message}: ${location(related.file, related.span)}`);
+    lines.push(`${gutter} = note: ${shorten(related.message)}: ${location(related.file, related.span)}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -28,37 +38,38 @@ export function location(file: string, span: Span): string {
 }
 
 /** The span's first line with `~` under the spanned text; a multi-line span is marked to line end. */
-function excerptLines(text: string | undefined, span: Span): string[] {
+function excerptLines(text: string | undefined, span: Span, gutter: string): string[] {
   if (text === undefined) return [];
   const source = lineAt(text, span.line);
   if (source === undefined) return [];
-  const startCol = Math.max(1, span.col);
-  const endCol = span.endLine === span.line ? Math.max(span.endCol, startCol + 1) : source.length + 1;
-  const shown = expandTabs(source);
-  const before = expandTabs(source.slice(0, startCol - 1)).length;
-  const width = Math.max(1, expandTabs(source.slice(0, endCol - 1)).length - before);
-  const gutter = String(span.line).length;
-  const pad = ' '.repeat(gutter);
-  return [
-    `${pad} |`,
-    `${span.line} | ${shown}`,
-    `${pad} | ${' '.repeat(before)}${'~'.repeat(width)}${span.endLine > span.line ? ' ...' : ''}`,
-  ];
+  const start = Math.max(0, span.col - 1);
+  const continues = span.endLine > span.line;
+  const end = continues ? source.length : Math.max(span.endCol - 1, start);
+  const shown = excerpt(source, start, end, continues);
+  return [`${gutter} |`, `${span.line} | ${shown.source}`, `${gutter} | ${shown.marks}`];
 }
 
+/** Line `line` (1-based) of `text`; `\r\n`, `\n` and a lone `\r` end lines, as the lexer counts. */
 function lineAt(text: string, line: number): string | undefined {
+  const breaks = /\r\n|\n|\r/g;
   let start = 0;
   for (let current = 1; current < line; current++) {
-    const next = text.indexOf('\n', start);
-    if (next === -1) return undefined;
-    start = next + 1;
+    const found = breaks.exec(text);
+    if (found === null) return undefined;
+    start = found.index + found[0].length;
   }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+  const next = breaks.exec(text);
+  return text.slice(start, next === null ? text.length : next.index);
 }
 
-function expandTabs(text: string): string {
-  return text.replace(/\t/g, ' '.repeat(TAB_WIDTH));
+/** Backticked text longer than MAX_QUOTED cut in the middle: both ends of a path say most. */
+function shorten(text: string): string {
+  const keep = (MAX_QUOTED - 3) / 2;
+  return text.replace(/`([^`]*)`/g, (quoted, inner: string) =>
+    inner.length > MAX_QUOTED
+      ? `\`${inner.slice(0, Math.ceil(keep))}...${inner.slice(inner.length - Math.floor(keep))}\``
+      : quoted,
+  );
 }
 
 /** One object per diagnostic, stable field order, for `charter check --format json`. */

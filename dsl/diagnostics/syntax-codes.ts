@@ -18,6 +18,7 @@ export const SYNTAX = {
    * no golden case and stays out of the catalog (the golden test demands a case per entry).
    */
   internalError: 'CH1011',
+  misspeltKeyword: 'CH1012',
   assignInExpression: 'CH2001',
   invalidDate: 'CH2002',
   invalidTime: 'CH2003',
@@ -40,6 +41,7 @@ export const SYNTAX = {
   currencyOnNonMoney: 'CH2020',
   misplacedBlock: 'CH2021',
   invalidCurrency: 'CH2022',
+  amountTooLong: 'CH2023',
 } as const;
 
 export type SyntaxCode = (typeof SYNTAX)[keyof typeof SYNTAX];
@@ -103,6 +105,12 @@ export const syntaxCodes: readonly { code: SyntaxCode; title: string; explanatio
     title: 'empty `{}` in a message',
     explanation:
       'A `{}` in a message inserts nothing. Put an expression inside, or write `{{}}` for literal braces.',
+  },
+  {
+    code: SYNTAX.misspeltKeyword,
+    title: 'misspelt keyword',
+    explanation:
+      'A word one or two letters away from the keyword the grammar expects there, such as `buisness days`, `on timout` or `wiat 2 days`. It is reported once, and the rest of the declaration is read as if the keyword were written, so the problems reported after it are real ones.',
   },
   {
     code: SYNTAX.assignInExpression,
@@ -222,5 +230,11 @@ export const syntaxCodes: readonly { code: SyntaxCode; title: string; explanatio
     title: 'invalid currency code',
     explanation:
       'A currency after `money` is an ISO 4217 code: three upper-case letters, such as `EUR` or `USD`.',
+  },
+  {
+    code: SYNTAX.amountTooLong,
+    title: 'amount with too many digits',
+    explanation:
+      'Amounts of money are exact, and so bounded: at most 200 digits, at most 60 of them after the point.',
   },
 ];

@@ -121,3 +121,73 @@ describe('check: deadlines', () => {
     expect(diagnostics[0]?.help).toBe('did you mean `cab`');
   });
 });
+
+describe('check: handovers', () => {
+  test('when a handover goes to people the exclusions leave in, then nothing is reported', () => {
+    const diagnostics = steps(
+      'approve first { by cab }',
+      'approve a { by cab not request.requester within 2d hand over after 1d to dana on timeout hand over to cab }',
+      'approve b { by cab not dana within 2d on timeout hand over to pair }',
+      'approve c { by cab distinct from first within 2d on timeout hand over to request.sponsor }',
+      'approve d { by cab within 2d on timeout hand over to request.requester }',
+    );
+
+    expect(diagnostics).toEqual([]);
+  });
+
+  test('when `not` covers everyone a handover names, then CH5017 points at the handover and the exclusion', () => {
+    const diagnostics = steps(
+      'approve a { by cab not request.requester within 2d on timeout hand over to request.requester }',
+      'approve b { by cab not pair within 2d hand over after 1d to dana, person "eve" on timeout reject }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5017 error 8:78 `a` would be handed over only to people excluded from deciding it',
+      'CH5017 error 9:63 `b` would be handed over only to people excluded from deciding it',
+    ]);
+    expect(diagnostics[0]?.related?.map((r) => [r.message, r.span.line, r.span.col])).toEqual([
+      ['excluded by `not` here', 8, 26],
+    ]);
+    expect(diagnostics[0]?.help).toMatch(/^segregation of duties still applies after a handover/);
+  });
+
+  test('when a handover goes to the approvers of a `distinct from` step, then CH5017 names that step', () => {
+    const diagnostics = steps(
+      'approve first { by cab }',
+      'approve a { by cab distinct from first not request.requester within 2d',
+      '  on timeout hand over to first.approvers, request.requester }',
+    );
+
+    expect(diagnostics.map(at)).toEqual([
+      'CH5017 error 10:29 `a` would be handed over only to people excluded from deciding it',
+    ]);
+    expect(diagnostics[0]?.related?.map((r) => [r.message, r.span.line, r.span.col])).toEqual([
+      ['excluded by `not` here', 9, 46],
+      ['excluded by `distinct from first` here', 9, 36],
+    ]);
+  });
+
+  test('when `escalate` adds only excluded people, then nothing is reported: the approvers still decide', () => {
+    const diagnostics = steps(
+      'approve a { by cab not request.requester within 2d escalate after 1d to request.requester on timeout escalate to request.requester }',
+    );
+
+    expect(diagnostics).toEqual([]);
+  });
+
+  test('when a handover names an unknown role, then only CH3201 is reported', () => {
+    const diagnostics = steps('approve a { by cab not dana within 2d on timeout hand over to cio }');
+
+    expect(diagnostics.map((d) => d.code)).toEqual(['CH3201']);
+  });
+
+  test('when a handover names a role that includes itself, then only the cycle is reported', () => {
+    const diagnostics = diagnose(
+      processText(['role cab = group "cab"', 'role loop = again', 'role again = loop'], 'requester: person', [
+        'approve a { by cab not request.requester within 2d on timeout hand over to loop }',
+      ]),
+    );
+
+    expect(diagnostics.map((d) => d.code)).toEqual(['CH3209']);
+  });
+});

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fmtSummary } from '../../../dsl/cli/fmt-command.js';
 import { charter, useTempFolder } from './cli-support.js';
 
 const CLEAN = `policy "Laptop purchase" version 1 effective 2026-12-01
@@ -78,7 +79,7 @@ describe('charter check', () => {
     [['check'], 'name at least one file or directory'],
     [['check', '/no/such/dir'], 'no such file or directory: /no/such/dir'],
     [['check', '--format', 'xml', '.'], '--format must be text or json, not xml'],
-    [['check', '--colour', '.'], "Unknown option '--colour'"],
+    [['check', '--colour', '.'], 'unknown option `--colour`'],
     [['publish'], 'unknown command `publish`'],
   ])('when called as `charter %j`, then it exits 2 with a usage error', (args, message) => {
     const result = charter(...args);
@@ -97,16 +98,47 @@ describe('charter fmt', () => {
     const result = charter('fmt', '--check', file);
 
     expect(result.code).toBe(1);
-    expect(result.out).toContain('not formatted');
+    expect(result.out).toBe(`${file}: needs formatting\n1 file needs formatting\n`);
     expect(readFileSync(file, 'utf8')).toBe(messy);
   });
 
   test('when formatting, then the file is rewritten and a second --check passes', () => {
     const file = write('laptop.charter', messy);
 
-    expect(charter('fmt', file).code).toBe(0);
-    expect(charter('fmt', '--check', file).code).toBe(0);
+    expect(charter('fmt', file)).toEqual({ code: 0, out: `${file}: formatted\n1 file formatted\n`, err: '' });
+    expect(charter('fmt', '--check', file)).toEqual({ code: 0, out: '1 file already formatted\n', err: '' });
     expect(readFileSync(file, 'utf8')).toBe(CLEAN);
+  });
+
+  test('when an already formatted file is formatted in place, then it says so and leaves it alone', () => {
+    const file = write('laptop.charter', CLEAN);
+
+    expect(charter('fmt', file)).toEqual({ code: 0, out: '1 file already formatted\n', err: '' });
+    expect(readFileSync(file, 'utf8')).toBe(CLEAN);
+  });
+
+  test('when a folder mixes formatted, unformatted and broken files, then each count is named once', () => {
+    write('a.charter', CLEAN);
+    write('b.charter', CLEAN);
+    write('c.charter', messy);
+    write('d.charter', messy);
+    write('e.charter', 'process p {\n');
+
+    const checked = charter('fmt', '--check', temp.dir);
+    const formatted = charter('fmt', temp.dir);
+    const again = charter('fmt', '--check', temp.dir);
+
+    expect(checked.code).toBe(1);
+    expect(checked.out.split('\n').slice(-2)).toEqual([
+      '2 files need formatting, 2 already formatted, 1 not formatted (syntax errors)',
+      '',
+    ]);
+    expect(formatted.code).toBe(1);
+    expect(formatted.out).toMatch(/c\.charter: formatted\n.*d\.charter: formatted\n/s);
+    expect(formatted.out).toMatch(
+      /\n2 files formatted, 2 already formatted, 1 not formatted \(syntax errors\)\n$/,
+    );
+    expect(again.out).toMatch(/\n?4 files already formatted, 1 not formatted \(syntax errors\)\n$/);
   });
 
   test('when the file has a syntax error, then it is not touched and the error is shown', () => {
@@ -119,6 +151,23 @@ describe('charter fmt', () => {
     expect(result.err).toContain('not formatted (syntax errors)');
     expect(readFileSync(file, 'utf8')).toBe(broken);
   });
+});
+
+describe('the fmt summary', () => {
+  test.each([
+    [1, 0, 0, false, '1 file formatted'],
+    [0, 1, 0, false, '1 file already formatted'],
+    [0, 3, 0, true, '3 files already formatted'],
+    [1, 2, 0, true, '1 file needs formatting, 2 already formatted'],
+    [2, 0, 0, true, '2 files need formatting'],
+    [0, 0, 1, false, '1 file not formatted (syntax errors)'],
+    [0, 2, 2, true, '2 files already formatted, 2 not formatted (syntax errors)'],
+  ])(
+    'when %i changed, %i unchanged and %i broken (--check %s), then it reads `%s`',
+    (changed, unchanged, broken, check, expected) => {
+      expect(fmtSummary({ changed, unchanged, broken }, check)).toBe(expected);
+    },
+  );
 });
 
 describe('charter compile', () => {

@@ -119,7 +119,7 @@ describe('compile: the policy', () => {
       ['budget', { kind: 'money', currency: 'EUR' }, false, null],
       ['note', { kind: 'text' }, true, 'none'],
       ['items', { kind: 'list', element: { kind: 'text' } }, true, ['a', 'b']],
-      ['limit', { kind: 'money', currency: 'EUR' }, true, { amount: -5, currency: 'EUR' }],
+      ['limit', { kind: 'money', currency: 'EUR' }, true, { amount: '-5', currency: 'EUR' }],
       ['due', { kind: 'date' }, true, null],
     ]);
     expect(input[0]?.span).toEqual({ file: 0, line: 8, col: 11, endLine: 8, endCol: 28 });

@@ -165,6 +165,39 @@ describe('compile: steps', () => {
     });
   });
 
+  test('when an approval hands over, then only the handover levels and timeout carry `handover: true`', () => {
+    const [approve] = compiledSteps(
+      'process p {',
+      '  input { }',
+      '  approve a { by cab at least 2 within 2 business days escalate after 4h to group "leads"',
+      '    hand over after 1 business day to group "cio" on timeout hand over to person "ceo" }',
+      '}',
+    );
+    if (approve?.kind !== 'approve') throw new Error('expected an approval');
+
+    expect(approve.escalations.map((e) => [e.to[0]?.kind, e.handover])).toEqual([
+      ['group', undefined],
+      ['group', true],
+    ]);
+    expect(Object.keys(approve.escalations[0]!)).toEqual(['after', 'to', 'span']);
+    expect(Object.keys(approve.escalations[1]!)).toEqual(['after', 'to', 'handover', 'span']);
+    expect(approve.onTimeout).toMatchObject({ action: 'escalate', to: [{ person: 'ceo' }], handover: true });
+    expect(approve.quorum).toEqual({ kind: 'atLeast', count: 2, poolAtLeast: null });
+  });
+
+  test('when an approval escalates without handing over, then its IR has no `handover` key at all', () => {
+    const [approve] = compiledSteps(
+      'process p {',
+      '  input { }',
+      '  approve a { by cab within 2d escalate after 1d to group "leads" on timeout escalate to group "cio" }',
+      '}',
+    );
+
+    // Policies written before handovers are hashed and stored: their IR must not gain a key.
+    expect(JSON.stringify(approve)).not.toContain('handover');
+    expect(approve).toMatchObject({ onTimeout: { action: 'escalate', to: [{ group: 'cio' }] } });
+  });
+
   test('when expressions are compiled, then each node keeps its checked type, its target and its span', () => {
     const [, rule] = compiledSteps(
       'rule costly = request.budget > 10 EUR because "x"',

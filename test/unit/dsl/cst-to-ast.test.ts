@@ -250,6 +250,35 @@ describe('single-use clauses', () => {
     expect(approve).toMatchObject({ exclude: [{ kind: 'role' }, { kind: 'role' }], escalations: [{}, {}] });
   });
 
+  test('when `on timeout` is given twice, one escalating and one handing over, then CH2007 names the repeat', () => {
+    expect(diagnose(inApproval('by cab\non timeout escalate to x\non timeout hand over to y'))).toEqual([
+      expect.objectContaining({
+        code: 'CH2007',
+        text: 'on timeout hand over to y',
+        related: ['the first `on timeout` clause: on timeout escalate to x'],
+      }),
+    ]);
+  });
+
+  test.each(['handover', 'hand_over', 'Handover'])(
+    'when a ladder level is written `%s after`, then CH1005 suggests the two words `hand over`',
+    (word) => {
+      expect(diagnose(inApproval(`by cab\n${word} after 2h to cio`))).toEqual([
+        expect.objectContaining({
+          code: 'CH1005',
+          text: `${word} after 2h to cio`,
+          help: 'did you mean `hand over` (two words)',
+        }),
+      ]);
+    },
+  );
+
+  test('when a clause word is misspelt close to `hand`, then the suggestion is the whole `hand over`', () => {
+    expect(diagnose(inApproval('by cab\nhands off after 2h to cio'))).toEqual([
+      expect.objectContaining({ code: 'CH1005', help: 'did you mean `hand over`' }),
+    ]);
+  });
+
   test('when a calendar has two time zones, then CH2007 points at the first', () => {
     expect(diagnose('calendar c { timezone "UTC" timezone "Europe/Paris" }')).toEqual([
       expect.objectContaining({
@@ -296,15 +325,15 @@ describe('steps', () => {
     ]);
   });
 
-  test('when an outcome is misspelt, then CH2011 suggests it and the step is dropped', () => {
-    const text = inProcess('end aproved');
+  test('when an outcome is unknown, then CH2011 lists the outcomes and the step is dropped', () => {
+    const text = inProcess('end accepted');
 
     expect(diagnose(text)).toEqual([
       {
         code: 'CH2011',
-        message: '`aproved` is not an outcome',
-        text: 'aproved',
-        help: 'did you mean `approved`',
+        message: '`accepted` is not an outcome',
+        text: 'accepted',
+        help: 'a process ends `approved`, `rejected` or `cancelled`',
       },
     ]);
     expect(parse(text, 'x').ast.declarations[0]).toMatchObject({ steps: [] });

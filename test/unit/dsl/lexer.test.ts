@@ -43,6 +43,17 @@ describe('keywords and names', () => {
     ]);
   });
 
+  test('when `hand over` is written, then both words are keywords, and names they start stay names', () => {
+    expect(kinds('hand over handover overtime hands others')).toEqual([
+      'Hand:hand',
+      'Over:over',
+      'Identifier:handover',
+      'Identifier:overtime',
+      'Identifier:hands',
+      'Others:others',
+    ]);
+  });
+
   test('when keywords differ only in case, then they are names', () => {
     expect(lex('Approve PROCESS').tokens.map((t) => t.tokenType)).toEqual([Identifier, Identifier]);
   });

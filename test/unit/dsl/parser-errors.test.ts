@@ -108,27 +108,35 @@ describe('parse errors', () => {
     expect(diagnostic?.text).toBe(`"${'x'.repeat(50)}"`);
   });
 
-  test('when a keyword is misspelt where it is required, then the help suggests it', () => {
-    expect(diagnose('policy "x" verison 3 effective 2026-01-01')).toEqual([
+  test('when a required keyword is missing, then CH1003 names it and what came before', () => {
+    expect(diagnose('policy "x" 3 effective 2026-01-01')).toEqual([
       {
         code: 'CH1003',
-        message: 'expected `version` after the string `"x"`, found `verison`',
-        text: 'verison',
+        message: 'expected `version` after the string `"x"`, found `3`',
+        text: '3',
         at: '1:12',
-        help: 'did you mean `version`',
       },
     ]);
   });
 
-  test('when no form fits after `check x:`, then CH1004 lists the forms and suggests the closest', () => {
-    expect(diagnose('process p { check x: requre a }')).toEqual([
+  test('when no form fits after `check x:`, then CH1004 lists the forms', () => {
+    expect(diagnose('process p { check x: verify a }')).toEqual([
       {
         code: 'CH1004',
-        message: 'expected `require`, `external` or `attest` after `:`, found `requre`',
-        text: 'requre',
+        message: 'expected `require`, `external` or `attest` after `:`, found `verify`',
+        text: 'verify',
         at: '1:22',
-        help: 'did you mean `require`',
       },
+    ]);
+  });
+
+  test('when `allow` is followed by something else, then CH1004 lists what may follow it', () => {
+    expect(diagnose('process p { approve a { by cab allow everything } }')).toEqual([
+      expect.objectContaining({
+        code: 'CH1004',
+        message: 'expected `delegation` or `changes` after `allow`, found `everything`',
+        text: 'everything',
+      }),
     ]);
   });
 
@@ -157,17 +165,16 @@ describe('parse errors', () => {
 });
 
 describe('junk where an item should start', () => {
-  test('when a step keyword is misspelt, then one CH1005 covers the skipped step and suggests the keyword', () => {
-    const text = 'process p {\n  aprove x { by cab }\n  end approved\n}';
+  test('when a step starts with an unknown word, then one CH1005 covers the skipped step', () => {
+    const text = 'process p {\n  request x { by cab }\n  end approved\n}';
     const { ast, diagnostics } = parse(text, 'junk.charter');
 
     expect(diagnose(text)).toEqual([
       {
         code: 'CH1005',
-        message: 'expected a step, found `aprove`',
-        text: 'aprove x { by cab }',
+        message: 'expected a step, found `request`',
+        text: 'request x { by cab }',
         at: '2:3',
-        help: 'did you mean `approve`',
       },
     ]);
     expect(diagnostics).toHaveLength(1);
@@ -175,17 +182,16 @@ describe('junk where an item should start', () => {
     expect(process?.kind === 'process' && process.steps.map((s) => s.kind)).toEqual(['end']);
   });
 
-  test('when an approval clause is misspelt, then the other clauses are still built', () => {
-    const text = 'process p { approve a { by cab wthin 2 days on timeout reject } }';
+  test('when an approval clause is unknown, then the other clauses are still built', () => {
+    const text = 'process p { approve a { by cab soon 2 days on timeout reject } }';
     const { ast } = parse(text, 'junk.charter');
 
     expect(diagnose(text)).toEqual([
       {
         code: 'CH1005',
-        message: 'expected an approval clause such as `by`, `within` or `on timeout`, found `wthin`',
-        text: 'wthin 2 days',
+        message: 'expected an approval clause such as `by`, `within` or `on timeout`, found `soon`',
+        text: 'soon 2 days',
         at: '1:32',
-        help: 'did you mean `within`',
       },
     ]);
     const process = ast.declarations[0];
@@ -202,21 +208,20 @@ describe('junk where an item should start', () => {
     ]);
   });
 
-  test('when a calendar line is unknown, then the help suggests the closest', () => {
-    expect(diagnose('calendar c { timezon "UTC" }')).toEqual([
-      expect.objectContaining({ code: 'CH1005', text: 'timezon "UTC"', help: 'did you mean `timezone`' }),
+  test('when a calendar line is unknown, then one CH1005 covers the line', () => {
+    expect(diagnose('calendar c { zone "UTC" }')).toEqual([
+      expect.objectContaining({ code: 'CH1005', text: 'zone "UTC"' }),
     ]);
   });
 
-  test('when text comes before any declaration, then the whole run is one CH1005 with a suggestion', () => {
-    expect(diagnose('proces p { }\nrule r = true')).toEqual([
+  test('when text comes before any declaration, then the whole run is one CH1005', () => {
+    expect(diagnose('procedure p { }\nrule r = true')).toEqual([
       {
         code: 'CH1005',
         message:
-          'expected a declaration (`policy`, `library`, `use`, `calendar`, `role`, `rule` or `process`), found `proces`',
-        text: 'proces p { }',
+          'expected a declaration (`policy`, `library`, `use`, `calendar`, `role`, `rule` or `process`), found `procedure`',
+        text: 'procedure p { }',
         at: '1:1',
-        help: 'did you mean `process`',
       },
     ]);
   });
@@ -252,7 +257,9 @@ describe('limits', () => {
     const { ast, diagnostics } = parse(text, 'deep.charter');
 
     expect(diagnostics.map((d) => d.code)).toEqual(['CH1006']);
-    expect(ast.declarations.map((d) => d.name.name)).toEqual(['ok']);
+    // The deep rule keeps only its name (a stand-in the checker never reports on), so that its
+    // uses are not unknown rules on top of CH1006.
+    expect(ast.declarations.map((d) => d.name.name)).toEqual(['deep', 'ok']);
   });
 
   test('when an expression has more than 1,000 operators, then one CH1007 points at the 1,001st', () => {

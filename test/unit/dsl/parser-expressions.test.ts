@@ -62,7 +62,13 @@ describe('literals', () => {
     ['42', { kind: 'number', value: 42, raw: '42' }],
     ['50_000', { kind: 'number', value: 50000, raw: '50_000' }],
     ['0.5', { kind: 'number', value: 0.5 }],
-    ['50_000 EUR', { kind: 'money', amount: 50000, currency: 'EUR', raw: '50_000' }],
+    ['50_000 EUR', { kind: 'money', amount: '50000', currency: 'EUR', raw: '50_000' }],
+    // Exact: a number would make this 10^15.
+    [
+      '1_000_000_000_000_000.01 EUR',
+      { kind: 'money', amount: '1000000000000000.01', currency: 'EUR', raw: '1_000_000_000_000_000.01' },
+    ],
+    ['0.50 EUR', { kind: 'money', amount: '0.5', currency: 'EUR', raw: '0.50' }],
     ['15%', { kind: 'percent', value: 15, raw: '15' }],
     ['30m', { kind: 'duration', amount: 30, unit: 'minute', business: false, calendar: null }],
     ['2w', { kind: 'duration', amount: 2, unit: 'week', business: false, calendar: null }],

@@ -117,6 +117,45 @@ allow changes`);
     expect(step.onTimeout).toMatchObject({ kind: 'approve' });
   });
 
+  test('when ladder levels escalate and hand over, then each keeps its kind, order and span', () => {
+    const { step, text } = approve(
+      'by cab\nwithin 3 business days on office\nescalate after 1 business day to it_director\n' +
+        'hand over after 2 business days on plant to cio, group "cio-office"\nescalate after 3 days to ceo',
+    );
+
+    expect(step.escalations.map((e) => [e.after.amount, e.handover, e.to.length])).toEqual([
+      [1, false, 1],
+      [2, true, 2],
+      [3, false, 1],
+    ]);
+    const handover = step.escalations[1]!;
+    expect(covered(text, handover.span)).toBe(
+      'hand over after 2 business days on plant to cio, group "cio-office"',
+    );
+    expect(handover.after.calendar?.name).toBe('plant');
+    expect(handover.to).toMatchObject([
+      { kind: 'role', name: { name: 'cio' } },
+      { kind: 'group', id: { value: 'cio-office' } },
+    ]);
+  });
+
+  test.each([
+    ['escalate', false],
+    ['hand over', true],
+  ] as const)(
+    'when the timeout action is `%s to`, then it keeps its people and handover %s',
+    (verb, handover) => {
+      const { step, text } = approve(`by cab\nwithin 4h\non timeout ${verb} to cio, request.sponsor`);
+
+      expect(step.onTimeout).toMatchObject({
+        kind: 'escalate',
+        handover,
+        to: [{ kind: 'role' }, { kind: 'path' }],
+      });
+      expect(covered(text, step.onTimeout!.span)).toBe(`${verb} to cio, request.sponsor`);
+    },
+  );
+
   test.each(['approve', 'fail'] as const)(
     'when the timeout action is `%s`, then it has no message unless given',
     (action) => {
