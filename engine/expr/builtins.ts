@@ -2,9 +2,10 @@
 // values returning a value or a Fault; an unset argument makes the call unset (so `count` of an
 // unset list is unset), except `is_set`, whose whole point is to look at unset values.
 import type { BuiltinFunction, ExprIR, ValueIR } from '../ir/types.js';
-import { containsText, type Operand, setText } from './explain.js';
-import { type Node, settle, unsetFromAll, valueOf } from './node.js';
+import { containsText, operand, setText } from './explain.js';
+import { type Context, fixed, type Node, reasonAt, settle, siteOf, unsetFromAll, valueOf } from './node.js';
 import { compare, member } from './operators.js';
+import { Clause, type ClauseSite, type Site } from './reasons.js';
 import { sourceOf } from './source.js';
 import { Fault, type Outcome } from './types.js';
 import { dayNumber, formatValue, shapeOf } from './values.js';
@@ -56,30 +57,28 @@ const BUILTINS: Record<Exclude<BuiltinFunction, 'is_set'>, Builtin> = {
   },
 };
 
-export function callNode(expr: CallExpr, args: readonly Node[]): Node {
-  return expr.fn === 'is_set' ? isSetNode(expr, args[0]) : builtinNode(expr, BUILTINS[expr.fn], args);
+export function callNode(expr: CallExpr, args: readonly Node[], ctx: Context): Node {
+  return expr.fn === 'is_set'
+    ? isSetNode(expr, args[0], ctx)
+    : builtinNode(expr, BUILTINS[expr.fn], args, ctx);
 }
 
 /** `is_set(request.window)`: true or false, never unset, and says which. */
-function isSetNode(expr: CallExpr, arg: Node | undefined): Node {
+function isSetNode(expr: CallExpr, arg: Node | undefined, ctx: Context): Node {
   const source = expr.args[0] ? sourceOf(expr.args[0]) : 'the value';
-  const yes = Object.freeze({
-    value: true,
-    because: Object.freeze([{ text: setText(source, true), span: expr.span }]),
-  });
-  const no = Object.freeze({
-    value: false,
-    because: Object.freeze([{ text: setText(source, false), span: expr.span }]),
-  });
+  const site = siteOf(expr, ctx);
+  const yes = fixed(true, reasonAt(setText(source, true), site));
+  const no = fixed(false, reasonAt(setText(source, false), site));
   if (!arg) return { value: () => false, explain: () => no };
   return {
     value: (f) => arg.value(f) !== undefined,
-    explain: (f) => (arg.explain(f).value !== undefined ? yes : no),
+    explain: (f) => (arg.value(f) !== undefined ? yes : no),
   };
 }
 
-function builtinNode(expr: CallExpr, fn: Builtin, args: readonly Node[]): Node {
+function builtinNode(expr: CallExpr, fn: Builtin, args: readonly Node[], ctx: Context): Node {
   const source = sourceOf(expr);
+  const site = siteOf(expr, ctx);
   const [first, second] = args;
   const value: Node['value'] =
     args.length === 1 && first
@@ -103,32 +102,32 @@ function builtinNode(expr: CallExpr, fn: Builtin, args: readonly Node[]): Node {
             }
             return valueOf(fn(values));
           };
-  const contains = expr.fn === 'contains' ? containsOperands(expr) : undefined;
+  const contains = expr.fn === 'contains' ? containsSite(expr, site) : undefined;
   return {
     value,
     explain: (f) => {
-      const evaluations = args.map((arg) => arg.explain(f));
       const values: ValueIR[] = [];
-      for (const e of evaluations) {
-        if (e.value === undefined) return unsetFromAll(evaluations);
-        values.push(e.value);
+      for (const arg of args) {
+        const v = arg.value(f);
+        // Only an unset argument has reasons to give; they say which were unset.
+        if (v === undefined) return unsetFromAll(args.map((each) => each.explain(f)));
+        values.push(v);
       }
       const outcome = fn(values);
       const [a, b] = values;
       if (!contains || typeof outcome !== 'boolean' || a === undefined || b === undefined) {
-        return settle(expr, source, outcome);
+        return settle(expr, site, source, outcome);
       }
-      const text = containsText(contains[0], contains[1], a, b, outcome);
-      return { value: outcome, because: [{ text, span: expr.span }] };
+      return { value: outcome, because: [new Clause(contains, a, b, outcome)] };
     },
   };
 }
 
-function containsOperands(expr: CallExpr): [Operand, Operand] | undefined {
+/** `contains(list, item)` words its finding like `in`: `request.systems = … contains "crm"`. */
+function containsSite(expr: CallExpr, site: Site): ClauseSite | undefined {
   const [list, item] = expr.args;
   if (!list || !item) return undefined;
-  return [
-    { expr: list, source: sourceOf(list) },
-    { expr: item, source: sourceOf(item) },
-  ];
+  const l = operand(list);
+  const i = operand(item);
+  return { ...site, words: (a, b, found) => containsText(l, i, a, b, found) };
 }

@@ -1,70 +1,90 @@
 // ExprIR to closures, once: each node is turned into its two closures (node.ts) when the
 // expression is compiled, so evaluating walks no tree and looks nothing up by operator name.
 // References read the facts; literals are fixed values; operators come from logic.ts,
-// builtins.ts and operators.ts, chosen per node from the checked types.
+// builtins.ts and operators.ts, chosen per node from the checked types. The caller (rules.ts)
+// has checked the expression's depth, so recursing over it here is safe.
 import type { ExprIR, ValueIR } from '../ir/types.js';
 import { callNode } from './builtins.js';
-import { constantText, flagText, ruleReason } from './explain.js';
-import { andNode, comparisonNode, inNode, notNode, orNode } from './logic.js';
+import { constantText, flagText } from './explain.js';
+import { allNode, anyNode, comparisonNode, inNode, notNode } from './logic.js';
 import {
   type Context,
   fixed,
   type Node,
   reasonAt,
   settle,
+  siteOf,
   unsetEvaluation,
   unsetFrom,
   unsetFromAll,
   valueOf,
 } from './node.js';
 import { type Arithmetic, arithmetic, negate } from './operators.js';
+import { RuleReason } from './reasons.js';
 import { sourceOf } from './source.js';
 import { type Evaluation, type Facts, NO_REASONS } from './types.js';
 import { formatValue, shapeOf } from './values.js';
+
+type BinaryExpr = Extract<ExprIR, { left: ExprIR }>;
 
 export function compileNode(expr: ExprIR, ctx: Context): Node {
   const sub = (child: ExprIR): Node => compileNode(child, ctx);
   switch (expr.op) {
     case 'literal':
-      return literalNode(expr.value, expr);
+      return literalNode(expr.value, expr, ctx);
     case 'input': {
       const read = reader<ValueIR>(expr.field);
-      return referenceNode(expr, (f) => read(f.input));
+      return referenceNode(expr, (f) => read(f.input), ctx);
     }
     case 'stepResult': {
       const step = reader<Readonly<Record<string, ValueIR | undefined>>>(expr.step);
       const property = reader<ValueIR>(expr.property);
-      return referenceNode(expr, (f) => property(step(f.steps)));
+      return referenceNode(expr, (f) => property(step(f.steps)), ctx);
     }
     case 'rule':
       return ruleRefNode(expr.rule, ctx);
     case 'not':
       return notNode(sub(expr.arg));
     case 'neg':
-      return negNode(expr, sub(expr.arg));
+      return negNode(expr, sub(expr.arg), ctx);
     case 'and':
-      return andNode(sub(expr.left), sub(expr.right));
+      return allNode(chainOperands(expr, 'and').map(sub));
     case 'or':
-      return orNode(sub(expr.left), sub(expr.right));
+      return anyNode(chainOperands(expr, 'or').map(sub));
     case 'eq':
     case 'ne':
     case 'lt':
     case 'le':
     case 'gt':
     case 'ge':
-      return comparisonNode({ ...expr, op: expr.op }, sub(expr.left), sub(expr.right));
+      return comparisonNode({ ...expr, op: expr.op }, sub(expr.left), sub(expr.right), ctx);
     case 'in':
-      return inNode(expr, sub(expr.left), sub(expr.right));
+      return inNode(expr, sub(expr.left), sub(expr.right), ctx);
     case 'add':
     case 'sub':
     case 'mul':
     case 'div':
       return arithmeticNode(expr, expr.op, sub(expr.left), sub(expr.right), ctx);
     case 'list':
-      return listNode(expr, expr.items.map(sub));
+      return listNode(expr, expr.items.map(sub), ctx);
     case 'call':
-      return callNode(expr, expr.args.map(sub));
+      return callNode(expr, expr.args.map(sub), ctx);
   }
+}
+
+/**
+ * The operands of an `and` (or `or`) and of every `and` under it, left to right: the compiler
+ * nests long chains as balanced trees and short ones leaning left, and either way `and` groups
+ * the same (Kleene logic is associative), so one node over all of them decides and explains alike.
+ */
+function chainOperands(expr: ExprIR, op: 'and' | 'or'): ExprIR[] {
+  const operands: ExprIR[] = [];
+  const pending: ExprIR[] = [expr];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node.op === op) pending.push(node.right, node.left);
+    else operands.push(node);
+  }
+  return operands;
 }
 
 /** Fact records come from JSON: `constructor` or `__proto__` must not reach Object.prototype. */
@@ -78,9 +98,11 @@ function reader<T>(
   return (record) => (record == null || typeof record !== 'object' ? undefined : (record[key] ?? undefined));
 }
 
-function literalNode(value: ValueIR, expr: ExprIR): Node {
+function literalNode(value: ValueIR, expr: ExprIR, ctx: Context): Node {
   const evaluation =
-    typeof value === 'boolean' ? fixed(value, reasonAt(constantText(value), expr.span)) : fixed(value);
+    typeof value === 'boolean'
+      ? fixed(value, reasonAt(constantText(value), siteOf(expr, ctx)))
+      : fixed(value);
   return { value: () => value, explain: () => evaluation };
 }
 
@@ -89,8 +111,9 @@ function literalNode(value: ValueIR, expr: ExprIR): Node {
  * read as a condition is its own reason; a fact that should be a boolean but is not is unset,
  * since a condition on it cannot fail closed otherwise.
  */
-function referenceNode(expr: ExprIR, read: (f: Facts) => ValueIR | undefined): Node {
-  const unset = unsetEvaluation(expr);
+function referenceNode(expr: ExprIR, read: (f: Facts) => ValueIR | undefined, ctx: Context): Node {
+  const site = siteOf(expr, ctx);
+  const unset = unsetEvaluation(expr, site);
   if (expr.type.kind !== 'boolean') {
     return {
       value: read,
@@ -101,8 +124,8 @@ function referenceNode(expr: ExprIR, read: (f: Facts) => ValueIR | undefined): N
     };
   }
   const source = sourceOf(expr);
-  const yes = fixed(true, reasonAt(flagText(source, true), expr.span));
-  const no = fixed(false, reasonAt(flagText(source, false), expr.span));
+  const yes = fixed(true, reasonAt(flagText(source, true), site));
+  const no = fixed(false, reasonAt(flagText(source, false), site));
   return {
     value: (f) => {
       const value = read(f);
@@ -113,7 +136,7 @@ function referenceNode(expr: ExprIR, read: (f: Facts) => ValueIR | undefined): N
       if (typeof value === 'boolean') return value ? yes : no;
       if (value === undefined) return unset;
       const shown = `${formatValue(value, undefined, 'explain')} (${shapeOf(value)})`;
-      return { value: undefined, because: reasonAt(`${source} is ${shown}, not yes or no`, expr.span) };
+      return { value: undefined, because: reasonAt(`${source} is ${shown}, not yes or no`, site) };
     },
   };
 }
@@ -122,15 +145,21 @@ function referenceNode(expr: ExprIR, read: (f: Facts) => ValueIR | undefined): N
 function ruleRefNode(name: string, ctx: Context): Node {
   const rule = ctx.rule(name);
   return {
-    value: (f) => rule.value(f),
+    value: rule.value,
     explain: (f) => {
       const e = rule.explain(f);
-      return { value: e.value, because: [ruleReason(rule.name, rule.span, e.value, e.because)] };
+      return { value: e.value, because: [new RuleReason(rule.name, rule.span, e.value, e.because)] };
     },
   };
 }
 
-function negNode(expr: ExprIR, arg: Node): Node {
+/**
+ * Operators on values explain only what made them unset: a set result needs no reason of its
+ * own, so the explaining path computes with the operands' values and asks for their reasons only
+ * when one is unset.
+ */
+function negNode(expr: ExprIR, arg: Node, ctx: Context): Node {
+  const site = siteOf(expr, ctx);
   const source = sourceOf(expr);
   return {
     value: (f) => {
@@ -138,16 +167,15 @@ function negNode(expr: ExprIR, arg: Node): Node {
       return a === undefined ? undefined : valueOf(negate(a));
     },
     explain: (f) => {
-      const e = arg.explain(f);
-      return e.value === undefined ? e : settle(expr, source, negate(e.value));
+      const a = arg.value(f);
+      return a === undefined ? arg.explain(f) : settle(expr, site, source, negate(a));
     },
   };
 }
 
-type BinaryExpr = Extract<ExprIR, { left: ExprIR }>;
-
 function arithmeticNode(expr: BinaryExpr, op: Arithmetic, left: Node, right: Node, ctx: Context): Node {
   const fn = arithmetic(op, expr.left.type, expr.right.type, ctx.addDuration);
+  const site = siteOf(expr, ctx);
   const source = sourceOf(expr);
   return {
     value: (f) => {
@@ -157,36 +185,38 @@ function arithmeticNode(expr: BinaryExpr, op: Arithmetic, left: Node, right: Nod
       return b === undefined ? undefined : valueOf(fn(a, b));
     },
     explain: (f) => {
-      const ea = left.explain(f);
-      const eb = right.explain(f);
-      if (ea.value === undefined || eb.value === undefined) return unsetFrom(ea, eb);
-      return settle(expr, source, fn(ea.value, eb.value));
+      const a = left.value(f);
+      const b = a === undefined ? undefined : right.value(f);
+      if (a === undefined || b === undefined) return unsetFrom(left.explain(f), right.explain(f));
+      return settle(expr, site, source, fn(a, b));
     },
   };
 }
 
 /** A list with an unset item is unset: `[request.a, "x"]` cannot be known without `a`. */
-function listNode(expr: Extract<ExprIR, { op: 'list' }>, items: readonly Node[]): Node {
+function listNode(expr: Extract<ExprIR, { op: 'list' }>, items: readonly Node[], ctx: Context): Node {
   if (expr.items.every((item) => item.op === 'literal')) {
     const value = Object.freeze(
       expr.items.map((item) => (item.op === 'literal' ? item.value : '')),
     ) as ValueIR[];
-    return literalNode(value, expr);
+    return literalNode(value, expr, ctx);
   }
+  const value = (f: Facts): ValueIR[] | undefined => {
+    const values: ValueIR[] = [];
+    for (const item of items) {
+      const v = item.value(f);
+      if (v === undefined) return undefined;
+      values.push(v);
+    }
+    return values;
+  };
   return {
-    value: (f) => {
-      const values: ValueIR[] = [];
-      for (const item of items) {
-        const v = item.value(f);
-        if (v === undefined) return undefined;
-        values.push(v);
-      }
-      return values;
-    },
+    value,
     explain: (f) => {
-      const evaluations = items.map((item) => item.explain(f));
-      if (evaluations.some((e) => e.value === undefined)) return unsetFromAll(evaluations);
-      return { value: evaluations.map((e) => e.value as ValueIR), because: NO_REASONS };
+      const values = value(f);
+      return values === undefined
+        ? unsetFromAll(items.map((item) => item.explain(f)))
+        : { value: values, because: NO_REASONS };
     },
   };
 }

@@ -2,15 +2,32 @@
 // `request.budget = 80,000 EUR > 50,000 EUR`, `request.risk = "low" is not "high"`,
 // `request.window is not set`. Clauses join into one sentence: `high_risk held because …` or
 // `high_risk did not hold: …`. Kept apart from evaluation so the wording is reviewed in one place.
-import type { ExprIR, SourceSpan, ValueIR } from '../ir/types.js';
+import type { ExprIR, ValueIR } from '../ir/types.js';
 import type { Evaluation, Reason, RuleEvaluation } from './types.js';
-import { isConstant } from './source.js';
+import { isConstant, sourceOf } from './source.js';
 import { formatValue } from './values.js';
 
+/**
+ * An operand of a clause as compile time knows it: its expression, its words, whether it is a
+ * constant, and (once first written) a constant's value in words, which never changes.
+ */
+export interface Operand {
+  readonly expr: ExprIR;
+  readonly source: string;
+  readonly constant: boolean;
+  shown?: string;
+}
+
+export const operand = (expr: ExprIR): Operand => ({
+  expr,
+  source: sourceOf(expr),
+  constant: isConstant(expr),
+});
+
 /** An operand as evidence: a constant shows its value, anything else its source and value. */
-export function describe(expr: ExprIR, source: string, value: ValueIR): string {
-  const shown = formatValue(value, expr.type, 'explain');
-  return isConstant(expr) ? shown : `${source} = ${shown}`;
+export function describe(operand: Operand, value: ValueIR): string {
+  if (operand.constant) return (operand.shown ??= formatValue(value, operand.expr.type, 'explain'));
+  return `${operand.source} = ${formatValue(value, operand.expr.type, 'explain')}`;
 }
 
 export type Comparison = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
@@ -28,11 +45,6 @@ const RELATION: Record<Comparison, { held: string; failed: string }> = {
   le: { held: '<=', failed: 'is above' },
 };
 
-export interface Operand {
-  expr: ExprIR;
-  source: string;
-}
-
 export function comparisonText(
   op: Comparison,
   left: Operand,
@@ -43,26 +55,24 @@ export function comparisonText(
 ): string {
   const relation = result ? RELATION[op].held : RELATION[op].failed;
   if (relation === '=') return sameText(left, right, a, b);
-  return `${describe(left.expr, left.source, a)} ${relation} ${describe(right.expr, right.source, b)}`;
+  return `${describe(left, a)} ${relation} ${describe(right, b)}`;
 }
 
 /** Equal values: `request.risk = "high"` rather than repeating the value on both sides. */
 function sameText(left: Operand, right: Operand, a: ValueIR, b: ValueIR): string {
-  const leftConstant = isConstant(left.expr);
-  const rightConstant = isConstant(right.expr);
-  if (!leftConstant && rightConstant) return describe(left.expr, left.source, a);
-  if (leftConstant && !rightConstant) return describe(right.expr, right.source, b);
-  return `${describe(left.expr, left.source, a)} is the same as ${describe(right.expr, right.source, b)}`;
+  if (!left.constant && right.constant) return describe(left, a);
+  if (left.constant && !right.constant) return describe(right, b);
+  return `${describe(left, a)} is the same as ${describe(right, b)}`;
 }
 
 export function membershipText(item: Operand, list: Operand, a: ValueIR, b: ValueIR, found: boolean): string {
   const relation = found ? 'is one of' : 'is not one of';
-  return `${describe(item.expr, item.source, a)} ${relation} ${describe(list.expr, list.source, b)}`;
+  return `${describe(item, a)} ${relation} ${describe(list, b)}`;
 }
 
 export function containsText(list: Operand, item: Operand, a: ValueIR, b: ValueIR, found: boolean): string {
   const relation = found ? 'contains' : 'does not contain';
-  return `${describe(list.expr, list.source, a)} ${relation} ${describe(item.expr, item.source, b)}`;
+  return `${describe(list, a)} ${relation} ${describe(item, b)}`;
 }
 
 export const unsetText = (source: string): string => `${source} is not set`;
@@ -90,14 +100,9 @@ const parenthesised = (reasons: readonly Reason[]): string =>
  * A referenced rule as one clause, with its own reasons in parentheses, so that nesting reads
  * `high_risk held (request.budget = 80,000 EUR >= 50,000 EUR)` inside the outer sentence.
  */
-export function ruleReason(
-  name: string,
-  span: SourceSpan,
-  value: ValueIR | undefined,
-  details: readonly Reason[],
-): Reason {
+export function ruleText(name: string, value: ValueIR | undefined, details: readonly Reason[]): string {
   const verdict = value === true ? 'held' : value === false ? 'did not hold' : 'could not be decided';
-  return { text: `${name} ${verdict}${parenthesised(details)}`, span, rule: name, details };
+  return `${name} ${verdict}${parenthesised(details)}`;
 }
 
 const isRuleEvaluation = (evaluation: Evaluation): evaluation is RuleEvaluation =>

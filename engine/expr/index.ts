@@ -15,4 +15,6 @@ export { compileExpression, compileRules, compileValue, evaluateRule, type Compi
 export { compileTemplate, renderTemplate, type CompiledTemplate } from './templates.js';
 export { explain, joinClauses } from './explain.js';
 export { sourceOf } from './source.js';
-export { formatDuration, formatMoney, formatNumber, formatValue } from './values.js';
+export { MAX_EXPRESSION_DEPTH } from './depth.js';
+export { formatDuration, formatNumber, formatValue } from './values.js';
+export { formatMoney, minorUnit } from './money.js';

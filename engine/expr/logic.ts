@@ -1,14 +1,16 @@
 // Conditions: `and`, `or`, `not`, comparisons and `in`, with three-valued (Kleene) logic. An
-// unset operand makes a comparison unset; `and` is false as soon as one side is false and true
-// only when both are; `or` the reverse. Explanations keep the operands that decided: for an `or`
-// that held the first true side, for an `and` that failed the first false side, otherwise every
-// side that mattered (all of them when it held / failed on all, the unset ones when unset).
+// unset operand makes a comparison unset; `and` is false as soon as one operand is false and true
+// only when all are; `or` the reverse. Explanations keep the operands that decided: for an `or`
+// that held the first true one, for an `and` that failed the first false one, otherwise every one
+// that mattered (all of them when it held / failed on all, the unset ones when unset).
 import type { ExprIR, ValueIR } from '../ir/types.js';
-import { type Comparison, comparisonText, faultText, membershipText, type Operand } from './explain.js';
-import { type Node, unsetFrom } from './node.js';
+import { type Comparison, comparisonText, faultText, membershipText, operand } from './explain.js';
+import { type Context, type Node, siteOf, unsetFrom } from './node.js';
 import { compare, equals, member } from './operators.js';
+import { Clause, type ClauseSite, fixedReason, type Site } from './reasons.js';
 import { sourceOf } from './source.js';
 import { type Evaluation, Fault, type Reason } from './types.js';
+import { compareAmounts } from './money.js';
 import { isMoney } from './values.js';
 
 type BinaryExpr = Extract<ExprIR, { left: ExprIR }>;
@@ -16,51 +18,45 @@ type BinaryExpr = Extract<ExprIR, { left: ExprIR }>;
 const bool = (value: ValueIR | undefined): boolean | undefined =>
   value === true ? true : value === false ? false : undefined;
 
-/** Neither side decided: the sides that are unset (or not true or false) are the reasons. */
-function undecided(a: Evaluation, b: Evaluation): Evaluation {
-  const because: Reason[] = [];
-  if (bool(a.value) === undefined) because.push(...a.because);
-  if (bool(b.value) === undefined) because.push(...b.because);
-  return { value: undefined, because };
+/**
+ * `a and b and c`, as one node over all operands however the IR nests them (compile.ts flattens
+ * the chain), so a long chain costs no stack: false at the first false operand, true when all are
+ * true, else unset. Held: the reasons of every operand; failed: those of the first false one;
+ * unset: those of the operands that were neither true nor false.
+ */
+export function allNode(operands: readonly Node[]): Node {
+  return chainNode(operands, false);
 }
 
-export function andNode(left: Node, right: Node): Node {
-  return {
-    value: (f) => {
-      const a = bool(left.value(f));
-      if (a === false) return false;
-      const b = bool(right.value(f));
-      if (b === false) return false;
-      return a === true && b === true ? true : undefined;
-    },
-    explain: (f) => {
-      const a = left.explain(f);
-      if (a.value === false) return a;
-      const b = right.explain(f);
-      if (b.value === false) return b;
-      if (a.value === true && b.value === true) return { value: true, because: [...a.because, ...b.because] };
-      return undecided(a, b);
-    },
-  };
+/** `a or b or c`: the same with true and false swapped (true at the first true operand). */
+export function anyNode(operands: readonly Node[]): Node {
+  return chainNode(operands, true);
 }
 
-export function orNode(left: Node, right: Node): Node {
+/** `decisive` is the value that decides the chain at once: false for `and`, true for `or`. */
+function chainNode(operands: readonly Node[], decisive: boolean): Node {
   return {
     value: (f) => {
-      const a = bool(left.value(f));
-      if (a === true) return true;
-      const b = bool(right.value(f));
-      if (b === true) return true;
-      return a === false && b === false ? false : undefined;
+      let unset = false;
+      for (const operand of operands) {
+        const v = operand.value(f);
+        if (v === decisive) return decisive;
+        if (v !== !decisive) unset = true;
+      }
+      return unset ? undefined : !decisive;
     },
     explain: (f) => {
-      const a = left.explain(f);
-      if (a.value === true) return a;
-      const b = right.explain(f);
-      if (b.value === true) return b;
-      if (a.value === false && b.value === false)
-        return { value: false, because: [...a.because, ...b.because] };
-      return undecided(a, b);
+      // The reasons of the operands that came out the other way (all needed if none decides), or
+      // of those that were unset once one was; collected without copying in the common case.
+      const settled: Reason[] = [];
+      let unset: Reason[] | undefined;
+      for (const operand of operands) {
+        const e = operand.explain(f);
+        if (e.value === decisive) return e;
+        const into = e.value === !decisive ? (unset ? undefined : settled) : (unset ??= []);
+        if (into) for (const reason of e.because) into.push(reason);
+      }
+      return unset ? { value: undefined, because: unset } : { value: !decisive, because: settled };
     },
   };
 }
@@ -113,74 +109,84 @@ const ORDER: Record<'lt' | 'le' | 'gt' | 'ge', (order: number) => boolean> = {
 
 /**
  * `request.budget >= 50_000 EUR`, `request.risk == "high"`: the right side is a constant in most
- * rules, so those get a closure that tests the common case inline and falls back otherwise.
+ * rules, so those get a test of the left value that handles the common case inline and falls back
+ * otherwise; undefined from the test means the values cannot be compared (`slow` has the Fault).
  */
-function fastValue(op: Comparison, left: Node, right: ExprIR, slow: Decide): Node['value'] | undefined {
+function fastTest(
+  op: Comparison,
+  right: ExprIR,
+  slow: Decide,
+): ((a: ValueIR) => boolean | undefined) | undefined {
   if (right.op !== 'literal') return undefined;
   const k = right.value;
   const ordered = op !== 'eq' && op !== 'ne' ? ORDER[op] : undefined;
-  const fallback = (a: ValueIR | undefined): boolean | undefined => {
-    if (a === undefined) return undefined;
+  const fallback = (a: ValueIR): boolean | undefined => {
     const r = slow(a, k);
     return r instanceof Fault ? undefined : r;
   };
   if (typeof k === 'number' && ordered) {
-    return (f) => {
-      const a = left.value(f);
-      return typeof a === 'number' ? ordered(a < k ? -1 : a > k ? 1 : 0) : fallback(a);
-    };
+    return (a) => (typeof a === 'number' ? ordered(a < k ? -1 : a > k ? 1 : 0) : fallback(a));
   }
   if (isMoney(k) && ordered) {
-    const { amount, currency } = k;
-    return (f) => {
-      const a = left.value(f);
-      return isMoney(a) && a.currency === currency
-        ? ordered(a.amount < amount ? -1 : a.amount > amount ? 1 : 0)
-        : fallback(a);
-    };
+    const { currency } = k;
+    return (a) => (isMoney(a) && a.currency === currency ? ordered(compareAmounts(a, k)) : fallback(a));
   }
   if (typeof k === 'string' && !ordered) {
     const wanted = op === 'eq';
-    return (f) => {
-      const a = left.value(f);
-      return typeof a === 'string' ? (a === k) === wanted : fallback(a);
-    };
+    return (a) => (typeof a === 'string' ? (a === k) === wanted : fallback(a));
   }
   return undefined;
 }
 
-export function comparisonNode(expr: BinaryExpr & { op: Comparison }, left: Node, right: Node): Node {
+/**
+ * The explaining path reads its operands' values first, as the fast path does: a set operand of a
+ * comparison contributes no reason of its own, so the operands are explained only when one is
+ * unset, to say which. The clause keeps the two values and words them when read.
+ */
+export function comparisonNode(
+  expr: BinaryExpr & { op: Comparison },
+  left: Node,
+  right: Node,
+  ctx: Pick<Context, 'owner'>,
+): Node {
   const decide = decider(expr.op);
-  const l: Operand = { expr: expr.left, source: sourceOf(expr.left) };
-  const r: Operand = { expr: expr.right, source: sourceOf(expr.right) };
+  const test = fastTest(expr.op, expr.right, decide);
+  const l = operand(expr.left);
+  const r = operand(expr.right);
+  const op = expr.op;
+  const site: ClauseSite = {
+    ...siteOf(expr, ctx),
+    words: (a, b, held) => comparisonText(op, l, r, a, b, held),
+  };
   const source = sourceOf(expr);
   return {
-    value:
-      fastValue(expr.op, left, expr.right, decide) ??
-      ((f) => {
-        const a = left.value(f);
-        if (a === undefined) return undefined;
-        const b = right.value(f);
-        if (b === undefined) return undefined;
-        const result = decide(a, b);
-        return result instanceof Fault ? undefined : result;
-      }),
+    value: test
+      ? (f) => {
+          const a = left.value(f);
+          return a === undefined ? undefined : test(a);
+        }
+      : (f) => {
+          const a = left.value(f);
+          if (a === undefined) return undefined;
+          const b = right.value(f);
+          if (b === undefined) return undefined;
+          const result = decide(a, b);
+          return result instanceof Fault ? undefined : result;
+        },
     explain: (f) => {
-      const ea = left.explain(f);
-      const eb = right.explain(f);
-      if (ea.value === undefined || eb.value === undefined) return unsetFrom(ea, eb);
-      const result = decide(ea.value, eb.value);
-      if (result instanceof Fault) return faulted(expr, source, result);
-      return {
-        value: result,
-        because: [{ text: comparisonText(expr.op, l, r, ea.value, eb.value, result), span: expr.span }],
-      };
+      const a = left.value(f);
+      const b = a === undefined ? undefined : right.value(f);
+      if (a === undefined || b === undefined) return unsetFrom(left.explain(f), right.explain(f));
+      const result = test?.(a) ?? decide(a, b);
+      if (result instanceof Fault) return faulted(site, source, result);
+      return { value: result, because: [new Clause(site, a, b, result)] };
     },
   };
 }
 
-function faulted(expr: ExprIR, source: string, fault: Fault): Evaluation {
-  const because: Reason[] = [{ text: faultText(source, fault.problem, true), span: expr.span }];
+/** A comparison with set operands that still has no answer (money in two currencies). */
+function faulted(site: Site, source: string, fault: Fault): Evaluation {
+  const because: Reason[] = [fixedReason(site, faultText(source, fault.problem, true))];
   return { value: undefined, because };
 }
 
@@ -197,9 +203,13 @@ function primitiveSet(expr: ExprIR): ReadonlySet<string | number> | undefined {
   return new Set(expr.items.map((i) => (i.op === 'literal' ? (i.value as string | number) : '')));
 }
 
-export function inNode(expr: BinaryExpr, item: Node, list: Node): Node {
-  const l: Operand = { expr: expr.left, source: sourceOf(expr.left) };
-  const r: Operand = { expr: expr.right, source: sourceOf(expr.right) };
+export function inNode(expr: BinaryExpr, item: Node, list: Node, ctx: Pick<Context, 'owner'>): Node {
+  const l = operand(expr.left);
+  const r = operand(expr.right);
+  const site: ClauseSite = {
+    ...siteOf(expr, ctx),
+    words: (a, b, found) => membershipText(l, r, a, b, found),
+  };
   const source = sourceOf(expr);
   const set = primitiveSet(expr.right);
   const slow = (f: Parameters<Node['value']>[0], a: ValueIR): boolean | undefined => {
@@ -220,15 +230,12 @@ export function inNode(expr: BinaryExpr, item: Node, list: Node): Node {
           return a === undefined ? undefined : slow(f, a);
         },
     explain: (f) => {
-      const ea = item.explain(f);
-      const eb = list.explain(f);
-      if (ea.value === undefined || eb.value === undefined) return unsetFrom(ea, eb);
-      const found = member(ea.value, eb.value);
-      if (found instanceof Fault) return faulted(expr, source, found);
-      return {
-        value: found,
-        because: [{ text: membershipText(l, r, ea.value, eb.value, found), span: expr.span }],
-      };
+      const a = item.value(f);
+      const b = a === undefined ? undefined : list.value(f);
+      if (a === undefined || b === undefined) return unsetFrom(item.explain(f), list.explain(f));
+      const found = member(a, b);
+      if (found instanceof Fault) return faulted(site, source, found);
+      return { value: found, because: [new Clause(site, a, b, found)] };
     },
   };
 }

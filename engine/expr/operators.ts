@@ -3,6 +3,7 @@
 // two currencies in plain `money` fields, a fact of the wrong shape), so evaluation stays total.
 // Unset operands never reach these functions: the compiled closures stop at them first.
 import type { DurationIR, TypeIR, ValueIR } from '../ir/types.js';
+import { addMoney, compareAmounts, divideMoney, moneyRatio, negateMoney, scaleMoney } from './money.js';
 import { Fault, type Outcome } from './types.js';
 import { dayNumber, formatValue, isDuration, isMoney, shapeOf } from './values.js';
 
@@ -76,10 +77,7 @@ export function compare(a: ValueIR, b: ValueIR): number | Fault {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
   // Ordered strings are `YYYY-MM-DD` dates, whose text order is their time order.
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (isMoney(a) && isMoney(b)) {
-    if (a.currency !== b.currency) return currencies(a, b);
-    return a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : 0;
-  }
+  if (isMoney(a) && isMoney(b)) return a.currency === b.currency ? compareAmounts(a, b) : currencies(a, b);
   if (isDuration(a) && isDuration(b)) {
     if (!sameScale(a, b)) return incomparable(a, b);
     const x = measure(a);
@@ -111,6 +109,7 @@ export type Arithmetic = 'add' | 'sub' | 'mul' | 'div';
 /**
  * Float noise (`0.1 + 0.2`, `100_000 * 1.1`) would decide comparisons at the 15th digit; business
  * numbers are decimal, so results keep 15 significant digits. Non-finite results are faults.
+ * Money is exact instead (money.ts): amounts need every digit, plain numbers rarely more than 15.
  */
 function tidy(value: number): number | Fault {
   if (!Number.isFinite(value)) return new Fault('the result is too large to compute');
@@ -121,10 +120,6 @@ const wrongShape = (a: ValueIR, b: ValueIR): Fault =>
   new Fault(`cannot compute with ${show(a)} (${shapeOf(a)}) and ${show(b)} (${shapeOf(b)})`);
 
 const divisionByZero = new Fault('it divides by zero');
-
-function money(amount: number | Fault, currency: string): Outcome {
-  return amount instanceof Fault ? amount : { amount, currency };
-}
 
 function scaleDuration(d: DurationIR, factor: number): Outcome {
   const amount = tidy(d.amount * factor);
@@ -140,18 +135,16 @@ function addDurations(a: DurationIR, b: DurationIR, sign: 1 | -1): Outcome {
 }
 
 /** A factor's value: a percentage is hundredths. */
-const factorOf = (type: TypeIR, value: number): number => (type.kind === 'percentage' ? value / 100 : value);
+const factorValue = (type: TypeIR, value: number): number =>
+  type.kind === 'percentage' ? value / 100 : value;
+const isPercentage = (type: TypeIR): boolean => type.kind === 'percentage';
 
 export type AddDuration = (date: string, duration: DurationIR) => Outcome;
 
 function additive(sign: 1 | -1, addDuration: AddDuration): Binary {
   return (a, b) => {
     if (typeof a === 'number' && typeof b === 'number') return tidy(a + sign * b);
-    if (isMoney(a) && isMoney(b)) {
-      return a.currency === b.currency
-        ? money(tidy(a.amount + sign * b.amount), a.currency)
-        : currencies(a, b);
-    }
+    if (isMoney(a) && isMoney(b)) return a.currency === b.currency ? addMoney(a, b, sign) : currencies(a, b);
     if (isDuration(a) && isDuration(b)) return addDurations(a, b, sign);
     if (typeof a === 'string' && isDuration(b))
       return addDuration(a, sign === 1 ? b : { ...b, amount: -b.amount });
@@ -162,11 +155,12 @@ function additive(sign: 1 | -1, addDuration: AddDuration): Binary {
 
 function multiply(left: TypeIR, right: TypeIR): Binary {
   return (a, b) => {
-    if (typeof a === 'number' && typeof b === 'number') return tidy(factorOf(left, a) * factorOf(right, b));
-    if (isMoney(a) && typeof b === 'number') return money(tidy(a.amount * factorOf(right, b)), a.currency);
-    if (typeof a === 'number' && isMoney(b)) return money(tidy(factorOf(left, a) * b.amount), b.currency);
-    if (isDuration(a) && typeof b === 'number') return scaleDuration(a, factorOf(right, b));
-    if (typeof a === 'number' && isDuration(b)) return scaleDuration(b, factorOf(left, a));
+    if (typeof a === 'number' && typeof b === 'number')
+      return tidy(factorValue(left, a) * factorValue(right, b));
+    if (isMoney(a) && typeof b === 'number') return scaleMoney(a, b, isPercentage(right));
+    if (typeof a === 'number' && isMoney(b)) return scaleMoney(b, a, isPercentage(left));
+    if (isDuration(a) && typeof b === 'number') return scaleDuration(a, factorValue(right, b));
+    if (typeof a === 'number' && isDuration(b)) return scaleDuration(b, factorValue(left, a));
     return wrongShape(a, b);
   };
 }
@@ -175,14 +169,15 @@ const divide: Binary = (a, b) => {
   if (typeof b === 'number') {
     if (b === 0) return divisionByZero;
     if (typeof a === 'number') return tidy(a / b);
-    if (isMoney(a)) return money(tidy(a.amount / b), a.currency);
+    if (isMoney(a)) return divideMoney(a, b);
     if (isDuration(a)) return scaleDuration(a, 1 / b);
     return wrongShape(a, b);
   }
   // A ratio of like quantities is a plain number.
   if (isMoney(a) && isMoney(b)) {
     if (a.currency !== b.currency) return currencies(a, b);
-    return b.amount === 0 ? divisionByZero : tidy(a.amount / b.amount);
+    const ratio = moneyRatio(a, b);
+    return ratio instanceof Fault ? ratio : tidy(ratio);
   }
   if (isDuration(a) && isDuration(b)) {
     if (!sameScale(a, b)) return incomparable(a, b);
@@ -206,7 +201,7 @@ export function arithmetic(op: Arithmetic, left: TypeIR, right: TypeIR, addDurat
 
 export function negate(a: ValueIR): Outcome {
   if (typeof a === 'number') return a === 0 ? 0 : -a;
-  if (isMoney(a)) return { amount: a.amount === 0 ? 0 : -a.amount, currency: a.currency };
+  if (isMoney(a)) return negateMoney(a);
   if (isDuration(a)) return { ...a, amount: -a.amount };
   return new Fault(`${show(a)} (${shapeOf(a)}) has no negative`);
 }

@@ -24,13 +24,15 @@ export interface ExprEnvironment {
 /**
  * One statement of why a value came out as it did, in business words. `span` is the policy text
  * it is about; `rule` names the rule whose declaration holds that text, when there is one.
- * `details` (only on a reason about a referenced rule) are the reasons inside that rule.
+ * `details` (only on a reason about a referenced rule) are the reasons inside that rule. Most
+ * reasons write their `text` when it is first read (reasons.ts): a decision records what it
+ * compared, and only a caller that shows the explanation pays for the words.
  */
 export interface Reason {
-  text: string;
-  span: SourceSpan;
-  rule?: string;
-  details?: readonly Reason[];
+  readonly text: string;
+  readonly span: SourceSpan;
+  readonly rule?: string | undefined;
+  readonly details?: readonly Reason[];
 }
 
 /** `value` undefined means unset: not known from the facts, which never makes a condition hold. */

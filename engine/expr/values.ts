@@ -1,19 +1,24 @@
 // Values at run time: recognising their shapes (facts arrive as JSON, so the evaluator checks
-// rather than trusts), and writing them in business words: `80,000 EUR`, `15%`, `48 hours`,
-// `2 business days`, `2026-12-01`. Formatting is done by hand, not with Intl, so that the text is
-// the same in every runtime and in the workflow sandbox whatever ICU data it ships.
+// rather than trusts), and writing them in business words: `80,000 EUR` (money.ts), `15%`,
+// `48 hours`, `2 business days`, `2026-12-01`. Formatting is done by hand, not with Intl, so that
+// the text is the same in every runtime and in the workflow sandbox whatever ICU data it ships.
+import { decimalFromNumber, isDecimalText } from '../ir/decimal.js';
 import type { DurationIR, MoneyValue, TypeIR, ValueIR } from '../ir/types.js';
+import { formatMoney } from './money.js';
 
 const UNITS: ReadonlySet<string> = new Set(['minute', 'hour', 'day', 'week']);
 
+/**
+ * Money: an amount as canonical decimal text, or as a finite number in states and IR from before
+ * amounts were exact (engine/ir/types.ts), and a currency code.
+ */
 export function isMoney(value: unknown): value is MoneyValue {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as MoneyValue).amount === 'number' &&
-    typeof (value as MoneyValue).currency === 'string'
-  );
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { amount, currency } = value as MoneyValue;
+  if (typeof currency !== 'string') return false;
+  if (typeof amount === 'string') return isDecimalText(amount);
+  // A legacy number is money when it converts: a finite number of at most 60 decimals.
+  return typeof amount === 'number' && decimalFromNumber(amount) !== undefined;
 }
 
 export function isDuration(value: unknown): value is DurationIR {
@@ -62,9 +67,6 @@ export function formatNumber(value: number, decimals = 4): string {
   const text = trimmed === '' ? grouped : `${grouped}.${trimmed}`;
   return value < 0 && text !== '0' ? `-${text}` : text;
 }
-
-export const formatMoney = (money: MoneyValue): string =>
-  `${formatNumber(money.amount, 2)} ${money.currency}`;
 
 export const formatPercentage = (value: number): string => `${formatNumber(value)}%`;
 

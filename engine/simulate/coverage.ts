@@ -4,7 +4,7 @@
 // check (passed, failed, and waived when a waiver may be granted) and a reallocation (allocated,
 // insufficient capacity). Covered points are read off what a simulation did, never guessed.
 import type { CompiledPolicy, SourceSpan, StepIR } from '../ir/types.js';
-import type { Simulation } from './simulation.js';
+import type { MachineState } from '../machine/index.js';
 
 export interface CoveragePoint {
   /** `process/step` for a step, `process/step: branch` for a branch. */
@@ -66,8 +66,15 @@ function branchesOf(step: StepIR): [string, SourceSpan][] {
   }
 }
 
+/** What coverage reads of a simulation (simulation.ts's Simulation has it). */
+export interface SimulationRun {
+  state: MachineState;
+  fired: readonly { step: string; purpose: string }[];
+  outcomes: readonly (readonly [step: string, branch: string])[];
+}
+
 /** The keys of every point a finished (or stopped) simulation went through. */
-export function coveredBy(simulation: Simulation): Set<string> {
+export function coveredBy(simulation: SimulationRun): Set<string> {
   const covered = new Set<string>();
   const process = simulation.state.process;
   const add = (step: string, branch: string | null) =>

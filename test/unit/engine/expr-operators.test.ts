@@ -91,7 +91,8 @@ function addDuration(date: string, duration: DurationIR): string {
 
 const env: ExprEnvironment = { rules: [], addDuration };
 
-const eur = (amount: number) => ({ amount, currency: 'EUR' });
+/** Money as the engine writes it: exact decimal text (legacy numbers: money.test.ts). */
+const eur = (amount: number) => ({ amount: String(amount), currency: 'EUR' });
 const hours = (amount: number): DurationIR => ({ amount, unit: 'hour', business: false, calendar: null });
 const days = (amount: number): DurationIR => ({ amount, unit: 'day', business: false, calendar: null });
 const minutes = (amount: number): DurationIR => ({ amount, unit: 'minute', business: false, calendar: null });
@@ -103,7 +104,7 @@ const BASE: Facts['input'] = {
   n: 12,
   p: 15,
   m: eur(80_000),
-  any: { amount: 100, currency: 'USD' },
+  any: { amount: '100', currency: 'USD' },
   d: hours(48),
   day: '2026-12-01',
   b: true,

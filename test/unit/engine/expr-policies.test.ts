@@ -15,6 +15,7 @@ import type {
   TypeIR,
   ValueIR,
 } from '../../../engine/ir/types.js';
+import { decimalText } from '../../../engine/ir/index.js';
 import {
   compileExpression,
   compileRules,
@@ -119,6 +120,10 @@ const amount = fc.oneof(
   fc.constant(0),
 );
 
+const moneyText = fc
+  .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.nat(6))
+  .map(([units, scale]) => decimalText({ units, scale }));
+
 function valueOf(type: TypeIR, calendars: string[]): fc.Arbitrary<ValueIR> {
   switch (type.kind) {
     case 'text':
@@ -130,8 +135,10 @@ function valueOf(type: TypeIR, calendars: string[]): fc.Arbitrary<ValueIR> {
     case 'percentage':
       return amount;
     case 'money':
+      // Exact decimal text as engine/input writes it, and numbers as states from before exact
+      // money hold them (any finite number: one beyond 60 decimals is no money, never a throw).
       return fc.record({
-        amount,
+        amount: fc.oneof(amount, moneyText),
         currency: type.currency ? fc.constant(type.currency) : fc.constantFrom('EUR', 'USD'),
       });
     case 'duration':

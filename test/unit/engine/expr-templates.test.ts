@@ -25,9 +25,10 @@ describe('values in business words', () => {
 
   test.each<[ValueIR, string]>([
     [{ amount: 80_000, currency: 'EUR' }, '80,000 EUR'],
-    [{ amount: 1234.5, currency: 'USD' }, '1,234.5 USD'],
-    [{ amount: 88_000.000001, currency: 'EUR' }, '88,000 EUR'],
-    [{ amount: 0.125, currency: 'GBP' }, '0.13 GBP'],
+    [{ amount: '1234.5', currency: 'USD' }, '1,234.50 USD'],
+    // Never rounded: more decimals than the currency's minor unit are all shown (money.test.ts).
+    [{ amount: 88_000.000001, currency: 'EUR' }, '88,000.000001 EUR'],
+    [{ amount: '0.125', currency: 'GBP' }, '0.125 GBP'],
     [{ amount: 48, unit: 'hour', business: false, calendar: null }, '48 hours'],
     [{ amount: 1, unit: 'hour', business: false, calendar: null }, '1 hour'],
     [{ amount: 2, unit: 'day', business: true, calendar: 'berlin' }, '2 business days'],
