@@ -5,6 +5,7 @@
 //    └───► workflows ──► store            store/: the only MongoDB code (tests, bench, scripts aside)
 //   web/ (the console): engine/ only, everything else through /v1
 import { builtinModules } from 'node:module';
+import { cyclePlugin } from './eslint.cycles.js';
 
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), 'node:*'];
 
@@ -135,5 +136,12 @@ export const layerConfigs = [
     name: 'charter/web',
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
     rules: restrict([...io, temporal, ...upward(['store', 'workflows', 'api', 'dsl', 'scripts'])]),
+  },
+  {
+    // Files depend one way: no import cycles, type-only imports included (eslint.cycles.js).
+    name: 'charter/no-import-cycle',
+    files: ['{api,dsl,engine,store,workflows,scripts,bench}/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    plugins: { charter: cyclePlugin },
+    rules: { 'charter/no-import-cycle': 'error' },
   },
 ];

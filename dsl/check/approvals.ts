@@ -6,7 +6,7 @@ import type { ApproveStep, ApproverRef, Quorum, Span } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { checkApprovers, leaves } from './approvers.js';
 import { useDuration } from './calendars.js';
-import { type ExprEnv, filePath } from './exprs.js';
+import { type ExprEnv, filePath } from './expr-env.js';
 import { checkTemplate } from './exprs.js';
 import { reportNotRun } from './paths.js';
 import { didYouMean } from './context.js';

@@ -5,7 +5,8 @@
 // many people a list can hold at most and whether `not` excludes them all.
 import type { ApproverRef, Expr, Ident, RoleDecl } from '../ast.js';
 import { type CheckContext, fileOf } from './context.js';
-import { type ExprEnv, filePath, quote, typeExpr } from './exprs.js';
+import { typeExpr } from './exprs.js';
+import { type ExprEnv, filePath, quote } from './expr-env.js';
 import type { Declared } from './model.js';
 import { lookupRole } from './scope.js';
 import { show, T, type Ty } from './types.js';

@@ -4,8 +4,7 @@
 import type { Expr } from '../ast.js';
 import type { BuiltinFunction } from '../../engine/ir/types.js';
 import { suggest } from '../diagnostics/suggest.js';
-import { type ExprEnv, filePath } from './exprs.js';
-import { quote, typeExpr } from './exprs.js';
+import { type ExprEnv, filePath, quote, type TypeOf } from './expr-env.js';
 import { compareProblem } from './operators.js';
 import { inputField } from './paths.js';
 import { didYouMean } from './context.js';
@@ -42,7 +41,7 @@ const signatures: Record<BuiltinFunction, Signature> = {
 
 export const isBuiltin = (name: string): name is BuiltinFunction => Object.hasOwn(signatures, name);
 
-export function typeCall(env: ExprEnv, call: CallExpr): Ty {
+export function typeCall(env: ExprEnv, call: CallExpr, typeExpr: TypeOf): Ty {
   const name = call.callee.name;
   if (!isBuiltin(name)) {
     for (const arg of call.args) typeExpr(env, arg);

@@ -2,69 +2,16 @@
 // expression kind, each recording the type it finds (`record`) and reporting what is wrong with
 // its own node only; an operand already reported has type `unknown`, which every rule accepts,
 // so one mistake gives one diagnostic.
-import type { DurationLit, Expr, InputField, Span, Step, Template } from '../ast.js';
+import type { Expr, Span, Template } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { typeCall } from './calls.js';
+import { type ExprEnv, filePath, quote, record } from './expr-env.js';
 import { wasCut } from '../cst-to-ast-expr.js';
-import { type CheckContext, didYouMean, snippet } from './context.js';
+import { didYouMean } from './context.js';
 import { chainOperands, checkDepth } from './depth.js';
 import { type Arithmetic, arithmetic, compareProblem, negate, type Problem } from './operators.js';
 import { typePath } from './paths.js';
 import { isOrdered, isPrintable, isUnknown, join, listOf, show, T, type Ty } from './types.js';
-
-// ---------------------------------------------------------------------------------------------
-// What an expression can see where it stands: the input fields of its process (or none), the
-// steps of its process with which of them have surely run, and where its types are recorded.
-
-export type InputEnv =
-  /** A process's input; `viaRule` names the rule being typed against it, if any. */
-  | {
-      kind: 'process';
-      process: string;
-      processSpan: Span;
-      fields: Map<string, InputField>;
-      viaRule: string | null;
-    }
-  /** A rule that no process uses: fields cannot be checked and are typed `unknown`. */
-  | { kind: 'unchecked' }
-  /** No `request` at all (a default value). */
-  | { kind: 'none' };
-
-export interface StepInfo {
-  id: string;
-  step: Step;
-  /** Where the id is written, or the step itself for an automatic id. */
-  span: Span;
-}
-
-export interface StepEnv {
-  info(id: string): StepInfo | undefined;
-  /** Every step id of the process, in source order, for suggestions. */
-  ids(): string[];
-  /** Whether the step has run on every path to the expression being checked. */
-  hasRun(id: string): boolean;
-}
-
-export interface ExprEnv {
-  ctx: CheckContext;
-  file: number;
-  /** Where this run records types; a rule is typed once per process and compared. */
-  types: Map<Expr, Ty>;
-  input: InputEnv;
-  /** null outside a process: rules cannot read step results. */
-  steps: StepEnv | null;
-  /** Called for every rule the expression reads. */
-  useRule(name: string): void;
-  /** Called for every duration literal, to settle the calendar of business durations. */
-  useDuration(duration: DurationLit): void;
-}
-
-export function record(env: ExprEnv, expr: Expr, type: Ty): Ty {
-  env.types.set(expr, type);
-  return type;
-}
-
-export const filePath = (env: ExprEnv): string => env.ctx.files[env.file]?.path ?? '';
 
 // ---------------------------------------------------------------------------------------------
 // Typing
@@ -126,17 +73,13 @@ function typeNode(env: ExprEnv, expr: Expr, expected?: Ty): Ty {
     case 'path':
       return typePath(env, expr);
     case 'call':
-      return record(env, expr, typeCall(env, expr));
+      return record(env, expr, typeCall(env, expr, typeExpr));
     case 'unary':
       return record(env, expr, typeUnary(env, expr));
     case 'binary':
       return record(env, expr, typeBinary(env, expr));
   }
 }
-
-/** The quoted source of an expression, for messages. */
-export const quote = (env: Pick<ExprEnv, 'ctx' | 'file'>, expr: { span: Span }): string =>
-  `\`${snippet(env.ctx.files[env.file]?.text ?? '', expr.span)}\``;
 
 /** Types a condition and reports CH4007 when it is not true or false. */
 export function expectBoolean(env: ExprEnv, expr: Expr, what: string): void {

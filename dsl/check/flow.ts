@@ -11,7 +11,8 @@
 import type { Expr, ProcessDecl, Step } from '../ast.js';
 import { useDuration } from './calendars.js';
 import type { CheckContext } from './context.js';
-import { type ExprEnv, expectBoolean, type InputEnv, type StepEnv } from './exprs.js';
+import { expectBoolean } from './exprs.js';
+import { type ExprEnv, type InputEnv, type StepEnv } from './expr-env.js';
 import { assignStepIds, headSpan, type StepTable } from './ids.js';
 import type { Declared } from './model.js';
 import { checkInput } from './inputs.js';

@@ -4,7 +4,7 @@
 // Explicit `branch` ids share the namespace, since the engine tracks branches by id too.
 import type { Ident, ParallelBranch, ProcessDecl, Span, Step } from '../ast.js';
 import type { CheckContext } from './context.js';
-import type { StepInfo } from './exprs.js';
+import { type StepInfo } from './expr-env.js';
 
 export interface StepTable {
   /** The first step (or branch) holding each id. */

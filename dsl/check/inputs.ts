@@ -3,9 +3,10 @@
 // read anything or compute).
 import type { Expr, InputField, TypeExpr } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
-import type { ExprEnv } from './exprs.js';
-import { filePath } from './exprs.js';
-import { quote, typeExpr } from './exprs.js';
+import { type ExprEnv } from './expr-env.js';
+import { filePath } from './expr-env.js';
+import { typeExpr } from './exprs.js';
+import { quote } from './expr-env.js';
 import { didYouMean } from './context.js';
 import { assignable, fromTypeExpr, show, type Ty } from './types.js';
 

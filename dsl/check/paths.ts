@@ -3,7 +3,7 @@
 // run on every path to the reference (the definitely-run set comes from flow.ts).
 import type { InputField, PathExpr, Step } from '../ast.js';
 import { suggest } from '../diagnostics/suggest.js';
-import { type ExprEnv, filePath, record } from './exprs.js';
+import { type ExprEnv, filePath, record } from './expr-env.js';
 import { didYouMean } from './context.js';
 import { lookupRule } from './scope.js';
 import { fromTypeExpr, listOf, T, type Ty } from './types.js';

@@ -5,8 +5,9 @@
 import type { Expr, RuleDecl } from '../ast.js';
 import { useDuration } from './calendars.js';
 import { type CheckContext, fileOf } from './context.js';
-import type { ExprEnv, InputEnv } from './exprs.js';
-import { expectBoolean, quote } from './exprs.js';
+import { type ExprEnv, type InputEnv } from './expr-env.js';
+import { expectBoolean } from './exprs.js';
+import { quote } from './expr-env.js';
 import type { Declared } from './model.js';
 import type { ProcessResult } from './flow.js';
 import { sameType, show, toTypeIR, type Ty } from './types.js';

@@ -5,8 +5,9 @@ import type { CheckStep, DurationLit, OnFail, ReallocateStep, Step, WaitStep } f
 import { checkApproval } from './approvals.js';
 import { checkApprovers } from './approvers.js';
 import { useDuration } from './calendars.js';
-import { type ExprEnv, filePath } from './exprs.js';
-import { checkTemplate, expectBoolean, quote, typeExpr } from './exprs.js';
+import { type ExprEnv, filePath } from './expr-env.js';
+import { checkTemplate, expectBoolean, typeExpr } from './exprs.js';
+import { quote } from './expr-env.js';
 import { isTextual, show, T } from './types.js';
 
 /** Steps other than `if` and `parallel`, whose blocks flow.ts walks. */
