@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // The parser is built once per process when its module loads (Chevrotain's self-analysis):
   // load what it depends on first, so that the timed import is mostly that construction.
   await import('chevrotain');
-  await import('../dsl/lexer.js');
+  await import('../dsl/parse/lexer.js');
   const constructMs = await timeImport();
   const { parse, compileEntry, memoryHost } = await import('../dsl/index.js');
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
 async function timeImport(): Promise<number> {
   const start = performance.now();
-  await import('../dsl/parser.js');
+  await import('../dsl/parse/parser.js');
   return performance.now() - start;
 }
 

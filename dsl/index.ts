@@ -7,8 +7,8 @@ import { compile } from './compile/index.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
 import { loadProgram, type Program, type SourceHost } from './program.js';
 
-export { parse } from './parse.js';
-export { format } from './format.js';
+export { parse } from './parse/index.js';
+export { format } from './format/index.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
 export type { Program, SourceHost } from './program.js';
 

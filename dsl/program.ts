@@ -2,10 +2,10 @@
 // front end does no I/O itself) and parsed once, however many files use it. Libraries are kept
 // in the order their first `use` is met, reading depth first: that order is the one the compiled
 // policy's `sources` list (and every span's file index) follows.
-import type { PolicyFile, Span, UseDecl } from './ast.js';
+import type { PolicyFile, Span, UseDecl } from './ast/types.js';
 import type { CheckCode } from './check/codes.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
-import { parse } from './parse.js';
+import { parse } from './parse/index.js';
 
 export interface SourceHost {
   /** The file's text, or undefined when it cannot be read. */

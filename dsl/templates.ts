@@ -4,14 +4,14 @@
 // the right column. Braces follow Rust's `format!`: `{{` and `}}` are literal braces, a lone `}`
 // is an error. A string cannot span lines, so a hole never does either.
 import type { IToken } from 'chevrotain';
-import type { Expr, Span, Template } from './ast.js';
+import type { Expr, Span, Template } from './ast/types.js';
 import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { charterLexer, findTooDeep, MAX_NESTING } from './lexer.js';
-import { parser } from './parser.js';
-import { lexingDiagnostics, setEndDescription, syntaxDiagnostics } from './parser-errors.js';
-import { buildExpression } from './cst-to-ast-expr.js';
-import { spanInToken, stringContent, unescapeString } from './cst-to-ast-literals.js';
-import { type BuildContext, report, tokenSpan } from './cst-to-ast-support.js';
+import { charterLexer, findTooDeep, MAX_NESTING } from './parse/lexer.js';
+import { parser } from './parse/parser.js';
+import { lexingDiagnostics, setEndDescription, syntaxDiagnostics } from './parse/errors.js';
+import { buildExpression } from './ast/expr.js';
+import { spanInToken, stringContent, unescapeString } from './ast/literals.js';
+import { type BuildContext, report, tokenSpan } from './ast/support.js';
 
 /** The template of a message string token. */
 export function buildTemplate(token: IToken, ctx: BuildContext): Template {

@@ -2,7 +2,7 @@
 // duties that excludes every possible approver or everyone a handover goes to, `distinct from`
 // steps that are not approvals or may not have run, and deadlines that say nothing about what
 // happens when they pass.
-import type { ApproveStep, ApproverRef, Quorum, Span } from '../ast.js';
+import type { ApproveStep, ApproverRef, Quorum, Span } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { checkApprovers, leaves } from './approvers.js';
 import { useDuration } from './calendars.js';

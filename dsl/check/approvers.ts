@@ -3,7 +3,7 @@
 // role may not include itself. In steps, bare names are roles and expressions must yield people.
 // `leaves` flattens a list into comparable keys (roles expanded) so that approvals can tell how
 // many people a list can hold at most and whether `not` excludes them all.
-import type { ApproverRef, Expr, Ident, RoleDecl } from '../ast.js';
+import type { ApproverRef, Expr, Ident, RoleDecl } from '../ast/types.js';
 import { type CheckContext, fileOf } from './context.js';
 import { typeExpr } from './exprs.js';
 import { type ExprEnv, filePath, quote } from './expr-env.js';

@@ -2,7 +2,7 @@
 // at least one hours line, no inverted or overlapping hours), and every business duration must
 // count on some calendar: the one it names, else (reminders and escalations) the one its
 // approval's `within` names, else the policy's only calendar.
-import type { CalendarDecl, DayName, DurationLit, HoursLine, Ident } from '../ast.js';
+import type { CalendarDecl, DayName, DurationLit, HoursLine, Ident } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type CheckContext, didYouMean, fileOf, listNames, sourceText } from './context.js';
 import type { Declared } from './model.js';

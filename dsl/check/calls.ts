@@ -1,7 +1,7 @@
 // The built-in functions: their names, how many arguments each takes, what each argument must
 // be and what the call yields. A call with the wrong count still types its arguments, so that a
 // mistake inside them is reported too.
-import type { Expr } from '../ast.js';
+import type { Expr } from '../ast/types.js';
 import type { BuiltinFunction } from '../../engine/ir/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type ExprEnv, filePath, quote, type TypeOf } from './expr-env.js';

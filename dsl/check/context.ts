@@ -2,7 +2,7 @@
 // explicitly rather than held in a class, so each check is a plain function. The reporter
 // speaks only in catalogued codes and drops exact repeats, because a rule is checked once per
 // process that uses it and an input-independent problem in it would otherwise repeat.
-import type { Span } from '../ast.js';
+import type { Span } from '../ast/types.js';
 import type { Diagnostic, RelatedInfo, Severity } from '../diagnostics/diagnostic.js';
 import type { Program, SourceFile } from '../program.js';
 import type { CheckCode } from './codes.js';

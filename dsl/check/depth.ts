@@ -9,7 +9,7 @@
 // cannot disagree. One diagnostic per cause: an expression that is too deep because a rule it
 // uses is too deep is left to that rule's own report, so a chain of 1,500 rules gets one report,
 // at the rule where the chain first passes the limit.
-import type { Expr, Span } from '../ast.js';
+import type { Expr, Span } from '../ast/types.js';
 import { MAX_EXPRESSION_DEPTH } from '../../engine/ir/limits.js';
 import { type CheckContext, fileOf } from './context.js';
 import type { SemanticModel } from './model.js';

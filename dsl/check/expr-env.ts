@@ -2,7 +2,7 @@
 // of its process with which of them have surely run; where its types are recorded), and the small
 // helpers every part of expression typing shares. A leaf: exprs.ts, calls.ts and paths.ts all
 // read it, and it reads none of them.
-import type { DurationLit, Expr, InputField, Span, Step } from '../ast.js';
+import type { DurationLit, Expr, InputField, Span, Step } from '../ast/types.js';
 import { type CheckContext, snippet } from './context.js';
 import type { Ty } from './types.js';
 

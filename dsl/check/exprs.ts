@@ -2,11 +2,11 @@
 // expression kind, each recording the type it finds (`record`) and reporting what is wrong with
 // its own node only; an operand already reported has type `unknown`, which every rule accepts,
 // so one mistake gives one diagnostic.
-import type { Expr, Span, Template } from '../ast.js';
+import type { Expr, Span, Template } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { typeCall } from './calls.js';
 import { type ExprEnv, filePath, quote, record } from './expr-env.js';
-import { wasCut } from '../cst-to-ast-expr.js';
+import { wasCut } from '../ast/expr.js';
 import { didYouMean } from './context.js';
 import { chainOperands, checkDepth } from './depth.js';
 import { type Arithmetic, arithmetic, compareProblem, negate, type Problem } from './operators.js';

@@ -8,7 +8,7 @@
 // - Parallel branches start from the set before `parallel` (siblings run concurrently, so none
 //   can read another's results); afterwards all of them have run, because the process only goes
 //   on when every branch finished. A branch that always ends makes the whole `parallel` end.
-import type { Expr, ProcessDecl, Step } from '../ast.js';
+import type { Expr, ProcessDecl, Step } from '../ast/types.js';
 import { useDuration } from './calendars.js';
 import type { CheckContext } from './context.js';
 import { expectBoolean } from './exprs.js';

@@ -2,7 +2,7 @@
 // unnamed steps of that kind, in source order (depth first, as the steps read top to bottom).
 // Naming or unnaming one step therefore renumbers only later unnamed steps of the same kind.
 // Explicit `branch` ids share the namespace, since the engine tracks branches by id too.
-import type { Ident, ParallelBranch, ProcessDecl, Span, Step } from '../ast.js';
+import type { Ident, ParallelBranch, ProcessDecl, Span, Step } from '../ast/types.js';
 import type { CheckContext } from './context.js';
 import { type StepInfo } from './expr-env.js';
 

@@ -1,7 +1,7 @@
 // A process's input schema: field names are unique, enumerations list each value once, and a
 // default is a literal of the field's type (it becomes a plain value in the IR, so it cannot
 // read anything or compute).
-import type { Expr, InputField, TypeExpr } from '../ast.js';
+import type { Expr, InputField, TypeExpr } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type ExprEnv } from './expr-env.js';
 import { filePath } from './expr-env.js';

@@ -11,7 +11,7 @@ import type {
   RoleDecl,
   RuleDecl,
   Step,
-} from '../ast.js';
+} from '../ast/types.js';
 import type { TypeIR } from '../../engine/ir/types.js';
 
 /** What a path expression names. */

@@ -1,7 +1,7 @@
 // The operator tables, as pure functions over types: which comparisons mean something and what
 // arithmetic yields. They return a problem (code and help) instead of reporting, so that `==`,
 // `in` and `min` can share them and word the diagnostic for their own situation.
-import type { BinaryOp } from '../ast.js';
+import type { BinaryOp } from '../ast/types.js';
 import type { CheckCode } from './codes.js';
 import { isTextual, listOf, sameType, T, type Ty } from './types.js';
 

@@ -1,7 +1,7 @@
 // References: a rule by its name, `request.<field>`, `<step id>.<result>`. Each unknown name gets
 // a suggestion from the names that could stand there; a step result also needs its step to have
 // run on every path to the reference (the definitely-run set comes from flow.ts).
-import type { InputField, PathExpr, Step } from '../ast.js';
+import type { InputField, PathExpr, Step } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type ExprEnv, filePath, record } from './expr-env.js';
 import { didYouMean } from './context.js';

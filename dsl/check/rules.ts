@@ -2,7 +2,7 @@
 // uses them (directly or through other rules). The IR holds each rule once, so all those typings
 // must agree; a rule that no process uses is still checked (with `request` fields unknown) and,
 // when the policy file declares it, reported as unused.
-import type { Expr, RuleDecl } from '../ast.js';
+import type { Expr, RuleDecl } from '../ast/types.js';
 import { useDuration } from './calendars.js';
 import { type CheckContext, fileOf } from './context.js';
 import { type ExprEnv, type InputEnv } from './expr-env.js';

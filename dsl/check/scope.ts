@@ -2,7 +2,7 @@
 // the policy and its libraries, and the lookups that report unknown names with a suggestion.
 // Libraries are entered before the policy so that a clash is reported on the policy's own
 // declaration (the one its author can rename), pointing at the imported one.
-import type { CalendarDecl, Declaration, Ident, RoleDecl, RuleDecl, Span } from '../ast.js';
+import type { CalendarDecl, Declaration, Ident, RoleDecl, RuleDecl, Span } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import type { CheckCode } from './codes.js';
 import { type CheckContext, fileOf } from './context.js';

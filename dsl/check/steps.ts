@@ -1,7 +1,7 @@
 // One check per step kind, for what each step says by itself: its expressions and messages are
 // typed, its approvers resolved, its durations given a calendar. Ordering and reachability are
 // flow.ts's concern; approval logic is approvals.ts's.
-import type { CheckStep, DurationLit, OnFail, ReallocateStep, Step, WaitStep } from '../ast.js';
+import type { CheckStep, DurationLit, OnFail, ReallocateStep, Step, WaitStep } from '../ast/types.js';
 import { checkApproval } from './approvals.js';
 import { checkApprovers } from './approvers.js';
 import { useDuration } from './calendars.js';

@@ -1,7 +1,7 @@
 // The checker's types: the IR's TypeIR plus `unknown`, the type of anything already reported as
 // wrong (so that one mistake yields one diagnostic, not a cascade) and the element type of an
 // empty list literal that nothing around it pins down.
-import type { TypeExpr } from '../ast.js';
+import type { TypeExpr } from '../ast/types.js';
 import type { TypeIR } from '../../engine/ir/types.js';
 
 export type Ty =

@@ -1,7 +1,7 @@
 // Lowering expressions, templates, durations and constant values. Every node keeps its span
 // (with the index of its file in `sources`) and carries the type the checker gave it; names are
 // already resolved in the model, so lowering is a plain structural map.
-import type { BinaryOp, DurationLit, Expr, Ident, Span, Template, TypeExpr } from '../ast.js';
+import type { BinaryOp, DurationLit, Expr, Ident, Span, Template, TypeExpr } from '../ast/types.js';
 import type {
   BinaryOpIR,
   BuiltinFunction,
@@ -174,7 +174,7 @@ function literalValue(l: Lowering, expr: Expr): ValueIR {
 function negateValue(value: ValueIR, expr: Expr): ValueIR {
   if (typeof value === 'number') return -value;
   if (typeof value === 'object' && !Array.isArray(value)) {
-    // Money literals carry decimal text (cst-to-ast-literals.ts), durations numbers.
+    // Money literals carry decimal text (../ast/literals.ts), durations numbers.
     if (!('currency' in value)) return { ...value, amount: -value.amount };
     const { amount } = value;
     return { ...value, amount: typeof amount === 'string' ? negateDecimalText(amount) : -amount };

@@ -5,7 +5,7 @@
 //
 // What goes in: the policy's own calendars and roles, the imported ones its processes use, and
 // only the rules some process uses (unused rules are reported by the checker and left out).
-import type { CalendarDecl, DayName, ProcessDecl, RoleDecl, RuleDecl } from '../ast.js';
+import type { CalendarDecl, DayName, ProcessDecl, RoleDecl, RuleDecl } from '../ast/types.js';
 import {
   type CalendarIR,
   type CompiledPolicy,

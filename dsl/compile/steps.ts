@@ -11,7 +11,7 @@ import type {
   Quorum,
   Step,
   TimeoutAction,
-} from '../ast.js';
+} from '../ast/types.js';
 import type { ApproverIR, CheckIR, OnFailIR, QuorumIR, StepIR, TimeoutIR } from '../../engine/ir/types.js';
 import {
   CompileError,

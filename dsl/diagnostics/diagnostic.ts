@@ -2,7 +2,7 @@
 // Codes are stable and never reused: CH1xxx syntax, CH2xxx structure and literals, CH3xxx names,
 // CH4xxx types, CH5xxx flow and policy logic. Messages follow one style: a single sentence,
 // lowercase start, no final period, user text in backticks; help goes in its own field.
-import type { Span } from '../ast.js';
+import type { Span } from '../ast/types.js';
 
 export type Severity = 'error' | 'warning';
 

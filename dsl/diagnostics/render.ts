@@ -2,7 +2,7 @@
 // baselines) and for tools (flat JSON objects with 1-based positions). The text layout keeps one
 // gutter per diagnostic, as wide as its line number, so that the `|` of the excerpt, the `=` of
 // help and notes and the `-->` of the location line up whatever the number of digits.
-import type { Span } from '../ast.js';
+import type { Span } from '../ast/types.js';
 import type { Diagnostic } from './diagnostic.js';
 import { excerpt } from './excerpt.js';
 

@@ -1,6 +1,6 @@
 // Structure and literal checks of the builder (CH2xxx): loose grammar, strict AST. Each case
 // asserts the message, the help and the exact text underlined.
-import { parse } from '../../../dsl/parse.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 interface Seen {
   code: string;

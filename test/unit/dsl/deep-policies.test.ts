@@ -7,8 +7,8 @@
 // lies is reckoned here too, so the checker cannot drift from it unnoticed.
 import fc from 'fast-check';
 import { checkEntry, compileEntry, format, memoryHost } from '../../../dsl/index.js';
-import { MAX_OPERATORS } from '../../../dsl/cst-to-ast-expr.js';
-import { MAX_NESTING } from '../../../dsl/lexer.js';
+import { MAX_OPERATORS } from '../../../dsl/ast/expr.js';
+import { MAX_NESTING } from '../../../dsl/parse/lexer.js';
 import { compileRules, explain, MAX_EXPRESSION_DEPTH } from '../../../engine/expr/index.js';
 import { parseCompiledPolicy } from '../../../engine/ir/schema.js';
 import { EMPTY_WORLD, Simulation } from '../../../engine/simulate/index.js';

@@ -2,8 +2,8 @@
 // places, and random deletions from the fixtures that still parse. For each, the formatter must
 // not throw, its output must parse to the same AST, and formatting again must change nothing.
 import fc from 'fast-check';
-import { format } from '../../../dsl/format.js';
-import { parse } from '../../../dsl/parse.js';
+import { format } from '../../../dsl/format/index.js';
+import { parse } from '../../../dsl/parse/index.js';
 import { fixtureNames, formatted, parseClean, readFixture, withoutSpans } from './format-support.js';
 
 function expectSound(input: string): string {

@@ -3,7 +3,7 @@
 // (is every comment kept once, in order?), and random re-spacing (does the layout of the input
 // leave no trace in the output?).
 import fc from 'fast-check';
-import { parse } from '../../../dsl/parse.js';
+import { parse } from '../../../dsl/parse/index.js';
 import {
   commentTexts,
   fixtureNames,

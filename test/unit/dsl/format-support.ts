@@ -1,9 +1,9 @@
 // Shared by the formatter tests: the fixture list, and the two comparisons that define a correct
 // formatting (same tree without positions, same comments in the same order).
 import { readdirSync, readFileSync } from 'node:fs';
-import type { PolicyFile } from '../../../dsl/ast.js';
-import { format } from '../../../dsl/format.js';
-import { parse } from '../../../dsl/parse.js';
+import type { PolicyFile } from '../../../dsl/ast/types.js';
+import { format } from '../../../dsl/format/index.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 export const fixtureDir = 'test/fixtures/format';
 

@@ -3,7 +3,7 @@
 // meant (same AST without positions) with every comment kept once, in order. Refresh the goldens
 // with `UPDATE_GOLDEN=1` and review the diff like code.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { format } from '../../../dsl/format.js';
+import { format } from '../../../dsl/format/index.js';
 import {
   commentTexts,
   fixtureDir,

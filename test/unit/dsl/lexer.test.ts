@@ -16,7 +16,7 @@ import {
   TimeLiteral,
   UnterminatedString,
   Word,
-} from '../../../dsl/lexer.js';
+} from '../../../dsl/parse/lexer.js';
 
 const lex = (text: string) => charterLexer.tokenize(text);
 const kinds = (text: string): string[] => lex(text).tokens.map((t) => `${t.tokenType.name}:${t.image}`);

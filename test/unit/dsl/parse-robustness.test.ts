@@ -3,9 +3,9 @@
 // chains, and a 10 MB file. Every diagnostic it returns is well-formed.
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import type { PolicyFile, Span } from '../../../dsl/ast.js';
+import type { PolicyFile, Span } from '../../../dsl/ast/types.js';
 import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
-import { parse } from '../../../dsl/parse.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 const example = ((): string => {
   const match = /```charter\n([\s\S]*?)```/.exec(readFileSync('dsl/LANGUAGE.md', 'utf8'));

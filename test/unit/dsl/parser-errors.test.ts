@@ -1,6 +1,6 @@
 // Syntax errors (CH1xxx): the message, the help and the exact text each one underlines, and that
 // recovery keeps one mistake to one diagnostic while the rest of the file is still built.
-import { parse } from '../../../dsl/parse.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 interface Seen {
   code: string;

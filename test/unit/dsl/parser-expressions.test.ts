@@ -1,6 +1,6 @@
 // Expressions (precedence, literals, references, spans) and message templates with `{holes}`.
-import type { Expr, NotifyStep, Span, Template } from '../../../dsl/ast.js';
-import { parse } from '../../../dsl/parse.js';
+import type { Expr, NotifyStep, Span, Template } from '../../../dsl/ast/types.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 const covered = (text: string, span: Span): string => text.slice(span.offset, span.end);
 

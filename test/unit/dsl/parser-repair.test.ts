@@ -3,7 +3,7 @@
 // declaration), and the declaration read as the author meant it, so the checker finds what is
 // really wrong next. Names that merely look like keywords stay names.
 import { checkEntry, memoryHost } from '../../../dsl/index.js';
-import { parse } from '../../../dsl/parse.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 interface Seen {
   code: string;

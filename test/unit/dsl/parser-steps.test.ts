@@ -1,6 +1,6 @@
 // The parser on every step form and approval clause of LANGUAGE.md, with the spans they keep.
-import type { ApproveStep, CheckStep, PolicyFile, Span, Step } from '../../../dsl/ast.js';
-import { parse } from '../../../dsl/parse.js';
+import type { ApproveStep, CheckStep, PolicyFile, Span, Step } from '../../../dsl/ast/types.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 const covered = (text: string, span: Span): string => text.slice(span.offset, span.end);
 

@@ -1,8 +1,15 @@
 // The parser on valid policies: the full example of LANGUAGE.md, each declaration form, and the
 // spans the AST keeps (asserted by the source text they cover).
 import { readFileSync } from 'node:fs';
-import type { CalendarDecl, PolicyFile, ProcessDecl, RoleDecl, Span, TypeExpr } from '../../../dsl/ast.js';
-import { parse } from '../../../dsl/parse.js';
+import type {
+  CalendarDecl,
+  PolicyFile,
+  ProcessDecl,
+  RoleDecl,
+  Span,
+  TypeExpr,
+} from '../../../dsl/ast/types.js';
+import { parse } from '../../../dsl/parse/index.js';
 
 const languageExample = (): string => {
   const match = /```charter\n([\s\S]*?)```/.exec(readFileSync('dsl/LANGUAGE.md', 'utf8'));

@@ -1,4 +1,4 @@
-import type { Span } from '../../../dsl/ast.js';
+import type { Span } from '../../../dsl/ast/types.js';
 import type { Diagnostic } from '../../../dsl/diagnostics/diagnostic.js';
 import { renderText, summarize, toJson } from '../../../dsl/diagnostics/render.js';
 

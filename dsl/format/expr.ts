@@ -1,8 +1,8 @@
 // Printing the small things: expressions, literals, strings, messages, types and approvers, each as
 // one line of text. Parentheses are not in the AST, so they are put back exactly where the tree
 // needs them (and nowhere else): the output must re-parse to the same tree.
-import type { ApproverRef, DurationLit, Expr, Ident, PathExpr, Template, TypeExpr } from './ast.js';
-import type { SourceText } from './format-source.js';
+import type { ApproverRef, DurationLit, Expr, Ident, PathExpr, Template, TypeExpr } from '../ast/types.js';
+import type { SourceText } from './source.js';
 
 // ------------------------------------------------------------------------------------------------
 // Strings and messages

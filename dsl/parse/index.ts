@@ -8,20 +8,20 @@
 //      and every later phase recurse once per level;
 //   4. parse each declaration with the shared Chevrotain parser and build its AST right away, so
 //      the CST of a large file never exists all at once; a misspelt keyword is read as the one
-//      meant and reported once (parser-repair.ts, which also mends misspelt declaration words
+//      meant and reported once (repair.ts, which also mends misspelt declaration words
 //      before step 2).
 import type { IToken } from 'chevrotain';
-import type { Comment, PolicyFile, Span } from './ast.js';
-import { type Diagnostic, sortDiagnostics } from './diagnostics/diagnostic.js';
-import { suggest } from './diagnostics/suggest.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
+import type { Comment, PolicyFile, Span } from '../ast/types.js';
+import { type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { charterLexer, Colon, Dot, findTooDeep, kw, MAX_NESTING } from './lexer.js';
 import { parser } from './parser.js';
-import { parseWithRepairs, repairDeclarationWords } from './parser-repair.js';
-import { describeToken, lexingDiagnostics, setEndDescription, syntaxDiagnostics } from './parser-errors.js';
-import { assembleFile, buildTopItem, type TopItem } from './cst-to-ast.js';
-import { unreadRule } from './cst-to-ast-expr.js';
-import { type BuildContext, didYouMean, joinSpans, report, tokenSpan } from './cst-to-ast-support.js';
+import { parseWithRepairs, repairDeclarationWords } from './repair.js';
+import { describeToken, lexingDiagnostics, setEndDescription, syntaxDiagnostics } from './errors.js';
+import { assembleFile, buildTopItem, type TopItem } from '../ast/build.js';
+import { unreadRule } from '../ast/expr.js';
+import { type BuildContext, didYouMean, joinSpans, report, tokenSpan } from '../ast/support.js';
 
 export interface ParseResult {
   ast: PolicyFile;

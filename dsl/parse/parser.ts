@@ -1,6 +1,6 @@
 // The Charter grammar as one Chevrotain CstParser, instantiated once (self-analysis is costly).
-// The grammar is split by concern over a class chain (parser-expressions.ts, then
-// parser-steps.ts, then the declarations here); it is deliberately loose: `=` passes as a
+// The grammar is split by concern over a class chain (expressions.ts, then
+// steps.ts, then the declarations here); it is deliberately loose: `=` passes as a
 // comparison, any name as a type, unit, day or priority, and stray tokens as junk, so that the
 // CST-to-AST builder can reject them with specific help. Rules are class properties, so a
 // misspelt rule name is a compile error. Each call parses one declaration or one expression
@@ -24,8 +24,8 @@ import {
   Word,
 } from './lexer.js';
 import type { TokenType } from 'chevrotain';
-import { messages } from './parser-errors.js';
-import { StepGrammar } from './parser-steps.js';
+import { messages } from './errors.js';
+import { StepGrammar } from './steps.js';
 
 class CharterParser extends StepGrammar {
   constructor() {

@@ -2,11 +2,20 @@
 // number, so that the errors here can say exactly what is wrong ("`2026-02-30` is not a calendar
 // date", "`eur` is not a currency code") instead of a generic "unexpected token".
 import type { CstNode, IToken } from 'chevrotain';
-import { canonicalDecimal, MAX_DIGITS, MAX_SCALE } from '../engine/ir/index.js';
-import type { DateLit, DurationLit, DurationUnit, Expr, NumberLit, Span, StringLit, TimeLit } from './ast.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { suggest } from './diagnostics/suggest.js';
-import { UnterminatedString } from './lexer.js';
+import { canonicalDecimal, MAX_DIGITS, MAX_SCALE } from '../../engine/ir/index.js';
+import type {
+  DateLit,
+  DurationLit,
+  DurationUnit,
+  Expr,
+  NumberLit,
+  Span,
+  StringLit,
+  TimeLit,
+} from './types.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { UnterminatedString } from '../parse/lexer.js';
 import {
   type BuildContext,
   childOf,
@@ -17,7 +26,7 @@ import {
   report,
   tokenOf,
   tokenSpan,
-} from './cst-to-ast-support.js';
+} from './support.js';
 
 // ------------------------------------------------------------------------------------------------
 // Strings

@@ -16,12 +16,12 @@ import type {
   Span,
   Step,
   WaitStep,
-} from './ast.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { suggest } from './diagnostics/suggest.js';
-import { buildApprove } from './cst-to-ast-approve.js';
-import { buildApprovers, buildExpression } from './cst-to-ast-expr.js';
-import { durationOf, numberLit, stringLit, wholeNumber } from './cst-to-ast-literals.js';
+} from './types.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { buildApprove } from './approve.js';
+import { buildApprovers, buildExpression } from './expr.js';
+import { durationOf, numberLit, stringLit, wholeNumber } from './literals.js';
 import {
   type BuildContext,
   childOf,
@@ -34,9 +34,9 @@ import {
   reportJunk,
   tokenOf,
   tokenSpan,
-} from './cst-to-ast-support.js';
-import { buildTemplate } from './templates.js';
-import { STEP_WORDS } from './lexer.js';
+} from './support.js';
+import { buildTemplate } from '../templates.js';
+import { STEP_WORDS } from '../parse/lexer.js';
 
 export type StepItem =
   | { kind: 'step'; step: Step }

@@ -1,5 +1,5 @@
 // The file level of the formatter's layout: header, uses, and each declaration (calendars, roles,
-// rules, processes with their input block), in source order. Steps are in format-steps.ts.
+// rules, processes with their input block), in source order. Steps are in steps.ts.
 import type {
   CalendarDecl,
   DateLit,
@@ -9,9 +9,9 @@ import type {
   PolicyFile,
   ProcessDecl,
   RuleDecl,
-} from './ast.js';
-import { fill, ruleBreaker } from './format-break.js';
-import { approvers, conditionLines, expr, quote, type } from './format-expr.js';
+} from '../ast/types.js';
+import { fill, ruleBreaker } from './break.js';
+import { approvers, conditionLines, expr, quote, type } from './expr.js';
 import {
   type Block,
   type Gap,
@@ -21,9 +21,9 @@ import {
   rankedLines,
   segment,
   type Piece,
-} from './format-layout.js';
-import type { SourceText } from './format-source.js';
-import { steps } from './format-steps.js';
+} from './layout.js';
+import type { SourceText } from './source.js';
+import { steps } from './steps.js';
 
 export function fileItems(file: PolicyFile, src: SourceText): Item[] {
   const items: Item[] = [];

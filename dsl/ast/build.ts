@@ -1,7 +1,7 @@
 // CST to AST: declarations, the input schema and the file itself. Loose grammar, strict AST: what
-// the grammar let through is rejected here with specific help. Steps live in cst-to-ast-steps.ts,
-// approvals in cst-to-ast-approve.ts, expressions in cst-to-ast-expr.ts, literals in
-// cst-to-ast-literals.ts.
+// the grammar let through is rejected here with specific help. Steps live in steps.ts,
+// approvals in approve.ts, expressions in expr.ts, literals in
+// literals.ts.
 import type { CstNode } from 'chevrotain';
 import type {
   CalendarDecl,
@@ -20,13 +20,13 @@ import type {
   Step,
   TypeExpr,
   UseDecl,
-} from './ast.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { MAX_NESTING } from './lexer.js';
-import { suggest } from './diagnostics/suggest.js';
-import { buildApprovers, buildExpression } from './cst-to-ast-expr.js';
-import { dateLit, stringLit, timeLit, wholeNumber } from './cst-to-ast-literals.js';
-import { buildStepItems } from './cst-to-ast-steps.js';
+} from './types.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
+import { MAX_NESTING } from '../parse/lexer.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { buildApprovers, buildExpression } from './expr.js';
+import { dateLit, stringLit, timeLit, wholeNumber } from './literals.js';
+import { buildStepItems } from './steps.js';
 import {
   type BuildContext,
   childOf,
@@ -41,7 +41,7 @@ import {
   tokenOf,
   tokensOf,
   tokenSpan,
-} from './cst-to-ast-support.js';
+} from './support.js';
 
 export type TopItem = PolicyHeader | LibraryHeader | UseDecl | Declaration;
 

@@ -4,9 +4,9 @@
 // hide invented tokens, so builders see a missing child and drop the node (the parser has
 // already reported why).
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import type { Ident, Span } from './ast.js';
-import type { Diagnostic, RelatedInfo } from './diagnostics/diagnostic.js';
-import { SYNTAX, type SyntaxCode } from './diagnostics/syntax-codes.js';
+import type { Ident, Span } from './types.js';
+import type { Diagnostic, RelatedInfo } from '../diagnostics/diagnostic.js';
+import { SYNTAX, type SyntaxCode } from '../diagnostics/syntax-codes.js';
 
 export interface BuildContext {
   readonly file: string;

@@ -6,10 +6,10 @@
 // comparison (`request.n` without its `< 1000`) or before one (`- - request.n` without `> 0`): the
 // checker must not report the types of a half expression as mistakes of their own.
 import { type CstNode, type IToken, tokenMatcher } from 'chevrotain';
-import type { ApproverRef, BinaryOp, Expr, PathExpr, RuleDecl } from './ast.js';
-import { Identifier } from './lexer.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { dateLit, durationToken, numberExpr, stringLit } from './cst-to-ast-literals.js';
+import type { ApproverRef, BinaryOp, Expr, PathExpr, RuleDecl } from './types.js';
+import { Identifier } from '../parse/lexer.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
+import { dateLit, durationToken, numberExpr, stringLit } from './literals.js';
 import {
   type BuildContext,
   childOf,
@@ -23,7 +23,7 @@ import {
   tokenOf,
   tokenSpan,
   tokensOf,
-} from './cst-to-ast-support.js';
+} from './support.js';
 
 export const MAX_OPERATORS = 1000;
 

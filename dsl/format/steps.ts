@@ -1,5 +1,5 @@
 // Steps and approval clauses as lines and blocks, in canonical order and spelling. Each piece of
-// output keeps the source range it was printed from (see format-layout.ts); ranges start at the
+// output keeps the source range it was printed from (see layout.ts); ranges start at the
 // keyword that opens the piece, found by skipping trivia after the previous piece's last node.
 import type {
   ApproveStep,
@@ -10,7 +10,7 @@ import type {
   ReallocateStep,
   Span,
   Step,
-} from './ast.js';
+} from '../ast/types.js';
 import {
   approvers,
   clauseDuration,
@@ -20,7 +20,7 @@ import {
   names,
   quote,
   template,
-} from './format-expr.js';
+} from './expr.js';
 import {
   type Block,
   type Item,
@@ -30,9 +30,9 @@ import {
   rankedLines,
   type Segment,
   segment,
-} from './format-layout.js';
-import { chainBreaker, fill } from './format-break.js';
-import type { SourceText } from './format-source.js';
+} from './layout.js';
+import { chainBreaker, fill } from './break.js';
+import type { SourceText } from './source.js';
 
 /** `prefix` and a condition, breaking before each `and`/`or` one indent deeper when too long. */
 function conditionSegment(

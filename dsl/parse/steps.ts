@@ -18,7 +18,7 @@ import {
   StringLiteral,
   Word,
 } from './lexer.js';
-import { ExpressionGrammar } from './parser-expressions.js';
+import { ExpressionGrammar } from './expressions.js';
 
 export abstract class StepGrammar extends ExpressionGrammar {
   /** Defined with the declarations (parser.ts); a step alternative so the builder can place it. */

@@ -17,10 +17,10 @@
 // repaired parse, so the checker sees what the author meant and what it reports next is real. A
 // repair must make the parse better, so a name that merely looks like a keyword is left alone.
 import { type IToken, type TokenType, tokenMatcher } from 'chevrotain';
-import type { Diagnostic } from './diagnostics/diagnostic.js';
-import { closeMatches } from './diagnostics/suggest.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { type BuildContext, didYouMean, report, tokenSpan } from './cst-to-ast-support.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { closeMatches } from '../diagnostics/suggest.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
+import { type BuildContext, didYouMean, report, tokenSpan } from '../ast/support.js';
 import {
   Identifier,
   kw,

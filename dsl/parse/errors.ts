@@ -13,10 +13,10 @@ import {
   type IToken,
   type TokenType,
 } from 'chevrotain';
-import type { Span } from './ast.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { suggest } from './diagnostics/suggest.js';
-import { type BuildContext, didYouMean, isRealToken, report, tokenSpan } from './cst-to-ast-support.js';
+import type { Span } from '../ast/types.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { type BuildContext, didYouMean, isRealToken, report, tokenSpan } from '../ast/support.js';
 import {
   Identifier,
   isKeyword,

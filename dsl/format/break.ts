@@ -1,9 +1,9 @@
 // How long segments break. A segment prints on one line when it fits; otherwise its breaker gives
-// the rows it spreads over (see format-layout.ts). Two shapes cover the language: a list of
+// the rows it spreads over (see layout.ts). Two shapes cover the language: a list of
 // chunks filled into as few rows as fit (holidays, the durations after a waiver or an
 // attestation), and a condition split before each `and`/`or` of its outer chain, one operand a
 // row, so that each row reads as one requirement.
-import { type Breaker, INDENT, MAX_WIDTH, type Row } from './format-layout.js';
+import { type Breaker, INDENT, MAX_WIDTH, type Row } from './layout.js';
 
 /**
  * `chunks` joined by spaces, as many on each row as fit in the width; the first row takes the

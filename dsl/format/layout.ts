@@ -1,10 +1,10 @@
 // The formatter's intermediate form and its last two stages. The AST is first turned into a tree
-// of lines and blocks in output order (format-build.ts); every piece of a line remembers the range
+// of lines and blocks in output order (build.ts); every piece of a line remembers the range
 // of source it came from. Comments are then given to those pieces by position in the source
 // (placeComments), which is what lets a clause move to its canonical place with its comments, and
 // finally the tree is printed (render).
-import type { Comment } from './ast.js';
-import type { SourceText } from './format-source.js';
+import type { Comment } from '../ast/types.js';
+import type { SourceText } from './source.js';
 
 export const INDENT = '  ';
 /** A line longer than this is broken where its construct allows (strings are never split). */
@@ -17,7 +17,7 @@ export interface Row {
 }
 
 /**
- * How a segment breaks when its one-line text does not fit at `column` (format-break.ts): a
+ * How a segment breaks when its one-line text does not fit at `column` (break.ts): a
  * function, because how much fits on each row depends on where the segment starts.
  */
 export type Breaker = (column: number) => Row[];

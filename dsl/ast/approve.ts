@@ -3,11 +3,11 @@
 // first), while `not`, `distinct from` and the ladder (`escalate after`, `hand over after`)
 // accumulate.
 import type { CstNode } from 'chevrotain';
-import type { ApproveStep, Quorum, Span, TimeoutAction } from './ast.js';
-import { SYNTAX } from './diagnostics/syntax-codes.js';
-import { suggest } from './diagnostics/suggest.js';
-import { buildApprovers } from './cst-to-ast-expr.js';
-import { checkPercent, durationOf, numberLit, wholeNumber } from './cst-to-ast-literals.js';
+import type { ApproveStep, Quorum, Span, TimeoutAction } from './types.js';
+import { SYNTAX } from '../diagnostics/syntax-codes.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { buildApprovers } from './expr.js';
+import { checkPercent, durationOf, numberLit, wholeNumber } from './literals.js';
 import {
   type BuildContext,
   childOf,
@@ -20,9 +20,9 @@ import {
   tokenOf,
   tokenSpan,
   tokensOf,
-} from './cst-to-ast-support.js';
-import { buildTemplate } from './templates.js';
-import { CLAUSE_WORDS } from './lexer.js';
+} from './support.js';
+import { buildTemplate } from '../templates.js';
+import { CLAUSE_WORDS } from '../parse/lexer.js';
 
 export function buildApprove(node: CstNode, ctx: BuildContext): ApproveStep | null {
   const id = identAt(node, 'id');
