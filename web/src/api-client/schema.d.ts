@@ -1232,7 +1232,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -3984,7 +3984,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
                     step?: string;
                     from?: string;
                     to?: string;
@@ -4045,7 +4045,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -4106,7 +4106,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
                     step?: string;
                     from?: string;
                     to?: string;
