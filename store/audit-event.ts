@@ -113,7 +113,7 @@ export class AuditConflictError extends Error {
  * whatever they are, so a fact edited by hand fails verification like any other field.
  */
 const KNOWN_KINDS: ReadonlySet<string> = new Set(FACT_KINDS);
-const factSchema = z.custom<Fact>(
+export const factSchema = z.custom<Fact>(
   (value) =>
     typeof value === 'object' &&
     value !== null &&

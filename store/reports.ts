@@ -6,8 +6,7 @@
 // queryOf picks one the same way as the ledger's own pages).
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import { z } from 'zod';
-import type { Fact } from '../engine/facts/index.js';
-import { COLLECTION as AUDIT, INDEX, queryOf } from './audit-event.js';
+import { COLLECTION as AUDIT, factSchema, INDEX, queryOf } from './audit-event.js';
 import type { TaskKind } from './tasks.js';
 import { policyRefSchema } from './documents.js';
 
@@ -32,7 +31,7 @@ const ledgerFactSchema = z.object({
   onBehalfOf: z.string().nullable(),
   outcome: z.string().nullable(),
   // Absent on events written before facts existed (api/audit/legacy-sentences.ts reads those).
-  fact: z.custom<Fact>((value) => typeof value === 'object' && value !== null).optional(),
+  fact: factSchema.optional(),
 });
 
 /** What the reports read of one ledger event (not its hashes: verification is the ledger's job). */

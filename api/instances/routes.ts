@@ -69,6 +69,13 @@ function instanceIdFor(process: string, caller: Caller, key: string | undefined)
   return `${process}-${digest}`;
 }
 
+/** Reads of one instance: anyone who may see it; to others it does not exist (404). */
+const READ_ONE_INSTANCE = {
+  roles: ALL_ROLES,
+  params: idParams,
+  ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },
+} as const;
+
 export function instancesRoutes(): RouteSpec[] {
   return [
     route({
@@ -130,9 +137,7 @@ export function instancesRoutes(): RouteSpec[] {
       path: '/instances/:id',
       summary:
         'One instance: its input, where it stands, why it is blocked (live while running), its timeline',
-      roles: ALL_ROLES,
-      params: idParams,
-      ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },
+      ...READ_ONE_INSTANCE,
       response: detailSchema,
       handler: async ({ params, caller, deps }) => {
         const view = await visibleInstance(deps, caller, params.id);
@@ -143,9 +148,7 @@ export function instancesRoutes(): RouteSpec[] {
       method: 'get',
       path: '/instances/:id/tasks',
       summary: "An instance's tasks, open and closed, in the order they were opened (to whoever may see it)",
-      roles: ALL_ROLES,
-      params: idParams,
-      ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },
+      ...READ_ONE_INSTANCE,
       response: z.object({ items: z.array(taskResponse) }),
       handler: async ({ params, caller, deps }) => {
         const view = await visibleInstance(deps, caller, params.id);
@@ -158,9 +161,7 @@ export function instancesRoutes(): RouteSpec[] {
       path: '/instances/:id/graph',
       summary:
         "The flow graph of an instance's process with each step's state (done, current, skipped, failed, pending) and outcome",
-      roles: ALL_ROLES,
-      params: idParams,
-      ownership: { param: 'id', object: 'instance', seeAll: SEE_EVERY_INSTANCE, othersGet: 404 },
+      ...READ_ONE_INSTANCE,
       response: instanceGraphResponse,
       handler: async ({ params, caller, deps }) => {
         const view = await visibleInstance(deps, caller, params.id);

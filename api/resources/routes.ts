@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CapacityAllocatedError } from '../../store/capacity.js';
 import { isoWeeksFrom, type Role } from '../../store/index.js';
 import { pageOf } from '../paging.js';
+import type { ApiDeps } from '../deps.js';
 import { ApiError, invalidRequest } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';
 import {
@@ -26,6 +27,16 @@ const READERS: readonly Role[] = ['author', 'approver', 'auditor', 'pmo', 'admin
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
+/** Each ISO week of the query with its capacity, free and allocated hours and utilisation. */
+async function weeksOf(deps: ApiDeps, query: z.output<typeof weekRangeQuery>) {
+  const weeks = weeksOfQuery(query, deps.now());
+  const by = await deps.store.capacity.utilisation(query.pool, query.skill, weeks);
+  return weeks.map((week) => {
+    const { capacity = 0, free = 0, utilisation = 0 } = by[week] ?? {};
+    return { week, capacity, free, allocated: round2(capacity - free), utilisation };
+  });
+}
+
 export function resourcesRoutes(): RouteSpec[] {
   return [
     route({
@@ -36,16 +47,11 @@ export function resourcesRoutes(): RouteSpec[] {
       query: weekRangeQuery,
       response: z.object({ pool: z.string(), skill: z.string(), weeks: z.array(weekCapacity) }),
       handler: async ({ deps, query }) => {
-        const weeks = weeksOfQuery(query, deps.now());
-        const by = await deps.store.capacity.utilisation(query.pool, query.skill, weeks);
+        const weeks = await weeksOf(deps, query);
         return json({
           pool: query.pool,
           skill: query.skill,
-          weeks: weeks.map((week) => ({
-            week,
-            capacity: by[week]?.capacity ?? 0,
-            free: by[week]?.free ?? 0,
-          })),
+          weeks: weeks.map(({ week, capacity, free }) => ({ week, capacity, free })),
         });
       },
     }),
@@ -88,16 +94,8 @@ export function resourcesRoutes(): RouteSpec[] {
       query: weekRangeQuery,
       response: z.object({ pool: z.string(), skill: z.string(), weeks: z.array(weekUtilisation) }),
       handler: async ({ deps, query }) => {
-        const weeks = weeksOfQuery(query, deps.now());
-        const by = await deps.store.capacity.utilisation(query.pool, query.skill, weeks);
-        return json({
-          pool: query.pool,
-          skill: query.skill,
-          weeks: weeks.map((week) => {
-            const { capacity = 0, free = 0, utilisation = 0 } = by[week] ?? {};
-            return { week, capacity, free, allocated: round2(capacity - free), utilisation };
-          }),
-        });
+        const weeks = await weeksOf(deps, query);
+        return json({ pool: query.pool, skill: query.skill, weeks });
       },
     }),
     route({
