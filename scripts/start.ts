@@ -19,6 +19,7 @@ import { compileEntry } from '../dsl/index.js';
 import { isoWeekOf, PolicyConflictError, ROLES, type Role, type Store } from '../store/index.js';
 import { workerConfig } from '../workflows/config.js';
 import { Notifier } from '../workflows/notifier.js';
+import { startDelivery } from '../workflows/notify/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
 import { ensureConsoleBuilt } from './build-web.js';
 import { startDemoChecks } from './demo-checks.js';
@@ -140,6 +141,11 @@ async function main(): Promise<number> {
         await running;
       },
     });
+    // Links in messages point at this console unless the deployment names its public address.
+    const publicUrl = env['CHARTER_PUBLIC_URL'] ? workerSettings.CHARTER_PUBLIC_URL : api.url;
+    const delivery = startDelivery(api.store, { ...workerSettings, CHARTER_PUBLIC_URL: publicUrl }, log);
+    cleanups.push({ what: 'notification delivery', run: () => delivery.stop() });
+    log(`notifications: in the console; chat for people with a chat target; mail ${delivery.mail}`);
     if (workerSettings.CHARTER_WEBHOOKS.length > 0) {
       const notifier = new Notifier(api.store.outbox, workerSettings.CHARTER_WEBHOOKS);
       notifier.start(log);

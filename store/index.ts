@@ -5,10 +5,14 @@ import { accessCollections, ApiTokens, IdempotencyRecords } from './access.js';
 import { AuditLedger, auditCollections } from './audit.js';
 import { CapacityStore, capacityCollections } from './capacity.js';
 import { commentCollections, CommentStore } from './comments.js';
+import { Deliveries, deliveryCollections } from './deliveries.js';
+import { DeliveryQuota, deliveryQuotaCollections } from './delivery-quota.js';
 import { Directory, directoryCollections } from './directory.js';
+import { DeliverySettings } from './directory-delivery.js';
 import { DirectoryQueries } from './directory-queries.js';
 import { instanceCollections, InstanceViews } from './instances.js';
 import { applyManifest, type CollectionSpec } from './manifest.js';
+import { InAppNotifications, notificationCollections } from './notifications.js';
 import { Outbox, outboxCollections } from './outbox.js';
 import { PeopleCapacity } from './people-capacity.js';
 import { policyCollections, PolicyStore } from './policies.js';
@@ -23,8 +27,17 @@ export interface Store {
   audit: AuditLedger;
   tasks: TaskStore;
   views: InstanceViews;
+  /** Signed integration webhooks (people's notifications go through `deliveries`). */
   outbox: Outbox;
+  /** The notifications' delivery queue: a document per (notice, channel), and digests. */
+  deliveries: Deliveries;
+  /** The console's bell: every notice a person received, read or not. */
+  notifications: InAppNotifications;
+  /** Per-recipient hourly limits on mail and chat. */
+  deliveryQuota: DeliveryQuota;
   directory: Directory;
+  /** People's delivery profiles and notification preferences, on their directory documents. */
+  deliverySettings: DeliverySettings;
   /** Pages of people, groups and delegations, a person's groups and absence: the API's reads. */
   directoryQueries: DirectoryQueries;
   capacity: CapacityStore;
@@ -47,6 +60,9 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...taskCollections,
   ...auditCollections,
   ...outboxCollections,
+  ...deliveryCollections,
+  ...notificationCollections,
+  ...deliveryQuotaCollections,
   ...directoryCollections,
   ...capacityCollections,
   ...commentCollections,
@@ -67,7 +83,11 @@ export async function openStore(db: Db): Promise<Store> {
     tasks: new TaskStore(db),
     views: new InstanceViews(db),
     outbox: new Outbox(db),
+    deliveries: new Deliveries(db),
+    notifications: new InAppNotifications(db),
+    deliveryQuota: new DeliveryQuota(db),
     directory: new Directory(db),
+    deliverySettings: new DeliverySettings(db),
     directoryQueries: new DirectoryQueries(db),
     capacity: new CapacityStore(db),
     peopleCapacity: new PeopleCapacity(new CapacityStore(db)),
@@ -91,11 +111,18 @@ export { CapacityStore, isoWeekOf, isoWeeksFrom } from './capacity.js';
 export type { Reallocation, ReallocationResult } from './capacity.js';
 export { CommentStore } from './comments.js';
 export type { NewComment, TaskComment } from './comments.js';
-export { Directory } from './directory.js';
+export { Deliveries, DeliveryNotFoundError, deliveriesOf, DELIVERY_STATUSES } from './deliveries.js';
+export type { Delivery, DeliveryStatus, NewDelivery } from './deliveries.js';
+export { DeliveryQuota } from './delivery-quota.js';
+export { Directory, DirectoryError } from './directory.js';
+export { DeliverySettings } from './directory-delivery.js';
+export type { DeliverySettingsOf } from './directory-delivery.js';
 export { DirectoryQueries } from './directory-queries.js';
 export type { Absence, Delegation, KeyPage } from './directory-queries.js';
 export { InstanceViews } from './instances.js';
 export type { InstanceView } from './instances.js';
+export { InAppNotifications } from './notifications.js';
+export type { InAppNotification } from './notifications.js';
 export { Outbox } from './outbox.js';
 export type { OutboxItem, OutboxMessage } from './outbox.js';
 export { PolicyConflictError, PolicyStore } from './policies.js';

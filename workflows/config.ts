@@ -1,6 +1,7 @@
 // Where a worker finds its servers and check services: environment variables with defaults that
 // match `npm run services:start`. Bad values stop the worker at start with the variable named.
 import { z } from 'zod';
+import { notifySettings, smtpAuthComplete } from './notify/config.js';
 
 const checkServices = z.record(z.string().min(1), z.url({ protocol: /^https?$/ }));
 
@@ -41,17 +42,25 @@ export const serverSettings = {
   CHARTER_TASK_QUEUE: z.string().min(1).default('charter'),
 };
 
-const schema = z.object({
-  ...serverSettings,
-  /** JSON: check service name to URL, e.g. {"qualys-vm-scan":"http://127.0.0.1:4010/scan"}. */
-  CHARTER_CHECK_SERVICES: jsonVariable(checkServices, 'a JSON object of service name to http(s) URL').default(
-    {},
-  ),
-  /** JSON: [{"url":"https://chat.example/hooks/pmo","secret":"at least 16 characters"}]. */
-  CHARTER_WEBHOOKS: jsonVariable(webhooks, 'a JSON list of {url, secret} (secret of 16+ characters)').default(
-    [],
-  ),
-});
+const schema = z
+  .object({
+    ...serverSettings,
+    ...notifySettings,
+    /** JSON: check service name to URL, e.g. {"qualys-vm-scan":"http://127.0.0.1:4010/scan"}. */
+    CHARTER_CHECK_SERVICES: jsonVariable(
+      checkServices,
+      'a JSON object of service name to http(s) URL',
+    ).default({}),
+    /** JSON: [{"url":"https://chat.example/hooks/pmo","secret":"at least 16 characters"}]. */
+    CHARTER_WEBHOOKS: jsonVariable(
+      webhooks,
+      'a JSON list of {url, secret} (secret of 16+ characters)',
+    ).default([]),
+  })
+  .refine(smtpAuthComplete, {
+    message: 'CHARTER_SMTP_USER and CHARTER_SMTP_PASSWORD go together',
+    path: ['CHARTER_SMTP_PASSWORD'],
+  });
 
 export type WorkerConfig = z.infer<typeof schema>;
 

@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { mongoClient, openStore } from '../store/index.js';
 import { ConfigError, workerConfig } from './config.js';
 import { Notifier } from './notifier.js';
+import { startDelivery } from './notify/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
 
 export async function main(
@@ -36,15 +37,18 @@ export async function main(
     const notifier =
       config.CHARTER_WEBHOOKS.length > 0 ? new Notifier(store.outbox, config.CHARTER_WEBHOOKS) : null;
     notifier?.start(log);
+    const delivery = startDelivery(store, config, log);
     const services = Object.keys(config.CHARTER_CHECK_SERVICES);
     log(
       `charter worker ready: task queue "${config.CHARTER_TASK_QUEUE}" on Temporal ${config.TEMPORAL_ADDRESS}, ` +
         `MongoDB database "${config.CHARTER_DATABASE}", check services: ${services.length > 0 ? services.join(', ') : 'none'}, ` +
-        `webhooks: ${config.CHARTER_WEBHOOKS.length}`,
+        `webhooks: ${config.CHARTER_WEBHOOKS.length}, ` +
+        `mail: ${delivery.mail}`,
     );
     // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
     await worker.run();
     await notifier?.stop();
+    await delivery.stop();
     log('charter worker stopped');
     return 0;
   } finally {

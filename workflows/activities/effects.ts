@@ -15,6 +15,8 @@ import { type AuditEventInput, type Store, type TaskKind } from '../../store/ind
 import { inputSha256, type ViewWrite } from '../../store/instances.js';
 import type { OutboxMessage } from '../../store/outbox.js';
 import type { EffectCommand, EffectsInput } from './contract.js';
+import { postNotices } from './notices.js';
+import type { TaskRef } from '../../engine/notices/plan.js';
 
 export async function applyEffects(store: Store, input: EffectsInput): Promise<void> {
   const { instance, commands, transition } = input;
@@ -52,11 +54,18 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
   if (events.length > 0) await store.audit.append(events);
 
   const assignees = new Set<string>();
+  const opened: TaskRef[] = [];
   const messages: OutboxMessage[] = [];
   for (const command of commands) {
     switch (command.kind) {
       case 'openTask':
         for (const person of command.people) assignees.add(person);
+        opened.push({
+          id: taskId(instance.instanceId, command.task),
+          step: command.step,
+          open: true,
+          due: dueMoment(input.dueAt[command.task]),
+        });
         await store.tasks.open({
           id: taskId(instance.instanceId, command.task),
           instanceId: instance.instanceId,
@@ -96,6 +105,15 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
     }
   }
   await store.outbox.enqueueAll(messages);
+  // After the tasks, so that a notice can link to the task it is about; before the view, like
+  // every other write the view must not run ahead of.
+  await postNotices(store, {
+    instance,
+    requester: input.view.startedBy,
+    at,
+    entries: audits.map((a) => ({ id: a.id, at: a.decision.at, fact: a.decision.fact })),
+    opened,
+  });
 
   const view = input.view;
   const write: ViewWrite = {
@@ -126,6 +144,10 @@ function kindOf(title: string): TaskKind {
   if (title.startsWith('waive ')) return 'waiver';
   return 'approval';
 }
+
+/** A task's due as a moment; the store keeps instants, so the zone is the recipient's to choose. */
+const dueMoment = (at: number | null | undefined): TaskRef['due'] =>
+  at === null || at === undefined ? null : { at, zone: 'UTC' };
 
 const dueOf = (at: number | null | undefined): Date | null =>
   at === null || at === undefined ? null : new Date(at);
