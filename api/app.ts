@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps.js';
 import { consoleRouter } from './console.js';
 import { ApiError, errorBody, errorHandler, invalidRequest, type Problem, problemsOf } from './errors.js';
 import { claimKey } from './idempotency.js';
+import { MAX_CSV_BYTES } from './notifications/import.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import type { Caller, RouteContext, RouteSpec } from './route.js';
 import { allRoutes } from './routes.js';
@@ -35,6 +36,8 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
     next();
   });
   app.use(express.json({ limit: options.bodyLimit ?? 1024 * 1024, strict: true }));
+  // The one body that is not JSON: the people import's CSV file (api/notifications/import.ts).
+  app.use(express.text({ type: 'text/csv', limit: MAX_CSV_BYTES }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -5,6 +5,7 @@ import { accountRoutes } from './account/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { instancesRoutes } from './instances/routes.js';
+import { notificationsRoutes } from './notifications/routes.js';
 import { peopleResourcesRoutes } from './resources/people.js';
 import { policiesRoutes } from './policies/routes.js';
 import { processesRoutes } from './processes/routes.js';
@@ -20,6 +21,7 @@ export function allRoutes(): RouteSpec[] {
     ...instancesRoutes(),
     ...tasksRoutes(),
     ...directoryRoutes(),
+    ...notificationsRoutes(),
     ...resourcesRoutes(),
     ...peopleResourcesRoutes(),
     ...auditRoutes(),

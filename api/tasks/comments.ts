@@ -2,11 +2,13 @@
 // address), e.g. "@lea.hofmann@halden.example please look at the budget". Every mentioned person
 // must be known to the directory, checked before anything is written: a typo answers 422 naming
 // the unknown people instead of storing a comment whose mention silently reaches nobody. Each
-// mentioned person then gets one outbox message, which the notifier delivers. The routes are
-// POST and GET /v1/tasks/:id/comments (mounted by api/tasks/routes.ts).
+// mentioned person then gets one `mention` notice (api/notifications/notices.ts) in the delivery
+// queue, which lists it in their in-app notifications and mails or chats it as they chose. The
+// routes are POST and GET /v1/tasks/:id/comments (mounted by api/tasks/routes.ts).
 import type { Task, TaskComment } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { instanceOfTask, mentionNotices } from '../notifications/notices.js';
 import { type Caller, json, route, type RouteSpec } from '../route.js';
 import { type Visibility, visibleTask } from './access.js';
 import {
@@ -32,7 +34,7 @@ export function mentionsIn(text: string): string[] {
   return [...new Set([...text.matchAll(MENTION)].map((m) => (m[1] ?? '').toLowerCase()))];
 }
 
-/** Stores the comment and enqueues one notification per mentioned person. */
+/** Stores the comment and posts one notice per mentioned person. */
 export async function addComment(
   deps: ApiDeps,
   caller: Caller,
@@ -60,16 +62,10 @@ export async function addComment(
     mentions,
     at,
   });
-  for (const person of mentions) {
-    await deps.store.outbox.enqueue({
-      // Deterministic per comment and person: a retried enqueue can never send twice.
-      id: `comment:${comment.id}:${person}`,
-      instanceId: task.instanceId,
-      step: task.step,
-      recipients: [person],
-      message: `${caller.person} mentioned you on "${task.title}" (${task.step}, instance ${task.instanceId}): ${text}`,
-      at,
-    });
+  if (mentions.length > 0) {
+    // Notice ids are deterministic per comment and person: posting them again queues nothing twice.
+    const instance = await instanceOfTask(deps.store, task);
+    await deps.store.deliveries.post(mentionNotices(comment, task, instance));
   }
   return comment;
 }

@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, type Problem } from '../errors.js';
+import { delegationNotice, instanceOfTask } from '../notifications/notices.js';
 import { json, route, type RouteSpec, withOwnership } from '../route.js';
 import { onBehalfOfInInbox, type Visibility, visibleTask } from './access.js';
 import { ACT, type ActionSpec, actOnTask, ATTEST, DECIDE, taskToActOn, WAIVE } from './actions.js';
@@ -119,18 +120,12 @@ function delegationRoute(): RouteSpec {
         );
       }
       const id = `${caller.person}->${body.to}@${start.toISOString()}`;
-      await deps.store.directory.addDelegation({ id, from: caller.person, to: body.to, start, end });
+      const delegation = { id, from: caller.person, to: body.to, start, end };
+      await deps.store.directory.addDelegation(delegation);
       const note = body.note ?? null;
-      await deps.store.outbox.enqueue({
-        id: `delegation:${id}`,
-        instanceId: task.instanceId,
-        step: task.step,
-        recipients: [body.to],
-        message:
-          `${caller.person} delegated their decisions to you until ${end.toISOString()}` +
-          ` (starting with "${task.title}")${note === null ? '' : `: ${note}`}`,
-        at: start,
-      });
+      // The delegate is told that the task is theirs to decide now, on the caller's behalf.
+      const instance = await instanceOfTask(deps.store, task);
+      await deps.store.deliveries.post([delegationNotice(delegation, task, instance)]);
       return json({
         id,
         from: caller.person,

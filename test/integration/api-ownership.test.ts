@@ -6,6 +6,7 @@
 // declared answer (a hidden object's 404 reads exactly like an unknown id's). A guard makes every
 // route with a path parameter either declare its object or say why it has no owner, so a new
 // route cannot skip the check.
+import { defaultPreferences } from '../../engine/notices/types.js';
 import { jest } from '@jest/globals';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { isoWeekOf, ROLES, type Role } from '../../store/index.js';
@@ -45,6 +46,7 @@ const stranger = (role: Role): string => `stranger-${role}@halden.example`;
 
 /** Path parameters about objects that belong to nobody among the callers, and why. */
 const SHARED: Record<string, string> = {
+  'POST /admin/deliveries/:id/retry': 'deliveries are the system’s; admins retry any failed one',
   'GET /policies/:name/versions/:version': 'published policies are everyone’s to read',
   'POST /policies/:name/versions/:version/simulate': 'simulates a published policy and writes nothing',
   'GET /policies/:name/versions/:version/processes/:process': 'a published process is everyone’s to read',
@@ -78,6 +80,13 @@ const thisWeek = isoWeekOf(new Date());
 
 /** A minimal valid body per route: a body zod refuses would answer 422 before any ownership check. */
 const BODIES: Record<string, unknown> = {
+  'PUT /directory/people/:id/delivery': {
+    email: null,
+    chat: null,
+    zone: 'UTC',
+    workingHours: { days: ['mon'], from: '09:00', to: '17:00' },
+  },
+  'PUT /directory/people/:id/notification-preferences': defaultPreferences(),
   'POST /instances/:id/cancel': { reason: 'ownership check' },
   'POST /tasks/:id/decide': { decision: 'approve' },
   'POST /tasks/:id/attest': {},

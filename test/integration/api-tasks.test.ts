@@ -361,16 +361,21 @@ describe('the task routes of approvers', () => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ author: ALICE, mentions: [BOB, CAROL] });
     for (const person of [BOB, CAROL]) {
-      const message = await api.store.outbox.get(`comment:${first.body.id}:${person}`);
-      expect(message).toMatchObject({ instanceId, recipients: [person], status: 'pending' });
-      expect(message?.message).toContain('can you check the price');
+      const delivery = await api.store.deliveries.get(`comment:${first.body.id}/${person}/email`);
+      expect(delivery).toMatchObject({ recipient: person, status: 'pending' });
+      const notice = delivery?.notices[0];
+      expect(notice).toMatchObject({ kind: 'mention', instance: { id: instanceId } });
+      expect(notice?.cause).toMatchObject({ kind: 'mention', by: ALICE });
+      expect(notice?.cause.kind === 'mention' ? notice.cause.excerpt : '').toContain(
+        'can you check the price',
+      );
     }
     const reply = await api.call<Comment>('POST', path(taskId, '/comments'), {
       ...as(RITA),
       body: { text: `It is the one from the catalogue, @${ALICE}` },
     });
     expect(reply.status).toBe(201);
-    expect(await api.store.outbox.get(`comment:${reply.body.id}:${ALICE}`)).not.toBeNull();
+    expect(await api.store.deliveries.get(`comment:${reply.body.id}/${ALICE}/inapp`)).not.toBeNull();
 
     const page1 = await api.call<Page<Comment>>('GET', path(taskId, '/comments?limit=1'), as(SIMON));
     expect(page1.body.items.map((c) => c.author)).toEqual([ALICE]);
