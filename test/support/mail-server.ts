@@ -28,6 +28,11 @@ export interface MailServerOptions {
   reject?: (rcpt: string) => { code: number; message: string } | null;
   /** Credentials the server requires; without them, anyone may send. */
   auth?: { user: string; password: string };
+  /**
+   * Called with each complete message before the server answers the DATA command: `drop` never
+   * answers 250 (the client never learns it was taken, as when it dies waiting) and keeps nothing.
+   */
+  beforeAccept?: (mail: ReceivedMail) => Promise<'accept' | 'drop'>;
 }
 
 export interface MailServer {
@@ -73,14 +78,20 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-        mails.push(
-          parseMail(
-            raw,
-            from,
-            session.envelope.rcptTo.map((r) => r.address),
-          ),
+        const mail = parseMail(
+          raw,
+          from,
+          session.envelope.rcptTo.map((r) => r.address),
         );
-        callback();
+        const verdict = options.beforeAccept?.(mail) ?? Promise.resolve('accept' as const);
+        void verdict.then((answer) => {
+          if (answer === 'drop') {
+            callback(Object.assign(new Error('dropped by the test'), { responseCode: 451 }));
+            return;
+          }
+          mails.push(mail);
+          callback();
+        });
       });
     },
   });

@@ -22,7 +22,7 @@ const message = (over: Partial<ComposedMessage> = {}): ComposedMessage => ({
   subject: 'Approval needed: cab_review for change-request on Apollo',
   headline: HOSTILE,
   why: 'The change is high risk: risk > 3 & budget < 10k',
-  due: 'Mon 7 Dec 2026, 17:00 (Europe/Berlin)',
+  due: 'due in 2 working days, Mon 7 Dec 2026, 17:00 (Europe/Berlin)',
   details: [
     { label: 'Process', value: 'change-request' },
     { label: 'Project', value: 'Apollo <b>bold</b>' },
@@ -102,7 +102,7 @@ describe('mail', () => {
     const lines = text.split('\n');
     expect(lines).toContain(HOSTILE);
     expect(lines).toContain('The change is high risk: risk > 3 & budget < 10k');
-    expect(lines).toContain('Due: Mon 7 Dec 2026, 17:00 (Europe/Berlin)');
+    expect(lines).toContain('Due in 2 working days, Mon 7 Dec 2026, 17:00 (Europe/Berlin)');
     expect(lines).toContain('Project: Apollo <b>bold</b>');
     expect(lines).toContain('https://charter.example/tasks/i-1/cab_review');
     expect(lines).toContain('https://charter.example/settings/notifications');
@@ -111,8 +111,8 @@ describe('mail', () => {
 
   test('when why and due are absent, then neither leaves an empty line or label behind', () => {
     const { text, html } = renderMail(message({ why: null, due: null, details: [] }));
-    expect(text).not.toContain('Due:');
-    expect(html).not.toContain('Due:');
+    expect(text).not.toMatch(/due in/i);
+    expect(html).not.toMatch(/due in/i);
     expect(html).not.toContain('<table');
     expect(text).not.toMatch(/\n\n\n/);
   });
@@ -306,7 +306,7 @@ describe('Teams', () => {
     });
     // TextRuns are never read as Markdown, so the hostile sentence is shown exactly as written.
     expect(runs(payload)).toEqual(
-      expect.arrayContaining([HOSTILE, 'Due: ', 'Mon 7 Dec 2026, 17:00 (Europe/Berlin)']),
+      expect.arrayContaining([HOSTILE, 'Due in 2 working days, Mon 7 Dec 2026, 17:00 (Europe/Berlin)']),
     );
     expect(content.body).toContainEqual({
       type: 'FactSet',

@@ -90,7 +90,7 @@ function messageText(message: ComposedMessage, title?: string): string[] {
   if (title !== undefined) lines.push(title, '');
   lines.push(message.headline);
   if (message.why !== null) lines.push('', message.why);
-  if (message.due !== null) lines.push('', `Due: ${message.due}`);
+  if (message.due !== null) lines.push('', upperFirst(message.due));
   if (message.details.length > 0) {
     lines.push('');
     for (const { label, value } of message.details) lines.push(`${label}: ${value}`);
@@ -161,7 +161,7 @@ function messageHtml(message: ComposedMessage, heading: 'h1' | 'h2', title?: str
   }
   if (message.why !== null) parts.push(`<p style="${STYLE.p}">${escapeHtml(message.why)}</p>`);
   if (message.due !== null) {
-    parts.push(`<p style="${STYLE.p}"><strong>Due:</strong> ${escapeHtml(message.due)}</p>`);
+    parts.push(`<p style="${STYLE.p}"><strong>${escapeHtml(upperFirst(message.due))}</strong></p>`);
   }
   if (message.details.length > 0) parts.push(detailsTable(message.details));
   parts.push(linkHtml(message));
@@ -193,3 +193,6 @@ function footerHtml(preferences: string | null): string {
       : `in the console: <a href="${escapeHtml(preferences)}" style="${STYLE.footerLink}">${escapeHtml(preferences)}</a>`;
   return `<p style="${STYLE.footer}">${escapeHtml(WHY_YOU_GET_THIS)} You can change which messages you get, and how, ${where}.</p>`;
 }
+
+/** "due in 2 working days, …" as the start of a line: the due text reads as a sentence. */
+export const upperFirst = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -16,7 +16,7 @@ import type {
 } from '@slack/types';
 import type { ComposedDigest } from '../../../engine/notices/compose.js';
 import type { ComposedMessage } from '../../../engine/notices/types.js';
-import { httpUrl } from './email.js';
+import { httpUrl, upperFirst } from './email.js';
 
 export interface SlackPayload {
   text: string;
@@ -120,7 +120,7 @@ export function slackPayload(message: ComposedMessage): SlackPayload {
   ];
   if (message.why !== null) blocks.push(section(mrkdwnText(message.why, SLACK_LIMITS.sectionText)));
   if (message.due !== null) {
-    blocks.push(section(`*Due:* ${mrkdwnText(message.due, SLACK_LIMITS.sectionText - 8)}`));
+    blocks.push(section(`*${mrkdwnText(upperFirst(message.due), SLACK_LIMITS.sectionText - 8)}*`));
   }
   blocks.push(...detailSections(message.details));
   const button = openButton(message.link, 'Open the task');
@@ -150,7 +150,7 @@ export function slackDigestPayload(digest: ComposedDigest): SlackPayload {
 function digestItem(item: ComposedMessage): SectionBlock {
   // Budgets that add up to less than the 3000 a section holds.
   const lines = [`*${mrkdwnText(oneLine(item.subject), 400)}*`, mrkdwnText(item.headline, 1800)];
-  if (item.due !== null) lines.push(`*Due:* ${mrkdwnText(item.due, 300)}`);
+  if (item.due !== null) lines.push(`*${mrkdwnText(upperFirst(item.due), 300)}*`);
   const button = openButton(item.link, 'Open');
   if (button === null) lines.push(mrkdwnText(`${item.link.label}: ${item.link.url}`, 400));
   const block = section(lines.join('\n'));

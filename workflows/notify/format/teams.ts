@@ -10,7 +10,7 @@
 // Only http(s) URLs become Action.OpenUrl; opening the console page never acts.
 import type { ComposedDigest } from '../../../engine/notices/compose.js';
 import type { ComposedMessage } from '../../../engine/notices/types.js';
-import { httpUrl } from './email.js';
+import { httpUrl, upperFirst } from './email.js';
 import { truncate } from './slack.js';
 
 export interface TeamsPayload {
@@ -159,7 +159,7 @@ function envelope(card: Omit<AdaptiveCard, '$schema' | 'type' | 'version'>): Tea
 export function teamsPayload(message: ComposedMessage): TeamsPayload {
   const body: CardElement[] = [title(message.subject), sentence(message.headline)];
   if (message.why !== null) body.push(sentence(message.why));
-  if (message.due !== null) body.push(sentence(message.due, { label: 'Due:', max: NAME }));
+  if (message.due !== null) body.push(sentence(upperFirst(message.due), { max: NAME }));
   if (message.details.length > 0) body.push(facts(message.details));
   const action = openAction(message.link, 'Open the task');
   if (action === null) body.push(linkAsText(message.link));
@@ -194,7 +194,7 @@ function digestItem(item: ComposedMessage): Container {
     },
     sentence(item.headline, { max: 500 }),
   ];
-  if (item.due !== null) items.push(sentence(item.due, { label: 'Due:', max: NAME }));
+  if (item.due !== null) items.push(sentence(upperFirst(item.due), { max: NAME }));
   const action = openAction(item.link, 'Open');
   items.push(action === null ? linkAsText(item.link) : { type: 'ActionSet', actions: [action] });
   return { type: 'Container', separator: true, spacing: 'Medium', items };
