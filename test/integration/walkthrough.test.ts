@@ -3,14 +3,22 @@
 // of README.md, so the front door cannot drift from what works: an author publishes, a requester
 // starts, an approver delegates to the requester, whose approval is refused for segregation of
 // duties (and recorded), the approver approves, a check fails and an IT director waives it, and
-// an auditor queries, exports and verifies the instance's history.
+// an auditor queries, exports and verifies the instance's history. Meanwhile the worker's deliverer
+// mails everyone the walkthrough concerns to a real SMTP server: each message arrives exactly
+// once, in the right mailbox, and the waiver's expiry warning waits for its warning day.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runClient } from '../../api/cli/main.js';
 import type { World } from '../../engine/simulate/world.js';
 import { startDemoChecks, type DemoChecks } from '../../scripts/demo-checks.js';
+import { Deliverer } from '../../workflows/notify/deliverer.js';
+import { messageIdOf } from '../../workflows/notify/send.js';
+import { ChatSender } from '../../workflows/notify/transport/chat.js';
+import { SmtpSender } from '../../workflows/notify/transport/smtp.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
+import { startMailServer, type MailServer } from '../support/mail-server.js';
+import { databaseNameFor } from '../support/services.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const walkthrough = readme.slice(readme.indexOf('## Walkthrough'));
@@ -31,6 +39,9 @@ interface Run {
 describe('the README walkthrough', () => {
   let api: ApiHarness;
   let checks: DemoChecks;
+  let mail: MailServer;
+  let mailer: SmtpSender;
+  let deliverer: Deliverer;
   const token: Record<string, string> = {};
   const dir = mkdtempSync(path.join(tmpdir(), 'charter-walkthrough-'));
 
@@ -74,11 +85,29 @@ describe('the README walkthrough', () => {
     token['rita'] = await api.tokenFor('rita.sommer@halden.example', ['requester', 'approver']);
     token['henrik'] = await api.tokenFor('henrik.larsen@halden.example', ['approver']);
     token['simon'] = await api.tokenFor('simon.frey@halden.example', ['auditor']);
+    mail = await startMailServer();
+    mailer = new SmtpSender({
+      host: '127.0.0.1',
+      port: mail.port,
+      starttls: 'off',
+      user: null,
+      password: null,
+      from: 'charter@halden.example',
+    });
+    deliverer = new Deliverer(api.store, {
+      publicUrl: 'https://charter.halden.example',
+      senders: { mail: mailer, chat: new ChatSender() },
+      pollMs: 100,
+    });
+    deliverer.start((line) => console.error(line));
     writeFileSync(path.join(dir, 'laptop-purchase.charter'), block('charter'));
     writeFileSync(path.join(dir, 'purchase.json'), block('json'));
   }, 120_000);
 
   afterAll(async () => {
+    await deliverer?.stop();
+    mailer?.close();
+    await mail?.close();
     await api?.close();
     await checks?.close();
   });
@@ -193,5 +222,49 @@ describe('the README walkthrough', () => {
     expect(verified.out).toMatch(/intact: \d+ events in 2 chains/);
     // Auditors read; they do not act.
     expect((await charter('simon', 'approve', task)).code).toBe(1);
+
+    // 5. Everyone was told by mail, once each; only the waiver's expiry warning still waits.
+    type Row = {
+      _id: string;
+      channel: string;
+      recipient: string;
+      status: string;
+      note: string | null;
+      notices: { kind: string; instance: { id: string } }[];
+    };
+    const deliveries = api.mongo.db(databaseNameFor(import.meta.url)).collection<Row>('deliveries');
+    const settled = await until(
+      'every mail of the walkthrough delivered or held',
+      () => deliveries.find({ channel: 'email' }).toArray(),
+      (rows) =>
+        rows.length > 0 &&
+        rows.every(
+          (r) => r.status === 'delivered' || (r.status === 'pending' && r.note?.startsWith('held until')),
+        ),
+    );
+    const sent = settled.filter((r) => r.status === 'delivered');
+    const held = settled.filter((r) => r.status === 'pending');
+    expect(held.map((r) => r.notices[0]?.kind)).toEqual(held.map(() => 'waiverExpiring'));
+    expect(held.length).toBeGreaterThanOrEqual(1);
+    const ids = mail.mails.map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(mail.mails).toHaveLength(sent.length);
+    for (const row of sent) {
+      const got = mail.mails.filter((m) => m.messageId === messageIdOf(row._id));
+      expect(got.map((m) => m.to)).toEqual([[row.recipient]]);
+    }
+    const henrik = 'henrik.larsen@halden.example';
+    const rita = 'rita.sommer@halden.example';
+    const to = (person: string) => mail.mails.filter((m) => m.to.includes(person));
+    const kinds = (person: string) =>
+      sent.filter((r) => r.recipient === person).map((r) => r.notices[0]?.kind);
+    expect(kinds(henrik)).toEqual(expect.arrayContaining(['taskAssigned', 'waiverNeeded']));
+    expect(kinds(rita)).toEqual(expect.arrayContaining(['taskAssigned', 'decision', 'ended']));
+    expect(to(henrik).some((m) => /manager_review/.test(m.subject))).toBe(true);
+    expect(to(henrik).some((m) => /device_baseline/.test(`${m.subject} ${m.text}`))).toBe(true);
+    expect(to(rita).some((m) => /on behalf of henrik\.larsen/i.test(m.text))).toBe(true);
+    expect(to(rita).some((m) => /approved/i.test(m.subject) && m.text.includes(id))).toBe(true);
+    for (const m of mail.mails)
+      expect(m.text).toMatch(/https:\/\/charter\.halden\.example\/(tasks|instances)\//);
   }, 240_000);
 });
