@@ -1,7 +1,8 @@
 // The README walkthrough in the browser, as one story on real servers (API, worker, Temporal, the
 // MongoDB-wire server, the demo check service) with one Chromium and a context per person. The
 // policy and the input are read out of README.md, as in test/integration/walkthrough.test.ts: the
-// author publishes; Rita starts the purchase through the start form; Henrik delegates the
+// author publishes; Rita starts the purchase through the start form; Henrik opens the link in the
+// mail Charter sent him (a real SMTP server), signs in and lands on the task, and delegates the
 // manager's review to her; her approval of her own purchase is refused for segregation of duties;
 // Henrik approves with the keyboard alone; the device-baseline check fails and Henrik, an IT
 // director, waives it; Rita's open instance page turns "approved" without a reload; Simon, the
@@ -9,10 +10,19 @@
 // With CHARTER_README_SCREENSHOTS=1 it also writes the README's pictures to web/screenshots/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { World } from '../../engine/simulate/world.js';
 import { startDemoChecks, type DemoChecks } from '../../scripts/demo-checks.js';
-import { type ConsoleHarness, screenProblems, startConsoleHarness } from '../support/browser.js';
+import { Deliverer } from '../../workflows/notify/deliverer.js';
+import { ChatSender } from '../../workflows/notify/transport/chat.js';
+import { SmtpSender } from '../../workflows/notify/transport/smtp.js';
+import {
+  type ConsoleHarness,
+  screenProblems,
+  signInWithToken,
+  startConsoleHarness,
+} from '../support/browser.js';
+import { startMailServer, type MailServer } from '../support/mail-server.js';
 import { until } from '../support/until.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -49,6 +59,10 @@ interface TaskItem {
 describe('the README walkthrough in the console', () => {
   let h: ConsoleHarness;
   let checks: DemoChecks;
+  let mail: MailServer;
+  let mailer: SmtpSender;
+  let deliverer: Deliverer;
+  let mailContext: BrowserContext | null = null;
   const input = JSON.parse(block('json')) as { requester: string; item: string; budget: string };
   const token: Record<string, string> = {};
   let rita: Page;
@@ -65,6 +79,22 @@ describe('the README walkthrough in the console', () => {
     await h.api.store.directory.seedFromWorld(world);
     token['tomas'] = await h.api.tokenFor(TOMAS, ['author']);
     token['henrik'] = await h.api.tokenFor(HENRIK, ['approver']);
+    // The worker's deliverer, mailing links into this console.
+    mail = await startMailServer();
+    mailer = new SmtpSender({
+      host: '127.0.0.1',
+      port: mail.port,
+      starttls: 'off',
+      user: null,
+      password: null,
+      from: 'charter@halden.example',
+    });
+    deliverer = new Deliverer(h.api.store, {
+      publicUrl: h.api.base,
+      senders: { mail: mailer, chat: new ChatSender() },
+      pollMs: 200,
+    });
+    deliverer.start((line) => console.error(line));
     const published = await h.api.call('POST', '/v1/policies', {
       token: token['tomas'] ?? null,
       body: { entry: 'laptop-purchase.charter', files: { 'laptop-purchase.charter': block('charter') } },
@@ -73,6 +103,10 @@ describe('the README walkthrough in the console', () => {
   }, 180_000);
 
   afterAll(async () => {
+    await deliverer?.stop();
+    mailer?.close();
+    await mail?.close();
+    await mailContext?.close();
     await h?.close();
     await checks?.close();
   });
@@ -165,11 +199,31 @@ describe('the README walkthrough in the console', () => {
     });
   }, 90_000);
 
-  test('when Henrik opens the task from his inbox, then he can delegate his decisions to Rita for a week', async () => {
+  test('when Henrik opens the link in his mail, then he signs in, lands on the task and can delegate his decisions to Rita for a week', async () => {
     reviewTask = (await henriksTask('manager_review')).id;
-    henrik = await h.signIn(HENRIK, ['approver'], VIEWPORT);
-    await row(henrik, reviewTask).getByRole('link').click();
+    const [message] = await until(
+      "Henrik's mail about manager_review",
+      () =>
+        Promise.resolve(mail.mails.filter((m) => m.to.includes(HENRIK) && /manager_review/.test(m.subject))),
+      (mails) => mails.length > 0,
+      30_000,
+    );
+    const link =
+      message?.text
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line.startsWith(`${h.api.base}/tasks/`)) ?? '';
+    expect(decodeURIComponent(link.slice(`${h.api.base}/tasks/`.length))).toBe(reviewTask);
+    // A fresh browser, signed out, as a mail client would open it: the sign-in comes first, and
+    // opening the link decides nothing.
+    mailContext = await h.browser.newContext({ baseURL: h.api.base, viewport: VIEWPORT });
+    henrik = await mailContext.newPage();
+    await henrik.goto(link);
+    await henrik.waitForURL(/\/sign-in\?next=/);
+    await signInWithToken(henrik, await h.api.tokenFor(HENRIK, ['approver']), henrik.url());
+    await henrik.waitForURL((url) => url.pathname === new URL(link).pathname);
     await panel(henrik).getByText(input.item).first().waitFor(LIVE_WAIT);
+    expect(await row(henrik, reviewTask).count()).toBe(1);
     await panel(henrik).getByText(`${HENRIK} (you)`).waitFor(LIVE_WAIT);
     expect(await screenProblems(henrik, 'walkthrough-2-inbox-task')).toEqual([]);
     await readmeShot(henrik, 'inbox');
