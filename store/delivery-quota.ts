@@ -61,6 +61,56 @@ export class DeliveryQuota {
     const result = await this.counters.updateOne(underLimit, { $inc: { count: 1 } });
     return result.modifiedCount === 1;
   }
+
+  /** See takeMany: how many units of each key are granted, in two commands for the batch. */
+  takeMany(asks: readonly QuotaAsk[], hourStart: Date, limit: number): Promise<Map<string, number>> {
+    if (Number.isNaN(hourStart.getTime())) throw new RangeError('takeMany: invalid `hourStart`');
+    return takeMany(this.counters, asks, hourStart, limit);
+  }
+}
+
+/** A batch's asks: `count` units of `key`'s budget. */
+export interface QuotaAsk {
+  key: string;
+  count: number;
+}
+
+/**
+ * `take` for a whole batch in two commands, whatever its size: every key's counter goes up by what
+ * is asked (one unordered bulk write of upserts), then the counters are read back. Each `$inc` is
+ * atomic, so concurrent batches get disjoint ranges of the hour's count; the units of a range
+ * that lie within `limit` are granted. Returns how many of each key's units were granted (a key
+ * asked twice in `asks` counts once, with the sum). A counter may pass `limit`: it counts asks.
+ */
+export async function takeMany(
+  counters: Collection<QuotaDoc>,
+  asks: readonly QuotaAsk[],
+  hourStart: Date,
+  limit: number,
+): Promise<Map<string, number>> {
+  const wanted = new Map<string, number>();
+  for (const ask of asks) wanted.set(ask.key, (wanted.get(ask.key) ?? 0) + ask.count);
+  const granted = new Map<string, number>();
+  if (wanted.size === 0) return granted;
+  const idOf = (key: string) => `${key}/${hourStart.toISOString()}`;
+  const expiresAt = new Date(hourStart.getTime() + KEEP_MS);
+  await counters.bulkWrite(
+    [...wanted].map(([key, count]) => ({
+      updateOne: {
+        filter: { _id: idOf(key) },
+        update: { $inc: { count }, $setOnInsert: { key, hourStart, expiresAt } },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  const after = await counters.find({ _id: { $in: [...wanted.keys()].map(idOf) } }).toArray();
+  const countOf = new Map(after.map((doc) => [doc.key, doc.count]));
+  for (const [key, count] of wanted) {
+    const before = (countOf.get(key) ?? count) - count;
+    granted.set(key, Math.max(0, Math.min(count, limit - before)));
+  }
+  return granted;
 }
 
 /** This module's collection and the index that expires its documents (store/manifest.ts). */

@@ -115,7 +115,14 @@ describe('notifications on the time-skipping server', () => {
     expect(fired.weekday).toBeLessThanOrEqual(5);
 
     const mailer = new SmtpSender(
-      { host: '127.0.0.1', port: mail.port, starttls: 'off', user: null, password: null, from: 'charter@example.com' },
+      {
+        host: '127.0.0.1',
+        port: mail.port,
+        starttls: 'off',
+        user: null,
+        password: null,
+        from: 'charter@example.com',
+      },
       { pool: false },
     );
     let clock = reminder.at.getTime();

@@ -13,7 +13,8 @@ const config = workerConfig(process.env);
 const mongo = mongoClient(config.MONGODB_URI, { onReconnect: (why) => console.log(why) });
 await mongo.connect();
 const store = await openStore(mongo.db(config.CHARTER_DATABASE));
-const mail = config.CHARTER_SMTP_HOST === undefined ? null : new SmtpSender(smtpSettingsOf(config), { pool: false });
+const mail =
+  config.CHARTER_SMTP_HOST === undefined ? null : new SmtpSender(smtpSettingsOf(config), { pool: false });
 const deliverer = new Deliverer(store, {
   publicUrl: config.CHARTER_PUBLIC_URL,
   senders: { mail, chat: new ChatSender() },

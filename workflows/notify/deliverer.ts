@@ -50,20 +50,31 @@ export class Deliverer {
       hourlyLimit: options.hourlyLimit ?? 10,
       waiverWarningDays: options.waiverWarningDays ?? 3,
       leaseMs: options.leaseMs ?? 60_000,
-      batch: options.batch ?? 20,
+      batch: options.batch ?? 50,
       pollMs: options.pollMs ?? 1_000,
       maxAttempts: options.maxAttempts ?? 24,
       now: options.now ?? (() => new Date()),
     };
   }
 
-  /** Handles what is due now, the batch's deliveries side by side; returns how many were claimed. */
+  /**
+   * Handles what is due now; returns how many deliveries were claimed. The batch is decided first,
+   * its hourly quota taken in one round trip, then its deliveries go out side by side; deliveries
+   * the servers took are marked in groups (MarkBuffer) rather than one write each.
+   */
   async deliverDue(): Promise<number> {
     const now = this.settings.now();
     const claimed = await this.store.deliveries.claim(now, this.settings.leaseMs, this.settings.batch);
     if (claimed.length === 0) return 0;
     const people = await this.store.deliverySettings.of([...new Set(claimed.map((d) => d.recipient))]);
-    await Promise.all(claimed.map((d) => this.handle(d, people.get(d.recipient)!, now)));
+    const planned = claimed.map((d) => {
+      const person = people.get(d.recipient)!;
+      return { d, person, decision: this.decide(d, person, now) };
+    });
+    await this.applyQuota(planned, now);
+    const marks = new MarkBuffer((ids) => this.store.deliveries.markDeliveredMany(ids, this.settings.now()));
+    await Promise.all(planned.map((p) => this.carryOut(p.d, p.person, p.decision, now, marks)));
+    await marks.done();
     return claimed.length;
   }
 
@@ -100,13 +111,11 @@ export class Deliverer {
     });
   }
 
-  private async handle(d: Delivery, person: DeliverySettingsOf, now: Date): Promise<void> {
+  private decide(d: Delivery, person: DeliverySettingsOf, now: Date): Decision {
     const notice = d.notices[0];
-    if (d.digest || notice === undefined) {
-      await this.finish(d, await this.send(d, person, now), now);
-      return;
-    }
-    let decision: Decision = decide({
+    // A digest was decided when its notices went into it.
+    if (d.digest || notice === undefined) return { action: 'send' };
+    return decide({
       channel: d.channel,
       notice,
       profile: person.profile,
@@ -115,20 +124,50 @@ export class Deliverer {
       waiverWarningDays: this.settings.waiverWarningDays,
       mailConfigured: this.options.senders.mail !== null,
     });
-    if (decision.action === 'send' && d.channel !== 'inapp') {
-      const key = `${d.recipient}/${d.channel}`;
-      const within = await this.store.deliveryQuota.take(
-        key,
-        new Date(hourStart(now.getTime())),
-        this.settings.hourlyLimit,
-      );
-      if (!within)
-        decision = overLimit(person.profile, person.preferences, now.getTime(), this.settings.hourlyLimit);
+  }
+
+  /** Single mail and chat messages count against the hourly limit; those past it go to the digest. */
+  private async applyQuota(
+    planned: { d: Delivery; person: DeliverySettingsOf; decision: Decision }[],
+    now: Date,
+  ): Promise<void> {
+    const limited = planned.filter(
+      (p) => p.decision.action === 'send' && !p.d.digest && p.d.channel !== 'inapp',
+    );
+    if (limited.length === 0) return;
+    const keyOf = (d: Delivery) => `${d.recipient}/${d.channel}`;
+    const granted = await this.store.deliveryQuota.takeMany(
+      limited.map((p) => ({ key: keyOf(p.d), count: 1 })),
+      new Date(hourStart(now.getTime())),
+      this.settings.hourlyLimit,
+    );
+    for (const p of limited) {
+      const left = granted.get(keyOf(p.d)) ?? 0;
+      if (left > 0) granted.set(keyOf(p.d), left - 1);
+      else
+        p.decision = overLimit(
+          p.person.profile,
+          p.person.preferences,
+          now.getTime(),
+          this.settings.hourlyLimit,
+        );
     }
+  }
+
+  private async carryOut(
+    d: Delivery,
+    person: DeliverySettingsOf,
+    decision: Decision,
+    now: Date,
+    marks: MarkBuffer,
+  ): Promise<void> {
     switch (decision.action) {
-      case 'send':
-        await this.finish(d, await this.send(d, person, now), now);
+      case 'send': {
+        const outcome = await this.send(d, person, now);
+        if (outcome.ok) marks.add(d.id);
+        else await this.finish(d, outcome, now);
         return;
+      }
       case 'hold':
         await this.store.deliveries.hold(d.id, new Date(decision.until), decision.note);
         return;
@@ -136,7 +175,7 @@ export class Deliverer {
         await this.store.deliveries.skip(d.id, decision.note, now);
         return;
       case 'digest':
-        await this.toDigest(d, notice, person, decision.at);
+        await this.toDigest(d, d.notices[0]!, person, decision.at);
         return;
     }
   }
@@ -194,3 +233,39 @@ export class Deliverer {
     }
   }
 }
+
+/**
+ * Deliveries the servers took, marked in groups: one write for all that finished within
+ * FLUSH_MS of the first, instead of one write each. A worker that dies in between sends those
+ * again when their lease lapses (at most FLUSH_MS of deliveries; receivers can drop them by id).
+ */
+class MarkBuffer {
+  private ids: string[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly writes: Promise<void>[] = [];
+
+  constructor(private readonly write: (ids: string[]) => Promise<void>) {}
+
+  add(id: string): void {
+    this.ids.push(id);
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  async done(): Promise<void> {
+    this.flush();
+    await Promise.all(this.writes);
+  }
+
+  private flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const ids = this.ids.splice(0);
+    if (ids.length === 0) return;
+    const write = this.write(ids);
+    // Handled here so that a failure before done() is not an unhandled rejection; done() reports it.
+    write.catch(() => undefined);
+    this.writes.push(write);
+  }
+}
+
+const FLUSH_MS = 50;

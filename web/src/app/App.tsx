@@ -20,6 +20,15 @@ const AuditPage = lazy(() => import('../pages/audit/AuditPage.js').then((m) => (
 const PeoplePage = lazy(() =>
   import('../pages/people/PeoplePage.js').then((m) => ({ default: m.PeoplePage })),
 );
+const NotificationsPage = lazy(() =>
+  import('../pages/notifications/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })),
+);
+const SettingsPage = lazy(() =>
+  import('../pages/settings/SettingsPage.js').then((m) => ({ default: m.SettingsPage })),
+);
+const DeliveriesPage = lazy(() =>
+  import('../pages/deliveries/DeliveriesPage.js').then((m) => ({ default: m.DeliveriesPage })),
+);
 
 export function App() {
   return (
@@ -73,6 +82,9 @@ function screenFor(path: string): ReactNode {
   if (path === '/audit') return <AuditPage />;
   if (path === '/people') return <PeoplePage person={null} />;
   if ((params = match('/people/:id', path))) return <PeoplePage person={params['id'] ?? null} />;
+  if (path === '/notifications') return <NotificationsPage />;
+  if (path === '/settings/notifications') return <SettingsPage />;
+  if (path === '/deliveries') return <DeliveriesPage />;
   return <NotFound path={path} />;
 }
 

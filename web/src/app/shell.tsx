@@ -1,7 +1,9 @@
 // The frame around every signed-in screen: a skip link, the header with the screens this person's
-// roles open (nobody is shown a screen the API would refuse them), who is signed in, sign-out, and
-// the main landmark the screen renders into.
+// roles open (nobody is shown a screen the API would refuse them), the notifications bell, who is
+// signed in with their notification settings, sign-out, and the main landmark the screen renders
+// into.
 import type { ReactNode } from 'react';
+import { NotificationBell } from '../components/NotificationBell.js';
 import { Link, useLocation } from './router.js';
 import { hasRole, type Role, type SignedIn, useSession } from './session.js';
 
@@ -22,6 +24,7 @@ export const NAV: NavItem[] = [
   { to: '/requests', label: 'My requests', roles: ['requester', 'admin'] },
   { to: '/audit', label: 'Audit', roles: ['auditor', 'pmo', 'admin'] },
   { to: '/people', label: 'People', roles: ['pmo', 'admin', 'author'] },
+  { to: '/deliveries', label: 'Deliveries', roles: ['admin'] },
 ];
 
 /** Where a person lands after sign-in: the first screen their roles open. */
@@ -56,10 +59,19 @@ export function Shell({ who, children }: { who: SignedIn; children: ReactNode })
           </ul>
         </nav>
         <div className="who">
+          <NotificationBell />
           <span title={`${who.person} (${who.roles.join(', ')})`}>
             <span className="who-name">{shortName(who.person)}</span>
             <span className="who-roles">{who.roles.join(', ')}</span>
           </span>
+          <Link
+            to="/settings/notifications"
+            className="who-settings"
+            title="Notification settings"
+            aria-current={path.startsWith('/settings') ? 'page' : undefined}
+          >
+            Settings
+          </Link>
           <button type="button" className="button button-quiet" onClick={() => void signOut()}>
             Sign out
           </button>

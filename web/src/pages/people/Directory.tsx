@@ -2,6 +2,7 @@
 // (by name or e-mail, as typed: the search is in the URL, so it survives a reload and can be
 // shared). Each row shows the manager, the groups, whether the person is active and whether they
 // are away; the list answer carries only the first two, so each row reads its person once.
+// Admins also find the CSV import here (ImportPeople.tsx).
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api, type paths, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
@@ -12,6 +13,8 @@ import { PersonId } from '../../components/PersonId.js';
 import { phaseOf, showInstant } from './show.js';
 import { AllDelegations } from './Delegations.js';
 import { usePagedList } from '../../app/paged-list.js';
+import { hasRole, useSignedIn } from '../../app/session.js';
+import { ImportPeople } from './ImportPeople.js';
 
 type PersonSummary =
   paths['/v1/directory/people']['get']['responses']['200']['content']['application/json']['items'][number];
@@ -25,6 +28,7 @@ export const personPath = (id: string): string => `/people/${encodeURIComponent(
 
 export function Directory() {
   const id = useId();
+  const who = useSignedIn();
   const { query } = useLocation();
   const q = query.get('q')?.trim() ?? '';
   const [typed, setTyped] = useState(q);
@@ -125,6 +129,8 @@ export function Directory() {
       </section>
 
       <AllDelegations />
+
+      {hasRole(who, 'admin') ? <ImportPeople onImported={() => void first.reload()} /> : null}
     </section>
   );
 }

@@ -2,12 +2,14 @@
 // delegations, Directory.tsx), /people/<id> one person's page: who they are in the directory
 // (manager, groups, active, away), their absence (which they or an admin may record), their weeks
 // (capacity, what is booked on which project, and, for planners, booking more) and the
-// delegations they gave and received.
+// delegations they gave and received. Admins also edit how the person is reached (the settings
+// page's delivery form, on /v1/directory/people/{id}/delivery).
 import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
 import { hasRole, useSignedIn } from '../../app/session.js';
 import { Loaded } from '../../components/states.js';
+import { DeliveryForm } from '../settings/DeliveryForm.js';
 import { AllocateForm } from './AllocateForm.js';
 import { Capacity, type WeekRange } from './Capacity.js';
 import { PersonDelegations } from './Delegations.js';
@@ -104,6 +106,9 @@ function PersonView({ person }: { person: string }) {
       </Loaded>
       {details.data === null ? null : (
         <>
+          {hasRole(who, 'admin') && details.data.active ? (
+            <PersonDelivery person={person} name={details.data.name ?? person} />
+          ) : null}
           <Capacity person={person} range={range} read={weeks} onRange={showRange} />
           {mayAllocate && details.data.active ? (
             <AllocateForm person={person} week={range.from} onBooked={() => void weeks.reload()} />
@@ -117,5 +122,21 @@ function PersonView({ person }: { person: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** An admin's form for how `person` is reached: the settings page's form on the person's routes. */
+function PersonDelivery({ person, name }: { person: string; name: string }) {
+  const path = { params: { path: { id: person } } };
+  return (
+    <DeliveryForm
+      title={`Edit how to reach ${name}`}
+      readKey={`delivery:${person}`}
+      read={() => unwrap(api.GET('/v1/directory/people/{id}/delivery', path))}
+      save={(body) => unwrap(api.PUT('/v1/directory/people/{id}/delivery', { ...path, body }))}
+      suggestBrowserZone={false}
+      saveLabel={`Save how to reach ${name}`}
+      savedText={`Saved. Charter reaches ${name} this way from now on.`}
+    />
   );
 }
