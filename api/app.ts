@@ -73,8 +73,9 @@ async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response):
   const caller = spec.public ? ANONYMOUS : await authenticate(deps.store, req, deps.now());
   if (!spec.public) authorize(caller, spec.roles, `${spec.method.toUpperCase()} /v1${spec.path}`);
   if (spec.body && req.body === undefined && spec.method !== 'get') {
-    if (req.get('content-length') !== undefined && !req.is('application/json')) {
-      throw new ApiError(415, 'unsupported-media-type', 'the request body must be application/json');
+    const type = spec.consumes ?? 'application/json';
+    if (req.get('content-length') !== undefined && !req.is(type)) {
+      throw new ApiError(415, 'unsupported-media-type', `the request body must be ${type}`);
     }
   }
   const problems: Problem[] = [];

@@ -84,7 +84,7 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: schemaOf(spec.body, 'input') } },
+              content: { [spec.consumes ?? 'application/json']: { schema: schemaOf(spec.body, 'input') } },
             },
           }
         : {}),

@@ -66,6 +66,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** The body's content type when it is not JSON (the CSV import: `text/csv`). */
+  consumes?: string;
   /** The success answer's schema, for the OpenAPI document. */
   response?: z.ZodType;
   /** The success status (default 200); 201 for creations. */

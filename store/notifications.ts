@@ -12,7 +12,8 @@
 //
 // Reads: the list is one indexed find per page (paging.ts), newest first; the unread count is one
 // count on the index whose prefix is (recipient, readAt), the unread page one find on the same
-// index, which `readAt: null` keys first. Each names its index (`hint`).
+// index, which `readAt: null` keys first. Pages name their index (`hint`, as paging.ts needs for
+// its cursor filters); the count and mark-all are plain equalities the planner serves unhinted.
 //
 // The notice is stored as the plain JSON it is (engine/notices/types.ts promises its fields are
 // never renamed) and checked on read by `noticeSchema`, which the delivery queue shares.
@@ -132,7 +133,10 @@ export class InAppNotifications {
 
   /** How many of the recipient's notifications are unread: one count on the unread index. */
   async unreadCount(recipient: string): Promise<number> {
-    return this.items.countDocuments({ recipient, readAt: null }, { hint: UNREAD });
+    // Unhinted: the planner takes the unread index for these equalities, and SecantusDB 0.7 walks
+    // the whole index when told by a hint (437 ms at 20,000 notifications; 3 ms without). The
+    // bell asks this every few seconds for everyone signed in.
+    return this.items.countDocuments({ recipient, readAt: null });
   }
 
   /**
@@ -143,11 +147,7 @@ export class InAppNotifications {
    */
   async markRead(recipient: string, ids: readonly string[] | 'all', at: Date): Promise<number> {
     if (ids === 'all') {
-      const result = await this.items.updateMany(
-        { recipient, readAt: null },
-        { $set: { readAt: at } },
-        { hint: UNREAD },
-      );
+      const result = await this.items.updateMany({ recipient, readAt: null }, { $set: { readAt: at } });
       return result.modifiedCount;
     }
     const wanted = [...new Set(ids)];

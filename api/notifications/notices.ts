@@ -60,6 +60,7 @@ export interface TaskDelegation {
   to: string;
   start: Date;
   end: Date;
+  note: string | null;
 }
 
 /**
@@ -82,6 +83,7 @@ export function delegationNotice(delegation: TaskDelegation, task: Task, instanc
       by: delegation.from,
       from: delegation.from,
       until: delegation.end.getTime(),
+      note: delegation.note,
     },
   };
 }

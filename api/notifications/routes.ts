@@ -289,7 +289,8 @@ function importRoute(): RouteSpec {
     summary:
       'Creates or updates people and their delivery fields from a CSV file (text/csv, header row: id, name, manager, email, chat_format, chat_url, zone, working_days, working_from, working_to); every row is checked before anything is written',
     roles: ['admin'],
-    body: z.string().max(MAX_CSV_BYTES).describe('the CSV file (Content-Type: text/csv)'),
+    body: z.string().max(MAX_CSV_BYTES).describe('the CSV file'),
+    consumes: 'text/csv',
     response: z.object({ created: z.number().int(), updated: z.number().int() }),
     handler: async ({ deps, body }) => {
       const csv = readPeopleCsv(body);

@@ -120,12 +120,12 @@ function delegationRoute(): RouteSpec {
         );
       }
       const id = `${caller.person}->${body.to}@${start.toISOString()}`;
+      const note = body.note ?? null;
       const delegation = { id, from: caller.person, to: body.to, start, end };
       await deps.store.directory.addDelegation(delegation);
-      const note = body.note ?? null;
       // The delegate is told that the task is theirs to decide now, on the caller's behalf.
       const instance = await instanceOfTask(deps.store, task);
-      await deps.store.deliveries.post([delegationNotice(delegation, task, instance)]);
+      await deps.store.deliveries.post([delegationNotice({ ...delegation, note }, task, instance)]);
       return json({
         id,
         from: caller.person,

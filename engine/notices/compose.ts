@@ -100,6 +100,7 @@ const DIGEST_NOUNS: Readonly<Record<NoticeKind, string>> = {
   waiverExpiring: 'expiring waiver',
   mention: 'mention',
   ended: 'finished request',
+  policyMessage: 'message',
 };
 
 function bodyOf(notice: Notice, ctx: ComposeContext): Body {
@@ -131,7 +132,7 @@ function delegationBody(
     headline:
       `${whose} decisions to you until ${timeText(cause.until, ctx)}. ` +
       `You can now decide ${what}, requested by ${notice.instance.requester}, on their behalf.`,
-    why: null,
+    why: cause.note ?? null,
     due: null,
     dueWord: 'due',
   };
@@ -189,6 +190,13 @@ function factBody(notice: Notice, cause: FactCause, ctx: ComposeContext): Body |
     case 'checkFailed':
       if (notice.kind !== 'waiverNeeded' || fact.onFail.action !== 'waiver') return null;
       return waiverBody(notice, fact.step, fact);
+    case 'notified':
+      if (notice.kind !== 'policyMessage') return null;
+      return body(
+        `${fact.step} on ${what}`,
+        fact.message,
+        `the policy's ${fact.step} step sends this to you`,
+      );
     case 'reminded': {
       if (notice.kind !== 'reminder') return null;
       const due = notice.due ?? fact.dueAt;

@@ -45,6 +45,7 @@ export const NOTICE_FACTS: ReadonlySet<Fact['kind']> = new Set([
   'approvalClosed',
   'waived',
   'ended',
+  'notified',
 ]);
 
 /** Whether planning needs the failure a waiver task is about (a waiver task is opened). */
@@ -163,6 +164,9 @@ function draftsOf(fact: Fact, input: PlanInput): Draft[] {
       ];
     case 'ended':
       return [{ kind: 'ended', to: [requester], task: null, due: null }];
+    case 'notified':
+      // The policy's own words to the people its `notify` step names.
+      return [{ kind: 'policyMessage', to: fact.recipients, task: null, due: null }];
     default:
       return [];
   }

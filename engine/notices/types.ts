@@ -18,6 +18,8 @@ export const NOTICE_KINDS = [
   'waiverExpiring',
   'mention',
   'ended',
+  /** A policy's own `notify` step: the author's message to the people it names. */
+  'policyMessage',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -47,7 +49,14 @@ export type NoticeCause =
   /** `by` mentioned the recipient in a comment on the task (or the instance). */
   | { kind: 'mention'; by: string; excerpt: string; comment: string }
   /** `by` delegated `from`'s decisions to the recipient until `until` (epoch ms). */
-  | { kind: 'delegation'; by: string; from: string; until: number };
+  | {
+      kind: 'delegation';
+      by: string;
+      from: string;
+      until: number;
+      /** What the delegator wrote to the delegate, if anything. */
+      note?: string | null;
+    };
 
 export interface Notice {
   /**

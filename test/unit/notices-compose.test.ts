@@ -189,6 +189,20 @@ describe('reminders and escalations', () => {
 });
 
 describe('decisions, waivers, mentions and ends', () => {
+  test("when a policy's notify step sends a message, then the author's words are the headline", () => {
+    const sent: Fact = {
+      kind: 'notified',
+      step: 'inform_ops',
+      recipients: [MAX],
+      message: 'Change window for Apollo starts Friday 22:00; expect the VPN to drop',
+    };
+    const m = compose(notice('policyMessage', fact(sent), { task: null, step: 'inform_ops' }), ctx);
+    expect(m.subject).toBe('inform_ops on change-request for project Apollo');
+    expect(m.headline).toBe('Change window for Apollo starts Friday 22:00; expect the VPN to drop');
+    expect(m.why).toBe("the policy's inform_ops step sends this to you");
+    expect(m.link.url).toBe(`${ctx.publicUrl}/instances/cr-42`);
+  });
+
   test('when an approval closes on its quorum, then outcome and approvers come from the fact', () => {
     const closed: Fact = {
       kind: 'approvalClosed',

@@ -375,7 +375,6 @@ describe('facts and ids', () => {
         vote: 'approve',
         reason: null,
       },
-      { kind: 'notified', step: 'inform', recipients: ['ops@example.com'], message: 'deploying' },
       { kind: 'waiverMissed', step: 'security_scan', people: ['ciso@example.com'] },
       securityFailure({ action: 'stop', outcome: 'rejected' }),
     ];
@@ -386,6 +385,23 @@ describe('facts and ids', () => {
     expect(who(plan([...quiet, { kind: 'ended', outcome: 'rejected', message: 'scan failed' }]))).toEqual([
       `ended ${REQUESTER}`,
     ]);
+  });
+
+  test("a policy's notify step reaches the people it names with the author's message, without a task", () => {
+    const notices = plan([
+      {
+        kind: 'notified',
+        step: 'inform_ops',
+        recipients: ['ops@example.com', 'noc@example.com', 'ops@example.com'],
+        message: 'Change window starts at 22:00',
+      },
+    ]);
+
+    expect(notices.map((n) => `${n.kind} ${n.recipient} ${n.task ?? 'no task'}`)).toEqual([
+      'policyMessage ops@example.com no task',
+      'policyMessage noc@example.com no task',
+    ]);
+    expect(withDelegates(notices, [{ from: 'ops@example.com', to: 'deputy@example.com' }])).toHaveLength(2);
   });
 
   test('ids are `<entry id>/<recipient>`, each person once per fact, and planning twice gives the same notices', () => {

@@ -3175,7 +3175,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                kind: "taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended";
+                                kind: "taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage";
                                 /** @description when it happened (ISO 8601) */
                                 at: string;
                                 readAt: string | null;
@@ -3532,6 +3532,7 @@ export interface paths {
                                 waiverExpiring: ("email" | "chat")[];
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
+                                policyMessage: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -3584,6 +3585,7 @@ export interface paths {
                             waiverExpiring: ("email" | "chat")[];
                             mention: ("email" | "chat")[];
                             ended: ("email" | "chat")[];
+                            policyMessage: ("email" | "chat")[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -3612,6 +3614,7 @@ export interface paths {
                                 waiverExpiring: ("email" | "chat")[];
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
+                                policyMessage: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -3672,7 +3675,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": string;
+                    "text/csv": string;
                 };
             };
             responses: {
@@ -3916,6 +3919,7 @@ export interface paths {
                                 waiverExpiring: ("email" | "chat")[];
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
+                                policyMessage: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -3979,6 +3983,7 @@ export interface paths {
                             waiverExpiring: ("email" | "chat")[];
                             mention: ("email" | "chat")[];
                             ended: ("email" | "chat")[];
+                            policyMessage: ("email" | "chat")[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -4007,6 +4012,7 @@ export interface paths {
                                 waiverExpiring: ("email" | "chat")[];
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
+                                policyMessage: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -4089,7 +4095,7 @@ export interface paths {
                                 channel: "inapp" | "email" | "chat";
                                 recipient: string;
                                 /** @description the kind of its first notice (a digest holds several) */
-                                kind: ("taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended") | null;
+                                kind: ("taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage") | null;
                                 subject: string;
                                 attempts: number;
                                 lastError: string | null;

@@ -35,6 +35,7 @@ export const KIND_LABELS: Record<NoticeKind, string> = {
   waiverExpiring: 'Waiver expiring',
   mention: 'Mention',
   ended: 'Request ended',
+  policyMessage: 'Message from a policy step',
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', chat: 'Chat' };
