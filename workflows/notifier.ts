@@ -5,6 +5,7 @@
 // delivery id lets receivers drop the duplicates that at-least-once delivery may produce.
 import { createHmac } from 'node:crypto';
 import type { Outbox, OutboxItem } from '../store/index.js';
+import { PollingLoop } from './polling-loop.js';
 
 export interface Webhook {
   url: string;
@@ -36,9 +37,7 @@ export function retryDelayMs(attempts: number): number {
 }
 
 export class Notifier {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly poller: PollingLoop;
   private readonly options: Required<NotifierOptions>;
 
   constructor(
@@ -53,6 +52,7 @@ export class Notifier {
       timeoutMs: options.timeoutMs ?? 10_000,
       now: options.now ?? (() => new Date()),
     };
+    this.poller = new PollingLoop('notifier', () => this.deliverDue(), this.options.pollMs);
   }
 
   /** Delivers what is due now; returns how many items were delivered to every webhook. */
@@ -73,36 +73,11 @@ export class Notifier {
   }
 
   start(log: (line: string) => void): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let delivered = 0;
-        try {
-          delivered = await this.deliverDue();
-        } catch (error) {
-          // The store may be down: the items stay queued; try again after the idle wait.
-          log(`notifier: ${(error as Error).message}`);
-        }
-        if (delivered === 0 && this.running) await this.idle();
-      }
-    })();
+    this.poller.start(log);
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.options.pollMs);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Null when every webhook took the item, else why not (the item is retried for all of them). */

@@ -223,6 +223,7 @@ describe('notifications in the console', () => {
       'Waiver expiring',
       'Mention',
       'Request ended',
+      'Message from a policy step',
     ]);
     await page.getByLabel('Chat: Reminder').uncheck();
     await page.getByLabel('Email: Mention').uncheck();

@@ -17,6 +17,7 @@ import { type Decision, decide, overLimit } from './decide.js';
 import { type Outgoing, sendRendered } from './send.js';
 import type { SendOutcome } from './transport/smtp.js';
 import { retryDelayMs } from '../notifier.js';
+import { PollingLoop } from '../polling-loop.js';
 
 export interface DelivererOptions {
   /** The console's base URL, for links (CHARTER_PUBLIC_URL). */
@@ -37,9 +38,7 @@ export interface DelivererOptions {
 type Settings = Required<Omit<DelivererOptions, 'senders' | 'publicUrl'>>;
 
 export class Deliverer {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly poller: PollingLoop;
   private readonly settings: Settings;
 
   constructor(
@@ -55,6 +54,7 @@ export class Deliverer {
       maxAttempts: options.maxAttempts ?? 24,
       now: options.now ?? (() => new Date()),
     };
+    this.poller = new PollingLoop('deliverer', () => this.deliverDue(), this.settings.pollMs);
   }
 
   /**
@@ -79,36 +79,11 @@ export class Deliverer {
   }
 
   start(log: (line: string) => void): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let claimed = 0;
-        try {
-          claimed = await this.deliverDue();
-        } catch (error) {
-          // The store may be down: the deliveries stay queued; try again after the idle wait.
-          log(`deliverer: ${(error as Error).message}`);
-        }
-        if (claimed === 0 && this.running) await this.idle();
-      }
-    })();
+    this.poller.start(log);
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.settings.pollMs);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   private decide(d: Delivery, person: DeliverySettingsOf, now: Date): Decision {
