@@ -127,6 +127,7 @@ export class InAppNotifications {
       limit: options.limit,
       parse: toNotification,
       hint: unread ? UNREAD : LIST,
+      unhintedFirstPage: true,
     });
     return { items: page.items, nextCursor: page.next };
   }

@@ -131,6 +131,12 @@ export interface PageQuery<T> {
   projection?: Document;
   /** The index this list is served by, by name (declared in the module's manifest entry). */
   hint: string;
+  /**
+   * Leave the first page (no cursor, so no `$and`) to the planner: on SecantusDB 0.7 a hinted find
+   * walks the whole index (README, API benchmark), and a plain equality filter is planned on the
+   * right index without being told. Lists read on every visit (the notifications) set it.
+   */
+  unhintedFirstPage?: true;
 }
 
 /**
@@ -149,7 +155,7 @@ export async function findPage<T>(collection: Collection<Document>, q: PageQuery
     .find(filter, {
       sort: sortSpec(q.sort),
       limit: limit + 1,
-      hint: q.hint,
+      ...(q.after === undefined && q.unhintedFirstPage ? {} : { hint: q.hint }),
       ...(q.projection === undefined ? {} : { projection: q.projection }),
     })
     .toArray();
