@@ -26,11 +26,11 @@
 //   period's) and a concurrent creation (pending: try again).
 // - Finished items stay (status and times for admins) outside the claim's bounds: the claim's cost
 //   follows the backlog, not the history. The failed list is its own index, newest failure first.
-import { randomUUID } from 'node:crypto';
-import type { Collection, Db, Document, Filter, UpdateFilter } from 'mongodb';
+import type { Collection, Db, Document, UpdateFilter } from 'mongodb';
 import { z } from 'zod';
 import { DELIVERY_CHANNELS, type DeliveryChannel, type Notice } from '../engine/notices/types.js';
 import { isDuplicateKey, parseDoc, validDate } from './documents.js';
+import { type ClaimableDoc, claimDue, laneOf } from './delivery-claims.js';
 import type { CollectionSpec } from './manifest.js';
 import { noticeSchema, storedNotice } from './notifications.js';
 import { findPage, type SortField } from './paging.js';
@@ -125,19 +125,6 @@ const NEWEST_FAILURE_FIRST: readonly SortField[] = [
   { field: 'failedAt', order: -1 },
   { field: '_id', order: -1 },
 ];
-
-/** The queue's lanes: each item is in one, by a hash of its id (see claimOnce). */
-const LANES = 16;
-
-/** The lane of an item: a string hash of its id, the same on every insert path. */
-export function laneOf(id: string): number {
-  let hash = 0;
-  for (let i = 0; i < id.length; i++) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) | 0;
-  return Math.abs(hash) % LANES;
-}
-
-/** How often a claim looks again when racing claimers took every item it saw. */
-const CLAIM_ROUNDS = 3;
 
 /** How often addToDigest tries again after losing the digest's creation to a concurrent add. */
 const DIGEST_ATTEMPTS = 3;
@@ -237,66 +224,14 @@ export class Deliveries {
   }
 
   /**
-   * Takes up to `limit` items that are pending and due, or whose lease has expired, oldest due
-   * first, and leases them until `now + leaseMs`: one findOneAndUpdate per item. Two concurrent
+   * Takes up to `limit` due items (pending and due, or leased with the lease run out) and leases
+   * them until `now + leaseMs`; see delivery-claims.ts for how, and why in batches. Two concurrent
    * callers never receive the same item unless its lease expired in between.
    */
   async claim(now: Date, leaseMs: number, limit: number): Promise<Delivery[]> {
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError('claim: `leaseMs` must be positive');
-    const leaseUntil = new Date(now.getTime() + leaseMs);
-    // Three commands, whatever the batch: the due ids (expired leases first, then pending, each an
-    // equality and a range on `claimable`), one conditional update that leases those still due and
-    // marks them with this claim's token, and one read of what carries the token. A racing claim
-    // matches none of them any more (each document's update is atomic and re-checks the filter),
-    // so the token names exactly the items this call won. One findOneAndUpdate per item instead
-    // cost SecantusDB a scan of every due item per item (bench/notify: 17 deliveries/s).
-    // A racing claimer may take every item this one saw: look again (a few times), so that an
-    // empty answer means an empty queue and the caller's idle wait is earned.
-    for (let round = 0; round < CLAIM_ROUNDS; round++) {
-      const { seen, won } = await this.claimOnce(now, leaseUntil, limit);
-      if (won.length > 0 || seen === 0) return won;
-    }
-    return [];
-  }
-
-  private async claimOnce(
-    now: Date,
-    leaseUntil: Date,
-    limit: number,
-  ): Promise<{ seen: number; won: Delivery[] }> {
-    // Expired leases first (few: at most what the deliverers hold), then the pending items lane by
-    // lane from a random one, oldest first within a lane, until `limit` are found. SecantusDB's
-    // cost of a range is its length: a lane is a sixteenth of the backlog (10,000 queued made a
-    // claim over one range take 0.5 s), and deliverers racing at the head start in different lanes.
-    const ids: string[] = [];
-    const take = async (filter: Filter<DeliveryDoc>): Promise<void> => {
-      const found = await this.items
-        // Unhinted: SecantusDB picks `claimable` itself, and a hint by name makes it walk the whole
-        // index (250 ms at 10,000 items; 14 ms for a lane's 625 without).
-        .find(filter, { projection: { _id: 1 } })
-        .sort({ availableAt: 1 })
-        .limit(limit - ids.length)
-        .toArray();
-      ids.push(...found.map((d) => d._id));
-    };
-    await take({ status: 'leased', availableAt: { $lte: now } });
-    const first = Math.floor(Math.random() * LANES);
-    for (let i = 0; i < LANES && ids.length < limit; i++) {
-      await take({ status: 'pending', lane: (first + i) % LANES, availableAt: { $lte: now } });
-    }
-    if (ids.length === 0) return { seen: 0, won: [] };
-    const lease = randomUUID();
-    await this.items.updateMany(
-      { _id: { $in: ids }, status: { $in: UNFINISHED }, availableAt: { $lte: now } },
-      { $set: { status: 'leased', availableAt: leaseUntil, leaseUntil, lease }, $inc: { attempts: 1 } },
-    );
-    // The `_id` list alone, the token checked here: SecantusDB scans the collection for an `_id`
-    // list beside another field, hinted or not (443 ms at 10,000 items; 3 ms like this).
-    const raws = await this.items.find({ _id: { $in: ids } }).toArray();
-    const won = raws.filter((raw) => raw.lease === lease);
-    const order = new Map(ids.map((id, i) => [id, i]));
-    const sorted = won.map(toDelivery).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { seen: ids.length, won: sorted };
+    const raws = await claimDue(this.items as unknown as Collection<ClaimableDoc>, now, leaseMs, limit);
+    return raws.map(toDelivery);
   }
 
   /**

@@ -102,6 +102,20 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
     PAGING,
   ),
   command(
+    'notifications',
+    '[--unread] [--limit N] [--cursor C] [--all]',
+    'what Charter told you (the bell in the console)',
+    'Lists your notifications, newest first: what happened, when it is due, and the console page it is about.',
+    { unread: { type: 'boolean', help: 'only those not read yet' }, ...PAGING },
+  ),
+  command(
+    'mark-read',
+    '<notification-id> | --all',
+    'mark notifications read',
+    'Marks one notification read, or every unread one with --all.',
+    { all: { type: 'boolean', help: 'every unread notification' } },
+  ),
+  command(
     'approve',
     '<task-id> [--reason R] [--on-behalf-of P]',
     'approve a task',

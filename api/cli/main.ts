@@ -11,6 +11,7 @@ import {
   wantsHelp,
 } from '../../dsl/cli/usage.js';
 import { auditExport, auditQuery, auditVerify } from './audit-commands.js';
+import { markRead, notifications } from './notification-commands.js';
 import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS } from './command-specs.js';
 import {
   type CommandContext,
@@ -141,6 +142,17 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
     case 'inbox': {
       const { values } = parse(0);
       await inbox(contextOf(values), pagingOf(values));
+      return 0;
+    }
+    case 'notifications': {
+      const { values } = parse(0);
+      await notifications(contextOf(values), values['unread'] === true, pagingOf(values));
+      return 0;
+    }
+    case 'mark-read': {
+      const all = args.includes('--all');
+      const { values, positionals } = parse(all ? 0 : 1);
+      await markRead(contextOf(values), positionals[0], all);
       return 0;
     }
     case 'approve':

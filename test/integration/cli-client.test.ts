@@ -8,6 +8,7 @@ import path from 'node:path';
 import { runClient } from '../../api/cli/main.js';
 import { diskHost } from '../../dsl/cli/files.js';
 import { compileEntry } from '../../dsl/index.js';
+import type { Notice } from '../../engine/notices/types.js';
 import type { WorldDirectory } from '../../store/directory.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 
@@ -243,3 +244,57 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+describe('notifications', () => {
+  const notice = (n: number, recipient: string): Notice => ({
+    id: `cli-${n}:2/${recipient}`,
+    kind: 'mention',
+    recipient,
+    onBehalfOf: null,
+    at: Date.parse('2026-12-07T09:00:00Z') + n * 60_000,
+    instance: {
+      id: `cli-${n}`,
+      process: 'purchase',
+      policy: 'Laptop purchase',
+      project: null,
+      requester: recipient,
+    },
+    task: `cli-${n}/review#1`,
+    step: 'review',
+    due: null,
+    cause: {
+      kind: 'mention',
+      by: 'henrik.larsen@halden.example',
+      excerpt: `look at quote ${n}`,
+      comment: `c${n}`,
+    },
+  });
+
+  test('lists what the bell shows, newest first, and marks one or all read', async () => {
+    const person = 'nora.cli@halden.example';
+    const token = await api.tokenFor(person, ['approver']);
+    for (const n of [1, 2, 3]) await api.store.notifications.add(notice(n, person), new Date());
+    await api.store.notifications.add(notice(4, 'someone.else@halden.example'), new Date());
+
+    const listed = await charter(token, 'notifications');
+    expect(listed.code).toBe(0);
+    const rows = listed.out.trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain(`cli-3:2/${person}`);
+    expect(rows[0]).toContain('henrik.larsen@halden.example mentioned you');
+    expect(rows[0]).toContain('/tasks/cli-3%2Freview%231');
+
+    const one = await charter(token, 'mark-read', `cli-2:2/${person}`);
+    expect(one).toMatchObject({ code: 0, out: 'marked 1 read\n' });
+    const unread = await charter(token, 'notifications', '--unread', '--format', 'json');
+    const ids = (JSON.parse(unread.out) as { items: { id: string }[] }).items.map((i) => i.id);
+    expect(ids).toEqual([`cli-3:2/${person}`, `cli-1:2/${person}`]);
+    // Someone else's notification is not the caller's to mark.
+    expect((await charter(token, 'mark-read', `cli-4:2/someone.else@halden.example`)).out).toBe(
+      'marked 0 read\n',
+    );
+    expect((await charter(token, 'mark-read', '--all')).out).toBe('marked 2 read\n');
+    expect((await charter(token, 'notifications', '--unread')).out).toBe('no unread notifications\n');
+    expect((await charter(token, 'mark-read')).code).toBe(2);
+  });
+});
