@@ -6,7 +6,7 @@
 // browser's list is one the server's Intl knows too.
 import { type FormEvent, useId, useState } from 'react';
 import type { DeliveryProfile } from '../../../../engine/notices/types.js';
-import { type ApiFailure, asFailure } from '../../api-client/client.js';
+
 import { useLive } from '../../app/live.js';
 import { Loaded } from '../../components/states.js';
 import {
@@ -29,7 +29,7 @@ import {
   problemAt,
   RefusalSummary,
   SaveStatus,
-  useFocusOnRefusal,
+  useSave,
 } from './form-parts.js';
 
 interface DeliveryFormProps {
@@ -78,28 +78,17 @@ function DeliveryFields({
     deliveryDraft(initial, suggestBrowserZone ? browserZone() : null),
   );
   const [unset, setUnset] = useState(() => hoursUnset(initial));
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const summaryRef = useFocusOnRefusal(failure);
+  const { busy, failure, saved, summaryRef, submit } = useSave(savedText);
   const change = (part: Partial<DeliveryDraft>): void => setDraft((d) => ({ ...d, ...part }));
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setSaved(null);
-    try {
-      const answer = await save(deliveryBody(draft));
-      setDraft(deliveryDraft(answer, null));
-      setUnset(hoursUnset(answer));
-      setFailure(null);
-      setSaved(savedText);
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submitForm = (event: FormEvent): Promise<void> =>
+    submit(
+      event,
+      () => save(deliveryBody(draft)),
+      (answer) => {
+        setDraft(deliveryDraft(answer, null));
+        setUnset(hoursUnset(answer));
+      },
+    );
 
   const problems = bodyProblems(failure);
   const at = (path: string): string | undefined => problemAt(problems, path);
@@ -117,7 +106,7 @@ function DeliveryFields({
   const daysProblem = at('workingHours.days');
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={(e) => void submitForm(e)} noValidate>
       {failure ? (
         <RefusalSummary
           ref={summaryRef}

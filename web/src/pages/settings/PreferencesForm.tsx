@@ -5,7 +5,7 @@
 // working day, and quiet hours inside the working day. Saved whole: the last save wins.
 import { type FormEvent, useId, useState } from 'react';
 import { CHANNELS, NOTICE_KINDS, type NotificationPreferences } from '../../../../engine/notices/types.js';
-import { type ApiFailure, api, asFailure, unwrap } from '../../api-client/client.js';
+import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Loaded } from '../../components/states.js';
 import {
@@ -25,7 +25,7 @@ import {
   problemAt,
   RefusalSummary,
   SaveStatus,
-  useFocusOnRefusal,
+  useSave,
 } from './form-parts.js';
 
 export function PreferencesForm() {
@@ -48,29 +48,16 @@ export function PreferencesForm() {
 function PreferencesFields({ initial }: { initial: NotificationPreferences }) {
   const id = useId();
   const [draft, setDraft] = useState<PreferencesDraft>(() => preferencesDraft(initial));
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const summaryRef = useFocusOnRefusal(failure);
+  const { busy, failure, saved, summaryRef, submit } = useSave(
+    'Saved. Notifications follow these choices from now on.',
+  );
   const change = (part: Partial<PreferencesDraft>): void => setDraft((d) => ({ ...d, ...part }));
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setSaved(null);
-    try {
-      const answer = await unwrap(
-        api.PUT('/v1/me/notification-preferences', { body: preferencesBody(draft) }),
-      );
-      setDraft(preferencesDraft(answer));
-      setFailure(null);
-      setSaved('Saved. Notifications follow these choices from now on.');
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = (event: FormEvent): Promise<void> =>
+    submit(
+      event,
+      () => unwrap(api.PUT('/v1/me/notification-preferences', { body: preferencesBody(draft) })),
+      (answer) => setDraft(preferencesDraft(answer)),
+    );
 
   const problems = bodyProblems(failure);
   const at = (path: string): string | undefined => problemAt(problems, path);
@@ -90,7 +77,7 @@ function PreferencesFields({ initial }: { initial: NotificationPreferences }) {
   const quietProblem = problems.find((p) => p.path === 'quietHours')?.message;
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={(e) => void save(e)} noValidate>
       {failure ? (
         <RefusalSummary
           ref={summaryRef}

@@ -3,8 +3,16 @@
 // a form (each problem links to its field; problems no field shows are listed with the API's
 // path), and the status line that says a save went through. A refused save changes nothing the
 // person typed: the forms keep their drafts and only add these.
-import { forwardRef, type MouseEvent, type ReactNode, useEffect, useRef } from 'react';
-import type { ApiFailure } from '../../api-client/client.js';
+import {
+  type FormEvent,
+  forwardRef,
+  type MouseEvent,
+  type ReactNode,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
+import { type ApiFailure, asFailure } from '../../api-client/client.js';
 import type { FieldProblem } from '../../api-client/failure.js';
 
 /** A field a problem can point at: its label and the id of the control that takes focus. */
@@ -167,4 +175,35 @@ export function SaveStatus({ text }: { text: string | null }) {
       {text ? <span className="notice notice-ok settings-saved">{text}</span> : null}
     </p>
   );
+}
+
+/**
+ * A form's save: busy while it runs, the refusal (kept until the next save) or the saved text,
+ * and the summary's ref that takes focus on a refusal. `submit(save, done)` runs `save`, hands
+ * its answer to `done` (which puts the saved values back in the draft) and says `savedText`.
+ */
+export function useSave(savedText: string) {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const summaryRef = useFocusOnRefusal(failure);
+  const submit = async <T,>(
+    event: FormEvent,
+    save: () => Promise<T>,
+    done: (answer: T) => void,
+  ): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setSaved(null);
+    try {
+      done(await save());
+      setFailure(null);
+      setSaved(savedText);
+    } catch (error) {
+      setFailure(asFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, failure, saved, summaryRef, submit };
 }
