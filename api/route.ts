@@ -51,7 +51,7 @@ export interface Ownership<K extends string = string> {
 type ParamName<P> = unknown extends P ? string : Extract<keyof P, string>;
 
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path under /v1, e.g. `/instances/:id`. */
   path: string;
   /** One line for the OpenAPI document and the docs page. */

@@ -9,6 +9,7 @@ import { notificationsRoutes } from './notifications/routes.js';
 import { peopleResourcesRoutes } from './resources/people.js';
 import { policiesRoutes } from './policies/routes.js';
 import { processesRoutes } from './processes/routes.js';
+import { projectsRoutes } from './projects/routes.js';
 import { reportsRoutes } from './reports/routes.js';
 import { resourcesRoutes } from './resources/routes.js';
 import { tasksRoutes } from './tasks/routes.js';
@@ -26,5 +27,6 @@ export function allRoutes(): RouteSpec[] {
     ...peopleResourcesRoutes(),
     ...auditRoutes(),
     ...reportsRoutes(),
+    ...projectsRoutes(),
   ];
 }

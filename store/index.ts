@@ -16,6 +16,7 @@ import { InAppNotifications, notificationCollections } from './notifications.js'
 import { Outbox, outboxCollections } from './outbox.js';
 import { PeopleCapacity } from './people-capacity.js';
 import { policyCollections, PolicyStore } from './policies.js';
+import { projectCollections, ProjectStore } from './projects.js';
 import { ensureSchema } from './schema.js';
 import { RefusalLog } from './refusals.js';
 import { ReportQueries } from './reports.js';
@@ -48,6 +49,8 @@ export interface Store {
   /** Browser sessions of the console (cookie + CSRF token), beside bearer tokens. */
   sessions: SessionStore;
   comments: CommentStore;
+  /** The portfolio: projects by code, their version history, the PMO's phase list. */
+  projects: ProjectStore;
   refusals: RefusalLog;
   /** Read-only aggregate queries for reports and the compliance summary (no indexes of its own). */
   reports: ReportQueries;
@@ -66,6 +69,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...directoryCollections,
   ...capacityCollections,
   ...commentCollections,
+  ...projectCollections,
   ...accessCollections,
   ...sessionCollections,
 ];
@@ -95,6 +99,7 @@ export async function openStore(db: Db): Promise<Store> {
     idempotency: new IdempotencyRecords(db),
     sessions: new SessionStore(db),
     comments: new CommentStore(db),
+    projects: new ProjectStore(db),
     refusals: new RefusalLog(db),
     reports: new ReportQueries(db),
   };
@@ -127,6 +132,14 @@ export { Outbox } from './outbox.js';
 export type { OutboxItem, OutboxMessage } from './outbox.js';
 export { PolicyConflictError, PolicyStore } from './policies.js';
 export type { PolicySummary, PublishedPolicy } from './policies.js';
+export {
+  HEALTH,
+  ProjectExistsError,
+  ProjectNotFoundError,
+  ProjectStore,
+  ProjectVersionConflictError,
+} from './projects.js';
+export type { Health, Project, ProjectChange, ProjectFields, ProjectFilter } from './projects.js';
 export { RefusalLog, refusedChainOf } from './refusals.js';
 export { ReportQueries } from './reports.js';
 export type { LedgerFact, TaskFact } from './reports.js';

@@ -46,6 +46,9 @@ const stranger = (role: Role): string => `stranger-${role}@halden.example`;
 
 /** Path parameters about objects that belong to nobody among the callers, and why. */
 const SHARED: Record<string, string> = {
+  'GET /projects/:code': 'the portfolio is everyone’s to read',
+  'PATCH /projects/:code': 'projects are the PMO’s; pmo and admins change any of them',
+  'GET /projects/:code/history': 'the portfolio and its history are everyone’s to read',
   'POST /admin/deliveries/:id/retry': 'deliveries are the system’s; admins retry any failed one',
   'GET /policies/:name/versions/:version': 'published policies are everyone’s to read',
   'POST /policies/:name/versions/:version/simulate': 'simulates a published policy and writes nothing',

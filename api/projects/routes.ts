@@ -1,0 +1,229 @@
+// Routes of the portfolio: projects as records (/v1/projects: list with filters, create, read,
+// patch, history) and the PMO's list of phases (/v1/portfolio/phases). Everyone reads; the PMO
+// and admins write.
+//
+// The store keeps a project's versions and history (store/projects.ts); here a request is checked
+// against what only the store knows: the phase must be one of the PMO's, the manager and sponsor
+// active people, and a patched end must not fall before the stored start (or the reverse). Every
+// problem of one request is answered together, with its field path.
+import type { Store } from '../../store/index.js';
+import {
+  type Project,
+  type ProjectFields,
+  type ProjectFilter,
+  ProjectExistsError,
+  ProjectNotFoundError,
+  ProjectVersionConflictError,
+} from '../../store/projects.js';
+import { ApiError, invalidRequest, notFound, type Problem } from '../errors.js';
+import { pageOf, pageQuery } from '../paging.js';
+import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
+import {
+  changeView,
+  createProjectBody,
+  endProblem,
+  patchProjectBody,
+  phasesBody,
+  phasesView,
+  projectParams,
+  projectsQuery,
+  projectView,
+  showChange,
+  showProject,
+} from './schemas.js';
+
+const WRITERS = ['pmo', 'admin'] as const;
+
+/** The fields of a request that the store must vouch for, as far as the request gives them. */
+interface Checked {
+  phase?: string | undefined;
+  manager?: string | null | undefined;
+  sponsor?: string | null | undefined;
+}
+
+/** Problems of the phase and people of a request: not one of the PMO's phases, nobody active. */
+async function storeProblems(store: Store, fields: Checked): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  if (fields.phase !== undefined) {
+    const phases = await store.projects.phases();
+    if (!phases.includes(fields.phase)) {
+      problems.push({
+        path: 'body.phase',
+        message: `${fields.phase} is not a phase of this PMO (the phases are: ${phases.join(', ')})`,
+      });
+    }
+  }
+  const people = (['manager', 'sponsor'] as const).flatMap((key) => {
+    const id = fields[key];
+    return typeof id === 'string' ? [{ key, id }] : [];
+  });
+  if (people.length > 0) {
+    const missing = new Set(await store.directoryQueries.notActiveAmong(people.map((p) => p.id)));
+    for (const { key, id } of people) {
+      if (missing.has(id))
+        problems.push({ path: `body.${key}`, message: `${id} is not a known, active person` });
+    }
+  }
+  return problems;
+}
+
+/** The project, or 404 as for any unknown code. */
+async function projectOf(store: Store, code: string): Promise<Project> {
+  const project = await store.projects.get(code);
+  if (project === null) throw notFound(`project ${code}`);
+  return project;
+}
+
+const versionConflict = (error: ProjectVersionConflictError): ApiError =>
+  new ApiError(
+    409,
+    'version-conflict',
+    `project ${error.code} is at version ${error.actual}, not ${error.expected}: read it again and reapply the change`,
+    [],
+    { currentVersion: error.actual },
+  );
+
+/** Errors of a patch with an answer of their own: the project went away, or moved past `version`. */
+function patchError(error: unknown): Error {
+  if (error instanceof ProjectNotFoundError) return notFound(`project ${error.code}`);
+  if (error instanceof ProjectVersionConflictError) return versionConflict(error);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function projectRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/projects',
+      summary: 'Projects by code, filtered by phase, health, manager or tag',
+      roles: ALL_ROLES,
+      query: projectsQuery,
+      response: pageOf(projectView),
+      handler: async ({ deps, query }) => {
+        const { cursor, limit, ...given } = query;
+        // Only the filters given: the store reads a present key as a condition.
+        const filter = Object.fromEntries(
+          Object.entries(given).filter(([, value]) => value !== undefined),
+        ) as ProjectFilter;
+        const page = await deps.store.projects.page(filter, cursor ?? null, limit);
+        return json({ items: page.items.map(showProject), nextCursor: page.nextCursor });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/projects',
+      summary: 'Creates a project (409 when its code is taken)',
+      roles: WRITERS,
+      body: createProjectBody,
+      response: projectView,
+      status: 201,
+      handler: async ({ caller, deps, body }) => {
+        const { code, ...fields } = body;
+        const problems = await storeProblems(deps.store, fields);
+        if (problems.length > 0) throw invalidRequest(problems);
+        try {
+          const created = await deps.store.projects.create(code, fields, caller.person, deps.now());
+          return json(showProject(created), 201);
+        } catch (error) {
+          if (error instanceof ProjectExistsError) {
+            throw new ApiError(409, 'project-exists', `a project ${code} exists already`);
+          }
+          throw error;
+        }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/projects/:code',
+      summary: 'A project (its `version` is what a PATCH expects)',
+      roles: ALL_ROLES,
+      params: projectParams,
+      response: projectView,
+      handler: async ({ deps, params }) => json(showProject(await projectOf(deps.store, params.code))),
+    }),
+    route({
+      method: 'patch',
+      path: '/projects/:code',
+      summary: 'Changes some fields of a project (409 when `version` is given and stale)',
+      roles: WRITERS,
+      params: projectParams,
+      body: patchProjectBody,
+      response: projectView,
+      handler: async ({ caller, deps, params, body }) => {
+        const { version, ...patch } = body;
+        const stored = await projectOf(deps.store, params.code);
+        const problems = await storeProblems(deps.store, patch);
+        // The range as it would be: the given dates over the stored ones.
+        const start = patch.start === undefined ? stored.start : patch.start;
+        const end = patch.end === undefined ? stored.end : patch.end;
+        const range = endProblem(start, end);
+        if (range !== null) {
+          const path = patch.end === undefined ? 'body.start' : 'body.end';
+          const message = patch.end === undefined ? `must not be after end (${String(end)})` : range;
+          problems.push({ path, message });
+        }
+        if (problems.length > 0) throw invalidRequest(problems);
+        try {
+          // Only the given fields: a key left out is no change (the schema's optional keys are undefined).
+          const changes = Object.fromEntries(
+            Object.entries(patch).filter(([, value]) => value !== undefined),
+          ) as Partial<ProjectFields>;
+          const updated = await deps.store.projects.update(
+            params.code,
+            changes,
+            version ?? null,
+            caller.person,
+            deps.now(),
+          );
+          return json(showProject(updated));
+        } catch (error) {
+          throw patchError(error);
+        }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/projects/:code/history',
+      summary: "A project's changes, newest first: who changed which field, from what to what",
+      roles: ALL_ROLES,
+      params: projectParams,
+      query: pageQuery,
+      response: pageOf(changeView),
+      handler: async ({ deps, params, query }) => {
+        // An unknown code has no history rather than an empty one: 404, as for the project.
+        await projectOf(deps.store, params.code);
+        const page = await deps.store.projects.history(params.code, query.cursor ?? null, query.limit);
+        return json({ items: page.items.map(showChange), nextCursor: page.nextCursor });
+      },
+    }),
+  ];
+}
+
+function phaseRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/portfolio/phases',
+      summary: "The PMO's project phases, in order",
+      roles: ALL_ROLES,
+      response: phasesView,
+      handler: async ({ deps }) => json({ phases: await deps.store.projects.phases() }),
+    }),
+    route({
+      method: 'put',
+      path: '/portfolio/phases',
+      summary: "Replaces the PMO's project phases (projects keep the phase they are in)",
+      roles: WRITERS,
+      body: phasesBody,
+      response: phasesView,
+      handler: async ({ deps, body }) => {
+        await deps.store.projects.setPhases(body.phases);
+        return json({ phases: await deps.store.projects.phases() });
+      },
+    }),
+  ];
+}
+
+export function projectsRoutes(): RouteSpec[] {
+  return [...projectRoutes(), ...phaseRoutes()];
+}
