@@ -29,7 +29,7 @@
 import type { Collection, Db, Document, UpdateFilter } from 'mongodb';
 import { z } from 'zod';
 import { DELIVERY_CHANNELS, type DeliveryChannel, type Notice } from '../engine/notices/types.js';
-import { isDuplicateKey, parseDoc, validDate } from './documents.js';
+import { isDuplicateKey, parseDoc, validDate, writeErrorsOf } from './documents.js';
 import { type ClaimableDoc, claimDue, laneOf } from './delivery-claims.js';
 import type { CollectionSpec } from './manifest.js';
 import { noticeSchema, storedNotice } from './notifications.js';
@@ -179,10 +179,8 @@ function newDoc(item: NewDelivery, createdAt: Date): DeliveryDoc {
 
 /** Whether a failed insertMany failed only on duplicate keys, whatever copy of the driver threw it. */
 function onlyDuplicateKeys(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return false;
-  const errors: unknown = error.writeErrors;
-  const list: unknown[] = Array.isArray(errors) ? errors : errors === null ? [] : [errors];
-  return list.length > 0 && list.every(isDuplicateKey);
+  const errors = writeErrorsOf(error);
+  return errors !== null && errors.length > 0 && errors.every(isDuplicateKey);
 }
 
 /** The three deliveries (inapp, email, chat) of each notice, available at the notice's time. */

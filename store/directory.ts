@@ -26,7 +26,7 @@ import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import type { PersonRef } from '../engine/machine/types.js';
 import { resolveOne, substitute } from './directory-resolution.js';
 import { peopleSearchIndex, searchKeysOf } from './directory-search.js';
-import { parseDoc } from './documents.js';
+import { inTransaction, parseDoc } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 
 export const PEOPLE = 'directory_people';
@@ -152,39 +152,28 @@ export class Directory {
     // The stand-in is a delegation too (`absence:<person>`, kind `absence`), so that whose tasks
     // someone may take is one indexed find; the absence and its stand-in change in one transaction.
     const standIn = `absence:${person}`;
-    const session = this.db.client.startSession();
-    try {
-      await session.withTransaction(async () => {
-        await this.absences.updateOne(
-          { _id: person },
-          { $set: { from: a.from, to: a.to, delegate: a.delegate } },
-          { upsert: true, session },
-        );
-        if (a.delegate === null) await this.delegations.deleteOne({ _id: standIn }, { session });
-        else {
-          const { from: start, to: end, delegate: to } = a;
-          const fields = { from: person, to, start, end, parties: [person, to], kind: 'absence' as const };
-          await this.delegations.updateOne({ _id: standIn }, { $set: fields }, { upsert: true, session });
-        }
-      });
-    } finally {
-      await session.endSession();
-    }
+    await inTransaction(this.db, async (session) => {
+      await this.absences.updateOne(
+        { _id: person },
+        { $set: { from: a.from, to: a.to, delegate: a.delegate } },
+        { upsert: true, session },
+      );
+      if (a.delegate === null) await this.delegations.deleteOne({ _id: standIn }, { session });
+      else {
+        const { from: start, to: end, delegate: to } = a;
+        const fields = { from: person, to, start, end, parties: [person, to], kind: 'absence' as const };
+        await this.delegations.updateOne({ _id: standIn }, { $set: fields }, { upsert: true, session });
+      }
+    });
   }
 
   /** Ends a person's absence (cancelled or back early) with its stand-in; false when there was none. */
   async clearOutOfOffice(person: string): Promise<boolean> {
-    const session = this.db.client.startSession();
-    let removed = false;
-    try {
-      await session.withTransaction(async () => {
-        removed = (await this.absences.deleteOne({ _id: person }, { session })).deletedCount === 1;
-        await this.delegations.deleteOne({ _id: `absence:${person}` }, { session });
-      });
-    } finally {
-      await session.endSession();
-    }
-    return removed;
+    return inTransaction(this.db, async (session) => {
+      const removed = (await this.absences.deleteOne({ _id: person }, { session })).deletedCount === 1;
+      await this.delegations.deleteOne({ _id: `absence:${person}` }, { session });
+      return removed;
+    });
   }
 
   async addDelegation(d: { id: string; from: string; to: string; start: Date; end: Date }): Promise<void> {

@@ -4,6 +4,7 @@
 // Why parse on read at all: the database is shared with people holding a shell. A document that
 // was edited by hand, or written by an older Charter, must stop at the store boundary with a message
 // that says where to look, instead of surfacing three layers up as `undefined is not a function`.
+import type { ClientSession, Db } from 'mongodb';
 import { z } from 'zod';
 import type { SourceSpan } from '../engine/ir/index.js';
 
@@ -72,3 +73,21 @@ export const spanSchema: z.ZodType<SourceSpan> = z.strictObject({
 
 /** A real instant: `new Date('garbage')` is a Date too, and would poison sorting and hashing. */
 export const validDate = z.date().refine((d) => !Number.isNaN(d.getTime()), 'expected a valid date');
+
+/** The write errors of a failed insertMany or bulkWrite, whatever copy of the driver threw it. */
+export function writeErrorsOf(error: unknown): { code?: unknown; index?: unknown }[] | null {
+  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return null;
+  const errors = error.writeErrors;
+  if (Array.isArray(errors)) return errors as { code?: unknown; index?: unknown }[];
+  return errors === null || errors === undefined ? null : [errors];
+}
+
+/** `work` in one transaction on `db`'s client; the driver retries it on a transient conflict. */
+export async function inTransaction<T>(db: Db, work: (session: ClientSession) => Promise<T>): Promise<T> {
+  const session = db.client.startSession();
+  try {
+    return await session.withTransaction(() => work(session));
+  } finally {
+    await session.endSession();
+  }
+}

@@ -20,7 +20,7 @@
 import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
-import { isDuplicateKey, parseDoc, validDate } from './documents.js';
+import { isDuplicateKey, parseDoc, validDate, writeErrorsOf } from './documents.js';
 
 const COLLECTION = 'outbox';
 /** The index every query on something other than `_id` names (SecantusDB plans `$in` only when told). */
@@ -132,14 +132,6 @@ const sameMessage = (a: OutboxDoc, b: OutboxDoc): boolean =>
   a.at.getTime() === b.at.getTime() &&
   a.recipients.length === b.recipients.length &&
   a.recipients.every((r, i) => r === b.recipients[i]);
-
-/** The write errors of a failed insertMany, whatever copy of the driver threw it. */
-function writeErrorsOf(error: unknown): { code?: unknown; index?: unknown }[] | null {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return null;
-  const errors = error.writeErrors;
-  if (Array.isArray(errors)) return errors as { code?: unknown; index?: unknown }[];
-  return errors === null || errors === undefined ? null : [errors];
-}
 
 export class Outbox {
   private readonly items: Collection<OutboxDoc>;

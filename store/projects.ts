@@ -23,9 +23,9 @@
 // SecantusDB 0.7 a hinted find walks the whole index); an empty filter or several equalities would
 // be planned as a collection scan and a sort there, so those, and every later page (the cursor's
 // `$and`), name their index.
-import type { ClientSession, Collection, Db, Document, Filter } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import { z } from 'zod';
-import { isDuplicateKey, parseDoc } from './documents.js';
+import { inTransaction, isDuplicateKey, parseDoc } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 import {
   type ChangeDoc,
@@ -153,7 +153,7 @@ export class ProjectStore {
     const created = FIELD_ORDER.map((field) => ({ field, from: null, to: valid[field] }));
     try {
       // The project and its first history entry together, or neither.
-      await this.inTransaction(async (session) => {
+      await inTransaction(this.db, async (session) => {
         await this.projects.insertOne(doc, { session });
         await this.changes.insertOne(changeDoc(code, 1, at, by, created), { session });
       });
@@ -197,7 +197,7 @@ export class ProjectStore {
       const version = current.version + 1;
       // The new version and its history entry in one transaction: a crash between them would
       // leave a version that no entry explains.
-      const updated = await this.inTransaction(async (session) => {
+      const updated = await inTransaction(this.db, async (session) => {
         const after = await this.projects.findOneAndUpdate(
           { _id: code, version: current.version },
           { $set: { ...set, version, updatedAt: at, updatedBy: by } },
@@ -272,16 +272,6 @@ export class ProjectStore {
     const list = checked(z.array(z.string().min(1)).min(1), phases, 'phases');
     if (new Set(list).size !== list.length) throw new RangeError('phases: a phase is listed twice');
     await this.settings.updateOne({ _id: PHASES_ID }, { $set: { phases: list } }, { upsert: true });
-  }
-
-  /** Writes the history entry of `version`; a duplicate key is this same write retried. */
-  private async inTransaction<T>(work: (session: ClientSession) => Promise<T>): Promise<T> {
-    const session = this.db.client.startSession();
-    try {
-      return await session.withTransaction(() => work(session));
-    } finally {
-      await session.endSession();
-    }
   }
 }
 

@@ -20,9 +20,8 @@ import { openStore, type Store } from '../../store/index.js';
 import type { NewDelivery } from '../../store/deliveries.js';
 import { Deliverer } from '../../workflows/notify/deliverer.js';
 import { renderMail, type RenderedMail } from '../../workflows/notify/format/email.js';
-import { messageIdOf } from '../../workflows/notify/send.js';
 import { ChatSender } from '../../workflows/notify/transport/chat.js';
-import { SmtpSender } from '../../workflows/notify/transport/smtp.js';
+import { messageIdHeader, SmtpSender } from '../../workflows/notify/transport/smtp.js';
 
 const number = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -100,7 +99,7 @@ async function bare(port: number, list: readonly Notice[]): Promise<Measured> {
   const mails: (RenderedMail & { to: string; messageId: string })[] = list.map((n) => ({
     ...renderMail(compose(n, { profile: defaultProfile(n.recipient), publicUrl: PUBLIC, now: Date.now() })),
     to: n.recipient,
-    messageId: messageIdOf(`${n.id}/email`),
+    messageId: messageIdHeader(`${n.id}/email`),
   }));
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',

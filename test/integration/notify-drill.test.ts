@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { MongoClient } from 'mongodb';
 import type { Notice } from '../../engine/notices/types.js';
 import { openStore, type Store } from '../../store/index.js';
-import { messageIdOf } from '../../workflows/notify/send.js';
+import { messageIdHeader } from '../../workflows/notify/transport/smtp.js';
 import { startMailServer, type MailServer, type ReceivedMail } from '../support/mail-server.js';
 import { connectMongo, databaseNameFor, mongodbUri } from '../support/services.js';
 import { until } from '../support/until.js';
@@ -174,11 +174,11 @@ describe('delivery drills', () => {
     const expected = notices.filter((n) => n.recipient !== REFUSED);
     expect(mail.mails).toHaveLength(expected.length);
     for (const n of expected) {
-      const got = byId.get(messageIdOf(`${n.id}/email`));
+      const got = byId.get(messageIdHeader(`${n.id}/email`));
       expect(got?.map((m) => m.to)).toEqual([[n.recipient]]);
     }
     // The one it died on went out later, from another process.
-    const droppedNotice = notices.find((n) => messageIdOf(`${n.id}/email`) === droppedMessageId);
+    const droppedNotice = notices.find((n) => messageIdHeader(`${n.id}/email`) === droppedMessageId);
     expect(droppedNotice).toBeDefined();
     const dropped = await store.deliveries.get(`${droppedNotice!.id}/email`);
     expect(dropped).toMatchObject({ status: 'delivered' });

@@ -13,7 +13,7 @@ import { runClient } from '../../api/cli/main.js';
 import type { World } from '../../engine/simulate/world.js';
 import { startDemoChecks, type DemoChecks } from '../../scripts/demo-checks.js';
 import { Deliverer } from '../../workflows/notify/deliverer.js';
-import { messageIdOf } from '../../workflows/notify/send.js';
+import { messageIdHeader } from '../../workflows/notify/transport/smtp.js';
 import { ChatSender } from '../../workflows/notify/transport/chat.js';
 import { SmtpSender } from '../../workflows/notify/transport/smtp.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
@@ -250,7 +250,7 @@ describe('the README walkthrough', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(mail.mails).toHaveLength(sent.length);
     for (const row of sent) {
-      const got = mail.mails.filter((m) => m.messageId === messageIdOf(row._id));
+      const got = mail.mails.filter((m) => m.messageId === messageIdHeader(row._id));
       expect(got.map((m) => m.to)).toEqual([[row.recipient]]);
     }
     const henrik = 'henrik.larsen@halden.example';

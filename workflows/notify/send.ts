@@ -17,9 +17,6 @@ export interface Outgoing {
 
 export type Content = { single: ComposedMessage } | { digest: ComposedDigest };
 
-/** The Message-ID of a delivery's mail: the same on every attempt, so a receiver can drop a repeat. */
-export const messageIdOf = (deliveryId: string): string => `<${encodeURIComponent(deliveryId)}@charter>`;
-
 export async function sendRendered(
   out: Outgoing,
   d: Delivery,
@@ -31,7 +28,7 @@ export async function sendRendered(
       return { ok: false, permanent: true, error: 'no mail server or no address' };
     }
     const mail = 'single' in content ? renderMail(content.single) : renderDigestMail(content.digest);
-    return out.mail.send({ to: profile.email, ...mail, messageId: messageIdOf(d.id) });
+    return out.mail.send({ to: profile.email, ...mail, messageId: d.id });
   }
   if (profile.chat === null) return { ok: false, permanent: true, error: 'no chat target' };
   const payload =
