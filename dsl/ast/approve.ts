@@ -7,7 +7,7 @@ import type { ApproveStep, Quorum, Span, TimeoutAction } from './types.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { buildApprovers } from './expr.js';
-import { checkPercent, durationOf, numberLit, wholeNumber } from './literals.js';
+import { checkPercent, durationOf, numberLit, stringLit, wholeNumber } from './literals.js';
 import {
   type BuildContext,
   childOf,
@@ -45,6 +45,7 @@ export function buildApprove(node: CstNode, ctx: BuildContext): ApproveStep | nu
     onTimeout: null,
     allowDelegation: null,
     allowChanges: null,
+    qualifications: [],
     span,
   };
   const seen = new Map<string, Span>();
@@ -107,6 +108,9 @@ function applyClause(step: ApproveStep, clause: CstNode, span: Span, ctx: BuildC
   } else if (has('Timeout')) {
     const action = buildTimeoutAction(childOf(clause, 'timeoutAction'), ctx);
     if (action && once('timeout', '`on timeout` clause', span)) step.onTimeout = action;
+  } else if (has('qualification')) {
+    const id = tokenOf(clause, 'qualification');
+    if (id) step.qualifications.push({ id: stringLit(id, ctx), span });
   } else if (has('Allow')) {
     const allowed = tokenOf(clause, 'allowed')?.image;
     if (allowed === 'delegation' && once('delegation', '`allow delegation` clause', span))

@@ -6,7 +6,6 @@ import type { CstNode } from 'chevrotain';
 import type {
   CalendarDecl,
   Comment,
-  DayName,
   DayRange,
   Declaration,
   HoursLine,
@@ -25,8 +24,9 @@ import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { MAX_NESTING } from '../parse/lexer.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { buildApprovers, buildExpression } from './expr.js';
-import { dateLit, stringLit, timeLit, wholeNumber } from './literals.js';
+import { buildDayRange, dateLit, stringLit, timeLit, wholeNumber } from './literals.js';
 import { buildStepItems } from './steps.js';
+import { buildMonitor } from './monitor.js';
 import {
   type BuildContext,
   childOf,
@@ -80,6 +80,8 @@ export function buildTopItem(node: CstNode, ctx: BuildContext): TopItem | null {
     }
     case 'processDecl':
       return buildProcess(inner, span, ctx);
+    case 'monitorDecl':
+      return buildMonitor(inner, span, ctx);
     default:
       return null;
   }
@@ -103,8 +105,6 @@ function buildPolicyHeader(node: CstNode, span: Span, ctx: BuildContext): Policy
 
 // ------------------------------------------------------------------------------------------------
 // Calendars
-
-const DAYS: readonly DayName[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 function buildCalendar(node: CstNode, span: Span, ctx: BuildContext): CalendarDecl | null {
   const name = identAt(node, 'name');
@@ -153,27 +153,6 @@ function buildHours(node: CstNode, ctx: BuildContext): HoursLine | null {
   const times = from && to ? { from: timeLit(from, ctx), to: timeLit(to, ctx) } : null;
   if (!times || !span || days.length === 0) return null;
   return { days, ...times, span };
-}
-
-function buildDayRange(node: CstNode, ctx: BuildContext): DayRange | null {
-  const span = nodeSpan(node);
-  const fromToken = tokenOf(node, 'from');
-  if (!span || !fromToken) return null;
-  const from = dayName(fromToken.image, tokenSpan(fromToken), ctx);
-  const toToken = tokenOf(node, 'to');
-  const to = toToken ? dayName(toToken.image, tokenSpan(toToken), ctx) : null;
-  if (!from || (toToken && !to)) return null;
-  return { from, to, span };
-}
-
-function dayName(text: string, span: Span, ctx: BuildContext): DayName | null {
-  const day = DAYS.find((d) => d === text);
-  if (day) return day;
-  const guess = suggest(text, DAYS) ?? DAYS.find((d) => text.toLowerCase().startsWith(d));
-  report(ctx, SYNTAX.unknownDay, span, `\`${text}\` is not a day`, {
-    help: didYouMean(guess) ?? 'days are `mon`, `tue`, `wed`, `thu`, `fri`, `sat` and `sun`',
-  });
-  return null;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -360,14 +339,15 @@ export function assembleFile(
   });
   if (file.header?.kind === 'library') {
     for (const declaration of file.declarations) {
-      if (declaration.kind !== 'process') continue;
+      if (declaration.kind !== 'process' && declaration.kind !== 'monitor') continue;
+      const kind = declaration.kind;
       report(
         ctx,
         SYNTAX.processInLibrary,
         declaration.name.span,
-        `library cannot declare process \`${declaration.name.name}\``,
+        `library cannot declare ${kind} \`${declaration.name.name}\``,
         {
-          help: 'a library shares calendars, roles and rules; move the process into a policy file',
+          help: `a library shares calendars, roles and rules; move the ${kind} into a policy file`,
         },
       );
     }

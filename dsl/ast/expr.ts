@@ -6,7 +6,7 @@
 // comparison (`request.n` without its `< 1000`) or before one (`- - request.n` without `> 0`): the
 // checker must not report the types of a half expression as mistakes of their own.
 import { type CstNode, type IToken, tokenMatcher } from 'chevrotain';
-import type { ApproverRef, BinaryOp, Expr, PathExpr, RuleDecl } from './types.js';
+import type { ApproverRef, BinaryOp, Expr, Ident, PathExpr, RuleDecl } from './types.js';
 import { Identifier } from '../parse/lexer.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { dateLit, durationToken, numberExpr, stringLit } from './literals.js';
@@ -202,8 +202,14 @@ function primary(node: CstNode, ctx: BuildContext, state: ExprState): Expr | nul
   return reference ? referenceExpr(reference, ctx, state) : null;
 }
 
+/** The head (a name or `project`) and the `.` parts after it. */
+function segmentsOf(node: CstNode): Ident[] {
+  const head = childOf(node, 'pathHead');
+  return [...(head ? tokensOf(head, 'segments') : []), ...tokensOf(node, 'segments')].map(identOf);
+}
+
 function referenceExpr(node: CstNode, ctx: BuildContext, state: ExprState): Expr | null {
-  const segments = tokensOf(node, 'segments').map(identOf);
+  const segments = segmentsOf(node);
   const span = nodeSpan(node);
   const callee = segments[0];
   if (!callee || !span) return null;
@@ -221,7 +227,7 @@ function referenceExpr(node: CstNode, ctx: BuildContext, state: ExprState): Expr
 
 export function buildPath(node: CstNode | undefined): PathExpr | null {
   if (!node) return null;
-  const segments = tokensOf(node, 'segments').map(identOf);
+  const segments = segmentsOf(node);
   const span = nodeSpan(node);
   return segments.length > 0 && span ? { kind: 'path', segments, span } : null;
 }

@@ -5,6 +5,8 @@ import type { CstNode, IToken } from 'chevrotain';
 import { canonicalDecimal, MAX_DIGITS, MAX_SCALE } from '../../engine/ir/index.js';
 import type {
   DateLit,
+  DayName,
+  DayRange,
   DurationLit,
   DurationUnit,
   Expr,
@@ -295,4 +297,30 @@ function moneyLit(raw: string, currency: string, span: Span, ctx: BuildContext):
     });
   }
   return { kind: 'money', amount: amount ?? '0', currency, raw, span };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Days (calendar hours, monitor schedules)
+
+const DAYS: readonly DayName[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+export function buildDayRange(node: CstNode, ctx: BuildContext): DayRange | null {
+  const span = nodeSpan(node);
+  const fromToken = tokenOf(node, 'from');
+  if (!span || !fromToken) return null;
+  const from = dayName(fromToken.image, tokenSpan(fromToken), ctx);
+  const toToken = tokenOf(node, 'to');
+  const to = toToken ? dayName(toToken.image, tokenSpan(toToken), ctx) : null;
+  if (!from || (toToken && !to)) return null;
+  return { from, to, span };
+}
+
+function dayName(text: string, span: Span, ctx: BuildContext): DayName | null {
+  const day = DAYS.find((d) => d === text);
+  if (day) return day;
+  const guess = suggest(text, DAYS) ?? DAYS.find((d) => text.toLowerCase().startsWith(d));
+  report(ctx, SYNTAX.unknownDay, span, `\`${text}\` is not a day`, {
+    help: didYouMean(guess) ?? 'days are `mon`, `tue`, `wed`, `thu`, `fri`, `sat` and `sun`',
+  });
+  return null;
 }

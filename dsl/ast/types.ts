@@ -95,7 +95,7 @@ export interface UseDecl {
   span: Span;
 }
 
-export type Declaration = CalendarDecl | RoleDecl | RuleDecl | ProcessDecl;
+export type Declaration = CalendarDecl | RoleDecl | RuleDecl | ProcessDecl | MonitorDecl;
 
 export type DayName = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
@@ -142,6 +142,32 @@ export interface ProcessDecl {
   name: Ident;
   input: InputField[];
   steps: Step[];
+  span: Span;
+}
+
+export type FindingHealth = 'amber' | 'red';
+
+/**
+ * `monitor <name> { ... }`: a rule the PMO's projects are held to on a schedule. Every clause is
+ * optional in the AST; the checker reports the ones a monitor needs (`every`, `require`, `owner`).
+ */
+export interface MonitorDecl {
+  kind: 'monitor';
+  name: Ident;
+  /** `every mon, thu 08:00 on berlin`. */
+  every: { days: DayRange[]; time: TimeLit; calendar: Ident | null; span: Span } | null;
+  /** Which projects the monitor looks at; null: every project. */
+  where: { condition: Expr; span: Span } | null;
+  require: { condition: Expr; message: Template | null; span: Span } | null;
+  owner: ApproverRef[];
+  /** When a finding is due, counted from the run that opened it. */
+  within: { duration: DurationLit; span: Span } | null;
+  remindEvery: DurationLit | null;
+  escalations: Escalation[];
+  /** Who may waive a finding; empty: only the PMO. */
+  waivers: ApproverRef[];
+  /** The health an open finding gives its project at worst. */
+  health: { value: FindingHealth; span: Span } | null;
   span: Span;
 }
 
@@ -219,6 +245,8 @@ export interface ApproveStep {
   onTimeout: TimeoutAction | null;
   allowDelegation: Span | null;
   allowChanges: Span | null;
+  /** `require qualification "<id>"`: only people holding it, valid, may decide. */
+  qualifications: { id: StringLit; span: Span }[];
   span: Span;
 }
 

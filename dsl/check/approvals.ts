@@ -23,6 +23,18 @@ export function checkApproval(env: ExprEnv, step: ApproveStep): void {
   checkHandovers(env, step);
   for (const id of step.distinctFrom) checkDistinctFrom(env, id);
   checkTimeout(env, step);
+  for (const q of step.qualifications) {
+    if (q.id.value.trim() !== '') continue;
+    env.ctx.report.error(
+      'CH5021',
+      filePath(env),
+      q.id.span,
+      `approval \`${step.id.name}\` requires a qualification with no id`,
+      {
+        help: 'name a qualification of the registry by its id, e.g. `require qualification "itil-change"`',
+      },
+    );
+  }
 }
 
 /** Reminders and escalations count on the calendar of the deadline they act on, unless they name one. */

@@ -7,6 +7,7 @@ import { suggest } from '../diagnostics/suggest.js';
 import { type ExprEnv, filePath, quote, type TypeOf } from './expr-env.js';
 import { compareProblem } from './operators.js';
 import { inputField } from './paths.js';
+import { OPTIONAL_PROJECT_FIELDS } from './monitor-paths.js';
 import { didYouMean } from './context.js';
 import { isOrdered, isTextual, isUnknown, join, show, T, type Ty } from './types.js';
 
@@ -122,13 +123,24 @@ function checkPair(env: ExprEnv, call: CallExpr, types: Ty[]): boolean {
 
 function checkIsSet(env: ExprEnv, arg: Expr): boolean {
   if (env.input.kind === 'unchecked') return true;
+  if (arg.kind === 'path' && mayBeUnset(env, arg)) return true;
   const field = arg.kind === 'path' ? inputField(env, arg) : undefined;
   if (field && (field.optional || field.default !== null)) return true;
   const message = field
     ? `\`${field.name.name}\` is not optional, so it is always set`
     : `\`is_set\` needs an optional input field, not ${quote(env, arg)}`;
   env.ctx.report.error('CH4017', filePath(env), arg.span, message, {
-    help: 'declare the field `optional` and pass it as `request.<field>`',
+    help:
+      env.input.kind === 'monitor'
+        ? `in a monitor, \`is_set\` takes a project field that may be empty (${OPTIONAL_PROJECT_FIELDS.map((f) => `\`project.${f}\``).join(', ')}) or \`<process>.last_approved\``
+        : 'declare the field `optional` and pass it as `request.<field>`',
   });
   return false;
+}
+
+/** In a monitor: a project field that may be empty, or a process history (maybe never approved). */
+function mayBeUnset(env: ExprEnv, path: Extract<Expr, { kind: 'path' }>): boolean {
+  const target = env.ctx.model.paths.get(path);
+  if (target?.kind === 'history') return true;
+  return target?.kind === 'project' && OPTIONAL_PROJECT_FIELDS.includes(target.field);
 }

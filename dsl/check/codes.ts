@@ -119,6 +119,30 @@ export const checkCodes = [
     explanation:
       'A reference is a rule name, `request.<field>` or `<step id>.<result>`; other shapes mean nothing.',
   },
+  {
+    code: 'CH3213',
+    title: 'unknown project field',
+    explanation:
+      'In a monitor, `project.<field>` reads the project being looked at. Its fields are `code`, `name`, `phase`, `manager`, `sponsor`, `budget`, `start`, `end`, `health` and `tags`.',
+  },
+  {
+    code: 'CH3214',
+    title: '`project` outside a monitor',
+    explanation:
+      'Only a monitor looks at projects one by one. A process reads the project it is about from its input, e.g. `request.project`.',
+  },
+  {
+    code: 'CH3215',
+    title: '`request` in a monitor',
+    explanation:
+      'A monitor runs on a schedule, not on a request: it reads `project.<field>`, `today` and `<process>.last_approved`.',
+  },
+  {
+    code: 'CH3216',
+    title: 'unknown process history',
+    explanation:
+      'In a monitor, `<process>.last_approved` is the day the newest instance of that process for the project ended approved. It must name a process of the same policy, and `last_approved` is what a monitor can read of it.',
+  },
   // Types (CH4xxx).
   {
     code: 'CH4001',
@@ -319,6 +343,24 @@ export const checkCodes = [
     title: 'expression nested too deep',
     explanation:
       'An expression may nest at most 256 levels deep, counting through the rules it uses, so that every stage that runs a policy can evaluate it. A value or a reference is one level and an operator one more than its deepest operand (`a + b + c` is three levels, `- - x` three); a rule that is used adds its own levels, so a long chain of rules that each use the one before adds up, while a chain of `and` or `or` costs almost nothing however long. Group long sums in parentheses, or write rules that use one another out in fewer rules.',
+  },
+  {
+    code: 'CH5019',
+    title: 'monitor without a needed clause',
+    explanation:
+      'A monitor needs `every <days> <time>` (when it runs), `require <condition>` (what each project must satisfy) and `owner <people>` (who owns a finding). Without one of them it could not run or nobody would be asked to act.',
+  },
+  {
+    code: 'CH5020',
+    title: 'monitor schedule without a time zone',
+    explanation:
+      'The time in `every mon 08:00` is read in the time zone of a calendar: name it with `on <calendar>`, or declare exactly one calendar, which is then the default. Without any calendar the time is UTC.',
+  },
+  {
+    code: 'CH5021',
+    title: 'empty qualification',
+    explanation:
+      '`require qualification "<id>"` names a qualification of the registry by its id, such as `"itil-change"`; an empty id names none, so nobody could decide the step.',
   },
 ] as const satisfies readonly { code: string; title: string; explanation: string }[];
 

@@ -15,6 +15,11 @@ export type InputEnv =
       fields: Map<string, InputField>;
       viaRule: string | null;
     }
+  /**
+   * A monitor: no `request`, but `project.<field>`, `today` and `<process>.last_approved`;
+   * `viaRule` names the rule being typed against it, if any.
+   */
+  | { kind: 'monitor'; monitor: string; monitorSpan: Span; viaRule: string | null }
   /** A rule that no process uses: fields cannot be checked and are typed `unknown`. */
   | { kind: 'unchecked' }
   /** No `request` at all (a default value). */

@@ -2,8 +2,9 @@
 // The stages run in this order because each needs what the previous one established:
 //   1. the header, then the one namespace of declarations (every lookup below depends on it);
 //   2. roles and calendars, which depend on nothing but names;
-//   3. processes (input, step ids, steps in flow order), which record the rules they read;
-//   4. rules, typed against each process that reaches them (known only after step 3);
+//   3. processes (input, step ids, steps in flow order) and monitors, which record the rules
+//      they read;
+//   4. rules, typed against each process or monitor that reaches them (known after step 3);
 //   5. the roles that used roles include, so the compiled policy carries them.
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Program } from '../program.js';
@@ -11,6 +12,7 @@ import { closeUsedRoles, checkRoles } from './approvers.js';
 import { checkCalendars } from './calendars.js';
 import { type CheckContext, createReporter } from './context.js';
 import { checkProcess } from './flow.js';
+import { checkMonitor } from './monitors.js';
 import { checkRules } from './rules.js';
 import { emptyModel, type SemanticModel } from './model.js';
 import { checkHeader, collectDeclarations } from './scope.js';
@@ -36,7 +38,8 @@ export function check(program: Program): CheckResult {
   checkRoles(ctx);
   checkCalendars(ctx);
   const processes = [...ctx.model.processes.values()].map((p) => checkProcess(ctx, p));
-  checkRules(ctx, processes);
+  const monitors = [...ctx.model.monitors.values()].map((m) => checkMonitor(ctx, m));
+  checkRules(ctx, [...processes, ...monitors]);
   closeUsedRoles(ctx);
   return { diagnostics: ctx.report.diagnostics(), model: ctx.model };
 }

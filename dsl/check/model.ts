@@ -7,6 +7,7 @@ import type {
   Expr,
   ParallelBranch,
   PathExpr,
+  MonitorDecl,
   ProcessDecl,
   RoleDecl,
   RuleDecl,
@@ -18,7 +19,11 @@ import type { TypeIR } from '../../engine/ir/types.js';
 export type PathTarget =
   | { kind: 'input'; field: string }
   | { kind: 'rule'; rule: string }
-  | { kind: 'step'; step: string; property: string };
+  | { kind: 'step'; step: string; property: string }
+  /** In a monitor: a field of the project looked at, the day of the run, a process's history. */
+  | { kind: 'project'; field: string }
+  | { kind: 'today' }
+  | { kind: 'history'; process: string; property: string };
 
 /** A declaration with the index of its file: 0 the policy, then libraries in Program order. */
 export interface Declared<T> {
@@ -34,6 +39,8 @@ export interface SemanticModel {
   rules: Map<string, Declared<RuleDecl>>;
   /** The policy file's processes (libraries have none that count). */
   processes: Map<string, Declared<ProcessDecl>>;
+  /** The policy file's monitors. */
+  monitors: Map<string, Declared<MonitorDecl>>;
   /** The checked type of each expression (a rule's as typed for the processes that use it). */
   types: Map<Expr, TypeIR>;
   paths: Map<PathExpr, PathTarget>;
@@ -54,6 +61,7 @@ export function emptyModel(files: string[]): SemanticModel {
     roles: new Map(),
     rules: new Map(),
     processes: new Map(),
+    monitors: new Map(),
     types: new Map(),
     paths: new Map(),
     stepIds: new Map(),

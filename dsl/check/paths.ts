@@ -6,6 +6,7 @@ import { suggest } from '../diagnostics/suggest.js';
 import { type ExprEnv, filePath, record } from './expr-env.js';
 import { didYouMean } from './context.js';
 import { lookupRule } from './scope.js';
+import { reportRequestInMonitor, typeHistoryRef, typeProjectRef, typeToday } from './monitor-paths.js';
 import { fromTypeExpr, listOf, T, type Ty } from './types.js';
 
 /** The results each kind of step exposes, in the order suggestions prefer them. */
@@ -24,6 +25,12 @@ export function typePath(env: ExprEnv, path: PathExpr): Ty {
       help: 'write `request.<field>`, `<step id>.<result>` or a rule name',
     });
     return record(env, path, T.unknown);
+  }
+  if (first.name === 'project' && second) return typeProjectRef(env, path, second);
+  if (env.input.kind === 'monitor') {
+    if (first.name === 'request') return reportRequestInMonitor(env, path);
+    if (second) return typeHistoryRef(env, path, first, second);
+    if (first.name === 'today') return typeToday(env, path) ?? T.unknown;
   }
   if (!second) return record(env, path, typeRuleRef(env, path));
   if (first.name === 'request') return record(env, path, typeInputRef(env, path));
@@ -46,7 +53,11 @@ function typeRuleRef(env: ExprEnv, path: PathExpr): Ty {
     return T.unknown;
   }
   const field = env.input.kind === 'process' ? env.input.fields.get(ident.name) : undefined;
-  const rule = lookupRule(env.ctx, env.file, ident, field && `did you mean \`request.${ident.name}\``);
+  const fallback =
+    ident.name === 'today'
+      ? '`today` is only known in a monitor; a process reads dates from its input'
+      : field && `did you mean \`request.${ident.name}\``;
+  const rule = lookupRule(env.ctx, env.file, ident, fallback);
   if (!rule) return T.unknown;
   env.ctx.model.paths.set(path, { kind: 'rule', rule: ident.name });
   env.useRule(ident.name);
@@ -57,7 +68,7 @@ function typeInputRef(env: ExprEnv, path: PathExpr): Ty {
   const field = path.segments[1];
   if (!field) return T.unknown;
   const input = env.input;
-  if (input.kind === 'none') return T.unknown;
+  if (input.kind === 'none' || input.kind === 'monitor') return T.unknown;
   env.ctx.model.paths.set(path, { kind: 'input', field: field.name });
   if (input.kind === 'unchecked') return T.unknown;
   const declared = input.fields.get(field.name);

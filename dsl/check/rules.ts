@@ -2,7 +2,7 @@
 // uses them (directly or through other rules). The IR holds each rule once, so all those typings
 // must agree; a rule that no process uses is still checked (with `request` fields unknown) and,
 // when the policy file declares it, reported as unused.
-import type { Expr, RuleDecl } from '../ast/types.js';
+import type { Expr, RuleDecl, Span } from '../ast/types.js';
 import { useDuration } from './calendars.js';
 import { type CheckContext, fileOf } from './context.js';
 import { type ExprEnv, type InputEnv } from './expr-env.js';
@@ -10,7 +10,17 @@ import { expectBoolean } from './exprs.js';
 import { quote } from './expr-env.js';
 import type { Declared } from './model.js';
 import type { ProcessResult } from './flow.js';
+import type { MonitorResult } from './monitors.js';
 import { sameType, show, toTypeIR, type Ty } from './types.js';
+
+/** A process or monitor, and the rules it reads directly. */
+type RuleUser = ProcessResult | MonitorResult;
+
+/** The user's name and where it is declared, for messages. */
+const userOf = (user: RuleUser): { what: string; span: Span } =>
+  user.input.kind === 'process'
+    ? { what: `process \`${user.input.process}\``, span: user.input.processSpan }
+    : { what: `monitor \`${user.input.monitor}\``, span: user.input.monitorSpan };
 
 /**
  * The references to rules in a condition, in source order. An explicit stack rather than
@@ -49,7 +59,7 @@ function rulePaths(ctx: CheckContext, expr: Expr): Extract<Expr, { kind: 'path' 
 const ruleRefs = (ctx: CheckContext, expr: Expr): string[] =>
   rulePaths(ctx, expr).map((path) => path.segments[0]?.name ?? '');
 
-export function checkRules(ctx: CheckContext, processes: ProcessResult[]): void {
+export function checkRules(ctx: CheckContext, processes: RuleUser[]): void {
   checkRuleCycles(ctx);
   const reach = processes.map((p) => ({ result: p, rules: closure(ctx, p.rules) }));
   for (const [name, declared] of ctx.model.rules) {
@@ -162,14 +172,9 @@ function checkUnused(ctx: CheckContext, name: string, declared: Declared<RuleDec
   );
 }
 
-function checkUsed(
-  ctx: CheckContext,
-  name: string,
-  declared: Declared<RuleDecl>,
-  users: ProcessResult[],
-): void {
+function checkUsed(ctx: CheckContext, name: string, declared: Declared<RuleDecl>, users: RuleUser[]): void {
   ctx.model.used.rules.add(name);
-  const runs: { user: ProcessResult; types: Map<Expr, Ty> }[] = [];
+  const runs: { user: RuleUser; types: Map<Expr, Ty> }[] = [];
   for (const user of users) {
     const before = ctx.report.errorCount();
     const types = typeRule(ctx, declared, { ...user.input, viaRule: name }, true);
@@ -188,27 +193,21 @@ function reportDifference(
   ctx: CheckContext,
   name: string,
   declared: Declared<RuleDecl>,
-  a: { user: ProcessResult; types: Map<Expr, Ty> },
-  b: { user: ProcessResult; types: Map<Expr, Ty> },
+  a: { user: RuleUser; types: Map<Expr, Ty> },
+  b: { user: RuleUser; types: Map<Expr, Ty> },
 ): boolean {
   for (const [expr, typeA] of a.types) {
     const typeB = b.types.get(expr);
     if (!typeB || sameType(typeA, typeB)) continue;
-    const [pa, pb] = [a.user.input.process, b.user.input.process];
+    const [ua, ub] = [userOf(a.user), userOf(b.user)];
     ctx.report.error(
       'CH4015',
       fileOf(ctx, declared.file).path,
       expr.span,
-      `rule \`${name}\` reads ${quote({ ctx, file: declared.file }, expr)} as \`${show(typeA)}\` in process \`${pa}\` but as \`${show(typeB)}\` in \`${pb}\``,
+      `rule \`${name}\` reads ${quote({ ctx, file: declared.file }, expr)} as \`${show(typeA)}\` in ${ua.what} but as \`${show(typeB)}\` in ${ub.what}`,
       {
         help: 'give the input fields the rule reads the same types in every process that uses it',
-        related: [
-          {
-            message: `process \`${pb}\` is declared here`,
-            file: ctx.program.main.path,
-            span: b.user.input.processSpan,
-          },
-        ],
+        related: [{ message: `${ub.what} is declared here`, file: ctx.program.main.path, span: ub.span }],
       },
     );
     return false;

@@ -26,7 +26,7 @@ export function collectDeclarations(ctx: CheckContext): void {
   for (const index of order) {
     for (const decl of fileOf(ctx, index).ast.declarations) {
       // Processes of libraries are reported by loadProgram and take no part in the policy.
-      if (decl.kind === 'process' && index !== 0) continue;
+      if ((decl.kind === 'process' || decl.kind === 'monitor') && index !== 0) continue;
       declare(ctx, decl, index);
     }
   }
@@ -53,6 +53,9 @@ function declare(ctx: CheckContext, decl: Declaration, file: number): void {
     case 'process':
       model.processes.set(name, { decl, file });
       break;
+    case 'monitor':
+      model.monitors.set(name, { decl, file });
+      break;
   }
 }
 
@@ -66,7 +69,7 @@ function reportDuplicate(
   const there = fileOf(ctx, first.file).path;
   const where = first.file === file ? '' : ` in \`${there}\``;
   ctx.report.error('CH3101', here, decl.name.span, `\`${decl.name.name}\` is already declared${where}`, {
-    help: 'calendars, roles, rules and processes share one namespace: rename one of them',
+    help: 'calendars, roles, rules, processes and monitors share one namespace: rename one of them',
     related: [
       { message: `first declared here as a ${first.decl.kind}`, file: there, span: first.decl.name.span },
     ],
@@ -76,7 +79,11 @@ function reportDuplicate(
 export function findDeclaration(ctx: CheckContext, name: string): Declared<Declaration> | undefined {
   const { model } = ctx;
   return (
-    model.calendars.get(name) ?? model.roles.get(name) ?? model.rules.get(name) ?? model.processes.get(name)
+    model.calendars.get(name) ??
+    model.roles.get(name) ??
+    model.rules.get(name) ??
+    model.processes.get(name) ??
+    model.monitors.get(name)
   );
 }
 

@@ -128,7 +128,10 @@ function lowerPath(
 ):
   | { op: 'input'; field: string }
   | { op: 'rule'; rule: string }
-  | { op: 'stepResult'; step: string; property: string } {
+  | { op: 'stepResult'; step: string; property: string }
+  | { op: 'project'; field: string }
+  | { op: 'today' }
+  | { op: 'history'; process: string; property: string } {
   const target = l.model.paths.get(path);
   switch (target?.kind) {
     case 'input':
@@ -137,6 +140,12 @@ function lowerPath(
       return { op: 'rule', rule: target.rule };
     case 'step':
       return { op: 'stepResult', step: target.step, property: target.property };
+    case 'project':
+      return { op: 'project', field: target.field };
+    case 'today':
+      return { op: 'today' };
+    case 'history':
+      return { op: 'history', process: target.process, property: target.property };
     case undefined:
       throw new CompileError(`reference at ${path.span.line}:${path.span.col} was never resolved`);
   }

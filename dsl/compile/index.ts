@@ -22,6 +22,7 @@ import type { Declared, SemanticModel } from '../check/index.js';
 import type { Program } from '../program.js';
 import { CompileError, constantValue, type Lowering, lowerExpr, lowerType, sourceSpan } from './exprs.js';
 import { lowerApprovers, lowerSteps } from './steps.js';
+import { lowerMonitor } from './monitors.js';
 
 export { CompileError } from './exprs.js';
 
@@ -47,8 +48,15 @@ export function compile(program: Program, model: SemanticModel): CompiledPolicy 
       lowerRule(model, d),
     ),
     processes: sortByName([...model.processes]).map(([, d]) => lowerProcess(model, d)),
+    ...monitors(model),
   };
   return { ir, sha256: hashPolicyIR(ir) };
+}
+
+/** The key only when the policy declares a monitor, so that other policies keep their bytes. */
+function monitors(model: SemanticModel): Pick<PolicyIR, 'monitors'> {
+  if (model.monitors.size === 0) return {};
+  return { monitors: sortByName([...model.monitors]).map(([, d]) => lowerMonitor(model, d)) };
 }
 
 function sortByName<T>(entries: [string, T][]): [string, T][] {

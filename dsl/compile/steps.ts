@@ -128,7 +128,14 @@ function lowerApproval(
     onTimeout: step.onTimeout ? lowerTimeout(l, step.onTimeout) : null,
     allowDelegation: step.allowDelegation !== null,
     allowChanges: step.allowChanges !== null,
+    ...qualifications(step),
   };
+}
+
+/** Each qualification once, sorted; the key only when there is one (older IR keeps its bytes). */
+function qualifications(step: ApproveStep): { qualifications?: string[] } {
+  const ids = [...new Set(step.qualifications.map((q) => q.id.value))].sort();
+  return ids.length === 0 ? {} : { qualifications: ids };
 }
 
 function lowerQuorum(quorum: Quorum | null): QuorumIR {

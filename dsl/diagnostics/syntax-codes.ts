@@ -42,6 +42,7 @@ export const SYNTAX = {
   misplacedBlock: 'CH2021',
   invalidCurrency: 'CH2022',
   amountTooLong: 'CH2023',
+  unknownHealth: 'CH2024',
 } as const;
 
 export type SyntaxCode = (typeof SYNTAX)[keyof typeof SYNTAX];
@@ -200,8 +201,9 @@ export const syntaxCodes: readonly { code: SyntaxCode; title: string; explanatio
   },
   {
     code: SYNTAX.processInLibrary,
-    title: 'process in a library',
-    explanation: 'A `library` file only shares calendars, roles and rules; processes belong in policy files.',
+    title: 'process or monitor in a library',
+    explanation:
+      'A `library` file only shares calendars, roles and rules; processes and monitors belong in policy files.',
   },
   {
     code: SYNTAX.invalidStepId,
@@ -236,5 +238,11 @@ export const syntaxCodes: readonly { code: SyntaxCode; title: string; explanatio
     title: 'amount with too many digits',
     explanation:
       'Amounts of money are exact, and so bounded: at most 200 digits, at most 60 of them after the point.',
+  },
+  {
+    code: SYNTAX.unknownHealth,
+    title: 'unknown health',
+    explanation:
+      "A monitor's `health` clause names the health an open finding gives its project at worst: `amber` or `red` (green would change nothing).",
   },
 ];

@@ -24,6 +24,7 @@ import {
 } from './layout.js';
 import type { SourceText } from './source.js';
 import { steps } from './steps.js';
+import { monitor } from './monitor.js';
 
 export function fileItems(file: PolicyFile, src: SourceText): Item[] {
   const items: Item[] = [];
@@ -73,6 +74,8 @@ function declaration(decl: Declaration, gap: Gap, src: SourceText): Item {
       return rule(decl, gap, src);
     case 'process':
       return process(decl, gap, src);
+    case 'monitor':
+      return monitor(decl, gap, src);
   }
 }
 

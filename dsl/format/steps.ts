@@ -243,7 +243,7 @@ function parallel(s: ParallelStep, src: SourceText): Block {
 // Approval clauses
 
 /** Consecutive items joined by commas in the source: one clause, even if the AST merged several. */
-function commaGroups<T extends { span: Span }>(items: readonly T[], src: SourceText): T[][] {
+export function commaGroups<T extends { span: Span }>(items: readonly T[], src: SourceText): T[][] {
   const groups: T[][] = [];
   items.forEach((item, index) => {
     const previous = items[index - 1];
@@ -299,6 +299,7 @@ function clauses(s: ApproveStep, src: SourceText): Piece[] {
         : `${t.kind}${t.message ? ` ${template(t.message, src)}` : ''}`;
     add(8, t.span, `on timeout ${action}`);
   }
+  for (const q of s.qualifications) add(9, q.span, `require qualification ${quote(q.id.value)}`);
   if (s.allowDelegation) add(9, s.allowDelegation, 'allow delegation');
   if (s.allowChanges) add(10, s.allowChanges, 'allow changes');
   return out;

@@ -75,8 +75,19 @@ export abstract class ExpressionGrammar extends CstParser {
     ]);
   });
 
+  /**
+   * The first part of a reference: a name, or `project` (a keyword for `reallocate ... to
+   * project`, and the project a monitor looks at in `project.phase`).
+   */
+  readonly pathHead = this.RULE('pathHead', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Identifier, { LABEL: 'segments' }) },
+      { ALT: () => this.CONSUME(kw.project, { LABEL: 'segments' }) },
+    ]);
+  });
+
   readonly path = this.RULE('path', () => {
-    this.CONSUME(Identifier, { LABEL: 'segments' });
+    this.SUBRULE(this.pathHead);
     this.MANY(() => {
       this.CONSUME(Dot);
       this.CONSUME(Word, { LABEL: 'segments' });
@@ -232,7 +243,7 @@ export abstract class ExpressionGrammar extends CstParser {
 
   /** A path (`request.budget`, a rule name) or a call (`count(x)`). */
   readonly reference = this.RULE('reference', () => {
-    this.CONSUME(Identifier, { LABEL: 'segments' });
+    this.SUBRULE(this.pathHead);
     this.OR([
       {
         ALT: () => {

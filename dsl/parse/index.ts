@@ -82,8 +82,9 @@ const DECLARATION_STARTS = new Set([
   kw.role,
   kw.rule,
   kw.process,
+  kw.monitor,
 ]);
-const DECLARATION_WORDS = ['policy', 'library', 'use', 'calendar', 'role', 'rule', 'process'];
+const DECLARATION_WORDS = ['policy', 'library', 'use', 'calendar', 'role', 'rule', 'process', 'monitor'];
 
 /** A declaration keyword, unless it is a field name (`role: text`) or a path segment (`x.role`). */
 function startsDeclaration(tokens: readonly IToken[], i: number): boolean {
@@ -126,7 +127,7 @@ function parseDeclaration(
       ctx,
       SYNTAX.unexpectedTokens,
       joinSpans(tokenSpan(first), tokenSpan(last)),
-      `expected a declaration (\`policy\`, \`library\`, \`use\`, \`calendar\`, \`role\`, \`rule\` or \`process\`), found ${describeToken(first)}`,
+      `expected a declaration (\`policy\`, \`library\`, \`use\`, \`calendar\`, \`role\`, \`rule\`, \`process\` or \`monitor\`), found ${describeToken(first)}`,
       { help: didYouMean(suggest(first.image, DECLARATION_WORDS)) },
     );
     return null;

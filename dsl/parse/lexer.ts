@@ -18,6 +18,8 @@ export const Word = category('Word', 'a name');
 export const NotStepStart = category('NotStepStart');
 /** Tokens that cannot start an approval clause. */
 export const NotClauseStart = category('NotClauseStart');
+/** Tokens that cannot start a clause of a `monitor` block. */
+export const NotMonitorClauseStart = category('NotMonitorClauseStart');
 /** Tokens that cannot start a calendar line. */
 export const NotCalendarStart = category('NotCalendarStart');
 /** Tokens that cannot start an input field (everything but names and braces). */
@@ -56,8 +58,22 @@ export const CLAUSE_WORDS: readonly string[] = [
   'hand',
   'on',
   'allow',
+  'require',
+];
+/** Words that start a clause of a `monitor` block. */
+export const MONITOR_CLAUSE_WORDS: readonly string[] = [
+  'every',
+  'where',
+  'require',
+  'owner',
+  'within',
+  'remind',
+  'escalate',
+  'waive',
+  'health',
 ];
 const STEP_STARTS = new Set(STEP_WORDS);
+const MONITOR_CLAUSE_STARTS = new Set(MONITOR_CLAUSE_WORDS);
 const CLAUSE_STARTS = new Set(CLAUSE_WORDS);
 const CALENDAR_STARTS = new Set(['timezone', 'hours', 'holidays']);
 
@@ -67,6 +83,7 @@ function junkCategories(keyword: string | null, isWord: boolean): TokenType[] {
   if (keyword === null || !STEP_STARTS.has(keyword)) categories.push(NotStepStart);
   if (keyword === null || !CLAUSE_STARTS.has(keyword)) categories.push(NotClauseStart);
   if (keyword === null || !CALENDAR_STARTS.has(keyword)) categories.push(NotCalendarStart);
+  if (keyword === null || !MONITOR_CLAUSE_STARTS.has(keyword)) categories.push(NotMonitorClauseStart);
   if (!isWord) categories.push(NotFieldStart);
   return categories;
 }
@@ -114,6 +131,10 @@ const KEYWORDS = [
   'rule',
   'because',
   'process',
+  'monitor',
+  'where',
+  'waive',
+  'health',
   'input',
   'optional',
   'list',
@@ -179,6 +200,7 @@ const KEYWORDS = [
   'delegation',
   'changes',
   'manager',
+  'qualification',
   // expressions
   'and',
   'or',
@@ -329,6 +351,7 @@ export const allTokens: TokenType[] = [
   NotStepStart,
   NotClauseStart,
   NotCalendarStart,
+  NotMonitorClauseStart,
   NotFieldStart,
   NotBrace,
   CompareOp,

@@ -16,6 +16,7 @@ import {
   Minus,
   NotCalendarStart,
   NotFieldStart,
+  NotMonitorClauseStart,
   NumberLiteral,
   Pipe,
   RCurly,
@@ -66,6 +67,7 @@ class CharterParser extends StepGrammar {
       { ALT: () => this.SUBRULE(this.roleDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.processDecl) },
+      { ALT: () => this.SUBRULE(this.monitorDecl) },
     ]);
   });
 
@@ -166,6 +168,102 @@ class CharterParser extends StepGrammar {
     this.CONSUME(LCurly);
     this.SUBRULE(this.stepList);
     this.CONSUME(RCurly);
+  });
+
+  /**
+   * `monitor <name> { <clauses> }`: a scheduled rule over the PMO's projects. Clauses come in any
+   * order and any number here; the builder keeps the first of each single-use clause.
+   */
+  readonly monitorDecl = this.RULE('monitorDecl', () => {
+    this.CONSUME(kw.monitor);
+    this.CONSUME(Identifier, { LABEL: 'name' });
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.monitorClause, { LABEL: 'clauses' }) },
+        { ALT: () => this.CONSUME(NotMonitorClauseStart, { LABEL: 'junk' }) },
+        { ALT: () => this.SUBRULE(this.skippedBlock, { LABEL: 'junk' }) },
+      ]);
+    });
+    this.CONSUME(RCurly);
+  });
+
+  readonly monitorClause = this.RULE('monitorClause', () => {
+    this.OR([
+      {
+        // `every mon, thu 08:00 on berlin`: the days and time of the runs, in a calendar's zone.
+        ALT: () => {
+          this.CONSUME(kw.every);
+          this.SUBRULE(this.dayRange, { LABEL: 'days' });
+          this.MANY(() => {
+            this.CONSUME(Comma);
+            this.SUBRULE2(this.dayRange, { LABEL: 'days' });
+          });
+          this.CONSUME(TimeLiteral, { LABEL: 'time' });
+          this.OPTION(() => {
+            this.CONSUME(kw.on);
+            this.CONSUME2(Identifier, { LABEL: 'calendar' });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.where);
+          this.SUBRULE(this.expression, { LABEL: 'where' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.require);
+          this.SUBRULE2(this.expression, { LABEL: 'require' });
+          this.OPTION2(() => {
+            this.CONSUME(kw.else);
+            this.CONSUME(StringLiteral, { LABEL: 'message' });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.owner);
+          this.SUBRULE(this.approverList, { LABEL: 'owner' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.within);
+          this.SUBRULE(this.clauseDuration, { LABEL: 'within' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.remind);
+          this.CONSUME2(kw.every);
+          this.SUBRULE2(this.clauseDuration, { LABEL: 'remind' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.escalate);
+          this.CONSUME(kw.after);
+          this.SUBRULE3(this.clauseDuration, { LABEL: 'escalate' });
+          this.CONSUME(kw.to);
+          this.SUBRULE2(this.approverList, { LABEL: 'escalateTo' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.waive);
+          this.CONSUME(kw.by);
+          this.SUBRULE3(this.approverList, { LABEL: 'waivers' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(kw.health);
+          this.CONSUME3(Identifier, { LABEL: 'health' });
+        },
+      },
+    ]);
   });
 
   // ----------------------------------------------------------------------------------------------

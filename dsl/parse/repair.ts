@@ -43,6 +43,7 @@ const DECLARATION_NEXT: ReadonlyMap<Keyword, TokenType> = new Map<Keyword, Token
   ['role', Identifier],
   ['rule', Identifier],
   ['process', Identifier],
+  ['monitor', Identifier],
 ]);
 const DECLARATION_WORDS = [...DECLARATION_NEXT.keys()];
 

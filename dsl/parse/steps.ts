@@ -169,6 +169,14 @@ export abstract class StepGrammar extends ExpressionGrammar {
         },
       },
       {
+        // `require qualification "itil-change"`: only holders of it may decide.
+        ALT: () => {
+          this.CONSUME(kw.require);
+          this.CONSUME(kw.qualification);
+          this.CONSUME(StringLiteral, { LABEL: 'qualification' });
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(kw.allow);
           this.OR3([

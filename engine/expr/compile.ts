@@ -43,6 +43,17 @@ export function compileNode(expr: ExprIR, ctx: Context): Node {
     }
     case 'rule':
       return ruleRefNode(expr.rule, ctx);
+    case 'project': {
+      const read = reader<ValueIR>(expr.field);
+      return referenceNode(expr, (f) => read(f.project), ctx);
+    }
+    case 'today':
+      return referenceNode(expr, (f) => f.today, ctx);
+    case 'history': {
+      const process = reader<Readonly<Record<string, ValueIR | undefined>>>(expr.process);
+      const property = reader<ValueIR>(expr.property);
+      return referenceNode(expr, (f) => property(process(f.history)), ctx);
+    }
     case 'not':
       return notNode(sub(expr.arg));
     case 'neg':

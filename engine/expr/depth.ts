@@ -24,6 +24,9 @@ function operandsOf(expr: ExprIR): readonly ExprIR[] {
     case 'input':
     case 'stepResult':
     case 'rule':
+    case 'project':
+    case 'today':
+    case 'history':
       return [];
     default:
       return [expr.left, expr.right];

@@ -78,6 +78,12 @@ export function sourceOf(expr: ExprIR): string {
       return `${expr.step}.${expr.property}`;
     case 'rule':
       return expr.rule;
+    case 'project':
+      return `project.${expr.field}`;
+    case 'today':
+      return 'today';
+    case 'history':
+      return `${expr.process}.${expr.property}`;
     case 'not':
       return `not ${wrap(expr.arg, 3)}`;
     case 'neg':

@@ -10,6 +10,12 @@ import type { DurationIR, RuleIR, SourceSpan, ValueIR } from '../ir/types.js';
 export interface Facts {
   input: Readonly<Record<string, ValueIR | undefined>>;
   steps: Readonly<Record<string, Readonly<Record<string, ValueIR | undefined>>>>;
+  /** What a monitor reads of the project it looks at (`project.<field>`); absent in processes. */
+  project?: Readonly<Record<string, ValueIR | undefined>>;
+  /** The day of a monitor's run, `YYYY-MM-DD` in its zone. */
+  today?: string;
+  /** A monitor's view of a process's instances for the project: `history[process][property]`. */
+  history?: Readonly<Record<string, Readonly<Record<string, ValueIR | undefined>>>>;
 }
 
 /**

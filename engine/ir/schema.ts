@@ -14,6 +14,7 @@ import type {
   CompiledPolicy,
   DurationIR,
   EscalationIR,
+  MonitorIR,
   ExprIR,
   MoneyValue,
   PolicyIR,
@@ -107,6 +108,9 @@ const exprSchema = z.discriminatedUnion('op', [
   z.strictObject({ ...exprBase, op: z.literal('input'), field: z.string() }),
   z.strictObject({ ...exprBase, op: z.literal('stepResult'), step: z.string(), property: z.string() }),
   z.strictObject({ ...exprBase, op: z.literal('rule'), rule: z.string() }),
+  z.strictObject({ ...exprBase, op: z.literal('project'), field: z.string() }),
+  z.strictObject({ ...exprBase, op: z.literal('today') }),
+  z.strictObject({ ...exprBase, op: z.literal('history'), process: z.string(), property: z.string() }),
   z.strictObject({ ...exprBase, op: z.literal(['not', 'neg']), arg: exprRef }),
   z.strictObject({
     ...exprBase,
@@ -198,6 +202,30 @@ const checkSchema = z.discriminatedUnion('kind', [
 
 const stepBase = { id: z.string(), span: spanSchema };
 
+const dayName = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+const monitorScheduleSchema = z.strictObject({
+  days: z.array(dayName).min(1),
+  time: clockTime,
+  calendar: z.string().nullable(),
+  timezone: z.string(),
+});
+
+const monitorSchema = z.strictObject({
+  name: z.string(),
+  schedule: monitorScheduleSchema,
+  where: exprSchema.nullable(),
+  require: exprSchema,
+  message: templateSchema.nullable(),
+  owner: approvers,
+  due: durationSchema.nullable(),
+  remindEvery: durationSchema.nullable(),
+  escalations: z.array(escalationSchema),
+  waivers: approvers,
+  health: z.enum(['amber', 'red']).nullable(),
+  span: spanSchema,
+});
+
 const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     ...stepBase,
@@ -213,6 +241,7 @@ const stepSchema = z.discriminatedUnion('kind', [
     onTimeout: timeoutSchema.nullable(),
     allowDelegation: z.boolean(),
     allowChanges: z.boolean(),
+    qualifications: z.array(z.string().min(1)).exactOptional(),
   }),
   z.strictObject({ ...stepBase, kind: z.literal('check'), check: checkSchema, onFail: onFailSchema }),
   z.strictObject({
@@ -280,7 +309,7 @@ export const policyIRSchema = z.strictObject({
       timezone: z.string(),
       hours: z.array(
         z.strictObject({
-          day: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
+          day: dayName,
           from: clockTime,
           to: clockTime,
         }),
@@ -301,6 +330,7 @@ export const policyIRSchema = z.strictObject({
   processes: z.array(
     z.strictObject({ name: z.string(), input: z.array(inputFieldSchema), steps: stepsRef, span: spanSchema }),
   ),
+  monitors: z.array(monitorSchema).exactOptional(),
 });
 
 export const compiledPolicySchema = z.strictObject({ ir: policyIRSchema, sha256: hexDigest });
@@ -424,6 +454,7 @@ export type SchemaMatchesTypes = [
   Assert<Same<z.infer<typeof escalationSchema>, EscalationIR>>,
   Assert<Same<z.infer<typeof timeoutSchema>, TimeoutIR>>,
   Assert<Same<z.infer<typeof stepSchema>, StepIR>>,
+  Assert<Same<z.infer<typeof monitorSchema>, MonitorIR>>,
   Assert<Same<z.infer<typeof policyIRSchema>, PolicyIR>>,
   Assert<Same<z.infer<typeof compiledPolicySchema>, CompiledPolicy>>,
 ];

@@ -66,6 +66,12 @@ export type ExprIR =
   | (ExprBase & { op: 'input'; field: string })
   | (ExprBase & { op: 'stepResult'; step: string; property: string })
   | (ExprBase & { op: 'rule'; rule: string })
+  /** Monitors only: a field of the project being looked at (`project.phase`). */
+  | (ExprBase & { op: 'project'; field: string })
+  /** Monitors only: the day of the run, in the monitor's time zone. */
+  | (ExprBase & { op: 'today' })
+  /** Monitors only: `<process>.last_approved` of the project being looked at. */
+  | (ExprBase & { op: 'history'; process: string; property: string })
   | (ExprBase & { op: 'not' | 'neg'; arg: ExprIR })
   | (ExprBase & { op: BinaryOpIR; left: ExprIR; right: ExprIR })
   | (ExprBase & { op: 'list'; items: ExprIR[] })
@@ -136,6 +142,12 @@ export interface ApproveStepIR extends StepBase {
   onTimeout: TimeoutIR | null;
   allowDelegation: boolean;
   allowChanges: boolean;
+  /**
+   * `require qualification "<id>"`: only people holding each of these, valid on the day the
+   * step opens (and on the day they decide), may decide. Absent when none, so that policies
+   * without one compile to the same bytes as before.
+   */
+  qualifications?: string[];
 }
 
 export type CheckIR =
@@ -241,6 +253,39 @@ export interface RuleIR {
   span: SourceSpan;
 }
 
+/** When a monitor runs: these days at this time, in the zone of `calendar` (UTC without one). */
+export interface MonitorScheduleIR {
+  days: DayName[];
+  /** `HH:MM`. */
+  time: string;
+  calendar: string | null;
+  timezone: string;
+}
+
+/**
+ * A rule the PMO's projects are held to on a schedule. Each run looks at every project `where`
+ * selects (all without it) and opens a finding for each that fails `require`, owned by `owner`,
+ * due `within` after the run, reminded and escalated like an approval; a later run that finds
+ * the project passing closes it.
+ */
+export interface MonitorIR {
+  name: string;
+  schedule: MonitorScheduleIR;
+  where: ExprIR | null;
+  require: ExprIR;
+  message: TemplateIR | null;
+  owner: ApproverIR[];
+  due: DurationIR | null;
+  remindEvery: DurationIR | null;
+  /** Ladder levels; a monitor only adds people (`escalate`), it never hands a finding over. */
+  escalations: EscalationIR[];
+  /** Who may waive a finding besides the PMO; empty when only the PMO may. */
+  waivers: ApproverIR[];
+  /** The worst health an open finding gives its project; null when findings leave health alone. */
+  health: 'amber' | 'red' | null;
+  span: SourceSpan;
+}
+
 export interface PolicyIR {
   irVersion: typeof IR_VERSION;
   policy: { name: string; version: number; effective: string; owner: string | null };
@@ -251,6 +296,8 @@ export interface PolicyIR {
   roles: RoleIR[];
   rules: RuleIR[];
   processes: ProcessIR[];
+  /** Absent when the policy declares no monitor, so older policies keep their bytes and hash. */
+  monitors?: MonitorIR[];
 }
 
 /** What the compiler returns and the store keeps: the IR and the sha256 of its canonical JSON. */

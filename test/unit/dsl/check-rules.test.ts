@@ -85,7 +85,7 @@ describe('check: rules', () => {
     );
 
     expect(diagnostics.map(at)).toEqual([
-      'CH4015 error main.charter:4:13 rule `over` reads `request.spent` as `number` in process `a` but as `money EUR` in `b`',
+      'CH4015 error main.charter:4:13 rule `over` reads `request.spent` as `number` in process `a` but as `money EUR` in process `b`',
     ]);
   });
 

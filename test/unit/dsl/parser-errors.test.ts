@@ -219,7 +219,7 @@ describe('junk where an item should start', () => {
       {
         code: 'CH1005',
         message:
-          'expected a declaration (`policy`, `library`, `use`, `calendar`, `role`, `rule` or `process`), found `procedure`',
+          'expected a declaration (`policy`, `library`, `use`, `calendar`, `role`, `rule`, `process` or `monitor`), found `procedure`',
         text: 'procedure p { }',
         at: '1:1',
       },

@@ -99,6 +99,9 @@ function stepReads(expr: ExprIR, found: Map<string, TypeIR>): void {
     case 'literal':
     case 'input':
     case 'rule':
+    case 'project':
+    case 'today':
+    case 'history':
       return;
     default:
       stepReads(expr.left, found);

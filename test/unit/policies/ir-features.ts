@@ -159,6 +159,9 @@ export function featuresOf(ir: PolicyIR): Set<string> {
       case 'input':
       case 'stepResult':
       case 'rule':
+      case 'project':
+      case 'today':
+      case 'history':
         if (e.op === 'stepResult') add(`step result ${e.property}`);
         return;
       default:
