@@ -126,6 +126,8 @@ export const layerConfigs = [
           '**/workflows/definitions/*',
           '!**/workflows/definitions/messages',
           '!**/workflows/definitions/messages.js',
+          '!**/workflows/definitions/monitor-messages',
+          '!**/workflows/definitions/monitor-messages.js',
         ],
         message: 'the API uses the workflow message definitions, never workflow internals',
       },

@@ -29,14 +29,15 @@ export type RouteResult = { json: unknown; status?: number } | { streamed: true 
 
 /**
  * A route about an object that belongs to someone: a requester's instance, an approver's task
- * (theirs or delegated to them), a person's delegation, a person's absence or planning weeks.
+ * (theirs or delegated to them), a person's delegation, a person's absence or planning weeks, the
+ * owners' finding of a protocol monitor.
  * Declared so that the ownership test calls the route, with each allowed role, on an object of
  * somebody else's and checks the answer; the handler does the checking.
  */
 export interface Ownership<K extends string = string> {
   /** The path parameter naming the object. */
   param: K;
-  object: 'instance' | 'task' | 'delegation' | 'person';
+  object: 'instance' | 'task' | 'delegation' | 'person' | 'finding';
   /** Allowed roles that act on or see anyone's object, not only their own. */
   seeAll: readonly Role[];
   /**

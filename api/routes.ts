@@ -4,12 +4,15 @@ import type { RouteSpec } from './route.js';
 import { accountRoutes } from './account/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { directoryRoutes } from './directory/routes.js';
+import { findingsRoutes } from './findings/routes.js';
 import { instancesRoutes } from './instances/routes.js';
+import { monitorsRoutes } from './monitors/routes.js';
 import { notificationsRoutes } from './notifications/routes.js';
 import { peopleResourcesRoutes } from './resources/people.js';
 import { policiesRoutes } from './policies/routes.js';
 import { processesRoutes } from './processes/routes.js';
 import { projectsRoutes } from './projects/routes.js';
+import { qualificationsRoutes } from './qualifications/routes.js';
 import { reportsRoutes } from './reports/routes.js';
 import { resourcesRoutes } from './resources/routes.js';
 import { tasksRoutes } from './tasks/routes.js';
@@ -28,5 +31,8 @@ export function allRoutes(): RouteSpec[] {
     ...auditRoutes(),
     ...reportsRoutes(),
     ...projectsRoutes(),
+    ...qualificationsRoutes(),
+    ...findingsRoutes(),
+    ...monitorsRoutes(),
   ];
 }

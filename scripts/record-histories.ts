@@ -81,6 +81,10 @@ export const RECORDED: Record<string, readonly string[]> = {
     'a P1 project takes a block of SAP ABAP capacity from a P3 project after both project managers agree',
     'two P2 projects competing for data engineers go to the portfolio board, which arbitrates with three votes',
   ],
+  'training-onboarding': [
+    'a qualified CAB member admits a new change approver once the manager has confirmed the ITIL course',
+    'nobody on the CAB holds a valid ITIL qualification, so the step blocks and the change manager admits the trainee after the escalation',
+  ],
 };
 
 /**
@@ -175,6 +179,27 @@ async function seedWorld(
   policy: CompiledPolicy,
 ): Promise<void> {
   await store.directory.seedFromWorld(world);
+  // The qualification registry, for steps that require one: validity first, then completions.
+  for (const [id, entry] of Object.entries(world.qualifications ?? {})) {
+    const by = 'pmo-training@halden.example';
+    const at = new Date(startedAt);
+    await store.qualifications.create(
+      id,
+      { name: id, description: null, validityMonths: entry.validityMonths },
+      by,
+      at,
+    );
+    const rows = Object.entries(entry.completed).flatMap(([person, days]) =>
+      days.map((completedOn) => ({
+        person,
+        qualification: id,
+        completedOn,
+        source: 'admin' as const,
+        evidence: null,
+      })),
+    );
+    if (rows.length > 0) await store.qualifications.importCompletions(rows, by, at);
+  }
   // Only the pools the policy names, and half a year: every week is one insert.
   const text = JSON.stringify(policy.ir);
   const weeks = isoWeeksFrom(new Date(startedAt), 26 * WEEK_MS);

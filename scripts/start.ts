@@ -18,6 +18,8 @@ import { diskHost } from '../dsl/cli/files.js';
 import { compileEntry } from '../dsl/index.js';
 import { isoWeekOf, PolicyConflictError, ROLES, type Role, type Store } from '../store/index.js';
 import { workerConfig } from '../workflows/config.js';
+import { reconcileMonitorsAtStart } from '../workflows/monitor-start.js';
+import { seedPortfolio } from './demo-portfolio.js';
 import { Notifier } from '../workflows/notifier.js';
 import { startDelivery } from '../workflows/notify/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
@@ -108,6 +110,7 @@ async function main(): Promise<number> {
 
     await publishPolicies(api.store);
     await seedDirectory(api.store);
+    await seedPortfolio(api.store, DEMO_PEOPLE[0]?.person ?? 'npm-start', log);
     const tokens = await demoTokens(api.store);
     checkStop();
 
@@ -131,6 +134,14 @@ async function main(): Promise<number> {
       bundle: await bundleCharterWorkflows(),
     });
     checkStop();
+    // As `charter worker` does: the daily reconcile made sure of, and the monitors scheduled now.
+    await reconcileMonitorsAtStart({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.CHARTER_TASK_QUEUE,
+      store: api.store,
+      log,
+    });
     const running = worker.run();
     cleanups.push({
       what: 'worker',

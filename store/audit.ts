@@ -236,6 +236,17 @@ export class AuditLedger {
     return raws.map((raw) => toEvent(parseDoc(docSchema, raw, COLLECTION)));
   }
 
+  /** Whether an event with this id is stored: one find by `_id`. */
+  async has(id: string): Promise<boolean> {
+    return (await this.events.findOne({ _id: id }, { projection: { _id: 1 } })) !== null;
+  }
+
+  /** The event with this id, or null: one find by `_id`. */
+  async get(id: string): Promise<AuditEvent | null> {
+    const raw = await this.events.findOne({ _id: id });
+    return raw === null ? null : toEvent(parseDoc(docSchema, raw, COLLECTION));
+  }
+
   /** The highest seq stored in `chain` (0 for none): one find of one event. */
   async lastSeq(chain: string): Promise<number> {
     const last = await this.events.findOne(

@@ -10,21 +10,28 @@ import { DeliveryQuota, deliveryQuotaCollections } from './delivery-quota.js';
 import { Directory, directoryCollections } from './directory.js';
 import { DeliverySettings } from './directory-delivery.js';
 import { DirectoryQueries } from './directory-queries.js';
+import { findingCollections, FindingStore } from './findings.js';
+import { monitorScheduleCollections, MonitorSchedules } from './monitor-schedules.js';
 import { instanceCollections, InstanceViews } from './instances.js';
 import { applyManifest, type CollectionSpec } from './manifest.js';
 import { InAppNotifications, notificationCollections } from './notifications.js';
 import { Outbox, outboxCollections } from './outbox.js';
 import { PeopleCapacity } from './people-capacity.js';
 import { policyCollections, PolicyStore } from './policies.js';
+import { policyRetirementCollections, type PolicyRetirements } from './policy-retirements.js';
 import { projectCollections, ProjectStore } from './projects.js';
+import { qualificationCollections, QualificationStore } from './qualifications.js';
 import { ensureSchema } from './schema.js';
 import { RefusalLog } from './refusals.js';
+import { KeyedLedger } from './keyed-ledger.js';
 import { ReportQueries } from './reports.js';
 import { sessionCollections, SessionStore } from './sessions.js';
 import { taskCollections, TaskStore } from './tasks.js';
 
 export interface Store {
   policies: PolicyStore;
+  /** Retired policy versions and policies (the repository `policies` skips them with). */
+  policyRetirements: PolicyRetirements;
   audit: AuditLedger;
   tasks: TaskStore;
   views: InstanceViews;
@@ -51,7 +58,15 @@ export interface Store {
   comments: CommentStore;
   /** The portfolio: projects by code, their version history, the PMO's phase list. */
   projects: ProjectStore;
+  /** The PMO's qualifications and who completed them: standing on a day, holders, expiries. */
+  qualifications: QualificationStore;
+  /** Findings of protocol monitors: opened and closed by monitor runs, acted on by people. */
+  findings: FindingStore;
   refusals: RefusalLog;
+  /** Ledger chains with several writers (monitor runs, findings): each event once, by key. */
+  keyedLedger: KeyedLedger;
+  /** The Temporal Schedules Charter made for monitors, per task queue. */
+  monitorSchedules: MonitorSchedules;
   /** Read-only aggregate queries for reports and the compliance summary (no indexes of its own). */
   reports: ReportQueries;
 }
@@ -59,6 +74,7 @@ export interface Store {
 /** Every collection of Charter with its indexes and shard key, as `charter db indexes` prints it. */
 export const MANIFEST: readonly CollectionSpec[] = [
   ...policyCollections,
+  ...policyRetirementCollections,
   ...instanceCollections,
   ...taskCollections,
   ...auditCollections,
@@ -70,6 +86,9 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...capacityCollections,
   ...commentCollections,
   ...projectCollections,
+  ...qualificationCollections,
+  ...findingCollections,
+  ...monitorScheduleCollections,
   ...accessCollections,
   ...sessionCollections,
 ];
@@ -81,8 +100,10 @@ export const MANIFEST: readonly CollectionSpec[] = [
 export async function openStore(db: Db): Promise<Store> {
   await ensureSchema(db);
   await applyManifest(db, MANIFEST);
+  const policies = new PolicyStore(db);
   return {
-    policies: new PolicyStore(db),
+    policies,
+    policyRetirements: policies.retirements,
     audit: new AuditLedger(db),
     tasks: new TaskStore(db),
     views: new InstanceViews(db),
@@ -100,7 +121,11 @@ export async function openStore(db: Db): Promise<Store> {
     sessions: new SessionStore(db),
     comments: new CommentStore(db),
     projects: new ProjectStore(db),
+    qualifications: new QualificationStore(db),
+    findings: new FindingStore(db),
     refusals: new RefusalLog(db),
+    keyedLedger: new KeyedLedger(db),
+    monitorSchedules: new MonitorSchedules(db),
     reports: new ReportQueries(db),
   };
 }
@@ -124,6 +149,26 @@ export { DeliverySettings } from './directory-delivery.js';
 export type { DeliverySettingsOf } from './directory-delivery.js';
 export { DirectoryQueries } from './directory-queries.js';
 export type { Absence, Delegation, KeyPage } from './directory-queries.js';
+export {
+  FINDING_HEALTH,
+  FINDING_STATUSES,
+  FindingNotFoundError,
+  FindingNotLiveError,
+  FindingStore,
+  FindingVersionConflictError,
+  LIVE_STATUSES,
+} from './findings.js';
+export type {
+  AgeCounts,
+  Finding,
+  FindingFilter,
+  FindingHealth,
+  FindingListStatus,
+  FindingsReport,
+  FindingStatus,
+  OpenFinding,
+  OpenOutcome,
+} from './findings.js';
 export { InstanceViews } from './instances.js';
 export type { InstanceView } from './instances.js';
 export { InAppNotifications } from './notifications.js';
@@ -132,6 +177,8 @@ export { Outbox } from './outbox.js';
 export type { OutboxItem, OutboxMessage } from './outbox.js';
 export { PolicyConflictError, PolicyStore } from './policies.js';
 export type { PolicySummary, PublishedPolicy } from './policies.js';
+export { PolicyNotFoundError, PolicyRetirements, policyChainOf } from './policy-retirements.js';
+export type { NotInForce, Retirement } from './policy-retirements.js';
 export {
   HEALTH,
   ProjectExistsError,
@@ -140,6 +187,25 @@ export {
   ProjectVersionConflictError,
 } from './projects.js';
 export type { Health, Project, ProjectChange, ProjectFields, ProjectFilter } from './projects.js';
+export {
+  COMPLETION_SOURCES,
+  CompletionConflictError,
+  QualificationExistsError,
+  QualificationNotFoundError,
+  QualificationStore,
+  QualificationVersionConflictError,
+} from './qualifications.js';
+export type {
+  Completion,
+  CompletionImportOutcome,
+  CompletionSource,
+  Holder,
+  NewCompletion,
+  PersonQualification,
+  Qualification,
+  QualificationFields,
+  Standing,
+} from './qualifications.js';
 export { RefusalLog, refusedChainOf } from './refusals.js';
 export { ReportQueries } from './reports.js';
 export type { LedgerFact, TaskFact } from './reports.js';

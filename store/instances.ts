@@ -239,6 +239,28 @@ export class InstanceViews {
     });
     return { instances: items, next };
   }
+
+  /**
+   * For monitors: per project, when its newest instance of `process` (of policy `policyName`)
+   * that ended approved ended. One find on the `by_process` index (process equality), reading only
+   * the project and the end of each approved instance; instances without a project are left out.
+   */
+  async lastApprovedByProject(policyName: string, process: string): Promise<Map<string, Date>> {
+    const raws = await this.views
+      .find(
+        { process, 'policy.name': policyName, status: 'approved' },
+        { projection: { _id: 0, project: 1, endedAt: 1 } },
+      )
+      .toArray();
+    const last = new Map<string, Date>();
+    for (const raw of raws) {
+      const { project, endedAt } = raw as { project?: unknown; endedAt?: unknown };
+      if (typeof project !== 'string' || !(endedAt instanceof Date)) continue;
+      const known = last.get(project);
+      if (known === undefined || known < endedAt) last.set(project, endedAt);
+    }
+    return last;
+  }
 }
 
 /** This module's collections and the indexes its queries use (store/manifest.ts). */

@@ -8,6 +8,10 @@
 // The IR is stored as its canonical JSON text, not as a sub-document: those bytes are exactly what
 // the sha256 was taken over, so every read re-verifies the hash on the text it got, whatever the
 // database does with key order or number types. An IR edited in the database does not run.
+//
+// Retiring a version (or a whole policy) is a fact of its own beside the versions
+// (policy-retirements.ts): `newestInEffect` skips retired versions, and the version documents stay
+// exactly as they were published.
 import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
 import {
@@ -20,6 +24,14 @@ import {
 import { hexDigest, isDuplicateKey, isoDay, parseDoc, validDate } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 import { findPage, type Page, type SortField } from './paging.js';
+import {
+  type NotInForce,
+  PolicyRetirements,
+  policyRetirementOf,
+  type Retirement,
+  retirementOf,
+  type VersionRef,
+} from './policy-retirements.js';
 
 const COLLECTION = 'policies';
 const BY_NAME_VERSION = 'name_version_unique';
@@ -107,6 +119,12 @@ type PolicyDoc = z.infer<typeof policyDocSchema>;
 /** Excludes the heavy fields; summaries are parsed with a schema that expects exactly the rest. */
 const summaryProjection = { ir: 0, sources: 0 } as const;
 
+/** The UTC day of `at`, as effective days are compared; RangeError for an invalid date. */
+function dayOf(at: Date, what: string): string {
+  if (Number.isNaN(at.getTime())) throw new RangeError(`${what}: \`at\` is not a valid date`);
+  return at.toISOString().slice(0, 10);
+}
+
 /** `name@version`: readable in a shell; version is numeric, so no two pairs share an _id. */
 const idFor = (name: string, version: number): string => `${name}@${version}`;
 
@@ -127,9 +145,12 @@ function toSummary(doc: z.infer<typeof summaryDocSchema>): PolicySummary {
 
 export class PolicyStore {
   private readonly policies: Collection<PolicyDoc>;
+  /** Retired versions and policies: what `newestInEffect` skips, and retiring itself. */
+  readonly retirements: PolicyRetirements;
 
   constructor(db: Db) {
     this.policies = db.collection<PolicyDoc>(COLLECTION);
+    this.retirements = new PolicyRetirements(db, this);
   }
 
   /**
@@ -163,7 +184,10 @@ export class PolicyStore {
   }
 
   private published(raw: unknown): PublishedPolicy {
-    const doc = parseDoc(policyDocSchema, raw, COLLECTION);
+    return this.verified(parseDoc(policyDocSchema, raw, COLLECTION));
+  }
+
+  private verified(doc: PolicyDoc): PublishedPolicy {
     return { ...toSummary(doc), sources: doc.sources, compiled: this.compiledOf(doc) };
   }
 
@@ -199,19 +223,83 @@ export class PolicyStore {
 
   /**
    * The version a new instance started at `at` runs under: the highest version already effective
-   * on the UTC calendar day of `at`. Versions are compared by number, not by publication time, so a
-   * late-published hotfix v3 still loses to a v4 that is already in effect. One find: the
-   * (name, version desc) index walks a name's versions newest first and the first one effective
-   * that day is the answer, read whole.
+   * on the UTC calendar day of `at` that is not retired (policy-retirements.ts). Versions are
+   * compared by number, not by publication time, so a late-published hotfix v3 still loses to a v4
+   * that is already in effect; retiring v4 puts v3 back in force (the newest effective version not
+   * retired wins), and a retired policy has no version in force. Null when none is in force;
+   * `whyNoneInForce` says why. One round trip of two finds (the name's retirements, and the newest
+   * effective version read whole on the (name, version desc) index); a second find only when that
+   * version is retired, for the newest one that is not.
    */
   async newestInEffect(name: string, at: Date): Promise<PublishedPolicy | null> {
-    if (Number.isNaN(at.getTime())) throw new RangeError('newestInEffect: `at` is not a valid date');
-    const day = at.toISOString().slice(0, 10);
+    const day = dayOf(at, 'newestInEffect');
+    const [retirements, [newest]] = await Promise.all([
+      this.retirements.of(name),
+      this.newestEffective(name, day, []),
+    ]);
+    if (newest === undefined || policyRetirementOf(retirements) !== null) return null;
+    if (retirementOf(retirements, newest.version) === null) return this.verified(newest);
+    const retired = retirements.flatMap((r) => (r.version === null ? [] : [r.version]));
+    const [next] = await this.newestEffective(name, day, retired);
+    return next === undefined ? null : this.verified(next);
+  }
+
+  /**
+   * Why no version of `name` is in force at `at` (null when one is): no version published, none
+   * effective yet, the policy retired, or every effective version retired. One round trip.
+   */
+  async whyNoneInForce(name: string, at: Date): Promise<NotInForce | null> {
+    const day = dayOf(at, 'whyNoneInForce');
+    const [retirements, raws] = await Promise.all([
+      this.retirements.of(name),
+      this.policies
+        .find({ name }, { projection: summaryProjection, sort: { version: -1 }, hint: BY_NAME_VERSION })
+        .toArray(),
+    ]);
+    const versions = raws.map((raw) => toSummary(parseDoc(summaryDocSchema, raw, COLLECTION)));
+    const whole = policyRetirementOf(retirements);
+    if (whole !== null) return { kind: 'policyRetired', retirement: whole };
+    if (versions.length === 0) return { kind: 'unknown' };
+    const effective = versions.filter((v) => v.effective <= day);
+    if (effective.length === 0) {
+      const firstEffective = versions.map((v) => v.effective).sort()[0] ?? day;
+      return { kind: 'notYetEffective', firstEffective };
+    }
+    const retired = effective.map((v) => retirementOf(retirements, v.version));
+    const found = retired.filter((r): r is Retirement => r !== null);
+    const [latest] = found;
+    // Newest first, as `versions` is sorted: `latest` is the newest effective version's.
+    if (latest === undefined || found.length < retired.length) return null;
+    return { kind: 'allRetired', latest, retirements: found };
+  }
+
+  /** The version's name, number and hash (the newest version's for `version` null), or null. */
+  async versionRef(name: string, version: number | null): Promise<VersionRef | null> {
+    const [summary] =
+      version === null
+        ? await this.policies
+            .find(
+              { name },
+              { projection: summaryProjection, sort: { version: -1 }, limit: 1, hint: BY_NAME_VERSION },
+            )
+            .toArray()
+        : [await this.policies.findOne({ _id: idFor(name, version) }, { projection: summaryProjection })];
+    if (summary === undefined || summary === null) return null;
+    const parsed = toSummary(parseDoc(summaryDocSchema, summary, COLLECTION));
+    return { name: parsed.name, version: parsed.version, sha256: parsed.sha256 };
+  }
+
+  /** The newest version of `name` effective on `day` whose number is not in `skip` (none or one), parsed. */
+  private async newestEffective(name: string, day: string, skip: readonly number[]): Promise<PolicyDoc[]> {
     // YYYY-MM-DD strings order like the dates they name, so the comparison can run in the server.
-    const [raw] = await this.policies
-      .find({ name, effective: { $lte: day } }, { sort: { version: -1 }, limit: 1, hint: BY_NAME_VERSION })
+    const filter =
+      skip.length === 0
+        ? { name, effective: { $lte: day } }
+        : { name, effective: { $lte: day }, version: { $nin: [...skip] } };
+    const raws = await this.policies
+      .find(filter, { sort: { version: -1 }, limit: 1, hint: BY_NAME_VERSION })
       .toArray();
-    return raw === undefined ? null : this.published(raw);
+    return raws.map((raw) => parseDoc(policyDocSchema, raw, COLLECTION));
   }
 
   private async summary(name: string, version: number): Promise<PolicySummary | null> {

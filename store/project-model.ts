@@ -2,10 +2,26 @@
 // write, the documents of a project and of one change to it, and the store's errors. Kept apart
 // from the queries so that each file holds one concept.
 import { z } from 'zod';
-import { isoDay, validDate } from './documents.js';
+import { isoDay, parseDoc, validDate } from './documents.js';
+
+/** The collections of the portfolio (store/projects.ts declares their indexes). */
+export const PROJECTS = 'projects';
+export const CHANGES = 'project_changes';
+export const SETTINGS = 'portfolio_settings';
 
 /** The settings document that holds the PMO's phase list. */
 export const PHASES_ID = 'phases';
+
+/** The settings document of how instances name projects (`requireKnownProject`). */
+export const LINKING_ID = 'linking';
+
+export interface LinkingSettings {
+  /** Refuse an instance start whose input `project` is no open project's code. */
+  requireKnownProject: boolean;
+}
+
+/** Off until the PMO turns it on: installations that had free-text projects keep starting instances. */
+export const DEFAULT_LINKING: LinkingSettings = { requireKnownProject: false };
 
 export const HEALTH = ['green', 'amber', 'red'] as const;
 export type Health = (typeof HEALTH)[number];
@@ -32,6 +48,9 @@ export interface ProjectFields {
   health: { status: Health; reason: string | null };
   tags: string[];
 }
+
+/** Some fields of a project; a key left out or undefined is no change. */
+export type FieldsPatch = { [K in keyof ProjectFields]?: ProjectFields[K] | undefined };
 
 export interface Project extends ProjectFields {
   code: string;
@@ -120,6 +139,27 @@ export const projectDocSchema = z.object({
 });
 export type ProjectDoc = z.infer<typeof projectDocSchema>;
 
+/** A stored project document as the store answers it (zod on read). */
+export const toProject = (raw: unknown): Project => {
+  const d = parseDoc(projectDocSchema, raw, PROJECTS);
+  return {
+    code: d._id,
+    name: d.name,
+    phase: d.phase,
+    manager: d.manager,
+    sponsor: d.sponsor,
+    budget: d.budget,
+    start: d.start,
+    end: d.end,
+    health: d.health,
+    tags: d.tags,
+    version: d.version,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    updatedBy: d.updatedBy,
+  };
+};
+
 export const changeDocSchema = z.object({
   _id: z.string(),
   code: z.string(),
@@ -131,6 +171,39 @@ export const changeDocSchema = z.object({
 export type ChangeDoc = z.infer<typeof changeDocSchema>;
 
 export const settingsSchema = z.object({ _id: z.literal(PHASES_ID), phases: z.array(z.string()).min(1) });
+export const linkingSchema = z.object({ _id: z.literal(LINKING_ID), requireKnownProject: z.boolean() });
+
+/** The history entry of `version` (`_id` = `<code>:<version>`). */
+export const changeDocOf = (
+  code: string,
+  version: number,
+  at: Date,
+  by: string,
+  changes: ProjectChange['changes'],
+): ChangeDoc => ({ _id: `${code}:${version}`, code, version, at, by, changes });
+
+/** The history entry of a new project: every field, as a change from null. */
+export const creationChanges = (fields: ProjectFields): ProjectChange['changes'] =>
+  FIELD_ORDER.map((field) => ({ field, from: null, to: fields[field] }));
+
+/**
+ * What `patch` changes of `current`, in field order: the history entry's changes and the `$set`
+ * that makes them. Fields the patch leaves out or gives as they are stored are no change.
+ */
+export function changesOf(
+  current: ProjectFields,
+  patch: FieldsPatch,
+): { changes: ProjectChange['changes']; set: Partial<ProjectFields> } {
+  const changes: ProjectChange['changes'] = [];
+  const set: Partial<ProjectFields> = {};
+  for (const field of FIELD_ORDER) {
+    const to = patch[field];
+    if (to === undefined || sameValue(current[field], to)) continue;
+    changes.push({ field, from: current[field], to });
+    Object.assign(set, { [field]: to });
+  }
+  return { changes, set };
+}
 
 /** Fields as given by a caller, checked and in schema order; RangeError naming the bad field. */
 export function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

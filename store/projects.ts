@@ -1,6 +1,9 @@
 // Projects as records (issue 16, the portfolio): one document per project (`projects`, `_id` = the
 // project's code), its change history (`project_changes`, one document per version), and the
-// PMO's phase list (`portfolio_settings`, `_id` = `phases`).
+// PMO's settings (`portfolio_settings`: `_id` = `phases`, the phase list; `_id` = `linking`,
+// whether instance starts must name a known project). A CSV import's rows are written together in
+// one transaction (project-import.ts); the project texts of instances are matched to codes in
+// project-links.ts.
 //
 // Invariants and what guards them:
 // - A code names one project: the unique `_id`; a second create gets ProjectExistsError.
@@ -28,41 +31,58 @@ import { z } from 'zod';
 import { inTransaction, isDuplicateKey, parseDoc } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 import {
+  CHANGES,
   type ChangeDoc,
+  changeDocOf,
   changeDocSchema,
+  changesOf,
   checked,
+  creationChanges,
+  DEFAULT_LINKING,
   DEFAULT_PHASES,
-  FIELD_ORDER,
   fieldsSchema,
   type Health,
+  LINKING_ID,
+  type LinkingSettings,
+  linkingSchema,
   patchSchema,
   PHASES_ID,
   type Project,
   type ProjectChange,
   type ProjectDoc,
-  projectDocSchema,
   ProjectExistsError,
   type ProjectFields,
   ProjectNotFoundError,
+  PROJECTS,
   ProjectVersionConflictError,
-  sameValue,
+  SETTINGS,
   settingsSchema,
+  toProject,
   withUniqueTags,
 } from './project-model.js';
+import { applyImport, type ImportWrite } from './project-import.js';
+import {
+  projectCodes,
+  type ProjectCode,
+  unlinkedProjectTexts,
+  type UnlinkedProjects,
+} from './project-links.js';
 import { findPage, type SortField } from './paging.js';
 
 export {
+  DEFAULT_LINKING,
   DEFAULT_PHASES,
   HEALTH,
   ProjectExistsError,
   ProjectNotFoundError,
   ProjectVersionConflictError,
 } from './project-model.js';
-export type { Health, Project, ProjectChange, ProjectFields } from './project-model.js';
+export type { Health, LinkingSettings, Project, ProjectChange, ProjectFields } from './project-model.js';
+export type { ImportWrite } from './project-import.js';
+export type { ProjectCode, UnlinkedProject, UnlinkedProjects } from './project-links.js';
 
-const PROJECTS = 'projects';
-const CHANGES = 'project_changes';
-const SETTINGS = 'portfolio_settings';
+/** Codes read in one `_id` `$in` (getMany): small enough for any server, large enough to be few queries. */
+const CODES_PER_QUERY = 500;
 
 /** Index names, as the manifest below declares them and the queries hint them. */
 const INDEX = {
@@ -76,26 +96,6 @@ const INDEX = {
 
 /** An update that keeps losing to other writers (expected version null) gives up after this many reads. */
 const MAX_ATTEMPTS = 50;
-
-const toProject = (raw: Document): Project => {
-  const d = parseDoc(projectDocSchema, raw, PROJECTS);
-  return {
-    code: d._id,
-    name: d.name,
-    phase: d.phase,
-    manager: d.manager,
-    sponsor: d.sponsor,
-    budget: d.budget,
-    start: d.start,
-    end: d.end,
-    health: d.health,
-    tags: d.tags,
-    version: d.version,
-    createdAt: d.createdAt,
-    updatedAt: d.updatedAt,
-    updatedBy: d.updatedBy,
-  };
-};
 
 const toChange = (raw: Document): ProjectChange => {
   const { code, version, at, by, changes } = parseDoc(changeDocSchema, raw, CHANGES);
@@ -138,24 +138,23 @@ function listQuery(filter: ProjectFilter): { filter: Filter<Document>; hint: str
 export class ProjectStore {
   private readonly projects: Collection<ProjectDoc>;
   private readonly changes: Collection<ChangeDoc>;
-  private readonly settings: Collection<{ _id: string; phases: string[] }>;
+  private readonly settings: Collection<{ _id: string }>;
 
   constructor(private readonly db: Db) {
     this.projects = db.collection<ProjectDoc>(PROJECTS);
     this.changes = db.collection<ChangeDoc>(CHANGES);
-    this.settings = db.collection<{ _id: string; phases: string[] }>(SETTINGS);
+    this.settings = db.collection<{ _id: string }>(SETTINGS);
   }
 
   /** version 1; history entry version 1 with every field as a change from null. Duplicate code: ProjectExistsError. */
   async create(code: string, fields: ProjectFields, by: string, at: Date): Promise<Project> {
     const valid = withUniqueTags(checked(fieldsSchema, fields, `project ${code}`));
     const doc: ProjectDoc = { _id: code, ...valid, version: 1, createdAt: at, updatedAt: at, updatedBy: by };
-    const created = FIELD_ORDER.map((field) => ({ field, from: null, to: valid[field] }));
     try {
       // The project and its first history entry together, or neither.
       await inTransaction(this.db, async (session) => {
         await this.projects.insertOne(doc, { session });
-        await this.changes.insertOne(changeDoc(code, 1, at, by, created), { session });
+        await this.changes.insertOne(changeDocOf(code, 1, at, by, creationChanges(valid)), { session });
       });
     } catch (error) {
       if (isDuplicateKey(error)) throw new ProjectExistsError(code);
@@ -184,14 +183,7 @@ export class ProjectStore {
       if (expectedVersion !== null && current.version !== expectedVersion) {
         throw new ProjectVersionConflictError(code, expectedVersion, current.version);
       }
-      const changes: ProjectChange['changes'] = [];
-      const set: Partial<ProjectFields> = {};
-      for (const field of FIELD_ORDER) {
-        const to = given[field];
-        if (to === undefined || sameValue(current[field], to)) continue;
-        changes.push({ field, from: current[field], to });
-        Object.assign(set, { [field]: to });
-      }
+      const { changes, set } = changesOf(current, given);
       if (changes.length === 0) return current;
 
       const version = current.version + 1;
@@ -204,7 +196,7 @@ export class ProjectStore {
           { returnDocument: 'after', session },
         );
         if (after !== null)
-          await this.changes.insertOne(changeDoc(code, version, at, by, changes), { session });
+          await this.changes.insertOne(changeDocOf(code, version, at, by, changes), { session });
         return after;
       });
       // Another writer took this version between the read and the write: the next read says whether
@@ -218,6 +210,45 @@ export class ProjectStore {
   async get(code: string): Promise<Project | null> {
     const raw = await this.projects.findOne({ _id: code });
     return raw === null ? null : toProject(raw);
+  }
+
+  /** The projects of `codes` that exist, by code: reads by the `_id` list alone (no other field beside the `$in`). */
+  async getMany(codes: readonly string[]): Promise<Map<string, Project>> {
+    const unique = [...new Set(codes)];
+    const found = new Map<string, Project>();
+    for (let i = 0; i < unique.length; i += CODES_PER_QUERY) {
+      const batch = unique.slice(i, i + CODES_PER_QUERY);
+      for (const raw of await this.projects.find({ _id: { $in: batch } }).toArray()) {
+        const project = toProject(raw);
+        found.set(project.code, project);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Creates and patches projects all together or not at all (one transaction; project-import.ts):
+   * a create of a code that exists by then fails with ProjectExistsError, a patch of a project
+   * that moved past its expected version with ProjectVersionConflictError, and nothing is written.
+   */
+  async importAll(writes: readonly ImportWrite[], by: string, at: Date): Promise<Project[]> {
+    const checkedWrites = writes.map((write): ImportWrite => {
+      const what = `project ${write.code}`;
+      return 'create' in write
+        ? { code: write.code, create: withUniqueTags(checked(fieldsSchema, write.create, what)) }
+        : { ...write, patch: withUniqueTags(checked(patchSchema, write.patch, what)) };
+    });
+    return applyImport(this.db, checkedWrites, by, at);
+  }
+
+  /** Every project's code and phase, at most `limit` of them (for "did you mean" and links). */
+  codes(limit: number): Promise<ProjectCode[]> {
+    return projectCodes(this.db, limit);
+  }
+
+  /** Project texts of instances that name no project's code, most instances first, at most `limit`. */
+  unlinked(limit: number): Promise<UnlinkedProjects> {
+    return unlinkedProjectTexts(this.db, limit);
   }
 
   /** By code, key-range paging (findPage); filters by equality: phase, health (health.status), manager, tag (array contains). */
@@ -273,22 +304,20 @@ export class ProjectStore {
     if (new Set(list).size !== list.length) throw new RangeError('phases: a phase is listed twice');
     await this.settings.updateOne({ _id: PHASES_ID }, { $set: { phases: list } }, { upsert: true });
   }
-}
 
-const changeDoc = (
-  code: string,
-  version: number,
-  at: Date,
-  by: string,
-  changes: ProjectChange['changes'],
-): ChangeDoc => ({
-  _id: `${code}:${version}`,
-  code,
-  version,
-  at,
-  by,
-  changes,
-});
+  /** How instances name projects; DEFAULT_LINKING until the PMO sets it. */
+  async linking(): Promise<LinkingSettings> {
+    const raw = await this.settings.findOne({ _id: LINKING_ID });
+    if (raw === null) return { ...DEFAULT_LINKING };
+    const { requireKnownProject } = parseDoc(linkingSchema, raw, SETTINGS);
+    return { requireKnownProject };
+  }
+
+  async setLinking(settings: LinkingSettings): Promise<void> {
+    const { requireKnownProject } = checked(linkingSchema.omit({ _id: true }), settings, 'linking');
+    await this.settings.updateOne({ _id: LINKING_ID }, { $set: { requireKnownProject } }, { upsert: true });
+  }
+}
 
 /** This module's collections and the indexes its queries use (store/manifest.ts). */
 export const projectCollections: CollectionSpec[] = [

@@ -3,6 +3,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { mongoClient, openStore } from '../store/index.js';
 import { ConfigError, workerConfig } from './config.js';
+import { reconcileMonitorsAtStart } from './monitor-start.js';
 import { Notifier } from './notifier.js';
 import { startDelivery } from './notify/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
@@ -46,7 +47,17 @@ export async function main(
         `mail: ${delivery.mail}`,
     );
     // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
-    await worker.run();
+    // Meanwhile, whatever was published or retired while no worker ran is scheduled (never fatal).
+    await Promise.all([
+      worker.run(),
+      reconcileMonitorsAtStart({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.CHARTER_TASK_QUEUE,
+        store,
+        log: (line) => log(`charter worker: ${line}`),
+      }),
+    ]);
     await notifier?.stop();
     await delivery.stop();
     log('charter worker stopped');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Store } from '../store/index.js';
 import { type CheckServices, createActivities } from './activities/index.js';
+import { createMonitorActivities } from './monitors/activities.js';
 
 export const DEFAULT_TASK_QUEUE = 'charter';
 
@@ -52,7 +53,10 @@ export function createCharterWorker(options: CharterWorkerOptions): Promise<Work
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle,
-    activities: createActivities({ store: options.store, checkServices: options.checkServices }),
+    activities: {
+      ...createActivities({ store: options.store, checkServices: options.checkServices }),
+      ...createMonitorActivities(options.store, options.taskQueue),
+    },
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
   });
 }

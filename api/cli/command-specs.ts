@@ -70,6 +70,19 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
       'server checks it like `charter check`; the same text published again is "unchanged".',
   ),
   command(
+    'retire',
+    '<policy> [--version N] --reason R',
+    'retire a policy version (or the whole policy) for new instances',
+    'Retires one published version of a policy (--version N), or the whole policy, so that no new ' +
+      'instance starts under it (pmo, admin). Running instances finish on their version; retiring ' +
+      'the version in force puts the one before it back in force (the newest effective version ' +
+      'not retired). A retirement is final; retiring again answers "unchanged".',
+    {
+      version: text('N', 'only version N (default: the whole policy)'),
+      reason: text('R', 'why, e.g. what replaces it (required)'),
+    },
+  ),
+  command(
     'start',
     '<policy> <process> --input in.json',
     'start an instance of a process',
@@ -182,6 +195,45 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
     "Checks the audit ledger's hash chains (or one instance's) and says where the first break is.",
     { instance: text('I', 'only the chain of this instance') },
   ),
+  command(
+    'monitors',
+    '',
+    "the policies' monitors: schedule, paused or not, last run",
+    'Lists every monitor of the policy versions in force: when it runs, whether its schedule is ' +
+      'paused (and why), its next run, its last run and its live findings.',
+  ),
+  command(
+    'monitor pause',
+    '<policy> <monitor> --note N',
+    "pause a monitor's schedule (admins)",
+    "Pauses a monitor's schedule (admins). Runs missed while it is paused are not made up; " +
+      '`monitor backfill` judges past days. The note is kept with the schedule and in the ledger.',
+    { note: text('N', 'why it is paused (required)') },
+  ),
+  command(
+    'monitor resume',
+    '<policy> <monitor> [--note N]',
+    "resume a paused monitor's schedule (admins)",
+    "Resumes a paused monitor's schedule (admins): it runs again at its next scheduled time.",
+    { note: text('N', 'what changed, for the ledger') },
+  ),
+  command(
+    'monitor run',
+    '<policy> <monitor>',
+    'run a monitor now (admins)',
+    'Runs a monitor now (admins), even while its schedule is paused: the run judges the moment it starts.',
+  ),
+  command(
+    'monitor backfill',
+    '<policy> <monitor> --from D --to D',
+    "make up a monitor's runs of past days (admins)",
+    "Makes up a monitor's scheduled runs of past days, --from and --to included, in the monitor's " +
+      'time zone (admins; at most 366 days, not after today). Each run judges its own day.',
+    {
+      from: text('D', 'the first day, YYYY-MM-DD (required)'),
+      to: text('D', 'the last day, YYYY-MM-DD (required)'),
+    },
+  ),
 ];
 
 /** `charter audit --help`: the three audit commands. */
@@ -192,5 +244,16 @@ export const AUDIT_GROUP: CommandSpec = {
     'The audit ledger: `audit query` lists events, `audit export` streams them as CSV or JSON ' +
     "lines, `audit verify` checks the ledger's hash chains. `charter audit <query|export|verify> " +
     '--help` shows the options of each.',
+  options: {},
+};
+
+/** `charter monitor --help`: the four things admins do with a monitor's schedule. */
+export const MONITOR_GROUP: CommandSpec = {
+  name: 'monitor',
+  synopsis: 'pause|resume|run|backfill <policy> <monitor> [options]',
+  description:
+    "What admins do with a monitor's schedule: `monitor pause` (with --note), `monitor resume`, " +
+    '`monitor run` (now) and `monitor backfill` (--from D --to D). `charter monitors` lists them; ' +
+    '`charter monitor <pause|resume|run|backfill> --help` shows the options of each.',
   options: {},
 };

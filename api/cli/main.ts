@@ -12,7 +12,9 @@ import {
 } from '../../dsl/cli/usage.js';
 import { auditExport, auditQuery, auditVerify } from './audit-commands.js';
 import { markRead, notifications } from './notification-commands.js';
-import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS } from './command-specs.js';
+import { MONITOR_ACTIONS, type MonitorAction, monitorAction, monitors } from './monitor-commands.js';
+import { retire } from './policy-commands.js';
+import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS, MONITOR_GROUP } from './command-specs.js';
 import {
   type CommandContext,
   decide,
@@ -49,13 +51,17 @@ ${CLIENT_SPECS.map((c) => {
   --idempotency-key K to make a retry safe
 `;
 
-type Parse = (count: number) => { values: Record<string, unknown>; positionals: string[] };
+/** `takes`: what to say instead of "takes N arguments" when the count is wrong. */
+type Parse = (count: number, takes?: string) => { values: Record<string, unknown>; positionals: string[] };
 
-/** The spec of `charter <command> [<sub>]`: `audit` is a group of three. */
+/** The spec of `charter <command> [<sub>]`: `audit` is a group of three, `monitor` of four. */
 function specOf(command: string, args: readonly string[]): CommandSpec | null {
   if (command === 'audit') {
     const sub = args[0];
     return CLIENT_SPECS.find((c) => c.name === `audit ${sub}`) ?? AUDIT_GROUP;
+  }
+  if (command === 'monitor') {
+    return CLIENT_SPECS.find((c) => c.name === `monitor ${args[0]}`) ?? MONITOR_GROUP;
   }
   return CLIENT_SPECS.find((c) => c.name === command) ?? null;
 }
@@ -65,10 +71,9 @@ export async function runClient(argv: readonly string[], io: ClientIo): Promise<
   const spec = specOf(command ?? '', rest);
   try {
     if (spec !== null && wantsHelp(rest)) {
-      // The audit group only lists its commands; each of them takes the common options.
-      io.out(
-        helpText(spec === AUDIT_GROUP ? spec : { ...spec, options: { ...COMMON_OPTIONS, ...spec.options } }),
-      );
+      // The groups only list their commands; each of them takes the common options.
+      const group = spec === AUDIT_GROUP || spec === MONITOR_GROUP;
+      io.out(helpText(group ? spec : { ...spec, options: { ...COMMON_OPTIONS, ...spec.options } }));
       return 0;
     }
     return await dispatch(command ?? '', rest, io);
@@ -86,12 +91,14 @@ export async function runClient(argv: readonly string[], io: ClientIo): Promise<
 }
 
 async function dispatch(command: string, args: string[], io: ClientIo): Promise<number> {
-  const parse: Parse = (count) => {
+  const parse: Parse = (count, takes) => {
     const options = { ...COMMON_OPTIONS, ...specOf(command, args)?.options };
     const parsed = parseCommandArgs(options, args);
     if (parsed.positionals.length !== count) {
       const what = count === 0 ? 'no arguments' : `${count} argument${count > 1 ? 's' : ''}`;
-      throw new UsageError(`${command} takes ${what}, got: ${parsed.positionals.join(' ') || 'none'}`);
+      throw new UsageError(
+        takes ?? `${command} takes ${what}, got: ${parsed.positionals.join(' ') || 'none'}`,
+      );
     }
     return { values: parsed.values, positionals: parsed.positionals };
   };
@@ -120,6 +127,12 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
     case 'publish': {
       const { values, positionals } = parse(1);
       await publish(contextOf(values), positionals[0] as string);
+      return 0;
+    }
+    case 'retire': {
+      const { values, positionals } = parse(1);
+      const options = { version: str(values['version']), reason: str(values['reason']) };
+      await retire(contextOf(values), positionals[0] as string, options);
       return 0;
     }
     case 'start': {
@@ -189,6 +202,24 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
     }
     case 'audit':
       return audit(args, parse, contextOf);
+    case 'monitors': {
+      const { values } = parse(0);
+      await monitors(contextOf(values));
+      return 0;
+    }
+    case 'monitor': {
+      const action = args[0];
+      if (!MONITOR_ACTIONS.includes(action as MonitorAction)) {
+        throw new UsageError(
+          `monitor takes pause, resume, run or backfill${action ? `, not \`${action}\`` : ''}`,
+        );
+      }
+      const { values, positionals } = parse(3, `monitor ${action} takes <policy> <monitor>`);
+      const [, policy, monitor] = positionals as [string, string, string];
+      const options = { note: str(values['note']), from: str(values['from']), to: str(values['to']) };
+      await monitorAction(contextOf(values), action as MonitorAction, policy, monitor, options);
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command \`${command}\``);
   }

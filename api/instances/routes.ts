@@ -26,6 +26,7 @@ import {
 import { summaryJson, summarySchema } from '../policies/compile.js';
 import { instanceGraph } from '../processes/progress.js';
 import { instanceGraphResponse } from '../processes/schemas.js';
+import { startProjectRefusal } from '../projects/linking.js';
 import { ALL_ROLES, type Caller, json, route, type RouteSpec } from '../route.js';
 import { taskJson, taskResponse } from '../tasks/schemas.js';
 
@@ -87,6 +88,9 @@ export function instancesRoutes(): RouteSpec[] {
       status: 201,
       response: z.object({ instanceId: z.string(), policy: summarySchema }),
       handler: async ({ body, caller, deps, req }) => {
+        // The portfolio's rule, when the PMO set it: the input's project must be an open project's code.
+        const projectRefusal = await startProjectRefusal(deps.store, body.input);
+        if (projectRefusal !== null) throw projectRefusal;
         const instanceId = instanceIdFor(body.process, caller, req.get('idempotency-key'));
         const request = {
           policy: body.policy,
@@ -265,9 +269,14 @@ const ended = (view: InstanceView): ApiError =>
     `instance ${view.instanceId} has ended (${view.status}): it takes no more actions`,
   );
 
-/** StartError as a 422 whose problems point at the body field to fix. */
+/** StartError as a 422 (409 for a retired policy) whose problems point at the body field to fix. */
 function startProblem(error: StartError): ApiError {
   switch (error.code) {
+    case 'policy-retired':
+      // Not a bad request: the policy exists, and its state refuses new instances.
+      return new ApiError(409, 'policy-retired', error.message, [
+        { path: 'body.policy', message: error.message },
+      ]);
     case 'unknown-policy':
       return new ApiError(422, 'unknown-policy', error.message, [
         { path: 'body.policy', message: error.message },

@@ -101,7 +101,7 @@ function notificationJson(
     due: message.due,
     path: message.link.url,
     details: message.details,
-    instanceId: notice.instance.id,
+    instanceId: notice.instance?.id ?? null,
     task: notice.task,
   };
 }
@@ -124,7 +124,7 @@ function failedJson(item: Delivery, profile: DeliveryProfile, now: Date): z.infe
     lastError: item.lastError,
     failedAt: item.failedAt === null ? null : item.failedAt.toISOString(),
     note: item.note,
-    instanceId: first?.instance.id ?? null,
+    instanceId: first?.instance?.id ?? null,
   };
 }
 

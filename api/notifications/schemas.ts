@@ -180,7 +180,10 @@ export const notificationView = z.object({
   due: z.string().nullable().describe("when it is due, in the caller's zone and business time"),
   path: z.string().describe('the console page to open (it never acts by itself)'),
   details: z.array(z.object({ label: z.string(), value: z.string() })),
-  instanceId: z.string(),
+  instanceId: z
+    .string()
+    .nullable()
+    .describe("the instance it is about; null when it is about a monitor's finding"),
   task: z.string().nullable(),
 });
 

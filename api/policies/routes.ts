@@ -1,6 +1,7 @@
 // Routes of /v1/policies: authors validate and publish `.charter` uploads (immutable versions,
 // the same upload twice is `unchanged`, different content under a published version is a 409),
-// everyone reads them, and authors and requesters dry-run a published version in the simulator.
+// everyone reads them (with `retired`, see retire.ts), the PMO retires them, and authors and
+// requesters dry-run a published version in the simulator.
 import { z } from 'zod';
 import { PolicyConflictError } from '../../store/index.js';
 import { PolicyPublishError } from '../../store/policies.js';
@@ -15,6 +16,9 @@ import {
 } from './compile.js';
 import { pageQuery } from '../paging.js';
 import { simulate, simulateBodySchema, simulationSchema } from './simulate.js';
+import { listedSchema, retiredJson, retireRoutes } from './retire.js';
+import { retirementOf } from '../../store/policy-retirements.js';
+import { reconcileMonitorsAfter } from '../monitors/reconcile.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
 
 export const versionParams = z.object({
@@ -69,6 +73,9 @@ export function policiesRoutes(): RouteSpec[] {
             publishedBy: caller.person,
             at: deps.now(),
           });
+          // The monitors in force may have changed: their schedules follow now (never fails the publish).
+          const { name, version } = published.policy;
+          await reconcileMonitorsAfter(deps, `publishing ${name} v${version}`);
           // 201 both times: a retried publish must look like the first one to CI scripts.
           return json({
             status: published.status,
@@ -90,29 +97,42 @@ export function policiesRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/policies',
-      summary: 'Every published version: by name, newest version first',
+      summary: 'Every published version: by name, newest version first, each with its retirement (or null)',
       roles: ALL_ROLES,
       query: pageQuery,
-      response: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }),
+      response: z.object({ items: z.array(listedSchema), nextCursor: z.string().nullable() }),
       handler: async ({ query, deps }) => {
         const page = await deps.store.policies.page({ after: query.cursor, limit: query.limit });
-        return json({ items: page.items.map(summaryJson), nextCursor: page.next });
+        const retirements = await deps.store.policyRetirements.ofNames(page.items.map((p) => p.name));
+        const items = page.items.map((p) => ({
+          ...summaryJson(p),
+          retired: retiredJson(retirementOf(retirements.get(p.name) ?? [], p.version)),
+        }));
+        return json({ items, nextCursor: page.next });
       },
     }),
     route({
       method: 'get',
       path: '/policies/:name/versions/:version',
-      summary: 'One published version with its source texts and its compiled IR',
+      summary: 'One published version with its source texts, its compiled IR and its retirement (or null)',
       roles: ALL_ROLES,
       params: versionParams,
-      response: summarySchema.extend({
+      response: listedSchema.extend({
         sources: z.array(z.object({ path: z.string(), text: z.string(), sha256: z.string() })),
         ir: z.record(z.string(), z.unknown()),
       }),
       handler: async ({ params, deps }) => {
-        const found = await deps.store.policies.get(params.name, params.version);
+        const [found, retirements] = await Promise.all([
+          deps.store.policies.get(params.name, params.version),
+          deps.store.policyRetirements.of(params.name),
+        ]);
         if (!found) throw notFound(`policy "${params.name}" version ${params.version}`);
-        return json({ ...summaryJson(found), sources: found.sources, ir: found.compiled.ir });
+        return json({
+          ...summaryJson(found),
+          retired: retiredJson(retirementOf(retirements, found.version)),
+          sources: found.sources,
+          ir: found.compiled.ir,
+        });
       },
     }),
     route({
@@ -130,5 +150,6 @@ export function policiesRoutes(): RouteSpec[] {
         return json(simulate(compiled, body, caller.person, deps.now()));
       },
     }),
+    ...retireRoutes(),
   ];
 }

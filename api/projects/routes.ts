@@ -1,11 +1,13 @@
 // Routes of the portfolio: projects as records (/v1/projects: list with filters, create, read,
-// patch, history) and the PMO's list of phases (/v1/portfolio/phases). Everyone reads; the PMO
-// and admins write.
+// patch, history; the list as a CSV file and a CSV file imported, export.ts and import.ts), the
+// PMO's list of phases (/v1/portfolio/phases) and how instances name projects (linking.ts).
+// Everyone reads; the PMO and admins write.
 //
 // The store keeps a project's versions and history (store/projects.ts); here a request is checked
 // against what only the store knows: the phase must be one of the PMO's, the manager and sponsor
 // active people, and a patched end must not fall before the stored start (or the reverse). Every
 // problem of one request is answered together, with its field path.
+import { z } from 'zod';
 import type { Store } from '../../store/index.js';
 import {
   type Project,
@@ -16,12 +18,21 @@ import {
   ProjectVersionConflictError,
 } from '../../store/projects.js';
 import { ApiError, invalidRequest, notFound, type Problem } from '../errors.js';
+import { findingsHealthOf } from '../findings/health.js';
+import { MAX_CSV_BYTES } from '../notifications/import.js';
 import { pageOf, pageQuery } from '../paging.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
+import { CSV_COLUMNS, problemPath, readProjectsCsv } from './csv.js';
+import { streamProjectsCsv } from './export.js';
+import { runImport } from './import.js';
+import { linkingRoutes } from './linking.js';
 import {
   changeView,
   createProjectBody,
   endProblem,
+  exportQuery,
+  importQuery,
+  importView,
   patchProjectBody,
   phasesBody,
   phasesView,
@@ -67,6 +78,15 @@ async function storeProblems(store: Store, fields: Checked): Promise<Problem[]> 
   return problems;
 }
 
+/** Projects as the API shows them, each with the health its live findings give it (one read). */
+async function shown(store: Store, projects: readonly Project[]): Promise<ReturnType<typeof showProject>[]> {
+  const health = await findingsHealthOf(
+    store,
+    projects.map((p) => p.code),
+  );
+  return projects.map((p) => showProject(p, health.get(p.code) ?? null));
+}
+
 /** The project, or 404 as for any unknown code. */
 async function projectOf(store: Store, code: string): Promise<Project> {
   const project = await store.projects.get(code);
@@ -90,6 +110,49 @@ function patchError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** Only the filters given: the store reads a present key as a condition. */
+const filterOf = (given: Record<string, unknown>): ProjectFilter =>
+  Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+
+/** The CSV routes: declared before `/projects/:code`, which would otherwise take `export` as a code. */
+function csvRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/projects/export',
+      summary: `Every project the list's filters match as a CSV download (columns: ${CSV_COLUMNS.join(', ')}; tags joined with ";"), which the import reads back unchanged`,
+      roles: ALL_ROLES,
+      query: exportQuery,
+      produces: ['text/csv'],
+      handler: async ({ deps, query, res }) => {
+        await streamProjectsCsv(deps.store, filterOf(query), res, deps.now());
+        return { streamed: true };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/projects/import',
+      summary:
+        "Creates and updates projects from a CSV file (text/csv, the export's columns, `code` required): every row is checked like a create or a patch and all are written together, or none while any row is invalid (422 with each row's outcome); `dryRun=true` answers the same without writing",
+      roles: WRITERS,
+      query: importQuery,
+      body: z.string().max(MAX_CSV_BYTES).describe('the CSV file'),
+      consumes: 'text/csv',
+      response: importView,
+      handler: async ({ caller, deps, query, body }) => {
+        const csv = readProjectsCsv(body);
+        if (!csv.ok) {
+          const problems = csv.problems.map((p) => ({ path: problemPath(p), message: p.message }));
+          const first = csv.problems[0]?.message ?? 'the file cannot be read';
+          throw new ApiError(422, 'invalid-csv', `${first}; nothing was imported`, problems);
+        }
+        const options = { dryRun: query.dryRun, by: caller.person, at: deps.now() };
+        return json(await runImport(deps.store, csv.rows, options));
+      },
+    }),
+  ];
+}
+
 function projectRoutes(): RouteSpec[] {
   return [
     route({
@@ -101,12 +164,8 @@ function projectRoutes(): RouteSpec[] {
       response: pageOf(projectView),
       handler: async ({ deps, query }) => {
         const { cursor, limit, ...given } = query;
-        // Only the filters given: the store reads a present key as a condition.
-        const filter = Object.fromEntries(
-          Object.entries(given).filter(([, value]) => value !== undefined),
-        ) as ProjectFilter;
-        const page = await deps.store.projects.page(filter, cursor ?? null, limit);
-        return json({ items: page.items.map(showProject), nextCursor: page.nextCursor });
+        const page = await deps.store.projects.page(filterOf(given), cursor ?? null, limit);
+        return json({ items: await shown(deps.store, page.items), nextCursor: page.nextCursor });
       },
     }),
     route({
@@ -123,7 +182,7 @@ function projectRoutes(): RouteSpec[] {
         if (problems.length > 0) throw invalidRequest(problems);
         try {
           const created = await deps.store.projects.create(code, fields, caller.person, deps.now());
-          return json(showProject(created), 201);
+          return json((await shown(deps.store, [created]))[0], 201);
         } catch (error) {
           if (error instanceof ProjectExistsError) {
             throw new ApiError(409, 'project-exists', `a project ${code} exists already`);
@@ -139,7 +198,8 @@ function projectRoutes(): RouteSpec[] {
       roles: ALL_ROLES,
       params: projectParams,
       response: projectView,
-      handler: async ({ deps, params }) => json(showProject(await projectOf(deps.store, params.code))),
+      handler: async ({ deps, params }) =>
+        json((await shown(deps.store, [await projectOf(deps.store, params.code)]))[0]),
     }),
     route({
       method: 'patch',
@@ -175,7 +235,7 @@ function projectRoutes(): RouteSpec[] {
             caller.person,
             deps.now(),
           );
-          return json(showProject(updated));
+          return json((await shown(deps.store, [updated]))[0]);
         } catch (error) {
           throw patchError(error);
         }
@@ -225,5 +285,5 @@ function phaseRoutes(): RouteSpec[] {
 }
 
 export function projectsRoutes(): RouteSpec[] {
-  return [...projectRoutes(), ...phaseRoutes()];
+  return [...csvRoutes(), ...projectRoutes(), ...phaseRoutes(), ...linkingRoutes()];
 }

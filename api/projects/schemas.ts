@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { decimalText, isWithinLimits, parseDecimal } from '../../engine/ir/decimal.js';
 import { HEALTH, type Project, type ProjectChange } from '../../store/projects.js';
 import { personId } from '../directory/schemas.js';
+import { type FindingsHealth, findingsHealthView } from '../findings/health.js';
 import { pageQuery } from '../paging.js';
 
 /** A project's code as people say it: `ERP-2027`. Capitals, so that one project has one code. */
@@ -56,9 +57,11 @@ const tags = z
   .max(MAX_TAGS)
   .refine((list) => new Set(list).size === list.length, 'each tag at most once');
 
+export const projectName = z.string().trim().min(1, 'name the project').max(200);
+
 /** The fields a project is created with or patched by, each on its own. */
 const fieldShapes = {
-  name: z.string().trim().min(1, 'name the project').max(200),
+  name: projectName,
   phase: phaseName,
   manager: personId.nullable(),
   sponsor: personId.nullable(),
@@ -153,6 +156,8 @@ export const projectView = z.object({
   start: z.string().nullable(),
   end: z.string().nullable(),
   health: z.object({ status: z.enum(HEALTH), reason: z.string().nullable() }),
+  /** Beside the health kept by hand, never over it (api/findings/health.ts). */
+  findingsHealth: findingsHealthView,
   tags: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -169,7 +174,72 @@ export const changeView = z.object({
 
 export const phasesView = z.object({ phases: z.array(z.string()) });
 
-export const showProject = (p: Project): z.infer<typeof projectView> => ({
+/** The list's filters without its paging: what the CSV export takes. */
+export const exportQuery = projectsQuery.omit({ limit: true, cursor: true });
+
+export const importQuery = z.object({
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((text) => text === 'true')
+    .describe('true: check every row and answer what would happen, writing nothing'),
+});
+
+export const IMPORT_OUTCOMES = ['created', 'updated', 'unchanged', 'invalid'] as const;
+export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
+
+export const importRowView = z.object({
+  row: z.number().int().describe('the line the row starts on; the header is row 1'),
+  code: z.string().nullable(),
+  outcome: z.enum(IMPORT_OUTCOMES),
+  /** The fields the row changes (all of them for a new project). */
+  changes: z.array(z.string()),
+  /** `row 3, column phase: ...` */
+  problems: z.array(z.string()),
+});
+
+export const importView = z.object({
+  dryRun: z.boolean(),
+  /** Whether the rows were written (all of them, in one transaction); never on a dry run. */
+  written: z.boolean(),
+  message: z.string(),
+  counts: z.object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    invalid: z.number().int(),
+  }),
+  rows: z.array(importRowView),
+});
+
+export const unlinkedQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const unlinkedView = z.object({
+  items: z.array(
+    z.object({
+      text: z.string().describe('the project text the instances were started with'),
+      instances: z.number().int(),
+      newestStart: z.string(),
+      suggestion: z.string().nullable().describe('an open project whose code is close to the text'),
+      newCode: z.string().nullable().describe('the text as a project code, to create it with'),
+    }),
+  ),
+  total: z.number().int().describe('texts that name no project, all told'),
+});
+
+export const linkingBody = z.strictObject({
+  requireKnownProject: z
+    .boolean()
+    .describe('refuse an instance start whose input `project` is not an open project’s code'),
+});
+export const linkingView = z.object({ requireKnownProject: z.boolean() });
+
+export const showProject = (
+  p: Project,
+  findingsHealth: FindingsHealth = null,
+): z.infer<typeof projectView> => ({
   code: p.code,
   version: p.version,
   name: p.name,
@@ -180,6 +250,7 @@ export const showProject = (p: Project): z.infer<typeof projectView> => ({
   start: p.start,
   end: p.end,
   health: { status: p.health.status, reason: p.health.reason },
+  findingsHealth,
   tags: [...p.tags],
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),

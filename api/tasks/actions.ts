@@ -7,6 +7,9 @@
 // audit ledger (on the instance's `/refused` chain, see store/refusals.ts) before the
 // caller hears about it, so "who tried and was turned down" is as provable as "who decided".
 //
+// A decision on a step that requires qualifications is refused (`not-qualified`) before the Update
+// when the registry no longer shows the person holding one today (api/tasks/qualified.ts).
+//
 // Refusal codes to HTTP statuses come from the one table of codes (engine/machine/REFUSALS.md):
 // 403 the person may not act on this step at all, 422 the request could be right with other input
 // (with the field in `problems`), 409 the instance is not in a state that takes it now.
@@ -28,6 +31,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, type Problem } from '../errors.js';
 import type { Caller } from '../route.js';
 import { actingFor, type VisibleTask, type Visibility, visibleTask } from './access.js';
+import { qualificationRefusal, type Requirements } from './qualified.js';
 import type { attestBody, decideBody, waiveBody } from './schemas.js';
 
 /** Who may act on a task: its assignees and their delegates; admins on any (the engine decides). */
@@ -125,6 +129,7 @@ export const taskToActOn = (deps: ApiDeps, caller: Caller, id: string): Promise<
 /**
  * `spec`'s action on a task the caller may act on (taskToActOn): the engine's receipt, or the
  * ApiError of a refusal (recorded in the audit ledger when the engine or the task's state refused).
+ * `requirements`: what steps require, shared by the tasks of one request (a bulk decision).
  */
 export async function actOnTask<B extends { onBehalfOf?: string | undefined }>(
   deps: ApiDeps,
@@ -132,12 +137,13 @@ export async function actOnTask<B extends { onBehalfOf?: string | undefined }>(
   { task, delegators }: VisibleTask,
   spec: ActionSpec<B>,
   body: B,
+  requirements?: Requirements,
 ): Promise<ActionReceipt> {
   requireKind(task, spec.kind);
   spec.precheck?.(body);
   const onBehalfOf = actingFor(task, caller, delegators, body.onBehalfOf);
   const base = { step: task.step, actor: caller.person, ...(onBehalfOf === undefined ? {} : { onBehalfOf }) };
-  return performTaskAction(deps, caller, task, spec.action(base, body));
+  return performTaskAction(deps, caller, task, spec.action(base, body), requirements);
 }
 
 /** Runs the action; an accepted one answers the engine's receipt, a refused one an ApiError. */
@@ -146,6 +152,7 @@ export async function performTaskAction(
   caller: Caller,
   task: Task,
   action: TaskAction,
+  requirements?: Requirements,
 ): Promise<ActionReceipt> {
   const onBehalfOf = action.input.onBehalfOf ?? null;
   if (task.status === 'closed') {
@@ -153,6 +160,11 @@ export async function performTaskAction(
     // sending it would act on a task the caller never saw.
     const message = `task ${task.id} is closed (${task.closeReason ?? 'no reason given'})`;
     throw await refuse(deps, caller, task, onBehalfOf, { code: 'task-closed', message });
+  }
+  if (action.kind === 'decide') {
+    const { actor, onBehalfOf: principal } = action.input;
+    const lapsed = await qualificationRefusal(deps, task, actor, principal, requirements);
+    if (lapsed) throw await refuse(deps, caller, task, onBehalfOf, lapsed);
   }
   const handle = deps.temporal.workflow.getHandle(task.instanceId);
   try {

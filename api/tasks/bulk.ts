@@ -15,6 +15,7 @@ import { ApiError, invalidRequest } from '../errors.js';
 import { type Caller, json, route, type RouteSpec } from '../route.js';
 import type { VisibleTask } from './access.js';
 import { actOnTask, DECIDE, taskToActOn } from './actions.js';
+import type { Requirements } from './qualified.js';
 import { bulkDecideBody, bulkDecideResponse } from './schemas.js';
 
 type Result = z.infer<typeof bulkDecideResponse>['results'][number];
@@ -78,10 +79,11 @@ async function decideOne(
   caller: Caller,
   entry: VisibleTask,
   decision: { decision: 'approve' | 'reject'; reason?: string },
+  requirements: Requirements,
 ): Promise<Result> {
   const { task } = entry;
   try {
-    const receipt = await actOnTask(deps, caller, entry, DECIDE, decision);
+    const receipt = await actOnTask(deps, caller, entry, DECIDE, decision, requirements);
     // The Update answers before the worker writes the task: its step still waiting says it is open.
     const open = receipt.status === 'running' && receipt.blockedOn.some((b) => b.step === task.step);
     return {
@@ -110,12 +112,16 @@ export async function decideAll(
   DECIDE.precheck?.(decision);
   const found = await inOrder(body.tasks, CONCURRENCY, (id) => load(deps, caller, id));
   requireOneStep(found);
+  // One step of one policy: what it requires is read once for all its tasks.
+  const requirements: Requirements = new Map();
   return inOrder(
     body.tasks.map((id, i) => ({ id, entry: found[i] })),
     CONCURRENCY,
     async ({ id, entry }): Promise<Result> => {
       if (entry === undefined) throw new Error(`no lookup for task ${id}`);
-      return entry instanceof ApiError ? failure(id, entry) : decideOne(deps, caller, entry, decision);
+      return entry instanceof ApiError
+        ? failure(id, entry)
+        : decideOne(deps, caller, entry, decision, requirements);
     },
   );
 }

@@ -3,7 +3,7 @@
 // without tests counts as uncovered, so `--min-coverage 100` holds a whole folder to account.
 import { existsSync, statSync } from 'node:fs';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
-import { coveragePoints, coveredBy, runTestFile } from '../../engine/simulate/index.js';
+import { coveragePoints, coveredBy, runMonitorTest, runTestFile } from '../../engine/simulate/index.js';
 import type { CoveragePoint, ScenarioResult } from '../../engine/simulate/index.js';
 import { parse } from '../index.js';
 import { diskHost, expandCharterFiles, UsageError } from './files.js';
@@ -96,15 +96,25 @@ function testPolicy(
       ? file
       : { ...file, tests: file.tests.filter((t) => t.name.includes(options.filter ?? '')) };
   const results = selected.tests.length === 0 ? [] : runTestFile(compiled, selected);
+  const monitorResults = file.monitorTests
+    .filter((t) => options.filter === null || t.name.includes(options.filter))
+    .map((t) => runMonitorTest(compiled, t, selected.world));
   const covered = new Set<string>();
   for (const result of results)
     for (const key of result.simulation ? coveredBy(result.simulation) : []) covered.add(key);
-  if (!options.json)
+  if (!options.json) {
     for (const result of results.filter((r) => !r.passed))
       io.err(failureText(policy, result, selected.timezone));
+    for (const result of monitorResults.filter((r) => !r.passed))
+      io.err(`✗ ${policy}: ${result.name}\n  ${result.failures.join('\n  ')}\n`);
+  }
   const report: PolicyReport = {
     ...emptyReport(policy, testFile, null),
-    tests: results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures })),
+    tests: [...results, ...monitorResults].map((r) => ({
+      name: r.name,
+      passed: r.passed,
+      failures: r.failures,
+    })),
   };
   return withCoverage(report, points, covered);
 }

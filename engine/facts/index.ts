@@ -1,3 +1,12 @@
 // Facts: what the machine established, as data, and the sentences rendered from them for people.
 export * from './types.js';
-export { byline, closeReason, names, plural, sentenceOf, showMoment } from './sentences.js';
+export {
+  byline,
+  closeReason,
+  names,
+  plural,
+  qualificationReason,
+  sentenceOf,
+  showMoment,
+  unqualifiedText,
+} from './sentences.js';

@@ -3,7 +3,8 @@
 // the console read the facts. The wording of entries written before facts existed is frozen in
 // the ledger, so a change here affects new entries only.
 import { formatInstant } from '../calendar/index.js';
-import type { ApprovalClose, Fact, Moment, OnFailTaken } from './types.js';
+import type { ApprovalClose, Fact, Moment, OnFailTaken, Unqualified } from './types.js';
+import { monitorSentence } from './monitor-facts.js';
 
 /** `a`, `a and b`, `a, b and c`; `nobody` for none. */
 export function names(people: readonly string[]): string {
@@ -41,6 +42,24 @@ export function closeReason(why: ApprovalClose): string {
         : `${why.message}; not approved by timeout because it is blocked: ${why.blocked}`;
   }
 }
+
+/** Why one person may not decide: `qualification itil-change expired 2026-10-01`, `has no qualification itil-change`. */
+export function qualificationReason(u: Pick<Unqualified, 'qualification' | 'expiredOn'>): string {
+  return u.expiredOn === null
+    ? `has no qualification ${u.qualification}`
+    : `qualification ${u.qualification} expired ${u.expiredOn}`;
+}
+
+/** `alice: qualification itil-change expired 2026-10-01; bob: has no qualification itil-change`. */
+export function unqualifiedText(unqualified: readonly Unqualified[]): string {
+  return unqualified.map((u) => `${u.person}: ${qualificationReason(u)}`).join('; ');
+}
+
+/** The tail a sentence about people gets when some were left out for a qualification. */
+const notQualified = (unqualified: readonly Unqualified[] | undefined): string =>
+  unqualified === undefined || unqualified.length === 0
+    ? ''
+    : `; not qualified: ${unqualifiedText(unqualified)}`;
 
 function failedText(because: string, message: string, onFail: OnFailTaken): string {
   switch (onFail.action) {
@@ -102,7 +121,7 @@ export function sentenceOf(fact: Fact): string {
       const quorum = `${fact.quorum}: ${fact.needed} needed`;
       if (fact.afterEscalation) return `${head} after escalation (${quorum})`;
       const barred = fact.barred.length > 0 ? `; not eligible: ${names(fact.barred)}` : '';
-      return `${head} (${quorum}${fact.veto ? ', any reject rejects' : ''})${barred}`;
+      return `${head} (${quorum}${fact.veto ? ', any reject rejects' : ''})${barred}${notQualified(fact.unqualified)}`;
     }
     case 'stepBlocked':
       return `${fact.step} is ${fact.still ? 'still ' : ''}blocked: ${fact.reason}`;
@@ -112,10 +131,10 @@ export function sentenceOf(fact: Fact): string {
       return `${fact.step} escalation: ${fact.problem}`;
     case 'escalated':
       return fact.added.length === 0
-        ? `${fact.step} escalated: nobody new to add`
-        : `${fact.step} escalated to ${names(fact.added)}`;
+        ? `${fact.step} escalated: nobody new to add${notQualified(fact.unqualified)}`
+        : `${fact.step} escalated to ${names(fact.added)}${notQualified(fact.unqualified)}`;
     case 'handedOver':
-      return `${fact.step} handed over to ${names(fact.to)}: the first decision ${fact.to.length === 1 ? 'they make' : 'any of them makes'} decides the step; earlier decisions no longer count`;
+      return `${fact.step} handed over to ${names(fact.to)}: the first decision ${fact.to.length === 1 ? 'they make' : 'any of them makes'} decides the step; earlier decisions no longer count${notQualified(fact.unqualified)}`;
     case 'reminded':
       return `${fact.step}: reminded ${fact.people.join(', ')}`;
     case 'approvalTimedOut':
@@ -150,6 +169,12 @@ export function sentenceOf(fact: Fact): string {
       return `${fact.step}: requesting ${fact.hours} hours of skill "${fact.skill}" from pool "${fact.pool}" for ${fact.project} (priority ${fact.priority})`;
     case 'reallocated':
       return `${fact.step}: ${fact.hours} hours allocated${fact.detail ? `: ${fact.detail}` : ''}`;
+    case 'policyRetired':
+      return fact.version === null
+        ? `policy ${fact.policy} retired, every version: ${fact.reason}`
+        : `policy ${fact.policy} version ${fact.version} retired: ${fact.reason}`;
+    default:
+      return monitorSentence(fact, showMoment);
   }
 }
 

@@ -5,6 +5,8 @@
 // sentence therefore changes no report. Facts are plain JSON: they are hashed into the audit
 // chain with the rest of the event, so a field, once written, is never renamed.
 
+import { MONITOR_FACT_KINDS, type MonitorFact } from './monitor-facts.js';
+
 /** An instant with the zone it is shown in (the calendar's zone of the duration that set it). */
 export interface Moment {
   at: number;
@@ -30,6 +32,17 @@ export type ApprovalClose =
    * by <due>"; `blocked` is set when `approve` was asked for a blocked step, which rejects.
    */
   | { kind: 'timeout'; action: Exclude<TimeoutAction, 'escalate'>; message: string; blocked: string | null };
+
+/**
+ * A person left out of an approval because the registry does not show them holding a
+ * qualification the step requires (`require qualification "<id>"`), valid on the day it was
+ * asked: their latest completion expired on `expiredOn`, or (null) they never completed it.
+ */
+export interface Unqualified {
+  person: string;
+  qualification: string;
+  expiredOn: string | null;
+}
 
 /** How a check failed: a rule that did not hold, a service's answer, or a missed attestation. */
 export type CheckFailureCause = 'rule' | 'service' | 'serviceError' | 'noAttestation';
@@ -73,18 +86,20 @@ export type Fact =
       barred: string[];
       afterEscalation: boolean;
       task: TaskKind;
+      /** Approvers left out for a required qualification; absent when none (and before qualifications). */
+      unqualified?: Unqualified[];
     }
   /** A step that cannot go on as it is (fail closed); `still` when an escalation did not help. */
   | { kind: 'stepBlocked'; step: string; reason: string; still: boolean }
   | { kind: 'blockedNoticeSent'; step: string; recipients: string[] }
   | { kind: 'escalationProblem'; step: string; problem: string }
   /** An escalation level (0-based), or `on timeout escalate` (level -1), added these deciders. */
-  | { kind: 'escalated'; step: string; added: string[]; level: number }
+  | { kind: 'escalated'; step: string; added: string[]; level: number; unqualified?: Unqualified[] }
   /**
    * `hand over` (a ladder level, or on timeout as level -1): `to` replaced the people deciding and
    * the first decision of any of them decides; decisions made before no longer count.
    */
-  | { kind: 'handedOver'; step: string; to: string[]; level: number }
+  | { kind: 'handedOver'; step: string; to: string[]; level: number; unqualified?: Unqualified[] }
   | { kind: 'reminded'; step: string; people: string[]; dueAt: Moment | null }
   | { kind: 'approvalTimedOut'; step: string; dueAt: Moment | null; action: TimeoutAction }
   | {
@@ -147,7 +162,12 @@ export type Fact =
       project: string;
       priority: 'low' | 'normal' | 'high';
     }
-  | { kind: 'reallocated'; step: string; hours: number; detail: string | null };
+  | { kind: 'reallocated'; step: string; hours: number; detail: string | null }
+  // Policies (not the machine's: written by the API on the policy's own chain, store/policy-retirements.ts).
+  /** A published version (or, with `version` null, the whole policy) no longer starts new instances. */
+  | { kind: 'policyRetired'; policy: string; version: number | null; reason: string }
+  // Protocol monitors (monitor-facts.ts): runs and the life of findings.
+  | MonitorFact;
 
 export type FactKind = Fact['kind'];
 
@@ -191,6 +211,8 @@ const KINDS: Record<FactKind, true> = {
   waiverExpired: true,
   reallocationRequested: true,
   reallocated: true,
+  policyRetired: true,
+  ...MONITOR_FACT_KINDS,
 };
 
 export const FACT_KINDS = Object.keys(KINDS) as [FactKind, ...FactKind[]];

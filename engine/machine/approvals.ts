@@ -1,11 +1,20 @@
 // An approval step from entry to close: resolve approvers and exclusions through the driver,
 // compute the eligible set and the quorum (failing closed on any problem), accept or refuse
 // decisions, and close with a result the rest of the process can read. Timers live in
-// approval-timers.ts; the arithmetic of quorums in quorum.ts.
+// approval-timers.ts; the arithmetic of quorums in quorum.ts; required qualifications in
+// qualifications.ts.
 import { type ApprovalClose, type ApprovalOutcome, closeReason } from '../facts/index.js';
 import type { ApproveStepIR } from '../ir/types.js';
 import { after, dateOf, findStep } from './compiled.js';
 import { expandApprovers, problemText, uniqueSorted } from './people.js';
+import {
+  askQualified,
+  blockedBecause,
+  keepUnqualified,
+  unqualifiedField,
+  unqualifiedRefusal,
+  withUnqualified,
+} from './qualifications.js';
 import { neededFor, quorumText, tally, verdict } from './quorum.js';
 import { cancelTimersOf, completeStep, emit, finish, newId, processIR, record, type Run } from './runtime.js';
 import type { ApprovalState, MachineEvent, MachineState } from './types.js';
@@ -45,7 +54,9 @@ export function openApproval(run: Run, step: ApproveStepIR): void {
     if (expanded.refs.length === 0) continue;
     const request = newId(run, step.id);
     approval.pending.push({ request, purpose });
-    emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
+    // Only the approvers must be qualified: the people a `not` clause names are barred anyway.
+    const ask = purpose === 'approvers' ? askQualified(step) : {};
+    emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs, ...ask });
   }
   if (approval.pending.length === 0) settle(run, step, approval);
 }
@@ -73,6 +84,8 @@ export function onApprovalResolved(run: Run, approval: ApprovalState, event: Res
     case 'approvers':
       approval.approvers = people;
       approval.problems.push(...problems);
+      if (event.unqualified !== undefined)
+        keepUnqualified(approval, withUnqualified(approval.unqualified, event.unqualified));
       break;
     case 'exclusions':
       approval.excluded = people;
@@ -108,7 +121,9 @@ function settle(run: Run, step: ApproveStepIR, approval: ApprovalState): void {
   approval.eligible = approval.approvers.filter((p) => !barred.has(p));
   const needed = neededFor(step.quorum, approval.eligible.length);
   if ('blocked' in needed) {
-    blockApproval(run, step, approval, needed.blocked);
+    // "no eligible approver; not qualified: alice: qualification itil-change expired 2026-10-01".
+    const unqualified = approval.unqualified?.filter((u) => !barred.has(u.person));
+    blockApproval(run, step, approval, blockedBecause(needed.blocked, unqualified));
     return;
   }
   approval.needed = needed.needed;
@@ -179,6 +194,11 @@ export function openTask(
       barred,
       afterEscalation,
       task: 'approval',
+      // When it first opens (an escalation's own fact says whom it left out), and only those the
+      // qualification alone kept out: the barred are named above for a reason that outlasts it.
+      ...unqualifiedField(
+        afterEscalation ? undefined : approval.unqualified?.filter((u) => !barred.includes(u.person)),
+      ),
     },
     step.span,
   );
@@ -193,6 +213,9 @@ export function validateDecision(
 ): Refusal | null {
   if (!approval || !step || approval.step !== event.step)
     return refuse('step-not-open', `${event.step} is not open for decisions`);
+  // Ranked where the API, which refuses it from the registry before asking, puts it (REFUSALS.md).
+  const unqualified = unqualifiedRefusal(approval, event.actor, event.onBehalfOf ?? event.actor);
+  if (unqualified) return unqualified;
   if (approval.phase === 'resolving')
     return refuse('step-not-open', `${event.step} is still resolving its approvers`);
   const principal = event.onBehalfOf ?? event.actor;

@@ -3,13 +3,23 @@
 // them, and then one decision decides (the first approval approves, the first rejection rejects)
 // and decisions made before no longer count. Segregation of duties applies to the new people
 // either way; a handover that leaves nobody, or whose people cannot be resolved, blocks the step
-// (fail closed) rather than fall back to the people it replaced.
+// (fail closed) rather than fall back to the people it replaced. A step that requires
+// qualifications asks them of the new people too (qualifications.ts): those without are left out,
+// and the level's fact says why.
 import type { ApproveStepIR } from '../ir/types.js';
 import { openTask, stepOf } from './approvals.js';
 import { type Expanded, problemText, uniqueSorted } from './people.js';
+import {
+  askQualified,
+  blockedBecause,
+  keepUnqualified,
+  unqualifiedField,
+  withoutPeople,
+  withUnqualified,
+} from './qualifications.js';
 import { neededFor } from './quorum.js';
 import { emit, newId, record, type Run } from './runtime.js';
-import type { ApprovalState, MachineEvent } from './types.js';
+import type { ApprovalState, MachineEvent, Unqualified } from './types.js';
 
 /** Level `level` of the ladder (or -1, `on timeout`) hands over rather than adds. */
 function handsOver(step: ApproveStepIR, level: number): boolean {
@@ -25,7 +35,7 @@ function spanOf(step: ApproveStepIR, level: number) {
 export function escalate(run: Run, approval: ApprovalState, expanded: Expanded, level: number): void {
   const step = stepOf(run, approval.step);
   if (expanded.refs.length === 0) {
-    escalated(run, step, approval, { people: [], problems: expanded.problems, level });
+    escalated(run, step, approval, { people: [], problems: expanded.problems, unqualified: [], level });
     return;
   }
   const request = newId(run, step.id);
@@ -37,7 +47,7 @@ export function escalate(run: Run, approval: ApprovalState, expanded: Expanded, 
       record(run, { kind: 'escalationProblem', step: step.id, problem }, step.span);
     approval.pending.push({ request, purpose: 'escalation', level });
   }
-  emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs });
+  emit(run, { kind: 'resolve', request, step: step.id, refs: expanded.refs, ...askQualified(step) });
 }
 
 type Resolved = Extract<MachineEvent, { kind: 'resolved' }>;
@@ -46,6 +56,8 @@ type Resolved = Extract<MachineEvent, { kind: 'resolved' }>;
 interface Answer {
   people: readonly string[];
   problems: readonly string[];
+  /** The people resolved but left out for a required qualification (none when none is required). */
+  unqualified: readonly Unqualified[];
   level: number;
 }
 
@@ -56,7 +68,12 @@ export function onEscalationResolved(run: Run, approval: ApprovalState, event: R
   if (entry === undefined) return;
   const step = stepOf(run, approval.step);
   const problems = [...(entry.problems ?? []), ...event.problems.map(problemText)];
-  escalated(run, step, approval, { people: uniqueSorted(event.people), problems, level: entry.level ?? -1 });
+  escalated(run, step, approval, {
+    people: uniqueSorted(event.people),
+    problems,
+    unqualified: withUnqualified([], event.unqualified),
+    level: entry.level ?? -1,
+  });
 }
 
 function escalated(run: Run, step: ApproveStepIR, approval: ApprovalState, answer: Answer): void {
@@ -69,18 +86,22 @@ function addDeciders(
   run: Run,
   step: ApproveStepIR,
   approval: ApprovalState,
-  { people, problems, level }: Answer,
+  { people, problems, unqualified, level }: Answer,
 ): void {
   const span = spanOf(step, level);
   for (const problem of problems) record(run, { kind: 'escalationProblem', step: step.id, problem }, span);
+  const left = unqualifiedField(unqualified);
   const barred = new Set([
     ...approval.excluded,
     ...approval.distinct.map((d) => d.person),
     ...approval.eligible,
   ]);
   const added = people.filter((p) => !barred.has(p));
+  // Someone left out before who holds the qualification now (renewed) joins; the level's people
+  // without it are kept with their reason, for the log and for a refusal.
+  keepUnqualified(approval, withUnqualified(withoutPeople(approval.unqualified, added), unqualified));
   if (added.length === 0) {
-    record(run, { kind: 'escalated', step: step.id, added, level }, span);
+    record(run, { kind: 'escalated', step: step.id, added, level, ...left }, span);
     return;
   }
   approval.eligible = [...approval.eligible, ...added];
@@ -91,7 +112,7 @@ function addDeciders(
     recipients: added,
     message: `${step.id} has been escalated to you for a decision`,
   });
-  record(run, { kind: 'escalated', step: step.id, added, level }, span);
+  record(run, { kind: 'escalated', step: step.id, added, level, ...left }, span);
   if (approval.phase === 'blocked') unblock(run, step, approval);
 }
 
@@ -114,11 +135,12 @@ function handOver(
   run: Run,
   step: ApproveStepIR,
   approval: ApprovalState,
-  { people, problems, level }: Answer,
+  { people, problems, unqualified, level }: Answer,
 ): void {
   const span = spanOf(step, level);
   const barred = new Set([...approval.excluded, ...approval.distinct.map((d) => d.person)]);
   const to = people.filter((p) => !barred.has(p));
+  keepUnqualified(approval, withUnqualified(withoutPeople(approval.unqualified, to), unqualified));
   // The people handed over from stop deciding either way: their task closes.
   if (approval.phase === 'open')
     emit(run, { kind: 'closeTask', task: approval.task, reason: `${step.id} handed over` });
@@ -131,7 +153,10 @@ function handOver(
     problems.length > 0
       ? `the hand-over could not be resolved: ${problems.join('; ')}`
       : to.length === 0
-        ? `nobody to hand over to${barred.size > 0 ? ' who may decide it (segregation of duties)' : ''}`
+        ? blockedBecause(
+            `nobody to hand over to${barred.size > 0 ? ' who may decide it (segregation of duties)' : ''}`,
+            unqualified,
+          )
         : null;
   if (reason !== null) {
     // Fail closed: the ladder and the deadline still run and may unblock or end the step.
@@ -148,6 +173,6 @@ function handOver(
     recipients: to,
     message: `${step.id} has been handed over to you for a decision`,
   });
-  record(run, { kind: 'handedOver', step: step.id, to, level }, span);
+  record(run, { kind: 'handedOver', step: step.id, to, level, ...unqualifiedField(unqualified) }, span);
   openTask(run, step, approval, [], true);
 }

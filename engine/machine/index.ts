@@ -3,6 +3,7 @@
 export { start, step, validate } from './step.js';
 export { blockedOn, explain } from './explain.js';
 export { REFUSAL_CODES, REFUSALS, isRefusalCode, type RefusalInfo } from './refusals.js';
+export { notQualifiedMessage, requiredQualifications } from './qualifications.js';
 export type {
   ApprovalState,
   BlockedOn,
@@ -20,4 +21,5 @@ export type {
   StartContext,
   Thread,
   Transition,
+  Unqualified,
 } from './types.js';

@@ -2,7 +2,7 @@
 // part that needs no I/O (roles expanded, `manager of <expr>` and person fields evaluated); the
 // driver resolves groups, people and managers. Whatever cannot be turned into a reference (an
 // unset field, a role that names itself) is a problem, and problems fail closed upstream.
-import { compileValue, sourceOf } from '../expr/index.js';
+import { compileValue, type Facts, sourceOf } from '../expr/index.js';
 export { names } from '../facts/index.js';
 import type { ApproverIR, ValueIR } from '../ir/types.js';
 import type { CompiledMachine } from './compiled.js';
@@ -17,6 +17,15 @@ export interface Expanded {
 export function expandApprovers(
   m: CompiledMachine,
   state: MachineState,
+  approvers: readonly ApproverIR[],
+): Expanded {
+  return expandApproversIn(m, factsOf(state), approvers);
+}
+
+/** The same for any facts: a monitor's owners are read from the project it looks at. */
+export function expandApproversIn(
+  m: CompiledMachine,
+  facts: Facts,
   approvers: readonly ApproverIR[],
 ): Expanded {
   const out: Expanded = { refs: [], problems: [] };
@@ -48,7 +57,7 @@ export function expandApprovers(
       case 'managerOf':
       case 'expr': {
         const expr = approver.kind === 'expr' ? approver.expr : approver.of;
-        const people = peopleIn(compileValue(expr, m.env)(factsOf(state)));
+        const people = peopleIn(compileValue(expr, m.env)(facts));
         if (people === null) {
           out.problems.push(`${sourceOf(expr)} is not set`);
           return;

@@ -9,7 +9,9 @@
 // the step is blocked, because an escalation that unblocks the step would not let them decide,
 // and because the auditor's question "who tried to approve their own request?" must find them.
 // Then the step's own state (blocked), then membership (escalations may add people), then what
-// was already done, and last what better input would fix.
+// was already done, and last what better input would fix. One exception: `not-qualified` comes
+// right after `task-closed`, because the API decides it from the qualification registry before
+// it asks the engine anything (see REFUSALS.md).
 
 export interface RefusalInfo {
   /** The HTTP status the API answers with: 403 never for this person, 409 not now, 422 fix the input. */
@@ -25,6 +27,14 @@ export interface RefusalInfo {
 export const REFUSALS = {
   ended: { status: 409, by: 'engine', meaning: 'the instance has ended' },
   'task-closed': { status: 409, by: 'api', meaning: 'the task closed before the action arrived' },
+  // The API reads the registry before it sends a decision on, so this comes before every code the
+  // engine gives; the engine keeps the same order for the people it left out when it resolved them.
+  'not-qualified': {
+    status: 403,
+    by: 'api',
+    meaning:
+      'the person (or whoever they stand in for) does not hold a qualification the step requires, valid that day',
+  },
   'unknown-request': {
     status: 409,
     by: 'engine',

@@ -2,7 +2,7 @@
 // it (each stamped with `at`, the only way time enters), the commands it asks the driver to carry
 // out, and the words it explains itself in. Kept apart from the code so that the workflow, the
 // simulator and the tests depend on the shapes without depending on the implementation.
-import type { Fact, ProcessOutcome, TaskKind, VoteKind } from '../facts/index.js';
+import type { Fact, ProcessOutcome, TaskKind, Unqualified, VoteKind } from '../facts/index.js';
 import type { CompiledPolicy, DurationIR, SourceSpan, ValueIR } from '../ir/types.js';
 
 /** A reference the directory resolves to people; roles are expanded by the machine first. */
@@ -46,6 +46,11 @@ export type MachineEvent =
       request: string;
       people: string[];
       problems: { ref: PersonRef; problem: ResolveProblem }[];
+      /**
+       * Asked with `qualifications`: the people resolved who do not hold each of them, valid on
+       * the day asked, left out of `people`. Absent when nothing was asked (older answers too).
+       */
+      unqualified?: Unqualified[];
     }
   | {
       kind: 'decide';
@@ -82,7 +87,18 @@ export type TimerPurpose =
   'sla' | 'remind' | 'escalate' | 'wait' | 'attestDue' | 'waiverDue' | 'waiverExpiry';
 
 export type MachineCommand =
-  | { kind: 'resolve'; request: string; step: string; refs: PersonRef[] }
+  | {
+      kind: 'resolve';
+      request: string;
+      step: string;
+      refs: PersonRef[];
+      /**
+       * For the deciders of a step that requires qualifications: answer only the people holding
+       * each, valid on the day of the answer, and list the others as `unqualified`. Absent
+       * otherwise, so steps without qualifications ask exactly what they always asked.
+       */
+      qualifications?: string[];
+    }
   | { kind: 'notify'; step: string; recipients: string[]; message: string }
   | { kind: 'openTask'; task: string; step: string; people: string[]; title: string; taskKind: TaskKind }
   | { kind: 'addToTask'; task: string; people: string[] }
@@ -115,6 +131,7 @@ export type MachineCommand =
   | { kind: 'finished'; outcome: Outcome; message: string };
 
 export type { Refusal, RefusalCode } from './refusals.js';
+export type { Unqualified } from '../facts/index.js';
 
 export type Outcome = ProcessOutcome;
 
@@ -179,6 +196,11 @@ export interface ApprovalState {
   distinct: { person: string; step: string }[];
   /** Approvers minus exclusions minus distinct, then the people escalation added. */
   eligible: string[];
+  /**
+   * Approvers and escalated people left out because they did not hold a required qualification
+   * when they were resolved; absent when none (and in states from before qualifications).
+   */
+  unqualified?: Unqualified[];
   needed: number;
   /**
    * Set once a `hand over` replaced the people deciding: one decision decides (the first approval

@@ -6,11 +6,21 @@
 //
 // Times are shown in the recipient's zone (when.ts), and "due in 2 working days" counts on the
 // recipient's working hours: the person reading it plans with their own week, not the policy's.
+// A notice about a protocol monitor's finding is worded by findings.ts; everything below is about
+// instances.
 import { byline, closeReason, names, plural, sentenceOf, stepOfFact } from '../facts/index.js';
 import type { Fact, Moment } from '../facts/index.js';
+import { composeFinding, findingPath } from './findings.js';
 import { dueText, sinceText, timeText } from './when.js';
 import { NOTICE_KINDS } from './types.js';
-import type { ComposedMessage, DeliveryProfile, Notice, NoticeCause, NoticeKind } from './types.js';
+import type {
+  ComposedMessage,
+  DeliveryProfile,
+  Notice,
+  NoticeCause,
+  NoticeInstance,
+  NoticeKind,
+} from './types.js';
 
 export interface ComposeContext {
   /** The recipient's profile: zone and working hours for "due" in business time. */
@@ -27,12 +37,17 @@ export interface ComposedDigest {
   items: ComposedMessage[];
 }
 
-/** The console path for a notice: the task when there is one, else the instance. */
+/** The console path for a notice: its finding's page, else the task when there is one, else the instance. */
 export function noticePath(notice: Notice): string {
+  if (notice.finding !== undefined) return findingPath(notice.finding);
   return notice.task === null
-    ? `/instances/${encodeURIComponent(notice.instance.id)}`
+    ? `/instances/${encodeURIComponent(notice.instance?.id ?? '')}`
     : `/tasks/${encodeURIComponent(notice.task)}`;
 }
+
+/** A notice about an instance: every notice but a finding's. */
+type InstanceNotice = Notice & { instance: NoticeInstance };
+const aboutInstance = (notice: Notice): notice is InstanceNotice => notice.instance !== null;
 
 /** The kind-specific words of a message; compose() adds the due line, details and link. */
 interface Body {
@@ -54,6 +69,9 @@ const ASKS_TO_DECIDE: ReadonlySet<NoticeKind> = new Set([
 ]);
 
 export function compose(notice: Notice, ctx: ComposeContext): ComposedMessage {
+  if (notice.finding !== undefined) return composeFinding(notice, notice.finding, ctx);
+  if (!aboutInstance(notice))
+    throw new Error(`notice ${notice.id} is about neither an instance nor a finding`);
   const body = bodyOf(notice, ctx);
   const due = notice.due ?? body.due;
   let headline = body.headline;
@@ -100,9 +118,10 @@ const DIGEST_NOUNS: Readonly<Record<NoticeKind, string>> = {
   mention: 'mention',
   ended: 'finished request',
   policyMessage: 'message',
+  finding: 'finding',
 };
 
-function bodyOf(notice: Notice, ctx: ComposeContext): Body {
+function bodyOf(notice: InstanceNotice, ctx: ComposeContext): Body {
   const cause: NoticeCause = notice.cause;
   switch (cause.kind) {
     case 'mention': {
@@ -118,7 +137,7 @@ function bodyOf(notice: Notice, ctx: ComposeContext): Body {
 }
 
 function delegationBody(
-  notice: Notice,
+  notice: InstanceNotice,
   cause: Extract<NoticeCause, { kind: 'delegation' }>,
   ctx: ComposeContext,
 ): Body {
@@ -141,7 +160,7 @@ type FactCause = Extract<NoticeCause, { kind: 'fact' }>;
 type CheckFailed = Extract<Fact, { kind: 'checkFailed' }>;
 
 /** The message a fact makes for the notice's kind, or null when the two do not fit together. */
-function factBody(notice: Notice, cause: FactCause, ctx: ComposeContext): Body | null {
+function factBody(notice: InstanceNotice, cause: FactCause, ctx: ComposeContext): Body | null {
   const { fact } = cause;
   const what = about(notice);
   const asked = requested(notice, false);
@@ -283,7 +302,7 @@ function factBody(notice: Notice, cause: FactCause, ctx: ComposeContext): Body |
 }
 
 /** Any fact, for any kind: the decision log's sentence about the request. */
-function genericBody(notice: Notice, fact: Fact): Body {
+function genericBody(notice: InstanceNotice, fact: Fact): Body {
   const step = stepOfFact(fact) ?? notice.step;
   return {
     subject: `Update: ${step === null ? '' : `${step} on `}${about(notice)}`,
@@ -310,7 +329,7 @@ function ladder(level: number): string {
 }
 
 /** `change-request for project Apollo`, or the process alone when there is no project. */
-function about(notice: Notice): string {
+function about(notice: InstanceNotice): string {
   const { process, project } = notice.instance;
   return project === null ? process : `${process} for project ${project}`;
 }
@@ -320,7 +339,7 @@ function about(notice: Notice): string {
  * requester, else `change-request for project Apollo, requested by lea.hofmann@example.org`, with
  * the closing comma when the sentence goes on (`inner`).
  */
-function requested(notice: Notice, inner: boolean): string {
+function requested(notice: InstanceNotice, inner: boolean): string {
   const { requester } = notice.instance;
   if (notice.recipient === requester) return `your request ${about(notice)}`;
   return `${about(notice)}, requested by ${requester}${inner ? ',' : ''}`;
@@ -330,7 +349,7 @@ function requested(notice: Notice, inner: boolean): string {
  * A waiver to decide: the check that failed and, when the planner handed the failure over, why
  * it failed (the author's message first, then the engine's explanation) and by when.
  */
-function waiverBody(notice: Notice, step: string, failure: CheckFailed | null): Body {
+function waiverBody(notice: InstanceNotice, step: string, failure: CheckFailed | null): Body {
   const why =
     failure === null
       ? null
@@ -356,7 +375,7 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function detailsOf(notice: Notice): ComposedMessage['details'] {
+function detailsOf(notice: InstanceNotice): ComposedMessage['details'] {
   const { instance } = notice;
   const step = notice.step ?? (notice.cause.kind === 'fact' ? stepOfFact(notice.cause.fact) : null);
   const details = [{ label: 'Process', value: instance.process }];

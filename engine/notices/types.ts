@@ -1,6 +1,7 @@
 // What Charter tells people, as data: a notice is one thing that happened, addressed to one person,
 // with the fact that makes it true. Notices are planned from the typed facts of a transition
-// (plan.ts), from a comment's @mention or a delegation (the API), and rendered for a channel only
+// (plan.ts) or of a monitor's finding (findings.ts), from a comment's @mention or a delegation (the
+// API), from a qualification about to expire (qualifications.ts), and rendered for a channel only
 // at delivery (compose.ts), in the recipient's zone. Nothing here reads an engine sentence.
 //
 // Notices are plain JSON: they are stored in the in-app list and in the delivery queue, so a field,
@@ -20,6 +21,10 @@ export const NOTICE_KINDS = [
   'ended',
   /** A policy's own `notify` step: the author's message to the people it names. */
   'policyMessage',
+  /** A protocol monitor's finding about a project: opened, reminded, escalated, overdue. */
+  'finding',
+  /** A completion of a qualification the person holds runs out soon (the daily reminder job). */
+  'qualificationExpiring',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -39,7 +44,34 @@ export interface NoticeInstance {
   requester: string;
 }
 
-/** Why the person is told: a machine fact, or something a person did through the API. */
+/**
+ * The protocol monitor's finding a notice is about (store/findings.ts): enough to say what was
+ * found on which project and to link to it.
+ */
+export interface NoticeFinding {
+  id: string;
+  monitor: string;
+  policy: string;
+  /** The project's code. */
+  project: string;
+  /** What the monitor found wrong, in the policy author's words (the finding's message). */
+  message: string;
+}
+
+/**
+ * The completion of a qualification a reminder is about (store/qualifications.ts): enough to name
+ * the qualification, say when it runs out and link to it. Days are `YYYY-MM-DD`; the completion is
+ * valid until and including the day before `expiresOn`.
+ */
+export interface NoticeQualification {
+  /** The registry's slug: `itil-change`. */
+  id: string;
+  name: string;
+  completedOn: string;
+  expiresOn: string;
+}
+
+/** Why the person is told: a machine fact, something a person did through the API, or a date coming up. */
 export type NoticeCause =
   /**
    * `failure`: for a waiver task, the check failure it waives (recorded in an earlier transition,
@@ -56,13 +88,16 @@ export type NoticeCause =
       until: number;
       /** What the delegator wrote to the delegate, if anything. */
       note?: string | null;
-    };
+    }
+  /** The notice's qualification expires `leadDays` days after the reminder's day (its lead time). */
+  | { kind: 'qualificationExpiry'; leadDays: number };
 
 export interface Notice {
   /**
    * Deterministic: `<source>/<recipient>`, the source being the audit event id of the fact, or
-   * `comment:<id>`, `delegation:<id>`. The same notice planned twice (an activity retry) has the
-   * same id, so every store of notices keeps it once.
+   * `comment:<id>`, `delegation:<id>`, `qualification:<id>:<person>:<expiresOn>:<leadDays>`. The
+   * same notice planned twice (an activity retry) has the same id, so every store of notices keeps
+   * it once.
    */
   id: string;
   kind: NoticeKind;
@@ -71,7 +106,19 @@ export interface Notice {
   onBehalfOf: string | null;
   /** When it happened (epoch ms). */
   at: number;
-  instance: NoticeInstance;
+  /** The instance it is about; null when it is about a finding or a qualification instead. */
+  instance: NoticeInstance | null;
+  /**
+   * The finding it is about, when a protocol monitor's finding is why the person is told (then
+   * `instance`, `task` and `step` are null). Absent from every other notice, so those are stored
+   * exactly as before findings had notices.
+   */
+  finding?: NoticeFinding;
+  /**
+   * The qualification whose completion runs out, for a `qualificationExpiring` reminder (then
+   * `instance`, `task` and `step` are null). Absent from every other notice, like `finding`.
+   */
+  qualification?: NoticeQualification;
   /** The task to open (`<instance>/<task>`); null links to the instance page. */
   task: string | null;
   step: string | null;

@@ -4,6 +4,7 @@ export { Simulation, SimulationError, TIMER_LIMIT } from './simulation.js';
 export type { Notification, OpenTask, StartOptions, TimelineEntry } from './simulation.js';
 export { EMPTY_WORLD } from './world.js';
 export type { CheckAnswer, World } from './world.js';
+export type { WorldQualification, WorldQualifications } from './qualifications.js';
 export { coveragePoints, coveredBy } from './coverage.js';
 export type { CoveragePoint, PolicyPoints } from './coverage.js';
 export { unmet } from './expect.js';
@@ -18,3 +19,7 @@ export {
   worldSchema,
 } from './script.js';
 export type { Expectation, Scenario, ScriptEntry, TestFile, WorldInput } from './script.js';
+export { monitorTestSchema, runMonitorTest } from './monitor-test.js';
+export type { MonitorTest, MonitorTestResult } from './monitor-test.js';
+export { simulateMonitor } from './monitor-simulation.js';
+export type { MonitorRun, MonitorSimulation, MonitorWorld, SimulatedFinding } from './monitor-simulation.js';

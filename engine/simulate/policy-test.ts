@@ -91,6 +91,8 @@ export function mergeWorld(
     people: [...base.people, ...(o.people ?? [])],
     services: { ...base.services, ...o.services },
     capacity: { ...base.capacity, ...o.capacity },
+    // A qualification named here replaces the file's entry, as a group does.
+    qualifications: { ...base.qualifications, ...o.qualifications },
   };
 }
 

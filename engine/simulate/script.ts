@@ -4,9 +4,11 @@
 // reported with its path (`tests[2].script[4].approve`), not as a failed test.
 import { z } from 'zod';
 import { instantOf } from '../calendar/index.js';
+import { monitorTestSchema } from './monitor-test.js';
 
 const person = z.string().min(1);
 const stepName = z.string().min(1);
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
 
 export const worldSchema = z.strictObject({
   /** A world file this one extends (resolved by whoever reads files); keys here win. */
@@ -26,6 +28,19 @@ export const worldSchema = z.strictObject({
     )
     .default({}),
   capacity: z.record(z.string(), z.record(z.string(), z.number().nonnegative())).default({}),
+  /**
+   * The qualification registry: id (`itil-change`) to how many calendar months a completion stays
+   * valid (null: for good) and who completed it on which days, as the PMO records them.
+   */
+  qualifications: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        validityMonths: z.number().int().min(1).nullable(),
+        completed: z.record(person, z.array(isoDay).min(1)).default({}),
+      }),
+    )
+    .default({}),
 });
 
 export const expectationSchema = z.strictObject({
@@ -112,13 +127,27 @@ export const scenarioSchema = z.strictObject({
   expect: expectationSchema.optional(),
 });
 
-export const testFileSchema = z.strictObject({
-  /** The zone local times in this file are read in (an IANA name). */
-  timezone: z.string().default('UTC'),
-  start: z.string().optional(),
-  world: worldSchema.default({ groups: {}, managers: {}, people: [], services: {}, capacity: {} }),
-  tests: z.array(scenarioSchema).min(1),
-});
+export const testFileSchema = z
+  .strictObject({
+    /** The zone local times in this file are read in (an IANA name). */
+    timezone: z.string().default('UTC'),
+    start: z.string().optional(),
+    world: worldSchema.default({
+      groups: {},
+      managers: {},
+      people: [],
+      services: {},
+      capacity: {},
+      qualifications: {},
+    }),
+    tests: z.array(scenarioSchema).default([]),
+    /** Monitors on the virtual clock (monitor-test.ts). */
+    monitorTests: z.array(monitorTestSchema).default([]),
+  })
+  .refine((file) => file.tests.length + file.monitorTests.length > 0, {
+    message: 'a test file needs at least one scenario in `tests` or `monitorTests`',
+    path: ['tests'],
+  });
 
 export type ScriptEntry = z.infer<typeof scriptEntrySchema>;
 export type Expectation = z.infer<typeof expectationSchema>;

@@ -18,6 +18,7 @@ import {
   validate,
 } from '../machine/index.js';
 import { outcomeBranch } from './coverage.js';
+import { screenQualified } from './qualifications.js';
 import { allocate, type CheckAnswer, knownPeople, resolveRefs, type World } from './world.js';
 
 export interface TimelineEntry {
@@ -222,14 +223,22 @@ export class Simulation {
     const at = this.clock;
     for (const command of commands) {
       switch (command.kind) {
-        case 'resolve':
+        case 'resolve': {
+          const resolved = resolveRefs(this.world, this.known, command.refs);
+          // A step's deciders who lack a required qualification are left out with the reason.
+          const screened =
+            command.qualifications === undefined
+              ? {}
+              : screenQualified(this.world.qualifications, resolved.people, command.qualifications, at);
           this.plan.arrive('store', {
             kind: 'resolved',
             at,
             request: command.request,
-            ...resolveRefs(this.world, this.known, command.refs),
+            ...resolved,
+            ...screened,
           });
           break;
+        }
         case 'runCheck':
           this.plan.checkStarted(command);
           this.ask(command.request, command.service);

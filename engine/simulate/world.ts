@@ -1,8 +1,10 @@
 // The simulated outside world: who is in which group, who manages whom, what the external check
-// services answer and how much capacity each pool has. The simulator answers the machine's
-// resolve, runCheck and reallocate commands from it, the way the runtime's activities answer
-// them from MongoDB and HTTP, including the failures (unknown group, empty group, no capacity).
+// services answer, how much capacity each pool has and who holds which qualification. The
+// simulator answers the machine's resolve, runCheck and reallocate commands from it, the way the
+// runtime's activities answer them from MongoDB and HTTP, including the failures (unknown group,
+// empty group, no capacity, a lapsed qualification).
 import type { MachineEvent, PersonRef, ResolveProblem } from '../machine/index.js';
+import type { WorldQualifications } from './qualifications.js';
 
 export interface CheckAnswer {
   /** `pending` leaves the check running until a script answers it. */
@@ -22,6 +24,11 @@ export interface World {
   services: Record<string, CheckAnswer>;
   /** Pool to skill to free hours; reallocations draw it down, so a second one may not fit. */
   capacity: Record<string, Record<string, number>>;
+  /**
+   * The qualification registry and who completed what when (qualifications.ts); absent: nobody
+   * holds any, so a step that requires one has nobody qualified (fail closed).
+   */
+  qualifications?: WorldQualifications;
 }
 
 export const EMPTY_WORLD: World = { groups: {}, managers: {}, people: [], services: {}, capacity: {} };

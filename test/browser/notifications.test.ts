@@ -224,6 +224,7 @@ describe('notifications in the console', () => {
       'Mention',
       'Request ended',
       'Message from a policy step',
+      'Findings about my projects',
     ]);
     await page.getByLabel('Chat: Reminder').uncheck();
     await page.getByLabel('Email: Mention').uncheck();

@@ -1,11 +1,11 @@
 // "Someone else's object" for every route of the route table that declares one (`ownership` in
 // api/route.ts), over real HTTP with the real store, the Temporal dev server and a Charter worker.
 // Real objects belong to real people: Rita's instance, Alice's approval task on it, Alice's
-// delegation, her absence and her planning weeks. Then every allowed role is played by a stranger
-// who holds only that role: the roles that see anyone's object reach it; everyone else gets the
-// declared answer (a hidden object's 404 reads exactly like an unknown id's). A guard makes every
-// route with a path parameter either declare its object or say why it has no owner, so a new
-// route cannot skip the check.
+// delegation, her absence, her planning weeks and a monitor's finding she owns. Then every allowed
+// role is played by a stranger who holds only that role: the roles that see anyone's object reach
+// it; everyone else gets the declared answer (a hidden object's 404 reads exactly like an unknown
+// id's). A guard makes every route with a path parameter either declare its object or say why it
+// has no owner, so a new route cannot skip the check.
 import { defaultPreferences } from '../../engine/notices/types.js';
 import { jest } from '@jest/globals';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
@@ -49,9 +49,20 @@ const SHARED: Record<string, string> = {
   'GET /projects/:code': 'the portfolio is everyone’s to read',
   'PATCH /projects/:code': 'projects are the PMO’s; pmo and admins change any of them',
   'GET /projects/:code/history': 'the portfolio and its history are everyone’s to read',
+  'GET /findings/:id': 'a finding is about a project, not a person: everyone reads it',
+  'GET /qualifications/:id': 'the registry of qualifications is everyone’s to read',
+  'PATCH /qualifications/:id': 'the registry is the PMO’s; pmo and admins change any entry',
+  'GET /qualifications/:id/holders': 'a qualification’s holders: pmo, admins and auditors see all of them',
+  'POST /qualifications/:id/completions': 'pmo and admins record anyone’s completion',
   'POST /admin/deliveries/:id/retry': 'deliveries are the system’s; admins retry any failed one',
   'GET /policies/:name/versions/:version': 'published policies are everyone’s to read',
   'POST /policies/:name/versions/:version/simulate': 'simulates a published policy and writes nothing',
+  'POST /policies/:name/versions/:version/retire': 'policies are the PMO’s: pmo and admins retire any',
+  'POST /policies/:name/retire': 'policies are the PMO’s: pmo and admins retire any',
+  'POST /monitors/:policy/:monitor/pause': 'schedules are operated by admins, for any monitor',
+  'POST /monitors/:policy/:monitor/resume': 'schedules are operated by admins, for any monitor',
+  'POST /monitors/:policy/:monitor/run': 'schedules are operated by admins, for any monitor',
+  'POST /monitors/:policy/:monitor/backfill': 'schedules are operated by admins, for any monitor',
   'GET /policies/:name/versions/:version/processes/:process': 'a published process is everyone’s to read',
   'POST /instances/:id/checks/:request/report': 'the check service reports on any instance (admin only)',
   'GET /directory/people/:id': 'the directory is public: approver resolution must be checkable',
@@ -71,6 +82,7 @@ const UNKNOWN: Record<Ownership['object'], string> = {
   task: 'purchase-no-such-instance/review#1',
   delegation: 'dlg_no_such_delegation',
   person: 'nobody.at.all@halden.example',
+  finding: 'Ownership purchase/no_such_monitor/NO-SUCH/2026-01-01T00:00:00.000Z',
 };
 
 interface ErrorAnswer {
@@ -94,6 +106,8 @@ const BODIES: Record<string, unknown> = {
   'POST /tasks/:id/decide': { decision: 'approve' },
   'POST /tasks/:id/attest': {},
   'POST /tasks/:id/waive': { reason: 'ownership check' },
+  'POST /findings/:id/resolve': { evidence: 'ownership check' },
+  'POST /findings/:id/waive': { until: inDays(30).slice(0, 10), reason: 'ownership check' },
   'POST /tasks/:id/delegate': { to: BOB, until: inDays(3) },
   'POST /tasks/:id/comments': { text: 'ownership check' },
   'PUT /directory/people/:id/out-of-office': { from: inDays(60), to: inDays(61) },
@@ -162,6 +176,23 @@ describe("someone else's object, on every route that declares one", () => {
       to: inDays(37),
     });
     objects.person = ALICE;
+    // Alice's finding: a monitor's run (seeded through the store: no schedule runs here).
+    const run = new Date();
+    const opened = await api.store.findings.open({
+      policy: { name: POLICY_NAME, version: 1, sha256: 'a'.repeat(64) },
+      monitor: 'risk_review_current',
+      project: 'OWN-1',
+      runId: 'ownership-run',
+      runAt: run,
+      day: run.toISOString().slice(0, 10),
+      message: 'OWN-1 has had no risk review passed in the last 30 days',
+      why: 'no risk_review approved for OWN-1',
+      health: 'amber',
+      owners: [ALICE],
+      waivers: [],
+      dueAt: null,
+    });
+    objects.finding = opened.finding.id;
     const weeks = { from: thisWeek, to: thisWeek };
     await expectStatus(200, 'PUT', `/v1/resources/people/${ALICE}/capacity`, paula, { ...weeks, hours: 40 });
     await expectStatus(201, 'POST', `/v1/resources/people/${ALICE}/allocations`, paula, {

@@ -1,8 +1,9 @@
 // What the README walkthrough costs the database, counted: every command the API and the worker
 // send (one client in this process; the handshake aside, getMore and commitTransaction included)
 // while the laptop purchase starts, while Henrik's approval, the device check it triggers and the
-// waiver task that follows run, and for one inbox read. Budgets: 16, 30 and 3 commands (the start
-// was 15 until notices: telling the approver costs one read of delegations and one insert). The same
+// waiver task that follows run, and for one inbox read. Budgets: 17, 30 and 3 commands (the start
+// was 15 until notices: telling the approver costs one read of delegations and one insert; 16 until
+// retirements: the policy's retirements are read beside its version, in the same round trip). The same
 // counts must hold after 1,000 more instances for the same people: no cost grows with the data.
 import { readFileSync } from 'node:fs';
 import type { MongoClient } from 'mongodb';
@@ -12,7 +13,7 @@ import { startApiHarness, type ApiHarness } from '../support/api.js';
 import { startRecording, type Recorded } from '../support/plans.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
-const BUDGET = { start: 16, approval: 30, inbox: 3 };
+const BUDGET = { start: 17, approval: 30, inbox: 3 };
 const MORE_INSTANCES = 1_000;
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const walkthrough = readme.slice(readme.indexOf('## Walkthrough'));

@@ -53,6 +53,7 @@ import {
   reference,
   type Reference,
 } from '../support/conformance.js';
+import { seedQualifications } from '../support/qualifications.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from '../support/services.js';
 import { useQuietTemporalRuntime } from '../support/temporal.js';
 
@@ -111,6 +112,8 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
       const people = [...world.people, c.scenario.startedBy];
       await store.directory.seedFromWorld({ groups: world.groups, managers: world.managers, people });
       for (const s of ref.capacity) await store.capacity.setCapacity(s.pool, s.skill, s.week, s.hours);
+      // Who holds which qualification, for steps that require one (the simulator's registry).
+      await seedQualifications(store, world.qualifications);
       debug(c.key, 'store seeded');
       stub.servicesFor(c.key, world.services, externalCheckSteps(c.policy));
       // Every service name the policy may use maps to the stub, under this case's key.

@@ -14,6 +14,7 @@ import {
   policyCollections,
   PolicyStore,
 } from '../../store/policies.js';
+import { policyRetirementCollections } from '../../store/policy-retirements.js';
 import { expectIndexedReads, recordCommands } from '../support/plans.js';
 import { useStoreDatabase } from '../support/store-db.js';
 
@@ -66,7 +67,10 @@ const publishInput = (
 });
 
 describe('PolicyStore', () => {
-  const { client, db } = useStoreDatabase(import.meta.url, policyCollections);
+  const { client, db } = useStoreDatabase(import.meta.url, [
+    ...policyCollections,
+    ...policyRetirementCollections,
+  ]);
   let store: PolicyStore;
 
   beforeAll(() => {
@@ -163,7 +167,7 @@ describe('PolicyStore', () => {
     expect(await store.newestInEffect('no-such-policy', new Date('2027-01-01'))).toBeNull();
   });
 
-  test('when the version in effect is asked for, then one indexed find reads it whole, verified', async () => {
+  test('when the version in effect is asked for, then one indexed find reads it whole, verified, beside the retirements', async () => {
     const at = new Date('2026-04-01T00:00:00Z');
 
     const { result, commands } = await recordCommands(client(), () => store.newestInEffect('stage-gate', at));
@@ -171,8 +175,15 @@ describe('PolicyStore', () => {
 
     expect(result?.version).toBe(2);
     expect(result?.compiled).toEqual(policy('stage-gate', 2, '2026-03-01').compiled);
-    expect(commands.map((c) => c.name)).toEqual(['find']);
-    expect(plans).toEqual([expect.stringMatching(/^find policies: .*IXSCAN\(name_version_unique\)$/)]);
+    // Sent together: the policy's retirements (policy-retirements.ts), which it skips.
+    expect(commands.map((c) => `${c.name} ${String(c.command['find'])}`).sort()).toEqual([
+      'find policies',
+      'find policy_retirements',
+    ]);
+    expect(plans.sort()).toEqual([
+      expect.stringMatching(/^find policies: .*IXSCAN\(name_version_unique\)$/),
+      expect.stringMatching(/^find policy_retirements: .*IXSCAN\(name_version\)$/),
+    ]);
   });
 
   test('when versions are listed, then names ascend and versions descend within a name, by the index', async () => {

@@ -319,7 +319,7 @@ describe('decisions, waivers, mentions and ends', () => {
         recipient: LEA,
         task: null,
         step: null,
-        instance: { ...notice('ended', fact(ended)).instance, id: 'cr 42/b' },
+        instance: { ...notice('ended', fact(ended)).instance!, id: 'cr 42/b' },
       }),
       ctx,
     );

@@ -2,7 +2,13 @@
 // type): every one is idempotent under Temporal's retries, keyed by the instance and the machine's
 // deterministic ids, so a worker killed mid-call never writes anything twice.
 import type { ValueIR } from '../../engine/ir/types.js';
-import type { BlockedOn, MachineCommand, PersonRef, ResolveProblem } from '../../engine/machine/types.js';
+import type {
+  BlockedOn,
+  MachineCommand,
+  PersonRef,
+  ResolveProblem,
+  Unqualified,
+} from '../../engine/machine/types.js';
 
 /** Who an activity works for: enough to key, file and display everything it writes. */
 export interface InstanceRef {
@@ -56,6 +62,8 @@ export interface ResolveInput {
 export interface ResolveOutput {
   people: string[];
   problems: { ref: PersonRef; problem: ResolveProblem }[];
+  /** Asked with qualifications: the people resolved but left out of `people` for lacking one. */
+  unqualified?: Unqualified[];
 }
 
 export interface CheckInput {
@@ -91,7 +99,11 @@ export interface ReallocateOutput {
  * retrying the whole is safe because every part is idempotent.
  */
 export interface TransitionInput extends EffectsInput {
-  resolve: { request: string; step: string; refs: PersonRef[] }[];
+  /**
+   * `qualifications`: the step's deciders must hold each, valid on the UTC day of `at` (the
+   * machine's resolve command; absent for steps without, and in histories recorded before).
+   */
+  resolve: { request: string; step: string; refs: PersonRef[]; qualifications?: string[] }[];
   reallocate: Omit<ReallocateInput, 'instance' | 'at'>[];
 }
 

@@ -3,6 +3,7 @@ import { isoWeeksFrom, type Store } from '../../store/index.js';
 import { type CheckServices, runCheck } from './checks.js';
 import type { CharterActivities } from './contract.js';
 import { applyEffects } from './effects.js';
+import { screenQualified } from './qualifications.js';
 
 export interface ActivityDeps {
   store: Store;
@@ -22,9 +23,18 @@ export function createActivities({ store, checkServices }: ActivityDeps): Charte
               input.resolve.map((r) => r.refs),
               new Date(at),
             );
+      // The deciders of a step that requires qualifications: only those holding them, that day.
+      const screened = await screenQualified(
+        store,
+        input.resolve.map((r, i) => ({
+          qualifications: r.qualifications,
+          people: resolutions[i]?.people ?? [],
+        })),
+        at,
+      );
       const resolved = input.resolve.map((r, i) => {
-        const { people, problems } = resolutions[i] ?? { people: [], problems: [] };
-        return { request: r.request, people, problems };
+        const problems = resolutions[i]?.problems ?? [];
+        return { request: r.request, ...(screened[i] ?? { people: [] }), problems };
       });
       const reallocated = [];
       for (const r of input.reallocate) {

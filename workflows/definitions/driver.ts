@@ -199,7 +199,14 @@ export class InstanceDriver {
         // The first transition hands over the input for the view to keep. Only an activity's
         // input changes here, which replay does not compare: recorded histories replay as before.
         ...(transition === 1 ? { input: this.state.input } : {}),
-        resolve: resolves.map(({ request, step: stepId, refs }) => ({ request, step: stepId, refs })),
+        // Qualifications are asked only by steps that require them; an activity's input is not
+        // compared on replay either way.
+        resolve: resolves.map(({ request, step: stepId, refs, qualifications }) => ({
+          request,
+          step: stepId,
+          refs,
+          ...(qualifications === undefined ? {} : { qualifications }),
+        })),
         reallocate: reallocations.map(({ kind: _kind, ...rest }) => rest),
       });
       this.lastView = viewText;

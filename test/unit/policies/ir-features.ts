@@ -63,6 +63,7 @@ export function featuresOf(ir: PolicyIR): Set<string> {
         else if (s.onTimeout) add(`on timeout ${s.onTimeout.action}`);
         if (s.allowDelegation) add('approve allow delegation');
         if (s.allowChanges) add('approve allow changes');
+        if ((s.qualifications ?? []).length > 0) add('approve require qualification');
         s.approvers.forEach((a) => approver(a, 'approver'));
         s.exclude.forEach((a) => approver(a, 'excluded'));
         s.escalations.forEach((e) => e.to.forEach((a) => approver(a, 'escalation')));

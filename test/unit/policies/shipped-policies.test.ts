@@ -55,6 +55,7 @@ const CAPABILITIES = [
   'on timeout fail',
   'approve allow delegation',
   'approve allow changes',
+  'approve require qualification',
   'approver role',
   'approver group',
   'approver person',

@@ -118,4 +118,15 @@ describe('the version a request starts under', () => {
     const [choice] = policyChoices([version('B', 1, '2027-01-01')], '2026-03-01');
     expect(choice).toMatchObject({ inEffect: null, upcoming: { version: 1 } });
   });
+
+  test('when the newest version in effect is retired, then the one before it is what requests start under', () => {
+    const retired = { at: '2026-02-15T10:00:00.000Z', by: 'petra', reason: 'wrong approvers' };
+    const [choice] = policyChoices(
+      [version('C', 1, '2026-01-01'), { ...version('C', 2, '2026-02-01'), retired }],
+      '2026-03-01',
+    );
+    expect(choice?.inEffect?.version).toBe(1);
+    const [none] = policyChoices([{ ...version('D', 1, '2026-01-01'), retired }], '2026-03-01');
+    expect(none).toMatchObject({ inEffect: null, upcoming: null });
+  });
 });

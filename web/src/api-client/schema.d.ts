@@ -392,7 +392,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every published version: by name, newest version first
+         * Every published version: by name, newest version first, each with its retirement (or null)
          * @description Roles: author, requester, approver, auditor, pmo, admin.
          */
         get: {
@@ -425,6 +425,15 @@ export interface paths {
                                 publishedBy: string;
                                 /** Format: date-time */
                                 publishedAt: string;
+                                /** @description the version's retirement, or the whole policy's (which shows on every version), the earlier of the two; null when new instances may start under it */
+                                retired: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    by: string;
+                                    reason: string;
+                                    /** @description the whole policy was retired, not only this version */
+                                    wholePolicy: boolean;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -552,7 +561,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One published version with its source texts and its compiled IR
+         * One published version with its source texts, its compiled IR and its retirement (or null)
          * @description Roles: author, requester, approver, auditor, pmo, admin.
          */
         get: {
@@ -584,6 +593,15 @@ export interface paths {
                             publishedBy: string;
                             /** Format: date-time */
                             publishedAt: string;
+                            /** @description the version's retirement, or the whole policy's (which shows on every version), the earlier of the two; null when new instances may start under it */
+                            retired: {
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                reason: string;
+                                /** @description the whole policy was retired, not only this version */
+                                wholePolicy: boolean;
+                            } | null;
                             sources: {
                                 path: string;
                                 text: string;
@@ -724,6 +742,16 @@ export interface paths {
                                     [key: string]: number;
                                 };
                             };
+                            /** @default {} */
+                            qualifications?: {
+                                [key: string]: {
+                                    validityMonths: number | null;
+                                    /** @default {} */
+                                    completed?: {
+                                        [key: string]: string[];
+                                    };
+                                };
+                            };
                         };
                         start?: string;
                         startedBy?: string;
@@ -781,6 +809,167 @@ export interface paths {
                                 onBehalfOf: string | null;
                             }[];
                             failures: string[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/{name}/versions/{version}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a published version: no new instance starts under it (the newest effective version not retired is in force); final, and repeating it answers unchanged
+         * @description Roles: pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    name: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why, for the people who start requests and for the auditors (1-500 characters) */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "retired" | "unchanged";
+                            retirement: {
+                                name: string;
+                                /** @description null: the whole policy is retired */
+                                version: number | null;
+                                reason: string;
+                                by: string;
+                                /** Format: date-time */
+                                at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/{name}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a whole policy: no new instance starts under any of its versions; final, and repeating it answers unchanged
+         * @description Roles: pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why, for the people who start requests and for the auditors (1-500 characters) */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "retired" | "unchanged";
+                            retirement: {
+                                name: string;
+                                /** @description null: the whole policy is retired */
+                                version: number | null;
+                                reason: string;
+                                by: string;
+                                /** Format: date-time */
+                                at: string;
+                            };
                         };
                     };
                 };
@@ -1232,7 +1421,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -3175,7 +3364,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                kind: "taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage";
+                                kind: "taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage" | "finding";
                                 /** @description when it happened (ISO 8601) */
                                 at: string;
                                 readAt: string | null;
@@ -3190,7 +3379,8 @@ export interface paths {
                                     label: string;
                                     value: string;
                                 }[];
-                                instanceId: string;
+                                /** @description the instance it is about; null when it is about a monitor's finding */
+                                instanceId: string | null;
                                 task: string | null;
                             }[];
                             nextCursor: string | null;
@@ -3533,6 +3723,7 @@ export interface paths {
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
+                                finding: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -3586,6 +3777,7 @@ export interface paths {
                             mention: ("email" | "chat")[];
                             ended: ("email" | "chat")[];
                             policyMessage: ("email" | "chat")[];
+                            finding: ("email" | "chat")[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -3615,6 +3807,7 @@ export interface paths {
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
+                                finding: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -3920,6 +4113,7 @@ export interface paths {
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
+                                finding: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -3984,6 +4178,7 @@ export interface paths {
                             mention: ("email" | "chat")[];
                             ended: ("email" | "chat")[];
                             policyMessage: ("email" | "chat")[];
+                            finding: ("email" | "chat")[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -4013,6 +4208,7 @@ export interface paths {
                                 mention: ("email" | "chat")[];
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
+                                finding: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -4095,7 +4291,7 @@ export interface paths {
                                 channel: "inapp" | "email" | "chat";
                                 recipient: string;
                                 /** @description the kind of its first notice (a digest holds several) */
-                                kind: ("taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage") | null;
+                                kind: ("taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage" | "finding") | null;
                                 subject: string;
                                 attempts: number;
                                 lastError: string | null;
@@ -5103,7 +5299,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
                     step?: string;
                     from?: string;
                     to?: string;
@@ -5164,7 +5360,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -5225,7 +5421,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
                     step?: string;
                     from?: string;
                     to?: string;
@@ -5750,6 +5946,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every project the list's filters match as a CSV download (columns: code, version, name, phase, manager, sponsor, budget_amount, budget_currency, start, end, health, health_reason, tags; tags joined with ";"), which the import reads back unchanged
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    phase?: string;
+                    health?: "green" | "amber" | "red";
+                    manager?: string;
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates and updates projects from a CSV file (text/csv, the export's columns, `code` required): every row is checked like a create or a patch and all are written together, or none while any row is invalid (422 with each row's outcome); `dryRun=true` answers the same without writing
+         * @description Roles: pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    dryRun?: "true" | "false";
+                };
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dryRun: boolean;
+                            written: boolean;
+                            message: string;
+                            counts: {
+                                created: number;
+                                updated: number;
+                                unchanged: number;
+                                invalid: number;
+                            };
+                            rows: {
+                                /** @description the line the row starts on; the header is row 1 */
+                                row: number;
+                                code: string | null;
+                                /** @enum {string} */
+                                outcome: "created" | "updated" | "unchanged" | "invalid";
+                                changes: string[];
+                                problems: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -5802,6 +6144,12 @@ export interface paths {
                                     status: "green" | "amber" | "red";
                                     reason: string | null;
                                 };
+                                /** @description the worst health the project's live findings give it; null when none gives one */
+                                findingsHealth: {
+                                    /** @enum {string} */
+                                    status: "amber" | "red";
+                                    reason: string;
+                                } | null;
                                 tags: string[];
                                 createdAt: string;
                                 updatedAt: string;
@@ -5904,6 +6252,12 @@ export interface paths {
                                 status: "green" | "amber" | "red";
                                 reason: string | null;
                             };
+                            /** @description the worst health the project's live findings give it; null when none gives one */
+                            findingsHealth: {
+                                /** @enum {string} */
+                                status: "amber" | "red";
+                                reason: string;
+                            } | null;
                             tags: string[];
                             createdAt: string;
                             updatedAt: string;
@@ -5983,6 +6337,12 @@ export interface paths {
                                 status: "green" | "amber" | "red";
                                 reason: string | null;
                             };
+                            /** @description the worst health the project's live findings give it; null when none gives one */
+                            findingsHealth: {
+                                /** @enum {string} */
+                                status: "amber" | "red";
+                                reason: string;
+                            } | null;
                             tags: string[];
                             createdAt: string;
                             updatedAt: string;
@@ -6077,6 +6437,12 @@ export interface paths {
                                 status: "green" | "amber" | "red";
                                 reason: string | null;
                             };
+                            /** @description the worst health the project's live findings give it; null when none gives one */
+                            findingsHealth: {
+                                /** @enum {string} */
+                                status: "amber" | "red";
+                                reason: string;
+                            } | null;
                             tags: string[];
                             createdAt: string;
                             updatedAt: string;
@@ -6283,6 +6649,2214 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portfolio/unlinked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project texts of instances that name no project, most instances first: how many instances, the newest start, a close code, the text as a code
+         * @description Roles: pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description the project text the instances were started with */
+                                text: string;
+                                instances: number;
+                                newestStart: string;
+                                /** @description an open project whose code is close to the text */
+                                suggestion: string | null;
+                                /** @description the text as a project code, to create it with */
+                                newCode: string | null;
+                            }[];
+                            /** @description texts that name no project, all told */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portfolio/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How instances name projects: whether a start must name a known, open project
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requireKnownProject: boolean;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Sets whether an instance start must name a known, open project (422 at body.input.project otherwise)
+         * @description Roles: pmo, admin.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description refuse an instance start whose input `project` is not an open project’s code */
+                        requireKnownProject: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requireKnownProject: boolean;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/qualifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The registry of qualifications by id, each with how many people hold it validly today
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                validityMonths: number | null;
+                                version: number;
+                                createdAt: string;
+                                createdBy: string;
+                                updatedAt: string;
+                                updatedBy: string;
+                                /** @description people whose latest completion is valid today */
+                                validHolders: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Adds a qualification to the registry (409 when its id is taken)
+         * @description Roles: pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @default null */
+                        description?: string | null;
+                        /** @description calendar months a completion stays valid; null: it never expires */
+                        validityMonths: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            validityMonths: number | null;
+                            version: number;
+                            createdAt: string;
+                            createdBy: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description people whose latest completion is valid today */
+                            validHolders: number;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/qualifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A qualification (its `version` is what a PATCH expects) and how many hold it validly today
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            validityMonths: number | null;
+                            version: number;
+                            createdAt: string;
+                            createdBy: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description people whose latest completion is valid today */
+                            validHolders: number;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a qualification (409 when `version` is given and stale); a new validity applies to completions recorded from then on
+         * @description Roles: pmo, admin.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the version the change was made on; 409 if stale */
+                        version?: number;
+                        name?: string;
+                        description?: string | null;
+                        /** @description applies to completions recorded from now on; recorded ones keep their expiry */
+                        validityMonths?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            validityMonths: number | null;
+                            version: number;
+                            createdAt: string;
+                            createdBy: string;
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description people whose latest completion is valid today */
+                            validHolders: number;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/qualifications/{id}/holders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who completed a qualification, by person, each with their latest completion and standing today (valid until, or expired on)
+         * @description Roles: pmo, admin, auditor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                person: string;
+                                standing: {
+                                    /** @constant */
+                                    status: "valid";
+                                    /** @description the last day it is valid; null: for good */
+                                    until: string | null;
+                                    completedOn: string;
+                                } | {
+                                    /** @constant */
+                                    status: "expired";
+                                    /** @description the day it expired (the latest completion’s expiresOn) */
+                                    on: string;
+                                    completedOn: string;
+                                } | {
+                                    /** @constant */
+                                    status: "never";
+                                };
+                                latest: {
+                                    id: string;
+                                    person: string;
+                                    qualification: string;
+                                    completedOn: string;
+                                    /** @description the first day it is no longer valid; null: never */
+                                    expiresOn: string | null;
+                                    /** @enum {string} */
+                                    source: "admin" | "attestation" | "import";
+                                    evidence: string | null;
+                                    recordedBy: string;
+                                    recordedAt: string;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/qualifications/{id}/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records that an active person completed a qualification on a day (201; 200 when the same completion was recorded before, 409 when with other evidence)
+         * @description Roles: pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        person: string;
+                        /**
+                         * Format: date
+                         * @description the day it was completed, YYYY-MM-DD; not after today (UTC)
+                         */
+                        completedOn: string;
+                        /** @description what shows the completion: a certificate number, a link, a note */
+                        evidence?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            person: string;
+                            qualification: string;
+                            completedOn: string;
+                            /** @description the first day it is no longer valid; null: never */
+                            expiresOn: string | null;
+                            /** @enum {string} */
+                            source: "admin" | "attestation" | "import";
+                            evidence: string | null;
+                            recordedBy: string;
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/qualifications/completions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records completions from a CSV file (text/csv, columns person, qualification, completedOn, evidence): every row is checked and all new ones are recorded together, or none while any row is invalid (422 with each row's outcome); `dryRun=true` answers the same without recording
+         * @description Roles: pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    dryRun?: string;
+                };
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dryRun: boolean;
+                            written: boolean;
+                            message: string;
+                            counts: {
+                                new: number;
+                                /** @description recorded before with the same evidence: nothing to do */
+                                recordedAlready: number;
+                                invalid: number;
+                            };
+                            rows: {
+                                /** @description the line the row starts on; the header is row 1 */
+                                row: number;
+                                person: string | null;
+                                qualification: string | null;
+                                completedOn: string | null;
+                                /** @description when the completion expires (recorded or to be) */
+                                expiresOn: string | null;
+                                evidence: string | null;
+                                /** @enum {string} */
+                                outcome: "new" | "recorded-already" | "invalid";
+                                problems: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/qualifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's qualifications: standing today and every completion (the person themself, the PMO, admins and auditors)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            person: string;
+                            /** @description the day the standings are for: today (UTC) */
+                            on: string;
+                            items: {
+                                qualification: {
+                                    id: string;
+                                    name: string;
+                                    validityMonths: number | null;
+                                };
+                                standing: {
+                                    /** @constant */
+                                    status: "valid";
+                                    /** @description the last day it is valid; null: for good */
+                                    until: string | null;
+                                    completedOn: string;
+                                } | {
+                                    /** @constant */
+                                    status: "expired";
+                                    /** @description the day it expired (the latest completion’s expiresOn) */
+                                    on: string;
+                                    completedOn: string;
+                                } | {
+                                    /** @constant */
+                                    status: "never";
+                                };
+                                /** @description newest first */
+                                completions: {
+                                    id: string;
+                                    person: string;
+                                    qualification: string;
+                                    completedOn: string;
+                                    /** @description the first day it is no longer valid; null: never */
+                                    expiresOn: string | null;
+                                    /** @enum {string} */
+                                    source: "admin" | "attestation" | "import";
+                                    evidence: string | null;
+                                    recordedBy: string;
+                                    recordedAt: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The person is someone else's: only its owner (or pmo, admin, auditor) may do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/qualifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's qualifications: standing today and every completion
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            person: string;
+                            /** @description the day the standings are for: today (UTC) */
+                            on: string;
+                            items: {
+                                qualification: {
+                                    id: string;
+                                    name: string;
+                                    validityMonths: number | null;
+                                };
+                                standing: {
+                                    /** @constant */
+                                    status: "valid";
+                                    /** @description the last day it is valid; null: for good */
+                                    until: string | null;
+                                    completedOn: string;
+                                } | {
+                                    /** @constant */
+                                    status: "expired";
+                                    /** @description the day it expired (the latest completion’s expiresOn) */
+                                    on: string;
+                                    completedOn: string;
+                                } | {
+                                    /** @constant */
+                                    status: "never";
+                                };
+                                /** @description newest first */
+                                completions: {
+                                    id: string;
+                                    person: string;
+                                    qualification: string;
+                                    completedOn: string;
+                                    /** @description the first day it is no longer valid; null: never */
+                                    expiresOn: string | null;
+                                    /** @enum {string} */
+                                    source: "admin" | "attestation" | "import";
+                                    evidence: string | null;
+                                    recordedBy: string;
+                                    recordedAt: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Findings of protocol monitors, newest first, filtered by status (`live`: open or acknowledged), project, monitor, policy, or the caller’s own (`mine=true`)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "live" | "open" | "acknowledged" | "resolved" | "waived" | "closed";
+                    project?: string;
+                    monitor?: string;
+                    policy?: string;
+                    mine?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description `<policy>/<monitor>/<project>`: at most one live finding each */
+                                key: string;
+                                policy: {
+                                    name: string;
+                                    version: number;
+                                    sha256: string;
+                                };
+                                monitor: string;
+                                project: string;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "resolved" | "waived" | "closed";
+                                message: string;
+                                /** @description why the project failed the monitor, in business words */
+                                why: string;
+                                /** @description the health the finding gives its project while live */
+                                health: ("amber" | "red") | null;
+                                owners: string[];
+                                /** @description people escalation added */
+                                added: string[];
+                                addedAt: string | null;
+                                /** @description who may waive it besides the PMO and admins */
+                                waivers: string[];
+                                dueAt: string | null;
+                                openedAt: string;
+                                openedByRun: string;
+                                /** @description the latest run that found the project still failing */
+                                lastSeenAt: string;
+                                lastSeenRun: string;
+                                acknowledged: {
+                                    by: string;
+                                    at: string;
+                                    note: string | null;
+                                } | null;
+                                resolved: {
+                                    by: string;
+                                    at: string;
+                                    evidence: string;
+                                } | null;
+                                waived: {
+                                    by: string;
+                                    at: string;
+                                    until: string;
+                                    reason: string;
+                                } | null;
+                                closed: {
+                                    at: string;
+                                    run: string;
+                                } | null;
+                                endedAt: string | null;
+                                version: number;
+                                /** @description what the caller may do with it now (their roles, the finding’s people and its status) */
+                                may: {
+                                    acknowledge: boolean;
+                                    resolve: boolean;
+                                    waive: boolean;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One finding: what the run found, why, who owns it, what was done, and what the caller may do
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description `<policy>/<monitor>/<project>`: at most one live finding each */
+                            key: string;
+                            policy: {
+                                name: string;
+                                version: number;
+                                sha256: string;
+                            };
+                            monitor: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "resolved" | "waived" | "closed";
+                            message: string;
+                            /** @description why the project failed the monitor, in business words */
+                            why: string;
+                            /** @description the health the finding gives its project while live */
+                            health: ("amber" | "red") | null;
+                            owners: string[];
+                            /** @description people escalation added */
+                            added: string[];
+                            addedAt: string | null;
+                            /** @description who may waive it besides the PMO and admins */
+                            waivers: string[];
+                            dueAt: string | null;
+                            openedAt: string;
+                            openedByRun: string;
+                            /** @description the latest run that found the project still failing */
+                            lastSeenAt: string;
+                            lastSeenRun: string;
+                            acknowledged: {
+                                by: string;
+                                at: string;
+                                note: string | null;
+                            } | null;
+                            resolved: {
+                                by: string;
+                                at: string;
+                                evidence: string;
+                            } | null;
+                            waived: {
+                                by: string;
+                                at: string;
+                                until: string;
+                                reason: string;
+                            } | null;
+                            closed: {
+                                at: string;
+                                run: string;
+                            } | null;
+                            endedAt: string | null;
+                            version: number;
+                            /** @description what the caller may do with it now (their roles, the finding’s people and its status) */
+                            may: {
+                                acknowledge: boolean;
+                                resolve: boolean;
+                                waive: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledges an open finding, with an optional note (its owners, people it was escalated to, pmo, admins; 409 when not open)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what the owner is doing about it */
+                        note?: string;
+                        /** @description the version the action was decided on; 409 `version-conflict` if stale */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description `<policy>/<monitor>/<project>`: at most one live finding each */
+                            key: string;
+                            policy: {
+                                name: string;
+                                version: number;
+                                sha256: string;
+                            };
+                            monitor: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "resolved" | "waived" | "closed";
+                            message: string;
+                            /** @description why the project failed the monitor, in business words */
+                            why: string;
+                            /** @description the health the finding gives its project while live */
+                            health: ("amber" | "red") | null;
+                            owners: string[];
+                            /** @description people escalation added */
+                            added: string[];
+                            addedAt: string | null;
+                            /** @description who may waive it besides the PMO and admins */
+                            waivers: string[];
+                            dueAt: string | null;
+                            openedAt: string;
+                            openedByRun: string;
+                            /** @description the latest run that found the project still failing */
+                            lastSeenAt: string;
+                            lastSeenRun: string;
+                            acknowledged: {
+                                by: string;
+                                at: string;
+                                note: string | null;
+                            } | null;
+                            resolved: {
+                                by: string;
+                                at: string;
+                                evidence: string;
+                            } | null;
+                            waived: {
+                                by: string;
+                                at: string;
+                                until: string;
+                                reason: string;
+                            } | null;
+                            closed: {
+                                at: string;
+                                run: string;
+                            } | null;
+                            endedAt: string | null;
+                            version: number;
+                            /** @description what the caller may do with it now (their roles, the finding’s people and its status) */
+                            may: {
+                                acknowledge: boolean;
+                                resolve: boolean;
+                                waive: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description The finding is someone else's: only its owner (or pmo, admin) may do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolves a live finding with the evidence (its owners, people it was escalated to, pmo, admins; 409 when no longer live)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        evidence: string;
+                        /** @description the version the action was decided on; 409 `version-conflict` if stale */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description `<policy>/<monitor>/<project>`: at most one live finding each */
+                            key: string;
+                            policy: {
+                                name: string;
+                                version: number;
+                                sha256: string;
+                            };
+                            monitor: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "resolved" | "waived" | "closed";
+                            message: string;
+                            /** @description why the project failed the monitor, in business words */
+                            why: string;
+                            /** @description the health the finding gives its project while live */
+                            health: ("amber" | "red") | null;
+                            owners: string[];
+                            /** @description people escalation added */
+                            added: string[];
+                            addedAt: string | null;
+                            /** @description who may waive it besides the PMO and admins */
+                            waivers: string[];
+                            dueAt: string | null;
+                            openedAt: string;
+                            openedByRun: string;
+                            /** @description the latest run that found the project still failing */
+                            lastSeenAt: string;
+                            lastSeenRun: string;
+                            acknowledged: {
+                                by: string;
+                                at: string;
+                                note: string | null;
+                            } | null;
+                            resolved: {
+                                by: string;
+                                at: string;
+                                evidence: string;
+                            } | null;
+                            waived: {
+                                by: string;
+                                at: string;
+                                until: string;
+                                reason: string;
+                            } | null;
+                            closed: {
+                                at: string;
+                                run: string;
+                            } | null;
+                            endedAt: string | null;
+                            version: number;
+                            /** @description what the caller may do with it now (their roles, the finding’s people and its status) */
+                            may: {
+                                acknowledge: boolean;
+                                resolve: boolean;
+                                waive: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description The finding is someone else's: only its owner (or pmo, admin) may do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/{id}/waive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Waives a live finding until a day (after today, at most 365 days ahead) with a reason: runs through that day open none for its project and monitor (pmo, admins, the monitor's `waive by` people)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description the last day the waiver holds: after today, at most 365 days ahead
+                         */
+                        until: string;
+                        reason: string;
+                        /** @description the version the action was decided on; 409 `version-conflict` if stale */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description `<policy>/<monitor>/<project>`: at most one live finding each */
+                            key: string;
+                            policy: {
+                                name: string;
+                                version: number;
+                                sha256: string;
+                            };
+                            monitor: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "resolved" | "waived" | "closed";
+                            message: string;
+                            /** @description why the project failed the monitor, in business words */
+                            why: string;
+                            /** @description the health the finding gives its project while live */
+                            health: ("amber" | "red") | null;
+                            owners: string[];
+                            /** @description people escalation added */
+                            added: string[];
+                            addedAt: string | null;
+                            /** @description who may waive it besides the PMO and admins */
+                            waivers: string[];
+                            dueAt: string | null;
+                            openedAt: string;
+                            openedByRun: string;
+                            /** @description the latest run that found the project still failing */
+                            lastSeenAt: string;
+                            lastSeenRun: string;
+                            acknowledged: {
+                                by: string;
+                                at: string;
+                                note: string | null;
+                            } | null;
+                            resolved: {
+                                by: string;
+                                at: string;
+                                evidence: string;
+                            } | null;
+                            waived: {
+                                by: string;
+                                at: string;
+                                until: string;
+                                reason: string;
+                            } | null;
+                            closed: {
+                                at: string;
+                                run: string;
+                            } | null;
+                            endedAt: string | null;
+                            version: number;
+                            /** @description what the caller may do with it now (their roles, the finding’s people and its status) */
+                            may: {
+                                acknowledge: boolean;
+                                resolve: boolean;
+                                waive: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description The finding is someone else's: only its owner (or pmo, admin) may do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live findings per project by age (under 7 days, 7 to 30, over 30) and per monitor, and the mean time to resolve in hours
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            projects: {
+                                project: string;
+                                open: number;
+                                byAge: {
+                                    /** @description opened less than 7 days ago */
+                                    under7: number;
+                                    /** @description 7 to 30 days ago */
+                                    from7to30: number;
+                                    /** @description more than 30 days ago */
+                                    over30: number;
+                                };
+                                byMonitor: {
+                                    policy: string;
+                                    monitor: string;
+                                    open: number;
+                                }[];
+                            }[];
+                            totals: {
+                                open: number;
+                                byAge: {
+                                    /** @description opened less than 7 days ago */
+                                    under7: number;
+                                    /** @description 7 to 30 days ago */
+                                    from7to30: number;
+                                    /** @description more than 30 days ago */
+                                    over30: number;
+                                };
+                            };
+                            /** @description from opening to resolved, waived or closed */
+                            timeToResolve: {
+                                /** @description to one decimal; null when no finding has ended */
+                                meanHours: number | null;
+                                /** @description resolved, waived and closed findings it is the mean of */
+                                over: number;
+                            };
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every monitor of the policy versions in force: its schedule, the Temporal Schedule’s state (paused with its note, next runs, recent runs), its last run and its live findings
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            items: {
+                                /** @description the version in force now */
+                                policy: {
+                                    name: string;
+                                    version: number;
+                                };
+                                monitor: string;
+                                /** @description the Temporal Schedule: `monitor:<policy>:<monitor>` */
+                                scheduleId: string;
+                                /** @description when it runs, as the version in force declares it */
+                                schedule: {
+                                    days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                    /** @description HH:MM */
+                                    time: string;
+                                    timezone: string;
+                                    /** @description `mon, thu 08:00 Europe/Berlin` */
+                                    text: string;
+                                };
+                                /**
+                                 * @description `not-scheduled`: its Temporal Schedule does not exist yet (made on publish, retire, worker start and daily at 00:05 UTC)
+                                 * @enum {string}
+                                 */
+                                status: "active" | "paused" | "not-scheduled";
+                                /** @description runs missed while paused are not made up; an admin backfills the days that matter */
+                                paused: {
+                                    note: string | null;
+                                    /** @description null when it was paused outside Charter */
+                                    by: string | null;
+                                    at: string | null;
+                                } | null;
+                                /** @description the next scheduled times; none while paused or not scheduled */
+                                nextRuns: string[];
+                                /** @description the runs Temporal started lately, newest first */
+                                recentRuns: {
+                                    scheduledAt: string;
+                                    startedAt: string;
+                                    workflowId: string;
+                                }[];
+                                /** @description the newest run recorded on the ledger; null before the first */
+                                lastRun: {
+                                    /** @description the time it judged (its scheduled time) */
+                                    at: string;
+                                    /** @description the day judged, in the monitor's zone */
+                                    day: string;
+                                    judged: number;
+                                    selected: number;
+                                    passed: number;
+                                    failed: number;
+                                    undecided: number;
+                                    opened: number;
+                                    closed: number;
+                                    waived: number;
+                                } | null;
+                                /** @description findings of this monitor open or acknowledged now */
+                                liveFindings: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{policy}/{monitor}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pauses a monitor’s schedule with a note (admins): runs missed while paused are not made up; recorded on the monitor’s ledger chain
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    policy: string;
+                    monitor: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why: kept with the schedule and in the audit ledger (1-500 characters) */
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the version in force now */
+                            policy: {
+                                name: string;
+                                version: number;
+                            };
+                            monitor: string;
+                            /** @description the Temporal Schedule: `monitor:<policy>:<monitor>` */
+                            scheduleId: string;
+                            /** @description when it runs, as the version in force declares it */
+                            schedule: {
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                /** @description HH:MM */
+                                time: string;
+                                timezone: string;
+                                /** @description `mon, thu 08:00 Europe/Berlin` */
+                                text: string;
+                            };
+                            /**
+                             * @description `not-scheduled`: its Temporal Schedule does not exist yet (made on publish, retire, worker start and daily at 00:05 UTC)
+                             * @enum {string}
+                             */
+                            status: "active" | "paused" | "not-scheduled";
+                            /** @description runs missed while paused are not made up; an admin backfills the days that matter */
+                            paused: {
+                                note: string | null;
+                                /** @description null when it was paused outside Charter */
+                                by: string | null;
+                                at: string | null;
+                            } | null;
+                            /** @description the next scheduled times; none while paused or not scheduled */
+                            nextRuns: string[];
+                            /** @description the runs Temporal started lately, newest first */
+                            recentRuns: {
+                                scheduledAt: string;
+                                startedAt: string;
+                                workflowId: string;
+                            }[];
+                            /** @description the newest run recorded on the ledger; null before the first */
+                            lastRun: {
+                                /** @description the time it judged (its scheduled time) */
+                                at: string;
+                                /** @description the day judged, in the monitor's zone */
+                                day: string;
+                                judged: number;
+                                selected: number;
+                                passed: number;
+                                failed: number;
+                                undecided: number;
+                                opened: number;
+                                closed: number;
+                                waived: number;
+                            } | null;
+                            /** @description findings of this monitor open or acknowledged now */
+                            liveFindings: number;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{policy}/{monitor}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resumes a paused monitor’s schedule (admins): it runs again at its next scheduled time; recorded on the monitor’s ledger chain
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    policy: string;
+                    monitor: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what changed, for the audit ledger */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the version in force now */
+                            policy: {
+                                name: string;
+                                version: number;
+                            };
+                            monitor: string;
+                            /** @description the Temporal Schedule: `monitor:<policy>:<monitor>` */
+                            scheduleId: string;
+                            /** @description when it runs, as the version in force declares it */
+                            schedule: {
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                /** @description HH:MM */
+                                time: string;
+                                timezone: string;
+                                /** @description `mon, thu 08:00 Europe/Berlin` */
+                                text: string;
+                            };
+                            /**
+                             * @description `not-scheduled`: its Temporal Schedule does not exist yet (made on publish, retire, worker start and daily at 00:05 UTC)
+                             * @enum {string}
+                             */
+                            status: "active" | "paused" | "not-scheduled";
+                            /** @description runs missed while paused are not made up; an admin backfills the days that matter */
+                            paused: {
+                                note: string | null;
+                                /** @description null when it was paused outside Charter */
+                                by: string | null;
+                                at: string | null;
+                            } | null;
+                            /** @description the next scheduled times; none while paused or not scheduled */
+                            nextRuns: string[];
+                            /** @description the runs Temporal started lately, newest first */
+                            recentRuns: {
+                                scheduledAt: string;
+                                startedAt: string;
+                                workflowId: string;
+                            }[];
+                            /** @description the newest run recorded on the ledger; null before the first */
+                            lastRun: {
+                                /** @description the time it judged (its scheduled time) */
+                                at: string;
+                                /** @description the day judged, in the monitor's zone */
+                                day: string;
+                                judged: number;
+                                selected: number;
+                                passed: number;
+                                failed: number;
+                                undecided: number;
+                                opened: number;
+                                closed: number;
+                                waived: number;
+                            } | null;
+                            /** @description findings of this monitor open or acknowledged now */
+                            liveFindings: number;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{policy}/{monitor}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs a monitor now (admins), even while paused or while a scheduled run is going: the run judges the moment it starts
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    policy: string;
+                    monitor: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scheduleId: string;
+                            /** @enum {string} */
+                            requested: "run" | "backfill";
+                            at: string;
+                            /** @description backfill: the first day */
+                            from: string | null;
+                            /** @description backfill: the last day */
+                            to: string | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{policy}/{monitor}/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes up a monitor’s runs of past days, from and to included, in its time zone (admins; at most 366 days, not after today): each run judges its own scheduled time
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    policy: string;
+                    monitor: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description the first day to make up, in the monitor's time zone
+                         */
+                        from: string;
+                        /**
+                         * Format: date
+                         * @description the last day to make up (included): not before `from`, at most 366 days in all, not after today
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scheduleId: string;
+                            /** @enum {string} */
+                            requested: "run" | "backfill";
+                            at: string;
+                            /** @description backfill: the first day */
+                            from: string | null;
+                            /** @description backfill: the last day */
+                            to: string | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -26,8 +26,23 @@ const NotificationsPage = lazy(() =>
 const SettingsPage = lazy(() =>
   import('../pages/settings/SettingsPage.js').then((m) => ({ default: m.SettingsPage })),
 );
+const PoliciesPage = lazy(() =>
+  import('../pages/policies/PoliciesPage.js').then((m) => ({ default: m.PoliciesPage })),
+);
 const DeliveriesPage = lazy(() =>
   import('../pages/deliveries/DeliveriesPage.js').then((m) => ({ default: m.DeliveriesPage })),
+);
+const PortfolioPage = lazy(() =>
+  import('../pages/portfolio/PortfolioPage.js').then((m) => ({ default: m.PortfolioPage })),
+);
+const FindingsPage = lazy(() =>
+  import('../pages/findings/FindingsPage.js').then((m) => ({ default: m.FindingsPage })),
+);
+const MonitorsPage = lazy(() =>
+  import('../pages/monitors/MonitorsPage.js').then((m) => ({ default: m.MonitorsPage })),
+);
+const QualificationsPage = lazy(() =>
+  import('../pages/qualifications/QualificationsPage.js').then((m) => ({ default: m.QualificationsPage })),
 );
 
 export function App() {
@@ -85,6 +100,13 @@ function screenFor(path: string): ReactNode {
   if (path === '/notifications') return <NotificationsPage />;
   if (path === '/settings/notifications') return <SettingsPage />;
   if (path === '/deliveries') return <DeliveriesPage />;
+  if (path === '/portfolio' || path.startsWith('/portfolio/')) return <PortfolioPage path={path} />;
+  if (path === '/qualifications') return <QualificationsPage id={null} />;
+  if ((params = match('/qualifications/:id', path))) return <QualificationsPage id={params['id'] ?? null} />;
+  if (path === '/policies') return <PoliciesPage />;
+  if (path === '/findings') return <FindingsPage id={null} />;
+  if ((params = match('/findings/:id', path))) return <FindingsPage id={params['id'] ?? null} />;
+  if (path === '/monitors') return <MonitorsPage />;
   return <NotFound path={path} />;
 }
 

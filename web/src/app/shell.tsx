@@ -23,8 +23,33 @@ export const NAV: NavItem[] = [
   { to: '/start', label: 'Start a request', roles: ['requester', 'admin'] },
   { to: '/requests', label: 'My requests', roles: ['requester', 'admin'] },
   { to: '/audit', label: 'Audit', roles: ['auditor', 'pmo', 'admin'] },
+  { to: '/policies', label: 'Policies', roles: ['pmo', 'admin', 'auditor'] },
   { to: '/people', label: 'People', roles: ['pmo', 'admin', 'author'] },
+  // Everyone reads the portfolio. After a screen every role has, so it is nobody's first screen.
+  {
+    to: '/portfolio',
+    label: 'Portfolio',
+    roles: ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'],
+  },
   { to: '/deliveries', label: 'Deliveries', roles: ['admin'] },
+  // Everyone reads findings (they are about projects); after screens every role has.
+  {
+    to: '/findings',
+    label: 'Findings',
+    roles: ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'],
+  },
+  // Everyone reads when the monitors run (admins operate them); after screens every role has.
+  {
+    to: '/monitors',
+    label: 'Monitors',
+    roles: ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'],
+  },
+  // Everyone: "My qualifications" is on it. Last, so it is nobody's first screen.
+  {
+    to: '/qualifications',
+    label: 'Qualifications',
+    roles: ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'],
+  },
 ];
 
 /** Where a person lands after sign-in: the first screen their roles open. */

@@ -23,6 +23,39 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
   return <span className={`badge ${OUTCOME_CLASSES[outcome] ?? 'badge-refused'}`}>{outcome}</span>;
 }
 
+/**
+ * What an event is about, linked where the console has a page for it: an instance, a finding, or
+ * (policy retirements, monitor runs) the list they belong to. Events of a policy's own chain carry
+ * no instance id: they link to the policies page instead of to an empty instance link.
+ */
+function Subject({ event }: { event: AuditEvent }) {
+  const kind = event.fact?.kind ?? '';
+  const id = event.instanceId;
+  if (kind.startsWith('finding'))
+    return (
+      <Link to={`/findings/${encodeURIComponent(id)}`} className="audit-instance">
+        finding {id}
+      </Link>
+    );
+  if (kind.startsWith('monitor'))
+    return (
+      <Link to="/monitors" className="audit-instance">
+        {id === '' ? 'monitor' : id}
+      </Link>
+    );
+  if (id === '')
+    return (
+      <Link to="/policies" className="audit-instance">
+        policy {event.policy.name}
+      </Link>
+    );
+  return (
+    <Link to={`/instances/${encodeURIComponent(id)}`} className="audit-instance">
+      {id}
+    </Link>
+  );
+}
+
 interface Props {
   list: PagedList<AuditEvent>;
   filter: AuditFilter;
@@ -153,9 +186,7 @@ function EventTable({ events }: { events: AuditEvent[] }) {
                 <When at={e.at} />
               </td>
               <td data-label="Instance" className="audit-instance-cell">
-                <Link to={`/instances/${encodeURIComponent(e.instanceId)}`} className="audit-instance">
-                  {e.instanceId}
-                </Link>
+                <Subject event={e} />
                 <span className="audit-policy">
                   {e.policy.name} v{e.policy.version}
                   {e.project ? ` · ${e.project}` : ''}

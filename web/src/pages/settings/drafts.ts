@@ -36,6 +36,7 @@ export const KIND_LABELS: Record<NoticeKind, string> = {
   mention: 'Mention',
   ended: 'Request ended',
   policyMessage: 'Message from a policy step',
+  finding: 'Findings about my projects',
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', chat: 'Chat' };

@@ -10,6 +10,8 @@ export interface PolicyVersion {
   processes: string[];
   publishedBy: string;
   publishedAt: string;
+  /** Set when the version (or its whole policy) is retired: it starts no new request. */
+  retired?: { at: string; by: string; reason: string } | null;
 }
 
 export interface PolicyChoice {
@@ -30,9 +32,10 @@ export function policyChoices(versions: readonly PolicyVersion[], today: string)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, all]) => {
       const newestFirst = [...all].sort((a, b) => b.version - a.version);
-      const inEffect = newestFirst.find((v) => v.effective <= today) ?? null;
+      // Retired versions start nothing; the newest one still in force takes over, as in the store.
+      const inEffect = newestFirst.find((v) => v.effective <= today && !v.retired) ?? null;
       const later = newestFirst.filter(
-        (v) => v.effective > today && (inEffect === null || v.version > inEffect.version),
+        (v) => v.effective > today && !v.retired && (inEffect === null || v.version > inEffect.version),
       );
       return { name, inEffect, upcoming: later[later.length - 1] ?? null };
     });

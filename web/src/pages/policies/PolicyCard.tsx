@@ -1,0 +1,153 @@
+// One policy on the Policies page: its name and owner, which version new requests start under
+// today (or why none does), and its versions newest first with their effective day, what each is
+// now (in force, retired with who, when and why, waiting for its day, or left behind by a newer
+// one) and who published it. For pmo and admins, a Retire button per version and one for the
+// whole policy; the page opens the confirmation. Status is said in words, never by colour alone.
+import { useId } from 'react';
+import { PersonId } from '../../components/PersonId.js';
+import { dayText, instantText, type PolicyEntry, type Retired, type VersionRow } from './catalogue.js';
+
+interface PolicyCardProps {
+  entry: PolicyEntry;
+  canRetire: boolean;
+  /** Opens the confirmation for a version, or with null for the whole policy. */
+  onRetire: (version: number | null) => void;
+}
+
+function RetiredText({ retired }: { retired: Retired }) {
+  return (
+    <>
+      on <time dateTime={retired.at}>{instantText(retired.at)}</time> by <PersonId id={retired.by} />:{' '}
+      <q className="policy-reason">{retired.reason}</q>
+      {retired.wholePolicy ? ' (the whole policy)' : ''}
+    </>
+  );
+}
+
+function headline(entry: PolicyEntry) {
+  if (entry.retired !== null) {
+    return (
+      <>
+        <strong>Retired:</strong> no new request starts under it. Retired{' '}
+        <RetiredText retired={entry.retired} />
+      </>
+    );
+  }
+  if (entry.inForce !== null) {
+    return (
+      <>
+        New requests start under <strong>version {entry.inForce}</strong>.
+      </>
+    );
+  }
+  const upcoming = entry.versions.some((v) => v.state.kind === 'upcoming');
+  return (
+    <>
+      <strong>No version is in force</strong>:{' '}
+      {upcoming ? 'the next one waits for its effective day.' : 'every effective version is retired.'}
+    </>
+  );
+}
+
+function State({ row }: { row: VersionRow }) {
+  const { state } = row;
+  switch (state.kind) {
+    case 'inForce':
+      return <span className="badge badge-approved">In force now</span>;
+    case 'retired':
+      return (
+        <>
+          <span className="badge badge-cancelled">Retired</span>{' '}
+          <span className="policy-retired">
+            <RetiredText retired={state.retired} />
+          </span>
+        </>
+      );
+    case 'upcoming':
+      return <span className="badge badge-pending">Waits for {dayText(row.version.effective)}</span>;
+    case 'superseded':
+      return (
+        <>
+          <span className="badge badge-skipped">Not in force</span>{' '}
+          <span className="muted">version {state.by} is newer</span>
+        </>
+      );
+  }
+}
+
+export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
+  const headingId = useId();
+  const retirable = canRetire && entry.retired === null;
+  return (
+    <li className="card policy-entry">
+      <section aria-labelledby={headingId}>
+        <div className="policy-entry-head">
+          <h2 id={headingId}>{entry.name}</h2>
+          {retirable ? (
+            <button type="button" className="button button-danger" onClick={() => onRetire(null)}>
+              Retire the policy<span className="visually-hidden"> {entry.name}</span>
+            </button>
+          ) : null}
+        </div>
+        <p className="policy-meta">
+          {entry.owner ? (
+            <>
+              Owner <PersonId id={entry.owner} />.{' '}
+            </>
+          ) : null}
+          {headline(entry)}
+        </p>
+        <div className="table-wrap">
+          <table className="data stack-table policy-versions">
+            <caption className="visually-hidden">Versions of {entry.name}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Effective</th>
+                <th scope="col">Now</th>
+                <th scope="col">Published</th>
+                {retirable ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Action</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {entry.versions.map((row) => (
+                <tr key={row.version.version}>
+                  <th scope="row" data-label="Version">
+                    {row.version.version}
+                  </th>
+                  <td data-label="Effective">{dayText(row.version.effective)}</td>
+                  <td data-label="Now">
+                    <State row={row} />
+                  </td>
+                  <td data-label="Published">
+                    {instantText(row.version.publishedAt)} by <PersonId id={row.version.publishedBy} />
+                  </td>
+                  {retirable ? (
+                    <td data-label="Action">
+                      {row.state.kind === 'retired' ? (
+                        <span className="muted">Retired</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="button"
+                          onClick={() => onRetire(row.version.version)}
+                        >
+                          Retire version {row.version.version}
+                          <span className="visually-hidden"> of {entry.name}</span>
+                        </button>
+                      )}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </li>
+  );
+}

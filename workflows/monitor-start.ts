@@ -1,0 +1,114 @@
+// What a worker does for protocol monitors when it starts (`charter worker`, `npm start`): makes
+// sure the daily reconcile exists (the Temporal Schedule `charter:reconcile-monitor-schedules`,
+// 00:05 UTC, running `charterReconcileMonitors`), then reconciles once, so that whatever was
+// published or retired while no worker ran is scheduled now rather than after midnight. Neither
+// stops the worker: a failure is logged, and the daily reconcile (or the next start) repairs it.
+//
+// The daily schedule has one id per Temporal namespace. A second Charter deployment on the same
+// namespace (another task queue) finds the first one's and leaves it alone; it is told so in the
+// log, since its own monitors are then reconciled only on publish, retire and worker start.
+import {
+  Client,
+  Connection,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import type { Store } from '../store/index.js';
+import { RECONCILE_WORKFLOW, reconcileScheduleId, reconcileSchedules } from './monitors/schedules.js';
+
+/**
+ * The daily reconcile on `taskQueue`: at 00:05 UTC, just after the UTC day changes, which is when
+ * versions effective that day come into force (store/policies.ts: effective dates are UTC days).
+ * A missed reconcile is made up within a day (the next one repairs anything later anyway); a run
+ * that cannot start (no worker) gives up after 12 hours, so nothing piles up.
+ */
+export function reconcileScheduleOptions(
+  taskQueue: string,
+  scheduleId = reconcileScheduleId(taskQueue),
+): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: {
+      calendars: [{ hour: 0, minute: 5, comment: 'daily 00:05 UTC: versions taking effect today' }],
+      timezone: 'UTC',
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: RECONCILE_WORKFLOW,
+      workflowId: scheduleId,
+      taskQueue,
+      args: [],
+      workflowExecutionTimeout: '12 hours',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+  };
+}
+
+const isAlreadyRunning = (error: unknown): boolean =>
+  // By name too: jest's vm modules may load @temporalio/client twice, which defeats instanceof.
+  error instanceof ScheduleAlreadyRunning ||
+  (error instanceof Error && error.name === 'ScheduleAlreadyRunning');
+
+/**
+ * Creates the daily reconcile unless it exists. Answers what was found: `created`, `present` (on
+ * this task queue), or `other` with the task queue of the deployment that owns it.
+ */
+export async function ensureReconcileSchedule(
+  client: Client,
+  taskQueue: string,
+  scheduleId = reconcileScheduleId(taskQueue),
+): Promise<{ outcome: 'created' | 'present' } | { outcome: 'other'; taskQueue: string }> {
+  try {
+    await client.schedule.create(reconcileScheduleOptions(taskQueue, scheduleId));
+    return { outcome: 'created' };
+  } catch (error) {
+    if (!isAlreadyRunning(error)) throw error;
+  }
+  const described = await client.schedule.getHandle(scheduleId).describe();
+  const theirs = described.action.taskQueue;
+  return theirs === taskQueue ? { outcome: 'present' } : { outcome: 'other', taskQueue: theirs };
+}
+
+export interface MonitorStartOptions {
+  /** Temporal's address and namespace, as the worker's own connection has them. */
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  store: Store;
+  log: (line: string) => void;
+  now?: () => Date;
+}
+
+/** The daily reconcile made sure of, then one reconcile now; logs and never throws. */
+export async function reconcileMonitorsAtStart(options: MonitorStartOptions): Promise<void> {
+  const { taskQueue, log } = options;
+  const now = options.now ?? (() => new Date());
+  let connection: Connection | null = null;
+  try {
+    connection = await Connection.connect({ address: options.address });
+    const client = new Client({ connection, namespace: options.namespace });
+    const daily = await ensureReconcileSchedule(client, taskQueue);
+    if (daily.outcome === 'created')
+      log(`monitors: daily reconcile scheduled (${reconcileScheduleId(taskQueue)}, 00:05 UTC)`);
+    if (daily.outcome === 'other') {
+      log(
+        `monitors: the daily reconcile ${reconcileScheduleId(taskQueue)} belongs to task queue "${daily.taskQueue}"; ` +
+          `this deployment's monitor schedules are reconciled on publish, retire and worker start only`,
+      );
+    }
+    const outcome = await reconcileSchedules(client, options.store, taskQueue, now());
+    log(
+      `monitors: schedules reconciled (${outcome.created.length} created, ` +
+        `${outcome.updated.length} updated, ${outcome.deleted.length} deleted)`,
+    );
+  } catch (error) {
+    log(
+      `monitors: reconciling schedules at start failed (the daily reconcile will repair it): ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
