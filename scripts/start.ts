@@ -22,6 +22,7 @@ import { reconcileMonitorsAtStart } from '../workflows/monitor-start.js';
 import { seedPortfolio } from './demo-portfolio.js';
 import { Notifier } from '../workflows/notifier.js';
 import { startDelivery } from '../workflows/notify/index.js';
+import { scheduleQualificationRemindersAtStart } from '../workflows/qualifications/schedule.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
 import { ensureConsoleBuilt } from './build-web.js';
 import { startDemoChecks } from './demo-checks.js';
@@ -132,6 +133,7 @@ async function main(): Promise<number> {
       store: api.store,
       checkServices,
       bundle: await bundleCharterWorkflows(),
+      qualificationReminderDays: workerSettings.CHARTER_QUALIFICATION_REMINDER_DAYS,
     });
     checkStop();
     // As `charter worker` does: the daily reconcile made sure of, and the monitors scheduled now.
@@ -140,6 +142,12 @@ async function main(): Promise<number> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.CHARTER_TASK_QUEUE,
       store: api.store,
+      log,
+    });
+    await scheduleQualificationRemindersAtStart({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.CHARTER_TASK_QUEUE,
       log,
     });
     const running = worker.run();

@@ -38,9 +38,9 @@ export interface InAppNotification {
 }
 
 /**
- * A stored notice: the fields that route and list it are checked, the rest (the instance or the
- * finding, the cause's fact) is kept as written, so that a notice of an older Charter still reads.
- * Unknown kinds are refused: nothing downstream could render them.
+ * A stored notice: the fields that route and list it are checked, the rest (the instance, the
+ * finding or the qualification, the cause's fact) is kept as written, so that a notice of an older
+ * Charter still reads. Unknown kinds are refused: nothing downstream could render them.
  */
 export const noticeSchema = z
   .looseObject({
@@ -49,19 +49,24 @@ export const noticeSchema = z
     recipient: z.string().min(1),
     onBehalfOf: z.string().nullable(),
     at: z.number(),
-    // Null when a monitor's finding is what it is about (`finding`).
+    // Null when a monitor's finding (`finding`) or a qualification (`qualification`) is what it is about.
     instance: z.looseObject({ id: z.string(), process: z.string(), policy: z.string() }).nullable(),
     finding: z.looseObject({ id: z.string(), monitor: z.string(), project: z.string() }).optional(),
+    // A reminder that a qualification expires (engine/notices/qualifications.ts).
+    qualification: z
+      .looseObject({ id: z.string(), name: z.string(), completedOn: z.string(), expiresOn: z.string() })
+      .optional(),
     task: z.string().nullable(),
     step: z.string().nullable(),
     due: z.looseObject({ at: z.number(), zone: z.string() }).nullable(),
     cause: z.looseObject({ kind: z.string() }),
   })
   // Nothing downstream could say what a notice about nothing is about.
-  .refine((notice) => notice.instance !== null || notice.finding !== undefined, {
-    path: ['instance'],
-    message: 'a notice is about an instance or a finding',
-  })
+  .refine(
+    (notice) =>
+      notice.instance !== null || notice.finding !== undefined || notice.qualification !== undefined,
+    { path: ['instance'], message: 'a notice is about an instance, a finding or a qualification' },
+  )
   .transform((notice): Notice => notice as unknown as Notice);
 
 /**

@@ -2,6 +2,7 @@
 // match `npm run services:start`. Bad values stop the worker at start with the variable named.
 import { z } from 'zod';
 import { notifySettings, smtpAuthComplete } from './notify/config.js';
+import { qualificationSettings } from './qualifications/config.js';
 
 const checkServices = z.record(z.string().min(1), z.url({ protocol: /^https?$/ }));
 
@@ -46,6 +47,7 @@ const schema = z
   .object({
     ...serverSettings,
     ...notifySettings,
+    ...qualificationSettings,
     /** JSON: check service name to URL, e.g. {"qualys-vm-scan":"http://127.0.0.1:4010/scan"}. */
     CHARTER_CHECK_SERVICES: jsonVariable(
       checkServices,

@@ -50,24 +50,36 @@ const isAlreadyRunning = (error: unknown): boolean =>
   error instanceof ScheduleAlreadyRunning ||
   (error instanceof Error && error.name === 'ScheduleAlreadyRunning');
 
+/** What making sure of a schedule found: made now, there on this task queue, or another deployment's. */
+export type EnsuredSchedule = { outcome: 'created' | 'present' } | { outcome: 'other'; taskQueue: string };
+
 /**
- * Creates the daily reconcile unless it exists. Answers what was found: `created`, `present` (on
- * this task queue), or `other` with the task queue of the deployment that owns it.
+ * Creates the schedule `options` describe unless one of its id exists, which is left as it is.
+ * Answers what was found: `created`, `present` (on the options' task queue), or `other` with the
+ * task queue of the deployment that owns it. Other daily schedules use it too
+ * (workflows/qualifications/schedule.ts).
  */
-export async function ensureReconcileSchedule(
-  client: Client,
-  taskQueue: string,
-  scheduleId = reconcileScheduleId(taskQueue),
-): Promise<{ outcome: 'created' | 'present' } | { outcome: 'other'; taskQueue: string }> {
+export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<EnsuredSchedule> {
   try {
-    await client.schedule.create(reconcileScheduleOptions(taskQueue, scheduleId));
+    await client.schedule.create(options);
     return { outcome: 'created' };
   } catch (error) {
     if (!isAlreadyRunning(error)) throw error;
   }
-  const described = await client.schedule.getHandle(scheduleId).describe();
+  const described = await client.schedule.getHandle(options.scheduleId).describe();
   const theirs = described.action.taskQueue;
-  return theirs === taskQueue ? { outcome: 'present' } : { outcome: 'other', taskQueue: theirs };
+  return theirs === options.action.taskQueue
+    ? { outcome: 'present' }
+    : { outcome: 'other', taskQueue: theirs };
+}
+
+/** Creates the daily reconcile unless it exists (ensureSchedule). */
+export function ensureReconcileSchedule(
+  client: Client,
+  taskQueue: string,
+  scheduleId = reconcileScheduleId(taskQueue),
+): Promise<EnsuredSchedule> {
+  return ensureSchedule(client, reconcileScheduleOptions(taskQueue, scheduleId));
 }
 
 export interface MonitorStartOptions {

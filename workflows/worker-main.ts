@@ -6,6 +6,7 @@ import { ConfigError, workerConfig } from './config.js';
 import { reconcileMonitorsAtStart } from './monitor-start.js';
 import { Notifier } from './notifier.js';
 import { startDelivery } from './notify/index.js';
+import { scheduleQualificationRemindersAtStart } from './qualifications/schedule.js';
 import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
 
 export async function main(
@@ -34,6 +35,7 @@ export async function main(
       store,
       checkServices: config.CHARTER_CHECK_SERVICES,
       bundle: await bundleCharterWorkflows(),
+      qualificationReminderDays: config.CHARTER_QUALIFICATION_REMINDER_DAYS,
     });
     const notifier =
       config.CHARTER_WEBHOOKS.length > 0 ? new Notifier(store.outbox, config.CHARTER_WEBHOOKS) : null;
@@ -47,7 +49,9 @@ export async function main(
         `mail: ${delivery.mail}`,
     );
     // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
-    // Meanwhile, whatever was published or retired while no worker ran is scheduled (never fatal).
+    // Meanwhile, whatever was published or retired while no worker ran is scheduled, and the daily
+    // qualification reminders are made sure of (neither is ever fatal).
+    const startLog = (line: string) => log(`charter worker: ${line}`);
     await Promise.all([
       worker.run(),
       reconcileMonitorsAtStart({
@@ -55,7 +59,13 @@ export async function main(
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.CHARTER_TASK_QUEUE,
         store,
-        log: (line) => log(`charter worker: ${line}`),
+        log: startLog,
+      }),
+      scheduleQualificationRemindersAtStart({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.CHARTER_TASK_QUEUE,
+        log: startLog,
       }),
     ]);
     await notifier?.stop();

@@ -6,6 +6,7 @@ import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle 
 import type { Store } from '../store/index.js';
 import { type CheckServices, createActivities } from './activities/index.js';
 import { createMonitorActivities } from './monitors/activities.js';
+import { createQualificationActivities } from './qualifications/reminders.js';
 
 export const DEFAULT_TASK_QUEUE = 'charter';
 
@@ -43,6 +44,8 @@ export interface CharterWorkerOptions {
   store: Store;
   checkServices: CheckServices;
   bundle: WorkflowBundle;
+  /** Lead times of the qualification expiry reminders (CHARTER_QUALIFICATION_REMINDER_DAYS); default 30 and 7. */
+  qualificationReminderDays?: readonly number[];
   /** Tests shorten this; a worker going down lets running activities finish for this long. */
   shutdownGraceTime?: string;
 }
@@ -56,6 +59,7 @@ export function createCharterWorker(options: CharterWorkerOptions): Promise<Work
     activities: {
       ...createActivities({ store: options.store, checkServices: options.checkServices }),
       ...createMonitorActivities(options.store, options.taskQueue),
+      ...createQualificationActivities(options.store, options.qualificationReminderDays),
     },
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
   });

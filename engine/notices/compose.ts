@@ -6,11 +6,12 @@
 //
 // Times are shown in the recipient's zone (when.ts), and "due in 2 working days" counts on the
 // recipient's working hours: the person reading it plans with their own week, not the policy's.
-// A notice about a protocol monitor's finding is worded by findings.ts; everything below is about
-// instances.
+// A notice about a protocol monitor's finding is worded by findings.ts, a reminder that a
+// qualification expires by qualifications.ts; everything below is about instances.
 import { byline, closeReason, names, plural, sentenceOf, stepOfFact } from '../facts/index.js';
 import type { Fact, Moment } from '../facts/index.js';
 import { composeFinding, findingPath } from './findings.js';
+import { composeQualification, qualificationPath } from './qualifications.js';
 import { dueText, sinceText, timeText } from './when.js';
 import { NOTICE_KINDS } from './types.js';
 import type {
@@ -37,17 +38,25 @@ export interface ComposedDigest {
   items: ComposedMessage[];
 }
 
-/** The console path for a notice: its finding's page, else the task when there is one, else the instance. */
+/**
+ * The console path for a notice: its finding's or qualification's page, else the task when there
+ * is one, else the instance.
+ */
 export function noticePath(notice: Notice): string {
   if (notice.finding !== undefined) return findingPath(notice.finding);
+  if (notice.qualification !== undefined) return qualificationPath(notice.qualification);
   return notice.task === null
     ? `/instances/${encodeURIComponent(notice.instance?.id ?? '')}`
     : `/tasks/${encodeURIComponent(notice.task)}`;
 }
 
-/** A notice about an instance: every notice but a finding's. */
-type InstanceNotice = Notice & { instance: NoticeInstance };
-const aboutInstance = (notice: Notice): notice is InstanceNotice => notice.instance !== null;
+/** A notice about an instance: every notice but a finding's and a qualification reminder. */
+type InstanceNotice = Notice & {
+  instance: NoticeInstance;
+  cause: Exclude<NoticeCause, { kind: 'qualificationExpiry' }>;
+};
+const aboutInstance = (notice: Notice): notice is InstanceNotice =>
+  notice.instance !== null && notice.cause.kind !== 'qualificationExpiry';
 
 /** The kind-specific words of a message; compose() adds the due line, details and link. */
 interface Body {
@@ -70,8 +79,9 @@ const ASKS_TO_DECIDE: ReadonlySet<NoticeKind> = new Set([
 
 export function compose(notice: Notice, ctx: ComposeContext): ComposedMessage {
   if (notice.finding !== undefined) return composeFinding(notice, notice.finding, ctx);
+  if (notice.qualification !== undefined) return composeQualification(notice.qualification, ctx);
   if (!aboutInstance(notice))
-    throw new Error(`notice ${notice.id} is about neither an instance nor a finding`);
+    throw new Error(`notice ${notice.id} is about neither an instance, a finding nor a qualification`);
   const body = bodyOf(notice, ctx);
   const due = notice.due ?? body.due;
   let headline = body.headline;
@@ -119,10 +129,11 @@ const DIGEST_NOUNS: Readonly<Record<NoticeKind, string>> = {
   ended: 'finished request',
   policyMessage: 'message',
   finding: 'finding',
+  qualificationExpiring: 'expiring qualification',
 };
 
 function bodyOf(notice: InstanceNotice, ctx: ComposeContext): Body {
-  const cause: NoticeCause = notice.cause;
+  const { cause } = notice;
   switch (cause.kind) {
     case 'mention': {
       const on = notice.step === null ? about(notice) : `${notice.step} of ${about(notice)}`;

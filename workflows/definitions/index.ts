@@ -3,3 +3,4 @@ export { charterInstance } from './instance.js';
 export { charterMonitorRun } from './monitor-run.js';
 export { charterFinding } from './finding.js';
 export { charterReconcileMonitors } from './reconcile.js';
+export { charterQualificationReminders } from './qualification-reminders.js';

@@ -3364,7 +3364,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                kind: "taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage" | "finding";
+                                kind: "taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage" | "finding" | "qualificationExpiring";
                                 /** @description when it happened (ISO 8601) */
                                 at: string;
                                 readAt: string | null;
@@ -3724,6 +3724,7 @@ export interface paths {
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
                                 finding: ("email" | "chat")[];
+                                qualificationExpiring: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -3778,6 +3779,7 @@ export interface paths {
                             ended: ("email" | "chat")[];
                             policyMessage: ("email" | "chat")[];
                             finding: ("email" | "chat")[];
+                            qualificationExpiring: ("email" | "chat")[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -3808,6 +3810,7 @@ export interface paths {
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
                                 finding: ("email" | "chat")[];
+                                qualificationExpiring: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -4114,6 +4117,7 @@ export interface paths {
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
                                 finding: ("email" | "chat")[];
+                                qualificationExpiring: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -4179,6 +4183,7 @@ export interface paths {
                             ended: ("email" | "chat")[];
                             policyMessage: ("email" | "chat")[];
                             finding: ("email" | "chat")[];
+                            qualificationExpiring: ("email" | "chat")[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -4209,6 +4214,7 @@ export interface paths {
                                 ended: ("email" | "chat")[];
                                 policyMessage: ("email" | "chat")[];
                                 finding: ("email" | "chat")[];
+                                qualificationExpiring: ("email" | "chat")[];
                             };
                             digest: boolean;
                             quietHours: {
@@ -4291,7 +4297,7 @@ export interface paths {
                                 channel: "inapp" | "email" | "chat";
                                 recipient: string;
                                 /** @description the kind of its first notice (a digest holds several) */
-                                kind: ("taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage" | "finding") | null;
+                                kind: ("taskAssigned" | "reminder" | "escalation" | "decision" | "waiverNeeded" | "waiverExpiring" | "mention" | "ended" | "policyMessage" | "finding" | "qualificationExpiring") | null;
                                 subject: string;
                                 attempts: number;
                                 lastError: string | null;

@@ -46,6 +46,7 @@ export function FindingsList() {
               ...(filter.status === '' ? {} : { status: filter.status as ListStatus }),
               ...(filter.project === '' ? {} : { project: filter.project }),
               ...(filter.monitor === '' ? {} : { monitor: filter.monitor }),
+              ...(filter.policy === '' ? {} : { policy: filter.policy }),
               ...(filter.mine ? { mine: 'true' as const } : {}),
               ...(cursor === null ? {} : { cursor }),
             },

@@ -104,6 +104,8 @@ export interface ListFilter {
   status: string;
   project: string;
   monitor: string;
+  /** Set by links from the monitors page: a monitor name is only unique within its policy. */
+  policy: string;
   mine: boolean;
 }
 
@@ -113,6 +115,7 @@ export function filterOf(query: URLSearchParams): ListFilter {
     status: get('status'),
     project: get('project'),
     monitor: get('monitor'),
+    policy: get('policy'),
     mine: get('mine') === 'true',
   };
 }
@@ -123,6 +126,7 @@ export function queryOf(filter: ListFilter): string {
   if (filter.status !== '') params.set('status', filter.status);
   if (filter.project !== '') params.set('project', filter.project);
   if (filter.monitor !== '') params.set('monitor', filter.monitor);
+  if (filter.policy !== '') params.set('policy', filter.policy);
   if (filter.mine) params.set('mine', 'true');
   const text = params.toString();
   return text === '' ? '' : `?${text}`;

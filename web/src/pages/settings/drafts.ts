@@ -37,6 +37,7 @@ export const KIND_LABELS: Record<NoticeKind, string> = {
   ended: 'Request ended',
   policyMessage: 'Message from a policy step',
   finding: 'Findings about my projects',
+  qualificationExpiring: 'Qualifications about to expire',
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', chat: 'Chat' };
