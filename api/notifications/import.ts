@@ -2,17 +2,17 @@
 // admin brings an HR export into the directory. Pure: the text in, the people or every problem out;
 // the route asks the directory only whether managers outside the file exist, then writes.
 //
-// The file is RFC 4180: fields separated by commas, records by CRLF or LF, fields in double quotes
-// may hold commas, line breaks and doubled quotes (`""`). A header row names the columns, in any
-// order and any case. Problems are reported with the line a record starts on, counting the header
-// as line 1, so that "line 12" is what the admin's editor shows even when a quoted field spans lines.
+// The file is RFC 4180, read by every import's reader (api/csv.ts). A header row names the columns,
+// in any order and any case. Problems are reported with the line a record starts on, counting the
+// header as line 1, so that "line 12" is what the admin's editor shows even when a quoted field
+// spans lines.
 //
 // What a cell means: a column that is absent leaves that field as it is; an empty cell clears what
 // can be cleared (manager, email, chat) and leaves the rest (name, zone, working hours) as it is.
 // chat_format and chat_url go together, as do working_days, working_from and working_to.
-import type { z } from 'zod';
 import type { DeliveryProfile } from '../../engine/notices/types.js';
 import type { DayName } from '../../engine/ir/types.js';
+import { type CsvRecord, cellValue, parseCsv, readCsvHeader } from '../csv.js';
 import type { Problem } from '../errors.js';
 import { chatTarget, clockTime, DAY_NAMES, emailAddress, workingHours, zoneName } from './schemas.js';
 
@@ -42,12 +42,6 @@ const TOGETHER: readonly (readonly Column[])[] = [
   ['working_days', 'working_from', 'working_to'],
 ];
 
-/** One record of the file and the line it starts on. */
-export interface CsvRecord {
-  line: number;
-  fields: string[];
-}
-
 /** A problem with the line it is on (the header is line 1), for sorting before it is shown. */
 export interface LineProblem extends Problem {
   line: number;
@@ -69,62 +63,6 @@ export interface PeopleCsv {
   managersOutside: string[];
 }
 
-/** RFC 4180 records (blank lines skipped), and the problems of quoting. */
-export function parseCsv(text: string): { records: CsvRecord[]; problems: LineProblem[] } {
-  const records: CsvRecord[] = [];
-  const problems: LineProblem[] = [];
-  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false; // inside a quoted field
-  let wasQuoted = false; // the current field was quoted (and is now closed)
-  let line = 1;
-  let start = 1;
-  const problem = (message: string) => problems.push({ line: start, path: `body.rows[${start}]`, message });
-  const endRecord = () => {
-    fields.push(field);
-    const blank = fields.length === 1 && fields[0] === '' && !wasQuoted;
-    if (!blank) records.push({ line: start, fields });
-    fields = [];
-    field = '';
-    wasQuoted = false;
-  };
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    if (quoted) {
-      if (c === '"' && input[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-      wasQuoted = false;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && input[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else if (c === '"' && field === '' && !wasQuoted) {
-      quoted = true;
-      wasQuoted = true;
-    } else {
-      if (c === '"')
-        problem('a quote inside a field that does not start with one (quote the field, double the quote)');
-      else if (wasQuoted) problem('text after the closing quote of a field');
-      field += c;
-    }
-  }
-  if (quoted) problem('a quoted field is not closed before the end of the file');
-  if (field !== '' || fields.length > 0 || wasQuoted) endRecord();
-  return { records, problems };
-}
-
 /** Working days as `mon-fri`, `mon,tue,wed` or both (`mon-wed,fri`); null when not understood. */
 export function parseWorkingDays(text: string): DayName[] | null {
   const days: DayName[] = [];
@@ -140,34 +78,14 @@ export function parseWorkingDays(text: string): DayName[] | null {
   return days.length === 0 ? null : days;
 }
 
-/** The columns of the header, lower-cased; problems at body.header for unknown, repeated or missing ones. */
-function readHeader(record: CsvRecord): { columns: Column[]; problems: LineProblem[] } {
-  const problems: LineProblem[] = [];
-  const at = (message: string) => problems.push({ line: 1, path: 'body.header', message });
-  const names = record.fields.map((f) => f.trim().toLowerCase());
-  const known = (name: string): name is Column => (COLUMNS as readonly string[]).includes(name);
-  names.forEach((name, i) => {
-    if (!known(name)) at(`unknown column "${name}" (column ${i + 1}); the columns are ${COLUMNS.join(', ')}`);
-    else if (names.indexOf(name) !== i) at(`column "${name}" appears more than once`);
+/** The header's problems, at body.header: unknown, repeated or missing columns. */
+function headerProblems(record: CsvRecord): LineProblem[] {
+  const { problems } = readCsvHeader(record.fields, {
+    columns: COLUMNS,
+    required: ['id'],
+    together: TOGETHER,
   });
-  if (!names.includes('id')) at('the column id is required');
-  for (const group of TOGETHER) {
-    const present = group.filter((c) => names.includes(c));
-    if (present.length > 0 && present.length < group.length) {
-      at(
-        `columns ${group.join(', ')} go together; missing: ${group.filter((c) => !present.includes(c)).join(', ')}`,
-      );
-    }
-  }
-  return { columns: names.filter(known), problems };
-}
-
-/** The value of a zod schema for one cell, or a problem at the cell. */
-function cell<T>(schema: z.ZodType<T>, value: string, at: (message: string) => void): T | undefined {
-  const out = schema.safeParse(value);
-  if (out.success) return out.data;
-  at(out.error.issues[0]?.message ?? 'not valid');
-  return undefined;
+  return problems.map((message) => ({ line: 1, path: 'body.header', message }));
 }
 
 /** One data row as a person, with a problem at `body.rows[<line>].<column>` for each bad cell. */
@@ -194,24 +112,24 @@ function readRow(
   };
 
   if (text('id') === '') at('id')('is required');
-  const id = text('id') === '' ? undefined : cell(emailAddress, text('id'), at('id'));
+  const id = text('id') === '' ? undefined : cellValue(emailAddress, text('id'), at('id'));
   const person: ImportedPerson = { line, id: id ?? '', profile: {} };
   if (has('name') && text('name') !== '') {
     if (text('name').length > 200) at('name')('at most 200 characters');
     else person.name = text('name');
   }
   if (has('manager')) {
-    const manager = text('manager') === '' ? null : cell(emailAddress, text('manager'), at('manager'));
+    const manager = text('manager') === '' ? null : cellValue(emailAddress, text('manager'), at('manager'));
     if (manager !== null && manager === id) at('manager')('a person cannot be their own manager');
     else if (manager !== undefined) person.manager = manager;
   }
   if (has('email')) {
-    const email = text('email') === '' ? null : cell(emailAddress, text('email'), at('email'));
+    const email = text('email') === '' ? null : cellValue(emailAddress, text('email'), at('email'));
     if (email !== undefined) person.profile.email = email;
   }
   if (has('chat_format')) readChat(text, at, person);
   if (has('zone') && text('zone') !== '') {
-    const zone = cell(zoneName, text('zone'), at('zone'));
+    const zone = cellValue(zoneName, text('zone'), at('zone'));
     if (zone !== undefined) person.profile.zone = zone;
   }
   if (has('working_days')) readWorkingHours(text, at, person);
@@ -253,8 +171,8 @@ function readWorkingHours(text: CellText, at: CellProblem, person: ImportedPerso
   if (partlyFilled(['working_days', 'working_from', 'working_to'], text, at) !== 'all') return;
   const days = parseWorkingDays(text('working_days'));
   if (days === null) at('working_days')('expected days as mon-fri or mon,tue,wed');
-  const from = cell(clockTime, text('working_from'), at('working_from'));
-  const to = cell(clockTime, text('working_to'), at('working_to'));
+  const from = cellValue(clockTime, text('working_from'), at('working_from'));
+  const to = cellValue(clockTime, text('working_to'), at('working_to'));
   if (days === null || from === undefined || to === undefined) return;
   const out = workingHours.safeParse({ days, from, to });
   if (out.success) person.profile.workingHours = out.data;
@@ -313,10 +231,10 @@ export function readPeopleCsv(text: string): PeopleCsv {
       managersOutside: [],
     };
   }
-  const header = readHeader(first);
-  if (header.problems.length > 0) return { people: [], problems: header.problems, managersOutside: [] };
+  const header = headerProblems(first);
+  if (header.length > 0) return { people: [], problems: header, managersOutside: [] };
   const names = first.fields.map((f) => f.trim().toLowerCase());
-  const problems = [...parsed.problems];
+  const problems: LineProblem[] = parsed.problems.map((p) => ({ ...p, path: `body.rows[${p.line}]` }));
   if (rows.length === 0)
     problems.push({ line: 2, path: 'body.rows', message: 'the file has a header but no rows' });
   const read = rows.flatMap((record) => readRow(record, names, problems) ?? []);

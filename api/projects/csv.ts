@@ -2,10 +2,9 @@
 // the import read into rows (pure: text in, the fields each row gives and its problems out; what
 // needs the store, the PMO's phases, the people, the stored projects, is import.ts's).
 //
-// The same RFC 4180 reader and field writer as the people import and the audit export
-// (api/notifications/import.ts, api/audit/export.ts). A row is numbered by the line it starts on,
-// the header being row 1, as the people import counts: what an editor shows, and what a
-// spreadsheet shows for a file without line breaks inside cells.
+// The file's frame is every import's (api/csv.ts: the RFC 4180 reader, the header, the problems
+// that stop the whole file, a row numbered by the line it starts on with the header as row 1); the
+// field writer is the audit export's (api/audit/export.ts).
 //
 // Formula injection: a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@` (or a tab or
 // carriage return) as a formula, so the export puts a `'` before such a cell (OWASP's advice), and
@@ -19,7 +18,13 @@
 // project changed since then is not overwritten.
 import type { z } from 'zod';
 import { csvField } from '../audit/export.js';
-import { parseCsv } from '../notifications/import.js';
+import {
+  type CsvCells,
+  type CsvProblem as FileProblem,
+  type CsvRows,
+  cellValue,
+  readCsvRows,
+} from '../csv.js';
 import type { FieldsPatch, Project } from '../../store/project-model.js';
 import { personId } from '../directory/schemas.js';
 import {
@@ -98,11 +103,7 @@ export function projectCsvRow(p: Project): string {
 }
 
 /** A problem of the file: at a row (1 is the header) and a column, or at the whole row. */
-export interface CsvProblem {
-  row: number;
-  column: CsvColumn | null;
-  message: string;
-}
+export type CsvProblem = FileProblem<CsvColumn>;
 
 /** One data row: the code, the version it was exported at, and the fields its cells give. */
 export interface CsvRow {
@@ -113,56 +114,20 @@ export interface CsvRow {
   problems: CsvProblem[];
 }
 
-export type ProjectsCsv = { ok: false; problems: CsvProblem[] } | { ok: true; rows: CsvRow[] };
+export type ProjectsCsv = CsvRows<CsvColumn, CsvRow>;
 
-/** `row 3, column phase: ...`, as the answer lists a problem. */
-export const problemText = (p: CsvProblem): string =>
-  `row ${p.row}${p.column === null ? '' : `, column ${p.column}`}: ${p.message}`;
+export { problemPath, problemText } from '../csv.js';
 
-/** The same place as a request path, `body.rows[3].phase`, for an error answer's problems. */
-export const problemPath = (p: CsvProblem): string =>
-  p.row === 1 && p.column === null
-    ? 'body.header'
-    : `body.rows[${p.row}]${p.column === null ? '' : `.${p.column}`}`;
-
-function readHeader(fields: readonly string[]): { columns: CsvColumn[]; problems: CsvProblem[] } {
-  const problems: CsvProblem[] = [];
-  const at = (message: string) => problems.push({ row: 1, column: null, message });
-  const names = fields.map((f) => f.trim().toLowerCase());
-  const known = (name: string): name is CsvColumn => (CSV_COLUMNS as readonly string[]).includes(name);
-  names.forEach((name, i) => {
-    if (!known(name))
-      at(`unknown column "${name}" (column ${i + 1}); the columns are ${CSV_COLUMNS.join(', ')}`);
-    else if (names.indexOf(name) !== i) at(`column "${name}" appears more than once`);
-  });
-  if (!names.includes('code')) at('the column code is required');
-  for (const group of TOGETHER) {
-    const present = group.filter((c) => names.includes(c));
-    if (present.length > 0 && present.length < group.length) {
-      const missing = group.filter((c) => !present.includes(c));
-      at(`columns ${group.join(', ')} go together; missing: ${missing.join(', ')}`);
-    }
-  }
-  return { columns: names.filter(known), problems };
-}
+const unread = (row: number): CsvRow => ({ row, code: null, version: null, fields: {}, problems: [] });
 
 /** One data row's cells as fields, with a problem at each bad cell. */
-function readRow(row: number, cells: readonly string[], header: readonly CsvColumn[]): CsvRow {
-  const out: CsvRow = { row, code: null, version: null, fields: {}, problems: [] };
-  if (cells.length !== header.length) {
-    const message = `has ${cells.length} fields; the header has ${header.length}`;
-    return { ...out, problems: [{ row, column: null, message }] };
-  }
-  const value = new Map(header.map((name, i) => [name, unguardFormula((cells[i] ?? '').trim())]));
-  const has = (column: CsvColumn) => value.has(column);
-  const text = (column: CsvColumn) => value.get(column) ?? '';
+function readRow(row: number, cells: CsvCells<CsvColumn>): CsvRow {
+  const out = unread(row);
+  const { has } = cells;
+  const text = (column: CsvColumn) => unguardFormula(cells.text(column));
   const at = (column: CsvColumn) => (message: string) => out.problems.push({ row, column, message });
-  const cell = <T>(schema: z.ZodType<T>, column: CsvColumn): T | undefined => {
-    const parsed = schema.safeParse(text(column));
-    if (parsed.success) return parsed.data;
-    at(column)(parsed.error.issues[0]?.message ?? 'not valid');
-    return undefined;
-  };
+  const cell = <T>(schema: z.ZodType<T>, column: CsvColumn): T | undefined =>
+    cellValue(schema, text(column), at(column));
   const f = out.fields;
 
   if (text('code') === '') at('code')('is required');
@@ -256,35 +221,18 @@ function repeatedCodes(rows: CsvRow[]): void {
 }
 
 /**
- * The rows of an import file with each row's problems, or the problems of the file as a whole (no
- * header, a bad header, too many rows), which leave no row to read. Quoting problems belong to the
- * row they start on.
+ * The rows of an import file with each row's problems (a code repeated from an earlier row among
+ * them), or the problems of the file as a whole, which leave no row to read.
  */
 export function readProjectsCsv(text: string): ProjectsCsv {
-  const parsed = parseCsv(text);
-  const [first, ...records] = parsed.records;
-  if (first === undefined) {
-    return {
-      ok: false,
-      problems: [{ row: 1, column: null, message: 'the file is empty: a header row is required' }],
-    };
-  }
-  const header = readHeader(first.fields);
-  if (header.problems.length > 0) return { ok: false, problems: header.problems };
-  if (records.length === 0) {
-    return { ok: false, problems: [{ row: 2, column: null, message: 'the file has a header but no rows' }] };
-  }
-  if (records.length > MAX_IMPORT_ROWS) {
-    const message = `the file has ${records.length} rows; an import takes at most ${MAX_IMPORT_ROWS}: split it`;
-    return { ok: false, problems: [{ row: 1, column: null, message }] };
-  }
-  const rows = records.map((record) => readRow(record.line, record.fields, header.columns));
-  for (const quoting of parsed.problems) {
-    const row = rows.find((r) => r.row === quoting.line);
-    if (row === undefined)
-      return { ok: false, problems: [{ row: quoting.line, column: null, message: quoting.message }] };
-    row.problems.push({ row: quoting.line, column: null, message: quoting.message });
-  }
-  repeatedCodes(rows);
-  return { ok: true, rows };
+  const csv = readCsvRows(text, {
+    columns: CSV_COLUMNS,
+    required: ['code'],
+    together: TOGETHER,
+    maxRows: MAX_IMPORT_ROWS,
+    unread,
+    read: readRow,
+  });
+  if (csv.ok) repeatedCodes(csv.rows);
+  return csv;
 }

@@ -2,13 +2,18 @@
 // rows: pure, the text in, each row's completion and its problems out; what needs the store (the
 // registry, the directory, what is recorded already) is import.ts's.
 //
-// The RFC 4180 reader is the people import's (api/notifications/import.ts). A header row names
-// the columns in any order and case: person, qualification, completedOn (required) and evidence.
-// A row is numbered by the line it starts on, the header being row 1, as the people and project
-// imports count: what an editor shows, and what a spreadsheet shows for a file without line
-// breaks inside cells. Problems read `row 3, column completedOn: ...`.
+// The file's frame is every import's (api/csv.ts: the RFC 4180 reader, the problems that stop the
+// whole file, a row numbered by the line it starts on with the header as row 1). A header row
+// names the columns in any order and case: person, qualification, completedOn (required) and
+// evidence. Problems read `row 3, column completedOn: ...`.
 import type { z } from 'zod';
-import { parseCsv } from '../notifications/import.js';
+import {
+  type CsvCells,
+  type CsvProblem as FileProblem,
+  type CsvRows,
+  cellValue,
+  readCsvRows,
+} from '../csv.js';
 import { personId } from '../directory/schemas.js';
 import { calendarDay, evidence, qualificationId } from './schemas.js';
 
@@ -21,11 +26,7 @@ const REQUIRED: readonly CsvColumn[] = ['person', 'qualification', 'completedOn'
 export const MAX_IMPORT_ROWS = 2000;
 
 /** A problem of the file: at a row (1 is the header) and a column, or at the whole row. */
-export interface CsvProblem {
-  row: number;
-  column: CsvColumn | null;
-  message: string;
-}
+export type CsvProblem = FileProblem<CsvColumn>;
 
 /** One data row: what its cells give (null where a cell is bad) and its problems. */
 export interface CsvRow {
@@ -37,60 +38,29 @@ export interface CsvRow {
   problems: CsvProblem[];
 }
 
-export type CompletionsCsv = { ok: false; problems: CsvProblem[] } | { ok: true; rows: CsvRow[] };
+export type CompletionsCsv = CsvRows<CsvColumn, CsvRow>;
 
-/** `row 3, column completedOn: ...`, as the answer lists a problem. */
-export const problemText = (p: CsvProblem): string =>
-  `row ${p.row}${p.column === null ? '' : `, column ${p.column}`}: ${p.message}`;
+export { problemPath, problemText } from '../csv.js';
 
-/** The same place as a request path, `body.rows[3].completedOn`, for an error answer's problems. */
-export const problemPath = (p: CsvProblem): string =>
-  p.row === 1 && p.column === null
-    ? 'body.header'
-    : `body.rows[${p.row}]${p.column === null ? '' : `.${p.column}`}`;
-
-/** The header's columns, matched without regard to case; problems at row 1. */
-function readHeader(fields: readonly string[]): { columns: CsvColumn[]; problems: CsvProblem[] } {
-  const problems: CsvProblem[] = [];
-  const at = (message: string) => problems.push({ row: 1, column: null, message });
-  const names = fields.map((f) => f.trim().toLowerCase());
-  const columns: CsvColumn[] = [];
-  names.forEach((name, i) => {
-    const column = CSV_COLUMNS.find((c) => c.toLowerCase() === name);
-    if (column === undefined)
-      at(`unknown column "${name}" (column ${i + 1}); the columns are ${CSV_COLUMNS.join(', ')}`);
-    else if (columns.includes(column)) at(`column "${column}" appears more than once`);
-    else columns.push(column);
-  });
-  for (const column of REQUIRED) if (!columns.includes(column)) at(`the column ${column} is required`);
-  return { columns, problems };
-}
+const unread = (row: number): CsvRow => ({
+  row,
+  person: null,
+  qualification: null,
+  completedOn: null,
+  evidence: null,
+  problems: [],
+});
 
 /** One data row's cells, with a problem at each bad one. */
-function readRow(row: number, cells: readonly string[], header: readonly CsvColumn[], today: string): CsvRow {
-  const out: CsvRow = {
-    row,
-    person: null,
-    qualification: null,
-    completedOn: null,
-    evidence: null,
-    problems: [],
-  };
-  if (cells.length !== header.length) {
-    const message = `has ${cells.length} fields; the header has ${header.length}`;
-    return { ...out, problems: [{ row, column: null, message }] };
-  }
-  const value = new Map(header.map((name, i) => [name, (cells[i] ?? '').trim()]));
-  const text = (column: CsvColumn) => value.get(column) ?? '';
+function readRow(row: number, cells: CsvCells<CsvColumn>, today: string): CsvRow {
+  const out = unread(row);
   const cell = <T>(schema: z.ZodType<T>, column: CsvColumn): T | null => {
-    if (REQUIRED.includes(column) && text(column) === '') {
-      out.problems.push({ row, column, message: 'is required' });
+    const problem = (message: string) => out.problems.push({ row, column, message });
+    if (REQUIRED.includes(column) && cells.text(column) === '') {
+      problem('is required');
       return null;
     }
-    const parsed = schema.safeParse(text(column));
-    if (parsed.success) return parsed.data;
-    out.problems.push({ row, column, message: parsed.error.issues[0]?.message ?? 'not valid' });
-    return null;
+    return cellValue(schema, cells.text(column), problem) ?? null;
   };
   out.person = cell(personId, 'person');
   out.qualification = cell(qualificationId, 'qualification');
@@ -125,34 +95,18 @@ function repeatedCompletions(rows: readonly CsvRow[]): void {
 }
 
 /**
- * The rows of a CSV file of completions, each with its problems; or the problems that stop the
- * whole file (no header, unknown or missing columns, no rows, too many, broken quoting between rows).
+ * The rows of a CSV file of completions, each with its problems (a completion repeated from an
+ * earlier row among them); or the problems that stop the whole file (no header, unknown or missing
+ * columns, no rows, too many, broken quoting between rows).
  */
 export function readCompletionsCsv(text: string, today: string): CompletionsCsv {
-  const parsed = parseCsv(text);
-  const [first, ...records] = parsed.records;
-  if (first === undefined) {
-    return {
-      ok: false,
-      problems: [{ row: 1, column: null, message: 'the file is empty: a header row is required' }],
-    };
-  }
-  const header = readHeader(first.fields);
-  if (header.problems.length > 0) return { ok: false, problems: header.problems };
-  if (records.length === 0) {
-    return { ok: false, problems: [{ row: 2, column: null, message: 'the file has a header but no rows' }] };
-  }
-  if (records.length > MAX_IMPORT_ROWS) {
-    const message = `the file has ${records.length} rows; an import takes at most ${MAX_IMPORT_ROWS}: split it`;
-    return { ok: false, problems: [{ row: 1, column: null, message }] };
-  }
-  const rows = records.map((record) => readRow(record.line, record.fields, header.columns, today));
-  for (const quoting of parsed.problems) {
-    const row = rows.find((r) => r.row === quoting.line);
-    if (row === undefined)
-      return { ok: false, problems: [{ row: quoting.line, column: null, message: quoting.message }] };
-    row.problems.push({ row: quoting.line, column: null, message: quoting.message });
-  }
-  repeatedCompletions(rows);
-  return { ok: true, rows };
+  const csv = readCsvRows(text, {
+    columns: CSV_COLUMNS,
+    required: REQUIRED,
+    maxRows: MAX_IMPORT_ROWS,
+    unread,
+    read: (row, cells) => readRow(row, cells, today),
+  });
+  if (csv.ok) repeatedCompletions(csv.rows);
+  return csv;
 }

@@ -1,5 +1,5 @@
 // The world the monitor benchmark runs in (bench/monitor/main.ts): one published policy with the
-// `risk_review_current` monitor of test/integration/monitor-schedules.test.ts, 10,000 projects,
+// `risk_review_current` monitor the monitor tests publish (test/support/monitors.ts), 10,000 projects,
 // approved `risk_review` instance views for some of them, and a directory of their managers.
 //
 // The shares are chosen so that a run does every kind of work a real one does: most projects are
@@ -12,12 +12,12 @@
 // with its own inserts in one transaction, which would be most of the seeding time here and is
 // not under test. Views go through store.views.upsert, the directory through seedFromWorld.
 import type { Db } from 'mongodb';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { type ProjectDoc, PROJECTS } from '../../store/project-model.js';
 import type { Store } from '../../store/index.js';
+import { publishPolicy, RISK_REVIEW_MONITOR, riskReviewPolicy } from '../../test/support/monitors.js';
 
 export const POLICY = 'Portfolio protocol';
-export const MONITOR = 'risk_review_current';
+export const MONITOR = RISK_REVIEW_MONITOR;
 export const PROJECTS_SEEDED = 10_000;
 /** Projects in build or test: the monitor's scope. */
 export const IN_SCOPE = 1_500;
@@ -34,32 +34,6 @@ export const RUN_AT = Date.parse('2026-12-07T07:00:00Z');
 const RECENT_REVIEW = new Date('2026-11-20T10:00:00Z');
 const STALE_REVIEW = new Date('2026-09-01T10:00:00Z');
 const SEEDED_AT = new Date('2026-10-01T00:00:00Z');
-
-const POLICY_TEXT = `policy "${POLICY}" version 1 effective 2026-01-01
-owner "pmo@bench.example"
-
-calendar berlin {
-  timezone "Europe/Berlin"
-  hours mon-fri 09:00-17:00
-}
-
-role pmo_lead = person "dana@bench.example"
-
-monitor ${MONITOR} {
-  every mon 08:00 on berlin
-  where project.phase in ["build", "test"]
-  require risk_review.last_approved >= today - 30 days
-    else "{project.code} has had no risk review passed in the last 30 days"
-  owner project.manager
-  within 5 business days
-  escalate after 5 business days to pmo_lead
-}
-
-process risk_review {
-  input { project: text }
-  approve review { by pmo_lead }
-}
-`;
 
 const OUT_OF_SCOPE_PHASES = ['initiation', 'planning', 'deploy', 'closed'] as const;
 
@@ -122,13 +96,9 @@ export interface Seeded {
 
 /** Seeds an empty database opened as `store`; checks the shares it meant to seed. */
 export async function seedWorld(db: Db, store: Store): Promise<Seeded> {
-  const compiled = compileEntry('protocol.charter', memoryHost({ 'protocol.charter': POLICY_TEXT }));
-  if (!compiled.compiled) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
-  const { sha256 } = compiled.compiled;
-  await store.policies.publish({
-    compiled: compiled.compiled,
-    sources: [{ path: 'protocol.charter', text: POLICY_TEXT }],
-    publishedBy: 'pmo@bench.example',
+  const { sha256 } = await publishPolicy(store, riskReviewPolicy(POLICY, { domain: 'bench.example' }), {
+    file: 'protocol.charter',
+    by: 'pmo@bench.example',
     at: SEEDED_AT,
   });
   const managers = Array.from({ length: MANAGERS }, (_, i) => managerOf(i));

@@ -225,6 +225,7 @@ describe('notifications in the console', () => {
       'Request ended',
       'Message from a policy step',
       'Findings about my projects',
+      'Qualifications about to expire',
     ]);
     await page.getByLabel('Chat: Reminder').uncheck();
     await page.getByLabel('Email: Mention').uncheck();

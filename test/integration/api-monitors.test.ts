@@ -16,37 +16,14 @@ import { ensureReconcileSchedule } from '../../workflows/monitor-start.js';
 import { monitorChain } from '../../workflows/monitors/ledger.js';
 import { RECONCILE_SCHEDULE_ID } from '../../workflows/monitors/schedules.js';
 import { startApiHarness, type Answer, type ApiHarness } from '../support/api.js';
+import { projectFields, RISK_REVIEW_MONITOR, riskReviewPolicy } from '../support/monitors.js';
 import { until } from '../support/until.js';
 
 jest.setTimeout(180_000);
 
 const POLICY = `Monitors API ${randomUUID().slice(0, 8)}`;
-const MONITOR = 'risk_review_current';
-const SOURCE = `policy "${POLICY}" version 1 effective 2026-01-01
-owner "pmo@halden.example"
-
-calendar berlin {
-  timezone "Europe/Berlin"
-  hours mon-fri 09:00-17:00
-}
-
-role pmo_lead = person "dana@halden.example"
-
-monitor ${MONITOR} {
-  every mon 08:00 on berlin
-  where project.phase in ["build", "test"]
-  require risk_review.last_approved >= today - 30 days
-    else "{project.code} has had no risk review passed in the last 30 days"
-  owner project.manager
-  within 5 business days
-  escalate after 5 business days to pmo_lead
-}
-
-process risk_review {
-  input { project: text }
-  approve review { by pmo_lead }
-}
-`;
+const MONITOR = RISK_REVIEW_MONITOR;
+const SOURCE = riskReviewPolicy(POLICY);
 
 const LEA = 'lea.hofmann@halden.example';
 const PETRA = 'petra.holm@halden.example';
@@ -69,18 +46,6 @@ interface MonitorAnswer {
 interface ErrorAnswer {
   error: { code: string; message: string; problems?: { path: string; message: string }[] };
 }
-
-const project = (phase: string, manager: string | null) => ({
-  name: `A ${phase} project`,
-  phase,
-  manager,
-  sponsor: null,
-  budget: null,
-  start: null,
-  end: null,
-  health: { status: 'green' as const, reason: null },
-  tags: [],
-});
 
 /** The newest Monday before today in Berlin, as YYYY-MM-DD. */
 function lastMonday(now: number): string {
@@ -111,8 +76,8 @@ describe('operating monitor schedules over HTTP', () => {
       people: ['alice@halden.example', 'dana@halden.example'],
     });
     const at = new Date('2026-10-01T00:00:00Z');
-    await api.store.projects.create('PRJ-1', project('build', 'alice@halden.example'), 'pmo', at);
-    await api.store.projects.create('PRJ-2', project('planning', 'alice@halden.example'), 'pmo', at);
+    await api.store.projects.create('PRJ-1', projectFields('build', 'alice@halden.example'), 'pmo', at);
+    await api.store.projects.create('PRJ-2', projectFields('planning', 'alice@halden.example'), 'pmo', at);
   }, 180_000);
 
   afterAll(async () => {

@@ -5,7 +5,6 @@
 // before posting. The retry computes that it adds nobody (the people are on the finding by then),
 // and still tells the people the ledger says it added, with the ledger's fact.
 import type { MongoClient } from 'mongodb';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { openStore, type Store } from '../../store/index.js';
 import { findingAlarm } from '../../workflows/monitors/finding-activities.js';
 import { findingEventId, postFindingNotices } from '../../workflows/monitors/finding-notices.js';
@@ -14,30 +13,10 @@ import { findingFact } from '../../workflows/monitors/ledger.js';
 import { runMonitor } from '../../workflows/monitors/run.js';
 import { Deliverer } from '../../workflows/notify/deliverer.js';
 import { ChatSender } from '../../workflows/notify/transport/chat.js';
+import { projectFields, publishPolicy, sponsorsPolicy } from '../support/monitors.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
 const POLICY = 'Protocol';
-const text = `policy "${POLICY}" version 1 effective 2020-01-01
-owner "pmo@halden.example"
-
-calendar berlin {
-  timezone "Europe/Berlin"
-  hours mon-fri 09:00-17:00
-}
-
-role pmo_lead = person "dana@halden.example"
-
-monitor sponsors_named {
-  every mon 08:00 on berlin
-  require is_set(project.sponsor)
-    else "{project.code} has no sponsor"
-  owner project.manager
-  within 3 business days
-  remind every 1 business day
-  escalate after 2 business days to pmo_lead
-}
-`;
-
 const ALICE = 'alice@halden.example';
 const DANA = 'dana@halden.example';
 /** Monday 7 December 2026, 08:00 in Berlin: the run's scheduled time. */
@@ -54,27 +33,14 @@ describe('notices of a finding, posted as its facts are written', () => {
     await mongo.db(database).dropDatabase();
     store = await openStore(mongo.db(database));
     await store.directory.seedFromWorld({ groups: {}, managers: {}, people: [ALICE, DANA] });
-    const out = compileEntry('p.charter', memoryHost({ 'p.charter': text }));
-    if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-    await store.policies.publish({
-      compiled: out.compiled,
-      sources: [{ path: 'p.charter', text }],
-      publishedBy: 'pmo',
+    await publishPolicy(store, sponsorsPolicy(POLICY), {
+      file: 'p.charter',
+      by: 'pmo',
       at: new Date('2020-01-01T00:00:00Z'),
     });
     await store.projects.create(
       'PRJ-1',
-      {
-        name: 'Unsponsored',
-        phase: 'build',
-        manager: ALICE,
-        sponsor: null,
-        budget: null,
-        start: null,
-        end: null,
-        health: { status: 'green', reason: null },
-        tags: [],
-      },
+      projectFields('build', ALICE, 'Unsponsored'),
       'pmo',
       new Date(RUN_AT),
     );

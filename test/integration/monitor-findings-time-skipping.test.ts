@@ -5,7 +5,6 @@
 // that calls for it reaches its people's in-app lists once, through the delivery queue and the
 // worker's deliverer. Days pass in milliseconds; the store is the real MongoDB-wire server.
 import { jest } from '@jest/globals';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { Store } from '../../store/index.js';
 import { Deliverer } from '../../workflows/notify/deliverer.js';
 import { ChatSender } from '../../workflows/notify/transport/chat.js';
@@ -14,44 +13,14 @@ import { findingChanged, findingWorkflowId } from '../../workflows/definitions/m
 import { findingsOf } from '../../workflows/monitors/findings-port.js';
 import { findingChain } from '../../workflows/monitors/ledger.js';
 import { runMonitor } from '../../workflows/monitors/run.js';
+import { projectFields, publishPolicy, sponsorsPolicy } from '../support/monitors.js';
 import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';
 
 jest.setTimeout(120_000);
 
 const POLICY = 'Protocol';
-const text = `policy "${POLICY}" version 1 effective 2020-01-01
-owner "pmo@halden.example"
-
-calendar berlin {
-  timezone "Europe/Berlin"
-  hours mon-fri 09:00-17:00
-}
-
-role pmo_lead = person "dana@halden.example"
-
-monitor sponsors_named {
-  every mon 08:00 on berlin
-  require is_set(project.sponsor)
-    else "{project.code} has no sponsor"
-  owner project.manager
-  within 3 business days
-  remind every 1 business day
-  escalate after 2 business days to pmo_lead
-}
-`;
-
 const DAY = 24 * 3600 * 1000;
-const project = (manager: string) => ({
-  name: 'Unsponsored',
-  phase: 'build',
-  manager,
-  sponsor: null,
-  budget: null,
-  start: null,
-  end: null,
-  health: { status: 'green' as const, reason: null },
-  tags: [],
-});
+const unsponsored = (manager: string) => projectFields('build', manager, 'Unsponsored');
 
 describe('findings chased on the time-skipping server', () => {
   let charter: TimeSkippingCharter;
@@ -64,17 +33,14 @@ describe('findings chased on the time-skipping server', () => {
       people: ['alice@halden.example', 'bob@halden.example', 'carol@halden.example', 'dana@halden.example'],
     });
     store = charter.store;
-    const out = compileEntry('p.charter', memoryHost({ 'p.charter': text }));
-    if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-    await store.policies.publish({
-      compiled: out.compiled,
-      sources: [{ path: 'p.charter', text }],
-      publishedBy: 'pmo',
+    await publishPolicy(store, sponsorsPolicy(POLICY), {
+      file: 'p.charter',
+      by: 'pmo',
       at: new Date('2020-01-01T00:00:00Z'),
     });
-    await store.projects.create('PRJ-1', project('alice@halden.example'), 'pmo', new Date());
-    await store.projects.create('PRJ-2', project('bob@halden.example'), 'pmo', new Date());
-    await store.projects.create('PRJ-3', project('carol@halden.example'), 'pmo', new Date());
+    await store.projects.create('PRJ-1', unsponsored('alice@halden.example'), 'pmo', new Date());
+    await store.projects.create('PRJ-2', unsponsored('bob@halden.example'), 'pmo', new Date());
+    await store.projects.create('PRJ-3', unsponsored('carol@halden.example'), 'pmo', new Date());
   }, 120_000);
 
   afterAll(async () => {

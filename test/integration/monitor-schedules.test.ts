@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { openStore, type Store } from '../../store/index.js';
 import { monitorScheduleId } from '../../workflows/definitions/monitor-messages.js';
 import { runMonitor } from '../../workflows/monitors/run.js';
 import { findingsOf } from '../../workflows/monitors/findings-port.js';
 import { MONITOR_SCHEDULE_POLICIES, reconcileSchedules } from '../../workflows/monitors/schedules.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import { projectFields, publishPolicy, riskReviewPolicy } from '../support/monitors.js';
 import { useStoreDatabase } from '../support/store-db.js';
 import { taskQueueFor, temporalAddress } from '../support/services.js';
 import { useQuietTemporalRuntime } from '../support/temporal.js';
@@ -23,43 +23,6 @@ import { until } from '../support/until.js';
 jest.setTimeout(180_000);
 
 const POLICY = `Protocol ${randomUUID().slice(0, 8)}`;
-const text = (version: number) => `policy "${POLICY}" version ${version} effective 2026-01-01
-owner "pmo@halden.example"
-
-calendar berlin {
-  timezone "Europe/Berlin"
-  hours mon-fri 09:00-17:00
-}
-
-role pmo_lead = person "dana@halden.example"
-
-monitor risk_review_current {
-  every mon 08:00 on berlin
-  where project.phase in ["build", "test"]
-  require risk_review.last_approved >= today - 30 days
-    else "{project.code} has had no risk review passed in the last 30 days"
-  owner project.manager
-  within 5 business days
-  escalate after 5 business days to pmo_lead
-}
-
-process risk_review {
-  input { project: text }
-  approve review { by pmo_lead }
-}
-`;
-
-const project = (phase: string, manager: string | null) => ({
-  name: `A ${phase} project`,
-  phase,
-  manager,
-  sponsor: null,
-  budget: null,
-  start: null,
-  end: null,
-  health: { status: 'green' as const, reason: null },
-  tags: [],
-});
 
 describe('monitors as Temporal Schedules (dev server)', () => {
   const database = useStoreDatabase(import.meta.url);
@@ -88,24 +51,21 @@ describe('monitors as Temporal Schedules (dev server)', () => {
       managers: {},
       people: ['alice@halden.example', 'bob@halden.example', 'dana@halden.example'],
     });
-    const out = compileEntry('protocol.charter', memoryHost({ 'protocol.charter': text(1) }));
-    if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-    await store.policies.publish({
-      compiled: out.compiled,
-      sources: [{ path: 'protocol.charter', text: text(1) }],
-      publishedBy: 'pmo',
+    const compiled = await publishPolicy(store, riskReviewPolicy(POLICY), {
+      file: 'protocol.charter',
+      by: 'pmo',
       at: new Date('2026-01-01T00:00:00Z'),
     });
     const at = new Date('2026-10-01T00:00:00Z');
-    await store.projects.create('PRJ-1', project('build', 'alice@halden.example'), 'pmo', at);
-    await store.projects.create('PRJ-2', project('test', 'bob@halden.example'), 'pmo', at);
-    await store.projects.create('PRJ-3', project('planning', 'bob@halden.example'), 'pmo', at);
-    await store.projects.create('PRJ-4', project('build', null), 'pmo', at);
+    await store.projects.create('PRJ-1', projectFields('build', 'alice@halden.example'), 'pmo', at);
+    await store.projects.create('PRJ-2', projectFields('test', 'bob@halden.example'), 'pmo', at);
+    await store.projects.create('PRJ-3', projectFields('planning', 'bob@halden.example'), 'pmo', at);
+    await store.projects.create('PRJ-4', projectFields('build', null), 'pmo', at);
     // PRJ-2 passed a risk review on 20 October: within 30 days of the first three Mondays only.
     await store.views.upsert({
       instanceId: 'review-prj-2',
       workflowId: 'review-prj-2',
-      policy: { name: POLICY, version: 1, sha256: out.compiled.sha256 },
+      policy: { name: POLICY, version: 1, sha256: compiled.sha256 },
       process: 'risk_review',
       project: 'PRJ-2',
       status: 'approved',

@@ -1,10 +1,11 @@
-// The people import's CSV reading (api/notifications/import.ts): RFC 4180 quoting (commas, line
-// breaks and doubled quotes inside quoted fields, CRLF or LF), a header in any order and case, and
-// every problem of a file at once, at `body.rows[<line>].<column>` with the line an editor shows.
+// The people import's CSV reading (api/notifications/import.ts, on every import's reader in
+// api/csv.ts): RFC 4180 quoting (commas, line breaks and doubled quotes inside quoted fields, CRLF
+// or LF), a header in any order and case, and every problem of a file at once, at
+// `body.rows[<line>].<column>` with the line an editor shows.
+import { parseCsv } from '../../api/csv.js';
 import {
   listedProblems,
   MAX_PROBLEMS,
-  parseCsv,
   parseWorkingDays,
   readPeopleCsv,
   unknownManagerProblems,

@@ -6,8 +6,9 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api, unwrap } from '../../api-client/client.js';
 import { usePagedList } from '../../app/paged-list.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
+import { FilterForm, FilterText, ListCount, ListRows } from '../../components/ListParts.js';
 import { LoadMore } from '../../components/LoadMore.js';
-import { Empty, ErrorNotice, Loading } from '../../components/states.js';
+import { Empty } from '../../components/states.js';
 import { DueText, HealthText, StatusBadge } from './FindingParts.js';
 import {
   ageOf,
@@ -65,125 +66,71 @@ export function FindingsList() {
 
   return (
     <section aria-labelledby="findings-list-title" className="portfolio-section">
-      <form className="card portfolio-filters" aria-label="Filter the findings" onSubmit={submit}>
-        <div className="portfolio-filter-fields">
-          <div className="field">
-            <label htmlFor={`${id}-status`}>Status</label>
-            <select
-              id={`${id}-status`}
-              value={filter.status}
-              aria-invalid={problem('status') ? true : undefined}
-              onChange={(e) => show({ ...filter, status: e.target.value })}
-            >
-              <option value="">Any status</option>
-              {LIST_STATUSES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.text}
-                </option>
-              ))}
-            </select>
-          </div>
-          <FilterText
-            id={`${id}-project`}
-            label="Project code"
-            value={typed.project}
-            problem={problem('project')}
-            onChange={(project) => setTyped((t) => ({ ...t, project }))}
-          />
-          <FilterText
-            id={`${id}-monitor`}
-            label="Monitor"
-            value={typed.monitor}
-            problem={problem('monitor')}
-            onChange={(monitor) => setTyped((t) => ({ ...t, monitor }))}
-          />
-          <div className="field check-line findings-mine">
-            <input
-              id={`${id}-mine`}
-              type="checkbox"
-              checked={filter.mine}
-              onChange={(e) => show({ ...filter, mine: e.target.checked })}
-            />
-            <label htmlFor={`${id}-mine`}>Only mine (I own them or they were escalated to me)</label>
-          </div>
+      <FilterForm label="Filter the findings" filtered={filtered} clearTo="/findings" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor={`${id}-status`}>Status</label>
+          <select
+            id={`${id}-status`}
+            value={filter.status}
+            aria-invalid={problem('status') ? true : undefined}
+            onChange={(e) => show({ ...filter, status: e.target.value })}
+          >
+            <option value="">Any status</option>
+            {LIST_STATUSES.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.text}
+              </option>
+            ))}
+          </select>
         </div>
-        <p className="actions">
-          <button type="submit" className="button">
-            Apply filters
-          </button>
-          {filtered ? (
-            <button type="button" className="button button-quiet" onClick={() => navigate('/findings')}>
-              Clear filters
-            </button>
-          ) : null}
-        </p>
-      </form>
+        <FilterText
+          id={`${id}-project`}
+          label="Project code"
+          value={typed.project}
+          problem={problem('project')}
+          onChange={(project) => setTyped((t) => ({ ...t, project }))}
+        />
+        <FilterText
+          id={`${id}-monitor`}
+          label="Monitor"
+          value={typed.monitor}
+          problem={problem('monitor')}
+          onChange={(monitor) => setTyped((t) => ({ ...t, monitor }))}
+        />
+        <div className="field check-line findings-mine">
+          <input
+            id={`${id}-mine`}
+            type="checkbox"
+            checked={filter.mine}
+            onChange={(e) => show({ ...filter, mine: e.target.checked })}
+          />
+          <label htmlFor={`${id}-mine`}>Only mine (I own them or they were escalated to me)</label>
+        </div>
+      </FilterForm>
 
       <div className="portfolio-section-head">
         <h2 id="findings-list-title">{filtered ? 'Findings matching the filters' : 'All findings'}</h2>
-        <p role="status" aria-live="polite" className="portfolio-count">
-          {list.first.data === null
-            ? ''
-            : `Showing ${list.items.length} ${list.items.length === 1 ? 'finding' : 'findings'}${list.hasMore ? '; there are more' : ''}`}
-        </p>
+        <ListCount list={list} one="finding" many="findings" />
       </div>
-      <ListBody list={list} filtered={filtered} />
+      <ListRows
+        list={list}
+        what="the findings"
+        empty={
+          <Empty title={filtered ? 'No finding matches these filters' : 'No findings yet'}>
+            {filtered
+              ? 'Choose another status, or clear the filters.'
+              : 'Monitors of the policies in force open a finding for each project that fails them, when they run.'}
+          </Empty>
+        }
+      >
+        {(items) => <FindingsTable findings={items} />}
+      </ListRows>
       <LoadMore list={list} what="findings" />
     </section>
   );
 }
 
-function FilterText(props: {
-  id: string;
-  label: string;
-  value: string;
-  problem: string | undefined;
-  onChange: (value: string) => void;
-}) {
-  const { id, label, value, problem, onChange } = props;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="text"
-        autoComplete="off"
-        spellCheck={false}
-        value={value}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? `${id}-problem` : undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {problem ? (
-        <p className="field-problem" id={`${id}-problem`}>
-          {problem}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function ListBody({ list, filtered }: { list: ReturnType<typeof usePagedList<Finding>>; filtered: boolean }) {
-  const { first, items } = list;
-  if (first.data === null && first.error) {
-    return (
-      <ErrorNotice
-        failure={first.error}
-        title="Could not load the findings"
-        onRetry={() => void first.reload()}
-      />
-    );
-  }
-  if (first.data === null) return <Loading what="the findings" />;
-  if (items.length === 0) {
-    return (
-      <Empty title={filtered ? 'No finding matches these filters' : 'No findings yet'}>
-        {filtered
-          ? 'Choose another status, or clear the filters.'
-          : 'Monitors of the policies in force open a finding for each project that fails them, when they run.'}
-      </Empty>
-    );
-  }
+function FindingsTable({ findings }: { findings: readonly Finding[] }) {
   const now = Date.now();
   return (
     <div className="table-wrap">
@@ -200,7 +147,7 @@ function ListBody({ list, filtered }: { list: ReturnType<typeof usePagedList<Fin
           </tr>
         </thead>
         <tbody>
-          {items.map((f) => (
+          {findings.map((f) => (
             <tr key={f.id}>
               <th scope="row" data-label="Finding">
                 <Link to={findingPath(f.id)}>{f.message}</Link>

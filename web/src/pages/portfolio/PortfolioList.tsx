@@ -7,8 +7,9 @@ import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { usePagedList } from '../../app/paged-list.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
+import { FilterForm, FilterText, ListCount, ListRows } from '../../components/ListParts.js';
 import { LoadMore } from '../../components/LoadMore.js';
-import { Empty, ErrorNotice, Loading } from '../../components/states.js';
+import { Empty } from '../../components/states.js';
 import { HealthBadge, ProjectPerson, TagList, useMayWrite } from './ProjectFacts.js';
 import {
   dayText,
@@ -63,52 +64,40 @@ export function PortfolioList() {
 
   return (
     <>
-      <form className="card portfolio-filters" aria-label="Filter the projects" onSubmit={submit}>
-        <div className="portfolio-filter-fields">
-          <FilterSelect
-            id={`${id}-phase`}
-            label="Phase"
-            value={filter.phase}
-            any="Any phase"
-            options={(phases.data?.phases ?? []).map((phase) => ({ value: phase, text: phase }))}
-            problem={problem('phase')}
-            onChange={(phase) => show({ ...filter, phase })}
-          />
-          <FilterSelect
-            id={`${id}-health`}
-            label="Health"
-            value={filter.health}
-            any="Any health"
-            options={HEALTHS.map((h) => ({ value: h, text: `${HEALTH_TEXT[h]} (${h})` }))}
-            problem={problem('health')}
-            onChange={(health) => show({ ...filter, health })}
-          />
-          <FilterText
-            id={`${id}-manager`}
-            label="Manager (e-mail)"
-            value={typed.manager}
-            problem={problem('manager')}
-            onChange={(manager) => setTyped((t) => ({ ...t, manager }))}
-          />
-          <FilterText
-            id={`${id}-tag`}
-            label="Tag"
-            value={typed.tag}
-            problem={problem('tag')}
-            onChange={(tag) => setTyped((t) => ({ ...t, tag }))}
-          />
-        </div>
-        <p className="actions">
-          <button type="submit" className="button">
-            Apply filters
-          </button>
-          {filtered ? (
-            <button type="button" className="button button-quiet" onClick={() => navigate('/portfolio')}>
-              Clear filters
-            </button>
-          ) : null}
-        </p>
-      </form>
+      <FilterForm label="Filter the projects" filtered={filtered} clearTo="/portfolio" onSubmit={submit}>
+        <FilterSelect
+          id={`${id}-phase`}
+          label="Phase"
+          value={filter.phase}
+          any="Any phase"
+          options={(phases.data?.phases ?? []).map((phase) => ({ value: phase, text: phase }))}
+          problem={problem('phase')}
+          onChange={(phase) => show({ ...filter, phase })}
+        />
+        <FilterSelect
+          id={`${id}-health`}
+          label="Health"
+          value={filter.health}
+          any="Any health"
+          options={HEALTHS.map((h) => ({ value: h, text: `${HEALTH_TEXT[h]} (${h})` }))}
+          problem={problem('health')}
+          onChange={(health) => show({ ...filter, health })}
+        />
+        <FilterText
+          id={`${id}-manager`}
+          label="Manager (e-mail)"
+          value={typed.manager}
+          problem={problem('manager')}
+          onChange={(manager) => setTyped((t) => ({ ...t, manager }))}
+        />
+        <FilterText
+          id={`${id}-tag`}
+          label="Tag"
+          value={typed.tag}
+          problem={problem('tag')}
+          onChange={(tag) => setTyped((t) => ({ ...t, tag }))}
+        />
+      </FilterForm>
 
       <section aria-labelledby="portfolio-list-title" className="portfolio-section">
         <div className="portfolio-section-head">
@@ -124,12 +113,22 @@ export function PortfolioList() {
             ) : null}
           </p>
         </div>
-        <p role="status" aria-live="polite" className="portfolio-count">
-          {list.first.data === null
-            ? ''
-            : `Showing ${list.items.length} ${list.items.length === 1 ? 'project' : 'projects'}${list.hasMore ? '; there are more' : ''}`}
-        </p>
-        <ListBody list={list} filtered={filtered} mayWrite={mayWrite} />
+        <ListCount list={list} one="project" many="projects" />
+        <ListRows
+          list={list}
+          what="the projects"
+          empty={
+            <Empty title={filtered ? 'No project matches these filters' : 'The portfolio is empty'}>
+              {filtered
+                ? 'Choose another phase or health, or clear the filters.'
+                : mayWrite
+                  ? 'Create a project, import a CSV file, or start from the project names instances already carry.'
+                  : 'The PMO adds projects here.'}
+            </Empty>
+          }
+        >
+          {(items) => <ProjectsTable projects={items} />}
+        </ListRows>
         <LoadMore list={list} what="projects" />
       </section>
     </>
@@ -175,67 +174,7 @@ function FilterSelect(props: {
   );
 }
 
-function FilterText(props: {
-  id: string;
-  label: string;
-  value: string;
-  problem: string | undefined;
-  onChange: (value: string) => void;
-}) {
-  const { id, label, value, problem, onChange } = props;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="text"
-        autoComplete="off"
-        spellCheck={false}
-        value={value}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? `${id}-problem` : undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {problem ? (
-        <p className="field-problem" id={`${id}-problem`}>
-          {problem}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function ListBody({
-  list,
-  filtered,
-  mayWrite,
-}: {
-  list: ReturnType<typeof usePagedList<Project>>;
-  filtered: boolean;
-  mayWrite: boolean;
-}) {
-  const { first, items } = list;
-  if (first.data === null && first.error) {
-    return (
-      <ErrorNotice
-        failure={first.error}
-        title="Could not load the projects"
-        onRetry={() => void first.reload()}
-      />
-    );
-  }
-  if (first.data === null) return <Loading what="the projects" />;
-  if (items.length === 0) {
-    return (
-      <Empty title={filtered ? 'No project matches these filters' : 'The portfolio is empty'}>
-        {filtered
-          ? 'Choose another phase or health, or clear the filters.'
-          : mayWrite
-            ? 'Create a project, import a CSV file, or start from the project names instances already carry.'
-            : 'The PMO adds projects here.'}
-      </Empty>
-    );
-  }
+function ProjectsTable({ projects }: { projects: readonly Project[] }) {
   return (
     <div className="table-wrap">
       <table className="data stack-table portfolio-table">
@@ -251,7 +190,7 @@ function ListBody({
           </tr>
         </thead>
         <tbody>
-          {items.map((p) => (
+          {projects.map((p) => (
             <tr key={p.code}>
               <th scope="row" data-label="Project">
                 <Link to={projectPath(p.code)}>{p.code}</Link>

@@ -2,12 +2,11 @@
 // /v1/resources/projects/:code/allocations), oldest first, with the pool, skill, hours and the
 // weeks they cover. Requesters do not read capacity (the API refuses them), so the section is
 // shown only to those who may; everyone else sees nothing rather than an error.
-import { useId } from 'react';
 import { api, type paths, unwrap } from '../../api-client/client.js';
 import { usePagedList } from '../../app/paged-list.js';
 import { hasRole, useSignedIn } from '../../app/session.js';
-import { LoadMore } from '../../components/LoadMore.js';
-import { Empty, ErrorNotice, Loading } from '../../components/states.js';
+import { PagedSection } from '../../components/ListParts.js';
+import { Empty } from '../../components/states.js';
 import { instantText } from './project-view.js';
 
 type Allocation =
@@ -29,7 +28,6 @@ export function ProjectAllocations({ code }: { code: string }) {
 }
 
 function Allocations({ code }: { code: string }) {
-  const id = useId();
   const list = usePagedList<Allocation>(
     `project-allocations:${code}`,
     (cursor) =>
@@ -43,47 +41,33 @@ function Allocations({ code }: { code: string }) {
       ),
     (a) => a.request,
   );
-  const { first, items } = list;
-  let body;
-  if (first.data === null && first.error) {
-    body = (
-      <ErrorNotice
-        failure={first.error}
-        title="Could not load the allocations"
-        onRetry={() => void first.reload()}
-      />
-    );
-  } else if (first.data === null) {
-    body = <Loading what="the allocations" />;
-  } else if (items.length === 0) {
-    body = (
-      <Empty title={`No capacity allocated to ${code}`}>
-        A policy&apos;s <code>reallocate</code> step for this project adds its hours here.
-      </Empty>
-    );
-  } else {
-    body = (
-      <ul className="portfolio-instances">
-        {items.map((a) => (
-          <li key={a.request}>
-            <strong>
-              {a.hours} hours of {a.skill}
-            </strong>{' '}
-            from {a.pool}
-            <span className="portfolio-instance-meta">
-              {weeksText(a.perWeek)} · priority {a.priority} · {instantText(a.at)}
-              {a.detail ? ` · ${a.detail}` : ''}
-            </span>
-          </li>
-        ))}
-      </ul>
-    );
-  }
   return (
-    <section className="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Allocations</h2>
-      {body}
-      <LoadMore list={list} what="allocations" />
-    </section>
+    <PagedSection
+      title="Allocations"
+      what="allocations"
+      list={list}
+      empty={
+        <Empty title={`No capacity allocated to ${code}`}>
+          A policy&apos;s <code>reallocate</code> step for this project adds its hours here.
+        </Empty>
+      }
+    >
+      {(items) => (
+        <ul className="portfolio-instances">
+          {items.map((a) => (
+            <li key={a.request}>
+              <strong>
+                {a.hours} hours of {a.skill}
+              </strong>{' '}
+              from {a.pool}
+              <span className="portfolio-instance-meta">
+                {weeksText(a.perWeek)} · priority {a.priority} · {instantText(a.at)}
+                {a.detail ? ` · ${a.detail}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </PagedSection>
   );
 }

@@ -1,7 +1,7 @@
 // The fields of a project, for creating one and for changing one: each with its label, its help
 // and the API's problem at its path right under it, and a summary at the top that takes focus on a
 // refusal and links each problem to its field (the settings forms' parts, form-parts.tsx).
-import type { FormEvent, ReactNode, RefObject } from 'react';
+import type { FormEvent, InputHTMLAttributes, ReactNode, RefObject } from 'react';
 import { type ApiFailure } from '../../api-client/client.js';
 import { PersonPicker } from '../../components/PersonPicker.js';
 import { bodyProblems, Field, type Place, problemAt, RefusalSummary } from '../settings/form-parts.js';
@@ -70,29 +70,23 @@ export function ProjectForm(props: ProjectFormProps) {
       ) : null}
       <div className="portfolio-form-fields">
         {withCode ? (
-          <Field
+          <TextField
             id={`${id}-code`}
             label="Code"
             help="Capitals, digits and “-”, e.g. ERP-2027"
             problem={at('code')}
-          >
-            {(c) => (
-              <input
-                {...c}
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                value={draft.code}
-                onChange={(e) => set('code')(e.target.value)}
-              />
-            )}
-          </Field>
+            value={draft.code}
+            onChange={set('code')}
+            input={VERBATIM}
+          />
         ) : null}
-        <Field id={`${id}-name`} label="Name" problem={at('name')}>
-          {(c) => (
-            <input {...c} type="text" value={draft.name} onChange={(e) => set('name')(e.target.value)} />
-          )}
-        </Field>
+        <TextField
+          id={`${id}-name`}
+          label="Name"
+          problem={at('name')}
+          value={draft.name}
+          onChange={set('name')}
+        />
         <Field id={`${id}-phase`} label="Phase" problem={at('phase')}>
           {(c) => (
             <select {...c} value={draft.phase} onChange={(e) => set('phase')(e.target.value)}>
@@ -105,81 +99,56 @@ export function ProjectForm(props: ProjectFormProps) {
             </select>
           )}
         </Field>
-        <Field
+        <PersonField
           id={`${id}-manager`}
           label="Manager"
-          help="Optional; a person of the directory"
+          value={draft.manager}
+          onChange={set('manager')}
           problem={at('manager')}
-        >
-          {(c) => (
-            <PersonPicker
-              id={c.id}
-              value={draft.manager}
-              onChange={set('manager')}
-              {...(c['aria-describedby'] === undefined ? {} : { describedBy: c['aria-describedby'] })}
-              invalid={c['aria-invalid'] === true}
-            />
-          )}
-        </Field>
-        <Field
+        />
+        <PersonField
           id={`${id}-sponsor`}
           label="Sponsor"
-          help="Optional; a person of the directory"
+          value={draft.sponsor}
+          onChange={set('sponsor')}
           problem={at('sponsor')}
-        >
-          {(c) => (
-            <PersonPicker
-              id={c.id}
-              value={draft.sponsor}
-              onChange={set('sponsor')}
-              {...(c['aria-describedby'] === undefined ? {} : { describedBy: c['aria-describedby'] })}
-              invalid={c['aria-invalid'] === true}
-            />
-          )}
-        </Field>
-        <Field
+        />
+        <TextField
           id={`${id}-amount`}
           label="Budget amount"
           help="Optional; digits and a point, e.g. 250000.00"
           problem={budgetProblem}
-        >
-          {(c) => (
-            <input
-              {...c}
-              type="text"
-              inputMode="decimal"
-              autoComplete="off"
-              value={draft.amount}
-              onChange={(e) => set('amount')(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+          value={draft.amount}
+          onChange={set('amount')}
+          input={{ inputMode: 'decimal', autoComplete: 'off' }}
+        />
+        <TextField
           id={`${id}-currency`}
           label="Currency"
           help="ISO code, e.g. EUR"
           problem={at('budget.currency')}
-        >
-          {(c) => (
-            <input
-              {...c}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={3}
-              value={draft.currency}
-              onChange={(e) => set('currency')(e.target.value.toUpperCase())}
-            />
-          )}
-        </Field>
-        <Field id={`${id}-start`} label="Start date" help="Optional" problem={at('start')}>
-          {(c) => (
-            <input {...c} type="date" value={draft.start} onChange={(e) => set('start')(e.target.value)} />
-          )}
-        </Field>
-        <Field id={`${id}-end`} label="End date" help="Optional; not before the start" problem={at('end')}>
-          {(c) => <input {...c} type="date" value={draft.end} onChange={(e) => set('end')(e.target.value)} />}
-        </Field>
+          value={draft.currency}
+          onChange={(currency) => set('currency')(currency.toUpperCase())}
+          input={{ ...VERBATIM, maxLength: 3 }}
+        />
+        <TextField
+          id={`${id}-start`}
+          label="Start date"
+          help="Optional"
+          problem={at('start')}
+          value={draft.start}
+          onChange={set('start')}
+          input={{ type: 'date' }}
+        />
+        <TextField
+          id={`${id}-end`}
+          label="End date"
+          help="Optional; not before the start"
+          problem={at('end')}
+          value={draft.end}
+          onChange={set('end')}
+          input={{ type: 'date' }}
+        />
         <Field id={`${id}-health`} label="Health" problem={at('health.status') ?? at('health')}>
           {(c) => (
             <select {...c} value={draft.health} onChange={(e) => set('health')(e.target.value as Health)}>
@@ -191,33 +160,23 @@ export function ProjectForm(props: ProjectFormProps) {
             </select>
           )}
         </Field>
-        <Field
+        <TextField
           id={`${id}-reason`}
           label="Health reason"
           help="Optional; what puts the project at risk"
           problem={at('health.reason')}
-        >
-          {(c) => (
-            <input {...c} type="text" value={draft.reason} onChange={(e) => set('reason')(e.target.value)} />
-          )}
-        </Field>
-        <Field
+          value={draft.reason}
+          onChange={set('reason')}
+        />
+        <TextField
           id={`${id}-tags`}
           label="Tags"
           help="Optional; small letters, digits and “-”, separated by commas"
           problem={at('tags')}
-        >
-          {(c) => (
-            <input
-              {...c}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              value={draft.tags}
-              onChange={(e) => set('tags')(e.target.value)}
-            />
-          )}
-        </Field>
+          value={draft.tags}
+          onChange={set('tags')}
+          input={VERBATIM}
+        />
       </div>
       <p className="actions">
         <button type="submit" className="button button-primary" disabled={busy}>
@@ -226,5 +185,65 @@ export function ProjectForm(props: ProjectFormProps) {
         {props.extra}
       </p>
     </form>
+  );
+}
+
+/** Codes, ISO letters and tags: neither spelling nor the browser's autofill helps with them. */
+const VERBATIM: InputHTMLAttributes<HTMLInputElement> = { autoComplete: 'off', spellCheck: false };
+
+/** A text box (or, by `input`, a date) whose value is the draft's. */
+function TextField({
+  id,
+  label,
+  help,
+  problem,
+  value,
+  onChange,
+  input,
+}: {
+  id: string;
+  label: string;
+  help?: string;
+  problem: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+  /** More of the box's attributes: its type when not text, autoComplete, inputMode, maxLength. */
+  input?: InputHTMLAttributes<HTMLInputElement>;
+}) {
+  return (
+    <Field id={id} label={label} help={help} problem={problem}>
+      {(c) => (
+        <input {...c} type="text" {...input} value={value} onChange={(e) => onChange(e.target.value)} />
+      )}
+    </Field>
+  );
+}
+
+/** An optional person of the directory (the manager, the sponsor), picked by name or e-mail. */
+function PersonField({
+  id,
+  label,
+  value,
+  onChange,
+  problem,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  problem: string | undefined;
+}) {
+  return (
+    <Field id={id} label={label} help="Optional; a person of the directory" problem={problem}>
+      {(c) => (
+        <PersonPicker
+          id={c.id}
+          value={value}
+          onChange={onChange}
+          {...(c['aria-describedby'] === undefined ? {} : { describedBy: c['aria-describedby'] })}
+          invalid={c['aria-invalid'] === true}
+        />
+      )}
+    </Field>
   );
 }

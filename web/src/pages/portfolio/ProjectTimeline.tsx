@@ -2,18 +2,16 @@
 // what (GET /v1/projects/{code}/history, a page at a time). A change of phase is the step people
 // look for, so it is marked in words ("Phase changed") as well as set apart by colour; version 1
 // is the project's creation and lists what it was created with.
-import { useId } from 'react';
 import { api, unwrap } from '../../api-client/client.js';
 import { usePagedList } from '../../app/paged-list.js';
-import { LoadMore } from '../../components/LoadMore.js';
+import { PagedSection } from '../../components/ListParts.js';
 import { PersonId } from '../../components/PersonId.js';
-import { Empty, ErrorNotice, Loading } from '../../components/states.js';
+import { Empty } from '../../components/states.js';
 import { FIELD_TEXT, instantText, type ProjectChange, valueText } from './project-view.js';
 
 const PAGE_SIZE = 20;
 
 export function ProjectTimeline({ code }: { code: string }) {
-  const id = useId();
   const list = usePagedList<ProjectChange>(
     `project-history:${code}`,
     (cursor) =>
@@ -24,35 +22,16 @@ export function ProjectTimeline({ code }: { code: string }) {
       ),
     (c) => String(c.version),
   );
-  const { first, items } = list;
-  let body;
-  if (first.data === null && first.error) {
-    body = (
-      <ErrorNotice
-        failure={first.error}
-        title="Could not load the changes"
-        onRetry={() => void first.reload()}
-      />
-    );
-  } else if (first.data === null) {
-    body = <Loading what="the changes" />;
-  } else if (items.length === 0) {
-    body = <Empty title="No changes recorded" />;
-  } else {
-    body = (
-      <ol className="portfolio-timeline">
-        {items.map((change) => (
-          <TimelineEntry key={change.version} change={change} />
-        ))}
-      </ol>
-    );
-  }
   return (
-    <section className="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Changes</h2>
-      {body}
-      <LoadMore list={list} what="changes" />
-    </section>
+    <PagedSection title="Changes" what="changes" list={list} empty={<Empty title="No changes recorded" />}>
+      {(items) => (
+        <ol className="portfolio-timeline">
+          {items.map((change) => (
+            <TimelineEntry key={change.version} change={change} />
+          ))}
+        </ol>
+      )}
+    </PagedSection>
   );
 }
 
