@@ -68,6 +68,10 @@ export const RECORDED: Record<string, readonly string[]> = {
     'a silent product owner is reminded every 2 business days and escalated to the PMO head after 5, who accepts',
     'Berlin HQ acceptance nobody decides in 3 business days is escalated to the IT operations head, who accepts',
   ],
+  'project-protocol': [
+    'a risk review nobody in the PMO decides goes to the head of the PMO after 5 business days',
+    'the PMO rejects a risk review whose register is out of date',
+  ],
   'project-stage-gate': [
     'silent finance is escalated to the CFO after 3 London business days and rejected by timeout after 5',
     'a design the architecture board does not attest in time is waived by the CIO for a proof of concept',
