@@ -8,7 +8,8 @@
 // caller hears about it, so "who tried and was turned down" is as provable as "who decided".
 //
 // A decision on a step that requires qualifications is refused (`not-qualified`) before the Update
-// when the registry no longer shows the person holding one today (api/tasks/qualified.ts).
+// when the registry no longer shows the person holding one today, and an attestation that grants a
+// qualification the registry lacks is refused (`unknown-qualification`) (api/tasks/qualified.ts).
 //
 // Refusal codes to HTTP statuses come from the one table of codes (engine/machine/REFUSALS.md):
 // 403 the person may not act on this step at all, 422 the request could be right with other input
@@ -31,7 +32,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, type Problem } from '../errors.js';
 import type { Caller } from '../route.js';
 import { actingFor, type VisibleTask, type Visibility, visibleTask } from './access.js';
-import { qualificationRefusal, type Requirements } from './qualified.js';
+import { grantRefusal, qualificationRefusal, type Requirements } from './qualified.js';
 import type { attestBody, decideBody, waiveBody } from './schemas.js';
 
 /** Who may act on a task: its assignees and their delegates; admins on any (the engine decides). */
@@ -165,6 +166,10 @@ export async function performTaskAction(
     const { actor, onBehalfOf: principal } = action.input;
     const lapsed = await qualificationRefusal(deps, task, actor, principal, requirements);
     if (lapsed) throw await refuse(deps, caller, task, onBehalfOf, lapsed);
+  }
+  if (action.kind === 'attest') {
+    const unknown = await grantRefusal(deps, task);
+    if (unknown) throw await refuse(deps, caller, task, onBehalfOf, unknown);
   }
   const handle = deps.temporal.workflow.getHandle(task.instanceId);
   try {

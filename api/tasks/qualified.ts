@@ -11,7 +11,11 @@
 // per required qualification, for decisions on steps that require one only. Nothing is kept
 // between requests: API processes stay stateless, and a decision costs the same commands whichever
 // process takes it and however many came before (test/integration/command-budget.test.ts).
-import { notQualifiedMessage, requiredQualifications } from '../../engine/machine/index.js';
+import {
+  grantedQualification,
+  notQualifiedMessage,
+  requiredQualifications,
+} from '../../engine/machine/index.js';
 import type { Standing, Task } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -68,4 +72,22 @@ export async function qualificationRefusal(
     }
   }
   return null;
+}
+
+/**
+ * `unknown-qualification` when the task's attestation grants a qualification the registry does not
+ * have: the attestation would record a completion of nothing, so it waits until an admin adds it.
+ */
+export async function grantRefusal(
+  deps: ApiDeps,
+  task: Task,
+): Promise<{ code: 'unknown-qualification'; message: string } | null> {
+  if (task.kind !== 'attestation') return null;
+  const compiled = await deps.store.policies.compiled(task.policy.name, task.policy.version);
+  const qualification = compiled === null ? null : grantedQualification(compiled, task.process, task.step);
+  if (qualification === null || (await deps.store.qualifications.get(qualification)) !== null) return null;
+  return {
+    code: 'unknown-qualification',
+    message: `${task.step} grants qualification "${qualification}", which is not in the registry; an admin must add it before the attestation can be recorded`,
+  };
 }

@@ -6,6 +6,7 @@ import type {
   CheckKind,
   CheckStep,
   EndStep,
+  Grant,
   Ident,
   IfStep,
   NotifyStep,
@@ -160,16 +161,27 @@ function buildCheckKind(node: CstNode, ctx: BuildContext): CheckKind | null {
   const by = buildApprovers(childOf(node, 'by'), ctx);
   const statement = stringLit(statementToken, ctx);
   const evidence = tokenOf(node, 'evidence');
+  const grants = grantOf(node, ctx);
   const within = durationOf(childOf(node, 'within'), ctx);
   const span =
     cover(
       tokenSpan(attest),
       statement.span,
       evidence && tokenSpan(evidence),
+      grants?.span,
       within?.span,
       within?.calendar?.span,
     ) ?? statement.span;
-  return { kind: 'attest', by, statement, evidence: evidence !== undefined, within, span };
+  return { kind: 'attest', by, statement, evidence: evidence !== undefined, grants, within, span };
+}
+
+function grantOf(node: CstNode, ctx: BuildContext): Grant | null {
+  const id = tokenOf(node, 'grants');
+  const to = buildExpression(childOf(node, 'grantee'), ctx);
+  if (!id || !to) return null;
+  const qualification = stringLit(id, ctx);
+  const span = cover(qualification.span, to.span) ?? qualification.span;
+  return { qualification, to, span };
 }
 
 function buildOnFail(node: CstNode, ctx: BuildContext): OnFail | null {

@@ -264,9 +264,18 @@ export type CheckKind =
       by: ApproverRef[];
       statement: StringLit;
       evidence: boolean;
+      /** `grants qualification "<id>" to <people>`: the attestation records a completion of it. */
+      grants: Grant | null;
       within: DurationLit | null;
       span: Span;
     };
+
+/** A qualification an attestation grants, and to whom (a person, or a list of people). */
+export interface Grant {
+  qualification: StringLit;
+  to: Expr;
+  span: Span;
+}
 
 export type OnFail =
   | { kind: 'stop'; outcome: 'rejected' | 'cancelled'; message: Template | null; span: Span }

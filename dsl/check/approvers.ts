@@ -32,7 +32,8 @@ function checkApprover(env: ExprEnv, ref: ApproverRef): void {
   }
 }
 
-function expectPeople(env: ExprEnv, expr: Expr, listAllowed: boolean): void {
+/** CH4012 unless `expr` is people; `what` names its use (`an approver`, `a grant`). */
+export function expectPeople(env: ExprEnv, expr: Expr, listAllowed: boolean, what?: string): void {
   const type = typeExpr(env, expr, T.person);
   if (type.kind === 'unknown' || type.kind === 'person') return;
   if (
@@ -42,12 +43,12 @@ function expectPeople(env: ExprEnv, expr: Expr, listAllowed: boolean): void {
   )
     return;
   const wanted = listAllowed ? '`person` or `list of person`' : '`person`';
-  const what = listAllowed ? 'an approver' : '`manager of`';
+  const use = what ?? (listAllowed ? 'an approver' : '`manager of`');
   env.ctx.report.error(
     'CH4012',
     filePath(env),
     expr.span,
-    `${what} needs ${wanted}, but ${quote(env, expr)} is \`${show(type)}\``,
+    `${use} needs ${wanted}, but ${quote(env, expr)} is \`${show(type)}\``,
     {
       help: listAllowed
         ? 'declare the input field as `person` or `list of person`'

@@ -209,7 +209,7 @@ export const checkCodes = [
     code: 'CH4012',
     title: 'approver is not a person',
     explanation:
-      'An expression used as approver or recipient must be a `person` or a `list of person`, and `manager of` needs a `person`.',
+      'An expression used as approver, recipient or grantee of a qualification must be a `person` or a `list of person`, and `manager of` needs a `person`.',
   },
   {
     code: 'CH4013',
@@ -360,7 +360,7 @@ export const checkCodes = [
     code: 'CH5021',
     title: 'empty qualification',
     explanation:
-      '`require qualification "<id>"` names a qualification of the registry by its id, such as `"itil-change"`; an empty id names none, so nobody could decide the step.',
+      '`require qualification "<id>"` and an attestation\'s `grants qualification "<id>" to ...` name a qualification of the registry by its id, such as `"itil-change"`; an empty id names none, so nobody could decide the step, and the attestation would record nothing.',
   },
 ] as const satisfies readonly { code: string; title: string; explanation: string }[];
 

@@ -1,9 +1,9 @@
 // One check per step kind, for what each step says by itself: its expressions and messages are
 // typed, its approvers resolved, its durations given a calendar. Ordering and reachability are
 // flow.ts's concern; approval logic is approvals.ts's.
-import type { CheckStep, DurationLit, OnFail, ReallocateStep, Step, WaitStep } from '../ast/types.js';
+import type { CheckStep, DurationLit, Grant, OnFail, ReallocateStep, Step, WaitStep } from '../ast/types.js';
 import { checkApproval } from './approvals.js';
-import { checkApprovers } from './approvers.js';
+import { checkApprovers, expectPeople } from './approvers.js';
 import { useDuration } from './calendars.js';
 import { type ExprEnv, filePath } from './expr-env.js';
 import { checkTemplate, expectBoolean, typeExpr } from './exprs.js';
@@ -51,10 +51,26 @@ function checkCheck(env: ExprEnv, step: CheckStep): void {
       break;
     case 'attest':
       checkApprovers(env, check.by);
+      if (check.grants) checkGrant(env, step, check.grants);
       clauseDuration(env, check.within);
       break;
   }
   if (step.onFail) checkOnFail(env, step.onFail);
+}
+
+/** Whom an attestation grants a qualification: people, and a qualification named by its id. */
+function checkGrant(env: ExprEnv, step: CheckStep, grant: Grant): void {
+  expectPeople(env, grant.to, true, `the grantee of \`${step.id.name}\``);
+  if (grant.qualification.value.trim() !== '') return;
+  env.ctx.report.error(
+    'CH5021',
+    filePath(env),
+    grant.qualification.span,
+    `attestation \`${step.id.name}\` grants a qualification with no id`,
+    {
+      help: 'name a qualification of the registry by its id, e.g. `grants qualification "itil-change" to request.trainee`',
+    },
+  );
 }
 
 function checkOnFail(env: ExprEnv, onFail: OnFail): void {

@@ -189,6 +189,10 @@ function lowerCheck(l: Lowering, step: CheckStep): CheckIR {
         statement: check.statement.value,
         evidence: check.evidence,
         within: lowerOptionalDuration(l, check.within),
+        // Only when granted, so that attestations without a grant keep their IR bytes.
+        ...(check.grants
+          ? { grants: { qualification: check.grants.qualification.value, to: lowerExpr(l, check.grants.to) } }
+          : {}),
       };
   }
 }

@@ -134,6 +134,12 @@ function check(s: CheckStep, src: SourceText): Line {
         chunks.push('with evidence');
         end = src.afterWords(end, ['with', 'evidence']);
       }
+      if (c.grants) {
+        chunks.push(
+          `grants qualification ${quote(c.grants.qualification.value)} to ${expr(c.grants.to, src)}`,
+        );
+        end = c.grants.to.span.end;
+      }
       if (c.within) {
         chunks.push(`within ${clauseDuration(c.within, src)}`);
         end = durationEnd(c.within);

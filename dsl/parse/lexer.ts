@@ -201,6 +201,7 @@ const KEYWORDS = [
   'changes',
   'manager',
   'qualification',
+  'grants',
   // expressions
   'and',
   'or',
@@ -213,14 +214,15 @@ const KEYWORDS = [
 
 export type Keyword = (typeof KEYWORDS)[number];
 
-const CONTEXTUAL: ReadonlySet<Keyword> = new Set(['over']);
+const CONTEXTUAL: ReadonlySet<Keyword> = new Set(['over', 'grants']);
 
 function keywordToken(word: Keyword): TokenType {
   const name = word.charAt(0).toUpperCase() + word.slice(1);
   const categories = [Word, ...junkCategories(word, true)];
   if (word === 'in') categories.push(CompareOp);
-  // A contextual keyword: `over` means something only after `hand`; anywhere a name is expected it
-  // is a name (`rule over = ...` in policies written before `hand over` existed keeps parsing).
+  // A contextual keyword: `over` means something only after `hand`, `grants` only after an
+  // attestation's statement; anywhere a name is expected it is a name (`rule over = ...` in
+  // policies written before `hand over` existed keeps parsing).
   if (CONTEXTUAL.has(word)) categories.push(Identifier);
   return createToken({
     name,

@@ -257,6 +257,14 @@ export abstract class StepGrammar extends ExpressionGrammar {
             this.CONSUME(kw.with);
             this.CONSUME(kw.evidence, { LABEL: 'evidence' });
           });
+          // `grants qualification "itil-change" to request.trainee`: the attestation is a completion.
+          this.OPTION7(() => {
+            this.CONSUME(kw.grants);
+            this.CONSUME(kw.qualification);
+            this.CONSUME4(StringLiteral, { LABEL: 'grants' });
+            this.CONSUME2(kw.to);
+            this.SUBRULE2(this.expression, { LABEL: 'grantee' });
+          });
           this.OPTION5(() => {
             this.CONSUME(kw.within);
             this.SUBRULE2(this.clauseDuration, { LABEL: 'within' });

@@ -3,7 +3,7 @@
 // the console read the facts. The wording of entries written before facts existed is frozen in
 // the ledger, so a change here affects new entries only.
 import { formatInstant } from '../calendar/index.js';
-import type { ApprovalClose, Fact, Moment, OnFailTaken, Unqualified } from './types.js';
+import type { ApprovalClose, Fact, GrantedQualification, Moment, OnFailTaken, Unqualified } from './types.js';
 import { monitorSentence } from './monitor-facts.js';
 
 /** `a`, `a and b`, `a, b and c`; `nobody` for none. */
@@ -154,7 +154,7 @@ export function sentenceOf(fact: Fact): string {
     case 'checkTaskOpened':
       return `${fact.step} open to ${names(fact.people)} (${fact.task === 'attestation' ? 'attesters' : 'waiver approvers'})`;
     case 'attested':
-      return `${byline(fact.actor, fact.onBehalfOf)} attested ${fact.step}: "${fact.statement}"${evidenceText(fact.evidence)}`;
+      return `${byline(fact.actor, fact.onBehalfOf)} attested ${fact.step}: "${fact.statement}"${evidenceText(fact.evidence)}${grantText(fact.grants)}`;
     case 'waived': {
       const until = fact.until === null ? '' : ` until ${showMoment(fact.until)}`;
       return `${byline(fact.actor, fact.onBehalfOf)} waived ${fact.step}${until} (${fact.failure}): ${fact.reason}`;
@@ -179,3 +179,11 @@ export function sentenceOf(fact: Fact): string {
 }
 
 const evidenceText = (evidence: string | null): string => (evidence ? ` (evidence: ${evidence})` : '');
+
+/** `; itil-change recorded for alice, completed 2026-12-06`, or why nobody got it. */
+function grantText(grant: GrantedQualification | undefined): string {
+  if (grant === undefined) return '';
+  if (grant.people.length === 0)
+    return `; ${grant.qualification} recorded for nobody${grant.unset ? `: ${grant.unset} is not set` : ''}`;
+  return `; ${grant.qualification} recorded for ${names(grant.people)}, completed ${grant.completedOn}`;
+}

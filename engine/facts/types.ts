@@ -140,6 +140,8 @@ export type Fact =
       onBehalfOf: string | null;
       statement: string;
       evidence: string | null;
+      /** `grants qualification`: the completion the attestation records; absent without a grant. */
+      grants?: GrantedQualification;
     }
   | {
       kind: 'waived';
@@ -235,4 +237,16 @@ export function actorOfFact(fact: Fact): { actor: string; onBehalfOf: string | n
     default:
       return null;
   }
+}
+
+/**
+ * A qualification an attestation grants: each of `people` completed it on `completedOn` (the UTC
+ * day of the attestation). `people` is empty when the request names nobody; `unset` then says
+ * which input was missing.
+ */
+export interface GrantedQualification {
+  qualification: string;
+  people: string[];
+  completedOn: string;
+  unset?: string;
 }

@@ -194,6 +194,7 @@ const checkSchema = z.discriminatedUnion('kind', [
     statement: z.string(),
     evidence: z.boolean(),
     within: durationSchema.nullable(),
+    grants: z.strictObject({ qualification: z.string().min(1), to: exprSchema }).exactOptional(),
   }),
 ]);
 

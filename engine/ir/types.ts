@@ -159,7 +159,16 @@ export type CheckIR =
       statement: string;
       evidence: boolean;
       within: DurationIR | null;
+      /** The qualification the attestation records a completion of, for whom; absent when none. */
+      grants?: GrantIR;
     };
+
+/** `grants qualification "<id>" to <people>` of an attestation. */
+export interface GrantIR {
+  qualification: string;
+  /** A person or a list of people, read from the request when the attestation is made. */
+  to: ExprIR;
+}
 
 export interface CheckStepIR extends StepBase {
   kind: 'check';

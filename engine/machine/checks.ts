@@ -18,6 +18,7 @@ import {
 import { expandApprovers, problemText, uniqueSorted } from './people.js';
 import { emit, finish, newId, record, type Run } from './runtime.js';
 import type { CheckFailure as Failure, CheckState, MachineEvent, MachineState, Timer } from './types.js';
+import { grantedBy } from './qualifications.js';
 import { blockCheck, onWaiverDue, openWaiver } from './waivers.js';
 import { type Refusal, refuse } from './refusals.js';
 
@@ -187,7 +188,10 @@ export function onAttest(run: Run, state: CheckState, event: Attest): void {
   closeCheckTask(run, state, `${step.id} attested`);
   cancelTimers(run, step.id, 'attestDue');
   const attested = { kind: 'attested', step: step.id, actor: event.actor, onBehalfOf } as const;
-  record(run, { ...attested, statement, evidence }, step.span);
+  const grant = step.check.kind === 'attest' ? step.check.grants : undefined;
+  // Only with a grant, so that attestations recorded before grants replay to the same facts.
+  const grants = grant ? { grants: grantedBy(run.m, factsOf(run.state), grant, event.at) } : {};
+  record(run, { ...attested, statement, evidence, ...grants }, step.span);
   finishCheck(run, state);
 }
 

@@ -3,7 +3,7 @@
 export { start, step, validate } from './step.js';
 export { blockedOn, explain } from './explain.js';
 export { REFUSAL_CODES, REFUSALS, isRefusalCode, type RefusalInfo } from './refusals.js';
-export { notQualifiedMessage, requiredQualifications } from './qualifications.js';
+export { grantedQualification, notQualifiedMessage, requiredQualifications } from './qualifications.js';
 export type {
   ApprovalState,
   BlockedOn,

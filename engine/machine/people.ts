@@ -72,7 +72,8 @@ export function expandApproversIn(
   return out;
 }
 
-function peopleIn(value: ValueIR | undefined): string[] | null {
+/** The people a value names: one person, a list of them, or null when it is unset or not people. */
+export function peopleIn(value: ValueIR | undefined): string[] | null {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   return null;

@@ -10,9 +10,17 @@
 //
 // Replay: a step without qualifications asks exactly what it asked before (no key), and an answer
 // without `unqualified` (every recorded one) changes nothing, so recorded histories replay.
-import { qualificationReason, type Unqualified, unqualifiedText } from '../facts/index.js';
-import type { ApproveStepIR, CompiledPolicy } from '../ir/types.js';
-import { findStep } from './compiled.js';
+import { localDate } from '../calendar/index.js';
+import { compileValue, type Facts, sourceOf } from '../expr/index.js';
+import {
+  type GrantedQualification,
+  qualificationReason,
+  type Unqualified,
+  unqualifiedText,
+} from '../facts/index.js';
+import type { ApproveStepIR, CompiledPolicy, GrantIR } from '../ir/types.js';
+import { type CompiledMachine, findStep } from './compiled.js';
+import { peopleIn, uniqueSorted } from './people.js';
 import { type Refusal, refuse } from './refusals.js';
 import type { ApprovalState } from './types.js';
 
@@ -31,6 +39,15 @@ export function requiredQualifications(policy: CompiledPolicy, process: string, 
   const steps = policy.ir.processes.find((p) => p.name === process)?.steps ?? [];
   const found = findStep(steps, step);
   return found?.kind === 'approve' ? [...(found.qualifications ?? [])] : [];
+}
+
+/** The qualification an attestation step grants (`grants qualification`), or null: for the API. */
+export function grantedQualification(policy: CompiledPolicy, process: string, step: string): string | null {
+  const steps = policy.ir.processes.find((p) => p.name === process)?.steps ?? [];
+  const found = findStep(steps, step);
+  return found?.kind === 'check' && found.check.kind === 'attest'
+    ? (found.check.grants?.qualification ?? null)
+    : null;
 }
 
 const key = (u: Unqualified): string => `${u.person}\n${u.qualification}`;
@@ -98,4 +115,23 @@ export function unqualifiedRefusal(
     if (missing) return refuse('not-qualified', notQualifiedMessage(person, actor, missing));
   }
   return null;
+}
+
+/**
+ * What an attestation with `grants qualification "<id>" to <people>` records: the people the
+ * expression names in the request, who completed it on the UTC day of the attestation (the day the
+ * registry is asked about, store/qualifications.ts). The worker writes the completions
+ * (workflows/activities/effects.ts); the machine only states them on the `attested` fact.
+ */
+export function grantedBy(
+  m: CompiledMachine,
+  facts: Facts,
+  grant: GrantIR,
+  at: number,
+): GrantedQualification {
+  const people = peopleIn(compileValue(grant.to, m.env)(facts));
+  const completedOn = localDate(at, 'UTC');
+  if (people === null)
+    return { qualification: grant.qualification, people: [], completedOn, unset: sourceOf(grant.to) };
+  return { qualification: grant.qualification, people: uniqueSorted(people), completedOn };
 }

@@ -35,6 +35,13 @@ export const REFUSALS = {
     meaning:
       'the person (or whoever they stand in for) does not hold a qualification the step requires, valid that day',
   },
+  // An attestation that grants a qualification the registry does not have would record nothing:
+  // the API refuses it before the engine is asked, and an admin adds the qualification first.
+  'unknown-qualification': {
+    status: 409,
+    by: 'api',
+    meaning: 'the attestation grants a qualification the registry does not have (yet)',
+  },
   'unknown-request': {
     status: 409,
     by: 'engine',

@@ -11,6 +11,7 @@
 //   the month lacks: its last day) and is valid until and including the day before; M null: never;
 // - a person's latest completion made by the day asked about decides; none by then: never held.
 import { localDate } from '../calendar/index.js';
+import type { GrantedQualification } from '../facts/index.js';
 import type { MachineEvent, Unqualified } from '../machine/index.js';
 
 export interface WorldQualification {
@@ -82,4 +83,21 @@ export function screenQualified(
   }
   const left = new Set(unqualified.map((u) => u.person));
   return { people: people.filter((p) => !left.has(p)), unqualified };
+}
+
+/**
+ * The registry after an attestation granted `grant` (`grants qualification`): each person gains
+ * the completion day, as the worker records it (workflows/activities/qualifications.ts). A new
+ * registry; the one given is left as it was. A qualification the registry lacks gains nothing: in
+ * production the API refuses such an attestation (`unknown-qualification`).
+ */
+export function withGrant(registry: WorldQualifications, grant: GrantedQualification): WorldQualifications {
+  const entry = Object.hasOwn(registry, grant.qualification) ? registry[grant.qualification] : undefined;
+  if (entry === undefined) return registry;
+  const completed = { ...entry.completed };
+  for (const person of grant.people) {
+    const days = Object.hasOwn(completed, person) ? (completed[person] ?? []) : [];
+    if (!days.includes(grant.completedOn)) completed[person] = [...days, grant.completedOn];
+  }
+  return { ...registry, [grant.qualification]: { ...entry, completed } };
 }

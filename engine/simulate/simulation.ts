@@ -18,7 +18,7 @@ import {
   validate,
 } from '../machine/index.js';
 import { outcomeBranch } from './coverage.js';
-import { screenQualified } from './qualifications.js';
+import { screenQualified, withGrant } from './qualifications.js';
 import { allocate, type CheckAnswer, knownPeople, resolveRefs, type World } from './world.js';
 
 export interface TimelineEntry {
@@ -221,6 +221,13 @@ export class Simulation {
 
   private absorb(commands: readonly MachineCommand[]): void {
     const at = this.clock;
+    // Completions granted by attestations first, as the worker writes them right after the
+    // ledger: a resolve of the same transition (the next step's deciders) already sees them.
+    for (const command of commands) {
+      const fact = command.kind === 'audit' ? command.decision.fact : undefined;
+      if (fact?.kind === 'attested' && fact.grants && this.world.qualifications)
+        this.world.qualifications = withGrant(this.world.qualifications, fact.grants);
+    }
     for (const command of commands) {
       switch (command.kind) {
         case 'resolve': {

@@ -9,16 +9,12 @@
 // Dates are relative to the server's clock (it starts at the real time): completions made 27 days
 // before the start with a validity of one month expire 1 to 4 days after it, inside the 10 days
 // skipped; one made the day before stays valid.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../../api/app.js';
-import { issueToken } from '../../api/auth.js';
-import type { ApiDeps } from '../../api/deps.js';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import { explainQuery } from '../../workflows/definitions/messages.js';
 import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';
+import { startTimeSkippingApi, type TimeSkippingApi } from '../support/time-skipping-api.js';
 import { until } from '../support/until.js';
 
 const POLICY = `policy "Change approval" version 1 effective 2026-01-01
@@ -60,10 +56,7 @@ function compiled(): CompiledPolicy {
 
 describe('a qualification that lapses while an approval waits', () => {
   let charter: TimeSkippingCharter;
-  let server: Server;
-  let base = '';
-  /** The API's clock: the time-skipping server's, read before each call. */
-  let clock = 0;
+  let api: TimeSkippingApi;
 
   beforeAll(async () => {
     charter = await startTimeSkippingCharter(
@@ -71,35 +64,16 @@ describe('a qualification that lapses while an approval waits', () => {
       { groups: { cab: [ALICE, BOB, CAROL, RITA], leads: [LENA, LEO] }, managers: {}, people: [RITA] },
       { shutdownGraceTime: '1 second' },
     );
-    const deps: ApiDeps = {
-      store: charter.store,
-      temporal: charter.env.client,
-      taskQueue: charter.taskQueue,
-      now: () => new Date(clock),
-      health: { mongo: () => Promise.resolve(), temporal: () => Promise.resolve() },
-      log: (line, error) => console.error(line, error),
-    };
-    server = createApp(deps).listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTimeSkippingApi(charter);
   }, 120_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await api?.close();
     await charter?.close();
   });
 
-  async function decide(person: string, taskId: string): Promise<{ status: number; body: unknown }> {
-    clock = await charter.env.currentTimeMs();
-    const token = await issueToken(charter.store, person, ['approver'], 'test', new Date(clock));
-    const response = await fetch(`${base}/v1/tasks/${encodeURIComponent(taskId)}/decide`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ decision: 'approve' }),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const decide = (person: string, taskId: string) =>
+    api.post(person, `/tasks/${encodeURIComponent(taskId)}/decide`, { decision: 'approve' });
 
   test('when the escalation resolves after a qualification lapsed, and when the approver decides after hers did, then both are refused with the day it expired', async () => {
     const { env, store, worker, taskQueue } = charter;

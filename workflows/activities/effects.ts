@@ -16,6 +16,7 @@ import { inputSha256, type ViewWrite } from '../../store/instances.js';
 import type { OutboxMessage } from '../../store/outbox.js';
 import type { EffectCommand, EffectsInput } from './contract.js';
 import { postNotices } from './notices.js';
+import { recordGrants } from './qualifications.js';
 import type { TaskRef } from '../../engine/notices/plan.js';
 
 export async function applyEffects(store: Store, input: EffectsInput): Promise<void> {
@@ -52,6 +53,14 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
     };
   });
   if (events.length > 0) await store.audit.append(events);
+  // Completions granted by attestations, after the ledger states them and before anyone's task
+  // could ask for them.
+  await recordGrants(
+    store,
+    instance.instanceId,
+    audits.map((a) => ({ fact: a.decision.fact })),
+    at,
+  );
 
   const assignees = new Set<string>();
   const opened: TaskRef[] = [];

@@ -4,11 +4,20 @@
 // transition, and those who do not hold every one of them, valid that day, are moved from
 // `people` to `unqualified` with the reason (expired on a day, or never completed).
 //
+// Attestations that grant a qualification (`grants qualification "<id>" to ...`) write their
+// completions here too, right after the ledger entry that states them (recordGrants).
+//
 // Cost: one find per qualification asked in the transition (usually one: the step's), over the
 // people of every request that asks for it; nothing at all for steps without qualifications, so
 // the walkthrough's command budget does not move.
+import type { Fact } from '../../engine/facts/index.js';
 import type { Unqualified } from '../../engine/machine/types.js';
-import type { Standing, Store } from '../../store/index.js';
+import {
+  CompletionConflictError,
+  QualificationNotFoundError,
+  type Standing,
+  type Store,
+} from '../../store/index.js';
 
 /** One resolve of a transition: what it asks, and the people the directory answered. */
 export interface ScreenRequest {
@@ -67,4 +76,42 @@ export async function screenQualified(
     const left = new Set(unqualified.map((u) => u.person));
     return { people: r.people.filter((p) => !left.has(p)), unqualified };
   });
+}
+
+/** The `attested` facts of a transition, as the audit commands carry them. */
+type Entry = { fact?: Fact | undefined };
+
+/**
+ * Records the completions that attestations with `grants qualification` state (source
+ * `attestation`, recorded by the attester, evidence naming the instance and step). Idempotent: a
+ * retried activity finds its first write (store/qualifications.ts). A completion already recorded
+ * that day with other evidence keeps the first record (the person holds the qualification from
+ * that day either way); a qualification missing from the registry is logged and skipped: the API
+ * refuses such an attestation before it reaches the workflow, so only a direct Temporal update gets
+ * here, and the activity must not retry forever over it.
+ */
+export async function recordGrants(
+  store: Pick<Store, 'qualifications'>,
+  instanceId: string,
+  entries: readonly Entry[],
+  at: Date,
+): Promise<void> {
+  for (const { fact } of entries) {
+    if (fact?.kind !== 'attested' || fact.grants === undefined) continue;
+    const { qualification, people, completedOn } = fact.grants;
+    const where = `${instanceId}/${fact.step}`;
+    const evidence = fact.evidence === null ? where : `${where}: ${fact.evidence}`;
+    for (const person of people) {
+      const completion = { person, qualification, completedOn, source: 'attestation', evidence } as const;
+      try {
+        await store.qualifications.record(completion, fact.actor, at);
+      } catch (error) {
+        if (!(error instanceof CompletionConflictError || error instanceof QualificationNotFoundError))
+          throw error;
+        console.warn(
+          `charter: ${where} grants ${qualification} to ${person}: ${error.message}; not recorded again`,
+        );
+      }
+    }
+  }
 }

@@ -111,6 +111,12 @@ export function ActionDialog({
             You attest: <q>{facts.statement}</q>
           </p>
         ) : null}
+        {kind === 'attest' && facts?.grants ? (
+          <p className="dialog-statement">
+            Your attestation also records a completion of the qualification <code>{facts.grants}</code> in the
+            registry, dated today.
+          </p>
+        ) : null}
         {kind === 'delegate' ? (
           <DelegateFields
             ids={ids}

@@ -21,6 +21,8 @@ export interface StepFacts {
   /** For attestations: the statement attested, and whether evidence is required. */
   statement: string | null;
   evidenceRequired: boolean;
+  /** For attestations that grant a qualification (`grants qualification`): its id. */
+  grants: string | null;
 }
 
 export interface PolicyRef {
@@ -154,5 +156,6 @@ function computeStepFacts(
     allowDelegation: step.kind === 'approve' ? step.allowDelegation : true,
     statement: attest?.statement ?? null,
     evidenceRequired: attest?.evidence ?? false,
+    grants: attest?.grants?.qualification ?? null,
   };
 }

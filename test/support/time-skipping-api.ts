@@ -1,0 +1,52 @@
+// The API over real HTTP in front of a time-skipping Charter (time-skipping.ts): its clock is the
+// test server's, read before each call, so that what the API decides by the day (qualifications,
+// tokens) agrees with the workflows that skipped ahead.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app.js';
+import { issueToken } from '../../api/auth.js';
+import type { ApiDeps } from '../../api/deps.js';
+import type { Role } from '../../store/access.js';
+import type { TimeSkippingCharter } from './time-skipping.js';
+
+export interface TimeSkippingApi {
+  /** POSTs `body` to `/v1<path>` as `person` (an approver unless `roles` say otherwise). */
+  post(
+    person: string,
+    path: string,
+    body: unknown,
+    roles?: Role[],
+  ): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+export async function startTimeSkippingApi(charter: TimeSkippingCharter): Promise<TimeSkippingApi> {
+  let clock = 0;
+  const deps: ApiDeps = {
+    store: charter.store,
+    temporal: charter.env.client,
+    taskQueue: charter.taskQueue,
+    now: () => new Date(clock),
+    health: { mongo: () => Promise.resolve(), temporal: () => Promise.resolve() },
+    log: (line, error) => console.error(line, error),
+  };
+  const server: Server = createApp(deps).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return {
+    async post(person, path, body, roles: Role[] = ['approver']) {
+      clock = await charter.env.currentTimeMs();
+      const token = await issueToken(charter.store, person, roles, 'test', new Date(clock));
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
