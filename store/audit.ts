@@ -40,7 +40,7 @@ import {
   AuditConflictError,
   MissingLinkError,
 } from './audit-event.js';
-import { idOf, isDuplicateKey, parseDoc, StoredDocumentError } from './documents.js';
+import { idOf, isDuplicateKey, parseDoc, StoredDocumentError, writeErrorsOf } from './documents.js';
 import { findPage } from './paging.js';
 
 export {
@@ -97,6 +97,12 @@ function duplicateAt(error: unknown): number {
   return index;
 }
 
+/** The last event of a chain, as far as an append needs it: what the next event links to. */
+export interface ChainEnd {
+  seq: number;
+  hash: string;
+}
+
 export class AuditLedger {
   private readonly events: Collection<AuditDoc>;
   private readonly heads: Collection<{ _id: string; seq: number }>;
@@ -108,11 +114,11 @@ export class AuditLedger {
 
   /**
    * Appends events in the order given, each linked to its predecessor in its chain (earlier in
-   * this call, or stored). Re-appending stored events is a no-op. Commands: one find (the stored
+   * this call, in `ends` as chainEnds read it, or stored). Re-appending stored events is a no-op. Commands: one find (the stored
    * predecessors and any stored copies of the batch, by `_id`), one insertMany, one updateOne per
    * chain; more only when a predecessor is not named `<chain>:<seq>` or a concurrent writer races.
    */
-  async append(events: AuditEventInput[]): Promise<void> {
+  async append(events: AuditEventInput[], ends: ReadonlyMap<string, ChainEnd> = new Map()): Promise<void> {
     const inputs = validated(events);
     if (inputs.length === 0) return;
     const ids = [...new Set([...storedPredecessors(inputs), ...inputs.map((e) => e.id)])];
@@ -125,7 +131,8 @@ export class AuditLedger {
     const fresh: AuditDoc[] = [];
     const lastInCall = new Map<string, AuditDoc>();
     for (const event of inputs) {
-      const doc = toDoc(event, await this.linkFor(event, lastInCall.get(event.chain), stored));
+      const end = lastInCall.get(event.chain) ?? ends.get(event.chain);
+      const doc = toDoc(event, await this.linkFor(event, end, stored));
       lastInCall.set(doc.chain, doc);
       const copy = stored.get(doc._id);
       if (copy === undefined) fresh.push(doc);
@@ -134,13 +141,13 @@ export class AuditLedger {
     await this.insertInOrder(fresh);
     const heads = new Map<string, number>();
     for (const { chain, seq } of inputs) heads.set(chain, Math.max(seq, heads.get(chain) ?? 0));
-    await Promise.all([...heads].map(([chain, seq]) => this.raiseHead(chain, seq)));
+    await this.raiseHeads(heads);
   }
 
   /** The hash the event links to; MissingLinkError when its predecessor is not stored. */
   private async linkFor(
     event: AuditEventInput,
-    previousInCall: AuditDoc | undefined,
+    previousInCall: ChainEnd | undefined,
     stored: ReadonlyMap<string, Document>,
   ): Promise<string> {
     if (event.seq === 1) return GENESIS_HASH;
@@ -197,6 +204,28 @@ export class AuditLedger {
   }
 
   /** The chain reached `seq`: `$max`, so a late or lost write leaves the head low, never high. */
+  /** raiseHead for every chain of an append: one command for one chain, one bulk write for more. */
+  private async raiseHeads(heads: ReadonlyMap<string, number>): Promise<void> {
+    if (heads.size <= 1) {
+      for (const [chain, seq] of heads) await this.raiseHead(chain, seq);
+      return;
+    }
+    const raises = [...heads].map(([chain, seq]) => ({
+      updateOne: { filter: { _id: chain }, update: { $max: { seq } }, upsert: true },
+    }));
+    try {
+      await this.heads.bulkWrite(raises, { ordered: false });
+    } catch (error) {
+      const errors = writeErrorsOf(error);
+      if (errors === null || !errors.every(isDuplicateKey)) throw error;
+      // Concurrent first appends of some chains: those upserts lost; raise them one by one.
+      for (const e of errors) {
+        const raise = typeof e.index === 'number' ? raises[e.index] : undefined;
+        if (raise) await this.raiseHead(raise.updateOne.filter._id, raise.updateOne.update.$max.seq);
+      }
+    }
+  }
+
   private async raiseHead(chain: string, seq: number): Promise<void> {
     try {
       await this.heads.updateOne({ _id: chain }, { $max: { seq } }, { upsert: true });
@@ -247,6 +276,39 @@ export class AuditLedger {
   async get(id: string): Promise<AuditEvent | null> {
     const raw = await this.events.findOne({ _id: id });
     return raw === null ? null : toEvent(parseDoc(docSchema, raw, COLLECTION));
+  }
+
+  /** The events with these ids that are stored, by id: one find by `_id`. */
+  async getMany(ids: readonly string[]): Promise<Map<string, AuditEvent>> {
+    const out = new Map<string, AuditEvent>();
+    if (ids.length === 0) return out;
+    for (const raw of await this.events.find({ _id: { $in: [...new Set(ids)] } }).toArray()) {
+      const event = toEvent(parseDoc(docSchema, raw, COLLECTION));
+      out.set(event.id, event);
+    }
+    return out;
+  }
+
+  /**
+   * The last event stored in each of `chains` (its seq and hash; absent for an empty chain): one
+   * find of their events. For chains of a few events each (a finding's life); a long chain is read
+   * whole. `append` takes the answer as `ends`, so that it links to them without reading again.
+   */
+  async chainEnds(chains: readonly string[]): Promise<Map<string, ChainEnd>> {
+    const out = new Map<string, ChainEnd>();
+    if (chains.length === 0) return out;
+    const raws = await this.events
+      .find(
+        { chain: { $in: [...new Set(chains)] } },
+        { projection: { chain: 1, seq: 1, hash: 1 }, batchSize: 100_000 },
+      )
+      .toArray();
+    for (const raw of raws) {
+      const { chain, seq, hash } = raw as { chain?: unknown; seq?: unknown; hash?: unknown };
+      if (typeof chain !== 'string' || typeof seq !== 'number' || typeof hash !== 'string') continue;
+      if (seq > (out.get(chain)?.seq ?? 0)) out.set(chain, { seq, hash });
+    }
+    return out;
   }
 
   /** The highest seq stored in `chain` (0 for none): one find of one event. */

@@ -22,11 +22,13 @@
 //   the version they read. Escalation appends people on the same condition, so nobody is added twice.
 //
 // Round trips: `open` reads its key's findings (one field, on `findings_by_key`) and writes once;
+// `openMany`, a run's page of failing projects, reads their keys' findings in one find and writes
+// the new findings and seen marks in one unordered bulk write per 500;
 // `closePassing` reads the keys' findings and closes the live ones in one bulk write per 500
 // projects. (SecantusDB plans a filter of one field on its index but scans the collection for
 // `findOneAndUpdate` and for finds of several fields; conditional `updateOne`s by `_id` are fast.)
-import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from './documents.js';
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { isDuplicateKey, writeErrorsOf } from './documents.js';
 import {
   type Finding,
   type FindingDoc,
@@ -118,18 +120,14 @@ export class FindingStore {
     const key = keyOf(given.policy.name, given.monitor, given.project);
     const doc = newFindingDoc(given);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const ofKey = (await this.findings.find({ key }).toArray()).map(readFindingDoc);
-      const live = ofKey.find((d) => d.liveKey !== undefined);
-      if (live !== undefined) {
-        const outcome = await this.seen(live, given.runId, given.runAt);
-        if (outcome !== null) return outcome;
+      const plan = planOpen((await this.findings.find({ key }).toArray()).map(readFindingDoc), given, doc);
+      if (plan.kind === 'done') return plan.outcome;
+      if (plan.kind === 'seen') {
+        const { filter, update, after } = plan.write;
+        const result = await this.findings.updateOne(filter, update);
+        if (result.matchedCount === 1) return { status: 'seen', finding: toFinding(after) };
         continue;
       }
-      const waived = ofKey.find((d) => d.status === 'waived' && (d.waived?.until ?? '') >= given.day);
-      if (waived !== undefined) return { status: 'waived', finding: toFinding(waived) };
-      // This run opened it before and it has ended since: nothing to open again.
-      const own = ofKey.find((d) => d._id === doc._id);
-      if (own !== undefined) return { status: 'seen', finding: toFinding(own) };
       try {
         await this.findings.insertOne(doc);
         return { status: 'opened', finding: toFinding(doc) };
@@ -141,17 +139,66 @@ export class FindingStore {
     throw new Error(`finding ${key}: no answer after ${MAX_ATTEMPTS} attempts against other writers`);
   }
 
-  /** A live finding seen by a run, once per run and never back in time; null when another writer changed it first. */
-  private async seen(live: FindingDoc, runId: string, runAt: Date): Promise<OpenOutcome | null> {
-    if (live.openedByRun === runId) return { status: 'opened', finding: toFinding(live) };
-    if (live.lastSeenRun === runId || live.lastSeenAt > runAt)
-      return { status: 'seen', finding: toFinding(live) };
-    const { filter, update, after } = written(live, {
-      set: { lastSeenAt: runAt, lastSeenRun: runId },
-      ends: false,
-    });
-    const result = await this.findings.updateOne(filter, update);
-    return result.matchedCount === 1 ? { status: 'seen', finding: toFinding(after) } : null;
+  /**
+   * `open` for a page of one run's failing projects, outcomes in input order: per 500 inputs one
+   * read of their keys' findings and one bulk write of the new findings and the "seen" marks,
+   * where `open` takes two or three round trips per project. An input another writer raced in
+   * between (a duplicate key, a seen mark that lost its version) is settled by `open` alone.
+   */
+  async openMany(inputs: readonly OpenFinding[]): Promise<OpenOutcome[]> {
+    const given = inputs.map(parseOpenFinding);
+    const outcomes: (OpenOutcome | null)[] = given.map(() => null);
+    for (let i = 0; i < given.length; i += PER_QUERY) {
+      const chunk = given.slice(i, i + PER_QUERY);
+      const keys = chunk.map((g) => keyOf(g.policy.name, g.monitor, g.project));
+      const ofKeys = new Map<string, FindingDoc[]>();
+      const found = await this.findings.find({ key: { $in: keys } }, { batchSize: 100_000 }).toArray();
+      for (const doc of found.map(readFindingDoc)) ofKeys.set(doc.key, [...(ofKeys.get(doc.key) ?? []), doc]);
+      const writes: { index: number; op: AnyBulkWriteOperation<FindingDoc>; outcome: OpenOutcome }[] = [];
+      for (const [n, g] of chunk.entries()) {
+        const doc = newFindingDoc(g);
+        const plan = planOpen(ofKeys.get(doc.key) ?? [], g, doc);
+        if (plan.kind === 'done') {
+          outcomes[i + n] = plan.outcome;
+        } else if (plan.kind === 'seen') {
+          const { filter, update, after } = plan.write;
+          const outcome = { status: 'seen', finding: toFinding(after) } as const;
+          writes.push({ index: i + n, op: { updateOne: { filter, update } }, outcome });
+        } else {
+          const outcome = { status: 'opened', finding: toFinding(doc) } as const;
+          writes.push({ index: i + n, op: { insertOne: { document: doc } }, outcome });
+        }
+      }
+      const lost = await this.bulkOpen(writes.map((w) => w.op));
+      for (const [n, w] of writes.entries()) outcomes[w.index] = lost.has(n) ? null : w.outcome;
+    }
+    const settled: OpenOutcome[] = [];
+    for (const [index, outcome] of outcomes.entries())
+      settled.push(outcome ?? (await this.open(given[index]!)));
+    return settled;
+  }
+
+  /**
+   * Runs openMany's writes unordered; answers the positions whose outcome is not certain: inserts
+   * that met a duplicate key and, when not every seen mark matched its version, all seen marks
+   * (the result does not say which one lost; `open` reads them again and writes nothing twice).
+   */
+  private async bulkOpen(ops: AnyBulkWriteOperation<FindingDoc>[]): Promise<Set<number>> {
+    if (ops.length === 0) return new Set();
+    const updates = ops.flatMap((op, n) => ('updateOne' in op ? [n] : []));
+    const lost = new Set<number>();
+    let matched: number;
+    try {
+      matched = (await this.findings.bulkWrite(ops, { ordered: false })).matchedCount;
+    } catch (error) {
+      const errors = writeErrorsOf(error);
+      if (errors === null || !errors.every(isDuplicateKey)) throw error;
+      for (const e of errors) if (typeof e.index === 'number') lost.add(e.index);
+      const result = (error as { result?: { matchedCount?: unknown } }).result;
+      matched = typeof result?.matchedCount === 'number' ? result.matchedCount : -1;
+    }
+    if (matched !== updates.length) for (const n of updates) lost.add(n);
+    return lost;
   }
 
   /**
@@ -362,3 +409,32 @@ export const findingCollections: CollectionSpec[] = [
     ],
   },
 ];
+
+/** What opening `given` does, from its key's findings: settled already, a seen mark, or an insert. */
+type OpenPlan =
+  | { kind: 'done'; outcome: OpenOutcome }
+  | { kind: 'seen'; write: ReturnType<typeof written> }
+  | { kind: 'insert' };
+
+/**
+ * A live finding is seen by a run once and never back in time ('opened' again for the run that
+ * opened it, a retry); a waiver in force on the day opens nothing; a finding this run opened that
+ * has ended since is not opened again; otherwise `doc` is inserted.
+ */
+function planOpen(ofKey: readonly FindingDoc[], given: OpenFinding, doc: FindingDoc): OpenPlan {
+  const done = (status: OpenOutcome['status'], d: FindingDoc): OpenPlan => ({
+    kind: 'done',
+    outcome: { status, finding: toFinding(d) },
+  });
+  const live = ofKey.find((d) => d.liveKey !== undefined);
+  if (live !== undefined) {
+    if (live.openedByRun === given.runId) return done('opened', live);
+    if (live.lastSeenRun === given.runId || live.lastSeenAt > given.runAt) return done('seen', live);
+    const set = { lastSeenAt: given.runAt, lastSeenRun: given.runId };
+    return { kind: 'seen', write: written(live, { set, ends: false }) };
+  }
+  const waived = ofKey.find((d) => d.status === 'waived' && (d.waived?.until ?? '') >= given.day);
+  if (waived !== undefined) return done('waived', waived);
+  const own = ofKey.find((d) => d._id === doc._id);
+  return own !== undefined ? done('seen', own) : { kind: 'insert' };
+}

@@ -22,31 +22,53 @@ import { findingChain } from './ledger.js';
 export const findingEventId = (finding: Pick<FindingRecord, 'id'>, key: string): string =>
   keyedEventId(findingChain(finding.id), key);
 
+/** One fact of one finding whose notices are to be posted. */
+export interface FindingNoticeInput {
+  finding: FindingRecord;
+  fact: Fact;
+  eventId: string;
+  at: Date;
+}
+
 /** Plans and posts the notices of one fact of `finding`; returns them (for tests and logs). */
-export async function postFindingNotices(
+export function postFindingNotices(
   store: Store,
   finding: FindingRecord,
   fact: Fact,
   eventId: string,
   at: Date,
 ): Promise<Notice[]> {
-  if (!FINDING_NOTICE_FACTS.has(fact.kind)) return [];
-  const written = await store.audit.get(eventId);
-  const notices = planFindingNotices({
-    finding: {
-      id: finding.id,
-      monitor: finding.monitor,
-      policy: finding.policy.name,
-      project: finding.project,
-      message: finding.message,
-    },
-    owners: finding.owners,
-    eventId,
-    at: at.getTime(),
-    fact: written?.fact ?? fact,
-    // Shown in each recipient's own zone, so the zone it is recorded in does not matter.
-    due: finding.dueAt === null ? null : { at: finding.dueAt.getTime(), zone: 'UTC' },
-  });
+  return postFindingNoticesMany(store, [{ finding, fact, eventId, at }]);
+}
+
+/**
+ * The notices of many findings' facts (a run's page): one read of the ledger events they are
+ * about and one post to the delivery queue, whatever their number.
+ */
+export async function postFindingNoticesMany(
+  store: Store,
+  inputs: readonly FindingNoticeInput[],
+): Promise<Notice[]> {
+  const told = inputs.filter((i) => FINDING_NOTICE_FACTS.has(i.fact.kind));
+  if (told.length === 0) return [];
+  const written = await store.audit.getMany(told.map((i) => i.eventId));
+  const notices = told.flatMap(({ finding, fact, eventId, at }) =>
+    planFindingNotices({
+      finding: {
+        id: finding.id,
+        monitor: finding.monitor,
+        policy: finding.policy.name,
+        project: finding.project,
+        message: finding.message,
+      },
+      owners: finding.owners,
+      eventId,
+      at: at.getTime(),
+      fact: written.get(eventId)?.fact ?? fact,
+      // Shown in each recipient's own zone, so the zone it is recorded in does not matter.
+      due: finding.dueAt === null ? null : { at: finding.dueAt.getTime(), zone: 'UTC' },
+    }),
+  );
   if (notices.length === 0) return [];
   await store.deliveries.post(notices);
   return notices;

@@ -33,6 +33,10 @@ export interface OpenFinding {
 
 export interface FindingsPort {
   open(input: OpenFinding): Promise<{ status: 'opened' | 'seen' | 'waived'; finding: FindingRecord }>;
+  /** `open` for many inputs at once (a page of a run), outcomes in input order. */
+  openMany(
+    inputs: readonly OpenFinding[],
+  ): Promise<{ status: 'opened' | 'seen' | 'waived'; finding: FindingRecord }[]>;
   closePassing(input: {
     policy: string;
     monitor: string;

@@ -4,6 +4,7 @@
 // The sentence is rendered from the fact here, as for instance events; nothing reads it back.
 import { type Fact, sentenceOf } from '../../engine/facts/index.js';
 import type { Store } from '../../store/index.js';
+import type { KeyedEvent } from '../../store/keyed-ledger.js';
 
 export const monitorChain = (policy: string, monitor: string): string => `monitor:${policy}/${monitor}`;
 export const findingChain = (findingId: string): string => `finding:${findingId}`;
@@ -31,7 +32,11 @@ export interface FactEvent {
 
 /** Appends the fact once under its key; answers whether this call wrote it. */
 export function appendFact(store: Store, e: FactEvent): Promise<boolean> {
-  return store.keyedLedger.appendOnce({
+  return store.keyedLedger.appendOnce(keyedEvent(e));
+}
+
+function keyedEvent(e: FactEvent): KeyedEvent {
+  return {
     chain: e.chain,
     key: e.key,
     at: e.at,
@@ -48,8 +53,41 @@ export function appendFact(store: Store, e: FactEvent): Promise<boolean> {
     reasons: [],
     span: null,
     fact: e.fact,
-  });
+  };
 }
+
+/** One fact of one finding, for findingFacts. */
+export interface FindingFactEvent {
+  finding: FindingRef;
+  key: string;
+  at: Date;
+  fact: Fact;
+}
+
+/** Facts of many findings (a run's page), each once under its key, in a few round trips in all. */
+export async function findingFacts(store: Store, events: readonly FindingFactEvent[]): Promise<void> {
+  await store.keyedLedger.appendOnceMany(
+    events.map((e) => keyedEvent(findingEvent(e.finding, e.key, e.at, e.fact, null))),
+  );
+}
+
+const findingEvent = (
+  finding: FindingRef,
+  key: string,
+  at: Date,
+  fact: Fact,
+  actor: string | null,
+): FactEvent => ({
+  chain: findingChain(finding.id),
+  key,
+  at,
+  subject: finding.id,
+  process: finding.monitor,
+  project: finding.project,
+  policy: finding.policy,
+  actor,
+  fact,
+});
 
 /** A fact about a finding, on its chain. */
 export function findingFact(
@@ -60,15 +98,5 @@ export function findingFact(
   fact: Fact,
   actor: string | null = null,
 ): Promise<boolean> {
-  return appendFact(store, {
-    chain: findingChain(finding.id),
-    key,
-    at,
-    subject: finding.id,
-    process: finding.monitor,
-    project: finding.project,
-    policy: finding.policy,
-    actor,
-    fact,
-  });
+  return appendFact(store, findingEvent(finding, key, at, fact, actor));
 }

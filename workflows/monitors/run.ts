@@ -20,8 +20,8 @@ import type { PersonRef } from '../../engine/machine/types.js';
 import type { Project } from '../../store/projects.js';
 import type { Store } from '../../store/index.js';
 import type { FindingRecord, FindingsPort } from './findings-port.js';
-import { findingEventId, postFindingNotices } from './finding-notices.js';
-import { appendFact, findingFact, monitorChain } from './ledger.js';
+import { findingEventId, postFindingNoticesMany } from './finding-notices.js';
+import { appendFact, findingFacts, monitorChain } from './ledger.js';
 
 /** Projects read, judged and written per round trip: a run over 10,000 projects is 20 pages. */
 export const RUN_PAGE = 500;
@@ -178,14 +178,9 @@ async function judgePage(
     at,
   );
   const dueAt = findingDueAt(monitor, input.runAt);
-  for (const [index, f] of failing.entries()) {
-    const resolution = resolved[2 * index] ?? { people: [], problems: [] };
-    const waivers = resolved[2 * index + 1]?.people ?? [];
-    const problems = [
-      ...f.problems,
-      ...resolution.problems.map((p) => `${describeRef(p.ref)}: ${p.problem}`),
-    ];
-    const opened = await deps.findings.open({
+  // The page's findings in one read and one write, then their ledger facts and notices likewise.
+  const outcomes = await deps.findings.openMany(
+    failing.map((f, index) => ({
       policy: policyRef(run.compiled),
       monitor: input.monitor,
       project: f.project.code,
@@ -195,13 +190,22 @@ async function judgePage(
       message: f.message,
       why: f.why,
       health: monitor.ir.health,
-      owners: resolution.people,
-      waivers,
+      owners: resolved[2 * index]?.people ?? [],
+      waivers: resolved[2 * index + 1]?.people ?? [],
       dueAt: dueAt === null ? null : new Date(dueAt),
-    });
-    if (opened.status === 'waived') result.waived++;
-    if (opened.status !== 'opened') continue;
+    })),
+  );
+  const facts: Told[] = [];
+  for (const [index, f] of failing.entries()) {
+    const opened = outcomes[index];
+    if (opened?.status === 'waived') result.waived++;
+    if (opened?.status !== 'opened') continue;
     result.opened.push(opened.finding.id);
+    const resolution = resolved[2 * index] ?? { people: [], problems: [] };
+    const problems = [
+      ...f.problems,
+      ...resolution.problems.map((p) => `${describeRef(p.ref)}: ${p.problem}`),
+    ];
     const fact: Fact = {
       kind: 'findingOpened',
       monitor: input.monitor,
@@ -212,30 +216,47 @@ async function judgePage(
       problems,
       dueAt: dueAt === null ? null : { at: dueAt, zone: findingZone(monitor) },
     };
-    await findingFact(deps.store, opened.finding, 'opened', at, fact);
-    await postFindingNotices(deps.store, opened.finding, fact, findingEventId(opened.finding, 'opened'), at);
+    facts.push({ finding: opened.finding, key: 'opened', fact });
   }
-  if (settled.length === 0) return;
-  const closed = await deps.findings.closePassing({
-    policy: input.policy,
-    monitor: input.monitor,
-    projects: settled,
-    runId: input.runId,
-    at,
-  });
-  for (const finding of closed) await recordClosed(deps, run, finding, at);
+  if (settled.length > 0) {
+    const closed = await deps.findings.closePassing({
+      policy: input.policy,
+      monitor: input.monitor,
+      projects: settled,
+      runId: input.runId,
+      at,
+    });
+    const key = `closed:${input.runId}`;
+    for (const finding of closed) {
+      const fact: Fact = { kind: 'findingClosed', monitor: finding.monitor, project: finding.project, day };
+      facts.push({ finding, key, fact });
+    }
+  }
+  await tell(deps.store, facts, at);
 }
 
-async function recordClosed(deps: RunDeps, run: RunContext, finding: FindingRecord, at: Date): Promise<void> {
-  const key = `closed:${run.input.runId}`;
-  const fact: Fact = {
-    kind: 'findingClosed',
-    monitor: finding.monitor,
-    project: finding.project,
-    day: run.day,
-  };
-  await findingFact(deps.store, finding, key, at, fact);
-  await postFindingNotices(deps.store, finding, fact, findingEventId(finding, key), at);
+/** A fact of a finding a run opened or closed, under its key on the finding's chain. */
+interface Told {
+  finding: FindingRecord;
+  key: string;
+  fact: Fact;
+}
+
+/**
+ * Writes the facts on their findings' chains, then posts their notices: both in a few round trips
+ * for the whole page. Notices are posted whether or not this call wrote the fact (a retried run
+ * must still post them); posting is idempotent by notice id.
+ */
+async function tell(store: Store, facts: readonly Told[], at: Date): Promise<void> {
+  if (facts.length === 0) return;
+  await findingFacts(
+    store,
+    facts.map((t) => ({ ...t, at })),
+  );
+  await postFindingNoticesMany(
+    store,
+    facts.map((t) => ({ finding: t.finding, fact: t.fact, eventId: findingEventId(t.finding, t.key), at })),
+  );
 }
 
 /** resolveMany for lists that may be empty (a project without a manager): empty lists resolve to nobody. */
