@@ -19,7 +19,7 @@ export {
   worldSchema,
 } from './script.js';
 export type { Expectation, Scenario, ScriptEntry, TestFile, WorldInput } from './script.js';
-export { monitorTestSchema, runMonitorTest } from './monitor-test.js';
+export { monitorFailures, monitorTestSchema, runMonitorTest } from './monitor-test.js';
 export type { MonitorTest, MonitorTestResult } from './monitor-test.js';
 export { simulateMonitor } from './monitor-simulation.js';
 export type { MonitorRun, MonitorSimulation, MonitorWorld, SimulatedFinding } from './monitor-simulation.js';

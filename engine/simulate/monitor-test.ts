@@ -106,6 +106,15 @@ export function runMonitorTest(
     test.from,
     test.to,
   );
+  const failures = monitorFailures(test, simulation);
+  return { name: test.name, passed: failures.length === 0, failures, simulation };
+}
+
+/**
+ * What of the test's expectations `outcome` does not meet, one sentence each: for the simulator's
+ * outcome (runMonitorTest), and for what the real workflows did (the monitor conformance test).
+ */
+export function monitorFailures(test: MonitorTest, simulation: MonitorSimulation): string[] {
   const failures: string[] = [];
   const { expect } = test;
   if (expect.runs !== undefined && simulation.runs.length !== expect.runs)
@@ -151,5 +160,5 @@ export function runMonitorTest(
         );
     });
   }
-  return { name: test.name, passed: failures.length === 0, failures, simulation };
+  return failures;
 }
