@@ -110,10 +110,8 @@ function notificationJson(
 function failedJson(item: Delivery, profile: DeliveryProfile, now: Date): z.infer<typeof failedDeliveryView> {
   const first = item.notices[0];
   const context = { profile, publicUrl: '', now: now.getTime() };
-  const subject =
-    item.digest || first === undefined
-      ? composeDigest(item.notices, context).subject
-      : compose(first, context).subject;
+  const single = item.digest || first === undefined ? null : compose(first, context);
+  const subject = single?.subject ?? composeDigest(item.notices, context).subject;
   return {
     id: item.id,
     channel: item.channel,
@@ -125,6 +123,7 @@ function failedJson(item: Delivery, profile: DeliveryProfile, now: Date): z.infe
     failedAt: item.failedAt === null ? null : item.failedAt.toISOString(),
     note: item.note,
     instanceId: first?.instance?.id ?? null,
+    path: single?.link.url ?? null,
   };
 }
 

@@ -201,4 +201,8 @@ export const failedDeliveryView = z.object({
   failedAt: z.string().nullable(),
   note: z.string().nullable(),
   instanceId: z.string().nullable(),
+  path: z
+    .string()
+    .nullable()
+    .describe('the console page its notice links to (an instance, a task or a finding); null for a digest'),
 });

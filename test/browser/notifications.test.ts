@@ -279,6 +279,9 @@ describe('notifications in the console', () => {
     expect(text).toContain('E-mail');
     expect(text).toContain(subjectOf(bobs));
     expect(text).toContain('smtp: 550 mailbox unavailable');
+    // The subject opens the page its notice is about.
+    const href = await row.getByRole('link', { name: subjectOf(bobs) }).getAttribute('href');
+    expect(href).toMatch(/^\/(tasks|instances|findings)\/./);
     const failedTile = page.locator('.audit-tile').filter({ hasText: 'Failed' });
     expect(await failedTile.locator('dd').innerText()).toBe('1');
     expect(await screenProblems(page, 'deliveries-desktop')).toEqual([]);

@@ -42,6 +42,7 @@ interface FailedAnswer {
   lastError: string | null;
   failedAt: string | null;
   instanceId: string | null;
+  path: string | null;
 }
 
 const ALICE = 'alice.meyer@halden.example';
@@ -354,6 +355,8 @@ describe('the notifications API over HTTP', () => {
       }),
     ]);
     expect(failed.body.items[0]?.subject).toContain('Delegated to you: review');
+    // The console links the row to the page its notice is about.
+    expect(failed.body.items[0]?.path).toMatch(/^\/(tasks|instances)\/purchase-1/);
     const summary = await call<Record<string, number>>('GET', '/v1/admin/deliveries/summary', GRETA);
     expect(summary.body).toMatchObject({ failed: 1 });
 

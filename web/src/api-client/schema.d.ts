@@ -4304,6 +4304,8 @@ export interface paths {
                                 failedAt: string | null;
                                 note: string | null;
                                 instanceId: string | null;
+                                /** @description the console page its notice links to (an instance, a task or a finding); null for a digest */
+                                path: string | null;
                             }[];
                             nextCursor: string | null;
                         };

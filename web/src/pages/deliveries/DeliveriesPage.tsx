@@ -185,13 +185,7 @@ function FailedTable({
                 {d.recipient}
               </th>
               <td data-label="Channel">{CHANNEL_WORDS[d.channel]}</td>
-              <td data-label="Subject">
-                {d.instanceId ? (
-                  <Link to={`/instances/${encodeURIComponent(d.instanceId)}`}>{d.subject}</Link>
-                ) : (
-                  d.subject
-                )}
-              </td>
+              <td data-label="Subject">{d.path ? <Link to={d.path}>{d.subject}</Link> : d.subject}</td>
               <td data-label="Attempts">{d.attempts}</td>
               <td data-label="Last error">
                 {d.lastError ? <code>{d.lastError}</code> : <span className="muted">none recorded</span>}
