@@ -5,11 +5,10 @@
 // trainee's completion (source `attestation`, recorded by the attester, the instance and the
 // evidence named), the ledger's `attested` entry says so, and the next step, which requires the
 // qualification of the trainee, admits them at once.
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
-import { startTimeSkippingApi, type TimeSkippingApi } from '../support/time-skipping-api.js';
-import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';
+import { compiledText, type TimeSkippingApi, useTimeSkippingApi } from '../support/time-skipping-api.js';
+import type { TimeSkippingCharter } from '../support/time-skipping.js';
 import { until } from '../support/until.js';
 
 const POLICY = `policy "Approver onboarding" version 1 effective 2026-01-01
@@ -38,28 +37,20 @@ const LENA = 'lena@example.com';
 const RITA = 'rita@example.com';
 const PMO = 'pmo@example.com';
 
-function compiled(): CompiledPolicy {
-  const out = compileEntry('onboarding.charter', memoryHost({ 'onboarding.charter': POLICY }));
-  if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-  return out.compiled;
-}
+const compiled = (): CompiledPolicy => compiledText('onboarding.charter', POLICY);
 
 describe('an attestation that grants a qualification', () => {
+  const started = useTimeSkippingApi(import.meta.url, {
+    groups: { leads: [LENA] },
+    managers: {},
+    people: [BEN, RITA],
+  });
   let charter: TimeSkippingCharter;
   let api: TimeSkippingApi;
 
-  beforeAll(async () => {
-    charter = await startTimeSkippingCharter(
-      import.meta.url,
-      { groups: { leads: [LENA] }, managers: {}, people: [BEN, RITA] },
-      { shutdownGraceTime: '1 second' },
-    );
-    api = await startTimeSkippingApi(charter);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.close();
-    await charter?.close();
+  beforeAll(() => {
+    charter = started.charter();
+    api = started.api();
   });
 
   test('when the registry lacks it the attestation is refused; once added, the attestation records the completion and the trainee may decide', async () => {

@@ -9,12 +9,11 @@
 // Dates are relative to the server's clock (it starts at the real time): completions made 27 days
 // before the start with a validity of one month expire 1 to 4 days after it, inside the 10 days
 // skipped; one made the day before stays valid.
-import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import { explainQuery } from '../../workflows/definitions/messages.js';
-import { startTimeSkippingCharter, type TimeSkippingCharter } from '../support/time-skipping.js';
-import { startTimeSkippingApi, type TimeSkippingApi } from '../support/time-skipping-api.js';
+import type { TimeSkippingCharter } from '../support/time-skipping.js';
+import { compiledText, type TimeSkippingApi, useTimeSkippingApi } from '../support/time-skipping-api.js';
 import { until } from '../support/until.js';
 
 const POLICY = `policy "Change approval" version 1 effective 2026-01-01
@@ -48,28 +47,20 @@ const DAY_MS = 24 * 3_600_000;
 
 const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
 
-function compiled(): CompiledPolicy {
-  const out = compileEntry('change.charter', memoryHost({ 'change.charter': POLICY }));
-  if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
-  return out.compiled;
-}
+const compiled = (): CompiledPolicy => compiledText('change.charter', POLICY);
 
 describe('a qualification that lapses while an approval waits', () => {
+  const started = useTimeSkippingApi(import.meta.url, {
+    groups: { cab: [ALICE, BOB, CAROL, RITA], leads: [LENA, LEO] },
+    managers: {},
+    people: [RITA],
+  });
   let charter: TimeSkippingCharter;
   let api: TimeSkippingApi;
 
-  beforeAll(async () => {
-    charter = await startTimeSkippingCharter(
-      import.meta.url,
-      { groups: { cab: [ALICE, BOB, CAROL, RITA], leads: [LENA, LEO] }, managers: {}, people: [RITA] },
-      { shutdownGraceTime: '1 second' },
-    );
-    api = await startTimeSkippingApi(charter);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.close();
-    await charter?.close();
+  beforeAll(() => {
+    charter = started.charter();
+    api = started.api();
   });
 
   const decide = (person: string, taskId: string) =>

@@ -1,13 +1,17 @@
 // The API over real HTTP in front of a time-skipping Charter (time-skipping.ts): its clock is the
 // test server's, read before each call, so that what the API decides by the day (qualifications,
 // tokens) agrees with the workflows that skipped ahead.
+import { afterAll, beforeAll } from '@jest/globals';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import type { ApiDeps } from '../../api/deps.js';
 import type { Role } from '../../store/access.js';
-import type { TimeSkippingCharter } from './time-skipping.js';
+import { compileEntry, memoryHost } from '../../dsl/index.js';
+import type { CompiledPolicy } from '../../engine/ir/types.js';
+import type { WorldDirectory } from '../../store/directory.js';
+import { startTimeSkippingCharter, type TimeSkippingCharter } from './time-skipping.js';
 
 export interface TimeSkippingApi {
   /** POSTs `body` to `/v1<path>` as `person` (an approver unless `roles` say otherwise). */
@@ -49,4 +53,36 @@ export async function startTimeSkippingApi(charter: TimeSkippingCharter): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * For a describe block: a time-skipping Charter for the test file with `world` in its directory,
+ * and the API in front of it, started before its tests and stopped after them.
+ */
+export function useTimeSkippingApi(
+  testFileUrl: string,
+  world: WorldDirectory,
+): { charter: () => TimeSkippingCharter; api: () => TimeSkippingApi } {
+  let charter: TimeSkippingCharter | undefined;
+  let api: TimeSkippingApi | undefined;
+  beforeAll(async () => {
+    charter = await startTimeSkippingCharter(testFileUrl, world, { shutdownGraceTime: '1 second' });
+    api = await startTimeSkippingApi(charter);
+  }, 120_000);
+  afterAll(async () => {
+    await api?.close();
+    await charter?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the time-skipping Charter has not started');
+    return value;
+  };
+  return { charter: () => started(charter), api: () => started(api) };
+}
+
+/** A one-file policy compiled in memory; its diagnostics thrown when it does not compile. */
+export function compiledText(file: string, text: string): CompiledPolicy {
+  const out = compileEntry(file, memoryHost({ [file]: text }));
+  if (!out.compiled) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
+  return out.compiled;
 }
