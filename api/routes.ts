@@ -3,6 +3,7 @@
 import type { RouteSpec } from './route.js';
 import { accountRoutes } from './account/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { ledgerRoutes } from './audit/ledger-routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { findingsRoutes } from './findings/routes.js';
 import { instancesRoutes } from './instances/routes.js';
@@ -29,6 +30,7 @@ export function allRoutes(): RouteSpec[] {
     ...resourcesRoutes(),
     ...peopleResourcesRoutes(),
     ...auditRoutes(),
+    ...ledgerRoutes(),
     ...reportsRoutes(),
     ...projectsRoutes(),
     ...qualificationsRoutes(),

@@ -22,6 +22,8 @@ import { reconcileMonitorsAtStart } from '../workflows/monitor-start.js';
 import { seedPortfolio } from './demo-portfolio.js';
 import { Notifier } from '../workflows/notifier.js';
 import { startDelivery } from '../workflows/notify/index.js';
+import { demoSigningKey } from './demo-signing-key.js';
+import { scheduleLedgerSignerAtStart } from '../workflows/ledger/schedule.js';
 import { scheduleQualificationRemindersAtStart } from '../workflows/qualifications/schedule.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
 import { ensureConsoleBuilt } from './build-web.js';
@@ -134,6 +136,7 @@ async function main(): Promise<number> {
       checkServices,
       bundle: await bundleCharterWorkflows(),
       qualificationReminderDays: workerSettings.CHARTER_QUALIFICATION_REMINDER_DAYS,
+      signingKey: demoSigningKey(env, DATA_DIR, log),
     });
     checkStop();
     // As `charter worker` does: the daily reconcile made sure of, and the monitors scheduled now.
@@ -148,6 +151,13 @@ async function main(): Promise<number> {
       address: config.TEMPORAL_ADDRESS,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.CHARTER_TASK_QUEUE,
+      log,
+    });
+    await scheduleLedgerSignerAtStart({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.CHARTER_TASK_QUEUE,
+      minutes: workerSettings.CHARTER_LEDGER_SIGN_MINUTES,
       log,
     });
     const running = worker.run();

@@ -145,9 +145,15 @@ export const inputSchema = z.strictObject({
 
 // Strict: a field added by hand is tampering too, and the hash would not cover it. `inputSha256`
 // is stored only when set, so a stored null is not something this code writes.
-export const docSchema = inputSchema
-  .omit({ id: true, inputSha256: true })
-  .extend({ _id: z.string(), inputSha256: hexDigest.optional(), prevHash: hexDigest, hash: hexDigest });
+// `unsigned`: set when the event is appended, removed once the ledger's Merkle tree holds it
+// (store/ledger-tree.ts); bookkeeping for the tree's one writer, outside the hash.
+export const docSchema = inputSchema.omit({ id: true, inputSha256: true }).extend({
+  _id: z.string(),
+  inputSha256: hexDigest.optional(),
+  prevHash: hexDigest,
+  hash: hexDigest,
+  unsigned: z.literal(true).optional(),
+});
 
 export type AuditDoc = z.infer<typeof docSchema>;
 
@@ -158,8 +164,10 @@ export type AuditDoc = z.infer<typeof docSchema>;
  */
 export function hashOf(doc: Omit<AuditDoc, 'hash'> & { hash?: string }): string {
   // `hash` is dropped explicitly: a stored document has one, and it cannot cover itself.
-  const { _id, at, hash, ...rest } = doc;
+  // `unsigned` is the tree's bookkeeping, removed after the event is hashed into it.
+  const { _id, at, hash, unsigned, ...rest } = doc;
   void hash;
+  void unsigned;
   return sha256Hex(doc.prevHash + canonicalJson({ ...rest, id: _id, at: at.toISOString() }));
 }
 
@@ -173,11 +181,12 @@ export function toDoc(event: AuditEventInput, prevHash: string): AuditDoc {
     ...(fact === undefined ? {} : { fact }),
     prevHash,
   };
-  return { ...unhashed, hash: hashOf(unhashed) };
+  return { ...unhashed, hash: hashOf(unhashed), unsigned: true };
 }
 
 export function toEvent(doc: AuditDoc): AuditEvent {
-  const { _id, inputSha256, fact, ...rest } = doc;
+  const { _id, inputSha256, fact, unsigned, ...rest } = doc;
+  void unsigned;
   // Absent when not set, as stored: an export line then re-hashes exactly as the ledger did.
   return {
     id: _id,
@@ -198,6 +207,7 @@ export const INDEX = {
   type: 'type_at',
   policy: 'policy_at',
   at: 'at_id',
+  unsigned: 'unsigned',
 } as const;
 
 /**
@@ -267,6 +277,12 @@ export const auditCollections: CollectionSpec[] = [
         name: INDEX.at,
         key: { at: 1, _id: 1 },
         serves: 'every audit event in time order, with a period (AuditLedger.query without filters)',
+      },
+      {
+        name: INDEX.unsigned,
+        key: { unsigned: 1 },
+        partialFilterExpression: { unsigned: true },
+        serves: 'the events appended since the Merkle tree last grew (its signer takes them in batches)',
       },
     ],
   },

@@ -11,6 +11,8 @@ import { Directory, directoryCollections } from './directory.js';
 import { DeliverySettings } from './directory-delivery.js';
 import { DirectoryQueries } from './directory-queries.js';
 import { findingCollections, FindingStore } from './findings.js';
+import { ledgerHeadCollections, LedgerHeads } from './ledger-heads.js';
+import { ledgerTreeCollections, LedgerTree } from './ledger-tree.js';
 import { monitorScheduleCollections, MonitorSchedules } from './monitor-schedules.js';
 import { instanceCollections, InstanceViews } from './instances.js';
 import { applyManifest, type CollectionSpec } from './manifest.js';
@@ -65,6 +67,9 @@ export interface Store {
   refusals: RefusalLog;
   /** Ledger chains with several writers (monitor runs, findings): each event once, by key. */
   keyedLedger: KeyedLedger;
+  /** The ledger's Merkle tree and its signed heads (issue 17). */
+  ledgerTree: LedgerTree;
+  ledgerHeads: LedgerHeads;
   /** The Temporal Schedules Charter made for monitors, per task queue. */
   monitorSchedules: MonitorSchedules;
   /** Read-only aggregate queries for reports and the compliance summary (no indexes of its own). */
@@ -78,6 +83,8 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...instanceCollections,
   ...taskCollections,
   ...auditCollections,
+  ...ledgerTreeCollections,
+  ...ledgerHeadCollections,
   ...outboxCollections,
   ...deliveryCollections,
   ...notificationCollections,
@@ -125,6 +132,8 @@ export async function openStore(db: Db): Promise<Store> {
     findings: new FindingStore(db),
     refusals: new RefusalLog(db),
     keyedLedger: new KeyedLedger(db),
+    ledgerTree: new LedgerTree(db),
+    ledgerHeads: new LedgerHeads(db),
     monitorSchedules: new MonitorSchedules(db),
     reports: new ReportQueries(db),
   };

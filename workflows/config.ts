@@ -53,6 +53,8 @@ const schema = z
       checkServices,
       'a JSON object of service name to http(s) URL',
     ).default({}),
+    /** Minutes between signed tree heads of the audit ledger (workflows/ledger/schedule.ts). */
+    CHARTER_LEDGER_SIGN_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** JSON: [{"url":"https://chat.example/hooks/pmo","secret":"at least 16 characters"}]. */
     CHARTER_WEBHOOKS: jsonVariable(
       webhooks,

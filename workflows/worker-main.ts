@@ -6,6 +6,8 @@ import { ConfigError, workerConfig } from './config.js';
 import { reconcileMonitorsAtStart } from './monitor-start.js';
 import { Notifier } from './notifier.js';
 import { startDelivery } from './notify/index.js';
+import { signingKeyFromEnv, SigningKeyError } from './ledger/keys.js';
+import { scheduleLedgerSignerAtStart } from './ledger/schedule.js';
 import { scheduleQualificationRemindersAtStart } from './qualifications/schedule.js';
 import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
 
@@ -14,10 +16,12 @@ export async function main(
   log: (line: string) => void,
 ): Promise<number> {
   let config;
+  let signingKey;
   try {
     config = workerConfig(env);
+    signingKey = signingKeyFromEnv(env);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof SigningKeyError) {
       log(`charter worker: ${error.message}`);
       return 2;
     }
@@ -36,6 +40,7 @@ export async function main(
       checkServices: config.CHARTER_CHECK_SERVICES,
       bundle: await bundleCharterWorkflows(),
       qualificationReminderDays: config.CHARTER_QUALIFICATION_REMINDER_DAYS,
+      signingKey,
     });
     const notifier =
       config.CHARTER_WEBHOOKS.length > 0 ? new Notifier(store.outbox, config.CHARTER_WEBHOOKS) : null;
@@ -46,7 +51,8 @@ export async function main(
       `charter worker ready: task queue "${config.CHARTER_TASK_QUEUE}" on Temporal ${config.TEMPORAL_ADDRESS}, ` +
         `MongoDB database "${config.CHARTER_DATABASE}", check services: ${services.length > 0 ? services.join(', ') : 'none'}, ` +
         `webhooks: ${config.CHARTER_WEBHOOKS.length}, ` +
-        `mail: ${delivery.mail}`,
+        `mail: ${delivery.mail}, ` +
+        `ledger heads: ${signingKey ? `signed with key ${signingKey.keyId}` : 'not signed (no CHARTER_SIGNING_KEY or CHARTER_SIGNING_KEY_FILE)'}`,
     );
     // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
     // Meanwhile, whatever was published or retired while no worker ran is scheduled, and the daily
@@ -65,6 +71,13 @@ export async function main(
         address: config.TEMPORAL_ADDRESS,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.CHARTER_TASK_QUEUE,
+        log: startLog,
+      }),
+      scheduleLedgerSignerAtStart({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.CHARTER_TASK_QUEUE,
+        minutes: config.CHARTER_LEDGER_SIGN_MINUTES,
         log: startLog,
       }),
     ]);

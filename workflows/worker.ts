@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Store } from '../store/index.js';
 import { type CheckServices, createActivities } from './activities/index.js';
+import { createLedgerActivities } from './ledger/activities.js';
+import type { SigningKey } from './ledger/keys.js';
 import { createMonitorActivities } from './monitors/activities.js';
 import { createQualificationActivities } from './qualifications/reminders.js';
 
@@ -48,6 +50,8 @@ export interface CharterWorkerOptions {
   qualificationReminderDays?: readonly number[];
   /** Tests shorten this; a worker going down lets running activities finish for this long. */
   shutdownGraceTime?: string;
+  /** The key tree heads are signed with (CHARTER_SIGNING_KEY[_FILE]); none: the tree grows unsigned. */
+  signingKey?: SigningKey | null;
 }
 
 export function createCharterWorker(options: CharterWorkerOptions): Promise<Worker> {
@@ -60,6 +64,7 @@ export function createCharterWorker(options: CharterWorkerOptions): Promise<Work
       ...createActivities({ store: options.store, checkServices: options.checkServices }),
       ...createMonitorActivities(options.store, options.taskQueue),
       ...createQualificationActivities(options.store, options.qualificationReminderDays),
+      ...createLedgerActivities(options.store, options.signingKey ?? null),
     },
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
   });

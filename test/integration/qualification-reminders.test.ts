@@ -278,7 +278,7 @@ describe('qualification expiry reminders', () => {
       expect(outcome).toBeNull();
       expect(lines).toEqual([
         expect.stringMatching(
-          /^qualifications: scheduling the daily expiry reminders failed \(the next worker start tries again\): /,
+          /^qualifications: daily expiry reminders: scheduling failed \(the next worker start tries again\): /,
         ),
       ]);
     });

@@ -11,6 +11,7 @@ import type { Role } from '../../store/access.js';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
 import type { WorldDirectory } from '../../store/directory.js';
+import type { SigningKey } from '../../workflows/ledger/keys.js';
 import { startTimeSkippingCharter, type TimeSkippingCharter } from './time-skipping.js';
 
 export interface TimeSkippingApi {
@@ -21,6 +22,8 @@ export interface TimeSkippingApi {
     body: unknown,
     roles?: Role[],
   ): Promise<{ status: number; body: unknown }>;
+  /** GETs `/v1<path>` as `person` with `roles`. */
+  get(person: string, path: string, roles: Role[]): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -37,17 +40,19 @@ export async function startTimeSkippingApi(charter: TimeSkippingCharter): Promis
   const server: Server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const call = async (method: string, person: string, path: string, roles: Role[], body?: unknown) => {
+    clock = await charter.env.currentTimeMs();
+    const token = await issueToken(charter.store, person, roles, 'test', new Date(clock));
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
   return {
-    async post(person, path, body, roles: Role[] = ['approver']) {
-      clock = await charter.env.currentTimeMs();
-      const token = await issueToken(charter.store, person, roles, 'test', new Date(clock));
-      const response = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
+    post: (person, path, body, roles: Role[] = ['approver']) => call('POST', person, path, roles, body),
+    get: (person, path, roles) => call('GET', person, path, roles),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -62,11 +67,15 @@ export async function startTimeSkippingApi(charter: TimeSkippingCharter): Promis
 export function useTimeSkippingApi(
   testFileUrl: string,
   world: WorldDirectory,
+  worker: { signingKey?: SigningKey } = {},
 ): { charter: () => TimeSkippingCharter; api: () => TimeSkippingApi } {
   let charter: TimeSkippingCharter | undefined;
   let api: TimeSkippingApi | undefined;
   beforeAll(async () => {
-    charter = await startTimeSkippingCharter(testFileUrl, world, { shutdownGraceTime: '1 second' });
+    charter = await startTimeSkippingCharter(testFileUrl, world, {
+      shutdownGraceTime: '1 second',
+      ...worker,
+    });
     api = await startTimeSkippingApi(charter);
   }, 120_000);
   afterAll(async () => {

@@ -5,7 +5,11 @@ import type { Worker } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import type { WorldDirectory } from '../../store/directory.js';
 import { openStore, type Store } from '../../store/index.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import {
+  bundleCharterWorkflows,
+  type CharterWorkerOptions,
+  createCharterWorker,
+} from '../../workflows/worker.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from './services.js';
 import { useQuietTemporalRuntime } from './temporal.js';
 
@@ -22,7 +26,7 @@ export interface TimeSkippingCharter {
 export async function startTimeSkippingCharter(
   testFileUrl: string,
   world: WorldDirectory,
-  options: { shutdownGraceTime?: string } = {},
+  options: Partial<Pick<CharterWorkerOptions, 'shutdownGraceTime' | 'signingKey'>> = {},
 ): Promise<TimeSkippingCharter> {
   useQuietTemporalRuntime();
   const taskQueue = taskQueueFor(testFileUrl);

@@ -4,3 +4,4 @@ export { charterMonitorRun } from './monitor-run.js';
 export { charterFinding } from './finding.js';
 export { charterReconcileMonitors } from './reconcile.js';
 export { charterQualificationReminders } from './qualification-reminders.js';
+export { charterLedgerSigner } from './ledger-signer.js';

@@ -10,8 +10,9 @@
 // while Temporal was away is made up within a day (catchupWindow), once (overlap SKIP); a run that
 // cannot start (no worker) gives up after 12 hours. Whatever is still missed, the next day's run
 // makes up by looking back one day (reminders.ts).
-import { Client, Connection, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import { ensureSchedule, type EnsuredSchedule } from '../monitor-start.js';
+import { ensureScheduleAtStart, type ScheduleStartOptions } from '../schedule-at-start.js';
 
 export const QUALIFICATION_REMINDERS_SCHEDULE_ID = 'charter:qualification-reminders';
 /** The reminder job of one deployment (task queue): two Charters in a namespace each keep theirs. */
@@ -51,42 +52,18 @@ export function ensureQualificationRemindersSchedule(
   return ensureSchedule(client, qualificationRemindersScheduleOptions(taskQueue, scheduleId));
 }
 
-export interface QualificationStartOptions {
-  /** Temporal's address and namespace, as the worker's own connection has them. */
-  address: string;
-  namespace: string;
+export interface QualificationStartOptions extends ScheduleStartOptions {
   taskQueue: string;
-  log: (line: string) => void;
 }
 
 /** The daily reminder job made sure of when a worker starts; logs what it found and never throws. */
-export async function scheduleQualificationRemindersAtStart(
+export function scheduleQualificationRemindersAtStart(
   options: QualificationStartOptions,
 ): Promise<EnsuredSchedule | null> {
-  const { taskQueue, log } = options;
-  const scheduleId = qualificationRemindersScheduleId(taskQueue);
-  let connection: Connection | null = null;
-  try {
-    connection = await Connection.connect({ address: options.address });
-    const client = new Client({ connection, namespace: options.namespace });
-    const daily = await ensureQualificationRemindersSchedule(client, taskQueue);
-    if (daily.outcome === 'created')
-      log(`qualifications: daily expiry reminders scheduled (${scheduleId}, 06:00 UTC)`);
-    if (daily.outcome === 'other') {
-      log(
-        `qualifications: the reminder schedule ${scheduleId} runs on task queue "${daily.taskQueue}"; ` +
-          `this worker leaves it as it is`,
-      );
-    }
-    return daily;
-  } catch (error) {
-    log(
-      `qualifications: scheduling the daily expiry reminders failed (the next worker start tries again): ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    );
-    return null;
-  } finally {
-    await connection?.close().catch(() => undefined);
-  }
+  return ensureScheduleAtStart(
+    options,
+    qualificationRemindersScheduleOptions(options.taskQueue),
+    'qualifications: daily expiry reminders',
+    '06:00 UTC',
+  );
 }

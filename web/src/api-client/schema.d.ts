@@ -5656,6 +5656,434 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/heads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signed tree heads of the ledger, largest tree first, a page at a time
+         * @description Roles: auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                treeSize: number;
+                                /** @description RFC 9162 root of the first treeSize leaves, lowercase hex */
+                                rootHash: string;
+                                /** @description when it was signed (ISO 8601, UTC, milliseconds) */
+                                timestamp: string;
+                                /** @description first 16 hex digits of the SHA-256 of the signing key (SPKI DER) */
+                                keyId: string;
+                                /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
+                                signature: string;
+                            }[];
+                            nextBefore: number | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Grows the tree by every event appended since and signs a head now (the signer runs on a schedule too)
+         * @description Roles: auditor, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
+                            added: number;
+                            signed: boolean;
+                            head: {
+                                treeSize: number;
+                                /** @description RFC 9162 root of the first treeSize leaves, lowercase hex */
+                                rootHash: string;
+                                /** @description when it was signed (ISO 8601, UTC, milliseconds) */
+                                timestamp: string;
+                                /** @description first 16 hex digits of the SHA-256 of the signing key (SPKI DER) */
+                                keyId: string;
+                                /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
+                                signature: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/heads/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest signed tree head: what an auditor keeps outside Charter (`charter audit checkpoint`)
+         * @description Roles: auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            treeSize: number;
+                            /** @description RFC 9162 root of the first treeSize leaves, lowercase hex */
+                            rootHash: string;
+                            /** @description when it was signed (ISO 8601, UTC, milliseconds) */
+                            timestamp: string;
+                            /** @description first 16 hex digits of the SHA-256 of the signing key (SPKI DER) */
+                            keyId: string;
+                            /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
+                            signature: string;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every public key tree heads were signed with, oldest first (heads signed before a rotation verify with theirs)
+         * @description Roles: auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                keyId: string;
+                                /** @constant */
+                                algorithm: "ed25519";
+                                /** @description SPKI, PEM */
+                                publicKey: string;
+                                addedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/events/{id}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An event's inclusion proof under a signed head (the newest by default)
+         * @description Roles: auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    treeSize?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            eventId: string;
+                            eventHash: string;
+                            leafIndex: number;
+                            treeSize: number;
+                            /** @description RFC 9162 inclusion proof, from the leaf up */
+                            path: string[];
+                            head: {
+                                treeSize: number;
+                                /** @description RFC 9162 root of the first treeSize leaves, lowercase hex */
+                                rootHash: string;
+                                /** @description when it was signed (ISO 8601, UTC, milliseconds) */
+                                timestamp: string;
+                                /** @description first 16 hex digits of the SHA-256 of the signing key (SPKI DER) */
+                                keyId: string;
+                                /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
+                                signature: string;
+                            };
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A consistency proof between two signed heads: the larger tree extends the smaller
+         * @description Roles: auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query: {
+                    first: number;
+                    second: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            first: {
+                                treeSize: number;
+                                /** @description RFC 9162 root of the first treeSize leaves, lowercase hex */
+                                rootHash: string;
+                                /** @description when it was signed (ISO 8601, UTC, milliseconds) */
+                                timestamp: string;
+                                /** @description first 16 hex digits of the SHA-256 of the signing key (SPKI DER) */
+                                keyId: string;
+                                /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
+                                signature: string;
+                            };
+                            second: {
+                                treeSize: number;
+                                /** @description RFC 9162 root of the first treeSize leaves, lowercase hex */
+                                rootHash: string;
+                                /** @description when it was signed (ISO 8601, UTC, milliseconds) */
+                                timestamp: string;
+                                /** @description first 16 hex digits of the SHA-256 of the signing key (SPKI DER) */
+                                keyId: string;
+                                /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
+                                signature: string;
+                            };
+                            /** @description RFC 9162 consistency proof */
+                            path: string[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/cycle-time": {
         parameters: {
             query?: never;
