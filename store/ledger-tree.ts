@@ -218,6 +218,21 @@ export class LedgerTree {
     return out;
   }
 
+  /** Every event's leaf, a page at a time in event id order (for verification). */
+  async *leafPages(page = 5_000): AsyncGenerator<Leaf[]> {
+    let after: string | null = null;
+    for (;;) {
+      const filter: { _id?: { $gt: string } } = after === null ? {} : { _id: { $gt: after } };
+      // An `_id` range, unhinted: SecantusDB serves it from its own path.
+      const raws = await this.leafDocs.find(filter, { sort: { _id: 1 }, limit: page }).toArray();
+      if (raws.length === 0) return;
+      const leaves = raws.map((raw) => parseDoc(leafSchema, raw, LEAVES));
+      yield leaves.map((d) => ({ index: d.index, event: d._id, eventHash: d.eventHash }));
+      after = leaves.at(-1)?._id ?? null;
+      if (raws.length < page) return;
+    }
+  }
+
   /** Leaf hashes (level 0 nodes) of indices [from, to), in order, streamed a page at a time. */
   async *leafHashes(from: number, to: number, page = 5_000): AsyncGenerator<{ index: number; hash: string }> {
     for (let start = from; start < to; start += page) {

@@ -14,6 +14,7 @@ import {
   windowFields,
 } from './filters.js';
 import { complianceSummary, summarySchema } from './summary.js';
+import { treeVerifySchema, verifyTree } from './tree-verify.js';
 import { notFound } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';
 import { policyRefSchema } from '../../store/documents.js';
@@ -77,6 +78,9 @@ const verifySchema = z.object({
       problem: z.enum(['hash mismatch', 'broken link', 'missing event', 'unparseable']),
     })
     .optional(),
+  tree: treeVerifySchema
+    .optional()
+    .describe('the whole ledger against its newest signed head (absent for one instance)'),
 });
 
 export function auditRoutes(): RouteSpec[] {
@@ -113,12 +117,17 @@ export function auditRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/audit/verify',
-      summary: "Re-checks the hash chains (one instance's, or the whole ledger) and names the first problem",
+      summary:
+        "Re-checks the hash chains (one instance's, or the whole ledger and its Merkle tree against the newest signed head) and names the first problem",
       roles: AUDIT_ROLES,
       query: verifyQuery,
       response: verifySchema,
       handler: async ({ query, deps }) => {
-        if (query.instance === undefined) return json(await deps.store.audit.verify({}));
+        if (query.instance === undefined) {
+          // The whole ledger: its chains, and the tree against the newest signed head.
+          const [chains, tree] = await Promise.all([deps.store.audit.verify({}), verifyTree(deps.store)]);
+          return json({ ...chains, ok: chains.ok && tree.ok, tree });
+        }
         // An instance has its own chain and the chain of refused attempts the API recorded.
         const own = await deps.store.audit.verify({ chain: query.instance });
         // No chain at all: an unknown instance, which must not read as "verified, all good".

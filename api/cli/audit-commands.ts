@@ -82,5 +82,21 @@ export async function auditVerify(ctx: CommandContext, instance: string | undefi
         `at seq ${cell(at(problem, 'seq'))} (event ${cell(at(problem, 'id'))}): ${cell(at(problem, 'problem'))}\n`,
     );
   }
+  const tree = report['tree'];
+  if (tree !== undefined && tree !== null) ctx.out(`${treeLine(tree)}\n`);
   return ok;
+}
+
+/** What the tree check found, against the newest signed head. */
+function treeLine(tree: unknown): string {
+  const head = at(tree, 'head');
+  if (head === null || head === undefined)
+    return 'no tree head is signed yet: the Merkle tree was not checked';
+  const under = `the newest signed head (${cell(at(head, 'treeSize'))} leaves, key ${cell(at(head, 'keyId'))}, ${cell(at(head, 'timestamp'))})`;
+  if (at(tree, 'ok') === true)
+    return `the Merkle tree matches ${under}: signature, root and every leaf's event checked`;
+  const problem = at(tree, 'firstProblem');
+  const leaf = at(problem, 'leaf');
+  const where = leaf === null || leaf === undefined ? '' : ` at leaf ${cell(leaf)}`;
+  return `the Merkle tree does NOT match ${under}: ${cell(at(problem, 'problem'))}${where}: ${cell(at(problem, 'detail'))}`;
 }

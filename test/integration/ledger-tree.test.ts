@@ -15,6 +15,7 @@ import {
   verifyInclusion,
 } from '../../engine/ledger/index.js';
 import type { AuditEventInput } from '../../store/index.js';
+import { hashOf } from '../../store/audit-event.js';
 import type { SignedHead } from '../../store/ledger-heads.js';
 import { newSigningKeyPem, signingKeyFrom } from '../../workflows/ledger/keys.js';
 import { growAndSign, nodeSha256 } from '../../workflows/ledger/signer.js';
@@ -199,4 +200,98 @@ describe('the ledger tree and its signed heads', () => {
     // And not with the other key.
     expect(signedBy(heads.items[1]!, keyB.publicKeyPem)).toBe(false);
   });
+
+  test('when an insider edits the database, then verify names what the signed tree shows: deleted newest event and its head record, a rewritten chain, swapped events', async () => {
+    const db = mongo.db(databaseNameFor(import.meta.url));
+    const events = db.collection<Record<string, unknown> & { _id: string }>('audit_events');
+    const heads = db.collection<{ _id: string; seq: number }>('audit_heads');
+    const verifyNow = async () =>
+      (await asAuditor('/audit/verify')).body as {
+        ok: boolean;
+        firstProblem?: unknown;
+        tree: { ok: boolean; firstProblem?: { problem: string; leaf: number | null; event: string | null } };
+      };
+    /** Runs `tamper`, then puts the two collections back as they were. */
+    const tampered = async (tamper: () => Promise<void>) => {
+      const [savedEvents, savedHeads] = await Promise.all([
+        events.find({}).toArray(),
+        heads.find({}).toArray(),
+      ]);
+      await tamper();
+      const report = await verifyNow();
+      await events.deleteMany({});
+      await events.insertMany(savedEvents);
+      await heads.deleteMany({});
+      await heads.insertMany(savedHeads);
+      return report;
+    };
+
+    const intact = await verifyNow();
+    expect(intact).toMatchObject({ ok: true, tree: { ok: true, head: { treeSize: 13 }, leaves: 13 } });
+
+    // The newest event under the head, and its chain's head record with it: the chains alone
+    // would call this intact; the tree names the event that is gone.
+    const newest = (await leafIds())[12]!;
+    const chain = newest.split(':')[0]!;
+    const deleted = await tampered(async () => {
+      await events.deleteOne({ _id: newest });
+      await heads.deleteOne({ _id: chain });
+    });
+    expect(deleted.firstProblem).toBeUndefined();
+    expect(deleted).toMatchObject({
+      ok: false,
+      tree: { ok: false, firstProblem: { problem: 'missing event', leaf: 12, event: newest } },
+    });
+
+    /** Recomputes every hash and link of `chain` after `edit` changed its events' fields. */
+    const rehash = async (chain: string, edit: (doc: Record<string, unknown>) => Record<string, unknown>) => {
+      let prevHash = '0'.repeat(64);
+      for (const doc of await events.find({ chain }).sort({ seq: 1 }).toArray()) {
+        const rest: Record<string, unknown> = { ...edit(doc) };
+        delete rest['hash'];
+        delete rest['unsigned'];
+        const edited = { ...rest, prevHash } as Parameters<typeof hashOf>[0];
+        const hash = hashOf(edited);
+        await events.replaceOne({ _id: doc._id }, { ...edited, hash });
+        prevHash = hash;
+      }
+    };
+
+    // A whole chain rewritten, every hash and link recomputed: the chains check out, the tree not.
+    const rewritten = await tampered(() =>
+      rehash('old', (doc) => ({ ...doc, text: `${String(doc['text'])} (edited)` })),
+    );
+    expect(rewritten.firstProblem).toBeUndefined();
+    expect(rewritten.tree).toMatchObject({
+      ok: false,
+      firstProblem: { problem: 'event changed', event: 'old:1' },
+    });
+
+    // Two events swapped (what they say and when), the chain's hashes recomputed to hide it.
+    const [first, second] = await Promise.all([
+      events.findOne({ _id: 'new:1' }),
+      events.findOne({ _id: 'new:2' }),
+    ]);
+    const swapped = await tampered(() =>
+      rehash('new', (doc) => {
+        const other = doc._id === 'new:1' ? second : doc._id === 'new:2' ? first : null;
+        return other === null ? doc : { ...doc, text: other['text'], type: other['type'], at: other['at'] };
+      }),
+    );
+    expect(swapped.firstProblem).toBeUndefined();
+    expect(swapped.tree).toMatchObject({ ok: false, firstProblem: { problem: 'event changed' } });
+    expect(['new:1', 'new:2']).toContain(swapped.tree.firstProblem?.event);
+
+    expect(await verifyNow()).toMatchObject({ ok: true, tree: { ok: true } });
+  });
+
+  /** Event ids in leaf order. */
+  const leafIds = async (): Promise<string[]> => {
+    const leaves = await mongo
+      .db(databaseNameFor(import.meta.url))
+      .collection('ledger_tree_leaves')
+      .find({})
+      .toArray();
+    return leaves.sort((a, b) => Number(a['index']) - Number(b['index'])).map((l) => String(l['_id']));
+  };
 });

@@ -5487,7 +5487,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Re-checks the hash chains (one instance's, or the whole ledger) and names the first problem
+         * Re-checks the hash chains (one instance's, or the whole ledger and its Merkle tree against the newest signed head) and names the first problem
          * @description Roles: auditor, pmo, admin.
          */
         get: {
@@ -5517,6 +5517,24 @@ export interface paths {
                                 id: string | null;
                                 /** @enum {string} */
                                 problem: "hash mismatch" | "broken link" | "missing event" | "unparseable";
+                            };
+                            /** @description the whole ledger against its newest signed head (absent for one instance) */
+                            tree?: {
+                                ok: boolean;
+                                head: {
+                                    treeSize: number;
+                                    keyId: string;
+                                    timestamp: string;
+                                } | null;
+                                /** @description leaves checked: those under the head */
+                                leaves: number;
+                                firstProblem?: {
+                                    /** @enum {string} */
+                                    problem: "bad signature" | "unknown key" | "root mismatch" | "missing leaf" | "leaf changed" | "missing event" | "event changed";
+                                    leaf: number | null;
+                                    event: string | null;
+                                    detail: string;
+                                };
                             };
                         };
                     };
