@@ -55,7 +55,8 @@ const SHARED: Record<string, string> = {
   'GET /qualifications/:id/holders': 'a qualification’s holders: pmo, admins and auditors see all of them',
   'POST /qualifications/:id/completions': 'pmo and admins record anyone’s completion',
   'POST /admin/deliveries/:id/retry': 'deliveries are the system’s; admins retry any failed one',
-  'GET /audit/events/:id/proof': 'the ledger is the auditors’: they, the PMO and admins read any event’s proof',
+  'GET /audit/events/:id/proof':
+    'the ledger is the auditors’: they, the PMO and admins read any event’s proof',
   'GET /policies/:name/versions/:version': 'published policies are everyone’s to read',
   'POST /policies/:name/versions/:version/simulate': 'simulates a published policy and writes nothing',
   'POST /policies/:name/versions/:version/retire': 'policies are the PMO’s: pmo and admins retire any',
