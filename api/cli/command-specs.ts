@@ -191,9 +191,22 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
   command(
     'audit verify',
     '[--instance I]',
-    "check the ledger's hash chains (exit 1 if broken)",
-    "Checks the audit ledger's hash chains (or one instance's) and says where the first break is.",
+    "check the ledger's hash chains and tree (exit 1 if broken)",
+    "Checks the audit ledger's hash chains (or one instance's) and, for the whole ledger, its Merkle " +
+      'tree against the newest signed head; says where the first break is.',
     { instance: text('I', 'only the chain of this instance') },
+  ),
+  command(
+    'audit checkpoint',
+    '[--out head.json] [--public-key key.pem]',
+    'save the newest signed tree head, checked, to keep outside Charter',
+    "Fetches the ledger's newest signed tree head, checks its Ed25519 signature with the key it " +
+      'names, and writes it (and, with --public-key, that key) to files the auditor keeps outside ' +
+      'Charter. Exit 1 when the signature does not check out.',
+    {
+      out: text('FILE', 'where to write the head (JSON); stdout without it'),
+      'public-key': text('FILE', 'where to write the public key (PEM)'),
+    },
   ),
   command(
     'monitors',
@@ -236,14 +249,15 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
   ),
 ];
 
-/** `charter audit --help`: the three audit commands. */
+/** `charter audit --help`: the four audit commands. */
 export const AUDIT_GROUP: CommandSpec = {
   name: 'audit',
-  synopsis: 'query|export|verify [options]',
+  synopsis: 'query|export|verify|checkpoint [options]',
   description:
     'The audit ledger: `audit query` lists events, `audit export` streams them as CSV or JSON ' +
-    "lines, `audit verify` checks the ledger's hash chains. `charter audit <query|export|verify> " +
-    '--help` shows the options of each.',
+    "lines, `audit verify` checks the ledger's hash chains and its Merkle tree against the newest " +
+    'signed head, `audit checkpoint` saves that head to keep outside Charter. ' +
+    '`charter audit <query|export|verify|checkpoint> --help` shows the options of each.',
   options: {},
 };
 

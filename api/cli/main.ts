@@ -11,6 +11,7 @@ import {
   wantsHelp,
 } from '../../dsl/cli/usage.js';
 import { auditExport, auditQuery, auditVerify } from './audit-commands.js';
+import { auditCheckpoint } from './checkpoint-command.js';
 import { markRead, notifications } from './notification-commands.js';
 import { MONITOR_ACTIONS, type MonitorAction, monitorAction, monitors } from './monitor-commands.js';
 import { retire } from './policy-commands.js';
@@ -246,8 +247,13 @@ async function audit(
       const { values } = parse(1);
       return (await auditVerify(contextOf(values), str(values['instance']))) ? 0 : 1;
     }
+    case 'checkpoint': {
+      const { values } = parse(1);
+      const saved = await auditCheckpoint(contextOf(values), str(values['out']), str(values['public-key']));
+      return saved ? 0 : 1;
+    }
     default:
-      throw new UsageError(`audit takes query, export or verify${sub ? `, not \`${sub}\`` : ''}`);
+      throw new UsageError(`audit takes query, export, verify or checkpoint${sub ? `, not \`${sub}\`` : ''}`);
   }
 }
 

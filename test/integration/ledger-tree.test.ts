@@ -6,6 +6,9 @@
 // MTH of the events' hashes in leaf order, a proof is PATH / PROOF of the RFC. A key rotation
 // leaves the old heads verifiable with the old key.
 import { createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { MongoClient } from 'mongodb';
 import {
   eventLeafHash,
@@ -14,12 +17,13 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../engine/ledger/index.js';
+import { runClient } from '../../api/cli/main.js';
 import type { AuditEventInput } from '../../store/index.js';
 import { hashOf } from '../../store/audit-event.js';
 import type { SignedHead } from '../../store/ledger-heads.js';
 import { newSigningKeyPem, signingKeyFrom } from '../../workflows/ledger/keys.js';
 import { growAndSign, nodeSha256 } from '../../workflows/ledger/signer.js';
-import { mth, path, proof } from '../support/merkle-reference.js';
+import { mth, path as referencePath, proof } from '../support/merkle-reference.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 import { type TimeSkippingApi, useTimeSkippingApi } from '../support/time-skipping-api.js';
 import type { TimeSkippingCharter } from '../support/time-skipping.js';
@@ -125,7 +129,7 @@ describe('the ledger tree and its signed heads', () => {
         const answer = await asAuditor(`/audit/events/${encodeURIComponent(id)}/proof`);
         expect(answer.status).toBe(200);
         const got = answer.body as { leafIndex: number; treeSize: number; eventHash: string; path: string[] };
-        expect(got.path).toEqual(path(got.leafIndex, data).map((b) => b.toString('hex')));
+        expect(got.path).toEqual(referencePath(got.leafIndex, data).map((b) => b.toString('hex')));
         const leaf = eventLeafHash(nodeSha256, got.eventHash);
         const check = verifyInclusion(
           nodeSha256,
@@ -283,6 +287,53 @@ describe('the ledger tree and its signed heads', () => {
     expect(['new:1', 'new:2']).toContain(swapped.tree.firstProblem?.event);
 
     expect(await verifyNow()).toMatchObject({ ok: true, tree: { ok: true } });
+  });
+
+  test('when an auditor saves a checkpoint with the CLI, then the head and key are written checked, and verify reads the tree against it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'charter-checkpoint-'));
+    const token = await api.token(AUDITOR, ['auditor']);
+    const charterCli = async (...argv: string[]) => {
+      let out = '';
+      const code = await runClient(argv, {
+        out: (text) => (out += text),
+        err: (text) => (out += text),
+        env: { CHARTER_API: api.origin, CHARTER_TOKEN: token },
+      });
+      return { code, out };
+    };
+    const headFile = path.join(dir, 'head.json');
+    const keyFile = path.join(dir, 'key.pem');
+    const saved = await charterCli('audit', 'checkpoint', '--out', headFile, '--public-key', keyFile);
+    expect(saved.code).toBe(0);
+    expect(saved.out).toMatch(
+      /^saved the signed head of 13 leaves \(root [0-9a-f]{64}, key [0-9a-f]{16}, signed .+\) to .+head\.json, its public key to .+key\.pem; keep them outside Charter\n$/,
+    );
+    const head = JSON.parse(readFileSync(headFile, 'utf8')) as SignedHead;
+    expect(head).toEqual((await asAuditor('/audit/heads/latest')).body);
+    expect(signedBy(head, readFileSync(keyFile, 'utf8'))).toBe(true);
+
+    const verified = await charterCli('audit', 'verify');
+    expect(verified.code).toBe(0);
+    expect(verified.out).toContain(
+      `the Merkle tree matches the newest signed head (13 leaves, key ${keyB.keyId}, `,
+    );
+
+    // A head whose signature was altered in the database is neither saved nor trusted.
+    const heads = mongo
+      .db(databaseNameFor(import.meta.url))
+      .collection<{ _id: string; signature: string }>('ledger_heads');
+    const stored = await heads.findOne({}, { sort: { _id: -1 } });
+    await heads.updateOne({ _id: stored!._id }, { $set: { signature: Buffer.alloc(64).toString('base64') } });
+    const refused = await charterCli('audit', 'checkpoint');
+    expect(refused).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('does NOT verify with its key: not saved') as string,
+    });
+    const broken = await charterCli('audit', 'verify');
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain('the Merkle tree does NOT match the newest signed head (13 leaves');
+    expect(broken.out).toContain('bad signature');
+    await heads.updateOne({ _id: stored!._id }, { $set: { signature: stored!.signature } });
   });
 
   /** Event ids in leaf order. */

@@ -22,6 +22,10 @@ export interface TimeSkippingApi {
     body: unknown,
     roles?: Role[],
   ): Promise<{ status: number; body: unknown }>;
+  /** The API's origin, as `charter`'s CHARTER_API takes it. */
+  origin: string;
+  /** A bearer token for `person` with `roles`, issued at the server's clock. */
+  token(person: string, roles: Role[]): Promise<string>;
   /** GETs `/v1<path>` as `person` with `roles`. */
   get(person: string, path: string, roles: Role[]): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
@@ -51,6 +55,9 @@ export async function startTimeSkippingApi(charter: TimeSkippingCharter): Promis
     return { status: response.status, body: await response.json() };
   };
   return {
+    origin: base.replace(/\/v1$/, ''),
+    token: async (person, roles) =>
+      issueToken(charter.store, person, roles, 'test', new Date(await charter.env.currentTimeMs())),
     post: (person, path, body, roles: Role[] = ['approver']) => call('POST', person, path, roles, body),
     get: (person, path, roles) => call('GET', person, path, roles),
     async close() {
