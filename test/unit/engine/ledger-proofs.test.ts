@@ -1,14 +1,12 @@
 // Inclusion and consistency proofs (engine/ledger/proofs.ts): built from the perfect nodes a store
 // keeps and verified with RFC 9162's algorithms; held to published vectors, to the RFC's own
 // worked example and to the independent reference in test/support/merkle-reference.ts.
-import { createHash } from 'node:crypto';
 import {
   MerkleError,
   consistencyProof,
   consistencyProofNodes,
   inclusionProof,
   inclusionProofNodes,
-  leafHash,
   nodeHash,
   verifyConsistency,
   verifyInclusion,
@@ -16,9 +14,9 @@ import {
   type ProofCheck,
   type ProofProblem,
 } from '../../../engine/ledger/index.js';
-import { mth, path, proof as referenceProof } from '../../support/merkle-reference.js';
+import { path, proof as referenceProof } from '../../support/merkle-reference.js';
 
-import { hex, sha, storeOf, tally } from './ledger-support.js';
+import { D, flipBit, hex, LEAVES, ROOTS, sha, storeOf, tally } from './ledger-support.js';
 
 /** A small seeded generator (mulberry32), so that "random" sizes are the same on every run. */
 function seeded(seed: number): (below: number) => number {
@@ -31,40 +29,35 @@ function seeded(seed: number): (below: number) => number {
   };
 }
 
-const D = Array.from({ length: 300 }, (_, i) => createHash('sha256').update(`event ${i}`).digest());
-const leaves = D.map((d) => leafHash(sha, d));
-const store = storeOf(leaves);
-/** ROOTS[n] is MTH of the first n entries, by the reference. */
-const ROOTS = Array.from({ length: 301 }, (_, n) => mth(D.slice(0, n)));
-
-function flipBit(hashes: readonly Uint8Array[], at: number, bit: number): Uint8Array[] {
-  return hashes.map((hash, i) => {
-    const copy = new Uint8Array(hash);
-    if (i === at) copy[0]! ^= 1 << bit;
-    return copy;
-  });
-}
+const store = storeOf(LEAVES);
 
 const refused = (check: ProofCheck): string => (check.ok ? 'accepted' : check.problem);
+
+type Note = ReturnType<typeof tally>['note'];
+
+/** The proof of leaf m in a tree of n is the reference PATH(m, D[n]) and verifies. */
+function agreesOnInclusion(note: Note, m: number, n: number): void {
+  const built = inclusionProof(sha, m, n, store.get);
+  note(`PATH(${m}, D[${n}])`, built.map(hex), path(m, D.slice(0, n)).map(hex));
+  note(`inclusion ${m} of ${n}`, verifyInclusion(sha, m, n, LEAVES[m]!, built, ROOTS[n]!), { ok: true });
+}
+
+/** The proof from m to n leaves is the reference PROOF(m, D[n]) and verifies. */
+function agreesOnConsistency(note: Note, m: number, n: number): void {
+  const built = consistencyProof(sha, m, n, store.get);
+  note(`PROOF(${m}, D[${n}])`, built.map(hex), referenceProof(m, D.slice(0, n)).map(hex));
+  note(`consistency ${m} to ${n}`, verifyConsistency(sha, m, n, ROOTS[m]!, ROOTS[n]!, built), { ok: true });
+}
 
 describe('agreement with the reference', () => {
   test('when the tree has 1 to 64 leaves, then every inclusion and consistency proof is the reference PATH and PROOF and verifies', () => {
     const { note, wrong } = tally();
     for (let n = 1; n <= 64; n++) {
-      const Dn = D.slice(0, n);
       for (let m = 0; m < n; m++) {
-        const built = inclusionProof(sha, m, n, store.get);
-        note(`PATH(${m}, D[${n}])`, built.map(hex), path(m, Dn).map(hex));
-        note(`inclusion ${m} of ${n}`, verifyInclusion(sha, m, n, leaves[m]!, built, ROOTS[n]!), {
-          ok: true,
-        });
+        agreesOnInclusion(note, m, n);
       }
       for (let m = 1; m <= n; m++) {
-        const built = consistencyProof(sha, m, n, store.get);
-        note(`PROOF(${m}, D[${n}])`, built.map(hex), referenceProof(m, Dn).map(hex));
-        note(`consistency ${m} to ${n}`, verifyConsistency(sha, m, n, ROOTS[m]!, ROOTS[n]!, built), {
-          ok: true,
-        });
+        agreesOnConsistency(note, m, n);
       }
     }
     expect(wrong).toEqual([]);
@@ -75,21 +68,12 @@ describe('agreement with the reference', () => {
     const random = seeded(9162);
     const sizes = [128, 129, 257, 300, ...Array.from({ length: 3 }, () => 65 + random(236))];
     for (const n of sizes) {
-      const Dn = D.slice(0, n);
       for (let m = 0; m < n; m++) {
-        const built = inclusionProof(sha, m, n, store.get);
-        note(`PATH(${m}, D[${n}])`, built.map(hex), path(m, Dn).map(hex));
-        note(`inclusion ${m} of ${n}`, verifyInclusion(sha, m, n, leaves[m]!, built, ROOTS[n]!), {
-          ok: true,
-        });
+        agreesOnInclusion(note, m, n);
       }
       const sampled = Array.from({ length: 12 }, () => 1 + random(n));
       for (const m of new Set([1, 2, 64, 127, 128, n - 1, n, ...sampled].filter((size) => size <= n))) {
-        const built = consistencyProof(sha, m, n, store.get);
-        note(`PROOF(${m}, D[${n}])`, built.map(hex), referenceProof(m, Dn).map(hex));
-        note(`consistency ${m} to ${n}`, verifyConsistency(sha, m, n, ROOTS[m]!, ROOTS[n]!, built), {
-          ok: true,
-        });
+        agreesOnConsistency(note, m, n);
       }
     }
     expect(wrong).toEqual([]);
@@ -129,15 +113,15 @@ describe('tampered proofs are refused', () => {
         const proof = inclusionProof(sha, m, n, store.get);
         for (let at = 0; at < proof.length; at++) {
           for (const bit of [0, 3, 7]) {
-            const check = verifyInclusion(sha, m, n, leaves[m]!, flipBit(proof, at, bit), ROOTS[n]!);
+            const check = verifyInclusion(sha, m, n, LEAVES[m]!, flipBit(proof, at, bit), ROOTS[n]!);
             note(`${m} of ${n}, proof[${at}] bit ${bit}`, refused(check), 'root-mismatch');
           }
         }
-        const otherLeaf = leaves[(m + 1) % 300]!;
+        const otherLeaf = LEAVES[(m + 1) % 300]!;
         note(`${m} of ${n}, another leaf`, verifyInclusion(sha, m, n, otherLeaf, proof, ROOTS[n]!).ok, false);
         for (let other = 0; other <= n; other++) {
           if (other === m) continue;
-          const check = verifyInclusion(sha, other, n, leaves[m]!, proof, ROOTS[n]!);
+          const check = verifyInclusion(sha, other, n, LEAVES[m]!, proof, ROOTS[n]!);
           note(`${m} of ${n} claimed as ${other}`, check.ok, false);
         }
       }
@@ -152,7 +136,7 @@ describe('tampered proofs are refused', () => {
         const proof = inclusionProof(sha, m, n, store.get);
         for (let size = m + 1; size <= 40; size++) {
           if (size === n) continue;
-          const check = verifyInclusion(sha, m, size, leaves[m]!, proof, ROOTS[size]!);
+          const check = verifyInclusion(sha, m, size, LEAVES[m]!, proof, ROOTS[size]!);
           note(`${m} of ${n} checked at ${size}`, check.ok, false);
         }
       }
@@ -164,8 +148,8 @@ describe('tampered proofs are refused', () => {
     // Leaf 0 of 5 leaves and of 6 leaves both take three right siblings, so the RFC algorithm
     // cannot tell the sizes apart; an auditor takes the size from the same signed head as the root.
     const proof = path(0, D.slice(0, 5));
-    expect(verifyInclusion(sha, 0, 5, leaves[0]!, proof, ROOTS[5]!)).toEqual({ ok: true });
-    expect(verifyInclusion(sha, 0, 6, leaves[0]!, proof, ROOTS[5]!)).toEqual({ ok: true });
+    expect(verifyInclusion(sha, 0, 5, LEAVES[0]!, proof, ROOTS[5]!)).toEqual({ ok: true });
+    expect(verifyInclusion(sha, 0, 6, LEAVES[0]!, proof, ROOTS[5]!)).toEqual({ ok: true });
   });
 
   test('when any consistency proof element flips a bit, a root is swapped or a size is wrong, then it is refused (trees of 2 to 32)', () => {
@@ -202,7 +186,7 @@ describe('edge cases', () => {
   const proof08 = path(0, D.slice(0, 8));
   const proof38 = referenceProof(3, D.slice(0, 8));
   const inclusion = (index: number, size: number, proof: Uint8Array[], root = root8): string =>
-    refused(verifyInclusion(sha, index, size, leaves[0]!, proof, root));
+    refused(verifyInclusion(sha, index, size, LEAVES[0]!, proof, root));
   const consistency = (m: number, n: number, roots: [Uint8Array, Uint8Array], proof: Uint8Array[]): string =>
     refused(verifyConsistency(sha, m, n, roots[0], roots[1], proof));
   const bytes12 = Buffer.from("don't care 2");
@@ -247,13 +231,13 @@ describe('edge cases', () => {
   });
 
   test('when a refusal names a field, then its message leads with it', () => {
-    const short = verifyInclusion(sha, 0, 8, leaves[0]!, [proof08[0]!, new Uint8Array(31)], root8);
+    const short = verifyInclusion(sha, 0, 8, LEAVES[0]!, [proof08[0]!, new Uint8Array(31)], root8);
     expect(short).toEqual({
       ok: false,
       problem: 'bad-hash',
       message: 'proof[1]: expected 32 bytes, got 31 bytes',
     });
-    const long = verifyInclusion(sha, 0, 8, leaves[0]!, [...proof08, root8], root8);
+    const long = verifyInclusion(sha, 0, 8, LEAVES[0]!, [...proof08, root8], root8);
     expect(long).toMatchObject({ message: 'proof: 4 hashes where leaf 0 of a tree of 8 needs 3' });
   });
 
@@ -295,21 +279,21 @@ describe('edge cases', () => {
     expect(build).toThrow(message);
   });
 
-  test('when trees pass 2^32 leaves, then nodes and verification keep exact arithmetic (no 32-bit shifts)', () => {
+  test('when trees pass 2^32 LEAVES, then nodes and verification keep exact arithmetic (no 32-bit shifts)', () => {
     const big = 2 ** 40;
     // The last leaf of a tree of 2^40 + 1: its one sibling is the perfect left half.
     expect(inclusionProofNodes(big, big + 1)).toEqual([{ level: 40, index: 0 }]);
-    const [left, leaf] = [ROOTS[1]!, leaves[7]!];
+    const [left, leaf] = [ROOTS[1]!, LEAVES[7]!];
     expect(verifyInclusion(sha, big, big + 1, leaf, [left], nodeHash(sha, left, leaf)).ok).toBe(true);
     expect(verifyInclusion(sha, big, big + 1, leaf, [left], nodeHash(sha, leaf, left)).ok).toBe(false);
     // Leaf 2^40 - 1: forty left siblings inside the left half, then the last leaf on its right.
     const siblings = Array.from({ length: 40 }, (_, level) => ({ level, index: 2 ** (40 - level) - 2 }));
     expect(inclusionProofNodes(big - 1, big + 1)).toEqual([...siblings, { level: 0, index: big }]);
-    const proof = [...siblings.map((_, level) => leaves[level]!), leaf];
-    let root = leaves[100]!;
-    for (let level = 0; level < 40; level++) root = nodeHash(sha, leaves[level]!, root);
+    const proof = [...siblings.map((_, level) => LEAVES[level]!), leaf];
+    let root = LEAVES[100]!;
+    for (let level = 0; level < 40; level++) root = nodeHash(sha, LEAVES[level]!, root);
     root = nodeHash(sha, root, leaf);
-    expect(verifyInclusion(sha, big - 1, big + 1, leaves[100]!, proof, root)).toEqual({ ok: true });
+    expect(verifyInclusion(sha, big - 1, big + 1, LEAVES[100]!, proof, root)).toEqual({ ok: true });
     // 2^40 leaves consistent with 2^40 + 1: the proof is the new leaf alone.
     expect(consistencyProofNodes(big, big + 1)).toEqual([{ level: 0, index: big }]);
     expect(verifyConsistency(sha, big, big + 1, left, nodeHash(sha, left, leaf), [leaf])).toEqual({

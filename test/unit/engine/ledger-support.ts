@@ -2,7 +2,14 @@
 // would keep after appending leaves (read through a getter that notes every read), and a tally
 // that collects mismatches over many cases into one readable failure.
 import { createHash } from 'node:crypto';
-import { TreeFrontier, type GetNode, type NodeId, type Sha256 } from '../../../engine/ledger/index.js';
+import {
+  leafHash,
+  TreeFrontier,
+  type GetNode,
+  type NodeId,
+  type Sha256,
+} from '../../../engine/ledger/index.js';
+import { mth } from '../../support/merkle-reference.js';
 
 export const sha: Sha256 = (bytes) => createHash('sha256').update(bytes).digest();
 export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -33,4 +40,18 @@ export function tally(): {
     if (got !== want && wrong.length < 20) wrong.push(`${label}: got ${got}, expected ${want}`);
   };
   return { note, wrong };
+}
+
+/** 300 event hashes, their leaf hashes, and ROOTS[n], the reference MTH of the first n. */
+export const D = Array.from({ length: 300 }, (_, i) => createHash('sha256').update(`event ${i}`).digest());
+export const LEAVES = D.map((d) => leafHash(sha, d));
+export const ROOTS = Array.from({ length: 301 }, (_, n) => mth(D.slice(0, n)));
+
+/** The hashes with one bit of element `at` flipped (copies). */
+export function flipBit(hashes: readonly Uint8Array[], at: number, bit: number): Uint8Array[] {
+  return hashes.map((hash, i) => {
+    const copy = new Uint8Array(hash);
+    if (i === at) copy[0]! ^= 1 << bit;
+    return copy;
+  });
 }

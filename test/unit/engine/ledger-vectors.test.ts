@@ -14,24 +14,10 @@ import {
   CT_INCLUSION,
   CT_LEAVES,
   CT_ROOTS,
-  mth,
   referenceLeafHash,
 } from '../../support/merkle-reference.js';
 
-import { fromHex, hex, sha, storeOf } from './ledger-support.js';
-
-const D = Array.from({ length: 300 }, (_, i) => createHash('sha256').update(`event ${i}`).digest());
-const leaves = D.map((d) => leafHash(sha, d));
-/** ROOTS[n] is MTH of the first n entries, by the reference. */
-const ROOTS = Array.from({ length: 301 }, (_, n) => mth(D.slice(0, n)));
-
-function flipBit(hashes: readonly Uint8Array[], at: number, bit: number): Uint8Array[] {
-  return hashes.map((hash, i) => {
-    const copy = new Uint8Array(hash);
-    if (i === at) copy[0]! ^= 1 << bit;
-    return copy;
-  });
-}
+import { D, flipBit, fromHex, hex, LEAVES, ROOTS, sha, storeOf } from './ledger-support.js';
 
 describe('published vectors (Certificate Transparency, via transparency-dev/merkle)', () => {
   const ct = CT_LEAVES.map((data) => leafHash(sha, fromHex(data)));
@@ -164,7 +150,7 @@ describe('the worked example of RFC 9162 section 2.1.5 (seven leaves d0 to d6)',
   const [g, h, i] = [node(a, b), node(c, dd), node(e, f)];
   const [k, l] = [node(g, h), node(i, j)];
   const root = node(k, l);
-  const example = storeOf(leaves.slice(0, 7));
+  const example = storeOf(LEAVES.slice(0, 7));
 
   test('when building the tree, then its root is the figure root', () => {
     expect(hex(ROOTS[7]!)).toBe(hex(root));
@@ -180,7 +166,7 @@ describe('the worked example of RFC 9162 section 2.1.5 (seven leaves d0 to d6)',
   ])('when proving %s, then the path is the one the RFC lists', (_name, leafIndex, expected) => {
     const built = inclusionProof(sha, leafIndex, 7, example.get);
     expect(built.map(hex)).toEqual(expected.map(hex));
-    expect(verifyInclusion(sha, leafIndex, 7, leaves[leafIndex]!, built, root)).toEqual({ ok: true });
+    expect(verifyInclusion(sha, leafIndex, 7, LEAVES[leafIndex]!, built, root)).toEqual({ ok: true });
   });
 
   test.each([
