@@ -65,11 +65,20 @@ const consistencySchema = z.object({
   path: z.array(hex).describe('RFC 9162 consistency proof'),
 });
 const signSchema = z.object({
-  size: z.number().int(),
-  added: z.number().int(),
+  size: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the tree size after the run; null while it is still running (202)'),
+  added: z.number().int().nullable(),
   signed: z.boolean(),
   head: signedHeadSchema.nullable(),
+  running: z.string().optional().describe('202 only: the id of the signer run still going'),
+  message: z.string().optional(),
 });
+
+/** How long POST /v1/audit/heads waits for the signer before answering 202 with the run's id. */
+const SIGN_WAIT_MS = 5_000;
 
 /** The head of `treeSize`, or the newest; 404 when there is none. */
 async function headOf(store: Store, treeSize: number | undefined): Promise<SignedHead> {
@@ -117,15 +126,40 @@ export function ledgerRoutes(): RouteSpec[] {
       method: 'post',
       path: '/audit/heads',
       summary:
-        'Grows the tree by every event appended since and signs a head now (the signer runs on a schedule too)',
+        'Grows the tree by every event appended since and signs a head now (the signer runs on a schedule too); 202 with the run id when it takes longer than 5 s',
       roles: SIGN_ROLES,
       response: signSchema,
       handler: async ({ deps }) => {
-        const result: unknown = await deps.temporal.workflow.execute(SIGNER_WORKFLOW, {
+        const workflowId = `charter:ledger-signer:now:${deps.now().toISOString()}`;
+        const handle = await deps.temporal.workflow.start(SIGNER_WORKFLOW, {
           taskQueue: deps.taskQueue,
-          workflowId: `charter:ledger-signer:now:${deps.now().toISOString()}`,
+          workflowId,
           args: [],
+          // Without a worker it would wait forever; the schedule's next run does the same work.
+          workflowExecutionTimeout: '1 hour',
         });
+        // Most runs take a second; a first tree over a large ledger, or no worker, takes longer:
+        // the caller then gets the run's id and reads the head when it is there.
+        let timer: NodeJS.Timeout | undefined;
+        const waited = new Promise<null>(
+          (resolve) => (timer = setTimeout(() => resolve(null), SIGN_WAIT_MS)),
+        );
+        const result: unknown = await Promise.race([handle.result(), waited]).finally(() =>
+          clearTimeout(timer),
+        );
+        if (result === null) {
+          return json(
+            {
+              size: null,
+              added: null,
+              signed: false,
+              head: null,
+              running: workflowId,
+              message: `the signer is still running after ${SIGN_WAIT_MS / 1000} s: GET /v1/audit/heads/latest shortly`,
+            },
+            202,
+          );
+        }
         return json(signSchema.parse(result));
       },
     }),

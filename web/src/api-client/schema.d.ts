@@ -5741,7 +5741,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Grows the tree by every event appended since and signs a head now (the signer runs on a schedule too)
+         * Grows the tree by every event appended since and signs a head now (the signer runs on a schedule too); 202 with the run id when it takes longer than 5 s
          * @description Roles: auditor, admin.
          */
         post: {
@@ -5762,8 +5762,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            size: number;
-                            added: number;
+                            /** @description the tree size after the run; null while it is still running (202) */
+                            size: number | null;
+                            added: number | null;
                             signed: boolean;
                             head: {
                                 treeSize: number;
@@ -5776,6 +5777,9 @@ export interface paths {
                                 /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
                                 signature: string;
                             } | null;
+                            /** @description 202 only: the id of the signer run still going */
+                            running?: string;
+                            message?: string;
                         };
                     };
                 };
