@@ -139,27 +139,27 @@ export function ledgerRoutes(): RouteSpec[] {
           workflowExecutionTimeout: '1 hour',
         });
         // Most runs take a second; a first tree over a large ledger, or no worker, takes longer:
-        // the caller then gets the run's id and reads the head when it is there.
-        let timer: NodeJS.Timeout | undefined;
-        const waited = new Promise<null>(
-          (resolve) => (timer = setTimeout(() => resolve(null), SIGN_WAIT_MS)),
-        );
-        const result: unknown = await Promise.race([handle.result(), waited]).finally(() =>
-          clearTimeout(timer),
-        );
-        if (result === null) {
-          return json(
-            {
-              size: null,
-              added: null,
-              signed: false,
-              head: null,
-              running: workflowId,
-              message: `the signer is still running after ${SIGN_WAIT_MS / 1000} s: GET /v1/audit/heads/latest shortly`,
-            },
-            202,
-          );
+        // the caller then gets the run's id and reads the head when it is there. Polled with
+        // describe, not raced against result(): a result() left waiting would keep long-polling
+        // Temporal after the answer went out.
+        const deadline = Date.now() + SIGN_WAIT_MS;
+        while ((await handle.describe()).status.name === 'RUNNING') {
+          if (Date.now() >= deadline) {
+            return json(
+              {
+                size: null,
+                added: null,
+                signed: false,
+                head: null,
+                running: workflowId,
+                message: `the signer is still running after ${SIGN_WAIT_MS / 1000} s: GET /v1/audit/heads/latest shortly`,
+              },
+              202,
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, 200));
         }
+        const result: unknown = await handle.result();
         return json(signSchema.parse(result));
       },
     }),
