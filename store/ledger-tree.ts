@@ -7,7 +7,8 @@
 //   subtree roots, at most log2(size) + 1 of them, enough to add leaves and compute the root) and
 //   the root, plus how far the one-time pass over events older than the tree has got.
 // - `ledger_tree_nodes`: every perfect subtree's hash, `_id` `<level>/<index>` (level 0: the
-//   leaves). A proof reads its O(log n) nodes by `_id` in one find.
+//   leaves, which also name their event, so the leaves can be read in order by `_id`). A proof
+//   reads its O(log n) nodes by `_id` in one find.
 // - `ledger_tree_leaves`: an event's leaf, `_id` the event id: where an event sits, in one read
 //   by `_id`; the unique `_id` also makes an event a leaf at most once.
 //
@@ -76,7 +77,8 @@ const stateSchema = z.strictObject({
   backfill: z.strictObject({ done: z.boolean(), after: z.string().nullable() }),
   updatedAt: z.date(),
 });
-const nodeSchema = z.strictObject({ _id: z.string(), hash: hexDigest });
+// `event`: on level 0 only (the leaf's event id); absent on leaves written before it was recorded.
+const nodeSchema = z.strictObject({ _id: z.string(), hash: hexDigest, event: z.string().optional() });
 const leafSchema = z.strictObject({ _id: z.string(), index: z.number().int().min(0), eventHash: hexDigest });
 
 type StateDoc = z.infer<typeof stateSchema>;
@@ -192,12 +194,36 @@ export class LedgerTree {
         );
       }
       if (nodes.length > 0) {
+        const eventAt = new Map(leaves.map((l) => [l.index, l.event]));
         await this.nodeDocs.insertMany(
-          nodes.map((n) => ({ _id: nodeId(n.level, n.index), hash: n.hash })),
+          nodes.map((n) => {
+            const event = n.level === 0 ? eventAt.get(n.index) : undefined;
+            return { _id: nodeId(n.level, n.index), hash: n.hash, ...(event === undefined ? {} : { event }) };
+          }),
           { session },
         );
       }
     });
+  }
+
+  /**
+   * The ids of events not in the tree yet (still marked), a page at a time, in no set order: the
+   * partial index holds only them, so the walk is as long as the signer is behind.
+   */
+  async *unsignedIds(page = 500): AsyncGenerator<string[]> {
+    const cursor = this.events.find(
+      { unsigned: true },
+      { projection: { _id: 1 }, hint: EVENT_INDEX.unsigned, batchSize: page },
+    );
+    let ids: string[] = [];
+    for await (const raw of cursor) {
+      ids.push(raw._id);
+      if (ids.length === page) {
+        yield ids;
+        ids = [];
+      }
+    }
+    if (ids.length > 0) yield ids;
   }
 
   /** Removes the `unsigned` marks of events that are leaves now (idempotent). */
@@ -230,6 +256,40 @@ export class LedgerTree {
       yield leaves.map((d) => ({ index: d.index, event: d._id, eventHash: d.eventHash }));
       after = leaves.at(-1)?._id ?? null;
       if (raws.length < page) return;
+    }
+  }
+
+  /**
+   * The event ids of leaves [from, to), in leaf order, read a page at a time by `_id` from the
+   * level-0 nodes (leaves stored before those named their event are found by index instead).
+   */
+  async *leafEvents(
+    from: number,
+    to: number,
+    page = 1_000,
+  ): AsyncGenerator<{ index: number; event: string }[]> {
+    for (let start = from; start < to; start += page) {
+      const end = Math.min(to, start + page);
+      const ids = Array.from({ length: end - start }, (_, k) => nodeId(0, start + k));
+      const events = new Map<number, string>();
+      for (const raw of await this.nodeDocs.find({ _id: { $in: ids } }).toArray()) {
+        const doc = parseDoc(nodeSchema, raw, NODES);
+        if (doc.event !== undefined) events.set(Number(doc._id.slice(2)), doc.event);
+      }
+      if (events.size < end - start) {
+        const unnamed = ids.map((_, k) => start + k).filter((i) => !events.has(i));
+        for (const raw of await this.leafDocs.find({ index: { $in: unnamed } }).toArray()) {
+          const doc = parseDoc(leafSchema, raw, LEAVES);
+          events.set(doc.index, doc._id);
+        }
+      }
+      const out: { index: number; event: string }[] = [];
+      for (let i = start; i < end; i++) {
+        const event = events.get(i);
+        if (event === undefined) throw new TreeConflictError(`leaf ${i} is missing from the tree`);
+        out.push({ index: i, event });
+      }
+      yield out;
     }
   }
 

@@ -78,7 +78,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** Resolves once the socket can take more, or it closed (the client went away). */
-function drained(res: Response): Promise<void> {
+export function drained(res: Response): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);

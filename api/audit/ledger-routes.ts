@@ -17,6 +17,9 @@ import type { Role, Store } from '../../store/index.js';
 import type { SignedHead } from '../../store/ledger-heads.js';
 import { nodeId } from '../../store/ledger-tree.js';
 import { ApiError, notFound } from '../errors.js';
+import { streamTreeExport } from './tree-export.js';
+import { EVIDENCE_FORMAT, evidenceBundle } from './evidence.js';
+import { auditEventSchema } from './routes.js';
 import { json, route, type RouteSpec } from '../route.js';
 
 const AUDIT_ROLES: readonly Role[] = ['auditor', 'pmo', 'admin'];
@@ -63,6 +66,32 @@ const consistencySchema = z.object({
   first: signedHeadSchema,
   second: signedHeadSchema,
   path: z.array(hex).describe('RFC 9162 consistency proof'),
+});
+const evidenceSchema = z.object({
+  format: z.literal(EVIDENCE_FORMAT),
+  instance: z.string(),
+  generatedAt: z.string(),
+  head: signedHeadSchema.nullable(),
+  key: z.object({ keyId: z.string(), publicKey: z.string() }).nullable(),
+  policies: z.array(
+    z.object({
+      name: z.string(),
+      version: z.number().int(),
+      sha256: hex,
+      ir: z.string().describe('the IR as canonical JSON; its SHA-256 is sha256'),
+      sources: z.array(z.object({ path: z.string(), text: z.string() })),
+    }),
+  ),
+  events: z.array(auditEventSchema.extend({ leafIndex: z.number().int().optional() })),
+  proofs: z.array(
+    z.object({
+      eventId: z.string(),
+      leafIndex: z.number().int(),
+      treeSize: z.number().int(),
+      path: z.array(hex),
+    }),
+  ),
+  notUnderHead: z.number().int(),
 });
 const signSchema = z.object({
   size: z
@@ -212,6 +241,35 @@ export function ledgerRoutes(): RouteSpec[] {
           path,
           head,
         });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/audit/evidence/:instanceId',
+      summary:
+        "An instance's evidence bundle: policy IR and sources, its events, their inclusion proofs and the signed head (a download)",
+      roles: AUDIT_ROLES,
+      params: z.strictObject({ instanceId: z.string().min(1).max(500) }),
+      query: z.strictObject({}),
+      response: evidenceSchema,
+      handler: async ({ params, deps, res }) => {
+        const bundle = await evidenceBundle(deps.store, params.instanceId, deps.now());
+        const name = params.instanceId.replace(/[^A-Za-z0-9._-]/g, '_');
+        res.set('content-disposition', `attachment; filename="charter-evidence-${name}.json"`);
+        return json(bundle);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/audit/tree/export',
+      summary:
+        'Every ledger event as JSON Lines in Merkle leaf order, with leafIndex, for `charter audit verify --offline` (engine/ledger/FORMAT.md)',
+      roles: AUDIT_ROLES,
+      query: z.strictObject({}),
+      produces: ['application/x-ndjson'],
+      handler: async ({ deps, res }) => {
+        await streamTreeExport(deps.store, res, deps.now());
+        return { streamed: true };
       },
     }),
     route({

@@ -45,13 +45,27 @@ export async function auditExport(
   ctx: CommandContext,
   format: string | undefined,
   filter: AuditFilter,
+  tree = false,
 ): Promise<void> {
+  if (tree) {
+    const filtered = Object.keys(given(filter));
+    if (filtered.length > 0 || format !== undefined)
+      throw new UsageError(
+        `audit export --tree writes the whole ledger as JSON lines: drop --${filtered[0] ?? 'format'}`,
+      );
+    await copyToOut(ctx, await ctx.client.stream('/v1/audit/tree/export', {}));
+    return;
+  }
   if (format !== 'csv' && format !== 'jsonl') {
     throw new UsageError(
       `audit export needs --format csv or --format jsonl${format ? `, not ${format}` : ''}`,
     );
   }
-  const response = await ctx.client.stream('/v1/audit/export', { format, ...given(filter) });
+  await copyToOut(ctx, await ctx.client.stream('/v1/audit/export', { format, ...given(filter) }));
+}
+
+/** A streamed answer to the command's output as it arrives. */
+async function copyToOut(ctx: CommandContext, response: Response): Promise<void> {
   if (!response.body) return;
   const decoder = new TextDecoder();
   for await (const chunk of response.body) {

@@ -183,18 +183,44 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
   ),
   command(
     'audit export',
-    '--format csv|jsonl [filters] > file',
+    '--format csv|jsonl [filters] > file | --tree > file',
     'every matching event as CSV or JSON lines',
-    "Streams every audit event matching the filters as CSV or JSON lines, for an auditor's tools.",
-    { ...AUDIT_FILTERS, format: text('csv|jsonl', 'the file format (required)') },
+    "Streams every audit event matching the filters as CSV or JSON lines, for an auditor's tools. " +
+      'With --tree: every event as JSON lines in Merkle leaf order, for `audit verify --offline`.',
+    {
+      ...AUDIT_FILTERS,
+      format: text('csv|jsonl', 'the file format (required without --tree)'),
+      tree: { type: 'boolean', help: 'the whole ledger in leaf order with leafIndex (no filters)' },
+    },
   ),
   command(
     'audit verify',
-    '[--instance I]',
+    '[--instance I] | --offline export.jsonl --head head.json --public-key key.pem[,old.pem] [--since older.json] | --evidence bundle.json [--public-key key.pem]',
     "check the ledger's hash chains and tree (exit 1 if broken)",
     "Checks the audit ledger's hash chains (or one instance's) and, for the whole ledger, its Merkle " +
-      'tree against the newest signed head; says where the first break is.',
-    { instance: text('I', 'only the chain of this instance') },
+      'tree against the newest signed head; says where the first break is. With --offline, checks ' +
+      'an export (`audit export --tree`) against a head you kept, with no server: every hash, every ' +
+      'chain, the root, and consistency with an older head. With --evidence, checks an evidence ' +
+      "bundle: the head's signature, the policy's hashes, the events and their inclusion proofs.",
+    {
+      instance: text('I', 'only the chain of this instance'),
+      offline: text('FILE', 'an export in leaf order to check with no server'),
+      head: text('FILE', 'the signed head to check the export against (from `audit checkpoint`)'),
+      'public-key': text('FILES', 'the public key(s) the heads were signed with, PEM, comma-separated'),
+      since: text('FILE', 'an older signed head the export must also be consistent with'),
+      evidence: text('FILE', 'an evidence bundle to check with no server (`audit evidence`)'),
+    },
+  ),
+  command(
+    'audit evidence',
+    '--instance I [--out bundle.json]',
+    "an instance's evidence bundle: policy, events, proofs, signed head",
+    "Downloads an instance's evidence bundle: the policy's IR and sources, the instance's events, " +
+      'their inclusion proofs and the signed head they are proved against, in one JSON file.',
+    {
+      instance: text('I', 'the instance (required)'),
+      out: text('FILE', 'where to write the bundle; stdout without it'),
+    },
   ),
   command(
     'audit checkpoint',
@@ -249,15 +275,17 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
   ),
 ];
 
-/** `charter audit --help`: the four audit commands. */
+/** `charter audit --help`: the five audit commands. */
 export const AUDIT_GROUP: CommandSpec = {
   name: 'audit',
-  synopsis: 'query|export|verify|checkpoint [options]',
+  synopsis: 'query|export|verify|checkpoint|evidence [options]',
   description:
     'The audit ledger: `audit query` lists events, `audit export` streams them as CSV or JSON ' +
     "lines, `audit verify` checks the ledger's hash chains and its Merkle tree against the newest " +
-    'signed head, `audit checkpoint` saves that head to keep outside Charter. ' +
-    '`charter audit <query|export|verify|checkpoint> --help` shows the options of each.',
+    'signed head (or, with --offline or --evidence, files alone, with no server), `audit ' +
+    'checkpoint` saves that head to keep outside Charter, `audit evidence` downloads an ' +
+    "instance's evidence bundle. " +
+    '`charter audit <query|export|verify|checkpoint|evidence> --help` shows the options of each.',
   options: {},
 };
 

@@ -10,8 +10,8 @@ import {
   usageErrorText,
   wantsHelp,
 } from '../../dsl/cli/usage.js';
-import { auditExport, auditQuery, auditVerify } from './audit-commands.js';
-import { auditCheckpoint } from './checkpoint-command.js';
+import { type Parse, pagingOf, str } from './args.js';
+import { audit } from './audit-main.js';
 import { markRead, notifications } from './notification-commands.js';
 import { MONITOR_ACTIONS, type MonitorAction, monitorAction, monitors } from './monitor-commands.js';
 import { retire } from './policy-commands.js';
@@ -51,9 +51,6 @@ ${CLIENT_SPECS.map((c) => {
   every command takes [--format text|json]; POSTs send a random Idempotency-Key, or
   --idempotency-key K to make a retry safe
 `;
-
-/** `takes`: what to say instead of "takes N arguments" when the count is wrong. */
-type Parse = (count: number, takes?: string) => { values: Record<string, unknown>; positionals: string[] };
 
 /** The spec of `charter <command> [<sub>]`: `audit` is a group of three, `monitor` of four. */
 function specOf(command: string, args: readonly string[]): CommandSpec | null {
@@ -225,50 +222,3 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
       throw new UsageError(`unknown command \`${command}\``);
   }
 }
-
-async function audit(
-  args: string[],
-  parse: Parse,
-  contextOf: (values: Record<string, unknown>) => CommandContext,
-): Promise<number> {
-  const sub = args[0];
-  switch (sub) {
-    case 'query': {
-      const { values } = parse(1);
-      await auditQuery(contextOf(values), filterOf(values), pagingOf(values));
-      return 0;
-    }
-    case 'export': {
-      const { values } = parse(1);
-      await auditExport(contextOf(values), str(values['format']), filterOf(values));
-      return 0;
-    }
-    case 'verify': {
-      const { values } = parse(1);
-      return (await auditVerify(contextOf(values), str(values['instance']))) ? 0 : 1;
-    }
-    case 'checkpoint': {
-      const { values } = parse(1);
-      const saved = await auditCheckpoint(contextOf(values), str(values['out']), str(values['public-key']));
-      return saved ? 0 : 1;
-    }
-    default:
-      throw new UsageError(`audit takes query, export, verify or checkpoint${sub ? `, not \`${sub}\`` : ''}`);
-  }
-}
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-const pagingOf = (values: Record<string, unknown>) => ({
-  limit: str(values['limit']),
-  cursor: str(values['cursor']),
-  all: values['all'] === true,
-});
-
-const filterOf = (values: Record<string, unknown>) => ({
-  instance: str(values['instance']),
-  project: str(values['project']),
-  from: str(values['from']),
-  to: str(values['to']),
-  type: str(values['type']),
-});

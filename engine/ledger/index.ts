@@ -34,3 +34,12 @@ export {
   type ProofCheck,
   type ProofProblem,
 } from './proofs.js';
+export {
+  EXPORT_PROBLEMS,
+  ExportCheck,
+  exportedEventHash,
+  type ExportCheckOptions,
+  type ExportCheckReport,
+  type ExportProblem,
+  type ExportProblemReport,
+} from './export-check.js';

@@ -55,6 +55,8 @@ const SHARED: Record<string, string> = {
   'GET /qualifications/:id/holders': 'a qualification’s holders: pmo, admins and auditors see all of them',
   'POST /qualifications/:id/completions': 'pmo and admins record anyone’s completion',
   'POST /admin/deliveries/:id/retry': 'deliveries are the system’s; admins retry any failed one',
+  'GET /audit/evidence/:instanceId':
+    'the ledger is the auditors’: they, the PMO and admins read any instance’s evidence',
   'GET /audit/events/:id/proof':
     'the ledger is the auditors’: they, the PMO and admins read any event’s proof',
   'GET /policies/:name/versions/:version': 'published policies are everyone’s to read',

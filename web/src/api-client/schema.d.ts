@@ -6021,6 +6021,209 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/evidence/{instanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An instance's evidence bundle: policy IR and sources, its events, their inclusion proofs and the signed head (a download)
+         * @description Roles: auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            format: "charter-evidence/1";
+                            instance: string;
+                            generatedAt: string;
+                            head: {
+                                treeSize: number;
+                                /** @description RFC 9162 root of the first treeSize leaves, lowercase hex */
+                                rootHash: string;
+                                /** @description when it was signed (ISO 8601, UTC, milliseconds) */
+                                timestamp: string;
+                                /** @description first 16 hex digits of the SHA-256 of the signing key (SPKI DER) */
+                                keyId: string;
+                                /** @description Ed25519 over RFC 9162's TreeHeadDataV2 bytes, base64 */
+                                signature: string;
+                            } | null;
+                            key: {
+                                keyId: string;
+                                publicKey: string;
+                            } | null;
+                            policies: {
+                                name: string;
+                                version: number;
+                                sha256: string;
+                                /** @description the IR as canonical JSON; its SHA-256 is sha256 */
+                                ir: string;
+                                sources: {
+                                    path: string;
+                                    text: string;
+                                }[];
+                            }[];
+                            events: {
+                                id: string;
+                                chain: string;
+                                seq: number;
+                                /** Format: date-time */
+                                at: string;
+                                type: string;
+                                instanceId: string;
+                                process: string;
+                                project: string | null;
+                                policy: {
+                                    name: string;
+                                    version: number;
+                                    sha256: string;
+                                };
+                                step: string | null;
+                                text: string;
+                                actor: string | null;
+                                onBehalfOf: string | null;
+                                outcome: string | null;
+                                reasons: {
+                                    text: string;
+                                    span: {
+                                        file: number;
+                                        line: number;
+                                        col: number;
+                                        endLine: number;
+                                        endCol: number;
+                                    };
+                                }[];
+                                span: {
+                                    file: number;
+                                    line: number;
+                                    col: number;
+                                    endLine: number;
+                                    endCol: number;
+                                } | null;
+                                inputSha256?: string;
+                                /** @description engine/facts Fact: a discriminated union on `kind` */
+                                fact?: {
+                                    /** @enum {string} */
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                prevHash: string;
+                                hash: string;
+                                leafIndex?: number;
+                            }[];
+                            proofs: {
+                                eventId: string;
+                                leafIndex: number;
+                                treeSize: number;
+                                path: string[];
+                            }[];
+                            notUnderHead: number;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/tree/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every ledger event as JSON Lines in Merkle leaf order, with leafIndex, for `charter audit verify --offline` (engine/ledger/FORMAT.md)
+         * @description Roles: auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": unknown;
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/consistency": {
         parameters: {
             query?: never;
