@@ -1,12 +1,15 @@
 // The events of a ledger search, oldest first as the ledger keeps them: when, which instance,
 // what kind of fact, at which step, what happened in words, who acted (and for whom), and how it
 // came out. A table on wide screens; on a phone each event becomes a block of labelled lines.
+// Each event opens its inclusion proof under the newest signed head (ProofDialog).
+import { useState } from 'react';
 import type { paths } from '../../api-client/client.js';
 import { Link } from '../../app/router.js';
 import { Empty, ErrorNotice, Loading } from '../../components/states.js';
 import { LoadMore } from '../../components/LoadMore.js';
 import type { PagedList } from '../../app/paged-list.js';
 import { PersonId } from '../../components/PersonId.js';
+import { ProofDialog } from './ProofDialog.js';
 import { type AuditFilter, instantParts } from './filter.js';
 
 export type AuditEvent =
@@ -67,6 +70,7 @@ interface Props {
 
 export function AuditEvents({ list, filter, refused, onWiden, onClear }: Props) {
   const { first, items } = list;
+  const [proofOf, setProofOf] = useState<AuditEvent | null>(null);
   let body;
   if (first.data === null && first.error) {
     body = refused ? (
@@ -108,7 +112,7 @@ export function AuditEvents({ list, filter, refused, onWiden, onClear }: Props) 
       </Empty>
     );
   } else {
-    body = <EventTable events={items} />;
+    body = <EventTable events={items} onProof={setProofOf} />;
   }
 
   return (
@@ -132,6 +136,7 @@ export function AuditEvents({ list, filter, refused, onWiden, onClear }: Props) 
         what="events"
         className="actions audit-more"
       />
+      {proofOf ? <ProofDialog event={proofOf} onClose={() => setProofOf(null)} /> : null}
     </section>
   );
 }
@@ -163,7 +168,7 @@ function None() {
   );
 }
 
-function EventTable({ events }: { events: AuditEvent[] }) {
+function EventTable({ events, onProof }: { events: AuditEvent[]; onProof: (event: AuditEvent) => void }) {
   return (
     <div className="table-wrap">
       <table className="data stack-table audit-table">
@@ -177,6 +182,9 @@ function EventTable({ events }: { events: AuditEvent[] }) {
             <th scope="col">What happened</th>
             <th scope="col">Actor</th>
             <th scope="col">Outcome</th>
+            <th scope="col" className="audit-nowrap">
+              Ledger tree
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -210,6 +218,15 @@ function EventTable({ events }: { events: AuditEvent[] }) {
                 ) : null}
               </td>
               <td data-label="Outcome">{e.outcome ? <OutcomeBadge outcome={e.outcome} /> : <None />}</td>
+              <td data-label="Ledger tree" className="audit-nowrap">
+                <button type="button" className="button audit-proof" onClick={() => onProof(e)}>
+                  Proof
+                  <span className="visually-hidden">
+                    {' '}
+                    of event #{e.seq} of {e.chain}
+                  </span>
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,12 +1,14 @@
 // The audit screen, for auditors, the PMO and admins: search the ledger (the search lives in the
 // URL, so it can be bookmarked and shared), page through its events, download them as a file the
-// chain can be re-verified from, verify the hash chains, and read the compliance summary.
+// chain can be re-verified from, verify the hash chains, and read the compliance summary. The
+// ledger's signed tree heads and their keys sit below, and each event opens its inclusion proof.
 import { api, unwrap } from '../../api-client/client.js';
 import { navigate, useLocation } from '../../app/router.js';
 import { usePagedList } from '../../app/paged-list.js';
 import { AuditEvents, type AuditEvent } from './AuditEvents.js';
 import { AuditFilterForm } from './AuditFilterForm.js';
 import { type AuditFilter, apiQuery, exportHref, filterOf, queryOf, withoutPeriod } from './filter.js';
+import { HeadsPanel } from './HeadsPanel.js';
 import { SummaryPanel } from './SummaryPanel.js';
 import { VerifyPanel } from './VerifyPanel.js';
 
@@ -50,6 +52,7 @@ export function AuditPage() {
         <VerifyPanel instance={filter.instance ?? ''} onShowInstance={(instance) => apply({ instance })} />
         <SummaryPanel filter={filter} />
       </div>
+      <HeadsPanel />
       <AuditEvents
         list={events}
         filter={filter}
@@ -81,8 +84,30 @@ function Downloads({ filter, blocked }: { filter: AuditFilter; blocked: boolean 
               Download JSON Lines
             </a>
           </p>
+          {filter.instance ? <EvidenceBundle instance={filter.instance} /> : null}
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * One instance's evidence for an auditor to take away (GET /v1/audit/evidence/{id}): its policy
+ * source and IR hash, its events with their inclusion proofs, and the signed head they are under.
+ */
+function EvidenceBundle({ instance }: { instance: string }) {
+  return (
+    <>
+      <h3 className="audit-evidence-title">Evidence bundle</h3>
+      <p className="field-help">
+        For instance <code>{instance}</code>: its policy source and hash, its events, each event&apos;s
+        inclusion proof and the signed head they are under, in one JSON file.
+      </p>
+      <p className="actions">
+        <a className="button" href={`/v1/audit/evidence/${encodeURIComponent(instance)}`} download>
+          Download evidence bundle
+        </a>
+      </p>
+    </>
   );
 }

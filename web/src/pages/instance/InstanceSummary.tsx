@@ -1,6 +1,8 @@
 // Where an instance stands, in the words and dates a requester asks about: its status, the policy
 // version it runs under (pinned at the start, with the hash an auditor compares), who started it
-// and when, and, while it runs, the steps it is at with what each waits for and by when.
+// and when, and, while it runs, the steps it is at with what each waits for and by when. Auditors,
+// the PMO and admins also get the instance's evidence bundle (GET /v1/audit/evidence/{id}) here.
+import { hasRole, useSignedIn } from '../../app/session.js';
 import { formatInstant, fromNow, humanise, STATE_MARK } from './format.js';
 import type { BlockedOn, InstanceDetail } from './reads.js';
 
@@ -8,6 +10,7 @@ const shortSha = (sha: string): string => sha.slice(0, 12);
 
 export function InstanceFacts({ detail }: { detail: InstanceDetail }) {
   const { policy } = detail;
+  const audits = hasRole(useSignedIn(), 'auditor', 'pmo', 'admin');
   return (
     <dl className="facts">
       <div>
@@ -44,6 +47,20 @@ export function InstanceFacts({ detail }: { detail: InstanceDetail }) {
           )}
         </dd>
       </div>
+      {audits ? (
+        <div>
+          <dt>Evidence</dt>
+          <dd>
+            <a
+              className="button"
+              href={`/v1/audit/evidence/${encodeURIComponent(detail.instanceId)}`}
+              download
+            >
+              Download evidence bundle
+            </a>
+          </dd>
+        </div>
+      ) : null}
     </dl>
   );
 }
