@@ -279,6 +279,17 @@ export class AuditLedger {
   }
 
   /** The events with these ids that are stored, by id: one find by `_id`. */
+  /** Which of these event ids are stored: one find by `_id`, reading the ids alone. */
+  async idsPresent(ids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (ids.length === 0) return out;
+    const raws = await this.events
+      .find({ _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1 } })
+      .toArray();
+    for (const raw of raws) out.add(raw._id);
+    return out;
+  }
+
   async getMany(ids: readonly string[]): Promise<Map<string, AuditEvent>> {
     const out = new Map<string, AuditEvent>();
     if (ids.length === 0) return out;

@@ -48,7 +48,7 @@ export class KeyedLedger {
   async appendOnceMany(events: readonly KeyedEvent[]): Promise<boolean[]> {
     if (events.length <= 1) return Promise.all(events.map((e) => this.appendOnce(e)));
     const ids = events.map((e) => keyedEventId(e.chain, e.key));
-    const present = await this.ledger.getMany(ids);
+    const present = await this.ledger.idsPresent(ids);
     const missing = events.flatMap((e, i) => (present.has(ids[i]!) || ids.indexOf(ids[i]!) !== i ? [] : [i]));
     if (missing.length === 0) return events.map(() => false);
     const ends = await this.ledger.chainEnds(missing.map((i) => events[i]!.chain));

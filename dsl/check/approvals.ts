@@ -25,16 +25,20 @@ export function checkApproval(env: ExprEnv, step: ApproveStep): void {
   checkTimeout(env, step);
   for (const q of step.qualifications) {
     if (q.id.value.trim() !== '') continue;
-    env.ctx.report.error(
-      'CH5021',
-      filePath(env),
+    reportEmptyQualification(
+      env,
       q.id.span,
-      `approval \`${step.id.name}\` requires a qualification with no id`,
-      {
-        help: 'name a qualification of the registry by its id, e.g. `require qualification "itil-change"`',
-      },
+      `approval \`${step.id.name}\` requires`,
+      'require qualification "itil-change"',
     );
   }
+}
+
+/** CH5021: a qualification named by an empty id, in a `require` or an attestation's `grants`. */
+export function reportEmptyQualification(env: ExprEnv, span: Span, subject: string, example: string): void {
+  env.ctx.report.error('CH5021', filePath(env), span, `${subject} a qualification with no id`, {
+    help: `name a qualification of the registry by its id, e.g. \`${example}\``,
+  });
 }
 
 /** Reminders and escalations count on the calendar of the deadline they act on, unless they name one. */

@@ -2,7 +2,7 @@
 // typed, its approvers resolved, its durations given a calendar. Ordering and reachability are
 // flow.ts's concern; approval logic is approvals.ts's.
 import type { CheckStep, DurationLit, Grant, OnFail, ReallocateStep, Step, WaitStep } from '../ast/types.js';
-import { checkApproval } from './approvals.js';
+import { checkApproval, reportEmptyQualification } from './approvals.js';
 import { checkApprovers, expectPeople } from './approvers.js';
 import { useDuration } from './calendars.js';
 import { type ExprEnv, filePath } from './expr-env.js';
@@ -62,14 +62,11 @@ function checkCheck(env: ExprEnv, step: CheckStep): void {
 function checkGrant(env: ExprEnv, step: CheckStep, grant: Grant): void {
   expectPeople(env, grant.to, true, `the grantee of \`${step.id.name}\``);
   if (grant.qualification.value.trim() !== '') return;
-  env.ctx.report.error(
-    'CH5021',
-    filePath(env),
+  reportEmptyQualification(
+    env,
     grant.qualification.span,
-    `attestation \`${step.id.name}\` grants a qualification with no id`,
-    {
-      help: 'name a qualification of the registry by its id, e.g. `grants qualification "itil-change" to request.trainee`',
-    },
+    `attestation \`${step.id.name}\` grants`,
+    'grants qualification "itil-change" to request.trainee',
   );
 }
 

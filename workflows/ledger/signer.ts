@@ -37,13 +37,18 @@ export interface SignResult {
   signed: boolean;
 }
 
-/** One batch of pending events made leaves; answers how many events it took and how many it added. */
+/**
+ * One batch of pending events made leaves; answers how many events it took, how many it added, and
+ * the tree it left. `from`: the state the previous batch left (read when absent); were it stale,
+ * `grow` refuses with TreeConflictError and the activity's retry starts from a fresh read.
+ */
 export async function growOnce(
   store: Store,
   at: Date,
   limit = TREE_BATCH,
-): Promise<{ taken: number; added: number }> {
-  const state = await store.ledgerTree.state();
+  from?: TreeState,
+): Promise<{ taken: number; added: number; state: TreeState }> {
+  const state = from ?? (await store.ledgerTree.state());
   const { events, backfillAfter } = await store.ledgerTree.pending(state, limit);
   const known = await store.ledgerTree.leavesOf(events.map((e) => e.id));
   const frontier = TreeFrontier.fromJSON(nodeSha256, { size: state.size, hashes: state.frontier });
@@ -67,7 +72,7 @@ export async function growOnce(
   };
   await store.ledgerTree.grow(state, next, leaves, nodes, at);
   await store.ledgerTree.markSigned(events.map((e) => e.id));
-  return { taken: events.length, added: leaves.length };
+  return { taken: events.length, added: leaves.length, state: next };
 }
 
 /**
@@ -80,14 +85,16 @@ export async function growAndSign(
   now: () => Date,
 ): Promise<SignResult> {
   let added = 0;
+  let tree: TreeState | undefined;
   for (let batches = 0; batches < MAX_BATCHES; batches++) {
-    const batch = await growOnce(store, now());
+    const batch = await growOnce(store, now(), TREE_BATCH, tree);
+    tree = batch.state;
     added += batch.added;
     heartbeat(added);
     // A backfill page of old events may all be leaves already; only an empty take means done.
     if (batch.taken === 0) break;
   }
-  const state = await store.ledgerTree.state();
+  const state = tree ?? (await store.ledgerTree.state());
   if (state.size === 0 || key === null) return { size: state.size, added, head: null, signed: false };
   const found = await store.ledgerHeads.ofSize(state.size);
   if (found !== null) return { size: state.size, added, head: found, signed: false };

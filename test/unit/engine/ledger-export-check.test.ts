@@ -23,7 +23,7 @@ const input = (chain: string, seq: number): AuditEventInput => ({
   project: null,
   policy: { name: 'P', version: 1, sha256: 'a'.repeat(64) },
   step: null,
-  text: `${chain} ${seq}`,
+  text: `${chain} ${seq}: Zoë → 承認`,
   actor: null,
   onBehalfOf: null,
   outcome: null,
