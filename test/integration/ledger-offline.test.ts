@@ -276,11 +276,15 @@ describe('offline verification of an export and an evidence bundle', () => {
       firstProblem: { problem: 'missing event', event: 'alpha seq 3' },
     });
 
-    // The newest event under the head and its chain's head record: the chains look whole, the
-    // head's leaves do not.
     const newest = (await db.collection('ledger_tree_leaves').findOne({ index: 14 }))![
       '_id'
     ] as unknown as string;
+    // The newest event under the head alone (the database's chain check sees this one too).
+    const alone = await tampered('alone.jsonl', () => events.deleteOne({ _id: newest }));
+    expect(alone).toMatchObject({ ok: false, firstProblem: { problem: 'missing leaf', leaf: 14 } });
+
+    // The newest event under the head and its chain's head record: the chains look whole, the
+    // head's leaves do not.
     const chain = newest.split(':')[0]!;
     const gone = await tampered('newest.jsonl', async () => {
       await events.deleteOne({ _id: newest });
