@@ -6,7 +6,6 @@
 //   lists for it, so the text shown is the text that ran;
 // - each event's hash recomputed, and each chain linked from seq 1 without gaps;
 // - each event under the head has an inclusion proof, and every proof verifies against the head.
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../../dsl/cli/files.js';
 import {
   eventLeafHash,
@@ -17,7 +16,7 @@ import {
 } from '../../engine/ledger/index.js';
 import type { SignedHead } from '../../store/ledger-heads.js';
 import { keyIdOf } from '../../workflows/ledger/keys.js';
-import { headProblem, nodeSha256, nodeSha256Hex, readKeys } from './offline-verify.js';
+import { headProblem, nodeSha256, nodeSha256Hex, readJsonFile, readKeys } from './offline-verify.js';
 
 export interface EvidenceReport {
   ok: boolean;
@@ -58,14 +57,7 @@ interface Bundle {
 }
 
 function readBundle(file: string): Bundle {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(
-      `${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
+  const value = readJsonFile(file);
   const bundle = value as Partial<Bundle> | null;
   if (typeof bundle !== 'object' || bundle === null || bundle.format !== 'charter-evidence/1')
     throw new UsageError(`${file}: not a Charter evidence bundle (format charter-evidence/1)`);

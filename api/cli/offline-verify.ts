@@ -36,16 +36,20 @@ export interface OfflineReport extends Omit<ExportCheckReport, 'firstProblem'> {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** A signed head from a file, or a UsageError naming the file and what is wrong with it. */
-export function readHead(file: string): SignedHead {
-  let value: unknown;
+/** A JSON file's value, or a UsageError naming the file. */
+export function readJsonFile(file: string): unknown {
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new UsageError(
       `${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+}
+
+/** A signed head from a file, or a UsageError naming the file and what is wrong with it. */
+export function readHead(file: string): SignedHead {
+  const value = readJsonFile(file);
   const head = value as Partial<SignedHead> | null;
   const wrong =
     typeof head !== 'object' || head === null

@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { runClient } from '../../api/cli/main.js';
 import type { AuditEventInput } from '../../store/index.js';
-import { hashOf } from '../../store/audit-event.js';
 import type { SignedHead } from '../../store/ledger-heads.js';
 import { newSigningKeyPem, signingKeyFrom } from '../../workflows/ledger/keys.js';
 import { growAndSign } from '../../workflows/ledger/signer.js';
 import { type ApiHarness, startApiHarness } from '../support/api.js';
 import { databaseNameFor } from '../support/services.js';
+import { eventDocs, rehashChain, whileTampered } from '../support/ledger-tamper.js';
 import { referenceVerify, type ReferenceVerdict } from '../support/ledger-export-reference.js';
 
 const AUDITOR = 'audrey@halden.example';
@@ -227,36 +227,14 @@ describe('offline verification of an export and an evidence bundle', () => {
 
   test('when an insider edits the database, then the export of it fails offline at the named problem, as the reference says', async () => {
     const db = h.mongo.db(databaseNameFor(import.meta.url));
-    const events = db.collection<Record<string, unknown> & { _id: string }>('audit_events');
+    const events = eventDocs(db);
     const chainHeads = db.collection<{ _id: string }>('audit_heads');
     /** Applies `tamper`, exports, verifies, and puts both collections back as they were. */
-    const tampered = async (name: string, tamper: () => Promise<unknown>) => {
-      const [savedEvents, savedHeads] = await Promise.all([
-        events.find({}).toArray(),
-        chainHeads.find({}).toArray(),
-      ]);
-      await tamper();
-      await exportTree(name);
-      const report = await verdicts(name);
-      await events.deleteMany({});
-      await events.insertMany(savedEvents);
-      await chainHeads.deleteMany({});
-      await chainHeads.insertMany(savedHeads);
-      return report;
-    };
-    /** Recomputes every hash and link of `chain` after `edit` changed its events' fields. */
-    const rehash = async (chain: string, edit: (doc: Record<string, unknown>) => Record<string, unknown>) => {
-      let prevHash = '0'.repeat(64);
-      for (const doc of await events.find({ chain }).sort({ seq: 1 }).toArray()) {
-        const rest: Record<string, unknown> = { ...edit(doc) };
-        delete rest['hash'];
-        delete rest['unsigned'];
-        const edited = { ...rest, prevHash } as Parameters<typeof hashOf>[0];
-        const hash = hashOf(edited);
-        await events.replaceOne({ _id: doc._id }, { ...edited, hash });
-        prevHash = hash;
-      }
-    };
+    const tampered = (name: string, tamper: () => Promise<unknown>) =>
+      whileTampered(db, tamper, async () => {
+        await exportTree(name);
+        return verdicts(name);
+      });
     const leafOf = async (id: string) =>
       Number((await db.collection('ledger_tree_leaves').findOne({ _id: id as never }))?.['index']);
 
@@ -294,7 +272,7 @@ describe('offline verification of an export and an evidence bundle', () => {
 
     // A whole chain rewritten with every hash and link recomputed: only the signed root shows it.
     const rewritten = await tampered('rewritten.jsonl', () =>
-      rehash('gamma', (doc) => ({ ...doc, text: `${String(doc['text'])} (edited)` })),
+      rehashChain(events, 'gamma', (doc) => ({ ...doc, text: `${String(doc['text'])} (edited)` })),
     );
     expect(rewritten).toMatchObject({ ok: false, firstProblem: { problem: 'root mismatch' } });
 
@@ -304,7 +282,7 @@ describe('offline verification of an export and an evidence bundle', () => {
       events.findOne({ _id: 'beta:2' }),
     ]);
     const swapped = await tampered('swapped.jsonl', () =>
-      rehash('beta', (doc) => {
+      rehashChain(events, 'beta', (doc) => {
         const other = doc._id === 'beta:1' ? second : doc._id === 'beta:2' ? first : null;
         return other === null
           ? doc

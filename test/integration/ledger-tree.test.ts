@@ -19,11 +19,11 @@ import {
 } from '../../engine/ledger/index.js';
 import { runClient } from '../../api/cli/main.js';
 import type { AuditEventInput } from '../../store/index.js';
-import { hashOf } from '../../store/audit-event.js';
 import type { SignedHead } from '../../store/ledger-heads.js';
 import { newSigningKeyPem, signingKeyFrom } from '../../workflows/ledger/keys.js';
 import { growAndSign, nodeSha256 } from '../../workflows/ledger/signer.js';
 import { mth, path as referencePath, proof } from '../support/merkle-reference.js';
+import { eventDocs, rehashChain, whileTampered } from '../support/ledger-tamper.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 import { type TimeSkippingApi, useTimeSkippingApi } from '../support/time-skipping-api.js';
 import type { TimeSkippingCharter } from '../support/time-skipping.js';
@@ -207,7 +207,7 @@ describe('the ledger tree and its signed heads', () => {
 
   test('when an insider edits the database, then verify names what the signed tree shows: deleted newest event and its head record, a rewritten chain, swapped events', async () => {
     const db = mongo.db(databaseNameFor(import.meta.url));
-    const events = db.collection<Record<string, unknown> & { _id: string }>('audit_events');
+    const events = eventDocs(db);
     const heads = db.collection<{ _id: string; seq: number }>('audit_heads');
     const verifyNow = async () =>
       (await asAuditor('/audit/verify')).body as {
@@ -216,19 +216,7 @@ describe('the ledger tree and its signed heads', () => {
         tree: { ok: boolean; firstProblem?: { problem: string; leaf: number | null; event: string | null } };
       };
     /** Runs `tamper`, then puts the two collections back as they were. */
-    const tampered = async (tamper: () => Promise<void>) => {
-      const [savedEvents, savedHeads] = await Promise.all([
-        events.find({}).toArray(),
-        heads.find({}).toArray(),
-      ]);
-      await tamper();
-      const report = await verifyNow();
-      await events.deleteMany({});
-      await events.insertMany(savedEvents);
-      await heads.deleteMany({});
-      await heads.insertMany(savedHeads);
-      return report;
-    };
+    const tampered = (tamper: () => Promise<unknown>) => whileTampered(db, tamper, verifyNow);
 
     const intact = await verifyNow();
     expect(intact).toMatchObject({ ok: true, tree: { ok: true, head: { treeSize: 13 }, leaves: 13 } });
@@ -247,23 +235,9 @@ describe('the ledger tree and its signed heads', () => {
       tree: { ok: false, firstProblem: { problem: 'missing event', leaf: 12, event: newest } },
     });
 
-    /** Recomputes every hash and link of `chain` after `edit` changed its events' fields. */
-    const rehash = async (chain: string, edit: (doc: Record<string, unknown>) => Record<string, unknown>) => {
-      let prevHash = '0'.repeat(64);
-      for (const doc of await events.find({ chain }).sort({ seq: 1 }).toArray()) {
-        const rest: Record<string, unknown> = { ...edit(doc) };
-        delete rest['hash'];
-        delete rest['unsigned'];
-        const edited = { ...rest, prevHash } as Parameters<typeof hashOf>[0];
-        const hash = hashOf(edited);
-        await events.replaceOne({ _id: doc._id }, { ...edited, hash });
-        prevHash = hash;
-      }
-    };
-
     // A whole chain rewritten, every hash and link recomputed: the chains check out, the tree not.
     const rewritten = await tampered(() =>
-      rehash('old', (doc) => ({ ...doc, text: `${String(doc['text'])} (edited)` })),
+      rehashChain(events, 'old', (doc) => ({ ...doc, text: `${String(doc['text'])} (edited)` })),
     );
     expect(rewritten.firstProblem).toBeUndefined();
     expect(rewritten.tree).toMatchObject({
@@ -277,7 +251,7 @@ describe('the ledger tree and its signed heads', () => {
       events.findOne({ _id: 'new:2' }),
     ]);
     const swapped = await tampered(() =>
-      rehash('new', (doc) => {
+      rehashChain(events, 'new', (doc) => {
         const other = doc._id === 'new:1' ? second : doc._id === 'new:2' ? first : null;
         return other === null ? doc : { ...doc, text: other['text'], type: other['type'], at: other['at'] };
       }),
