@@ -98,7 +98,17 @@ export async function growAndSign(
   if (state.size === 0 || key === null) return { size: state.size, added, head: null, signed: false };
   const found = await store.ledgerHeads.ofSize(state.size);
   if (found !== null) return { size: state.size, added, head: found, signed: false };
-  const at = now();
+  const head = await signTreeHead(store, key, state, now());
+  return { size: state.size, added, head, signed: true };
+}
+
+/** Signs a head of `state` at `at` with `key` and stores it, with the key's public half. */
+export async function signTreeHead(
+  store: Store,
+  key: SigningKey,
+  state: TreeState,
+  at: Date,
+): Promise<SignedHead> {
   await store.ledgerHeads.addKey({
     keyId: key.keyId,
     algorithm: 'ed25519',
@@ -113,7 +123,7 @@ export async function growAndSign(
   };
   const head: SignedHead = { ...unsigned, signature: signHead(key, unsigned) };
   await store.ledgerHeads.put(head);
-  return { size: state.size, added, head, signed: true };
+  return head;
 }
 
 function heartbeat(added: number): void {
