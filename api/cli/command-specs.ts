@@ -82,6 +82,23 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
       reason: text('R', 'why, e.g. what replaces it (required)'),
     },
   ),
+  {
+    ...command(
+      'impact',
+      '<file.charter> [--policy NAME] [--base V] [--last N]',
+      'what a candidate version would change for past instances',
+      'Replays the last N finished instances of the version in force (or --base V), with the acts ' +
+        'their ledgers recorded, through the candidate in the file (and the libraries it uses) and ' +
+        'lists instance by instance the outcomes, approvers, deadlines and escalations that would ' +
+        'differ, and who it would still wait for (author, pmo, admin). For CI before `charter publish`.',
+      {
+        policy: text('NAME', 'the policy to compare against (default: the name the file declares)'),
+        base: text('V', 'the version to replay (default: the version in force)'),
+        last: text('N', 'how many finished instances, newest first, 1 to 2000 (default 200)'),
+      },
+    ),
+    exit: '0 nothing differs, 1 something differs, would wait or was not replayed (or the API refused), 2 usage error',
+  },
   command(
     'start',
     '<policy> <process> --input in.json',

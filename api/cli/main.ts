@@ -15,6 +15,7 @@ import { audit } from './audit-main.js';
 import { markRead, notifications } from './notification-commands.js';
 import { MONITOR_ACTIONS, type MonitorAction, monitorAction, monitors } from './monitor-commands.js';
 import { retire } from './policy-commands.js';
+import { impact } from './impact-command.js';
 import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS, MONITOR_GROUP } from './command-specs.js';
 import {
   type CommandContext,
@@ -132,6 +133,11 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
       const options = { version: str(values['version']), reason: str(values['reason']) };
       await retire(contextOf(values), positionals[0] as string, options);
       return 0;
+    }
+    case 'impact': {
+      const { values, positionals } = parse(1);
+      const options = { policy: str(values['policy']), base: str(values['base']), last: str(values['last']) };
+      return impact(contextOf(values), positionals[0] as string, options);
     }
     case 'start': {
       const { values, positionals } = parse(2);

@@ -23,3 +23,17 @@ export { monitorFailures, monitorTestSchema, runMonitorTest } from './monitor-te
 export type { MonitorTest, MonitorTestResult } from './monitor-test.js';
 export { simulateMonitor } from './monitor-simulation.js';
 export type { MonitorRun, MonitorSimulation, MonitorWorld, SimulatedFinding } from './monitor-simulation.js';
+export { actsOf, impactOf, labelOf } from './impact.js';
+export type {
+  Fired,
+  ImpactDifference,
+  ImpactReport,
+  ImpactSummary,
+  ImpactVerdict,
+  InstanceImpact,
+  PastInstance,
+  RecordedAct,
+  ReplayStatus,
+  SkippedAct,
+  Wait,
+} from './impact.js';
