@@ -9,6 +9,7 @@ export * from './schema.js';
 export * from './canonical.js';
 export * from './decimal.js';
 export * from './sha256.js';
+export * from './diff.js';
 
 /**
  * The identity of a compiled policy: the SHA-256 of its canonical JSON. Two compilations of the

@@ -2,13 +2,17 @@
 // /v1/policies, every page), which version new requests start under today, and which versions are
 // retired, by whom, when and why. PMO staff and admins retire a version or a whole policy through
 // a confirmation that asks why (POST .../retire); the list then reads again, and what was done is
-// said above it, where focus goes once the retired row's button is gone.
+// said above it, where focus goes once the retired row's button is gone. With `?compare=<name>
+// &from=<v>&to=<v>` the page shows what changed between two versions of a policy (DiffView).
 import { useId, useRef, useState } from 'react';
 import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
+import { useLocation } from '../../app/router.js';
 import { hasRole, useSignedIn } from '../../app/session.js';
 import { Empty, Loaded } from '../../components/states.js';
 import { catalogueOf, inForceWithout, type ListedVersion, type PolicyEntry, utcDay } from './catalogue.js';
+import { comparisonOf } from './comparison.js';
+import { DiffView } from './DiffView.js';
 import { PolicyCard } from './PolicyCard.js';
 import { type Retired, RetireDialog, type RetireTarget } from './RetireDialog.js';
 
@@ -40,8 +44,16 @@ function doneText({ status, retirement }: Retired): string {
     : `${what} is retired. No new request starts under it.`;
 }
 
+/** The published versions of `name`, newest first (none while the list is loading). */
+const versionsOf = (items: readonly ListedVersion[] | null, name: string): number[] =>
+  (items ?? [])
+    .filter((v) => v.name === name)
+    .map((v) => v.version)
+    .sort((a, b) => b - a);
+
 export function PoliciesPage() {
   const who = useSignedIn();
+  const comparison = comparisonOf(useLocation().query);
   const id = useId();
   const canRetire = hasRole(who, 'pmo', 'admin');
   const read = useLive('policies:catalogue', readEveryVersion, { intervalMs: 5_000 });
@@ -65,6 +77,10 @@ export function PoliciesPage() {
     setDone(doneText(answer));
     setTarget(null);
   };
+
+  if (comparison !== null) {
+    return <DiffView {...comparison} versions={versionsOf(read.data, comparison.name)} />;
+  }
 
   return (
     <section className="page policies" aria-labelledby={`${id}-title`}>

@@ -3,9 +3,12 @@
 // now (in force, retired with who, when and why, waiting for its day, or left behind by a newer
 // one) and who published it. For pmo and admins, a Retire button per version and one for the
 // whole policy; the page opens the confirmation. Status is said in words, never by colour alone.
+// With two versions or more, a link to what the newest changed (DiffView, where any two are chosen).
 import { useId } from 'react';
 import { PersonId } from '../../components/PersonId.js';
 import { dayText, instantText, type PolicyEntry, type Retired, type VersionRow } from './catalogue.js';
+import { Link } from '../../app/router.js';
+import { compareHref } from './comparison.js';
 
 interface PolicyCardProps {
   entry: PolicyEntry;
@@ -73,6 +76,21 @@ function State({ row }: { row: VersionRow }) {
         </>
       );
   }
+}
+
+/** The newest version against the one before it; the comparison page lets any two be chosen. */
+function CompareLink({ entry }: { entry: PolicyEntry }) {
+  const [newest, previous] = entry.versions.map((row) => row.version.version);
+  if (newest === undefined || previous === undefined) return null;
+  return (
+    <p className="policy-compare-link">
+      <Link to={compareHref({ name: entry.name, from: previous, to: newest })}>
+        What changed from version {previous} to {newest}
+        <span className="visually-hidden"> of {entry.name}</span>
+      </Link>{' '}
+      <span className="muted">(or compare any two versions there)</span>
+    </p>
+  );
 }
 
 export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
@@ -147,6 +165,7 @@ export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
             </tbody>
           </table>
         </div>
+        <CompareLink entry={entry} />
       </section>
     </li>
   );
