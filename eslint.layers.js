@@ -3,7 +3,7 @@
 //
 //   api ──► dsl ──► engine (pure)        workflows/definitions: engine + @temporalio/workflow only
 //    └───► workflows ──► store            store/: the only MongoDB code (tests, bench, scripts aside)
-//   web/ (the console): engine/ only, everything else through /v1
+//   web/ (the console): engine/ and dsl/ (not dsl/cli/), everything else through /v1
 import { builtinModules } from 'node:module';
 import { cyclePlugin } from './eslint.cycles.js';
 
@@ -134,10 +134,20 @@ export const layerConfigs = [
     ]),
   },
   {
-    // The console is a client of /v1: it may share pure code (engine/), never the server's.
+    // The console is a client of /v1: it may share pure code (engine/, and dsl/ for the studio's
+    // editor: the same checker and formatter as the server), never the server's, nor the
+    // `charter` command line (dsl/cli/ reads files).
     name: 'charter/web',
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
-    rules: restrict([...io, temporal, ...upward(['store', 'workflows', 'api', 'dsl', 'scripts'])]),
+    rules: restrict([
+      ...io,
+      temporal,
+      ...upward(['store', 'workflows', 'api', 'scripts']),
+      {
+        group: ['**/dsl/cli', '**/dsl/cli/**'],
+        message: 'the console may use the pure dsl/ front end, never its command line (dsl/cli/)',
+      },
+    ]),
   },
   {
     // Files depend one way: no import cycles, type-only imports included (eslint.cycles.js).

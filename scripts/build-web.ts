@@ -1,7 +1,8 @@
 // Builds the web console (web/) into web/dist when its sources changed since the last build, so
 // `npm start` and `npm test` always serve a console that matches the code, and a second run costs
 // a hash of the sources instead of a build. The hash covers what the bundle is made of: web/'s
-// sources, the pure engine code it imports, and package-lock.json (a dependency's new version).
+// sources, the pure engine and dsl code it imports (the studio runs the real checker), and
+// package-lock.json (a dependency's new version).
 //
 //   tsx scripts/build-web.ts           build if needed
 //   tsx scripts/build-web.ts --force   build anyway
@@ -14,7 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** web/dist; CHARTER_WEB_OUT builds elsewhere (parallel work on one clone must not share one). */
 const OUT = path.resolve(root, process.env['CHARTER_WEB_OUT'] ?? 'web/dist');
 const STAMP = path.join(OUT, '.source-sha256');
-const SOURCES = ['web/src', 'web/index.html', 'web/vite.config.ts', 'engine', 'package-lock.json'];
+const SOURCES = ['web/src', 'web/index.html', 'web/vite.config.ts', 'engine', 'dsl', 'package-lock.json'];
 
 function filesUnder(entry: string): string[] {
   const full = path.join(root, entry);

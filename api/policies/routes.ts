@@ -17,6 +17,8 @@ import {
 import { pageQuery } from '../paging.js';
 import { simulate, simulateBodySchema, simulationSchema } from './simulate.js';
 import { listedSchema, retiredJson, retireRoutes } from './retire.js';
+import { impactRoutes } from './impact.js';
+import { diffRoutes } from './diff.js';
 import { retirementOf } from '../../store/policy-retirements.js';
 import { reconcileMonitorsAfter } from '../monitors/reconcile.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
@@ -151,5 +153,7 @@ export function policiesRoutes(): RouteSpec[] {
       },
     }),
     ...retireRoutes(),
+    ...impactRoutes(),
+    ...diffRoutes(),
   ];
 }

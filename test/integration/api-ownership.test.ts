@@ -60,9 +60,13 @@ const SHARED: Record<string, string> = {
   'GET /audit/events/:id/proof':
     'the ledger is the auditors’: they, the PMO and admins read any event’s proof',
   'GET /policies/:name/versions/:version': 'published policies are everyone’s to read',
+  'GET /policies/:name/diff':
+    'compares published versions: authors, the PMO, admins and auditors, any policy',
   'POST /policies/:name/versions/:version/simulate': 'simulates a published policy and writes nothing',
   'POST /policies/:name/versions/:version/retire': 'policies are the PMO’s: pmo and admins retire any',
   'POST /policies/:name/retire': 'policies are the PMO’s: pmo and admins retire any',
+  'POST /policies/:name/impact':
+    'replays any policy’s finished instances in the simulator and writes nothing',
   'POST /monitors/:policy/:monitor/pause': 'schedules are operated by admins, for any monitor',
   'POST /monitors/:policy/:monitor/resume': 'schedules are operated by admins, for any monitor',
   'POST /monitors/:policy/:monitor/run': 'schedules are operated by admins, for any monitor',

@@ -28,6 +28,11 @@ const refused: [string, string, string][] = [
   ['api/tasks/routes.ts', "import { MongoClient } from 'mongodb';", 'belongs in store/'],
   ['workflows/activities/tasks.ts', "import type { Db } from 'mongodb';", 'belongs in store/'],
   ['web/src/main.ts', "import { MongoClient } from 'mongodb';", 'belongs in store/'],
+  // The studio checks policies in the browser with dsl/, but the command line (file I/O) stays out.
+  ['web/src/pages/studio/lint.ts', "import { main } from '../../../../dsl/cli/main.js';", 'dsl/cli/'],
+  ['web/src/pages/studio/lint.ts', "import { readFile } from 'node:fs/promises';", 'no I/O'],
+  ['web/src/pages/studio/lint.ts', "import { policies } from '../../../../api/policies/routes.js';", 'api/'],
+  ['web/src/pages/studio/lint.ts', "import { Policies } from '../../../../store/policies.js';", 'store/'],
   ['engine/machine.ts', "import { sleep } from '@temporalio/workflow';", 'Temporal belongs in'],
   ['engine/machine.ts', "import { parse } from '../dsl/parser.js';", 'may not import dsl/'],
   ['engine/machine.ts', "import { Instances } from '../store/instances.js';", 'may not import store/'],
@@ -77,6 +82,9 @@ const allowed: [string, string][] = [
   ['workflows/definitions/interpreter.ts', "import { step } from '../../engine/machine.js';"],
   ['api/routes.ts', "import { decide } from '../workflows/definitions/messages.js';"],
   ['api/routes.ts', "import { check } from '../dsl/index.js';"],
+  ['web/src/pages/studio/lint.ts', "import { checkEntry } from '../../../../dsl/index.js';"],
+  ['web/src/pages/studio/highlight.ts', "import { charterLexer } from '../../../../dsl/parse/lexer.js';"],
+  ['web/src/pages/studio/lint.ts', "import { parse } from '../../../../engine/input/index.js';"],
 ];
 
 describe('layer rules', () => {

@@ -999,6 +999,417 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/policies/{name}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay the last N finished instances of the version in force through an uploaded candidate: what would differ, instance by instance (422 invalid-policy when it does not compile)
+         * @description Roles: author, pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source?: string;
+                        entry?: string;
+                        files?: {
+                            [key: string]: string;
+                        };
+                        /** @default 200 */
+                        last?: number;
+                        baseVersion?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: string;
+                            base: {
+                                version: number;
+                                sha256: string;
+                            };
+                            candidate: {
+                                version: number;
+                                sha256: string;
+                            };
+                            last: number;
+                            summary: {
+                                instances: number;
+                                same: number;
+                                differs: number;
+                                wouldWait: number;
+                                notReplayed: number;
+                                replayDiffersFromRecord: number;
+                                notReplayedReasons: {
+                                    [key: string]: number;
+                                };
+                            };
+                            instances: {
+                                instanceId: string;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                endedAt: string;
+                                /** @enum {string} */
+                                recordedStatus: "running" | "approved" | "rejected" | "cancelled";
+                                /** @enum {string} */
+                                verdict: "same" | "differs" | "wouldWait" | "notReplayed";
+                                reason: string | null;
+                                base: {
+                                    /** @enum {string} */
+                                    status: "running" | "approved" | "rejected" | "cancelled";
+                                    message: string | null;
+                                } | null;
+                                candidate: {
+                                    /** @enum {string} */
+                                    status: "running" | "approved" | "rejected" | "cancelled";
+                                    message: string | null;
+                                    waitingFor: {
+                                        step: string;
+                                        people: string[];
+                                        text: string;
+                                    }[];
+                                } | null;
+                                differences: {
+                                    /** @enum {string} */
+                                    kind: "outcome" | "approvers" | "deadlines" | "escalations" | "wouldWait" | "actSkipped";
+                                    step: string | null;
+                                    text: string;
+                                    outcome: {
+                                        /** @enum {string} */
+                                        base: "running" | "approved" | "rejected" | "cancelled";
+                                        /** @enum {string} */
+                                        candidate: "running" | "approved" | "rejected" | "cancelled";
+                                        baseMessage: string | null;
+                                        candidateMessage: string | null;
+                                    } | null;
+                                    approvers: {
+                                        base: string[];
+                                        candidate: string[];
+                                    } | null;
+                                    deadlines: {
+                                        base: string[];
+                                        candidate: string[];
+                                    } | null;
+                                    escalations: {
+                                        base: {
+                                            /** @enum {string} */
+                                            kind: "escalated" | "handedOver" | "reminded" | "timedOut";
+                                            /** Format: date-time */
+                                            at: string;
+                                        }[];
+                                        candidate: {
+                                            /** @enum {string} */
+                                            kind: "escalated" | "handedOver" | "reminded" | "timedOut";
+                                            /** Format: date-time */
+                                            at: string;
+                                        }[];
+                                    } | null;
+                                    wait: {
+                                        step: string;
+                                        people: string[];
+                                        text: string;
+                                    } | null;
+                                    act: {
+                                        kind: string;
+                                        /** Format: date-time */
+                                        at: string;
+                                        label: string;
+                                        reason: string;
+                                    } | null;
+                                }[];
+                                replayDiffersFromRecord: {
+                                    /** @enum {string} */
+                                    kind: "outcome" | "approvers" | "deadlines" | "escalations" | "wouldWait" | "actSkipped";
+                                    step: string | null;
+                                    text: string;
+                                    outcome: {
+                                        /** @enum {string} */
+                                        base: "running" | "approved" | "rejected" | "cancelled";
+                                        /** @enum {string} */
+                                        candidate: "running" | "approved" | "rejected" | "cancelled";
+                                        baseMessage: string | null;
+                                        candidateMessage: string | null;
+                                    } | null;
+                                    approvers: {
+                                        base: string[];
+                                        candidate: string[];
+                                    } | null;
+                                    deadlines: {
+                                        base: string[];
+                                        candidate: string[];
+                                    } | null;
+                                    escalations: {
+                                        base: {
+                                            /** @enum {string} */
+                                            kind: "escalated" | "handedOver" | "reminded" | "timedOut";
+                                            /** Format: date-time */
+                                            at: string;
+                                        }[];
+                                        candidate: {
+                                            /** @enum {string} */
+                                            kind: "escalated" | "handedOver" | "reminded" | "timedOut";
+                                            /** Format: date-time */
+                                            at: string;
+                                        }[];
+                                    } | null;
+                                    wait: {
+                                        step: string;
+                                        people: string[];
+                                        text: string;
+                                    } | null;
+                                    act: {
+                                        kind: string;
+                                        /** Format: date-time */
+                                        at: string;
+                                        label: string;
+                                        reason: string;
+                                    } | null;
+                                }[];
+                            }[];
+                            diagnostics: {
+                                file: string;
+                                line: number;
+                                col: number;
+                                endLine: number;
+                                endCol: number;
+                                code: string;
+                                /** @enum {string} */
+                                severity: "error" | "warning";
+                                message: string;
+                                help?: string;
+                                related?: {
+                                    message: string;
+                                    file: string;
+                                    line: number;
+                                    col: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/{name}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two published versions: processes (steps added, removed, changed; inputs) and the source texts line by line; 404 at query.from / query.to for a version not published
+         * @description Roles: pmo, admin, auditor, author.
+         */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            from: {
+                                name: string;
+                                version: number;
+                                effective: string;
+                                owner: string | null;
+                                sha256: string;
+                                irVersion: number;
+                                processes: string[];
+                                publishedBy: string;
+                                /** Format: date-time */
+                                publishedAt: string;
+                                /** @description the version's retirement, or the whole policy's (which shows on every version), the earlier of the two; null when new instances may start under it */
+                                retired: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    by: string;
+                                    reason: string;
+                                    /** @description the whole policy was retired, not only this version */
+                                    wholePolicy: boolean;
+                                } | null;
+                            };
+                            to: {
+                                name: string;
+                                version: number;
+                                effective: string;
+                                owner: string | null;
+                                sha256: string;
+                                irVersion: number;
+                                processes: string[];
+                                publishedBy: string;
+                                /** Format: date-time */
+                                publishedAt: string;
+                                /** @description the version's retirement, or the whole policy's (which shows on every version), the earlier of the two; null when new instances may start under it */
+                                retired: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    by: string;
+                                    reason: string;
+                                    /** @description the whole policy was retired, not only this version */
+                                    wholePolicy: boolean;
+                                } | null;
+                            };
+                            /** @description both versions compile to the same IR (equal sha256) */
+                            same: boolean;
+                            definitions: {
+                                /** @enum {string} */
+                                kind: "rule" | "role" | "calendar" | "policy";
+                                name: string;
+                                /** @enum {string} */
+                                status: "added" | "removed" | "changed";
+                                before: string | null;
+                                after: string | null;
+                            }[];
+                            processes: {
+                                name: string;
+                                /** @enum {string} */
+                                status: "added" | "removed" | "changed" | "same";
+                                inputs: {
+                                    field: string;
+                                    /** @enum {string} */
+                                    change: "added" | "removed" | "retyped" | "optional" | "default";
+                                    before: string | null;
+                                    after: string | null;
+                                }[];
+                                addedSteps: {
+                                    step: string;
+                                    /** @enum {string} */
+                                    kind: "approve" | "check" | "reallocate" | "notify" | "wait" | "if" | "parallel" | "end";
+                                    summary: string;
+                                }[];
+                                removedSteps: {
+                                    step: string;
+                                    /** @enum {string} */
+                                    kind: "approve" | "check" | "reallocate" | "notify" | "wait" | "if" | "parallel" | "end";
+                                    summary: string;
+                                }[];
+                                /** @description per step in both versions, each aspect that differs: approvers, quorum, deadline, reminder, escalation, timeout, condition, check, onFail, ... */
+                                changes: {
+                                    step: string;
+                                    kind: string;
+                                    before: string;
+                                    after: string;
+                                }[];
+                            }[];
+                            sources: {
+                                /** @description the path in the `to` version (in `from` for a removed file) */
+                                path: string;
+                                /** @description the path in the `from` version; null for an added file */
+                                fromPath: string | null;
+                                /** @enum {string} */
+                                status: "added" | "removed" | "changed" | "same";
+                                fromLineCount: number;
+                                toLineCount: number;
+                                /** @description changes with 3 unchanged lines of context; empty when the same */
+                                hunks: {
+                                    fromStart: number;
+                                    fromLines: number;
+                                    toStart: number;
+                                    toLines: number;
+                                    lines: {
+                                        /** @enum {string} */
+                                        kind: "same" | "added" | "removed";
+                                        text: string;
+                                        /** @description line number in the `from` version; null for an added line */
+                                        from: number | null;
+                                        /** @description line number in the `to` version; null for a removed line */
+                                        to: number | null;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/policies/{name}/versions/{version}/processes/{process}": {
         parameters: {
             query?: never;

@@ -41,6 +41,10 @@ const FindingsPage = lazy(() =>
 const MonitorsPage = lazy(() =>
   import('../pages/monitors/MonitorsPage.js').then((m) => ({ default: m.MonitorsPage })),
 );
+// The studio brings CodeMirror and the policy checker: its own chunk, loaded only by authors.
+const StudioPage = lazy(() =>
+  import('../pages/studio/StudioPage.js').then((m) => ({ default: m.StudioPage })),
+);
 const QualificationsPage = lazy(() =>
   import('../pages/qualifications/QualificationsPage.js').then((m) => ({ default: m.QualificationsPage })),
 );
@@ -107,6 +111,7 @@ function screenFor(path: string): ReactNode {
   if (path === '/findings') return <FindingsPage id={null} />;
   if ((params = match('/findings/:id', path))) return <FindingsPage id={params['id'] ?? null} />;
   if (path === '/monitors') return <MonitorsPage />;
+  if (path === '/studio') return <StudioPage />;
   return <NotFound path={path} />;
 }
 

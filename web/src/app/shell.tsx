@@ -25,6 +25,8 @@ export const NAV: NavItem[] = [
   { to: '/audit', label: 'Audit', roles: ['auditor', 'pmo', 'admin'] },
   { to: '/policies', label: 'Policies', roles: ['pmo', 'admin', 'auditor'] },
   { to: '/people', label: 'People', roles: ['pmo', 'admin', 'author'] },
+  // After People, so that nobody's first screen changes; authors write policies here.
+  { to: '/studio', label: 'Studio', roles: ['author', 'pmo', 'admin'] },
   // Everyone reads the portfolio. After a screen every role has, so it is nobody's first screen.
   {
     to: '/portfolio',
