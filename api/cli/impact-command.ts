@@ -5,6 +5,7 @@
 // --format json. The exit code gates CI: 0 when nothing differs, 1 when something differs, would
 // wait or could not be replayed (a change nobody can vouch for), as for a refusal of the API.
 import { UsageError } from '../../dsl/cli/files.js';
+import type { ImpactSummary } from '../../engine/simulate/index.js';
 import type { CommandContext } from './commands.js';
 import { policyUpload } from './policy-files.js';
 
@@ -14,15 +15,8 @@ interface ImpactAnswer {
   base: { version: number };
   candidate: { version: number };
   last: number;
-  summary: {
-    instances: number;
-    same: number;
-    differs: number;
-    wouldWait: number;
-    notReplayed: number;
-    replayDiffersFromRecord: number;
-    notReplayedReasons: Record<string, number>;
-  };
+  summary: ImpactSummary;
+
   instances: {
     instanceId: string;
     endedAt: string;

@@ -4,6 +4,7 @@
 // becomes a fix that replaces the spanned text with the suggestion.
 import { checkEntry, memoryHost, parse } from '../../../../dsl/index.js';
 import type { Diagnostic } from '../../../../dsl/index.js';
+import type { DiagnosticJson } from '../../../../dsl/diagnostics/render.js';
 import type { ParsedFile } from './declarations.js';
 import type { Draft } from './draft.js';
 
@@ -30,18 +31,8 @@ export interface CheckedDraft {
   parsed: ParsedFile[];
 }
 
-/** The diagnostics's JSON shape in API answers (dsl/diagnostics/render.ts `toJson`). */
-export interface DiagnosticJson {
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-  help?: string | undefined;
-}
+/** The diagnostics' JSON shape in API answers: the CLI's, from the same renderer. */
+export type { DiagnosticJson };
 
 const DID_YOU_MEAN = /^did you mean `([^`]+)`(?: \([^)]*\))?$/;
 
