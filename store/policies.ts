@@ -55,6 +55,8 @@ export interface PolicySummary {
   processes: string[];
   publishedBy: string;
   publishedAt: Date;
+  /** Why the author published it ("why this change"); absent when none was given (and on older versions). */
+  note?: string;
 }
 
 export interface PublishedSource {
@@ -74,6 +76,8 @@ export interface PublishInput {
   sources: { path: string; text: string }[];
   publishedBy: string;
   at: Date;
+  /** The author's reason for this version, kept with it; optional. */
+  note?: string | undefined;
 }
 
 /** The version exists with different content: versions are immutable, publish a new one. */
@@ -109,6 +113,8 @@ const summaryFields = {
   processes: z.array(z.string()),
   publishedBy: z.string(),
   publishedAt: validDate,
+  // Optional: versions published before notes existed have none.
+  note: z.string().optional(),
 };
 const sourceSchema = z.strictObject({ path: z.string(), text: z.string(), sha256: hexDigest });
 const policyDocSchema = z.strictObject({ ...summaryFields, sources: z.array(sourceSchema), ir: z.string() });
@@ -140,6 +146,7 @@ function toSummary(doc: z.infer<typeof summaryDocSchema>): PolicySummary {
     processes: doc.processes,
     publishedBy: doc.publishedBy,
     publishedAt: doc.publishedAt,
+    ...(doc.note === undefined ? {} : { note: doc.note }),
   };
 }
 
@@ -366,6 +373,7 @@ export class PolicyStore {
       ir: canonicalJson(ir),
       publishedBy: input.publishedBy,
       publishedAt: input.at,
+      ...(input.note === undefined ? {} : { note: input.note }),
     };
   }
 }

@@ -23,6 +23,31 @@ import { retirementOf } from '../../store/policy-retirements.js';
 import { reconcileMonitorsAfter } from '../monitors/reconcile.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
 
+/** Publish takes the upload (as validate does) and the author's optional "why this change". */
+const publishBodySchema = z
+  .strictObject({
+    ...uploadSchema.shape,
+    note: z
+      .string()
+      .trim()
+      .min(1, 'leave the note out, or say why this version is published')
+      .max(2000)
+      .optional()
+      .describe('why this version is published, kept with it and shown beside it'),
+  })
+  .superRefine((body, ctx) => {
+    const upload = uploadSchema.safeParse({ source: body.source, entry: body.entry, files: body.files });
+    if (upload.success) return;
+    for (const issue of upload.error.issues)
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
+
+/** A version's note as the API shows it: null when it has none. */
+const noteSchema = z
+  .string()
+  .nullable()
+  .describe('why the author published this version; null when not said');
+
 export const versionParams = z.object({
   name: z.string().min(1).max(200),
   version: z.coerce.number().int().positive().max(1_000_000_000),
@@ -59,7 +84,7 @@ export function policiesRoutes(): RouteSpec[] {
       summary:
         'Publish a policy version (201 published or unchanged; 409 policy-conflict when the version exists with other content)',
       roles: ['author', 'admin'],
-      body: uploadSchema,
+      body: publishBodySchema,
       status: 201,
       response: z.object({
         status: z.enum(['published', 'unchanged']),
@@ -67,13 +92,15 @@ export function policiesRoutes(): RouteSpec[] {
         diagnostics: z.array(diagnosticSchema),
       }),
       handler: async ({ body, caller, deps }) => {
-        const { compiled, warnings, sources } = compileUpload(body);
+        const { note, ...upload } = body;
+        const { compiled, warnings, sources } = compileUpload(upload);
         try {
           const published = await deps.store.policies.publish({
             compiled,
             sources,
             publishedBy: caller.person,
             at: deps.now(),
+            note,
           });
           // The monitors in force may have changed: their schedules follow now (never fails the publish).
           const { name, version } = published.policy;
@@ -102,13 +129,17 @@ export function policiesRoutes(): RouteSpec[] {
       summary: 'Every published version: by name, newest version first, each with its retirement (or null)',
       roles: ALL_ROLES,
       query: pageQuery,
-      response: z.object({ items: z.array(listedSchema), nextCursor: z.string().nullable() }),
+      response: z.object({
+        items: z.array(listedSchema.extend({ note: noteSchema })),
+        nextCursor: z.string().nullable(),
+      }),
       handler: async ({ query, deps }) => {
         const page = await deps.store.policies.page({ after: query.cursor, limit: query.limit });
         const retirements = await deps.store.policyRetirements.ofNames(page.items.map((p) => p.name));
         const items = page.items.map((p) => ({
           ...summaryJson(p),
           retired: retiredJson(retirementOf(retirements.get(p.name) ?? [], p.version)),
+          note: p.note ?? null,
         }));
         return json({ items, nextCursor: page.next });
       },
@@ -122,6 +153,7 @@ export function policiesRoutes(): RouteSpec[] {
       response: listedSchema.extend({
         sources: z.array(z.object({ path: z.string(), text: z.string(), sha256: z.string() })),
         ir: z.record(z.string(), z.unknown()),
+        note: noteSchema,
       }),
       handler: async ({ params, deps }) => {
         const [found, retirements] = await Promise.all([
@@ -134,6 +166,7 @@ export function policiesRoutes(): RouteSpec[] {
           retired: retiredJson(retirementOf(retirements, found.version)),
           sources: found.sources,
           ir: found.compiled.ir,
+          note: found.note ?? null,
         });
       },
     }),

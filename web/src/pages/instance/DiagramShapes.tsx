@@ -12,22 +12,33 @@ import {
   type PlacedNode,
 } from './diagram-layout.js';
 
-/** What a mouse pointer shows on hover; screen readers get the step list instead. */
-function tooltipOf(placed: PlacedNode): string {
-  const { node } = placed;
-  const outcome = node.outcome ? `: ${node.outcome}` : '';
-  return `${nodeName(node)} (${kindWord(node.kind)}, line ${node.line}): ${STATE_WORD[node.state]}${outcome}`;
+/**
+ * How a node is marked when not by its run state (the studio marks test coverage): the class
+ * suffix its colours come from (`diagram-<tone>`), its mark, and the word its tooltip says.
+ */
+export interface NodeLook {
+  tone: string;
+  mark: string;
+  word: string;
 }
 
-export function DiagramNode({ placed }: { placed: PlacedNode }) {
+/** What a mouse pointer shows on hover; screen readers get the step list instead. */
+function tooltipOf(placed: PlacedNode, look: NodeLook | undefined): string {
+  const { node } = placed;
+  const outcome = node.outcome ? `: ${node.outcome}` : '';
+  const word = look ? look.word : STATE_WORD[node.state];
+  return `${nodeName(node)} (${kindWord(node.kind)}, line ${node.line}): ${word}${outcome}`;
+}
+
+export function DiagramNode({ placed, look }: { placed: PlacedNode; look?: NodeLook }) {
   const { node, x, y, width: w, height: h } = placed;
   const left = x - w / 2;
   const top = y - h / 2;
-  const mark = STATE_MARK[node.state];
-  const current = node.state === 'current';
+  const mark = look ? look.mark : STATE_MARK[node.state];
+  const current = !look && node.state === 'current';
   return (
-    <g className={`diagram-node diagram-${node.state} diagram-${placed.shape}`}>
-      <title>{tooltipOf(placed)}</title>
+    <g className={`diagram-node diagram-${look ? look.tone : node.state} diagram-${placed.shape}`}>
+      <title>{tooltipOf(placed, look)}</title>
       {current && placed.shape !== 'bar' ? (
         <rect
           className="diagram-halo"

@@ -15,7 +15,7 @@ const SMALLEST_SCALE = 0.75;
 let canvas: CanvasRenderingContext2D | null | undefined;
 
 /** Text widths from a canvas in the page's own fonts; an estimate where there is no canvas. */
-const measure: Measure = (text, font) => {
+export const measure: Measure = (text, font) => {
   if (canvas === undefined) canvas = document.createElement('canvas').getContext('2d');
   if (canvas === null) return text.length * 7.5;
   canvas.font = font;

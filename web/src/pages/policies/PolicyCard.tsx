@@ -1,9 +1,10 @@
 // One policy on the Policies page: its name and owner, which version new requests start under
 // today (or why none does), and its versions newest first with their effective day, what each is
 // now (in force, retired with who, when and why, waiting for its day, or left behind by a newer
-// one) and who published it. For pmo and admins, a Retire button per version and one for the
-// whole policy; the page opens the confirmation. Status is said in words, never by colour alone.
-// With two versions or more, a link to what the newest changed (DiffView, where any two are chosen).
+// one), who published it and why (the author's note, when one was given). For pmo and admins, a
+// Retire button per version and one for the whole policy; the page opens the confirmation. Status
+// is said in words, never by colour alone. With two versions or more, a link to what the newest
+// changed (DiffView, where any two are chosen).
 import { useId } from 'react';
 import { PersonId } from '../../components/PersonId.js';
 import { dayText, instantText, type PolicyEntry, type Retired, type VersionRow } from './catalogue.js';
@@ -143,6 +144,11 @@ export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
                   </td>
                   <td data-label="Published">
                     {instantText(row.version.publishedAt)} by <PersonId id={row.version.publishedBy} />
+                    {row.version.note !== null ? (
+                      <p className="policy-note">
+                        <span className="policy-note-label">Why this change:</span> <q>{row.version.note}</q>
+                      </p>
+                    ) : null}
                   </td>
                   {retirable ? (
                     <td data-label="Action">

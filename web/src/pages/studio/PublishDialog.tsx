@@ -3,13 +3,17 @@
 // The server checks again and decides (POST /v1/policies with `entry` and `files`); a refusal is
 // shown here with the API's sentence and code, and its diagnostics go back to the editor, where
 // they are underlined at their places. Nothing typed is lost: the draft stays in the page and in
-// sessionStorage whatever the answer.
-import { type FormEvent, useRef, useState } from 'react';
+// sessionStorage whatever the answer. When a version is already published, the confirmation also
+// shows what changes and the impact on finished requests (PublishChanges), and takes the author's
+// note, "why this change", which is kept with the version.
+import { type FormEvent, useId, useRef, useState } from 'react';
+import type { CompiledPolicy } from '../../../../engine/ir/types.js';
 import { type ApiFailure, api, asFailure, idempotencyKey } from '../../api-client/client.js';
 import { failureOf } from '../../api-client/failure.js';
 import { Dialog } from '../../components/Dialog.js';
 import { ErrorNotice } from '../../components/states.js';
 import type { Draft, DraftHeader } from './draft.js';
+import { PublishChanges } from './PublishChanges.js';
 import { type DiagnosticJson, diagnosticsInError } from './problems.js';
 
 export interface Published {
@@ -22,6 +26,8 @@ interface PublishDialogProps {
   draft: Draft;
   header: DraftHeader;
   warnings: number;
+  /** The draft compiled in the page (null only while it is being checked). */
+  compiled: CompiledPolicy | null;
   onPublished: (answer: Published) => void;
   /** The server refused: its diagnostics (possibly none) to show in the editor. */
   onRefused: (diagnostics: DiagnosticJson[], sent: Record<string, string>) => void;
@@ -36,11 +42,11 @@ export const dayText = (isoDay: string): string => {
     : date.toLocaleDateString(undefined, { dateStyle: 'long', timeZone: 'UTC' });
 };
 
-async function publish(draft: Draft, key: string): Promise<Published> {
+async function publish(draft: Draft, note: string, key: string): Promise<Published> {
   const answer = await api
     .POST('/v1/policies', {
       params: { header: { 'Idempotency-Key': key } },
-      body: { entry: draft.entry, files: draft.files },
+      body: { entry: draft.entry, files: draft.files, ...(note === '' ? {} : { note }) },
     })
     .catch((error: unknown) => {
       throw asFailure(error);
@@ -55,6 +61,7 @@ export function PublishDialog({
   draft,
   header,
   warnings,
+  compiled,
   onPublished,
   onRefused,
   onCancel,
@@ -64,6 +71,10 @@ export function PublishDialog({
   // One key per text sent: a retried click after a lost answer does not publish twice.
   const key = useRef(idempotencyKey());
   const files = Object.keys(draft.files);
+  const noteId = useId();
+  const noteHelpId = useId();
+  const noteProblemId = useId();
+  const [note, setNote] = useState('');
 
   const confirm = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -71,7 +82,7 @@ export function PublishDialog({
     setFailure(null);
     const sent = { ...draft.files };
     try {
-      onPublished(await publish(draft, key.current));
+      onPublished(await publish(draft, note.trim(), key.current));
     } catch (error) {
       const refused = error as ApiFailure & { diagnostics?: DiagnosticJson[] };
       setFailure(refused);
@@ -82,6 +93,7 @@ export function PublishDialog({
   };
 
   const refusedWith = failure?.diagnostics ?? [];
+  const noteProblem = failure?.problems.find((p) => p.path === 'body.note') ?? null;
   return (
     <Dialog
       title={`Publish ${header.name} version ${header.version}?`}
@@ -109,6 +121,31 @@ export function PublishDialog({
           <dt>Files</dt>
           <dd>{files.join(', ')}</dd>
         </dl>
+        {compiled ? <PublishChanges name={header.name} draft={draft} compiled={compiled} /> : null}
+        <div className="field">
+          <label htmlFor={noteId}>Why this change (optional)</label>
+          <p id={noteHelpId} className="field-help">
+            Kept with the version and shown beside it on the Policies screen.
+          </p>
+          <textarea
+            id={noteId}
+            value={note}
+            rows={3}
+            maxLength={2000}
+            aria-describedby={noteProblem ? `${noteHelpId} ${noteProblemId}` : noteHelpId}
+            aria-invalid={noteProblem ? true : undefined}
+            onChange={(e) => {
+              setNote(e.target.value);
+              // A retried publish with another note is another request.
+              key.current = idempotencyKey();
+            }}
+          />
+          {noteProblem ? (
+            <p id={noteProblemId} className="field-problem">
+              {noteProblem.message}
+            </p>
+          ) : null}
+        </div>
         {warnings > 0 ? (
           <p className="notice notice-warning">
             The checker has {warnings === 1 ? '1 warning' : `${warnings} warnings`}; they do not stop

@@ -3,6 +3,8 @@
 // server runs on publish), format it (Ctrl/Cmd-S or the button), and publish it through
 // POST /v1/policies after a confirmation. The server decides: its refusal is shown in the editor.
 // The draft lives in the page and in sessionStorage (use-draft.ts), so nothing typed is lost.
+// Beside the editor, the diagram of the draft (PreviewPanel); in a second tab, its tests, run in
+// the page with their coverage shown on the diagram and in the source (TestsPanel).
 import { forceLinting } from '@codemirror/lint';
 import type { EditorView } from '@codemirror/view';
 import { useEffect, useId, useRef, useState } from 'react';
@@ -14,6 +16,10 @@ import { CodeEditor } from './CodeEditor.js';
 import { headerOf, templateDraft } from './draft.js';
 import type { EditorHooks } from './editor-setup.js';
 import { OpenSource } from './OpenSource.js';
+import { PreviewPanel, usePreviewCompile } from './PreviewPanel.js';
+import { StudioTabs, type StudioTab } from './StudioTabs.js';
+import { TestsPanel } from './TestsPanel.js';
+import { testFileName, useStudioTests } from './use-studio-tests.js';
 import { checkDraft, type CheckedDraft, errorCount, fromServer, type Problem } from './problems.js';
 import { ProblemList } from './ProblemList.js';
 import { dayText, type Published, PublishDialog } from './PublishDialog.js';
@@ -41,6 +47,9 @@ export function StudioPage() {
   const refusal = useRef<Refusal | null>(null);
   const parsed = useRef<CheckedDraft['parsed']>([]);
   const pendingGoTo = useRef<Problem | null>(null);
+  const [tab, setTab] = useState<StudioTab>('source');
+  const tests = useStudioTests(state, view, checked?.files ?? null);
+  const preview = usePreviewCompile(checked, state.draft?.entry ?? null);
 
   const activeFile = (): string => state.current()?.active ?? '';
 
@@ -97,6 +106,7 @@ export function StudioPage() {
   const goTo = (problem: Problem): void => {
     const current = view.current;
     if (!current) return;
+    setTab('source');
     if (problem.file !== activeFile()) {
       // Shown first; the effect below selects it once the editor holds that file.
       pendingGoTo.current = problem;
@@ -220,7 +230,7 @@ export function StudioPage() {
               <p className="studio-file">{draft.active}</p>
             )}
             <div className="actions">
-              <button type="button" className="button" onClick={formatActive}>
+              <button type="button" className="button" onClick={formatActive} disabled={tab !== 'source'}>
                 Format
               </button>
               <button
@@ -242,23 +252,56 @@ export function StudioPage() {
               {notice.text}
             </p>
           ) : null}
-          <CodeEditor
-            docKey={`${state.generation}:${draft.active}`}
-            text={state.current()?.files[draft.active] ?? ''}
-            hooks={hooks}
-            onView={(v) => (view.current = v)}
-          />
-          <p id={helpId} className="field-help">
-            Ctrl+Space completes a name, Ctrl+S (⌘S) formats, Ctrl+Shift+M lists the problems. Tab indents;
-            press Escape, then Tab, to leave the editor.
-          </p>
-          <ProblemList
-            problems={checked?.problems ?? []}
-            entry={draft.entry}
-            checked={checked !== null}
-            onGoTo={goTo}
-            onFix={fix}
-          />
+          <div className="studio-columns">
+            <div className="studio-main">
+              <StudioTabs
+                tab={tab}
+                onTab={setTab}
+                testsLabel={`Tests (${testFileName(draft.entry)})`}
+                source={
+                  <>
+                    <CodeEditor
+                      docKey={`${state.generation}:${draft.active}`}
+                      text={state.current()?.files[draft.active] ?? ''}
+                      hooks={hooks}
+                      onView={(v) => (view.current = v)}
+                    />
+                    <p id={helpId} className="field-help">
+                      Ctrl+Space completes a name, Ctrl+S (⌘S) formats, Ctrl+Shift+M lists the problems. Tab
+                      indents; press Escape, then Tab, to leave the editor.
+                    </p>
+                  </>
+                }
+                tests={
+                  <TestsPanel
+                    text={tests.text}
+                    onChange={tests.edit}
+                    onRun={tests.run}
+                    blocked={
+                      errors > 0
+                        ? 'Fix the errors in the policy first: the tests run on a policy that checks clean.'
+                        : null
+                    }
+                    run={tests.last}
+                    outdated={tests.outdated}
+                    fileName={testFileName(draft.entry)}
+                  />
+                }
+              />
+              <ProblemList
+                problems={checked?.problems ?? []}
+                entry={draft.entry}
+                checked={checked !== null}
+                onGoTo={goTo}
+                onFix={fix}
+              />
+            </div>
+            <PreviewPanel
+              compiled={preview.lastGood}
+              outOfDate={checked !== null && preview.now === null}
+              report={tests.report}
+            />
+          </div>
         </div>
       )}
       {confirming && draft && header ? (
@@ -266,6 +309,7 @@ export function StudioPage() {
           draft={state.current() ?? draft}
           header={header}
           warnings={(checked?.problems.length ?? 0) - errors}
+          compiled={preview.now}
           onPublished={published}
           onRefused={refused}
           onCancel={() => setConfirming(false)}

@@ -13,6 +13,8 @@ export interface Draft {
   active: string;
   /** The published version it was opened from, or null for a new policy. */
   origin: { policy: string; version: number } | null;
+  /** The policy's test file (`<policy>.test.json`) as typed or opened in the Tests tab; never published. */
+  tests?: string;
 }
 
 const STORAGE_KEY = 'charter.studio.draft';
@@ -52,6 +54,7 @@ function isDraft(value: unknown): value is Draft {
     d.files !== null &&
     typeof d.files[d.entry] === 'string' &&
     typeof d.files[d.active] === 'string' &&
+    (d.tests === undefined || typeof d.tests === 'string') &&
     Object.values(d.files).every((t) => typeof t === 'string')
   );
 }

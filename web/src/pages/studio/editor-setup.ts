@@ -1,8 +1,8 @@
 // The studio's CodeMirror setup: the editing basics (line numbers, history, selection, bracket
-// matching, two-space indentation), Charter's colours, the checker's diagnostics as underlines
-// with their help and "did you mean" fixes, completion, hover, and Ctrl/Cmd-S to format. Tab
-// indents; Escape then Tab (CodeMirror's tab-focus escape) leaves the editor, so a keyboard user
-// is never trapped in it, and the page says so next to the editor.
+// matching, two-space indentation), Charter's colours, the tests' coverage marks, the checker's
+// diagnostics as underlines with their help and "did you mean" fixes, completion, hover, and
+// Ctrl/Cmd-S to format. Tab indents; Escape then Tab (CodeMirror's tab-focus escape) leaves the
+// editor, so a keyboard user is never trapped in it, and the page says so next to the editor.
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentUnit } from '@codemirror/language';
@@ -18,6 +18,7 @@ import {
 } from '@codemirror/view';
 import { charterCompletions, type CompletionHost } from './completion.js';
 import { charterHighlighting } from './highlight.js';
+import { coverageMarks } from './coverage-marks.js';
 import { charterHover } from './hover.js';
 import { headline, type Problem } from './problems.js';
 
@@ -76,6 +77,7 @@ export function editorDiagnostic(problem: Problem): EditorDiagnostic {
 export function studioExtensions(hooks: EditorHooks): Extension[] {
   return [
     lineNumbers(),
+    coverageMarks(),
     highlightActiveLineGutter(),
     history(),
     drawSelection(),

@@ -1,7 +1,8 @@
 // The draft the studio shows, and how it is chosen when the page opens: the address
 // (/studio?policy=<name>&version=<n>) opens that version's sources as the next version, unless
 // this tab already holds a draft of it (a reload keeps what was typed); a bare /studio resumes
-// the tab's draft or starts from the template. Every change is kept in sessionStorage.
+// the tab's draft or starts from the template. Every change, the test file's too, is kept in
+// sessionStorage.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiFailure, asFailure } from '../../api-client/client.js';
 import { type Draft, draftFromVersion, storeDraft, storedDraft, templateDraft } from './draft.js';
@@ -19,6 +20,8 @@ export interface DraftState {
   start: (draft: Draft) => void;
   /** One file's new text (from the editor). */
   edit: (path: string, text: string) => void;
+  /** The test file's new text (from the Tests tab). */
+  editTests: (text: string) => void;
   show: (path: string) => void;
   retry: () => void;
 }
@@ -82,6 +85,14 @@ export function useDraft(query: URLSearchParams, owner: string): DraftState {
     saveTimer.current = window.setTimeout(() => latest.current && storeDraft(latest.current), 300);
   }, []);
 
+  const editTests = useCallback((text: string): void => {
+    const now = latest.current;
+    if (!now) return;
+    latest.current = { ...now, tests: text };
+    window.clearTimeout(saveTimer.current);
+    saveTimer.current = window.setTimeout(() => latest.current && storeDraft(latest.current), 300);
+  }, []);
+
   const show = useCallback((path: string): void => {
     const now = latest.current;
     if (!now || now.active === path) return;
@@ -98,6 +109,7 @@ export function useDraft(query: URLSearchParams, owner: string): DraftState {
     edited: () => latest.current !== null && JSON.stringify(latest.current.files) !== startedAs.current,
     start,
     edit,
+    editTests,
     show,
     retry: () => setAttempt((a) => a + 1),
   };
