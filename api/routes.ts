@@ -3,6 +3,7 @@
 import type { RouteSpec } from './route.js';
 import { accountRoutes } from './account/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { dashboardsRoutes } from './dashboards/routes.js';
 import { ledgerRoutes } from './audit/ledger-routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { findingsRoutes } from './findings/routes.js';
@@ -32,6 +33,7 @@ export function allRoutes(): RouteSpec[] {
     ...auditRoutes(),
     ...ledgerRoutes(),
     ...reportsRoutes(),
+    ...dashboardsRoutes(),
     ...projectsRoutes(),
     ...qualificationsRoutes(),
     ...findingsRoutes(),

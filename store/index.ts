@@ -5,6 +5,7 @@ import { accessCollections, ApiTokens, IdempotencyRecords } from './access.js';
 import { AuditLedger, auditCollections } from './audit.js';
 import { CapacityStore, capacityCollections } from './capacity.js';
 import { commentCollections, CommentStore } from './comments.js';
+import { dashboardCollections, DashboardStore } from './dashboards.js';
 import { Deliveries, deliveryCollections } from './deliveries.js';
 import { DeliveryQuota, deliveryQuotaCollections } from './delivery-quota.js';
 import { Directory, directoryCollections } from './directory.js';
@@ -74,6 +75,8 @@ export interface Store {
   monitorSchedules: MonitorSchedules;
   /** Read-only aggregate queries for reports and the compliance summary (no indexes of its own). */
   reports: ReportQueries;
+  /** The PMO dashboard's rollups, folded from the ledger's tree (issue 18). */
+  dashboards: DashboardStore;
 }
 
 /** Every collection of Charter with its indexes and shard key, as `charter db indexes` prints it. */
@@ -98,6 +101,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...monitorScheduleCollections,
   ...accessCollections,
   ...sessionCollections,
+  ...dashboardCollections,
 ];
 
 /**
@@ -136,6 +140,7 @@ export async function openStore(db: Db): Promise<Store> {
     ledgerHeads: new LedgerHeads(db),
     monitorSchedules: new MonitorSchedules(db),
     reports: new ReportQueries(db),
+    dashboards: new DashboardStore(db, new LedgerTree(db)),
   };
 }
 
@@ -217,6 +222,9 @@ export type {
 } from './qualifications.js';
 export { RefusalLog, refusedChainOf } from './refusals.js';
 export { ReportQueries } from './reports.js';
+export { DashboardStore, ProjectorConflictError } from './dashboards.js';
+export type { Freshness, RollupQuery } from './dashboards.js';
+export type { RollupDoc, WaiverDoc } from './dashboard-model.js';
 export type { LedgerFact, TaskFact } from './reports.js';
 export type { RefusedAttempt } from './refusals.js';
 export { TaskStore } from './tasks.js';

@@ -434,6 +434,8 @@ export interface paths {
                                     /** @description the whole policy was retired, not only this version */
                                     wholePolicy: boolean;
                                 } | null;
+                                /** @description why the author published this version; null when not said */
+                                note: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -481,6 +483,8 @@ export interface paths {
                         files?: {
                             [key: string]: string;
                         };
+                        /** @description why this version is published, kept with it and shown beside it */
+                        note?: string;
                     };
                 };
             };
@@ -610,6 +614,8 @@ export interface paths {
                             ir: {
                                 [key: string]: unknown;
                             };
+                            /** @description why the author published this version; null when not said */
+                            note: string | null;
                         };
                     };
                 };
@@ -7012,6 +7018,581 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/cycle-time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open-to-close time per policy, step and task kind (p50, p90 from a histogram), and per week
+         * @description Roles: author, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    policy?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the newest ledger event the figures include */
+                            asOf: string | null;
+                            /** @description when the fold last reached the ledger tree end */
+                            foldedAt: string | null;
+                            weeks: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            items: {
+                                policy: string;
+                                step: string;
+                                task: string;
+                                count: number;
+                                p50Ms: number;
+                                p90Ms: number;
+                                meanMs: number;
+                                maxMs: number;
+                            }[];
+                            trend: {
+                                week: string;
+                                policy: string;
+                                step: string;
+                                task: string;
+                                count: number;
+                                p50Ms: number;
+                                p90Ms: number;
+                                meanMs: number;
+                                maxMs: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/sla-breaches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SLA breaches per policy and step, per policy and approver, and per week
+         * @description Roles: author, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    policy?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the newest ledger event the figures include */
+                            asOf: string | null;
+                            /** @description when the fold last reached the ledger tree end */
+                            foldedAt: string | null;
+                            weeks: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            byStep: {
+                                policy: string;
+                                step: string;
+                                task: string;
+                                breaches: number;
+                            }[];
+                            byApprover: {
+                                policy: string;
+                                person: string;
+                                breaches: number;
+                            }[];
+                            trend: {
+                                week: string;
+                                policy: string;
+                                breaches: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checks passed, failed and waived per policy, and per policy and step
+         * @description Roles: author, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    policy?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the newest ledger event the figures include */
+                            asOf: string | null;
+                            /** @description when the fold last reached the ledger tree end */
+                            foldedAt: string | null;
+                            weeks: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            byPolicy: {
+                                policy: string;
+                                passed: number;
+                                failed: number;
+                                waived: number;
+                            }[];
+                            byStep: {
+                                policy: string;
+                                step: string;
+                                passed: number;
+                                failed: number;
+                                waived: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Instances started and ended (approved, rejected, cancelled) per policy and project, and per week
+         * @description Roles: author, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    policy?: string;
+                    project?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the newest ledger event the figures include */
+                            asOf: string | null;
+                            /** @description when the fold last reached the ledger tree end */
+                            foldedAt: string | null;
+                            weeks: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            items: {
+                                policy: string;
+                                project: string | null;
+                                started: number;
+                                approved: number;
+                                rejected: number;
+                                cancelled: number;
+                            }[];
+                            trend: {
+                                week: string;
+                                policy: string;
+                                project: string | null;
+                                started: number;
+                                approved: number;
+                                rejected: number;
+                                cancelled: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/waivers-expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Waivers in force that end within the next 30 days, soonest first
+         * @description Roles: author, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    policy?: string;
+                    project?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the newest ledger event the figures include */
+                            asOf: string | null;
+                            /** @description when the fold last reached the ledger tree end */
+                            foldedAt: string | null;
+                            window: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                            };
+                            items: {
+                                instanceId: string;
+                                policy: string;
+                                project: string | null;
+                                step: string;
+                                waivedBy: string;
+                                /** Format: date-time */
+                                waivedAt: string;
+                                /** Format: date-time */
+                                until: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/approver-load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open tasks per person by age (<1d, 1-3d, 3-7d, >7d), overdue, and their delegations now
+         * @description Roles: author, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    policy?: string;
+                    project?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            asOf: string;
+                            items: {
+                                person: string;
+                                open: number;
+                                overdue: number;
+                                byAge: {
+                                    "<1d": number;
+                                    "1-3d": number;
+                                    "3-7d": number;
+                                    ">7d": number;
+                                };
+                                delegatedTo: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drops the dashboard rollups and folds the ledger again: 10,000 events now, the rest by the signer
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            folded: number;
+                            position: number;
+                            /** @description the newest ledger event the figures include */
+                            asOf: string | null;
+                            /** @description when the fold last reached the ledger tree end */
+                            foldedAt: string | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -1,0 +1,282 @@
+// The dashboard projector's arithmetic (issue 18), pure: a batch of ledger events, in leaf order,
+// folded into rollup increments, open-task clocks and waivers in force. dashboards.ts reads the
+// batch and the clocks it names, calls `foldBatch`, and writes what it answers in one transaction
+// conditioned on the projector's position, so that each event is counted exactly once.
+//
+// What each fact does (the week is the ISO week, UTC, of the event that completes a count):
+// - started / ended: an instance started / ended with its outcome, per policy and project.
+// - approvalOpened, checkTaskOpened: a clock starts (`asked` = the people asked); escalated and
+//   handedOver add people to it; vote records who voted.
+// - approvalTimedOut; checkFailed for a missed attestation; waiverMissed: an SLA breach of the
+//   step (once per task), and of every person asked who had not voted by then.
+// - approvalClosed, attested, checkFailed(noAttestation), waived, waiverMissed: the clock closes;
+//   its open-to-close duration goes into the step's cycle-time histogram.
+// - checkPassed, checkFailed, waived: the compliance counts of the step.
+// - waived with an end date: a waiver in force until then; waiverExpired: no longer.
+// - ended: the instance's remaining clocks go (tasks closed by the end are not cycle times).
+import type { Fact } from '../engine/facts/index.js';
+import {
+  bucketOf,
+  type Clock,
+  clockId,
+  type ClockKind,
+  type FoldEvent,
+  isoWeekOf,
+  type RollupChange,
+  type RollupKey,
+  rollupId,
+  type WaiverDoc,
+  waiverId,
+} from './dashboard-model.js';
+
+/** What one batch changes. */
+export interface FoldResult {
+  rollups: RollupChange[];
+  /** Clocks to store (by `_id`); those in `deletedClocks` go. */
+  clocks: Clock[];
+  deletedClocks: string[];
+  /** Instances that ended in the batch: their stored clocks go (before `clocks` are written). */
+  endedInstances: string[];
+  waivers: WaiverDoc[];
+  deletedWaivers: string[];
+  /** The newest event time in the batch (null for a batch without events). */
+  newestAt: Date | null;
+}
+
+/** The clock ids the events of a batch may touch: read them before folding. */
+export function clockIdsOf(events: readonly FoldEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    const touched = clockOf(event.fact);
+    if (touched !== null) ids.add(clockId(event.instanceId, touched.kind, touched.step));
+  }
+  return [...ids];
+}
+
+/** The task a fact is about, for the facts that touch one. */
+function clockOf(fact: Fact | undefined): { kind: ClockKind; step: string } | null {
+  if (fact === undefined) return null;
+  switch (fact.kind) {
+    case 'approvalOpened':
+    case 'escalated':
+    case 'handedOver':
+    case 'vote':
+    case 'approvalTimedOut':
+    case 'approvalClosed':
+      return { kind: 'approval', step: fact.step };
+    case 'checkTaskOpened':
+      return { kind: fact.task, step: fact.step };
+    case 'attested':
+      return { kind: 'attestation', step: fact.step };
+    case 'checkFailed':
+      return fact.cause === 'noAttestation' ? { kind: 'attestation', step: fact.step } : null;
+    case 'waived':
+    case 'waiverMissed':
+      return { kind: 'waiver', step: fact.step };
+    default:
+      return null;
+  }
+}
+
+class Rollups {
+  private readonly byId = new Map<string, RollupChange>();
+
+  add(key: RollupKey, counter: string, by = 1): RollupChange {
+    const change = this.at(key);
+    change.n[counter] = (change.n[counter] ?? 0) + by;
+    return change;
+  }
+
+  duration(key: RollupKey, ms: number): void {
+    const change = this.add(key, 'closed');
+    const bucket = String(bucketOf(ms));
+    change.hist[bucket] = (change.hist[bucket] ?? 0) + 1;
+    change.sumMs += ms;
+    change.maxMs = Math.max(change.maxMs, ms);
+  }
+
+  all(): RollupChange[] {
+    return [...this.byId.values()];
+  }
+
+  private at(key: RollupKey): RollupChange {
+    const id = rollupId(key);
+    let change = this.byId.get(id);
+    if (change === undefined) {
+      change = { key, n: {}, hist: {}, sumMs: 0, maxMs: 0 };
+      this.byId.set(id, change);
+    }
+    return change;
+  }
+}
+
+/**
+ * Folds `events` (in leaf order) over `stored`, the clocks `clockIdsOf(events)` named that exist.
+ * Deterministic: the same batch over the same clocks answers the same changes.
+ */
+export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<string, Clock>): FoldResult {
+  const rollups = new Rollups();
+  const clocks = new Map<string, Clock | null>([...stored].map(([id, c]) => [id, structuredClone(c)]));
+  const ended = new Set<string>();
+  const waivers = new Map<string, WaiverDoc | null>();
+  let newestAt: Date | null = null;
+
+  for (const event of events) {
+    if (newestAt === null || event.at.getTime() > newestAt.getTime()) newestAt = event.at;
+    const fact = event.fact;
+    if (fact === undefined) continue;
+    const policy = event.policy.name;
+    const week = isoWeekOf(event.at);
+    const of = (figure: RollupKey['figure'], key: string, part = ''): RollupKey => ({
+      figure,
+      policy,
+      key,
+      part,
+      week,
+    });
+    const touched = clockOf(fact);
+    const id = touched === null ? null : clockId(event.instanceId, touched.kind, touched.step);
+    const clock = (): Clock => {
+      if (touched === null || id === null) throw new Error('a fact without a task has no clock');
+      let found = clocks.get(id) ?? null;
+      if (found === null) {
+        found = {
+          _id: id,
+          instanceId: event.instanceId,
+          policy,
+          step: touched.step,
+          kind: touched.kind,
+          openedAt: null,
+          closedAt: null,
+          asked: [],
+          voted: [],
+          timedOut: false,
+        };
+        clocks.set(id, found);
+      }
+      return found;
+    };
+    const ask = (people: readonly string[]) => {
+      const c = clock();
+      c.asked = [...new Set([...c.asked, ...people])].sort();
+    };
+    const breach = () => {
+      const c = clock();
+      if (c.timedOut) return;
+      c.timedOut = true;
+      rollups.add(of('breach', c.step, c.kind), 'breaches');
+      for (const person of c.asked) {
+        if (!c.voted.includes(person)) rollups.add(of('breachBy', person), 'breaches');
+      }
+    };
+    const open = () => {
+      const c = clock();
+      if (c.openedAt === null || event.at.getTime() < c.openedAt.getTime()) c.openedAt = event.at;
+      settle(c);
+    };
+    const close = () => {
+      const c = clock();
+      if (c.closedAt === null) c.closedAt = event.at;
+      settle(c);
+    };
+    // A clock with both ends is folded into the week of its close and goes.
+    const settle = (c: Clock) => {
+      if (c.openedAt === null || c.closedAt === null) return;
+      const closeWeek = isoWeekOf(c.closedAt);
+      const key: RollupKey = {
+        figure: 'cycle',
+        policy: c.policy,
+        key: c.step,
+        part: c.kind,
+        week: closeWeek,
+      };
+      rollups.duration(key, Math.max(0, c.closedAt.getTime() - c.openedAt.getTime()));
+      clocks.set(c._id, null);
+    };
+
+    switch (fact.kind) {
+      case 'started':
+        rollups.add(of('instances', event.project ?? ''), 'started');
+        break;
+      case 'ended':
+        rollups.add(of('instances', event.project ?? ''), fact.outcome);
+        ended.add(event.instanceId);
+        for (const [cid, c] of clocks)
+          if (c !== null && c.instanceId === event.instanceId) clocks.set(cid, null);
+        break;
+      case 'approvalOpened':
+        ask(fact.eligible);
+        open();
+        break;
+      case 'checkTaskOpened':
+        ask(fact.people);
+        open();
+        break;
+      case 'escalated':
+        ask(fact.added);
+        break;
+      case 'handedOver':
+        ask(fact.to);
+        break;
+      case 'vote': {
+        const c = clock();
+        c.voted = [...new Set([...c.voted, fact.actor])].sort();
+        break;
+      }
+      case 'approvalTimedOut':
+        breach();
+        break;
+      case 'approvalClosed':
+      case 'attested':
+        close();
+        break;
+      case 'checkPassed':
+        rollups.add(of('checks', fact.step), 'passed');
+        break;
+      case 'checkFailed':
+        rollups.add(of('checks', fact.step), 'failed');
+        if (fact.cause === 'noAttestation') {
+          breach();
+          close();
+        }
+        break;
+      case 'waived':
+        rollups.add(of('checks', fact.step), 'waived');
+        close();
+        if (fact.until !== null) {
+          waivers.set(waiverId(event.instanceId, fact.step), {
+            _id: waiverId(event.instanceId, fact.step),
+            instanceId: event.instanceId,
+            policy,
+            project: event.project,
+            step: fact.step,
+            actor: fact.actor,
+            waivedAt: event.at,
+            until: new Date(fact.until.at),
+          });
+        }
+        break;
+      case 'waiverMissed':
+        ask(fact.people);
+        breach();
+        close();
+        break;
+      case 'waiverExpired':
+        waivers.set(waiverId(event.instanceId, fact.step), null);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const kept = [...clocks.values()].filter((c): c is Clock => c !== null);
+  return {
+    rollups: rollups.all(),
+    clocks: kept,
+    deletedClocks: [...clocks].filter(([, c]) => c === null).map(([cid]) => cid),
+    endedInstances: [...ended],
+    waivers: [...waivers.values()].filter((w): w is WaiverDoc => w !== null),
+    deletedWaivers: [...waivers].filter(([, w]) => w === null).map(([wid]) => wid),
+    newestAt,
+  };
+}

@@ -1,0 +1,178 @@
+// The PMO dashboard's stored shapes (issue 18) and the pure arithmetic on them: rollup documents
+// keyed by (figure, policy, key, part, ISO week), the fixed log-spaced duration histogram and the
+// percentiles read from it, the ledger fields the projector folds, and the open-task "clocks" it
+// keeps between an approval's opening and its close. No I/O here: dashboard-fold.ts folds events
+// into these, dashboards.ts stores and reads them.
+//
+// Why a histogram and not the durations: a rollup document must not grow with history (the store's
+// rule: no list inside a document grows with history), yet p50 and p90 must be read from it. A
+// fixed set of log-spaced buckets (a factor of sqrt 2 apart, 1 s to about a year) is bounded, adds
+// up across weeks and policies by plain `$inc`, and answers any percentile to within that factor:
+// a percentile is the upper edge of the bucket that holds the nearest-rank sample, capped by the
+// largest duration seen, so it is never below the true value and at most 41% above it.
+import { z } from 'zod';
+import { isoWeekOf } from './capacity-state.js';
+import { factSchema } from './audit-event.js';
+
+/** The figures a rollup document counts for. */
+export const FIGURES = ['cycle', 'breach', 'breachBy', 'checks', 'instances'] as const;
+export type Figure = (typeof FIGURES)[number];
+
+/** The task kinds a clock follows (the engine's TaskKind). */
+export const CLOCK_KINDS = ['approval', 'attestation', 'waiver'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+
+/**
+ * One rollup document. `key`: a step (cycle, breach, checks), a person (breachBy) or a project
+ * (instances, `''` for none); `part`: the task kind for cycle and breach, `''` otherwise. `n`: the
+ * figure's counters by name; `hist`: counts per bucket index (cycle only), `sumMs`, `maxMs`.
+ */
+export const rollupSchema = z.object({
+  _id: z.string(),
+  figure: z.enum(FIGURES),
+  policy: z.string(),
+  key: z.string(),
+  part: z.string(),
+  week: z.string().regex(/^\d{4}-W\d{2}$/),
+  n: z.record(z.string(), z.number().int()).default({}),
+  hist: z.record(z.string().regex(/^\d+$/), z.number().int()).default({}),
+  sumMs: z.number().default(0),
+  maxMs: z.number().default(0),
+});
+export type RollupDoc = z.infer<typeof rollupSchema>;
+
+export interface RollupKey {
+  figure: Figure;
+  policy: string;
+  key: string;
+  part: string;
+  week: string;
+}
+
+/** Deterministic, so the same (figure, policy, key, part, week) is always the same document. */
+export const rollupId = (k: RollupKey): string => JSON.stringify([k.figure, k.policy, k.key, k.part, k.week]);
+
+/** What one fold adds to one rollup document: `$inc` counters and histogram, `$max` of maxMs. */
+export interface RollupChange {
+  key: RollupKey;
+  n: Record<string, number>;
+  hist: Record<string, number>;
+  sumMs: number;
+  maxMs: number;
+}
+
+// --- the histogram -----------------------------------------------------------------------------
+
+/** Bucket i holds durations in (edge(i - 1), edge(i)]; the last one everything above. */
+export const HISTOGRAM_BUCKETS = 52;
+const FIRST_EDGE_MS = 1_000;
+
+/** The upper edge of bucket `i`: 1 s * sqrt(2)^i (bucket 51: about 1.1 years), in whole ms. */
+export const bucketEdgeMs = (i: number): number => Math.round(FIRST_EDGE_MS * 2 ** (i / 2));
+
+export function bucketOf(durationMs: number): number {
+  if (durationMs <= FIRST_EDGE_MS) return 0;
+  // Rounded edges: step up past any edge the float estimate fell short of.
+  let i = Math.ceil(2 * Math.log2(durationMs / FIRST_EDGE_MS) - 1e-9);
+  while (i < HISTOGRAM_BUCKETS - 1 && durationMs > bucketEdgeMs(i)) i++;
+  while (i > 0 && durationMs <= bucketEdgeMs(i - 1)) i--;
+  return Math.min(i, HISTOGRAM_BUCKETS - 1);
+}
+
+/**
+ * The nearest-rank `p` percentile of the durations counted in `hist`: the upper edge of the bucket
+ * that holds that sample, capped at `maxMs` (the largest duration counted). 0 for no samples.
+ */
+export function percentileOf(hist: Readonly<Record<string, number>>, p: number, maxMs: number): number {
+  const total = Object.values(hist).reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) {
+    seen += hist[String(i)] ?? 0;
+    if (seen >= rank) return Math.min(bucketEdgeMs(i), maxMs);
+  }
+  return maxMs;
+}
+
+/** Adds `b` into `a` (bucket by bucket). */
+export function addHistogram(a: Record<string, number>, b: Readonly<Record<string, number>>): void {
+  for (const [bucket, count] of Object.entries(b)) a[bucket] = (a[bucket] ?? 0) + count;
+}
+
+// --- weeks ---------------------------------------------------------------------------------------
+
+export { isoWeekOf };
+
+// --- what the projector reads and keeps ---------------------------------------------------------
+
+/** The fields of a ledger event the fold reads (zod on read; events without a fact are skipped). */
+export const foldEventSchema = z.object({
+  _id: z.string(),
+  at: z.date(),
+  instanceId: z.string(),
+  project: z.string().nullable().default(null),
+  policy: z.object({ name: z.string() }),
+  fact: factSchema.optional(),
+});
+export type FoldEvent = z.infer<typeof foldEventSchema>;
+export const FOLD_EVENT_FIELDS = {
+  _id: 1,
+  at: 1,
+  instanceId: 1,
+  project: 1,
+  'policy.name': 1,
+  fact: 1,
+} as const;
+
+/**
+ * An open task as the projector follows it, from its opening fact to its closing one: bounded by
+ * what is open (closed clocks are folded and deleted; an instance's end deletes the rest).
+ * `openedAt` or `closedAt` is null while its fact has not been folded yet (a close can precede
+ * its open in leaf order only across the tree's backfill pages: the clock then waits for it).
+ */
+export const clockSchema = z.object({
+  _id: z.string(),
+  instanceId: z.string(),
+  policy: z.string(),
+  step: z.string(),
+  kind: z.enum(CLOCK_KINDS),
+  openedAt: z.date().nullable(),
+  closedAt: z.date().nullable(),
+  /** Everyone asked to act (eligible, escalated to, handed over to): bounded by the policy. */
+  asked: z.array(z.string()),
+  /** Who voted on the approval so far. */
+  voted: z.array(z.string()),
+  /** The SLA passed (counted once per task, when it passed). */
+  timedOut: z.boolean(),
+});
+export type Clock = z.infer<typeof clockSchema>;
+
+export const clockId = (instanceId: string, kind: ClockKind, step: string): string =>
+  `${instanceId}/${kind}/${step}`;
+
+/** A waiver in force with an end: listed by the "expiring soon" figure until it expires. */
+export const waiverSchema = z.object({
+  _id: z.string(),
+  instanceId: z.string(),
+  policy: z.string(),
+  project: z.string().nullable(),
+  step: z.string(),
+  actor: z.string(),
+  waivedAt: z.date(),
+  until: z.date(),
+});
+export type WaiverDoc = z.infer<typeof waiverSchema>;
+
+export const waiverId = (instanceId: string, step: string): string => `${instanceId}/${step}`;
+
+/** The projector's position: leaves [0, position) of the ledger tree are folded. */
+export const projectorSchema = z.object({
+  _id: z.literal('projector'),
+  position: z.number().int().min(0),
+  /** The newest event time folded so far (null before any). */
+  asOf: z.date().nullable().default(null),
+  /** When a fold last ran to the tree's end. */
+  foldedAt: z.date().nullable().default(null),
+});
+export type ProjectorDoc = z.infer<typeof projectorSchema>;
