@@ -1,26 +1,13 @@
 // The process an instance runs, drawn: each step in its place with its state (done, current,
 // failed, skipped, pending) by colour and by mark, the path the run took drawn dark, a legend, and
 // the same steps as a list for screen readers and keyboards (the picture is one image to them).
-// On a narrow screen the drawing shrinks to fit, down to three quarters of its size; beyond that
-// it scrolls inside its own box, never the page.
-import { useId, useMemo } from 'react';
+// The drawing itself is DiagramCanvas (shared with the studio's preview).
+import { useMemo } from 'react';
 import { STATE_MARK, STATE_ORDER, STATE_WORD, kindWord, nodeName } from './format.js';
-import { FONT, layoutDiagram, type Measure } from './diagram-layout.js';
-import { ArrowMarkers, DiagramEdge, DiagramNode } from './DiagramShapes.js';
+import { DiagramCanvas } from './DiagramCanvas.js';
+import { FONT } from './diagram-layout.js';
 import type { GraphEdge, GraphNode, InstanceGraph, StepState } from './reads.js';
 import { SourceLink } from './SourceExcerpt.js';
-
-const SMALLEST_SCALE = 0.75;
-
-let canvas: CanvasRenderingContext2D | null | undefined;
-
-/** Text widths from a canvas in the page's own fonts; an estimate where there is no canvas. */
-export const measure: Measure = (text, font) => {
-  if (canvas === undefined) canvas = document.createElement('canvas').getContext('2d');
-  if (canvas === null) return text.length * 7.5;
-  canvas.font = font;
-  return canvas.measureText(text).width;
-};
 
 /** Start and joins are where the flow is, not steps anybody counts. */
 const isStep = (node: GraphNode): boolean => node.kind !== 'start' && node.kind !== 'join';
@@ -44,47 +31,19 @@ function taken(edge: GraphEdge, byId: ReadonlyMap<string, GraphNode>): boolean {
 }
 
 export function ProcessDiagram({ graph }: { graph: InstanceGraph }) {
-  const arrow = `arrow${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const { nodes, edges } = graph.graph;
-  const layout = useMemo(() => layoutDiagram(nodes, edges, measure), [nodes, edges]);
   const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n] as const)), [nodes]);
   const summary = stateSummary(nodes);
   return (
     <div className="diagram">
       <Legend />
-      <div
-        className="diagram-scroll"
-        tabIndex={0}
-        role="group"
-        aria-label="Process diagram, scrolls when wider than the screen"
-      >
-        <svg
-          role="img"
-          aria-label={`Diagram of ${graph.process}: ${summary}`}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
-          width={layout.width}
-          height={layout.height}
-          style={{
-            width: '100%',
-            height: 'auto',
-            maxWidth: layout.width,
-            minWidth: Math.round(layout.width * SMALLEST_SCALE),
-          }}
-        >
-          <ArrowMarkers arrow={arrow} />
-          {layout.edges.map((placed, i) => (
-            <DiagramEdge
-              key={`${placed.edge.from}>${placed.edge.to}#${i}`}
-              placed={placed}
-              taken={taken(placed.edge, byId)}
-              arrow={arrow}
-            />
-          ))}
-          {layout.nodes.map((placed) => (
-            <DiagramNode key={placed.node.id} placed={placed} />
-          ))}
-        </svg>
-      </div>
+      <DiagramCanvas
+        process={graph.process}
+        nodes={nodes}
+        edges={edges}
+        summary={summary}
+        taken={(edge) => taken(edge, byId)}
+      />
       <p className="diagram-summary">{summary}.</p>
       <StepList nodes={nodes} />
     </div>

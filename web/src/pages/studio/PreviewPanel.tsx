@@ -5,10 +5,8 @@
 // as a list for screen readers and keyboards (the picture is one image to them).
 import { useId, useMemo, useRef, useState } from 'react';
 import type { CompiledPolicy } from '../../../../engine/ir/types.js';
-import { layoutDiagram } from '../instance/diagram-layout.js';
-import { ArrowMarkers, DiagramEdge, DiagramNode } from '../instance/DiagramShapes.js';
+import { DiagramCanvas } from '../instance/DiagramCanvas.js';
 import { kindWord, nodeName } from '../instance/format.js';
-import { measure } from '../instance/ProcessDiagram.js';
 import type { CheckedDraft } from './problems.js';
 import { errorCount } from './problems.js';
 import {
@@ -23,8 +21,6 @@ import {
   previewGraph,
 } from './preview.js';
 import type { TestReport } from './tests-run.js';
-
-const SMALLEST_SCALE = 0.75;
 
 /**
  * The draft compiled after each clean check (`now`, null while it has errors), and the last one
@@ -98,8 +94,6 @@ export function PreviewPanel({ compiled, outOfDate, report }: PreviewPanelProps)
 }
 
 function StudioDiagram({ graph, report }: { graph: PreviewGraph; report: TestReport | null }) {
-  const arrow = `arrow${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
-  const layout = useMemo(() => layoutDiagram(graph.nodes, graph.edges, measure), [graph]);
   const tones = coverageTones(graph.nodes, graph.process, report);
   const steps = graph.nodes.filter((n) => !n.id.startsWith('#')).length;
   const summary = report
@@ -108,43 +102,13 @@ function StudioDiagram({ graph, report }: { graph: PreviewGraph; report: TestRep
   return (
     <div className="diagram studio-diagram">
       {report ? <CoverageLegend /> : null}
-      <div
-        className="diagram-scroll"
-        tabIndex={0}
-        role="group"
-        aria-label="Process diagram, scrolls when wider than the screen"
-      >
-        <svg
-          role="img"
-          aria-label={`Diagram of ${graph.process}: ${summary}`}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
-          width={layout.width}
-          height={layout.height}
-          style={{
-            width: '100%',
-            height: 'auto',
-            maxWidth: layout.width,
-            minWidth: Math.round(layout.width * SMALLEST_SCALE),
-          }}
-        >
-          <ArrowMarkers arrow={arrow} />
-          {layout.edges.map((placed, i) => (
-            <DiagramEdge
-              key={`${placed.edge.from}>${placed.edge.to}#${i}`}
-              placed={placed}
-              taken={false}
-              arrow={arrow}
-            />
-          ))}
-          {layout.nodes.map((placed) => (
-            <DiagramNode
-              key={placed.node.id}
-              placed={placed}
-              look={COVERAGE_LOOK[tones.get(placed.node.id) ?? 'untested']}
-            />
-          ))}
-        </svg>
-      </div>
+      <DiagramCanvas
+        process={graph.process}
+        nodes={graph.nodes}
+        edges={graph.edges}
+        summary={summary}
+        lookOf={(node) => COVERAGE_LOOK[tones.get(node.id) ?? 'untested']}
+      />
       <p className="diagram-summary">{summary}.</p>
       <details className="diagram-steps">
         <summary>The steps as a list</summary>
