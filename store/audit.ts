@@ -322,6 +322,18 @@ export class AuditLedger {
     return out;
   }
 
+  /**
+   * Every event of these chains, in no set order: one unhinted find on `chain` (SecantusDB serves
+   * a one-field `$in` from the chain index; a hinted or multi-field query would walk the index).
+   */
+  async eventsOfChains(chains: readonly string[]): Promise<AuditEvent[]> {
+    if (chains.length === 0) return [];
+    const raws = await this.events
+      .find({ chain: { $in: [...new Set(chains)] } }, { batchSize: 100_000 })
+      .toArray();
+    return raws.map((raw) => toEvent(parseDoc(docSchema, raw, COLLECTION)));
+  }
+
   /** The highest seq stored in `chain` (0 for none): one find of one event. */
   async lastSeq(chain: string): Promise<number> {
     const last = await this.events.findOne(

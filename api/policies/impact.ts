@@ -29,6 +29,8 @@ import { impactSchema, instanceImpactJson } from './impact-json.js';
 export const DEFAULT_LAST = 200;
 const MAX_LAST = 2000;
 const PAGE = 500;
+/** Chains per read of their events (a few hundred events each at most). */
+const CHAINS_PER_READ = 100;
 /** Views read at most (newest first) looking for the base version's finished instances. */
 const MAX_VIEWS_SCANNED = 20_000;
 /** Directory rounds: each answers what the replays could not resolve with what was known before. */
@@ -91,7 +93,7 @@ async function impactOfUpload(deps: ApiDeps, name: string, body: ImpactBody) {
   const now = deps.now();
   const base = await baseOf(deps.store, name, body.baseVersion, now);
   const views = await finishedViews(deps.store, name, base.ir.policy.version, body.last);
-  const facts = await factsOf(deps.store, name, base.ir.policy.version, views);
+  const facts = await factsOf(deps.store, views);
   const past = views.map((v) => pastOf(v, facts.get(v.instanceId) ?? []));
   const report = await withDirectory(deps.store, now, (world) => impactOf(base, candidate, world, past));
   return {
@@ -161,33 +163,26 @@ async function finishedViews(
 }
 
 /**
- * The facts of each instance's own chain, in chain order: one query by policy and version from the
- * oldest start on, paged by key range (the refused chains and other instances are left out in code).
+ * The facts of each instance's own chain, in chain order: the chains read by name, a batch at a
+ * time. (A query by policy and version named its index, which SecantusDB walks whole: 40 s for
+ * 2,000 instances in bench:impact, nearly all of it that read.)
  */
 async function factsOf(
   store: Store,
-  name: string,
-  version: number,
   views: readonly InstanceView[],
 ): Promise<Map<string, { seq: number; at: number; fact: Fact }[]>> {
   const out = new Map<string, { seq: number; at: number; fact: Fact }[]>(
     views.map((v) => [v.instanceId, []]),
   );
   if (views.length === 0) return out;
-  const from = new Date(Math.min(...views.map((v) => v.startedAt.getTime())));
-  let after: string | undefined;
-  do {
-    const page = await store.audit.query(
-      { policyName: name, policyVersion: version, from },
-      { limit: PAGE, ...(after === undefined ? {} : { after }) },
-    );
-    for (const event of page.events) {
+  for (let i = 0; i < views.length; i += CHAINS_PER_READ) {
+    const chains = views.slice(i, i + CHAINS_PER_READ).map((v) => v.instanceId);
+    for (const event of await store.audit.eventsOfChains(chains)) {
       const facts = out.get(event.chain);
       if (facts !== undefined && event.fact !== undefined)
         facts.push({ seq: event.seq, at: event.at.getTime(), fact: event.fact });
     }
-    after = page.next ?? undefined;
-  } while (after !== undefined);
+  }
   for (const facts of out.values()) facts.sort((a, b) => a.seq - b.seq);
   return out;
 }

@@ -45,6 +45,10 @@ const MonitorsPage = lazy(() =>
 const StudioPage = lazy(() =>
   import('../pages/studio/StudioPage.js').then((m) => ({ default: m.StudioPage })),
 );
+// The dashboards bring ECharts: their own chunk, loaded only when the screen is opened.
+const DashboardsPage = lazy(() =>
+  import('../pages/dashboards/DashboardsPage.js').then((m) => ({ default: m.DashboardsPage })),
+);
 const QualificationsPage = lazy(() =>
   import('../pages/qualifications/QualificationsPage.js').then((m) => ({ default: m.QualificationsPage })),
 );
@@ -112,6 +116,7 @@ function screenFor(path: string): ReactNode {
   if ((params = match('/findings/:id', path))) return <FindingsPage id={params['id'] ?? null} />;
   if (path === '/monitors') return <MonitorsPage />;
   if (path === '/studio') return <StudioPage />;
+  if (path === '/dashboards') return <DashboardsPage />;
   return <NotFound path={path} />;
 }
 

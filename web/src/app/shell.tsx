@@ -33,6 +33,8 @@ export const NAV: NavItem[] = [
     label: 'Portfolio',
     roles: ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'],
   },
+  // After Portfolio: nobody's first screen changes.
+  { to: '/dashboards', label: 'Dashboards', roles: ['pmo', 'admin', 'auditor', 'author'] },
   { to: '/deliveries', label: 'Deliveries', roles: ['admin'] },
   // Everyone reads findings (they are about projects); after screens every role has.
   {

@@ -1,0 +1,301 @@
+// The PMO dashboards (issue 18) in Chromium against the API on real servers: the hand-counted
+// ledger of test/integration/dashboards.test.ts appended, the tree grown by the signer's own
+// function and the rollups folded by the projector (as the signer's runs do), open tasks and a
+// capacity plan written through the store and the API. Each figure the screen shows in its data
+// tables is the API's own number; a click on a chart segment and a table row's link open the
+// matching list; the CSV download holds exactly the figure's rows; axe finds nothing at phone
+// and desktop width.
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { isoWeekOf } from '../../store/index.js';
+import { growAndSign } from '../../workflows/ledger/signer.js';
+import {
+  CAROL,
+  chain,
+  DAVE,
+  DAY,
+  ERIN,
+  FRANK,
+  handCounted,
+  started,
+  taskOf,
+  VENDOR,
+} from '../integration/fixtures/dashboard-ledger.js';
+import {
+  DESKTOP,
+  PHONE,
+  screenProblems,
+  startConsoleHarness,
+  type ConsoleHarness,
+} from '../support/browser.js';
+
+const PIA = 'pia.pmo@halden.example';
+const SLOW = 180_000;
+const hours = (ms: number): string => String(Math.round(ms / 36_000) / 100);
+
+/** A waiver that ends 10 days from the real now (the fixture's end is fixed in May 2026). */
+function waiverEndingSoon(now: Date) {
+  const start = new Date(now.getTime() - 3_600_000).toISOString();
+  return chain('i-w', VENDOR, 'erp', start, [
+    [0, started],
+    [0, { kind: 'checkTaskOpened', step: 'legal', people: [ERIN], task: 'attestation' }],
+    [
+      60,
+      {
+        kind: 'waived',
+        step: 'legal',
+        actor: FRANK,
+        onBehalfOf: null,
+        reason: 'accepted',
+        failure: 'late',
+        until: { at: now.getTime() + 10 * DAY, zone: 'UTC' },
+      },
+    ],
+  ]);
+}
+
+/** The cells of the table under the card titled `title` (the "List" column left out). */
+async function tableOf(page: Page, title: string): Promise<string[][]> {
+  const card = page.locator('section.dash-card', {
+    has: page.getByRole('heading', { name: title, exact: true }),
+  });
+  await card.locator('table').waitFor({ state: 'attached' });
+  return card
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((row) =>
+        [...row.querySelectorAll('td')]
+          .filter((td) => td.querySelector('a') === null)
+          .map((td) => (td.textContent ?? '').trim()),
+      ),
+    );
+}
+
+describe('the dashboards screen', () => {
+  let h: ConsoleHarness;
+  let token: string;
+  const get = async <T>(path: string): Promise<T> => {
+    const answer = await h.api.call<T>('GET', path, { token });
+    expect(answer.status).toBe(200);
+    return answer.body;
+  };
+
+  beforeAll(async () => {
+    h = await startConsoleHarness(import.meta.url, { worker: false });
+    const { store } = h.api;
+    const now = new Date();
+    await store.directory.seedFromWorld({
+      groups: {},
+      managers: {},
+      people: [CAROL, DAVE, ERIN, FRANK, PIA],
+    });
+    for (const events of [...handCounted, waiverEndingSoon(now)]) await store.audit.append(events);
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    await store.tasks.open(taskOf('t-1/cab', ago(2 * DAY), ago(DAY), [CAROL]));
+    await store.tasks.open(taskOf('t-2/cab', ago(3_600_000), null, [CAROL, DAVE]));
+    await store.tasks.open(taskOf('t-3/cab', ago(10 * DAY), null, [DAVE]));
+    await growAndSign(store, null, () => new Date());
+    await store.dashboards.foldAll(() => new Date());
+    token = await h.api.tokenFor(PIA, ['pmo']);
+    // Carol fully allocated (40 of 40 hours a week), Dave under-used (10 of 40). The API refuses
+    // allocating beyond capacity (409), so over 100 % cannot be seeded through it.
+    const from = isoWeekOf(now);
+    const to = isoWeekOf(new Date(now.getTime() + 3 * 7 * DAY));
+    for (const [person, total] of [
+      [CAROL, 160],
+      [DAVE, 40],
+    ] as const) {
+      const capacity = await h.api.call('PUT', `/v1/resources/people/${person}/capacity`, {
+        token,
+        body: { from, to, hours: 40 },
+      });
+      expect(capacity.status).toBe(200);
+      const allocation = await h.api.call('POST', `/v1/resources/people/${person}/allocations`, {
+        token,
+        body: { project: 'erp', hours: total, from, to },
+      });
+      expect([200, 201]).toContain(allocation.status);
+    }
+  }, SLOW);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test(
+    'when the PMO opens the dashboards, then every figure in the tables is the API number',
+    async () => {
+      const page = await h.signIn(PIA, ['pmo'], DESKTOP);
+      await page.getByRole('link', { name: 'Dashboards' }).click();
+      await page.getByRole('heading', { name: 'Dashboards', level: 1 }).waitFor();
+
+      type Cycle = {
+        items: {
+          policy: string;
+          step: string;
+          task: string;
+          count: number;
+          p50Ms: number;
+          p90Ms: number;
+          meanMs: number;
+          maxMs: number;
+        }[];
+      };
+      const cycle = await get<Cycle>('/v1/dashboards/cycle-time');
+      expect(cycle.items.length).toBeGreaterThan(0);
+      expect(await tableOf(page, 'Cycle time per step')).toEqual(
+        cycle.items.map((r) => [
+          r.policy,
+          r.step,
+          r.task,
+          String(r.count),
+          hours(r.p50Ms),
+          hours(r.p90Ms),
+          hours(r.meanMs),
+          hours(r.maxMs),
+        ]),
+      );
+      type Breaches = {
+        byStep: { policy: string; step: string; task: string; breaches: number }[];
+        byApprover: { policy: string; person: string; breaches: number }[];
+      };
+      const breaches = await get<Breaches>('/v1/dashboards/sla-breaches');
+      expect(await tableOf(page, 'SLA breaches by step')).toEqual(
+        breaches.byStep.map((r) => [r.policy, r.step, r.task, String(r.breaches)]),
+      );
+      expect(await tableOf(page, 'SLA breaches by approver')).toEqual(
+        breaches.byApprover.map((r) => [r.policy, r.person, String(r.breaches)]),
+      );
+      type Checks = { byPolicy: { policy: string; passed: number; failed: number; waived: number }[] };
+      const checks = await get<Checks>('/v1/dashboards/compliance');
+      expect(await tableOf(page, 'Compliance per policy')).toEqual(
+        checks.byPolicy.map((r) => [r.policy, String(r.passed), String(r.failed), String(r.waived)]),
+      );
+      type Outcomes = {
+        items: {
+          policy: string;
+          project: string | null;
+          started: number;
+          approved: number;
+          rejected: number;
+          cancelled: number;
+        }[];
+      };
+      const outcomes = await get<Outcomes>('/v1/dashboards/instances');
+      expect(await tableOf(page, 'Instances per project by outcome')).toEqual(
+        outcomes.items.map((r) => [
+          r.policy,
+          r.project ?? '(no project)',
+          ...[r.started, r.approved, r.rejected, r.cancelled].map(String),
+        ]),
+      );
+      type Load = {
+        items: {
+          person: string;
+          open: number;
+          overdue: number;
+          byAge: Record<string, number>;
+          delegatedTo: string[];
+        }[];
+      };
+      const load = await get<Load>('/v1/dashboards/approver-load');
+      expect(load.items.map((r) => r.person)).toEqual([CAROL, DAVE]);
+      expect(await tableOf(page, 'Approver load: open tasks by age')).toEqual(
+        load.items.map((r) => [
+          r.person,
+          String(r.open),
+          String(r.overdue),
+          ...['<1d', '1-3d', '3-7d', '>7d'].map((a) => String(r.byAge[a] ?? 0)),
+          '—',
+        ]),
+      );
+      type Waivers = { items: { instanceId: string }[] };
+      const waivers = await get<Waivers>('/v1/dashboards/waivers-expiring');
+      expect(waivers.items.map((w) => w.instanceId)).toEqual(['i-w']);
+      expect((await tableOf(page, 'Waivers ending in the next 30 days')).map((r) => r[1])).toEqual(['i-w']);
+      // People × weeks: Carol's 40 of 40 hours unflagged, Dave's 10 of 40 flagged under, in words.
+      const people = await tableOf(page, 'People × weeks: allocated against capacity');
+      const carol = people.find((r) => r[0] === CAROL);
+      const dave = people.find((r) => r[0] === DAVE);
+      expect([carol?.slice(2), dave?.slice(2)]).toEqual([
+        ['40', '40', '100', ''],
+        ['10', '40', '25', '▽ under'],
+      ]);
+      // Freshness in words on every ledger figure.
+      const asOf = await page.locator('.dash-asof').first().textContent();
+      expect(asOf).toMatch(/^as of .+, .+/);
+      expect(await screenProblems(page, 'dashboards-desktop')).toEqual([]);
+      await page.close();
+    },
+    SLOW,
+  );
+
+  test(
+    'when a chart segment or a table link is clicked, then the matching list opens',
+    async () => {
+      const page = await h.signIn(PIA, ['pmo'], DESKTOP);
+      await page.goto('/dashboards?policy=change-mgmt');
+      const card = page.locator('section.dash-card', {
+        has: page.getByRole('heading', { name: 'Compliance per policy' }),
+      });
+      // The passed part of change-mgmt's bar: the first series' colour in the SVG.
+      const paths = card.locator('.dash-chart path[fill="#1f5fa8"]');
+      await paths.first().waitFor();
+      // The widest such path is the bar (the legend's swatch has the same colour).
+      const widths = await paths.evaluateAll((all) => all.map((p) => p.getBoundingClientRect().width));
+      await paths.nth(widths.indexOf(Math.max(...widths))).click();
+      await page.waitForURL((url) => url.pathname === '/audit');
+      expect(new URL(page.url()).searchParams.get('policy')).toBe('change-mgmt');
+
+      await page.goto('/dashboards');
+      const instances = page.locator('section.dash-card', {
+        has: page.getByRole('heading', { name: 'Instances per project by outcome' }),
+      });
+      await instances.getByText('Show as a table').click();
+      await instances.getByRole('link', { name: /Open list for change-mgmt, erp/ }).click();
+      await page.waitForURL((url) => url.pathname === '/portfolio/erp');
+      await page.close();
+    },
+    SLOW,
+  );
+
+  test(
+    'when the CSV is downloaded, then it holds the figure; and the phone layout is clean',
+    async () => {
+      const page = await h.signIn(PIA, ['pmo'], DESKTOP);
+      await page.goto('/dashboards');
+      const card = page.locator('section.dash-card', {
+        has: page.getByRole('heading', { name: 'SLA breaches by approver' }),
+      });
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        card.getByRole('button', { name: /Download CSV/ }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('sla-breaches-by-approver.csv');
+      const text = readFileSync(await download.path(), 'utf8');
+      const { byApprover } = await get<{
+        byApprover: { policy: string; person: string; breaches: number }[];
+      }>('/v1/dashboards/sla-breaches');
+      expect(text).toBe(
+        ['Policy,Approver,Breaches', ...byApprover.map((r) => `${r.policy},${r.person},${r.breaches}`)].join(
+          '\r\n',
+        ) + '\r\n',
+      );
+
+      const phone = await h.signIn(PIA, ['pmo'], PHONE);
+      await phone.goto('/dashboards?from=2026-W19&to=2026-W20');
+      await phone.locator('section.dash-card .dash-chart').first().waitFor();
+      // Every card loaded (ten figures, each with its table) before the screenshot.
+      await phone.locator('section.dash-card table').nth(9).waitFor({ state: 'attached' });
+      expect(await screenProblems(phone, 'dashboards-phone')).toEqual([]);
+      // A week that does not exist: the API's message under the field.
+      await phone.goto('/dashboards?from=2026-W54');
+      const problem = phone.locator('.dash-filter .field-problem');
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(/not a week of 2026/);
+      // Closed before the harness: their reads would otherwise still poll a closing API.
+      await Promise.all([page.close(), phone.close()]);
+    },
+    SLOW,
+  );
+});
