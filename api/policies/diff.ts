@@ -8,9 +8,9 @@
 // never changes for a pair: its ETag holds for good.
 import { z } from 'zod';
 import { diffPolicies } from '../../engine/ir/index.js';
-import { diffLines, splitLines } from '../../engine/text/line-diff.js';
+import { sourceDiffs } from '../../engine/text/source-diff.js';
 import type { Role } from '../../store/index.js';
-import type { PublishedPolicy, PublishedSource } from '../../store/policies.js';
+import type { PublishedPolicy } from '../../store/policies.js';
 import { retirementOf } from '../../store/policy-retirements.js';
 import { ApiError, type Problem } from '../errors.js';
 import { json, route, type RouteSpec } from '../route.js';
@@ -93,41 +93,6 @@ export const policyDiffSchema = z.object({
   processes: z.array(processDiffSchema),
   sources: z.array(sourceDiffSchema),
 });
-
-type SourceDiff = z.infer<typeof sourceDiffSchema>;
-
-function sourceDiff(before: PublishedSource | undefined, after: PublishedSource | undefined): SourceDiff {
-  const [a, b] = [before?.text ?? '', after?.text ?? ''];
-  const status =
-    before === undefined
-      ? 'added'
-      : after === undefined
-        ? 'removed'
-        : before.sha256 === after.sha256
-          ? 'same'
-          : 'changed';
-  return {
-    path: after?.path ?? before?.path ?? '',
-    fromPath: before?.path ?? null,
-    status,
-    fromLineCount: splitLines(a).length,
-    toLineCount: splitLines(b).length,
-    hunks: status === 'same' ? [] : diffLines(a, b),
-  };
-}
-
-/** The policy file with the policy file (the first source), the libraries by path, in the newer order. */
-export function sourceDiffs(from: readonly PublishedSource[], to: readonly PublishedSource[]): SourceDiff[] {
-  const [entryFrom, ...libsFrom] = from;
-  const [entryTo, ...libsTo] = to;
-  const byPath = new Map(libsFrom.map((s) => [s.path, s]));
-  const kept = new Set(libsTo.map((s) => s.path));
-  return [
-    sourceDiff(entryFrom, entryTo),
-    ...libsTo.map((s) => sourceDiff(byPath.get(s.path), s)),
-    ...libsFrom.filter((s) => !kept.has(s.path)).map((s) => sourceDiff(s, undefined)),
-  ];
-}
 
 export function diffRoutes(): RouteSpec[] {
   return [

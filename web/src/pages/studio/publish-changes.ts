@@ -6,7 +6,7 @@
 // (POST /v1/policies/{name}/impact, replayed by the server).
 import { diffPolicies, type PolicyDiff } from '../../../../engine/ir/diff.js';
 import type { CompiledPolicy, PolicyIR } from '../../../../engine/ir/types.js';
-import { diffLines, splitLines } from '../../../../engine/text/line-diff.js';
+import { sourceDiffs } from '../../../../engine/text/source-diff.js';
 import { api, idempotencyKey, type paths, unwrap } from '../../api-client/client.js';
 import { catalogueOf, type ListedVersion, utcDay } from '../policies/catalogue.js';
 import type { SourceDiff } from '../policies/comparison.js';
@@ -54,39 +54,6 @@ export async function baselineOf(name: string): Promise<Baseline | null> {
   if (entry.inForce !== null) return { version: entry.inForce, inForce: true };
   const newest = entry.versions[0]?.version.version;
   return newest === undefined ? null : { version: newest, inForce: false };
-}
-
-function sourceDiff(
-  before: { path: string; text: string } | undefined,
-  after: { path: string; text: string } | undefined,
-): SourceDiff {
-  const [a, b] = [before?.text ?? '', after?.text ?? ''];
-  const status =
-    before === undefined ? 'added' : after === undefined ? 'removed' : a === b ? 'same' : 'changed';
-  return {
-    path: after?.path ?? before?.path ?? '',
-    fromPath: before?.path ?? null,
-    status,
-    fromLineCount: splitLines(a).length,
-    toLineCount: splitLines(b).length,
-    hunks: status === 'same' ? [] : diffLines(a, b),
-  };
-}
-
-/** The policy file with the policy file, libraries by path, as the API's diff pairs them. */
-export function sourceDiffs(
-  from: readonly { path: string; text: string }[],
-  to: readonly { path: string; text: string }[],
-): SourceDiff[] {
-  const [entryFrom, ...libsFrom] = from;
-  const [entryTo, ...libsTo] = to;
-  const byPath = new Map(libsFrom.map((s) => [s.path, s]));
-  const kept = new Set(libsTo.map((s) => s.path));
-  return [
-    sourceDiff(entryFrom, entryTo),
-    ...libsTo.map((s) => sourceDiff(byPath.get(s.path), s)),
-    ...libsFrom.filter((s) => !kept.has(s.path)).map((s) => sourceDiff(s, undefined)),
-  ];
 }
 
 /** The draft's changes against `base` (its sources in the order the compiler read them). */
