@@ -93,7 +93,11 @@ function chainProblem(events: readonly BundleEvent[]): { event: string | null; d
       return { event: event.id, detail: 'its fields no longer give its recorded hash' };
   }
   const chains = new Map<string, BundleEvent[]>();
-  for (const event of events) chains.set(event.chain, [...(chains.get(event.chain) ?? []), event]);
+  for (const event of events) {
+    const list = chains.get(event.chain);
+    if (list === undefined) chains.set(event.chain, [event]);
+    else list.push(event);
+  }
   for (const [chain, list] of chains) {
     list.sort((a, b) => a.seq - b.seq);
     let last = '0'.repeat(64);

@@ -25,7 +25,8 @@ export interface Figure {
 }
 
 export interface FigureRead {
-  data: unknown;
+  /** The route's answer; its `asOf` says how fresh the figure is (absent: not a folded figure). */
+  data: object | null;
   loading: boolean;
   error: ApiFailure | null;
   reload: () => Promise<void>;
@@ -36,16 +37,21 @@ interface Props {
   /** File name of the CSV, without `.csv`. */
   file: string;
   read: FigureRead;
-  /** `asOf` of the answer; null before the first fold. */
-  asOf: string | null;
   figure: Figure | null;
   /** What the empty state says. */
   empty: ReactNode;
   note?: ReactNode;
 }
 
-export function ChartCard({ title, file, read, asOf, figure, empty, note }: Props) {
+/** The answer's `asOf`, when it is a folded figure that has one. */
+function asOfOf(data: object | null): string | null {
+  const asOf: unknown = data !== null && 'asOf' in data ? data.asOf : null;
+  return typeof asOf === 'string' ? asOf : null;
+}
+
+export function ChartCard({ title, file, read, figure, empty, note }: Props) {
   const id = useId();
+  const asOf = asOfOf(read.data);
   const headingId = `${id}-title`;
   return (
     <section className="card dash-card" aria-labelledby={headingId}>
@@ -59,7 +65,7 @@ export function ChartCard({ title, file, read, asOf, figure, empty, note }: Prop
   );
 }
 
-function Body({ title, file, read, figure, empty }: Omit<Props, 'asOf' | 'note'>) {
+function Body({ title, file, read, figure, empty }: Omit<Props, 'note'>) {
   if (figure === null) {
     if (read.error)
       return (

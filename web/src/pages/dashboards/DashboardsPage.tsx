@@ -54,7 +54,6 @@ export function DashboardsPage() {
           title="Cycle time per step"
           file="cycle-time"
           read={cycle}
-          asOf={cycle.data?.asOf ?? null}
           figure={cycle.data ? cycleFigure(cycle.data) : null}
           empty={FOLD_HELP}
           note={notByProject}
@@ -63,7 +62,6 @@ export function DashboardsPage() {
           title="Cycle time per week (p50)"
           file="cycle-time-weekly"
           read={cycle}
-          asOf={cycle.data?.asOf ?? null}
           figure={cycle.data ? cycleTrendFigure(cycle.data) : null}
           empty={FOLD_HELP}
           note={notByProject}
@@ -72,7 +70,6 @@ export function DashboardsPage() {
           title="SLA breaches by step"
           file="sla-breaches-by-step"
           read={breaches}
-          asOf={breaches.data?.asOf ?? null}
           figure={breaches.data ? breachStepFigure(breaches.data) : null}
           empty={FOLD_HELP}
           note={notByProject}
@@ -81,7 +78,6 @@ export function DashboardsPage() {
           title="SLA breaches by approver"
           file="sla-breaches-by-approver"
           read={breaches}
-          asOf={breaches.data?.asOf ?? null}
           figure={breaches.data ? breachApproverFigure(breaches.data) : null}
           empty={FOLD_HELP}
           note={notByProject}
@@ -90,7 +86,6 @@ export function DashboardsPage() {
           title="SLA breaches per week"
           file="sla-breaches-weekly"
           read={breaches}
-          asOf={breaches.data?.asOf ?? null}
           figure={breaches.data ? breachTrendFigure(breaches.data) : null}
           empty={FOLD_HELP}
           note={notByProject}
@@ -99,7 +94,6 @@ export function DashboardsPage() {
           title="Compliance per policy"
           file="compliance"
           read={checks}
-          asOf={checks.data?.asOf ?? null}
           figure={checks.data ? complianceFigure(checks.data) : null}
           empty={FOLD_HELP}
           note={notByProject}
@@ -108,7 +102,6 @@ export function DashboardsPage() {
           title="Instances per project by outcome"
           file="instances"
           read={started}
-          asOf={started.data?.asOf ?? null}
           figure={started.data ? instancesFigure(started.data) : null}
           empty={FOLD_HELP}
         />
@@ -116,7 +109,6 @@ export function DashboardsPage() {
           title="Approver load: open tasks by age"
           file="approver-load"
           read={load}
-          asOf={load.data?.asOf ?? null}
           figure={load.data ? loadFigure(load.data) : null}
           empty="Nobody has an open task."
         />
@@ -124,7 +116,6 @@ export function DashboardsPage() {
           title="Waivers ending in the next 30 days"
           file="waivers-expiring"
           read={waivers}
-          asOf={waivers.data?.asOf ?? null}
           figure={waivers.data ? waiversFigure(waivers.data) : null}
           empty="No waiver ends in the next 30 days."
         />

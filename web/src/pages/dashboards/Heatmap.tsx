@@ -121,7 +121,6 @@ export function HeatmapCard({ filter, queryKey }: { filter: DashFilter; queryKey
       title="People × weeks: allocated against capacity"
       file="people-weeks"
       read={read}
-      asOf={null}
       figure={read.data === null ? null : heatmapFigure(read.data)}
       empty="Nobody has capacity or allocations in these weeks."
       note={note}
