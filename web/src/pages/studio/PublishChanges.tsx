@@ -1,8 +1,8 @@
 // The confirmation's "what changes": when a version of the policy is already published, the
 // draft's process changes against the version in force (the Policies screen's ProcessChanges),
 // the source lines that differ (its SourceDiff, folded), and the impact of the draft on the last
-// finished requests of that version: the counts and the first few requests with what would have
-// gone differently. Each part has its own loading and error state; an impact that cannot be
+// finished requests of that version, every one listed with what would have gone differently
+// (ImpactList). Each part has its own loading and error state; an impact that cannot be
 // computed says why, and publishing stays possible: the author decides.
 import { useEffect, useId, useState } from 'react';
 import type { CompiledPolicy } from '../../../../engine/ir/types.js';
@@ -11,26 +11,10 @@ import { ErrorNotice, Loading } from '../../components/states.js';
 import { ProcessChanges } from '../policies/ProcessChanges.js';
 import { SourceDiff } from '../policies/SourceDiff.js';
 import type { Draft } from './draft.js';
-import {
-  type Baseline,
-  baselineOf,
-  changesOf,
-  type DraftChanges,
-  type Impact,
-  impactOf,
-} from './publish-changes.js';
-
-/** Requests listed one by one; the counts cover them all. */
-const FIRST_FEW = 5;
+import { ImpactList } from './ImpactList.js';
+import { type Baseline, baselineOf, changesOf, type DraftChanges } from './publish-changes.js';
 
 type Read<T> = { kind: 'loading' } | { kind: 'failed'; failure: ApiFailure } | { kind: 'done'; value: T };
-
-const VERDICT_WORDS: Record<Impact['instances'][number]['verdict'], string> = {
-  same: 'same outcome',
-  differs: 'would differ',
-  wouldWait: 'would still wait',
-  notReplayed: 'not replayed',
-};
 
 interface PublishChangesProps {
   name: string;
@@ -42,7 +26,6 @@ export function PublishChanges({ name, draft, compiled }: PublishChangesProps) {
   const headingId = useId();
   const [base, setBase] = useState<Read<Baseline | null>>({ kind: 'loading' });
   const [changes, setChanges] = useState<Read<DraftChanges>>({ kind: 'loading' });
-  const [impact, setImpact] = useState<Read<Impact>>({ kind: 'loading' });
 
   useEffect(() => {
     let live = true;
@@ -55,10 +38,6 @@ export function PublishChanges({ name, draft, compiled }: PublishChangesProps) {
         changesOf(name, found, draft, compiled).then(
           (value) => live && setChanges({ kind: 'done', value }),
           (error: unknown) => live && setChanges(failed(error)),
-        );
-        impactOf(name, found, draft).then(
-          (value) => live && setImpact({ kind: 'done', value }),
-          (error: unknown) => live && setImpact(failed(error)),
         );
       },
       (error: unknown) => live && setBase(failed(error)),
@@ -90,11 +69,7 @@ export function PublishChanges({ name, draft, compiled }: PublishChangesProps) {
       ) : null}
       {changes.kind === 'done' ? <Changes changes={changes.value} /> : null}
       <h3>Impact on finished requests</h3>
-      {impact.kind === 'loading' ? <Loading what="the impact on finished requests" /> : null}
-      {impact.kind === 'failed' ? (
-        <ErrorNotice failure={impact.failure} title="Impact could not be computed" />
-      ) : null}
-      {impact.kind === 'done' ? <ImpactSummary impact={impact.value} /> : null}
+      <ImpactList name={name} base={base.value} draft={draft} />
     </section>
   );
 }
@@ -133,50 +108,6 @@ function Changes({ changes }: { changes: DraftChanges }) {
             <SourceDiff key={s.path} source={s} />
           ))}
         </details>
-      ) : null}
-    </div>
-  );
-}
-
-function ImpactSummary({ impact }: { impact: Impact }) {
-  const { summary } = impact;
-  if (summary.instances === 0) {
-    return (
-      <p className="muted">
-        Version {impact.base.version} has no finished requests to replay: nothing to compare yet.
-      </p>
-    );
-  }
-  const shown = impact.instances.slice(0, FIRST_FEW);
-  return (
-    <div className="studio-impact">
-      <p>
-        Replayed the last {summary.instances} finished {summary.instances === 1 ? 'request' : 'requests'} of
-        version {impact.base.version} through the draft:
-      </p>
-      <ul className="studio-impact-counts">
-        <li>{summary.same} same outcome</li>
-        <li>{summary.differs} would differ</li>
-        <li>{summary.wouldWait} would still wait</li>
-        <li>{summary.notReplayed} not replayed</li>
-      </ul>
-      <ul className="studio-impact-instances">
-        {shown.map((i) => (
-          <li key={i.instanceId}>
-            <code>{i.instanceId}</code> ({i.recordedStatus}): {VERDICT_WORDS[i.verdict]}
-            {i.reason ? `: ${i.reason}` : ''}
-            {i.differences.length > 0 ? (
-              <ul>
-                {i.differences.slice(0, 3).map((d, n) => (
-                  <li key={n}>{d.text}</li>
-                ))}
-              </ul>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-      {impact.instances.length > shown.length ? (
-        <p className="muted">and {impact.instances.length - shown.length} more requests.</p>
       ) : null}
     </div>
   );

@@ -72,8 +72,8 @@ export async function changesOf(
   return { base, diff, sources: sourceDiffs(published.sources, drafted) };
 }
 
-/** The server's replay of the base version's last finished requests through the draft. */
-export const impactOf = (name: string, base: Baseline, draft: Draft): Promise<Impact> =>
+/** The server's replay of the base version's `last` finished requests through the draft. */
+export const impactOf = (name: string, base: Baseline, draft: Draft, last: number): Promise<Impact> =>
   unwrap(
     api.POST('/v1/policies/{name}/impact', {
       params: { path: { name }, header: { 'Idempotency-Key': idempotencyKey() } },
@@ -81,6 +81,7 @@ export const impactOf = (name: string, base: Baseline, draft: Draft): Promise<Im
       body: {
         entry: draft.entry,
         files: draft.files,
+        last,
         ...(base.inForce ? {} : { baseVersion: base.version }),
       },
     }),
