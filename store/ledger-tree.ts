@@ -63,6 +63,8 @@ export interface PendingEvent {
   id: string;
   at: Date;
   hash: string;
+  /** Whether it carries the `unsigned` mark (an event older than the tree, met by the backfill, does not). */
+  marked: boolean;
 }
 
 export class TreeConflictError extends Error {
@@ -121,7 +123,7 @@ export class LedgerTree {
     state: TreeState,
     limit: number,
   ): Promise<{ events: PendingEvent[]; backfillAfter: string | null }> {
-    const projection = { _id: 1, at: 1, hash: 1 } as const;
+    const projection = { _id: 1, at: 1, hash: 1, unsigned: 1 } as const;
     let raws;
     let backfillAfter: string | null = null;
     if (!state.backfill.done) {
@@ -135,8 +137,15 @@ export class LedgerTree {
         .toArray();
     }
     const events = raws.flatMap((raw) => {
-      const { _id, at, hash } = raw as { _id: string; at?: unknown; hash?: unknown };
-      return at instanceof Date && typeof hash === 'string' ? [{ id: _id, at, hash }] : [];
+      const { _id, at, hash, unsigned } = raw as {
+        _id: string;
+        at?: unknown;
+        hash?: unknown;
+        unsigned?: unknown;
+      };
+      return at instanceof Date && typeof hash === 'string'
+        ? [{ id: _id, at, hash, marked: unsigned === true }]
+        : [];
     });
     events.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { events, backfillAfter };
