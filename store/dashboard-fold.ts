@@ -14,6 +14,8 @@
 // - checkPassed, checkFailed, waived: the compliance counts of the step.
 // - waived with an end date: a waiver in force until then; waiverExpired: no longer.
 // - ended: the instance's remaining clocks go (tasks closed by the end are not cycle times).
+// Cycle times, breaches and checks count into the every-project total and into the event's
+// project (the project of the event that completes the count: a clock's close, its breach).
 import type { Fact } from '../engine/facts/index.js';
 import {
   bucketOf,
@@ -22,6 +24,7 @@ import {
   type ClockKind,
   type FoldEvent,
   isoWeekOf,
+  PROJECT_FIGURES,
   type RollupChange,
   type RollupKey,
   rollupId,
@@ -78,25 +81,35 @@ function clockOf(fact: Fact | undefined): { kind: ClockKind; step: string } | nu
   }
 }
 
+/**
+ * The batch's rollup changes. A count of a PROJECT_FIGURES figure goes into the every-project
+ * total and, when the event names a project, into that project's cell too: both in this batch,
+ * so both in the fold's one transaction (dashboard-model.ts says why both are kept).
+ */
 class Rollups {
   private readonly byId = new Map<string, RollupChange>();
 
-  add(key: RollupKey, counter: string, by = 1): RollupChange {
-    const change = this.at(key);
-    change.n[counter] = (change.n[counter] ?? 0) + by;
-    return change;
+  add(key: RollupKey, counter: string, project: string | null = null): void {
+    for (const change of this.cellsOf(key, project)) change.n[counter] = (change.n[counter] ?? 0) + 1;
   }
 
-  duration(key: RollupKey, ms: number): void {
-    const change = this.add(key, 'closed');
+  duration(key: RollupKey, ms: number, project: string | null): void {
     const bucket = String(bucketOf(ms));
-    change.hist[bucket] = (change.hist[bucket] ?? 0) + 1;
-    change.sumMs += ms;
-    change.maxMs = Math.max(change.maxMs, ms);
+    for (const change of this.cellsOf(key, project)) {
+      change.n['closed'] = (change.n['closed'] ?? 0) + 1;
+      change.hist[bucket] = (change.hist[bucket] ?? 0) + 1;
+      change.sumMs += ms;
+      change.maxMs = Math.max(change.maxMs, ms);
+    }
   }
 
   all(): RollupChange[] {
     return [...this.byId.values()];
+  }
+
+  private cellsOf(total: RollupKey, project: string | null): RollupChange[] {
+    const perProject = project !== null && project !== '' && PROJECT_FIGURES.includes(total.figure);
+    return perProject ? [this.at(total), this.at({ ...total, project })] : [this.at(total)];
   }
 
   private at(key: RollupKey): RollupChange {
@@ -133,6 +146,7 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
       key,
       part,
       week,
+      project: null,
     });
     const touched = clockOf(fact);
     const id = touched === null ? null : clockId(event.instanceId, touched.kind, touched.step);
@@ -164,9 +178,9 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
       const c = clock();
       if (c.timedOut) return;
       c.timedOut = true;
-      rollups.add(of('breach', c.step, c.kind), 'breaches');
+      rollups.add(of('breach', c.step, c.kind), 'breaches', event.project);
       for (const person of c.asked) {
-        if (!c.voted.includes(person)) rollups.add(of('breachBy', person), 'breaches');
+        if (!c.voted.includes(person)) rollups.add(of('breachBy', person), 'breaches', event.project);
       }
     };
     const open = () => {
@@ -189,8 +203,9 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
         key: c.step,
         part: c.kind,
         week: closeWeek,
+        project: null,
       };
-      rollups.duration(key, Math.max(0, c.closedAt.getTime() - c.openedAt.getTime()));
+      rollups.duration(key, Math.max(0, c.closedAt.getTime() - c.openedAt.getTime()), event.project);
       clocks.set(c._id, null);
     };
 
@@ -231,17 +246,17 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
         close();
         break;
       case 'checkPassed':
-        rollups.add(of('checks', fact.step), 'passed');
+        rollups.add(of('checks', fact.step), 'passed', event.project);
         break;
       case 'checkFailed':
-        rollups.add(of('checks', fact.step), 'failed');
+        rollups.add(of('checks', fact.step), 'failed', event.project);
         if (fact.cause === 'noAttestation') {
           breach();
           close();
         }
         break;
       case 'waived':
-        rollups.add(of('checks', fact.step), 'waived');
+        rollups.add(of('checks', fact.step), 'waived', event.project);
         close();
         if (fact.until !== null) {
           waivers.set(waiverId(event.instanceId, fact.step), {

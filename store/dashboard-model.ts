@@ -1,5 +1,5 @@
 // The PMO dashboard's stored shapes (issue 18) and the pure arithmetic on them: rollup documents
-// keyed by (figure, policy, key, part, ISO week), the fixed log-spaced duration histogram and the
+// keyed by (figure, policy, key, part, ISO week, project), the fixed log-spaced duration histogram and the
 // percentiles read from it, the ledger fields the projector folds, and the open-task "clocks" it
 // keeps between an approval's opening and its close. No I/O here: dashboard-fold.ts folds events
 // into these, dashboards.ts stores and reads them.
@@ -18,14 +18,31 @@ import { factSchema } from './audit-event.js';
 export const FIGURES = ['cycle', 'breach', 'breachBy', 'checks', 'instances'] as const;
 export type Figure = (typeof FIGURES)[number];
 
+/**
+ * The figures kept twice, in the same fold: once for every project (`project` null: the total)
+ * and once per project (`project` the event's, for events that name one). Why both rather than
+ * per project only: a read without a project filter then reads the totals, as many documents as
+ * (policy, key, week) cells however many projects there are, instead of one per project and cell;
+ * a read for one project reads that project's cells alone. `instances` is already per project
+ * (its `key`), so it is kept once.
+ */
+export const PROJECT_FIGURES: readonly Figure[] = ['cycle', 'breach', 'breachBy', 'checks'];
+
 /** The task kinds a clock follows (the engine's TaskKind). */
 export const CLOCK_KINDS = ['approval', 'attestation', 'waiver'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 /**
  * One rollup document. `key`: a step (cycle, breach, checks), a person (breachBy) or a project
- * (instances, `''` for none); `part`: the task kind for cycle and breach, `''` otherwise. `n`: the
- * figure's counters by name; `hist`: counts per bucket index (cycle only), `sumMs`, `maxMs`.
+ * (instances, `''` for none); `part`: the task kind for cycle and breach, `''` otherwise;
+ * `project`: null for the every-project total, else the one project the cell counts (the
+ * PROJECT_FIGURES only). `n`: the figure's counters by name; `hist`: counts per bucket index
+ * (cycle only), `sumMs`, `maxMs`.
+ *
+ * Documents stored before the project dimension have no `project`: they are totals (the default,
+ * and MongoDB's `{project: null}` matches a missing field), so unfiltered figures stay whole. The
+ * per-project figures of the events folded before then exist only after a rebuild
+ * (`POST /v1/dashboards/rebuild`, which drops the rollups and folds the ledger again).
  */
 export const rollupSchema = z.object({
   _id: z.string(),
@@ -34,6 +51,7 @@ export const rollupSchema = z.object({
   key: z.string(),
   part: z.string(),
   week: z.string().regex(/^\d{4}-W\d{2}$/),
+  project: z.string().nullable().default(null),
   n: z.record(z.string(), z.number().int()).default({}),
   hist: z.record(z.string().regex(/^\d+$/), z.number().int()).default({}),
   sumMs: z.number().default(0),
@@ -47,10 +65,22 @@ export interface RollupKey {
   key: string;
   part: string;
   week: string;
+  /** null: every project's total. */
+  project: string | null;
 }
 
-/** Deterministic, so the same (figure, policy, key, part, week) is always the same document. */
-export const rollupId = (k: RollupKey): string => JSON.stringify([k.figure, k.policy, k.key, k.part, k.week]);
+/**
+ * Deterministic, so the same (figure, policy, key, part, week, project) is always the same
+ * document and a retried fold lands on it (the transaction's position condition then refuses the
+ * retry). A total keeps the id it had before the project dimension, so folds after the change
+ * go on adding into the totals already stored.
+ */
+export const rollupId = (k: RollupKey): string =>
+  JSON.stringify(
+    k.project === null
+      ? [k.figure, k.policy, k.key, k.part, k.week]
+      : [k.figure, k.policy, k.key, k.part, k.week, k.project],
+  );
 
 /** What one fold adds to one rollup document: `$inc` counters and histogram, `$max` of maxMs. */
 export interface RollupChange {

@@ -3,9 +3,11 @@
 // step|person|project, ISO week) that a projector keeps, not from the ledger and the tasks.
 //
 // Documents:
-// - `dashboard_rollups`: counters and a duration histogram per (figure, policy, key, part, week)
-//   (dashboard-model.ts). A read is one find bounded by figure, policy and weeks: it examines as
-//   many documents as there are (policy, key, week) cells, however many events made them.
+// - `dashboard_rollups`: counters and a duration histogram per (figure, policy, key, part, week,
+//   project) (dashboard-model.ts). A read is one find bounded by figure, project (null: the
+//   every-project totals), policy and weeks: it examines as many documents as there are
+//   (policy, key, week) cells of that project or of the totals, however many events made them and
+//   however many other projects have cells.
 // - `dashboard_clocks`: tasks the projector has seen open and not closed (between their opening
 //   and closing facts), bounded by what is open.
 // - `dashboard_waivers`: waivers in force with an end date, for "expiring in the next 30 days".
@@ -37,6 +39,7 @@ import {
   FOLD_EVENT_FIELDS,
   type FoldEvent,
   foldEventSchema,
+  PROJECT_FIGURES,
   projectorSchema,
   type RollupChange,
   type RollupDoc,
@@ -105,6 +108,8 @@ export interface RollupQuery {
   policy?: string;
   /** For `instances`: the project (`''` for instances without one). */
   key?: string;
+  /** For the PROJECT_FIGURES: one project's cells; absent: the every-project totals. */
+  project?: string;
   /** Inclusive ISO weeks `YYYY-Www`. */
   fromWeek?: string;
   toWeek?: string;
@@ -224,6 +229,8 @@ export class DashboardStore {
   /** The rollup documents of one figure in scope: one find its index bounds. */
   async read(query: RollupQuery): Promise<RollupDoc[]> {
     const filter: Filter<Keyed> = { figure: query.figure };
+    // `null` also matches the totals stored before the project dimension (no `project` field).
+    if (PROJECT_FIGURES.includes(query.figure)) filter['project'] = query.project ?? null;
     if (query.policy !== undefined) filter['policy'] = query.policy;
     if (query.key !== undefined) filter['key'] = query.key;
     if (query.fromWeek !== undefined || query.toWeek !== undefined) {
@@ -307,12 +314,12 @@ function incrementOf(change: RollupChange) {
   for (const [name, by] of Object.entries(change.n)) inc[`n.${name}`] = by;
   for (const [bucket, by] of Object.entries(change.hist)) inc[`hist.${bucket}`] = by;
   if (change.sumMs > 0) inc['sumMs'] = change.sumMs;
-  const { figure, policy, key, part, week } = change.key;
+  const { figure, policy, key, part, week, project } = change.key;
   return {
     updateOne: {
       filter: { _id: rollupId(change.key) },
       update: {
-        $setOnInsert: { figure, policy, key, part, week },
+        $setOnInsert: { figure, policy, key, part, week, project },
         $inc: inc,
         ...(change.maxMs > 0 ? { $max: { maxMs: change.maxMs } } : {}),
       },
@@ -325,14 +332,28 @@ function incrementOf(change: RollupChange) {
 export const dashboardCollections: CollectionSpec[] = [
   {
     name: ROLLUPS,
-    holds: 'counters and a duration histogram of one dashboard figure per (policy, key, part, ISO week)',
+    holds:
+      'counters and a duration histogram of one dashboard figure per (policy, key, part, ISO week, project)',
     // Written by `_id` (an upsert must name the shard key); a read gathers a few cells per shard.
     shardKey: { _id: 'hashed' },
     indexes: [
       {
         name: 'figure_policy_week',
         key: { figure: 1, policy: 1, week: 1 },
-        serves: "DashboardStore.read: a figure's cells of one policy or of all, in a range of weeks",
+        serves: "DashboardStore.read of instances: a figure's cells of one policy or of all, in weeks",
+      },
+      // The project (null: the totals) right after the figure, so that a read of the totals never
+      // walks the per-project cells; one index with the policy and one without, so that a range
+      // of weeks directly follows the equalities either way.
+      {
+        name: 'figure_project_policy_week',
+        key: { figure: 1, project: 1, policy: 1, week: 1 },
+        serves: "DashboardStore.read: a figure's totals or one project's cells of one policy, in weeks",
+      },
+      {
+        name: 'figure_project_week',
+        key: { figure: 1, project: 1, week: 1 },
+        serves: "DashboardStore.read: a figure's totals or one project's cells of every policy, in weeks",
       },
       {
         name: 'figure_key_week',

@@ -53,16 +53,30 @@ function checkWeeks(value: { from?: unknown; to?: unknown }, ctx: z.RefinementCt
   }
 }
 
-export const policyField = { policy: text.optional() };
-export const projectField = { project: text.optional() };
-export const weekFields = { from: weekField.optional(), to: weekField.optional() };
+export const policyField = {
+  policy: text.optional().meta({ description: 'only this policy (its name)' }),
+};
+export const projectField = {
+  project: text.optional().meta({ description: "only this project's instances (its code)" }),
+};
+export const weekFields = {
+  from: weekField
+    .optional()
+    .meta({ description: 'first ISO week (`2026-W19`) or a day of it (`2026-05-04`)' }),
+  to: weekField
+    .optional()
+    .meta({ description: 'last ISO week, included (or a day of it); not before `from`' }),
+};
 
-/** Figures read from weekly rollups: policy and weeks. */
-export const weeklyQuery = z.strictObject({ ...policyField, ...weekFields }).superRefine(checkWeeks);
-/** Instances per project: policy, project and weeks. */
-export const instancesQuery = z
+/**
+ * Figures read from weekly rollups (cycle time, SLA breaches, compliance, instances): policy,
+ * project and weeks. Without a project they read the every-project totals.
+ */
+export const weeklyQuery = z
   .strictObject({ ...policyField, ...projectField, ...weekFields })
   .superRefine(checkWeeks);
+/** Instances per project: the same names. */
+export const instancesQuery = weeklyQuery;
 /** Figures of what is open now: policy and project. */
 export const currentQuery = z.strictObject({ ...policyField, ...projectField });
 

@@ -5,6 +5,9 @@
 // says how fresh it is: `asOf`, the newest ledger event folded, and `foldedAt`, when the fold last
 // reached the ledger tree's end (it runs after each signer run, every 10 minutes by default).
 // Approver load is read from the open tasks at request time (`asOf` is then the request's time).
+// Every figure takes `project`: cycle time, breaches and compliance read that project's rollups
+// (kept beside the every-project totals since the project dimension; events folded before it
+// count for a project only after POST /dashboards/rebuild).
 // No path parameters: every figure is about many people's objects, never one person's.
 import { z } from 'zod';
 import type { Freshness, Role } from '../../store/index.js';
@@ -52,6 +55,11 @@ const scopeOf = (query: WeeklyQuery) => ({
   ...(query.from === undefined ? {} : { fromWeek: query.from }),
   ...(query.to === undefined ? {} : { toWeek: query.to }),
 });
+/** The rollups kept per project too (cycle, breaches, checks): one project's cells, or the totals. */
+const projectScopeOf = (query: WeeklyQuery) => ({
+  ...scopeOf(query),
+  ...(query.project === undefined ? {} : { project: query.project }),
+});
 
 const cycleFields = { count, p50Ms: ms, p90Ms: ms, meanMs: ms, maxMs: ms };
 const checkFields = { passed: count, failed: count, waived: count };
@@ -62,7 +70,8 @@ export function dashboardsRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/dashboards/cycle-time',
-      summary: 'Open-to-close time per policy, step and task kind (p50, p90 from a histogram), and per week',
+      summary:
+        'Open-to-close time per policy, step and task kind (p50, p90 from a histogram), and per week; of one project or all',
       roles: DASHBOARD_ROLES,
       query: weeklyQuery,
       response: z.object({
@@ -74,14 +83,15 @@ export function dashboardsRoutes(): RouteSpec[] {
       }),
       handler: async ({ query, deps }) => {
         const fresh = await deps.store.dashboards.freshness();
-        const docs = await deps.store.dashboards.read({ figure: 'cycle', ...scopeOf(query) });
+        const docs = await deps.store.dashboards.read({ figure: 'cycle', ...projectScopeOf(query) });
         return json({ ...freshnessOf(fresh), weeks: weeksOf(query), ...cycleTimes(docs) });
       },
     }),
     route({
       method: 'get',
       path: '/dashboards/sla-breaches',
-      summary: 'SLA breaches per policy and step, per policy and approver, and per week',
+      summary:
+        'SLA breaches per policy and step, per policy and approver, and per week; of one project or all',
       roles: DASHBOARD_ROLES,
       query: weeklyQuery,
       response: z.object({
@@ -94,15 +104,15 @@ export function dashboardsRoutes(): RouteSpec[] {
       }),
       handler: async ({ query, deps }) => {
         const fresh = await deps.store.dashboards.freshness();
-        const steps = await deps.store.dashboards.read({ figure: 'breach', ...scopeOf(query) });
-        const people = await deps.store.dashboards.read({ figure: 'breachBy', ...scopeOf(query) });
+        const steps = await deps.store.dashboards.read({ figure: 'breach', ...projectScopeOf(query) });
+        const people = await deps.store.dashboards.read({ figure: 'breachBy', ...projectScopeOf(query) });
         return json({ ...freshnessOf(fresh), weeks: weeksOf(query), ...slaBreaches(steps, people) });
       },
     }),
     route({
       method: 'get',
       path: '/dashboards/compliance',
-      summary: 'Checks passed, failed and waived per policy, and per policy and step',
+      summary: 'Checks passed, failed and waived per policy, and per policy and step; of one project or all',
       roles: DASHBOARD_ROLES,
       query: weeklyQuery,
       response: z.object({
@@ -112,7 +122,7 @@ export function dashboardsRoutes(): RouteSpec[] {
       }),
       handler: async ({ query, deps }) => {
         const fresh = await deps.store.dashboards.freshness();
-        const docs = await deps.store.dashboards.read({ figure: 'checks', ...scopeOf(query) });
+        const docs = await deps.store.dashboards.read({ figure: 'checks', ...projectScopeOf(query) });
         return json({ ...freshnessOf(fresh), weeks: weeksOf(query), ...compliance(docs) });
       },
     }),

@@ -7032,13 +7032,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open-to-close time per policy, step and task kind (p50, p90 from a histogram), and per week
+         * Open-to-close time per policy, step and task kind (p50, p90 from a histogram), and per week; of one project or all
          * @description Roles: author, auditor, pmo, admin.
          */
         get: {
             parameters: {
                 query?: {
                     policy?: string;
+                    project?: string;
                     from?: string;
                     to?: string;
                 };
@@ -7123,13 +7124,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * SLA breaches per policy and step, per policy and approver, and per week
+         * SLA breaches per policy and step, per policy and approver, and per week; of one project or all
          * @description Roles: author, auditor, pmo, admin.
          */
         get: {
             parameters: {
                 query?: {
                     policy?: string;
+                    project?: string;
                     from?: string;
                     to?: string;
                 };
@@ -7209,13 +7211,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Checks passed, failed and waived per policy, and per policy and step
+         * Checks passed, failed and waived per policy, and per policy and step; of one project or all
          * @description Roles: author, auditor, pmo, admin.
          */
         get: {
             parameters: {
                 query?: {
                     policy?: string;
+                    project?: string;
                     from?: string;
                     to?: string;
                 };

@@ -2,7 +2,8 @@
 // (a click on a bar, point or cell opens the matching list), the same figures as a table under
 // "Show as a table" (the accessible version, with the drill-down as links in its rows, so all of it
 // works from the keyboard) and a CSV download of exactly those rows. Loading, error and empty
-// states are the card's own: one failing figure does not blank the page.
+// states are the card's own: one failing figure does not blank the page; a failure offers a retry,
+// except a refused filter (422), which only a corrected filter fixes.
 import { useId, type ReactNode } from 'react';
 import type { ApiFailure } from '../../api-client/client.js';
 import { Link, navigate } from '../../app/router.js';
@@ -67,6 +68,15 @@ export function ChartCard({ title, file, read, figure, empty, note }: Props) {
 
 function Body({ title, file, read, figure, empty }: Omit<Props, 'note'>) {
   if (figure === null) {
+    // A refused filter: the message is under the filter's field too, and trying the same filter
+    // again cannot help, so the card points there instead of offering a retry.
+    if (read.error?.status === 422)
+      return (
+        <p className="state state-refused">
+          Not shown: the filter was refused (
+          {read.error.problems.map((p) => p.message).join('; ') || read.error.message}). Correct it above.
+        </p>
+      );
     if (read.error)
       return (
         <ErrorNotice

@@ -7,7 +7,7 @@ import { type DashFilter, type FilterKey, FILTER_KEYS, queryOf } from './filter.
 
 const LABELS: Record<FilterKey, { label: string; help: string }> = {
   policy: { label: 'Policy', help: 'A policy name, e.g. change-mgmt.' },
-  project: { label: 'Project', help: 'A project code; instances, approver load, waivers and people.' },
+  project: { label: 'Project', help: 'A project code, e.g. erp.' },
   from: { label: 'From week', help: 'An ISO week (2026-W19) or a day (2026-05-04).' },
   to: { label: 'To week', help: 'Included; a week or a day, not before From.' },
 };

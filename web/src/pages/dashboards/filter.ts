@@ -1,8 +1,8 @@
 // The dashboards' filter as the URL carries it (`/dashboards?policy=change-mgmt&from=2026-W19`),
 // so that a view can be bookmarked and sent. The names are those of GET /v1/dashboards/*
 // (api/dashboards/filters.ts): `from` and `to` are ISO weeks or days (the API rounds a day to its
-// week). Not every figure takes every name: the weekly rollups are not kept per project, and the
-// API's queries are strict, so each read gets only the names it accepts.
+// week). Not every figure takes every name: what is open now has no weeks, and the API's queries
+// are strict, so each read gets only the names it accepts.
 
 export const FILTER_KEYS = ['policy', 'project', 'from', 'to'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
@@ -29,10 +29,8 @@ export function queryOf(filter: DashFilter): string {
 const pick = (filter: DashFilter, keys: readonly FilterKey[]): DashFilter =>
   Object.fromEntries(keys.flatMap((k) => (filter[k] === undefined ? [] : [[k, filter[k]]])));
 
-/** Cycle time, SLA breaches and compliance: policy and weeks. */
-export const weeklyQuery = (f: DashFilter) => pick(f, ['policy', 'from', 'to']);
-/** Instances per project: every name. */
-export const instancesQuery = (f: DashFilter) => pick(f, ['policy', 'project', 'from', 'to']);
+/** The weekly rollups (cycle time, SLA breaches, compliance, instances): every name. */
+export const weeklyQuery = (f: DashFilter) => pick(f, ['policy', 'project', 'from', 'to']);
 /** What is open now (approver load, waivers ending): policy and project. */
 export const currentQuery = (f: DashFilter) => pick(f, ['policy', 'project']);
 
