@@ -22,7 +22,7 @@ import {
   readWorldFile,
   testFileOf,
 } from './scenario-files.js';
-import { formatTimeline } from './timeline.js';
+import { formatTimeline } from '../../engine/text/simulation-text.js';
 
 export interface SimulateOptions {
   process?: string | undefined;

@@ -9,7 +9,7 @@ import { parse } from '../index.js';
 import { diskHost, expandCharterFiles, UsageError } from './files.js';
 import { EXIT_OK, EXIT_PROBLEMS, type Output } from './language-commands.js';
 import { compileForRun, policyFileOf, readTestFile, testFileOf } from './scenario-files.js';
-import { formatTimeline } from './timeline.js';
+import { formatTimeline } from '../../engine/text/simulation-text.js';
 
 export interface TestOptions {
   json: boolean;

@@ -4,7 +4,9 @@
 // POST /v1/policies after a confirmation. The server decides: its refusal is shown in the editor.
 // The draft lives in the page and in sessionStorage (use-draft.ts), so nothing typed is lost.
 // Beside the editor, the diagram of the draft (PreviewPanel); in a second tab, its tests, run in
-// the page with their coverage shown on the diagram and in the source (TestsPanel).
+// the page with their coverage shown on the diagram and in the source (TestsPanel); in a third, a
+// scenario built in a form and played on the simulator (ScenarioPanel). Library files are added
+// and removed beside the entry (LibraryFiles).
 import { forceLinting } from '@codemirror/lint';
 import type { EditorView } from '@codemirror/view';
 import { useEffect, useId, useRef, useState } from 'react';
@@ -15,8 +17,10 @@ import { ErrorNotice, Loading } from '../../components/states.js';
 import { CodeEditor } from './CodeEditor.js';
 import { headerOf, templateDraft } from './draft.js';
 import type { EditorHooks } from './editor-setup.js';
+import { LibraryFiles } from './LibraryFiles.js';
 import { OpenSource } from './OpenSource.js';
 import { PreviewPanel, usePreviewCompile } from './PreviewPanel.js';
+import { ScenarioPanel } from './scenario/ScenarioPanel.js';
 import { StudioTabs, type StudioTab } from './StudioTabs.js';
 import { TestsPanel } from './TestsPanel.js';
 import { testFileName, useStudioTests } from './use-studio-tests.js';
@@ -183,6 +187,7 @@ export function StudioPage() {
   const files = draft ? Object.keys(draft.files) : [];
   const errors = checked ? errorCount(checked.problems) : 0;
   const header = draft ? headerOf(state.current() ?? draft) : null;
+  const fixFirst = 'Fix the errors in the policy first:';
   const blocked = !canPublish
     ? 'Publishing needs the author or admin role.'
     : checked === null
@@ -244,6 +249,13 @@ export function StudioPage() {
               </button>
             </div>
           </div>
+          <LibraryFiles
+            files={files}
+            entry={draft.entry}
+            active={draft.active}
+            onAdd={state.addFile}
+            onRemove={state.removeFile}
+          />
           <p id={publishHelpId} className="field-help studio-publish-help">
             {blocked ?? `Ready to publish ${header?.name ?? ''} version ${header?.version ?? ''}.`}
           </p>
@@ -277,14 +289,24 @@ export function StudioPage() {
                     text={tests.text}
                     onChange={tests.edit}
                     onRun={tests.run}
-                    blocked={
-                      errors > 0
-                        ? 'Fix the errors in the policy first: the tests run on a policy that checks clean.'
-                        : null
-                    }
+                    blocked={errors > 0 ? `${fixFirst} the tests run on a policy that checks clean.` : null}
                     run={tests.last}
                     outdated={tests.outdated}
                     fileName={testFileName(draft.entry)}
+                  />
+                }
+                scenario={
+                  <ScenarioPanel
+                    policy={preview.now}
+                    blocked={
+                      checked === null
+                        ? 'Checking…'
+                        : errors > 0
+                          ? `${fixFirst} a scenario runs on a policy that checks clean.`
+                          : null
+                    }
+                    startedBy={who.person}
+                    tests={{ text: tests.text, edit: tests.edit, fileName: testFileName(draft.entry) }}
                   />
                 }
               />

@@ -1,12 +1,13 @@
-// The editor's two tabs: the policy's source and its tests, as the WAI-ARIA tabs pattern has
-// them: one tab stop for the list, Left/Right (and Home/End) move between the tabs and show
+// The editor's tabs: the policy's source, its tests, and a scenario to try (built in a form and
+// played on the simulator), as the WAI-ARIA tabs pattern has them: one tab stop for the list, Left/Right (and Home/End) move between the tabs and show
 // them, the panel follows. The source panel stays mounted while hidden, so the editor keeps its
-// text, selection and undo history across switches.
+// text, selection and undo history across switches; the others stay mounted too, so a half-built
+// scenario survives a look at the source.
 import { type KeyboardEvent, type ReactNode, useId, useRef } from 'react';
 
-export type StudioTab = 'source' | 'tests';
+export type StudioTab = 'source' | 'tests' | 'scenario';
 
-const ORDER: readonly StudioTab[] = ['source', 'tests'];
+const ORDER: readonly StudioTab[] = ['source', 'tests', 'scenario'];
 
 interface StudioTabsProps {
   tab: StudioTab;
@@ -14,14 +15,24 @@ interface StudioTabsProps {
   testsLabel: string;
   source: ReactNode;
   tests: ReactNode;
+  scenario: ReactNode;
 }
 
-export function StudioTabs({ tab, onTab, testsLabel, source, tests }: StudioTabsProps) {
+export function StudioTabs({ tab, onTab, testsLabel, source, tests, scenario }: StudioTabsProps) {
   const base = useId();
-  const buttons = useRef<Record<StudioTab, HTMLButtonElement | null>>({ source: null, tests: null });
+  const buttons = useRef<Record<StudioTab, HTMLButtonElement | null>>({
+    source: null,
+    tests: null,
+    scenario: null,
+  });
   const tabId = (t: StudioTab) => `${base}-tab-${t}`;
   const panelId = (t: StudioTab) => `${base}-panel-${t}`;
-  const labels: Record<StudioTab, string> = { source: 'Policy source', tests: testsLabel };
+  const labels: Record<StudioTab, string> = {
+    source: 'Policy source',
+    tests: testsLabel,
+    scenario: 'Try it',
+  };
+  const panels: Record<StudioTab, ReactNode> = { source, tests, scenario };
 
   const move = (event: KeyboardEvent<HTMLButtonElement>): void => {
     const at = ORDER.indexOf(tab);
@@ -73,7 +84,7 @@ export function StudioTabs({ tab, onTab, testsLabel, source, tests }: StudioTabs
           className="studio-tabpanel"
           hidden={tab !== t}
         >
-          {t === 'source' ? source : tests}
+          {panels[t]}
         </div>
       ))}
     </div>

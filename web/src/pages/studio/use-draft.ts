@@ -1,8 +1,8 @@
 // The draft the studio shows, and how it is chosen when the page opens: the address
 // (/studio?policy=<name>&version=<n>) opens that version's sources as the next version, unless
 // this tab already holds a draft of it (a reload keeps what was typed); a bare /studio resumes
-// the tab's draft or starts from the template. Every change, the test file's too, is kept in
-// sessionStorage.
+// the tab's draft or starts from the template. Every change, the test file's and added or removed
+// library files too, is kept in sessionStorage.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiFailure, asFailure } from '../../api-client/client.js';
 import { type Draft, draftFromVersion, storeDraft, storedDraft, templateDraft } from './draft.js';
@@ -23,6 +23,10 @@ export interface DraftState {
   /** The test file's new text (from the Tests tab). */
   editTests: (text: string) => void;
   show: (path: string) => void;
+  /** A new library file beside the entry, shown at once. */
+  addFile: (path: string, text: string) => void;
+  /** A library file dropped from the draft; the entry is shown if it was the one open. */
+  removeFile: (path: string) => void;
   retry: () => void;
 }
 
@@ -101,6 +105,34 @@ export function useDraft(query: URLSearchParams, owner: string): DraftState {
     setDraft(latest.current);
   }, []);
 
+  // File changes are stored at once, not after a pause: they are not keystrokes.
+  const replace = useCallback((next: Draft): void => {
+    window.clearTimeout(saveTimer.current);
+    latest.current = next;
+    storeDraft(next);
+    setDraft(next);
+  }, []);
+
+  const addFile = useCallback(
+    (path: string, text: string): void => {
+      const now = latest.current;
+      if (!now || Object.hasOwn(now.files, path)) return;
+      replace({ ...now, files: { ...now.files, [path]: text }, active: path });
+    },
+    [replace],
+  );
+
+  const removeFile = useCallback(
+    (path: string): void => {
+      const now = latest.current;
+      if (!now || path === now.entry || !Object.hasOwn(now.files, path)) return;
+      const files = { ...now.files };
+      delete files[path];
+      replace({ ...now, files, active: now.active === path ? now.entry : now.active });
+    },
+    [replace],
+  );
+
   return {
     draft,
     generation,
@@ -111,6 +143,8 @@ export function useDraft(query: URLSearchParams, owner: string): DraftState {
     edit,
     editTests,
     show,
+    addFile,
+    removeFile,
     retry: () => setAttempt((a) => a + 1),
   };
 }
