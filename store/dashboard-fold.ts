@@ -4,7 +4,8 @@
 // conditioned on the projector's position, so that each event is counted exactly once.
 //
 // What each fact does (the week is the ISO week, UTC, of the event that completes a count):
-// - started / ended: an instance started / ended with its outcome, per policy and project.
+// - started / ended: an instance started / ended with its outcome, per policy and project, and
+//   per policy version (the `versions` figure, for the policy catalogue's instances per version).
 // - approvalOpened, checkTaskOpened: a clock starts (`asked` = the people asked); escalated and
 //   handedOver add people to it; vote records who voted.
 // - approvalTimedOut; checkFailed for a missed attestation; waiverMissed: an SLA breach of the
@@ -139,6 +140,8 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
     const fact = event.fact;
     if (fact === undefined) continue;
     const policy = event.policy.name;
+    // Absent only from events read before the version was projected: then not counted per version.
+    const version = event.policy.version === undefined ? null : String(event.policy.version);
     const week = isoWeekOf(event.at);
     const of = (figure: RollupKey['figure'], key: string, part = ''): RollupKey => ({
       figure,
@@ -212,9 +215,11 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
     switch (fact.kind) {
       case 'started':
         rollups.add(of('instances', event.project ?? ''), 'started');
+        if (version !== null) rollups.add(of('versions', version), 'started');
         break;
       case 'ended':
         rollups.add(of('instances', event.project ?? ''), fact.outcome);
+        if (version !== null) rollups.add(of('versions', version), fact.outcome);
         ended.add(event.instanceId);
         for (const [cid, c] of clocks)
           if (c !== null && c.instanceId === event.instanceId) clocks.set(cid, null);

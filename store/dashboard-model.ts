@@ -15,7 +15,7 @@ import { isoWeekOf } from './capacity-state.js';
 import { factSchema } from './audit-event.js';
 
 /** The figures a rollup document counts for. */
-export const FIGURES = ['cycle', 'breach', 'breachBy', 'checks', 'instances'] as const;
+export const FIGURES = ['cycle', 'breach', 'breachBy', 'checks', 'instances', 'versions'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 /**
@@ -33,8 +33,8 @@ export const CLOCK_KINDS = ['approval', 'attestation', 'waiver'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 /**
- * One rollup document. `key`: a step (cycle, breach, checks), a person (breachBy) or a project
- * (instances, `''` for none); `part`: the task kind for cycle and breach, `''` otherwise;
+ * One rollup document. `key`: a step (cycle, breach, checks), a person (breachBy), a project
+ * (instances, `''` for none) or a policy version (versions, `"3"`); `part`: the task kind for cycle and breach, `''` otherwise;
  * `project`: null for the every-project total, else the one project the cell counts (the
  * PROJECT_FIGURES only). `n`: the figure's counters by name; `hist`: counts per bucket index
  * (cycle only), `sumMs`, `maxMs`.
@@ -142,7 +142,7 @@ export const foldEventSchema = z.object({
   at: z.date(),
   instanceId: z.string(),
   project: z.string().nullable().default(null),
-  policy: z.object({ name: z.string() }),
+  policy: z.object({ name: z.string(), version: z.number().int().optional() }),
   fact: factSchema.optional(),
 });
 export type FoldEvent = z.infer<typeof foldEventSchema>;
@@ -152,6 +152,7 @@ export const FOLD_EVENT_FIELDS = {
   instanceId: 1,
   project: 1,
   'policy.name': 1,
+  'policy.version': 1,
   fact: 1,
 } as const;
 

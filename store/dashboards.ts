@@ -243,6 +243,28 @@ export class DashboardStore {
     return raws.map((raw) => parseDoc(rollupSchema, raw, ROLLUPS));
   }
 
+  /**
+   * Instances started and ended per version of each named policy, summed over the weeks (the
+   * `versions` figure): one find on `figure_policy_week`, as many documents as versions times the
+   * weeks they ran in, whatever the number of instances. Counted up to the projector's position.
+   */
+  async versionCounts(names: readonly string[]): Promise<Map<string, Map<number, Record<string, number>>>> {
+    const out = new Map<string, Map<number, Record<string, number>>>();
+    if (names.length === 0) return out;
+    const raws = await this.rollups
+      .find({ figure: 'versions', policy: { $in: [...new Set(names)] } })
+      .toArray();
+    for (const raw of raws) {
+      const doc = parseDoc(rollupSchema, raw, ROLLUPS);
+      const byVersion = out.get(doc.policy) ?? new Map<number, Record<string, number>>();
+      const counts = byVersion.get(Number(doc.key)) ?? {};
+      for (const [name, n] of Object.entries(doc.n)) counts[name] = (counts[name] ?? 0) + n;
+      byVersion.set(Number(doc.key), counts);
+      out.set(doc.policy, byVersion);
+    }
+    return out;
+  }
+
   /** Waivers in force whose end falls in [from, to), soonest first: one range on `until`. */
   async waiversEnding(from: Date, to: Date): Promise<WaiverDoc[]> {
     const raws = await this.waivers.find({ until: { $gte: from, $lt: to } }).toArray();

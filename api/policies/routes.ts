@@ -43,6 +43,29 @@ const publishBodySchema = z
   });
 
 /** A version's note as the API shows it: null when it has none. */
+/** A version's instances: started, and of those, how they ended or that they still run. */
+const versionInstancesSchema = z.object({
+  started: z.number().int(),
+  running: z.number().int(),
+  approved: z.number().int(),
+  rejected: z.number().int(),
+  cancelled: z.number().int(),
+});
+
+function versionInstancesJson(n: Record<string, number> | undefined): z.infer<typeof versionInstancesSchema> {
+  const [started, approved, rejected, cancelled] = ['started', 'approved', 'rejected', 'cancelled'].map(
+    (name) => n?.[name] ?? 0,
+  ) as [number, number, number, number];
+  // An end folded before its start (backfill pages) must not make "running" negative.
+  return {
+    started,
+    running: Math.max(0, started - approved - rejected - cancelled),
+    approved,
+    rejected,
+    cancelled,
+  };
+}
+
 const noteSchema = z
   .string()
   .nullable()
@@ -126,22 +149,35 @@ export function policiesRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/policies',
-      summary: 'Every published version: by name, newest version first, each with its retirement (or null)',
+      summary:
+        'Every published version: by name, newest version first, each with its retirement (or null) and its instances as the dashboards last counted them',
       roles: ALL_ROLES,
       query: pageQuery,
       response: z.object({
-        items: z.array(listedSchema.extend({ note: noteSchema })),
+        items: z.array(listedSchema.extend({ note: noteSchema, instances: versionInstancesSchema })),
         nextCursor: z.string().nullable(),
+        /** When the dashboard projector last folded the ledger: the counts hold up to then; null: never. */
+        instancesCountedAt: z.iso.datetime().nullable(),
       }),
       handler: async ({ query, deps }) => {
         const page = await deps.store.policies.page({ after: query.cursor, limit: query.limit });
-        const retirements = await deps.store.policyRetirements.ofNames(page.items.map((p) => p.name));
+        const names = page.items.map((p) => p.name);
+        const [retirements, counts, freshness] = await Promise.all([
+          deps.store.policyRetirements.ofNames(names),
+          deps.store.dashboards.versionCounts(names),
+          deps.store.dashboards.freshness(),
+        ]);
         const items = page.items.map((p) => ({
           ...summaryJson(p),
           retired: retiredJson(retirementOf(retirements.get(p.name) ?? [], p.version)),
           note: p.note ?? null,
+          instances: versionInstancesJson(counts.get(p.name)?.get(p.version)),
         }));
-        return json({ items, nextCursor: page.next });
+        return json({
+          items,
+          nextCursor: page.next,
+          instancesCountedAt: freshness.foldedAt?.toISOString() ?? null,
+        });
       },
     }),
     route({

@@ -3,8 +3,12 @@
 // the version in force (a blank reason is refused by the server, next to the field) and sees the
 // version before it take over, and retires a whole policy with the keyboard alone (Escape keeps
 // it; Enter on the confirmation retires it). An auditor reads the same screen without the Retire
-// buttons. Every state passes axe and fits a phone.
+// buttons. Each version shows its instances as the dashboards' projector counted them from the
+// signed ledger (started, how they ended, still running) and when. Every state passes axe and fits
+// a phone.
 import type { Page } from 'playwright-core';
+import { growAndSign } from '../../workflows/ledger/signer.js';
+import { chain, ended, started } from '../integration/fixtures/dashboard-ledger.js';
 import {
   DESKTOP,
   PHONE,
@@ -158,5 +162,43 @@ describe('the policies screen', () => {
     await phone.getByRole('dialog', { name: 'Retire version 3?' }).waitFor();
     expect(await screenProblems(phone, 'policies-retire-phone')).toEqual([]);
     await phone.context().close();
+  });
+
+  test('when the ledger holds instances of two versions, then each version row counts its own once the projector has folded them', async () => {
+    const shaOf = async (n: number) => (await h.api.store.policies.get(STAGE, n))?.sha256 ?? '';
+    const ref = async (n: number) => ({ name: STAGE, version: n, sha256: await shaOf(n) });
+    const [v1, v2] = [await ref(1), await ref(2)];
+    const page = await h.signIn(PETRA, ['pmo'], DESKTOP);
+    await page.goto('/policies');
+    const stage = page.getByRole('region', { name: STAGE });
+    await stage.getByText('none counted yet').waitFor();
+    expect(await row(page, STAGE, 1).innerText()).toContain('None');
+
+    const start = '2026-03-02T09:00:00Z';
+    await h.api.store.audit.append(
+      chain('stage-a', v1, null, start, [
+        [0, started],
+        [60, ended('approved')],
+      ]),
+    );
+    await h.api.store.audit.append(chain('stage-b', v1, null, start, [[0, started]]));
+    await h.api.store.audit.append(
+      chain('stage-c', v2, null, start, [
+        [0, started],
+        [90, ended('rejected')],
+      ]),
+    );
+    const at = new Date();
+    await growAndSign(h.api.store, null, () => at);
+    await h.api.store.dashboards.foldAll(() => at);
+    // The page reads the catalogue again on its own (every 5 s while the tab is visible).
+    await stage.getByText('Instances as the dashboards counted them').waitFor();
+    expect(await row(page, STAGE, 1).innerText()).toMatch(/2 \(1 running\)\s*1 approved/);
+    expect(await row(page, STAGE, 2).innerText()).toMatch(/1\s*1 rejected/);
+    expect(await row(page, STAGE, 3).innerText()).toContain('None');
+    expect(await screenProblems(page, 'policies-instances-desktop')).toEqual([]);
+    await page.setViewportSize(PHONE);
+    expect(await screenProblems(page, 'policies-instances-phone')).toEqual([]);
+    await page.context().close();
   });
 });

@@ -392,7 +392,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every published version: by name, newest version first, each with its retirement (or null)
+         * Every published version: by name, newest version first, each with its retirement (or null) and its instances as the dashboards last counted them
          * @description Roles: author, requester, approver, auditor, pmo, admin.
          */
         get: {
@@ -436,8 +436,16 @@ export interface paths {
                                 } | null;
                                 /** @description why the author published this version; null when not said */
                                 note: string | null;
+                                instances: {
+                                    started: number;
+                                    running: number;
+                                    approved: number;
+                                    rejected: number;
+                                    cancelled: number;
+                                };
                             }[];
                             nextCursor: string | null;
+                            instancesCountedAt: string | null;
                         };
                     };
                 };

@@ -20,17 +20,25 @@ const PAGE = 500;
 /** More versions than a PMO publishes in years; a bound so a bad cursor loop cannot run away. */
 const MOST = 10_000;
 
-async function readEveryVersion(): Promise<ListedVersion[]> {
-  const versions: ListedVersion[] = [];
+interface Catalogue {
+  items: ListedVersion[];
+  /** When the instances per version were last counted (the first page's answer); null: never. */
+  countedAt: string | null;
+}
+
+async function readEveryVersion(): Promise<Catalogue> {
+  const items: ListedVersion[] = [];
+  let countedAt: string | null = null;
   let cursor: string | null = null;
   do {
     const query: { limit: number; cursor?: string } =
       cursor === null ? { limit: PAGE } : { limit: PAGE, cursor };
     const page = await unwrap(api.GET('/v1/policies', { params: { query } }));
-    versions.push(...page.items);
+    if (items.length === 0) countedAt = page.instancesCountedAt;
+    items.push(...page.items);
     cursor = page.nextCursor;
-  } while (cursor !== null && versions.length < MOST);
-  return versions;
+  } while (cursor !== null && items.length < MOST);
+  return { items, countedAt };
 }
 
 /** What a retirement did, in one sentence for the status line. */
@@ -79,7 +87,7 @@ export function PoliciesPage() {
   };
 
   if (comparison !== null) {
-    return <DiffView {...comparison} versions={versionsOf(read.data, comparison.name)} />;
+    return <DiffView {...comparison} versions={versionsOf(read.data?.items ?? null, comparison.name)} />;
   }
 
   return (
@@ -97,7 +105,7 @@ export function PoliciesPage() {
         ) : null}
       </div>
       <Loaded read={read} what="the policies">
-        {(items) => {
+        {({ items, countedAt }) => {
           const entries = catalogueOf(items, today);
           return entries.length === 0 ? (
             <Empty title="No policy is published yet">
@@ -110,6 +118,7 @@ export function PoliciesPage() {
                   key={entry.name}
                   entry={entry}
                   canRetire={canRetire}
+                  countedAt={countedAt}
                   onRetire={(version) => open(entry, version)}
                 />
               ))}

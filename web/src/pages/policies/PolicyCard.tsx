@@ -14,8 +14,32 @@ import { compareHref } from './comparison.js';
 interface PolicyCardProps {
   entry: PolicyEntry;
   canRetire: boolean;
+  /** When the instances per version were last counted; null: not yet. */
+  countedAt: string | null;
   /** Opens the confirmation for a version, or with null for the whole policy. */
   onRetire: (version: number | null) => void;
+}
+
+/** "12 (3 running)", with how the others ended for whoever wants it. */
+function InstancesText({ instances: n }: { instances: VersionRow['version']['instances'] }) {
+  if (n.started === 0) return <span className="muted">None</span>;
+  const ended = [
+    ['approved', n.approved],
+    ['rejected', n.rejected],
+    ['cancelled', n.cancelled],
+  ].filter(([, count]) => count !== 0);
+  return (
+    <>
+      {n.started}
+      {n.running > 0 ? ` (${n.running} running)` : ''}
+      {ended.length > 0 ? (
+        <span className="field-help policy-instances-ended">
+          {' '}
+          {ended.map(([what, count]) => `${count} ${what}`).join(', ')}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 function RetiredText({ retired }: { retired: Retired }) {
@@ -94,7 +118,7 @@ function CompareLink({ entry }: { entry: PolicyEntry }) {
   );
 }
 
-export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
+export function PolicyCard({ entry, canRetire, countedAt, onRetire }: PolicyCardProps) {
   const headingId = useId();
   const retirable = canRetire && entry.retired === null;
   return (
@@ -124,6 +148,7 @@ export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
                 <th scope="col">Version</th>
                 <th scope="col">Effective</th>
                 <th scope="col">Now</th>
+                <th scope="col">Instances</th>
                 <th scope="col">Published</th>
                 {retirable ? (
                   <th scope="col">
@@ -141,6 +166,9 @@ export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
                   <td data-label="Effective">{dayText(row.version.effective)}</td>
                   <td data-label="Now">
                     <State row={row} />
+                  </td>
+                  <td data-label="Instances">
+                    <InstancesText instances={row.version.instances} />
                   </td>
                   <td data-label="Published">
                     {instantText(row.version.publishedAt)} by <PersonId id={row.version.publishedBy} />
@@ -171,6 +199,11 @@ export function PolicyCard({ entry, canRetire, onRetire }: PolicyCardProps) {
             </tbody>
           </table>
         </div>
+        <p className="field-help policy-counted">
+          {countedAt === null
+            ? 'Instances are counted once the dashboards have read the signed ledger; none counted yet.'
+            : `Instances as the dashboards counted them from the signed ledger at ${instantText(countedAt)}.`}
+        </p>
         <CompareLink entry={entry} />
       </section>
     </li>
