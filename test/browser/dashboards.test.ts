@@ -254,6 +254,31 @@ describe('the dashboards screen', () => {
       await instances.getByText('Show as a table').click();
       await instances.getByRole('link', { name: /Open list for change-mgmt, erp/ }).click();
       await page.waitForURL((url) => url.pathname === '/portfolio/erp');
+
+      // A breach's row opens the ledger at that step's timeouts: the one event that breached.
+      await page.goto('/dashboards');
+      const breaches = page.locator('section.dash-card', {
+        has: page.getByRole('heading', { name: 'SLA breaches by step', exact: true }),
+      });
+      await breaches.getByText('Show as a table').click();
+      await breaches
+        .getByRole('link', { name: /Open list for change-mgmt/ })
+        .first()
+        .click();
+      await page.waitForURL((url) => url.pathname === '/audit');
+      const search = new URL(page.url()).searchParams;
+      expect([search.get('policy'), search.get('step'), search.get('fact')]).toEqual([
+        'change-mgmt',
+        'cab',
+        'approvalTimedOut',
+      ]);
+      const form = page.getByRole('search', { name: 'Search the ledger' });
+      expect(await form.getByLabel('Step').inputValue()).toBe('cab');
+      expect(await form.getByLabel('Fact', { exact: true }).inputValue()).toBe('approvalTimedOut');
+      await page.locator('.audit-events tbody tr').first().waitFor();
+      const events = await page.locator('.audit-events tbody tr').allInnerTexts();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toContain('i-d');
       await page.close();
     },
     SLOW,

@@ -3,6 +3,7 @@
 // rather than stepping through searches). A field the API refused shows the API's message right
 // under it (422 at `query.from`, `query.to`, …).
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { FACT_KINDS } from '../../../../engine/facts/index.js';
 import type { FieldProblem } from '../../api-client/failure.js';
 import { PersonPicker } from '../../components/PersonPicker.js';
 import {
@@ -26,7 +27,7 @@ const TYPES: { value: string; label: string }[] = [
 const OUTCOMES = ['approved', 'rejected', 'cancelled', 'excluded', 'already-decided', 'task-closed'];
 
 /** Fields that take a whole row on a phone: long ids, and times the browser draws wide. */
-const WIDE = new Set<FilterKey>(['instance', 'actor', 'type', 'outcome', 'from', 'to']);
+const WIDE = new Set<FilterKey>(['instance', 'actor', 'type', 'fact', 'outcome', 'from', 'to']);
 
 /** Times take two columns everywhere: the browser draws their inputs wide. */
 const fieldClass = (name: FilterKey): string =>
@@ -47,6 +48,8 @@ function draftOf(filter: AuditFilter): Draft {
     policy: filter.policy ?? '',
     version: filter.version ?? '',
     process: filter.process ?? '',
+    step: filter.step ?? '',
+    fact: filter.fact ?? '',
     actor: filter.actor ?? '',
     type: filter.type ?? '',
     outcome: filter.outcome ?? '',
@@ -171,6 +174,7 @@ export function AuditFilterForm({ filter, problems, onApply }: Props) {
         {field('policy', 'Policy', text('policy'))}
         {field('version', 'Policy version', text('version', { inputMode: 'numeric' }))}
         {field('process', 'Process', text('process'))}
+        {field('step', 'Step', text('step'))}
         {field('actor', 'Actor', (a) => (
           <PersonPicker
             id={a.id}
@@ -202,9 +206,20 @@ export function AuditFilterForm({ filter, problems, onApply }: Props) {
           text('outcome', { list: `${id}-outcomes` }),
           'How it ended, or why an attempt was refused',
         )}
+        {field(
+          'fact',
+          'Fact',
+          text('fact', { list: `${id}-facts` }),
+          'What the event establishes: vote, approvalTimedOut, checkFailed, …',
+        )}
         {field('from', 'From', time('from'), `Included; your time zone (${zone})`)}
         {field('to', 'Until', time('to'), `Not included; your time zone (${zone})`)}
       </div>
+      <datalist id={`${id}-facts`}>
+        {[...FACT_KINDS].sort().map((kind) => (
+          <option key={kind} value={kind} />
+        ))}
+      </datalist>
       <datalist id={`${id}-outcomes`}>
         {OUTCOMES.map((o) => (
           <option key={o} value={o} />

@@ -3,6 +3,7 @@
 // /v1/audit/events (api/audit/filters.ts); times travel as UTC instants and are shown and typed in
 // the browser's own time zone. Only these names reach the API: its query is strict, and a stray
 // name would be refused.
+import type { FactKind } from '../../../../engine/facts/index.js';
 
 export const FILTER_KEYS = [
   'instance',
@@ -10,8 +11,10 @@ export const FILTER_KEYS = [
   'policy',
   'version',
   'process',
+  'step',
   'actor',
   'type',
+  'fact',
   'outcome',
   'from',
   'to',
@@ -50,8 +53,13 @@ export function withoutPeriod(filter: AuditFilter): AuditFilter {
 
 /** The filter as the typed client sends it (`version` is a number there; a non-number is the API's to refuse). */
 export function apiQuery(filter: AuditFilter) {
-  const { version, ...rest } = filter;
-  return { ...rest, ...(version === undefined ? {} : { version: Number(version) }) };
+  const { version, fact, ...rest } = filter;
+  return {
+    ...rest,
+    ...(version === undefined ? {} : { version: Number(version) }),
+    // Any text: the API refuses a kind it does not know (422 at `fact`), shown at the field.
+    ...(fact === undefined ? {} : { fact: fact as FactKind }),
+  };
 }
 
 /** Where the ledger's export of this filter downloads from (a plain GET: the cookie authorises it). */

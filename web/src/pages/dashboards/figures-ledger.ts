@@ -18,6 +18,13 @@ export type BreachAnswer = Answer<'/v1/dashboards/sla-breaches'>;
 /** Milliseconds as hours with two decimals. */
 export const hours = (ms: number): number => Math.round(ms / 36_000) / 100;
 
+/** The fact that records a breach of each kind of task (store/dashboard-fold.ts). */
+const BREACH_FACT: Record<string, string> = {
+  approval: 'approvalTimedOut',
+  attestation: 'checkFailed',
+  waiver: 'waiverMissed',
+};
+
 const stepName = (r: { policy: string; step: string; task: string }): string =>
   `${r.policy} · ${r.step} (${r.task})`;
 
@@ -44,7 +51,7 @@ export function cycleFigure(a: CycleAnswer): Figure {
       hours(r.meanMs),
       hours(r.maxMs),
     ]),
-    links: rows.map((r) => auditLink({ policy: r.policy })),
+    links: rows.map((r) => auditLink({ policy: r.policy, step: r.step })),
     option: barOption(
       rows.map(stepName),
       [
@@ -63,7 +70,7 @@ export function cycleTrendFigure(a: CycleAnswer): Figure {
   return {
     columns: ['Week', 'Policy', 'Step', 'Task', 'Closed', 'p50 (hours)', 'p90 (hours)'],
     rows: rows.map((r) => [r.week, r.policy, r.step, r.task, r.count, hours(r.p50Ms), hours(r.p90Ms)]),
-    links: rows.map((r) => auditLink({ policy: r.policy })),
+    links: rows.map((r) => auditLink({ policy: r.policy, step: r.step })),
     option: lines.option,
     rowOfClick: lines.rowOfClick,
   };
@@ -74,7 +81,7 @@ export function breachStepFigure(a: BreachAnswer): Figure {
   return {
     columns: ['Policy', 'Step', 'Task', 'Breaches'],
     rows: rows.map((r) => [r.policy, r.step, r.task, r.breaches]),
-    links: rows.map((r) => auditLink({ policy: r.policy })),
+    links: rows.map((r) => auditLink({ policy: r.policy, step: r.step, fact: BREACH_FACT[r.task] })),
     option: barOption(
       rows.map(stepName),
       [{ name: 'Breaches', values: rows.map((r) => r.breaches) }],

@@ -53,9 +53,15 @@ export function asWeek(value: string | undefined): string | undefined {
 }
 
 /** The audit screen's search (web/src/pages/audit/filter.ts names) as a link. */
-export function auditLink(search: { policy?: string; actor?: string; project?: string }): string {
+export function auditLink(search: {
+  policy?: string;
+  step?: string;
+  actor?: string;
+  fact?: string | undefined;
+  project?: string;
+}): string {
   const query = new URLSearchParams();
-  for (const key of ['project', 'policy', 'actor'] as const) {
+  for (const key of ['project', 'policy', 'step', 'actor', 'fact'] as const) {
     const value = search[key];
     if (value) query.set(key, value);
   }
