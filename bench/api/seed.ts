@@ -260,10 +260,14 @@ export function* chainsOf(plan: SeedPlan, world: SeedWorld): Generator<AuditEven
 }
 
 /** The ledger's events, linked, and each chain's head (`audit_heads`: its highest seq). */
-export async function seedAudit(db: Db, plan: SeedPlan, world: SeedWorld): Promise<number> {
+export const seedAudit = (db: Db, plan: SeedPlan, world: SeedWorld): Promise<number> =>
+  seedChains(db, chainsOf(plan, world));
+
+/** Writes each chain's events linked by hash, and its head; answers how many events. */
+export async function seedChains(db: Db, chains: Iterable<AuditEventInput[]>): Promise<number> {
   const events = new BatchWriter(db, 'audit_events');
   const heads = new BatchWriter(db, 'audit_heads');
-  for (const chain of chainsOf(plan, world)) {
+  for (const chain of chains) {
     let prevHash = GENESIS_HASH;
     for (const event of chain) {
       const doc = auditDoc(event, prevHash);

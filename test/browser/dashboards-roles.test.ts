@@ -6,9 +6,7 @@
 // the project filter (each table is the API's answer for that project) and the people × weeks
 // flag in the cell and in words. axe and sideways scrolling at phone and desktop width.
 import type { Page } from 'playwright-core';
-import { isoWeekOf } from '../../store/index.js';
-import { growAndSign } from '../../workflows/ledger/signer.js';
-import { CAROL, DAVE, DAY, ERIN, FRANK, twoProjects } from '../integration/fixtures/dashboard-ledger.js';
+import { CAROL, DAVE, twoProjects } from '../integration/fixtures/dashboard-ledger.js';
 import {
   DESKTOP,
   PHONE,
@@ -16,6 +14,7 @@ import {
   startConsoleHarness,
   type ConsoleHarness,
 } from '../support/browser.js';
+import { cardOf, hours, seedCapacityPlan, seedPeople, signAndFold, tableOf } from './dashboard-screen.js';
 import { databaseNameFor } from '../support/services.js';
 
 const PIA = 'pia.pmo@halden.example';
@@ -23,25 +22,6 @@ const AUDREY = 'audrey.auditor@halden.example';
 const RITA = 'rita@halden.example';
 const SLOW = 180_000;
 const CARDS = 10;
-const hours = (ms: number): string => String(Math.round(ms / 36_000) / 100);
-
-const cardOf = (page: Page, title: string) =>
-  page.locator('section.dash-card', { has: page.getByRole('heading', { name: title, exact: true }) });
-
-/** The cells of the table under the card titled `title` (the "List" column left out). */
-async function tableOf(page: Page, title: string): Promise<string[][]> {
-  const card = cardOf(page, title);
-  await card.locator('table').waitFor({ state: 'attached' });
-  return card
-    .locator('tbody tr')
-    .evaluateAll((rows) =>
-      rows.map((row) =>
-        [...row.querySelectorAll('td')]
-          .filter((td) => td.querySelector('a') === null)
-          .map((td) => (td.textContent ?? '').trim()),
-      ),
-    );
-}
 
 /** Waits until no card is loading any more (each shows its figure, its empty state or an error). */
 async function settled(page: Page): Promise<void> {
@@ -196,32 +176,10 @@ describe('the dashboards for each role and state', () => {
     beforeAll(async () => {
       const { store } = h.api;
       const now = new Date();
-      await store.directory.seedFromWorld({
-        groups: {},
-        managers: {},
-        people: [CAROL, DAVE, ERIN, FRANK, PIA],
-      });
+      await seedPeople(store, PIA);
       for (const events of twoProjects) await store.audit.append(events);
-      await growAndSign(store, null, () => new Date());
-      await store.dashboards.foldAll(() => new Date());
-      // Carol fully allocated (40 of 40 hours a week), Dave under-used (10 of 40).
-      const from = isoWeekOf(now);
-      const to = isoWeekOf(new Date(now.getTime() + 3 * 7 * DAY));
-      for (const [person, total] of [
-        [CAROL, 160],
-        [DAVE, 40],
-      ] as const) {
-        const capacity = await h.api.call('PUT', `/v1/resources/people/${person}/capacity`, {
-          token,
-          body: { from, to, hours: 40 },
-        });
-        expect(capacity.status).toBe(200);
-        const allocation = await h.api.call('POST', `/v1/resources/people/${person}/allocations`, {
-          token,
-          body: { project: 'erp', hours: total, from, to },
-        });
-        expect([200, 201]).toContain(allocation.status);
-      }
+      await signAndFold(store);
+      await seedCapacityPlan(h.api, token, now);
     }, SLOW);
 
     test(

@@ -6,9 +6,6 @@
 // matching list; the CSV download holds exactly the figure's rows; axe finds nothing at phone
 // and desktop width.
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
-import { isoWeekOf } from '../../store/index.js';
-import { growAndSign } from '../../workflows/ledger/signer.js';
 import {
   CAROL,
   chain,
@@ -28,10 +25,10 @@ import {
   startConsoleHarness,
   type ConsoleHarness,
 } from '../support/browser.js';
+import { hours, seedCapacityPlan, seedPeople, signAndFold, tableOf } from './dashboard-screen.js';
 
 const PIA = 'pia.pmo@halden.example';
 const SLOW = 180_000;
-const hours = (ms: number): string => String(Math.round(ms / 36_000) / 100);
 
 /** A waiver that ends 10 days from the real now (the fixture's end is fixed in May 2026). */
 function waiverEndingSoon(now: Date) {
@@ -54,23 +51,6 @@ function waiverEndingSoon(now: Date) {
   ]);
 }
 
-/** The cells of the table under the card titled `title` (the "List" column left out). */
-async function tableOf(page: Page, title: string): Promise<string[][]> {
-  const card = page.locator('section.dash-card', {
-    has: page.getByRole('heading', { name: title, exact: true }),
-  });
-  await card.locator('table').waitFor({ state: 'attached' });
-  return card
-    .locator('tbody tr')
-    .evaluateAll((rows) =>
-      rows.map((row) =>
-        [...row.querySelectorAll('td')]
-          .filter((td) => td.querySelector('a') === null)
-          .map((td) => (td.textContent ?? '').trim()),
-      ),
-    );
-}
-
 describe('the dashboards screen', () => {
   let h: ConsoleHarness;
   let token: string;
@@ -84,38 +64,15 @@ describe('the dashboards screen', () => {
     h = await startConsoleHarness(import.meta.url, { worker: false });
     const { store } = h.api;
     const now = new Date();
-    await store.directory.seedFromWorld({
-      groups: {},
-      managers: {},
-      people: [CAROL, DAVE, ERIN, FRANK, PIA],
-    });
+    await seedPeople(store, PIA);
     for (const events of [...handCounted, waiverEndingSoon(now)]) await store.audit.append(events);
     const ago = (ms: number) => new Date(now.getTime() - ms);
     await store.tasks.open(taskOf('t-1/cab', ago(2 * DAY), ago(DAY), [CAROL]));
     await store.tasks.open(taskOf('t-2/cab', ago(3_600_000), null, [CAROL, DAVE]));
     await store.tasks.open(taskOf('t-3/cab', ago(10 * DAY), null, [DAVE]));
-    await growAndSign(store, null, () => new Date());
-    await store.dashboards.foldAll(() => new Date());
+    await signAndFold(store);
     token = await h.api.tokenFor(PIA, ['pmo']);
-    // Carol fully allocated (40 of 40 hours a week), Dave under-used (10 of 40). The API refuses
-    // allocating beyond capacity (409), so over 100 % cannot be seeded through it.
-    const from = isoWeekOf(now);
-    const to = isoWeekOf(new Date(now.getTime() + 3 * 7 * DAY));
-    for (const [person, total] of [
-      [CAROL, 160],
-      [DAVE, 40],
-    ] as const) {
-      const capacity = await h.api.call('PUT', `/v1/resources/people/${person}/capacity`, {
-        token,
-        body: { from, to, hours: 40 },
-      });
-      expect(capacity.status).toBe(200);
-      const allocation = await h.api.call('POST', `/v1/resources/people/${person}/allocations`, {
-        token,
-        body: { project: 'erp', hours: total, from, to },
-      });
-      expect([200, 201]).toContain(allocation.status);
-    }
+    await seedCapacityPlan(h.api, token, now);
   }, SLOW);
 
   afterAll(async () => {
