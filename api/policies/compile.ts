@@ -106,6 +106,8 @@ export const diagnosticSchema = z.object({
   severity: z.enum(['error', 'warning']),
   message: z.string(),
   help: z.string().optional(),
+  /** Replaces exactly line:col..endLine:endCol; present only when that yields correct text. */
+  fix: z.object({ replacement: z.string() }).optional(),
   related: z
     .array(z.object({ message: z.string(), file: z.string(), line: z.number(), col: z.number() }))
     .optional(),

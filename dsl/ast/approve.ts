@@ -4,6 +4,7 @@
 // accumulate.
 import type { CstNode } from 'chevrotain';
 import type { ApproveStep, Quorum, Span, TimeoutAction } from './types.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { buildApprovers } from './expr.js';
@@ -11,7 +12,6 @@ import { checkPercent, durationOf, numberLit, stringLit, wholeNumber } from './l
 import {
   type BuildContext,
   childOf,
-  didYouMean,
   identAt,
   identOf,
   nodeSpan,
@@ -75,7 +75,7 @@ export function buildApprove(node: CstNode, ctx: BuildContext): ApproveStep | nu
 function clauseHelp(word: string): string | undefined {
   if (/^hand_?over$/i.test(word)) return 'did you mean `hand over` (two words)';
   const closest = suggest(word, CLAUSE_WORDS);
-  return didYouMean(closest === 'hand' ? 'hand over' : closest);
+  return meant(closest === 'hand' ? 'hand over' : closest).help;
 }
 
 type Once = (key: string, label: string, span: Span) => boolean;

@@ -20,6 +20,7 @@ import type {
   TypeExpr,
   UseDecl,
 } from './types.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { MAX_NESTING } from '../parse/lexer.js';
 import { suggest } from '../diagnostics/suggest.js';
@@ -32,7 +33,6 @@ import {
   childOf,
   childrenOf,
   cover,
-  didYouMean,
   identAt,
   identOf,
   nodeSpan,
@@ -114,7 +114,7 @@ function buildCalendar(node: CstNode, span: Span, ctx: BuildContext): CalendarDe
     ['timezoneLine', 'hoursLine', 'holidaysLine'],
     ctx,
     '`timezone`, `hours` or `holidays`',
-    (t) => didYouMean(suggest(t.image, ['timezone', 'hours', 'holidays'])),
+    (t) => meant(suggest(t.image, ['timezone', 'hours', 'holidays'])).help,
   );
   const calendar: CalendarDecl = { kind: 'calendar', name, timezone: null, hours: [], holidays: [], span };
   let firstTimezone: Span | undefined;
@@ -264,9 +264,12 @@ function buildBaseType(node: CstNode, ctx: BuildContext): TypeExpr | null {
   if (!nameToken) return null;
   const name = SIMPLE_TYPES.find((t) => t === nameToken.image);
   if (!name) {
+    // `list` alone is no type: it needs `list of <type>`, more than the span can take.
+    const suggestion = meant(suggest(nameToken.image, [...SIMPLE_TYPES, 'list']));
     report(ctx, SYNTAX.unknownType, tokenSpan(nameToken), `\`${nameToken.image}\` is not a type`, {
+      fix: suggestion.fix?.replacement === 'list' ? undefined : suggestion.fix,
       help:
-        didYouMean(suggest(nameToken.image, [...SIMPLE_TYPES, 'list'])) ??
+        suggestion.help ??
         'types are `text`, `number`, `money`, `percentage`, `duration`, `date`, `boolean`, `person`, `list of <type>` or `"a" | "b"`',
     });
     return null;
@@ -291,11 +294,9 @@ function buildBaseType(node: CstNode, ctx: BuildContext): TypeExpr | null {
       SYNTAX.invalidCurrency,
       tokenSpan(currencyToken),
       `\`${currencyToken.image}\` is not a currency code`,
-      {
-        help: /^[A-Za-z]{3}$/.test(currencyToken.image)
-          ? `did you mean \`${currencyToken.image.toUpperCase()}\``
-          : 'currency codes are three upper-case letters, such as `EUR`',
-      },
+      /^[A-Za-z]{3}$/.test(currencyToken.image)
+        ? meant(currencyToken.image.toUpperCase())
+        : { help: 'currency codes are three upper-case letters, such as `EUR`' },
     );
     return { kind: 'simple', name, currency: null, span: tokenSpan(nameToken) };
   }

@@ -8,6 +8,7 @@
 import { type CstNode, type IToken, tokenMatcher } from 'chevrotain';
 import type { ApproverRef, BinaryOp, Expr, Ident, PathExpr, RuleDecl } from './types.js';
 import { Identifier } from '../parse/lexer.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { dateLit, durationToken, numberExpr, stringLit } from './literals.js';
 import {
@@ -144,9 +145,7 @@ function comparisonLevel(node: CstNode, ctx: BuildContext, state: ExprState): Ex
   const operators = tokensOf(node, 'operators');
   for (const operator of operators) {
     if (operator.image === '=') {
-      report(ctx, SYNTAX.assignInExpression, tokenSpan(operator), '`=` is not a comparison', {
-        help: 'did you mean `==`',
-      });
+      report(ctx, SYNTAX.assignInExpression, tokenSpan(operator), '`=` is not a comparison', meant('=='));
     }
   }
   const second = operators[1];

@@ -15,13 +15,13 @@ import type {
   StringLit,
   TimeLit,
 } from './types.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { UnterminatedString } from '../parse/lexer.js';
 import {
   type BuildContext,
   childOf,
-  didYouMean,
   identAt,
   joinSpans,
   nodeSpan,
@@ -208,12 +208,11 @@ function durationWords(
   const span = joinSpans(tokenSpan(amount), tokenSpan(unitToken));
   const unit = UNIT_WORDS[unitToken.image];
   if (!unit) {
-    const help = isCurrencyCode(unitToken.image)
-      ? 'durations are written like `2 days` or `48h`'
-      : didYouMean(suggest(unitToken.image, Object.keys(UNIT_WORDS)));
-    report(ctx, SYNTAX.notDuration, tokenSpan(unitToken), `\`${unitToken.image}\` is not a duration unit`, {
-      help,
-    });
+    const options = isCurrencyCode(unitToken.image)
+      ? { help: 'durations are written like `2 days` or `48h`' }
+      : meant(suggest(unitToken.image, Object.keys(UNIT_WORDS)));
+    const message = `\`${unitToken.image}\` is not a duration unit`;
+    report(ctx, SYNTAX.notDuration, tokenSpan(unitToken), message, options);
     return null;
   }
   const businessFits = unit === 'day' || unit === 'hour';
@@ -266,12 +265,11 @@ export function numberExpr(node: CstNode, ctx: BuildContext): Expr | null {
   if (isCurrencyCode(unit.image)) return moneyLit(raw, unit.image, span, ctx);
   const word = unit.image;
   const looksLikeCurrency = /^[A-Za-z]{3}$/.test(word) && !UNIT_WORDS[word.toLowerCase()];
-  const help = looksLikeCurrency
-    ? `did you mean \`${word.toUpperCase()}\``
-    : didYouMean(suggest(word, Object.keys(UNIT_WORDS)));
+  const suggestion = meant(looksLikeCurrency ? word.toUpperCase() : suggest(word, Object.keys(UNIT_WORDS)));
   const message = `\`${word}\` after a number is neither a currency code nor a duration unit`;
   report(ctx, SYNTAX.notCurrencyOrUnit, tokenSpan(unit), message, {
-    help: help ?? 'currency codes are three upper-case letters, such as `EUR`',
+    help: suggestion.help ?? 'currency codes are three upper-case letters, such as `EUR`',
+    fix: suggestion.fix,
   });
   // Read as what it most likely means, so the type checker does not report the same slip again.
   if (looksLikeCurrency) return moneyLit(raw, word.toUpperCase(), span, ctx);
@@ -318,9 +316,10 @@ export function buildDayRange(node: CstNode, ctx: BuildContext): DayRange | null
 function dayName(text: string, span: Span, ctx: BuildContext): DayName | null {
   const day = DAYS.find((d) => d === text);
   if (day) return day;
-  const guess = suggest(text, DAYS) ?? DAYS.find((d) => text.toLowerCase().startsWith(d));
+  const guess = meant(suggest(text, DAYS) ?? DAYS.find((d) => text.toLowerCase().startsWith(d)));
   report(ctx, SYNTAX.unknownDay, span, `\`${text}\` is not a day`, {
-    help: didYouMean(guess) ?? 'days are `mon`, `tue`, `wed`, `thu`, `fri`, `sat` and `sun`',
+    help: guess.help ?? 'days are `mon`, `tue`, `wed`, `thu`, `fri`, `sat` and `sun`',
+    fix: guess.fix,
   });
   return null;
 }

@@ -5,6 +5,7 @@
 // builds and every missing clause is reported at once.
 import type { CstNode } from 'chevrotain';
 import type { DayRange, FindingHealth, MonitorDecl, Span } from './types.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { MONITOR_CLAUSE_WORDS } from '../parse/lexer.js';
@@ -15,7 +16,6 @@ import {
   type BuildContext,
   childOf,
   childrenOf,
-  didYouMean,
   identAt,
   nodeSpan,
   report,
@@ -29,8 +29,12 @@ const HEALTHS: readonly FindingHealth[] = ['amber', 'red'];
 export function buildMonitor(node: CstNode, span: Span, ctx: BuildContext): MonitorDecl | null {
   const name = identAt(node, 'name');
   if (!name) return null;
-  reportJunk(node, ['clauses'], ctx, 'a monitor clause such as `every`, `require` or `owner`', (first) =>
-    didYouMean(suggest(first.image, MONITOR_CLAUSE_WORDS)),
+  reportJunk(
+    node,
+    ['clauses'],
+    ctx,
+    'a monitor clause such as `every`, `require` or `owner`',
+    (first) => meant(suggest(first.image, MONITOR_CLAUSE_WORDS)).help,
   );
   const monitor: MonitorDecl = {
     kind: 'monitor',
@@ -121,13 +125,15 @@ function buildHealth(clause: CstNode, ctx: BuildContext): MonitorDecl['health'] 
   if (!token) return null;
   const value = HEALTHS.find((h) => h === token.image);
   if (value) return { value, span: tokenSpan(token) };
+  const suggestion = meant(suggest(token.image, HEALTHS));
   report(
     ctx,
     SYNTAX.unknownHealth,
     tokenSpan(token),
     `\`${token.image}\` is not a health a finding can give`,
     {
-      help: didYouMean(suggest(token.image, HEALTHS)) ?? 'write `health amber` or `health red`',
+      help: suggestion.help ?? 'write `health amber` or `health red`',
+      fix: suggestion.fix,
     },
   );
   return null;

@@ -18,6 +18,7 @@ import type {
   Step,
   WaitStep,
 } from './types.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { buildApprove } from './approve.js';
@@ -28,7 +29,6 @@ import {
   childOf,
   childrenOf,
   cover,
-  didYouMean,
   identAt,
   nodeSpan,
   report,
@@ -47,7 +47,7 @@ export type StepItem =
 /** Every item of a `stepList`, in order, with stray tokens reported. */
 export function buildStepItems(list: CstNode | undefined, ctx: BuildContext): StepItem[] {
   if (!list) return [];
-  reportJunk(list, ['step'], ctx, 'a step', (first) => didYouMean(suggest(first.image, STEP_WORDS)));
+  reportJunk(list, ['step'], ctx, 'a step', (first) => meant(suggest(first.image, STEP_WORDS)).help);
   const items: StepItem[] = [];
   for (const stepNode of childrenOf(list, 'step')) {
     const inner = Object.values(stepNode.children)[0]?.[0];
@@ -216,14 +216,15 @@ function buildReallocate(node: CstNode, ctx: BuildContext): ReallocateStep | nul
     const value = PRIORITIES.find((p) => p === priorityToken.image);
     if (value) priority = { value, span: tokenSpan(priorityToken) };
     else {
+      const suggestion = meant(suggest(priorityToken.image, PRIORITIES));
       report(
         ctx,
         SYNTAX.unknownPriority,
         tokenSpan(priorityToken),
         `\`${priorityToken.image}\` is not a priority`,
         {
-          help:
-            didYouMean(suggest(priorityToken.image, PRIORITIES)) ?? 'a priority is `low`, `normal` or `high`',
+          help: suggestion.help ?? 'a priority is `low`, `normal` or `high`',
+          fix: suggestion.fix,
         },
       );
     }
@@ -340,15 +341,15 @@ function buildEnd(node: CstNode, ctx: BuildContext): EndStep | null {
   if (!outcomeToken || !span) return null;
   const outcome = OUTCOMES.find((o) => o === outcomeToken.image);
   if (!outcome) {
+    const suggestion = meant(suggest(outcomeToken.image, OUTCOMES));
     report(
       ctx,
       SYNTAX.unknownOutcome,
       tokenSpan(outcomeToken),
       `\`${outcomeToken.image}\` is not an outcome`,
       {
-        help:
-          didYouMean(suggest(outcomeToken.image, OUTCOMES)) ??
-          'a process ends `approved`, `rejected` or `cancelled`',
+        help: suggestion.help ?? 'a process ends `approved`, `rejected` or `cancelled`',
+        fix: suggestion.fix,
       },
     );
     return null;

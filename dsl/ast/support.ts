@@ -5,7 +5,7 @@
 // already reported why).
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type { Ident, Span } from './types.js';
-import type { Diagnostic, RelatedInfo } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Fix, RelatedInfo } from '../diagnostics/diagnostic.js';
 import { SYNTAX, type SyntaxCode } from '../diagnostics/syntax-codes.js';
 
 export interface BuildContext {
@@ -17,6 +17,7 @@ export interface BuildContext {
 
 export interface ReportOptions {
   help?: string | undefined;
+  fix?: Fix | undefined;
   related?: { message: string; span: Span }[];
 }
 
@@ -29,6 +30,7 @@ export function report(
 ): void {
   const diagnostic: Diagnostic = { code, severity: 'error', message, file: ctx.file, span };
   if (options.help !== undefined) diagnostic.help = options.help;
+  if (options.fix !== undefined) diagnostic.fix = options.fix;
   if (options.related?.length) {
     diagnostic.related = options.related.map((r): RelatedInfo => ({
       message: r.message,
@@ -38,10 +40,6 @@ export function report(
   }
   ctx.diagnostics.push(diagnostic);
 }
-
-/** "did you mean `x`" for help, or undefined when nothing is close enough. */
-export const didYouMean = (candidate: string | undefined): string | undefined =>
-  candidate === undefined ? undefined : `did you mean \`${candidate}\``;
 
 // ------------------------------------------------------------------------------------------------
 // Spans

@@ -9,7 +9,7 @@ import { useDuration } from './calendars.js';
 import { type ExprEnv, filePath } from './expr-env.js';
 import { checkTemplate } from './exprs.js';
 import { reportNotRun } from './paths.js';
-import { didYouMean } from './context.js';
+import { meant } from '../diagnostics/diagnostic.js';
 
 export function checkApproval(env: ExprEnv, step: ApproveStep): void {
   checkApprovers(env, step.by);
@@ -156,9 +156,8 @@ function checkDistinctFrom(env: ExprEnv, id: ApproveStep['id']): void {
   const info = env.steps?.info(id.name);
   if (!info) {
     const approvals = env.steps?.ids().filter((s) => env.steps?.info(s)?.step.kind === 'approve') ?? [];
-    env.ctx.report.error('CH3205', filePath(env), id.span, `unknown step \`${id.name}\``, {
-      help: didYouMean(suggest(id.name, approvals)),
-    });
+    const suggestion = meant(suggest(id.name, approvals));
+    env.ctx.report.error('CH3205', filePath(env), id.span, `unknown step \`${id.name}\``, suggestion);
     return;
   }
   if (info.step.kind !== 'approve') {

@@ -4,7 +4,9 @@
 // approval's `within` names, else the policy's only calendar.
 import type { CalendarDecl, DayName, DurationLit, HoursLine, Ident } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
-import { type CheckContext, didYouMean, fileOf, listNames, sourceText } from './context.js';
+import { meant } from '../diagnostics/diagnostic.js';
+import { quote as stringLiteral } from '../format/expr.js';
+import { type CheckContext, fileOf, listNames, sourceText } from './context.js';
 import type { Declared } from './model.js';
 import { lookupCalendar } from './scope.js';
 
@@ -39,10 +41,12 @@ function checkCalendar(ctx: CheckContext, { decl, file }: Declared<CalendarDecl>
       help: 'add `timezone "<IANA zone>"`, e.g. `timezone "Europe/Berlin"`',
     });
   } else if (!isTimeZone(decl.timezone.value)) {
+    // The span is the string with its quotes, so the fix keeps them.
+    const zone = suggest(decl.timezone.value, timeZoneNames());
+    const suggestion = meant(zone, zone === undefined ? undefined : stringLiteral(zone));
     ctx.report.error('CH3208', path, decl.timezone.span, `unknown time zone \`${decl.timezone.value}\``, {
-      help:
-        didYouMean(suggest(decl.timezone.value, timeZoneNames())) ??
-        'use an IANA zone name such as `Europe/Berlin`, `America/New_York` or `UTC`',
+      fix: suggestion.fix,
+      help: suggestion.help ?? 'use an IANA zone name such as `Europe/Berlin`, `America/New_York` or `UTC`',
     });
   }
   if (decl.hours.length === 0) {

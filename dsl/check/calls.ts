@@ -8,7 +8,7 @@ import { type ExprEnv, filePath, quote, type TypeOf } from './expr-env.js';
 import { compareProblem } from './operators.js';
 import { inputField } from './paths.js';
 import { OPTIONAL_PROJECT_FIELDS } from './monitor-paths.js';
-import { didYouMean } from './context.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { isOrdered, isTextual, isUnknown, join, show, T, type Ty } from './types.js';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
@@ -46,9 +46,14 @@ export function typeCall(env: ExprEnv, call: CallExpr, typeExpr: TypeOf): Ty {
   const name = call.callee.name;
   if (!isBuiltin(name)) {
     for (const arg of call.args) typeExpr(env, arg);
-    env.ctx.report.error('CH3207', filePath(env), call.callee.span, `unknown function \`${name}\``, {
-      help: didYouMean(suggest(name, Object.keys(signatures))),
-    });
+    const suggestion = meant(suggest(name, Object.keys(signatures)));
+    env.ctx.report.error(
+      'CH3207',
+      filePath(env),
+      call.callee.span,
+      `unknown function \`${name}\``,
+      suggestion,
+    );
     return T.unknown;
   }
   const signature = signatures[name];

@@ -3,7 +3,7 @@
 // speaks only in catalogued codes and drops exact repeats, because a rule is checked once per
 // process that uses it and an input-independent problem in it would otherwise repeat.
 import type { Span } from '../ast/types.js';
-import type { Diagnostic, RelatedInfo, Severity } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Fix, RelatedInfo, Severity } from '../diagnostics/diagnostic.js';
 import type { Program, SourceFile } from '../program.js';
 import type { CheckCode } from './codes.js';
 import type { SemanticModel } from './model.js';
@@ -29,6 +29,7 @@ export function sourceText(ctx: CheckContext, index: number, span: Span): string
 
 export interface Extra {
   help?: string | undefined;
+  fix?: Fix | undefined;
   related?: RelatedInfo[] | undefined;
 }
 
@@ -58,6 +59,7 @@ export function createReporter(): Reporter {
     if (severity === 'error') errors++;
     const diagnostic: Diagnostic = { code, severity, message, file, span };
     if (extra?.help !== undefined) diagnostic.help = extra.help;
+    if (extra?.fix !== undefined) diagnostic.fix = extra.fix;
     if (extra?.related !== undefined && extra.related.length > 0) diagnostic.related = extra.related;
     collected.push(diagnostic);
   };
@@ -67,14 +69,6 @@ export function createReporter(): Reporter {
     errorCount: () => errors,
     diagnostics: () => [...collected],
   };
-}
-
-/** `did you mean` help, or undefined when there is nothing close enough to suggest. */
-export function didYouMean(
-  suggestion: string | undefined,
-  render = (s: string) => `\`${s}\``,
-): string | undefined {
-  return suggestion === undefined ? undefined : `did you mean ${render(suggestion)}`;
 }
 
 /** The source text under `span`, shortened so that a message stays one readable sentence. */

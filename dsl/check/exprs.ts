@@ -7,7 +7,8 @@ import { suggest } from '../diagnostics/suggest.js';
 import { typeCall } from './calls.js';
 import { type ExprEnv, filePath, quote, record } from './expr-env.js';
 import { wasCut } from '../ast/expr.js';
-import { didYouMean } from './context.js';
+import { meant } from '../diagnostics/diagnostic.js';
+import { quote as stringLiteral } from '../format/expr.js';
 import { chainOperands, checkDepth } from './depth.js';
 import { type Arithmetic, arithmetic, compareProblem, negate, type Problem } from './operators.js';
 import { typePath } from './paths.js';
@@ -210,14 +211,17 @@ function checkEnumLiteral(env: ExprEnv, enumSide: Expr, type: Ty, other: Expr): 
   if (type.kind !== 'enum' || other.kind !== 'string') return false;
   if (type.values.includes(other.value)) return true;
   const values = [...new Set(type.values)].map((v) => `\`${JSON.stringify(v)}\``).join(', ');
-  const suggestion = suggest(other.value, type.values);
+  // The span is the literal with its quotes, so the suggestion is one too.
+  const close = suggest(other.value, type.values);
+  const suggestion = meant(close === undefined ? undefined : stringLiteral(close));
   env.ctx.report.error(
     'CH4005',
     filePath(env),
     other.span,
     `${quote(env, enumSide)} can never be \`${JSON.stringify(other.value)}\``,
     {
-      help: didYouMean(suggestion, (s) => `\`${JSON.stringify(s)}\``) ?? `its values are ${values}`,
+      help: suggestion.help ?? `its values are ${values}`,
+      fix: suggestion.fix,
     },
   );
   return true;

@@ -7,7 +7,8 @@ import { type ExprEnv } from './expr-env.js';
 import { filePath } from './expr-env.js';
 import { typeExpr } from './exprs.js';
 import { quote } from './expr-env.js';
-import { didYouMean } from './context.js';
+import { meant } from '../diagnostics/diagnostic.js';
+import { quote as stringLiteral } from '../format/expr.js';
 import { assignable, fromTypeExpr, show, type Ty } from './types.js';
 
 /** The fields by name, first declaration winning; every later duplicate is reported. */
@@ -110,15 +111,17 @@ function checkEnumDefault(env: ExprEnv, target: Ty, value: Expr): void {
   }
   if (target.kind !== 'enum' || value.kind !== 'string' || target.values.includes(value.value)) return;
   const values = target.values.map((v) => `\`${JSON.stringify(v)}\``).join(', ');
+  // The span is the literal with its quotes, so the suggestion is one too.
+  const close = suggest(value.value, target.values);
+  const suggestion = meant(close === undefined ? undefined : stringLiteral(close));
   env.ctx.report.error(
     'CH4005',
     filePath(env),
     value.span,
     `\`${JSON.stringify(value.value)}\` is not a value of \`${show(target)}\``,
     {
-      help:
-        didYouMean(suggest(value.value, target.values), (s) => `\`${JSON.stringify(s)}\``) ??
-        `its values are ${values}`,
+      help: suggestion.help ?? `its values are ${values}`,
+      fix: suggestion.fix,
     },
   );
 }

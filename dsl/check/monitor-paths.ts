@@ -4,7 +4,7 @@
 // approved). Elsewhere none of them exists, and a monitor has no `request` and no steps.
 import type { Ident, PathExpr } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
-import { didYouMean } from './context.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { type ExprEnv, filePath, record } from './expr-env.js';
 import { listOf, T, type Ty } from './types.js';
 
@@ -40,9 +40,11 @@ export function typeProjectRef(env: ExprEnv, path: PathExpr, field: Ident): Ty {
   }
   const type = PROJECT_FIELDS[field.name];
   if (!type) {
+    const suggestion = meant(suggest(field.name, Object.keys(PROJECT_FIELDS)));
     env.ctx.report.error('CH3213', filePath(env), field.span, `a project has no field \`${field.name}\``, {
+      fix: suggestion.fix,
       help:
-        didYouMean(suggest(field.name, Object.keys(PROJECT_FIELDS))) ??
+        suggestion.help ??
         `its fields are ${Object.keys(PROJECT_FIELDS)
           .map((f) => `\`${f}\``)
           .join(', ')}`,
@@ -72,9 +74,11 @@ export function reportRequestInMonitor(env: ExprEnv, path: PathExpr): Ty {
 export function typeHistoryRef(env: ExprEnv, path: PathExpr, process: Ident, property: Ident): Ty {
   const processes = [...env.ctx.model.processes.keys()];
   if (!env.ctx.model.processes.has(process.name)) {
+    const suggestion = meant(suggest(process.name, [...processes, 'project']));
     env.ctx.report.error('CH3216', filePath(env), process.span, `unknown process \`${process.name}\``, {
+      fix: suggestion.fix,
       help:
-        didYouMean(suggest(process.name, [...processes, 'project'])) ??
+        suggestion.help ??
         (processes.length === 0
           ? 'a monitor reads the history of the processes this policy declares, and it declares none'
           : `a monitor reads \`<process>.last_approved\` of this policy's processes: ${processes
@@ -85,14 +89,16 @@ export function typeHistoryRef(env: ExprEnv, path: PathExpr, process: Ident, pro
   }
   const type = HISTORY_RESULTS[property.name];
   if (!type) {
+    const suggestion = meant(suggest(property.name, Object.keys(HISTORY_RESULTS)));
     env.ctx.report.error(
       'CH3216',
       filePath(env),
       property.span,
       `a monitor cannot read \`${property.name}\` of process \`${process.name}\``,
       {
+        fix: suggestion.fix,
         help:
-          didYouMean(suggest(property.name, Object.keys(HISTORY_RESULTS))) ??
+          suggestion.help ??
           'write `<process>.last_approved`: the day its newest approved instance for the project ended',
       },
     );

@@ -4,7 +4,7 @@
 import type { InputField, PathExpr, Step } from '../ast/types.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type ExprEnv, filePath, record } from './expr-env.js';
-import { didYouMean } from './context.js';
+import { meant } from '../diagnostics/diagnostic.js';
 import { lookupRule } from './scope.js';
 import { reportRequestInMonitor, typeHistoryRef, typeProjectRef, typeToday } from './monitor-paths.js';
 import { fromTypeExpr, listOf, T, type Ty } from './types.js';
@@ -53,10 +53,11 @@ function typeRuleRef(env: ExprEnv, path: PathExpr): Ty {
     return T.unknown;
   }
   const field = env.input.kind === 'process' ? env.input.fields.get(ident.name) : undefined;
+  // The path is the one name, so `request.<name>` can replace it whole.
   const fallback =
     ident.name === 'today'
-      ? '`today` is only known in a monitor; a process reads dates from its input'
-      : field && `did you mean \`request.${ident.name}\``;
+      ? { help: '`today` is only known in a monitor; a process reads dates from its input', fix: undefined }
+      : field && meant(`request.${ident.name}`);
   const rule = lookupRule(env.ctx, env.file, ident, fallback);
   if (!rule) return T.unknown;
   env.ctx.model.paths.set(path, { kind: 'rule', rule: ident.name });
@@ -80,7 +81,7 @@ function typeInputRef(env: ExprEnv, path: PathExpr): Ty {
     field.span,
     `\`${field.name}\` is not an input field of process \`${input.process}\`${via}`,
     {
-      help: didYouMean(suggest(field.name, input.fields.keys())),
+      ...meant(suggest(field.name, input.fields.keys())),
       related:
         input.viaRule === null
           ? undefined
@@ -107,9 +108,14 @@ function typeStepRef(env: ExprEnv, path: PathExpr): Ty {
   }
   const info = env.steps.info(stepIdent.name);
   if (!info) {
-    env.ctx.report.error('CH3205', filePath(env), stepIdent.span, `unknown step \`${stepIdent.name}\``, {
-      help: didYouMean(suggest(stepIdent.name, [...env.steps.ids(), 'request'])),
-    });
+    const suggestion = meant(suggest(stepIdent.name, [...env.steps.ids(), 'request']));
+    env.ctx.report.error(
+      'CH3205',
+      filePath(env),
+      stepIdent.span,
+      `unknown step \`${stepIdent.name}\``,
+      suggestion,
+    );
     return T.unknown;
   }
   const results = stepResults[info.step.kind];
@@ -137,14 +143,16 @@ function reportUnknownResult(
     });
     return;
   }
+  const suggestion = meant(suggest(name, Object.keys(results)));
   env.ctx.report.error(
     'CH3206',
     filePath(env),
     span,
     `${step.kind} step \`${id}\` has no result \`${name}\``,
     {
+      fix: suggestion.fix,
       help:
-        didYouMean(suggest(name, Object.keys(results))) ??
+        suggestion.help ??
         `its results are ${Object.keys(results)
           .map((r) => `\`${r}\``)
           .join(', ')}`,

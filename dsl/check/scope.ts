@@ -3,11 +3,11 @@
 // Libraries are entered before the policy so that a clash is reported on the policy's own
 // declaration (the one its author can rename), pointing at the imported one.
 import type { CalendarDecl, Declaration, Ident, RoleDecl, RuleDecl, Span } from '../ast/types.js';
+import { meant, type Suggestion } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
 import type { CheckCode } from './codes.js';
 import { type CheckContext, fileOf } from './context.js';
 import type { Declared } from './model.js';
-import { didYouMean } from './context.js';
 
 export type DeclKind = Declaration['kind'];
 
@@ -98,9 +98,10 @@ function reportUnknown(
 ): void {
   const path = fileOf(ctx, file).path;
   const other = findDeclaration(ctx, ident.name);
+  const suggestion = meant(suggest(ident.name, candidates));
   if (other) {
     ctx.report.error(code, path, ident.span, `\`${ident.name}\` is a ${other.decl.kind}, not a ${kind}`, {
-      help: didYouMean(suggest(ident.name, candidates)),
+      ...suggestion,
       related: [
         {
           message: `\`${ident.name}\` is declared here`,
@@ -111,9 +112,7 @@ function reportUnknown(
     });
     return;
   }
-  ctx.report.error(code, path, ident.span, `unknown ${kind} \`${ident.name}\``, {
-    help: didYouMean(suggest(ident.name, candidates)),
-  });
+  ctx.report.error(code, path, ident.span, `unknown ${kind} \`${ident.name}\``, suggestion);
 }
 
 export function lookupRole(ctx: CheckContext, file: number, ident: Ident): Declared<RoleDecl> | undefined {
@@ -132,20 +131,24 @@ export function lookupCalendar(
   return found;
 }
 
-/** A rule by name; reports CH3203 with `extraHelp` when no suggestion among rules fits. */
+/** A rule by name; reports CH3203 with `fallback` when no suggestion among rules fits. */
 export function lookupRule(
   ctx: CheckContext,
   file: number,
   ident: Ident,
-  fallbackHelp?: string,
+  fallback?: Suggestion,
 ): Declared<RuleDecl> | undefined {
   const found = ctx.model.rules.get(ident.name);
   if (found) return found;
   const suggestion = suggest(ident.name, ctx.model.rules.keys());
-  if (suggestion === undefined && fallbackHelp !== undefined && !findDeclaration(ctx, ident.name)) {
-    ctx.report.error('CH3203', fileOf(ctx, file).path, ident.span, `unknown rule \`${ident.name}\``, {
-      help: fallbackHelp,
-    });
+  if (suggestion === undefined && fallback?.help !== undefined && !findDeclaration(ctx, ident.name)) {
+    ctx.report.error(
+      'CH3203',
+      fileOf(ctx, file).path,
+      ident.span,
+      `unknown rule \`${ident.name}\``,
+      fallback,
+    );
     return undefined;
   }
   reportUnknown(ctx, file, ident, 'rule', 'CH3203', ctx.model.rules.keys());

@@ -20,7 +20,30 @@ export interface Diagnostic {
   file: string;
   span: Span;
   help?: string;
+  /** Present only when replacing exactly `span` with it yields correct text (an LSP quick fix). */
+  fix?: Fix;
   related?: RelatedInfo[];
+}
+
+/** Text that replaces the diagnostic's own span: data, so no tool parses it back out of `help`. */
+export interface Fix {
+  replacement: string;
+}
+
+/** A "did you mean" as help for people and, where it applies, as a fix for tools. */
+export interface Suggestion {
+  help: string | undefined;
+  fix: Fix | undefined;
+}
+
+/**
+ * "did you mean `candidate`" and the fix that writes `replacement` (the candidate itself unless
+ * given) over the span. A caller whose span is not exactly what the suggestion replaces uses only
+ * `.help`: a wrong fix is worse than none. Nothing when there is no candidate.
+ */
+export function meant(candidate: string | undefined, replacement?: string): Suggestion {
+  if (candidate === undefined) return { help: undefined, fix: undefined };
+  return { help: `did you mean \`${candidate}\``, fix: { replacement: replacement ?? candidate } };
 }
 
 /** Position order, so output reads top to bottom; ties keep their phase order (stable sort). */

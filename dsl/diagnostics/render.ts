@@ -83,6 +83,7 @@ export interface DiagnosticJson {
   severity: Diagnostic['severity'];
   message: string;
   help?: string;
+  fix?: { replacement: string };
   related?: { message: string; file: string; line: number; col: number }[];
 }
 
@@ -98,6 +99,7 @@ export function toJson(d: Diagnostic): DiagnosticJson {
     message: d.message,
   };
   if (d.help) json.help = d.help;
+  if (d.fix) json.fix = { replacement: d.fix.replacement };
   if (d.related?.length) {
     json.related = d.related.map((r) => ({
       message: r.message,

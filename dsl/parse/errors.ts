@@ -14,9 +14,10 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type { Span } from '../ast/types.js';
+import { meant, type Suggestion } from '../diagnostics/diagnostic.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { suggest } from '../diagnostics/suggest.js';
-import { type BuildContext, didYouMean, isRealToken, report, tokenSpan } from '../ast/support.js';
+import { type BuildContext, isRealToken, report, tokenSpan } from '../ast/support.js';
 import {
   Identifier,
   isKeyword,
@@ -91,8 +92,8 @@ function after(previous: IToken | undefined): string {
   return ` after ${describeToken(previous)}`;
 }
 
-/** "did you mean" help computed while the message is built, read back by `syntaxDiagnostics`. */
-const helpForToken = new WeakMap<IToken, string>();
+/** "did you mean" computed while the message is built, read back by `syntaxDiagnostics`. */
+const suggestionForToken = new WeakMap<IToken, Suggestion>();
 
 /** Remembers a suggestion when a misspelt name stands where one of `expected` keywords belongs. */
 function suggestKeyword(actual: IToken | undefined, expected: TokenType[]): void {
@@ -101,8 +102,8 @@ function suggestKeyword(actual: IToken | undefined, expected: TokenType[]): void
     .map(describeType)
     .filter((l) => /^`[a-z]+`$/.test(l))
     .map((l) => l.slice(1, -1));
-  const help = didYouMean(suggest(actual.image, words.filter(isKeyword)));
-  if (help) helpForToken.set(actual, help);
+  const suggestion = meant(suggest(actual.image, words.filter(isKeyword)));
+  if (suggestion.help !== undefined) suggestionForToken.set(actual, suggestion);
 }
 
 /** The distinct first tokens of the paths, as the messages name them. */
@@ -187,8 +188,11 @@ export function syntaxDiagnostics(
     const span = atEnd ? endSpan : tokenSpan(error.token);
     if (seen.has(span.offset)) continue;
     seen.add(span.offset);
+    // The span is the misspelt token itself, so the suggestion is a fix as well.
+    const suggestion = atEnd ? undefined : suggestionForToken.get(error.token);
     report(ctx, CODE_OF_EXCEPTION[error.name] ?? SYNTAX.missingToken, span, error.message, {
-      help: helpForToken.get(error.token),
+      help: suggestion?.help,
+      fix: suggestion?.fix,
     });
   }
 }

@@ -12,7 +12,7 @@
 //      before step 2).
 import type { IToken } from 'chevrotain';
 import type { Comment, PolicyFile, Span } from '../ast/types.js';
-import { type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, meant, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
 import { charterLexer, Colon, Dot, findTooDeep, kw, MAX_NESTING } from './lexer.js';
@@ -21,7 +21,7 @@ import { parseWithRepairs, repairDeclarationWords } from './repair.js';
 import { describeToken, lexingDiagnostics, setEndDescription, syntaxDiagnostics } from './errors.js';
 import { assembleFile, buildTopItem, type TopItem } from '../ast/build.js';
 import { unreadRule } from '../ast/expr.js';
-import { type BuildContext, didYouMean, joinSpans, report, tokenSpan } from '../ast/support.js';
+import { type BuildContext, joinSpans, report, tokenSpan } from '../ast/support.js';
 
 export interface ParseResult {
   ast: PolicyFile;
@@ -128,7 +128,8 @@ function parseDeclaration(
       SYNTAX.unexpectedTokens,
       joinSpans(tokenSpan(first), tokenSpan(last)),
       `expected a declaration (\`policy\`, \`library\`, \`use\`, \`calendar\`, \`role\`, \`rule\`, \`process\` or \`monitor\`), found ${describeToken(first)}`,
-      { help: didYouMean(suggest(first.image, DECLARATION_WORDS)) },
+      // The span is the whole chunk, not the word the suggestion replaces: help only, no fix.
+      { help: meant(suggest(first.image, DECLARATION_WORDS)).help },
     );
     return null;
   }

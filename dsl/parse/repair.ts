@@ -17,10 +17,10 @@
 // repaired parse, so the checker sees what the author meant and what it reports next is real. A
 // repair must make the parse better, so a name that merely looks like a keyword is left alone.
 import { type IToken, type TokenType, tokenMatcher } from 'chevrotain';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, meant } from '../diagnostics/diagnostic.js';
 import { closeMatches } from '../diagnostics/suggest.js';
 import { SYNTAX } from '../diagnostics/syntax-codes.js';
-import { type BuildContext, didYouMean, report, tokenSpan } from '../ast/support.js';
+import { type BuildContext, report, tokenSpan } from '../ast/support.js';
 import {
   Identifier,
   kw,
@@ -229,8 +229,7 @@ function reportRepair(ctx: BuildContext, repair: Repair): void {
 
 function repairDiagnostic(ctx: BuildContext, { token, keyword }: Repair): Diagnostic {
   const scratch: BuildContext = { file: ctx.file, spanAt: ctx.spanAt, diagnostics: [] };
-  report(scratch, SYNTAX.misspeltKeyword, tokenSpan(token), `misspelt keyword \`${token.image}\``, {
-    help: didYouMean(keyword),
-  });
+  const message = `misspelt keyword \`${token.image}\``;
+  report(scratch, SYNTAX.misspeltKeyword, tokenSpan(token), message, meant(keyword));
   return scratch.diagnostics[0] as Diagnostic;
 }

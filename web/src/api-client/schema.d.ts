@@ -340,6 +340,9 @@ export interface paths {
                                 severity: "error" | "warning";
                                 message: string;
                                 help?: string;
+                                fix?: {
+                                    replacement: string;
+                                };
                                 related?: {
                                     message: string;
                                     file: string;
@@ -529,6 +532,9 @@ export interface paths {
                                 severity: "error" | "warning";
                                 message: string;
                                 help?: string;
+                                fix?: {
+                                    replacement: string;
+                                };
                                 related?: {
                                     message: string;
                                     file: string;
@@ -1214,6 +1220,9 @@ export interface paths {
                                 severity: "error" | "warning";
                                 message: string;
                                 help?: string;
+                                fix?: {
+                                    replacement: string;
+                                };
                                 related?: {
                                     message: string;
                                     file: string;

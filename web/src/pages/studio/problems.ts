@@ -1,12 +1,11 @@
 // The studio's problems: what the real checker (dsl/, the same code the server runs on publish)
 // says about the draft, and what the server answered when it refused one, in one shape that the
-// editor underlines and the list under it reads out. A "did you mean" in a diagnostic's help
-// becomes a fix that replaces the spanned text with the suggestion.
+// editor underlines and the list under it reads out. A diagnostic's `fix` (data, never parsed
+// out of its help) becomes a one-click replacement of the spanned text.
 import { checkEntry, memoryHost, parse } from '../../../../dsl/index.js';
 import type { Diagnostic } from '../../../../dsl/index.js';
 import type { DiagnosticJson } from '../../../../dsl/diagnostics/render.js';
 import type { ParsedFile } from './declarations.js';
-import type { Draft } from './draft.js';
 
 export interface Problem {
   file: string;
@@ -19,7 +18,7 @@ export interface Problem {
   severity: 'error' | 'warning';
   message: string;
   help: string | null;
-  /** The text that replaces from..to when the help is a "did you mean". */
+  /** The text that replaces from..to, from the diagnostic's fix; null when none changes anything. */
   fix: string | null;
   /** Who said it: the checker in this page, or the server on a refused publish. */
   source: 'checker' | 'server';
@@ -34,18 +33,9 @@ export interface CheckedDraft {
 /** The diagnostics' JSON shape in API answers: the CLI's, from the same renderer. */
 export type { DiagnosticJson };
 
-const DID_YOU_MEAN = /^did you mean `([^`]+)`(?: \([^)]*\))?$/;
-
-/**
- * The replacement a "did you mean `x`" help proposes for `spanned`, or null. A suggestion for a
- * quoted string (a time zone) keeps the quotes the text has.
- */
-export function fixFor(help: string | undefined, spanned: string): string | null {
-  const suggestion = help === undefined ? undefined : DID_YOU_MEAN.exec(help)?.[1];
-  if (suggestion === undefined) return null;
-  const quoted = spanned.startsWith('"') && !suggestion.startsWith('"');
-  const fix = quoted ? JSON.stringify(suggestion) : suggestion;
-  return fix === spanned ? null : fix;
+/** The replacement a diagnostic's fix writes over `spanned`, or null when there is none to make. */
+function replacementFor(fix: { replacement: string } | undefined, spanned: string): string | null {
+  return fix === undefined || fix.replacement === spanned ? null : fix.replacement;
 }
 
 function fromChecker(d: Diagnostic, text: string): Problem {
@@ -61,13 +51,22 @@ function fromChecker(d: Diagnostic, text: string): Problem {
     severity: d.severity,
     message: d.message,
     help: d.help ?? null,
-    fix: fixFor(d.help, text.slice(from, to)),
+    fix: replacementFor(d.fix, text.slice(from, to)),
     source: 'checker',
   };
 }
 
+/**
+ * What a check reads of a draft. Only these fields, not draft.ts's Draft, so that this module
+ * stays free of the browser storage that draft.ts keeps the draft in (and testable under Node).
+ */
+export interface DraftTexts {
+  entry: string;
+  files: Record<string, string>;
+}
+
 /** Checks the draft's entry with the files open beside it as its libraries. */
-export function checkDraft(draft: Draft): CheckedDraft {
+export function checkDraft(draft: DraftTexts): CheckedDraft {
   const outcome = checkEntry(draft.entry, memoryHost(draft.files));
   const problems = outcome.diagnostics.map((d) => fromChecker(d, draft.files[d.file] ?? ''));
   const inProgram = new Map<string, ParsedFile>();
@@ -113,7 +112,7 @@ export function fromServer(diagnostics: readonly DiagnosticJson[], files: Record
       severity: d.severity,
       message: d.message,
       help: d.help ?? null,
-      fix: fixFor(d.help, text.slice(from, to)),
+      fix: replacementFor(d.fix, text.slice(from, to)),
       source: 'server',
     };
   });
