@@ -16,30 +16,13 @@ import {
   startConsoleHarness,
   type ConsoleHarness,
 } from '../support/browser.js';
+import { twoStepPurchase } from '../support/purchase-policy.js';
 
 const PETRA = 'petra.holm@halden.example';
 const ROB = 'rob.review@halden.example';
 const FAY = 'fay.finance@halden.example';
 
-const TRY = `policy "studio-try" version 1 effective 2026-01-01
-owner "pmo@halden.example"
-
-role reviewer = group "reviewers"
-role finance = group "finance"
-
-process purchase {
-  input {
-    title: text
-    amount: number
-  }
-  approve review {
-    by reviewer
-  }
-  approve budget {
-    by finance
-  }
-}
-`;
+const TRY = twoStepPurchase('studio-try');
 
 /** A test file with a zone, a start and a world, and no test yet. */
 const TESTS = {

@@ -29,3 +29,27 @@ process purchase {
   end approved "{request.item} may be ordered"
 }
 `;
+
+/**
+ * A two-step purchase (a reviewer, then finance; groups `reviewers` and `finance`) with a text and
+ * a number input, under `name`: the studio's Try-it suites build scenarios on it.
+ */
+export const twoStepPurchase = (name: string): string => `policy "${name}" version 1 effective 2026-01-01
+owner "pmo@halden.example"
+
+role reviewer = group "reviewers"
+role finance = group "finance"
+
+process purchase {
+  input {
+    title: text
+    amount: number
+  }
+  approve review {
+    by reviewer
+  }
+  approve budget {
+    by finance
+  }
+}
+`;

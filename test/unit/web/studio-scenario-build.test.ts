@@ -17,26 +17,9 @@ import {
 import { playScenario } from '../../../web/src/pages/studio/scenario/scenario-run.js';
 import { appendToTests, testDefaults } from '../../../web/src/pages/studio/scenario/tests-file.js';
 import { runTests } from '../../../web/src/pages/studio/tests-run.js';
+import { twoStepPurchase } from '../../support/purchase-policy.js';
 
-const SOURCE = `policy "try-it" version 1 effective 2026-01-01
-owner "pmo@halden.example"
-
-role reviewer = group "reviewers"
-role finance = group "finance"
-
-process purchase {
-  input {
-    title: text
-    amount: number
-  }
-  approve review {
-    by reviewer
-  }
-  approve budget {
-    by finance
-  }
-}
-`;
+const SOURCE = twoStepPurchase('try-it');
 
 function compiled(source = SOURCE): CompiledPolicy {
   const out = compileEntry('try.charter', memoryHost({ 'try.charter': source })).compiled;
