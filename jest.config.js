@@ -1,6 +1,6 @@
-// Three projects: `unit` (pure code, parallel), `integration` (real Temporal and SecantusDB, run
-// in band by scripts/test.sh because every suite bundles workflow code and shares 2 cores) and
-// `browser` (the console in Chromium, also in band).
+// Three projects: `unit` (pure code, parallel), `integration` (real Temporal and SecantusDB, one
+// suite at a time in scripts/test.sh because every suite bundles workflow code and shares 2 cores)
+// and `browser` (the console in Chromium, also one at a time).
 // The code base is ESM (chevrotain 11 ships ESM only), so jest runs with --experimental-vm-modules.
 import { createDefaultEsmPreset } from 'ts-jest';
 
@@ -34,4 +34,10 @@ export default {
   // Bundling workflow code and starting workers takes seconds on a shared 2-core machine. A global
   // option: jest ignores `testTimeout` inside a project (hooks then failed at the 5 s default).
   testTimeout: 60_000,
+  // Each ESM suite leaves its module graph (Temporal SDK, driver, Express) on the heap of the
+  // process that ran it: in band, 77 integration suites grew it by 60-90 MB each until garbage
+  // collection took most of the time (a suite taking 3 s alone took 109 s late in a run). So the
+  // suites run in a worker process (`--maxWorkers=1`, not `--runInBand`), replaced once it holds
+  // more than this after a suite.
+  workerIdleMemoryLimit: '700MB',
 };

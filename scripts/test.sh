@@ -53,16 +53,18 @@ cat "$results/lint.log"
 wait "$typecheck_pid" || failed_stages+=(typecheck)
 cat "$results/typecheck.log"
 stage api-types npm run --silent api-types -- --check
-stage unit jest unit
-# In band: each Temporal suite bundles workflow code and runs a worker; 2 cores do not share well.
+# Pure code on both cores (nothing else runs during this stage): about half the time of one worker.
+stage unit jest unit --maxWorkers=2
+# One suite at a time: each Temporal suite bundles workflow code and runs a worker; 2 cores do not
+# share well. In a worker process, not in band: jest replaces it when its heap grows (jest.config.js).
 # --bail: a failed suite ends the run (a suite that failed half-way can leave a worker or a server
 # connection behind that keeps jest from exiting). The time limit is the last guard against a hang:
 # the whole run must end well inside CI's 90 minutes, with the totals printed.
-stage integration jest "${CHARTER_INTEGRATION_LIMIT_S:-3000}" integration --runInBand --bail=1
+stage integration jest "${CHARTER_INTEGRATION_LIMIT_S:-3000}" integration --maxWorkers=1 --bail=1
 # The console in Chromium: built once here (skipped when web/dist matches the sources), then each
 # suite drives one browser with a context per person against the API on the same servers.
 stage build-web npm run --silent build:web
-stage browser jest "${CHARTER_BROWSER_LIMIT_S:-900}" browser --runInBand --bail=1
+stage browser jest "${CHARTER_BROWSER_LIMIT_S:-900}" browser --maxWorkers=1 --bail=1
 
 # Stop before the totals, so that they stay the last line (the EXIT trap then finds nothing to do).
 bash "$scripts/stop-services.sh" test

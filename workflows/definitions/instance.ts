@@ -37,7 +37,7 @@ import {
  * Well below Temporal's own suggestion (10k events / 10 MB), so that reminder loops of long
  * instances keep histories small and replays fast.
  */
-const HISTORY_LIMIT = 2_000;
+const DEFAULT_HISTORY_LIMIT = 2_000;
 
 export async function charterInstance(args: InstanceArgs): Promise<InstanceResult> {
   let driver: InstanceDriver;
@@ -51,17 +51,19 @@ export async function charterInstance(args: InstanceArgs): Promise<InstanceResul
     });
     driver = new InstanceDriver(out.state, 1, out.commands);
   }
+  const historyLimit = args.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   registerHandlers(driver);
   try {
     for (;;) {
       await driver.drain();
       if (driver.ended)
         return { status: driver.state.status as InstanceResult['status'], message: driver.state.message };
-      if (driver.idle && historyIsLong()) {
+      if (driver.idle && historyIsLong(historyLimit)) {
         await condition(allHandlersFinished);
         return await continueAsNew<typeof charterInstance>({
           state: driver.state,
           transition: driver.transition,
+          ...(args.historyLimit === undefined ? {} : { historyLimit: args.historyLimit }),
         });
       }
       const event = await driver.next();
@@ -83,9 +85,9 @@ export async function charterInstance(args: InstanceArgs): Promise<InstanceResul
   }
 }
 
-function historyIsLong(): boolean {
+function historyIsLong(limit: number): boolean {
   const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT;
+  return info.continueAsNewSuggested || info.historyLength > limit;
 }
 
 function registerHandlers(driver: InstanceDriver): void {

@@ -18,12 +18,15 @@ export interface StartInstance {
   input: Record<string, ValueIR>;
   instanceId: string;
   startedBy: string;
+  /** History events after which an idle run continues as new; tests lower it (default 2,000). */
+  historyLimit?: number;
 }
 
 /** How a run continues after continue-as-new: the machine state carries everything. */
 export interface ContinueInstance {
   state: MachineState;
   transition: number;
+  historyLimit?: number;
 }
 
 export type InstanceArgs = StartInstance | ContinueInstance;
