@@ -60,11 +60,11 @@ stage unit jest unit --maxWorkers=2
 # --bail: a failed suite ends the run (a suite that failed half-way can leave a worker or a server
 # connection behind that keeps jest from exiting). The time limit is the last guard against a hang:
 # the whole run must end well inside CI's 90 minutes, with the totals printed.
-stage integration jest "${CHARTER_INTEGRATION_LIMIT_S:-3000}" integration --maxWorkers=1 --bail=1
+stage integration jest "${CHARTER_INTEGRATION_LIMIT_S:-2400}" integration --maxWorkers=1 --bail=1
 # The console in Chromium: built once here (skipped when web/dist matches the sources), then each
 # suite drives one browser with a context per person against the API on the same servers.
 stage build-web npm run --silent build:web
-stage browser jest "${CHARTER_BROWSER_LIMIT_S:-900}" browser --maxWorkers=1 --bail=1
+stage browser jest "${CHARTER_BROWSER_LIMIT_S:-1800}" browser --maxWorkers=1 --bail=1
 
 # Stop before the totals, so that they stay the last line (the EXIT trap then finds nothing to do).
 bash "$scripts/stop-services.sh" test
