@@ -15,6 +15,10 @@
 // - checkPassed, checkFailed, waived: the compliance counts of the step.
 // - waived with an end date: a waiver in force until then; waiverExpired: no longer.
 // - ended: the instance's remaining clocks go (tasks closed by the end are not cycle times).
+// - approver load: while a clock is open (opened, not closed), each person holding it (asked, and
+//   after a hand-over only those it went to) counts it once in
+//   their load cells, by the minute it opened, and as overdue once it timed out. Every change to
+//   a clock takes its count out and puts the new one in (`change`), so a batch writes the net.
 // Cycle times, breaches and checks count into the every-project total and into the event's
 // project (the project of the event that completes the count: a clock's close, its breach).
 import type { Fact } from '../engine/facts/index.js';
@@ -25,6 +29,10 @@ import {
   type ClockKind,
   type FoldEvent,
   isoWeekOf,
+  LOAD_ANY,
+  type LoadChange,
+  loadCellId,
+  minuteKey,
   PROJECT_FIGURES,
   type RollupChange,
   type RollupKey,
@@ -43,6 +51,8 @@ export interface FoldResult {
   endedInstances: string[];
   waivers: WaiverDoc[];
   deletedWaivers: string[];
+  /** Net changes to the approver-load cells (zero changes left out). */
+  load: LoadChange[];
   /** The newest event time in the batch (null for a batch without events). */
   newestAt: Date | null;
 }
@@ -55,6 +65,11 @@ export function clockIdsOf(events: readonly FoldEvent[]): string[] {
     if (touched !== null) ids.add(clockId(event.instanceId, touched.kind, touched.step));
   }
   return [...ids];
+}
+
+/** The instances that end in a batch: all their stored clocks must be read (their counts go). */
+export function endedInstancesOf(events: readonly FoldEvent[]): string[] {
+  return [...new Set(events.filter((e) => e.fact?.kind === 'ended').map((e) => e.instanceId))];
 }
 
 /** The task a fact is about, for the facts that touch one. */
@@ -124,12 +139,67 @@ class Rollups {
   }
 }
 
+/** The approver-load cells' net changes of a batch. */
+class Load {
+  private readonly byId = new Map<string, LoadChange>();
+
+  /** Adds (`sign` 1) or takes out (-1) an open clock for everyone it asked, in each of its scopes. */
+  count(c: Clock, sign: 1 | -1): void {
+    if (c.openedAt === null) return;
+    const minute = minuteKey(c.openedAt);
+    const scopes: [string, string][] = [
+      [LOAD_ANY, LOAD_ANY],
+      [c.policy, LOAD_ANY],
+    ];
+    if (c.project !== null && c.project !== '') scopes.push([LOAD_ANY, c.project], [c.policy, c.project]);
+    for (const person of c.holders ?? c.asked) {
+      for (const [policy, project] of scopes) {
+        const id = loadCellId(person, policy, project);
+        const cell = this.byId.get(id) ?? {
+          _id: id,
+          person,
+          policy,
+          project,
+          open: 0,
+          overdue: 0,
+          opened: {},
+        };
+        cell.open += sign;
+        if (c.timedOut) cell.overdue += sign;
+        cell.opened[minute] = (cell.opened[minute] ?? 0) + sign;
+        this.byId.set(id, cell);
+      }
+    }
+  }
+
+  all(): LoadChange[] {
+    const out: LoadChange[] = [];
+    for (const cell of this.byId.values()) {
+      const opened = Object.fromEntries(Object.entries(cell.opened).filter(([, n]) => n !== 0));
+      if (cell.open !== 0 || cell.overdue !== 0 || Object.keys(opened).length > 0)
+        out.push({ ...cell, opened });
+    }
+    return out;
+  }
+}
+
+/** Whether a clock counts in the load: opened and not yet closed. */
+const isOpen = (c: Clock): boolean => c.openedAt !== null && c.closedAt === null;
+
 /**
  * Folds `events` (in leaf order) over `stored`, the clocks `clockIdsOf(events)` named that exist.
  * Deterministic: the same batch over the same clocks answers the same changes.
  */
 export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<string, Clock>): FoldResult {
   const rollups = new Rollups();
+  const load = new Load();
+  /** Every change to a clock: its load count out, the change, its new count in. */
+  const change = (c: Clock, mutate: () => void): void => {
+    if (c.counted) load.count(c, -1);
+    mutate();
+    c.counted = isOpen(c);
+    if (c.counted) load.count(c, 1);
+  };
   const clocks = new Map<string, Clock | null>([...stored].map(([id, c]) => [id, structuredClone(c)]));
   const ended = new Set<string>();
   const waivers = new Map<string, WaiverDoc | null>();
@@ -168,19 +238,29 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
           asked: [],
           voted: [],
           timedOut: false,
+          project: event.project,
+          holders: [],
+          counted: false,
         };
         clocks.set(id, found);
       }
       return found;
     };
-    const ask = (people: readonly string[]) => {
+    /** People asked to act; a hand-over also makes them the only holders of the task. */
+    const ask = (people: readonly string[], handOver = false) => {
       const c = clock();
-      c.asked = [...new Set([...c.asked, ...people])].sort();
+      change(c, () => {
+        const holding = handOver ? [] : (c.holders ?? c.asked);
+        c.asked = [...new Set([...c.asked, ...people])].sort();
+        c.holders = [...new Set([...holding, ...people])].sort();
+      });
     };
     const breach = () => {
       const c = clock();
       if (c.timedOut) return;
-      c.timedOut = true;
+      change(c, () => {
+        c.timedOut = true;
+      });
       rollups.add(of('breach', c.step, c.kind), 'breaches', event.project);
       for (const person of c.asked) {
         if (!c.voted.includes(person)) rollups.add(of('breachBy', person), 'breaches', event.project);
@@ -188,12 +268,16 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
     };
     const open = () => {
       const c = clock();
-      if (c.openedAt === null || event.at.getTime() < c.openedAt.getTime()) c.openedAt = event.at;
+      change(c, () => {
+        if (c.openedAt === null || event.at.getTime() < c.openedAt.getTime()) c.openedAt = event.at;
+      });
       settle(c);
     };
     const close = () => {
       const c = clock();
-      if (c.closedAt === null) c.closedAt = event.at;
+      change(c, () => {
+        if (c.closedAt === null) c.closedAt = event.at;
+      });
       settle(c);
     };
     // A clock with both ends is folded into the week of its close and goes.
@@ -221,8 +305,11 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
         rollups.add(of('instances', event.project ?? ''), fact.outcome);
         if (version !== null) rollups.add(of('versions', version), fact.outcome);
         ended.add(event.instanceId);
-        for (const [cid, c] of clocks)
-          if (c !== null && c.instanceId === event.instanceId) clocks.set(cid, null);
+        for (const [cid, c] of clocks) {
+          if (c === null || c.instanceId !== event.instanceId) continue;
+          if (c.counted) load.count(c, -1);
+          clocks.set(cid, null);
+        }
         break;
       case 'approvalOpened':
         ask(fact.eligible);
@@ -236,7 +323,7 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
         ask(fact.added);
         break;
       case 'handedOver':
-        ask(fact.to);
+        ask(fact.to, true);
         break;
       case 'vote': {
         const c = clock();
@@ -297,6 +384,7 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
     endedInstances: [...ended],
     waivers: [...waivers.values()].filter((w): w is WaiverDoc => w !== null),
     deletedWaivers: [...waivers].filter(([, w]) => w === null).map(([wid]) => wid),
+    load: load.all(),
     newestAt,
   };
 }

@@ -176,8 +176,56 @@ export const clockSchema = z.object({
   voted: z.array(z.string()),
   /** The SLA passed (counted once per task, when it passed). */
   timedOut: z.boolean(),
+  /** The project of the event that opened it (null before the approver-load cells). */
+  project: z.string().nullable().default(null),
+  /**
+   * Who holds the task now, for approver load: `asked` until a hand-over, then only those it was
+   * handed to (the engine closes the others' task). Null: as `asked` (clocks stored before).
+   */
+  holders: z.array(z.string()).nullable().default(null),
+  /** Counted in the approver-load cells now (false for clocks stored before them: never subtracted). */
+  counted: z.boolean().default(false),
 });
 export type Clock = z.infer<typeof clockSchema>;
+
+// --- approver load -------------------------------------------------------------------------------
+
+/** A load cell's policy or project for "every policy" ("every project"): no real one is empty. */
+export const LOAD_ANY = '';
+
+/**
+ * One person's open tasks in one scope (every task; a policy's; a project's; a policy's in a
+ * project), as the projector's clocks count them: `open`, those past their SLA (`overdue`), and
+ * the open ones by the minute they opened (ISO `YYYY-MM-DDTHH:MM`), so that a read buckets their
+ * ages against its own time. Emptied minutes and cells are removed: nothing grows with history.
+ */
+export const loadCellSchema = z.object({
+  _id: z.string(),
+  person: z.string(),
+  policy: z.string(),
+  project: z.string(),
+  open: z.number().int(),
+  overdue: z.number().int().default(0),
+  opened: z.record(z.string(), z.number().int()).default({}),
+});
+export type LoadCell = z.infer<typeof loadCellSchema>;
+
+export const loadCellId = (person: string, policy: string, project: string): string =>
+  JSON.stringify([person, policy, project]);
+
+/** The minute key of an instant: ISO order is time order. */
+export const minuteKey = (at: Date): string => at.toISOString().slice(0, 16);
+
+/** What one fold adds to one load cell (negative: removes). */
+export interface LoadChange {
+  _id: string;
+  person: string;
+  policy: string;
+  project: string;
+  open: number;
+  overdue: number;
+  opened: Record<string, number>;
+}
 
 export const clockId = (instanceId: string, kind: ClockKind, step: string): string =>
   `${instanceId}/${kind}/${step}`;

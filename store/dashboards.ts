@@ -30,8 +30,8 @@
 // Reads are unhinted equality and range finds an index serves: on SecantusDB a hinted find walks
 // the whole index (store/README.md), which would make the cost grow with the collection again.
 import type { ClientSession, Collection, Db, Document, Filter } from 'mongodb';
-import { z } from 'zod';
-import { foldBatch, clockIdsOf } from './dashboard-fold.js';
+import { foldBatch, clockIdsOf, endedInstancesOf } from './dashboard-fold.js';
+import { LoadCells } from './dashboard-load.js';
 import {
   type Clock,
   clockSchema,
@@ -63,27 +63,6 @@ const CLOCKS = 'dashboard_clocks';
 const WAIVERS = 'dashboard_waivers';
 const PROJECTOR = 'dashboard_projector';
 const PROJECTOR_ID = 'projector';
-/** store/tasks.ts's collection, read (never written) for the open tasks' load. */
-const TASKS = 'tasks';
-
-const openTaskSchema = z.object({
-  _id: z.string(),
-  assignees: z.array(z.string()),
-  openedAt: z.date(),
-  dueAt: z.date().nullable().default(null),
-  policy: z.object({ name: z.string() }),
-  project: z.string().nullable().default(null),
-});
-
-/** An open task as the approver-load figure reads it. */
-export interface OpenTaskLoad {
-  _id: string;
-  assignees: string[];
-  openedAt: Date;
-  dueAt: Date | null;
-  policy: string;
-  project: string | null;
-}
 
 /** Leaves per transaction: a batch's writes stay far below a transaction's limits. */
 export const FOLD_BATCH = 500;
@@ -121,7 +100,8 @@ export class DashboardStore {
   private readonly waivers: Collection<Keyed>;
   private readonly projector: Collection<Keyed>;
   private readonly events: Collection<Keyed>;
-  private readonly tasks: Collection<Keyed>;
+  /** Approver load's cells, kept in the same transactions (dashboard-load.ts). */
+  readonly load: LoadCells;
 
   constructor(
     private readonly db: Db,
@@ -132,7 +112,7 @@ export class DashboardStore {
     this.waivers = db.collection(WAIVERS);
     this.projector = db.collection(PROJECTOR);
     this.events = db.collection(EVENTS);
-    this.tasks = db.collection(TASKS);
+    this.load = new LoadCells(db);
   }
 
   async freshness(): Promise<Freshness> {
@@ -160,9 +140,15 @@ export class DashboardStore {
     const clockIds = clockIdsOf(events);
     // Read outside the transaction: were they changed since, the position changed too, and the
     // conditioned update below refuses the batch.
+    // An ending instance takes all its clocks' load counts with it: read them all.
     const stored = new Map<string, Clock>();
-    if (clockIds.length > 0) {
-      for (const raw of await this.clocks.find({ _id: { $in: clockIds } }).toArray()) {
+    const ended = endedInstancesOf(events);
+    const reads = [
+      ...(clockIds.length > 0 ? [this.clocks.find({ _id: { $in: clockIds } }).toArray()] : []),
+      ...(ended.length > 0 ? [this.clocks.find({ instanceId: { $in: ended } }).toArray()] : []),
+    ];
+    for (const raws of await Promise.all(reads)) {
+      for (const raw of raws) {
         const clock = parseDoc(clockSchema, raw, CLOCKS);
         stored.set(clock._id, clock);
       }
@@ -190,6 +176,7 @@ export class DashboardStore {
       if (fold.rollups.length > 0) {
         await this.rollups.bulkWrite(fold.rollups.map(incrementOf), { session, ordered: true });
       }
+      await this.load.apply(fold.load, session);
     });
     return to - position;
   }
@@ -218,11 +205,12 @@ export class DashboardStore {
     return { folded, ...(await this.freshness()) };
   }
 
-  /** Drops every rollup, clock and waiver and the position, in one transaction; then refold. */
+  /** Drops every rollup, clock, waiver and load cell and the position, in one transaction; then refold. */
   async reset(): Promise<void> {
     await inTransaction(this.db, async (session) => {
       for (const collection of [this.rollups, this.clocks, this.waivers, this.projector])
         await collection.deleteMany({}, { session });
+      await this.load.clear(session);
     });
   }
 
@@ -271,22 +259,6 @@ export class DashboardStore {
     return raws
       .map((raw) => parseDoc(waiverSchema, raw, WAIVERS))
       .sort((a, b) => a.until.getTime() - b.until.getTime() || (a._id < b._id ? -1 : 1));
-  }
-
-  /**
-   * Every open task's load fields, for "open tasks per person" (current state, bounded by what is
-   * open): the tasks' own `status, openedAt` index (store/tasks.ts) bounds the find to open ones.
-   */
-  async *openTasks(): AsyncGenerator<OpenTaskLoad> {
-    const cursor = this.tasks.find(
-      { status: 'open' },
-      { projection: { _id: 1, assignees: 1, openedAt: 1, dueAt: 1, 'policy.name': 1, project: 1 } },
-    );
-    for await (const raw of cursor) {
-      // A task the dashboard cannot read is left out, not fatal (as in the reports).
-      const parsed = openTaskSchema.safeParse(raw);
-      if (parsed.success) yield { ...parsed.data, policy: parsed.data.policy.name };
-    }
   }
 
   /** The batch's events by `_id` (one find, ids alone), put back in leaf order; unreadable ones skipped. */

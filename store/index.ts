@@ -6,6 +6,7 @@ import { AuditLedger, auditCollections } from './audit.js';
 import { CapacityStore, capacityCollections } from './capacity.js';
 import { commentCollections, CommentStore } from './comments.js';
 import { dashboardCollections, DashboardStore } from './dashboards.js';
+import { loadCollections } from './dashboard-load.js';
 import { Deliveries, deliveryCollections } from './deliveries.js';
 import { DeliveryQuota, deliveryQuotaCollections } from './delivery-quota.js';
 import { Directory, directoryCollections } from './directory.js';
@@ -102,6 +103,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...accessCollections,
   ...sessionCollections,
   ...dashboardCollections,
+  ...loadCollections,
 ];
 
 /**

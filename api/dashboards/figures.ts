@@ -6,7 +6,6 @@
 // above it. Approver load is read from the open tasks now, not from history.
 import { addHistogram, percentileOf } from '../../store/dashboard-model.js';
 import type { RollupDoc, Store, WaiverDoc } from '../../store/index.js';
-import type { OpenTaskLoad } from '../../store/dashboards.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -212,35 +211,33 @@ export interface LoadRow {
   delegatedTo: string[];
 }
 
-/** Open tasks per assignee by age and overdue, with the delegations in effect now. */
+/**
+ * Open tasks per assignee by age and past their SLA, with the delegations in effect now: one
+ * cell per person in scope (store/dashboard-load.ts), as of the projector's last fold; the ages
+ * are the cell's opening minutes bucketed against `now`.
+ */
 export async function approverLoad(
   store: Store,
   scope: { policy?: string | undefined; project?: string | undefined },
   now: Date,
 ): Promise<LoadRow[]> {
   const rows = new Map<string, LoadRow>();
-  const matches = (t: OpenTaskLoad) =>
-    (scope.policy === undefined || t.policy === scope.policy) &&
-    (scope.project === undefined || t.project === scope.project);
-  for await (const task of store.dashboards.openTasks()) {
-    if (!matches(task)) continue;
-    for (const person of new Set(task.assignees)) {
-      const row = rows.get(person) ?? {
-        person,
-        open: 0,
-        overdue: 0,
-        byAge: { '<1d': 0, '1-3d': 0, '3-7d': 0, '>7d': 0 },
-        delegatedTo: [],
-      };
-      row.open++;
-      row.byAge[ageOf(task.openedAt, now)]++;
-      if (task.dueAt !== null && task.dueAt.getTime() < now.getTime()) row.overdue++;
-      rows.set(person, row);
+  for (const cell of await store.dashboards.load.inScope(scope)) {
+    const byAge: Record<LoadAge, number> = { '<1d': 0, '1-3d': 0, '3-7d': 0, '>7d': 0 };
+    for (const [minute, count] of Object.entries(cell.opened)) {
+      if (count > 0) byAge[ageOf(new Date(`${minute}:00Z`), now)] += count;
     }
+    rows.set(cell.person, {
+      person: cell.person,
+      open: cell.open,
+      overdue: cell.overdue,
+      byAge,
+      delegatedTo: [],
+    });
   }
   for (const { from, to } of await store.deliverySettings.delegatesOf([...rows.keys()], now)) {
     const row = rows.get(from);
     if (row !== undefined && !row.delegatedTo.includes(to)) row.delegatedTo.push(to);
   }
-  return [...rows.values()].sort((a, b) => (a.person < b.person ? -1 : a.person > b.person ? 1 : 0));
+  return [...rows.values()];
 }

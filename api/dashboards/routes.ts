@@ -4,7 +4,8 @@
 // (store/dashboards.ts), so an answer costs the same at a thousand and at a million events; each
 // says how fresh it is: `asOf`, the newest ledger event folded, and `foldedAt`, when the fold last
 // reached the ledger tree's end (it runs after each signer run, every 10 minutes by default).
-// Approver load is read from the open tasks at request time (`asOf` is then the request's time).
+// Approver load too: the projector keeps each person's open tasks (store/dashboard-load.ts); their
+// ages are bucketed at request time.
 // Every figure takes `project`: cycle time, breaches and compliance read that project's rollups
 // (kept beside the every-project totals since the project dimension; events folded before it
 // count for a project only after POST /dashboards/rebuild).
@@ -190,11 +191,12 @@ export function dashboardsRoutes(): RouteSpec[] {
     route({
       method: 'get',
       path: '/dashboards/approver-load',
-      summary: 'Open tasks per person by age (<1d, 1-3d, 3-7d, >7d), overdue, and their delegations now',
+      summary:
+        'Open tasks per person by age (<1d, 1-3d, 3-7d, >7d), past their SLA, and their delegations now, as of the last fold',
       roles: DASHBOARD_ROLES,
       query: currentQuery,
       response: z.object({
-        asOf: instant,
+        ...freshness,
         items: z.array(
           z.object({
             person: z.string(),
@@ -206,8 +208,8 @@ export function dashboardsRoutes(): RouteSpec[] {
         ),
       }),
       handler: async ({ query, deps }) => {
-        const now = deps.now();
-        return json({ asOf: now.toISOString(), items: await approverLoad(deps.store, query, now) });
+        const fresh = await deps.store.dashboards.freshness();
+        return json({ ...freshnessOf(fresh), items: await approverLoad(deps.store, query, deps.now()) });
       },
     }),
     route({

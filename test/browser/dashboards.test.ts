@@ -15,7 +15,7 @@ import {
   FRANK,
   handCounted,
   started,
-  taskOf,
+  openCabs,
   VENDOR,
 } from '../integration/fixtures/dashboard-ledger.js';
 import {
@@ -35,7 +35,7 @@ function waiverEndingSoon(now: Date) {
   const start = new Date(now.getTime() - 3_600_000).toISOString();
   return chain('i-w', VENDOR, 'erp', start, [
     [0, started],
-    [0, { kind: 'checkTaskOpened', step: 'legal', people: [ERIN], task: 'attestation' }],
+    [0, { kind: 'checkTaskOpened', step: 'legal', people: [ERIN, FRANK], task: 'waiver' }],
     [
       60,
       {
@@ -65,11 +65,9 @@ describe('the dashboards screen', () => {
     const { store } = h.api;
     const now = new Date();
     await seedPeople(store, PIA);
-    for (const events of [...handCounted, waiverEndingSoon(now)]) await store.audit.append(events);
-    const ago = (ms: number) => new Date(now.getTime() - ms);
-    await store.tasks.open(taskOf('t-1/cab', ago(2 * DAY), ago(DAY), [CAROL]));
-    await store.tasks.open(taskOf('t-2/cab', ago(3_600_000), null, [CAROL, DAVE]));
-    await store.tasks.open(taskOf('t-3/cab', ago(10 * DAY), null, [DAVE]));
+    // Approver load is folded from the ledger: three cabs still open for Carol and Dave.
+    for (const events of [...handCounted, waiverEndingSoon(now), ...openCabs(now)])
+      await store.audit.append(events);
     await signAndFold(store);
     token = await h.api.tokenFor(PIA, ['pmo']);
     await seedCapacityPlan(h.api, token, now);

@@ -7482,7 +7482,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open tasks per person by age (<1d, 1-3d, 3-7d, >7d), overdue, and their delegations now
+         * Open tasks per person by age (<1d, 1-3d, 3-7d, >7d), past their SLA, and their delegations now, as of the last fold
          * @description Roles: author, auditor, pmo, admin.
          */
         get: {
@@ -7504,8 +7504,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: date-time */
-                            asOf: string;
+                            /** @description the newest ledger event the figures include */
+                            asOf: string | null;
+                            /** @description when the fold last reached the ledger tree end */
+                            foldedAt: string | null;
                             items: {
                                 person: string;
                                 open: number;
