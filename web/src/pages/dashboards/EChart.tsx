@@ -68,7 +68,7 @@ export function EChart({ option, label, height, onClick }: Props) {
 
   const drawn = useRef('');
   useEffect(() => {
-    // The page re-renders on every live answer (approver load's `asOf` moves each time): the same
+    // The page re-renders on every answer, also when a card's figures did not change: the same
     // figures are not drawn again, so a chart is not replaced under the pointer.
     const text = JSON.stringify(option);
     if (chart.current === null || text === drawn.current) return;
