@@ -16,9 +16,9 @@
 // - waived with an end date: a waiver in force until then; waiverExpired: no longer.
 // - ended: the instance's remaining clocks go (tasks closed by the end are not cycle times).
 // - approver load: while a clock is open (opened, not closed), each person holding it (asked, and
-//   after a hand-over only those it went to) counts it once in
-//   their load cells, by the minute it opened, and as overdue once it timed out. Every change to
-//   a clock takes its count out and puts the new one in (`change`), so a batch writes the net.
+//   after a hand-over only those it went to) counts it once in their load cells, by the minute it
+//   opened, and as overdue once it timed out. Every change to a clock takes its count out and puts
+//   the new one in (`change`), so a batch writes only the net change.
 // Cycle times, breaches and checks count into the every-project total and into the event's
 // project (the project of the event that completes the count: a clock's close, its breach).
 import type { Fact } from '../engine/facts/index.js';
@@ -143,7 +143,7 @@ class Rollups {
 class Load {
   private readonly byId = new Map<string, LoadChange>();
 
-  /** Adds (`sign` 1) or takes out (-1) an open clock for everyone it asked, in each of its scopes. */
+  /** Adds (`sign` 1) or takes out (-1) an open clock for everyone holding it, in each of its scopes. */
   count(c: Clock, sign: 1 | -1): void {
     if (c.openedAt === null) return;
     const minute = minuteKey(c.openedAt);

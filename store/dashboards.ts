@@ -11,6 +11,7 @@
 // - `dashboard_clocks`: tasks the projector has seen open and not closed (between their opening
 //   and closing facts), bounded by what is open.
 // - `dashboard_waivers`: waivers in force with an end date, for "expiring in the next 30 days".
+// - `dashboard_load`: open tasks per person and scope, for approver load (dashboard-load.ts).
 // - `dashboard_projector`: one document, the position: leaves [0, position) of the ledger's
 //   Merkle tree are folded.
 //

@@ -3,8 +3,10 @@
 // `YYYY-Www`. Percentiles come from each cell's fixed log-spaced histogram (dashboard-model.ts):
 // summed over the weeks and then read, they are the upper edge of the bucket holding the
 // nearest-rank sample, capped at the longest duration: never below the true value, at most 41%
-// above it. Approver load is read from the open tasks now, not from history.
+// above it. Approver load is read from the projector's per-person cells (store/dashboard-load.ts),
+// its ages bucketed at the request's time.
 import { addHistogram, percentileOf } from '../../store/dashboard-model.js';
+import type { LoadScope } from '../../store/dashboard-load.js';
 import type { RollupDoc, Store, WaiverDoc } from '../../store/index.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -216,11 +218,7 @@ export interface LoadRow {
  * cell per person in scope (store/dashboard-load.ts), as of the projector's last fold; the ages
  * are the cell's opening minutes bucketed against `now`.
  */
-export async function approverLoad(
-  store: Store,
-  scope: { policy?: string | undefined; project?: string | undefined },
-  now: Date,
-): Promise<LoadRow[]> {
+export async function approverLoad(store: Store, scope: LoadScope, now: Date): Promise<LoadRow[]> {
   const rows = new Map<string, LoadRow>();
   for (const cell of await store.dashboards.load.inScope(scope)) {
     const byAge: Record<LoadAge, number> = { '<1d': 0, '1-3d': 0, '3-7d': 0, '>7d': 0 };
