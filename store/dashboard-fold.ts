@@ -4,12 +4,14 @@
 // conditioned on the projector's position, so that each event is counted exactly once.
 //
 // What each fact does (the week is the ISO week, UTC, of the event that completes a count):
-// - started / ended: an instance started / ended with its outcome, per policy and project, and
-//   per policy version (the `versions` figure, for the policy catalogue's instances per version).
+// - started / ended: an instance started / ended with its outcome, a counter per outcome and
+//   project in its policy's cell of the week and of all time (instancesAll), and per policy
+//   version (the `versions` figure, for the policy catalogue's instances per version).
 // - approvalOpened, checkTaskOpened: a clock starts (`asked` = the people asked); escalated and
 //   handedOver add people to it; vote records who voted.
 // - approvalTimedOut; checkFailed for a missed attestation; waiverMissed: an SLA breach of the
-//   step (once per task), and of every person asked who had not voted by then.
+//   step (once per task), and of every person asked who had not voted by then (a counter per
+//   person in the policy's cell of the week and of all time).
 // - approvalClosed, attested, checkFailed(noAttestation), waived, waiverMissed: the clock closes;
 //   its open-to-close duration goes into the step's cycle-time histogram.
 // - checkPassed, checkFailed, waived: the compliance counts of the step.
@@ -23,16 +25,19 @@
 // project (the project of the event that completes the count: a clock's close, its breach).
 import type { Fact } from '../engine/facts/index.js';
 import {
+  ALL_TIME,
   bucketOf,
   type Clock,
   clockId,
   type ClockKind,
+  counterOf,
   type FoldEvent,
   isoWeekOf,
   LOAD_ANY,
   type LoadChange,
   loadCellId,
   minuteKey,
+  outcomeCounter,
   PROJECT_FIGURES,
   type RollupChange,
   type RollupKey,
@@ -221,6 +226,16 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
       week,
       project: null,
     });
+    const allTime = (figure: RollupKey['figure'], key: string): RollupKey => ({
+      ...of(figure, key),
+      week: ALL_TIME,
+    });
+    /** An instance started or ended: in its project, per week and all time; per policy version. */
+    const outcome = (counter: string) => {
+      rollups.add(of('instances', ''), outcomeCounter(counter, event.project));
+      rollups.add(allTime('instancesAll', ''), outcomeCounter(counter, event.project));
+      if (version !== null) rollups.add(of('versions', version), counter);
+    };
     const touched = clockOf(fact);
     const id = touched === null ? null : clockId(event.instanceId, touched.kind, touched.step);
     const clock = (): Clock => {
@@ -263,7 +278,9 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
       });
       rollups.add(of('breach', c.step, c.kind), 'breaches', event.project);
       for (const person of c.asked) {
-        if (!c.voted.includes(person)) rollups.add(of('breachBy', person), 'breaches', event.project);
+        if (c.voted.includes(person)) continue;
+        rollups.add(of('breachBy', ''), counterOf(person), event.project);
+        rollups.add(allTime('breachByAll', ''), counterOf(person), event.project);
       }
     };
     const open = () => {
@@ -298,12 +315,10 @@ export function foldBatch(events: readonly FoldEvent[], stored: ReadonlyMap<stri
 
     switch (fact.kind) {
       case 'started':
-        rollups.add(of('instances', event.project ?? ''), 'started');
-        if (version !== null) rollups.add(of('versions', version), 'started');
+        outcome('started');
         break;
       case 'ended':
-        rollups.add(of('instances', event.project ?? ''), fact.outcome);
-        if (version !== null) rollups.add(of('versions', version), fact.outcome);
+        outcome(fact.outcome);
         ended.add(event.instanceId);
         for (const [cid, c] of clocks) {
           if (c === null || c.instanceId !== event.instanceId) continue;

@@ -14,27 +14,75 @@ import { z } from 'zod';
 import { isoWeekOf } from './capacity-state.js';
 import { factSchema } from './audit-event.js';
 
-/** The figures a rollup document counts for. */
-export const FIGURES = ['cycle', 'breach', 'breachBy', 'checks', 'instances', 'versions'] as const;
+/**
+ * The figures a rollup document counts for. Two keep their counters by name rather than one cell
+ * per name, so that what a read examines is bounded by policies and weeks, not by people or
+ * projects as well: `breachBy`, a cell per policy and week whose counters are its people's
+ * breaches (named by `counterOf`), and `instances`, a cell per policy and week whose counters are
+ * outcomes per project (`outcomeCounter`). Each has an all-time twin (`breachByAll`,
+ * `instancesAll`, week ALL_TIME) for a read without a period.
+ */
+export const FIGURES = [
+  'cycle',
+  'breach',
+  'breachBy',
+  'breachByAll',
+  'checks',
+  'instances',
+  'instancesAll',
+  'versions',
+] as const;
 export type Figure = (typeof FIGURES)[number];
+
+/** The `week` of an all-time cell: no ISO week is spelled so. */
+export const ALL_TIME = 'all';
+
+/**
+ * A name (a person's email, a project) as a counter's field name: `$inc` reads a dot as a path
+ * and a leading `$` as an operator, so both are escaped (URI encoding, with dots too), behind a
+ * `_` that also gives the empty name a field.
+ */
+export const counterOf = (name: string): string => `_${encodeURIComponent(name).replaceAll('.', '%2E')}`;
+/** The name `counterOf` encoded. */
+export const nameOfCounter = (field: string): string => decodeURIComponent(field.slice(1));
+
+/** An instance outcome (`started`, `approved`, ...) in a project (null: none) as a counter. */
+export const outcomeCounter = (outcome: string, project: string | null): string =>
+  `${outcome}${counterOf(project ?? '')}`;
+/** The outcome and project of an `outcomeCounter` (outcomes are plain words, without `_`). */
+export function outcomeOfCounter(field: string): { outcome: string; project: string | null } {
+  const at = field.indexOf('_');
+  const project = nameOfCounter(field.slice(at));
+  return { outcome: field.slice(0, at), project: project === '' ? null : project };
+}
+
+/**
+ * The shape of what the fold writes. A projector that finds a position stored under another
+ * shape drops the rollups and folds the ledger again (DashboardStore.foldNext), so that cells a
+ * newer fold keeps (the all-time ones, a project's, a person's load) cover the events folded
+ * before too. 1: the first (no number stored); 2: counters by person and by project, all-time
+ * cells.
+ */
+export const FOLD_SHAPE = 2;
 
 /**
  * The figures kept twice, in the same fold: once for every project (`project` null: the total)
  * and once per project (`project` the event's, for events that name one). Why both rather than
  * per project only: a read without a project filter then reads the totals, as many documents as
  * (policy, key, week) cells however many projects there are, instead of one per project and cell;
- * a read for one project reads that project's cells alone. `instances` is already per project
- * (its `key`), so it is kept once.
+ * a read for one project reads that project's cells alone. `instances` counts per project
+ * already (its counters), so it is kept once.
  */
-export const PROJECT_FIGURES: readonly Figure[] = ['cycle', 'breach', 'breachBy', 'checks'];
+export const PROJECT_FIGURES: readonly Figure[] = ['cycle', 'breach', 'breachBy', 'breachByAll', 'checks'];
 
 /** The task kinds a clock follows (the engine's TaskKind). */
 export const CLOCK_KINDS = ['approval', 'attestation', 'waiver'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 /**
- * One rollup document. `key`: a step (cycle, breach, checks), a person (breachBy), a project
- * (instances, `''` for none) or a policy version (versions, `"3"`); `part`: the task kind for cycle and breach, `''` otherwise;
+ * One rollup document. `key`: a step (cycle, breach, checks), a policy version (versions, `"3"`)
+ * or `''` (breachBy, instances and their all-time twins); `part`: the task kind for cycle and
+ * breach, `''` otherwise; `week`: an ISO week, or ALL_TIME for breachByAll and instancesAll;
  * `project`: null for the every-project total, else the one project the cell counts (the
  * PROJECT_FIGURES only). `n`: the figure's counters by name; `hist`: counts per bucket index
  * (cycle only), `sumMs`, `maxMs`.
@@ -50,7 +98,7 @@ export const rollupSchema = z.object({
   policy: z.string(),
   key: z.string(),
   part: z.string(),
-  week: z.string().regex(/^\d{4}-W\d{2}$/),
+  week: z.union([z.string().regex(/^\d{4}-W\d{2}$/), z.literal(ALL_TIME)]),
   project: z.string().nullable().default(null),
   n: z.record(z.string(), z.number().int()).default({}),
   hist: z.record(z.string().regex(/^\d+$/), z.number().int()).default({}),
@@ -253,5 +301,7 @@ export const projectorSchema = z.object({
   asOf: z.date().nullable().default(null),
   /** When a fold last ran to the tree's end. */
   foldedAt: z.date().nullable().default(null),
+  /** The FOLD_SHAPE the rollups were written in (absent: the first). */
+  shape: z.number().int().default(1),
 });
 export type ProjectorDoc = z.infer<typeof projectorSchema>;

@@ -7,7 +7,9 @@
 //   project) (dashboard-model.ts). A read is one find bounded by figure, project (null: the
 //   every-project totals), policy and weeks: it examines as many documents as there are
 //   (policy, key, week) cells of that project or of the totals, however many events made them and
-//   however many other projects have cells.
+//   however many other projects have cells. Breaches by person and instances by project are
+//   counters in one cell per policy and week (and per policy over all time, week ALL_TIME), so
+//   a read of them examines no more cells for more people or projects.
 // - `dashboard_clocks`: tasks the projector has seen open and not closed (between their opening
 //   and closing facts), bounded by what is open.
 // - `dashboard_waivers`: waivers in force with an end date, for "expiring in the next 30 days".
@@ -24,6 +26,10 @@
 // position, the rollups and the clocks as they were before the batch. No per-event mark, no write
 // on the transition path: the worker's appends are untouched.
 //
+// Shape: the projector document records the FOLD_SHAPE its rollups were written in; a fold that
+// finds another drops them all and starts from the first leaf (a new kind of cell then covers
+// the old events too, with no manual rebuild).
+//
 // Lag: the signer's schedule (workflows/ledger, every 10 minutes) grows the tree and then folds;
 // a figure is as fresh as the last run, and every answer says so (`asOf`, the newest event folded,
 // and `foldedAt`, when the fold last reached the tree's end).
@@ -34,10 +40,12 @@ import type { ClientSession, Collection, Db, Document, Filter } from 'mongodb';
 import { foldBatch, clockIdsOf, endedInstancesOf } from './dashboard-fold.js';
 import { LoadCells } from './dashboard-load.js';
 import {
+  ALL_TIME,
   type Clock,
   clockSchema,
   type Figure,
   FOLD_EVENT_FIELDS,
+  FOLD_SHAPE,
   type FoldEvent,
   foldEventSchema,
   PROJECT_FIGURES,
@@ -86,13 +94,13 @@ export interface Freshness {
 export interface RollupQuery {
   figure: Figure;
   policy?: string;
-  /** For `instances`: the project (`''` for instances without one). */
-  key?: string;
   /** For the PROJECT_FIGURES: one project's cells; absent: the every-project totals. */
   project?: string;
   /** Inclusive ISO weeks `YYYY-Www`. */
   fromWeek?: string;
   toWeek?: string;
+  /** The all-time cells (breachByAll, instancesAll) rather than a range of weeks. */
+  allTime?: boolean;
 }
 
 export class DashboardStore {
@@ -128,6 +136,10 @@ export class DashboardStore {
    * it folded (0: the fold is at the tree's end, and `foldedAt` says when that was last seen).
    */
   async foldNext(now: Date, limit = FOLD_BATCH): Promise<number> {
+    const stored = await this.projector.findOne({ _id: PROJECTOR_ID });
+    // Rollups of an older shape lack cells this fold keeps: start again from the first leaf.
+    if (stored !== null && parseDoc(projectorSchema, stored, PROJECTOR).shape !== FOLD_SHAPE)
+      await this.reset();
     const { position } = await this.freshness();
     const { size } = await this.tree.state();
     if (position >= size) {
@@ -142,7 +154,7 @@ export class DashboardStore {
     // Read outside the transaction: were they changed since, the position changed too, and the
     // conditioned update below refuses the batch.
     // An ending instance takes all its clocks' load counts with it: read them all.
-    const stored = new Map<string, Clock>();
+    const clocks = new Map<string, Clock>();
     const ended = endedInstancesOf(events);
     const reads = [
       ...(clockIds.length > 0 ? [this.clocks.find({ _id: { $in: clockIds } }).toArray()] : []),
@@ -151,10 +163,10 @@ export class DashboardStore {
     for (const raws of await Promise.all(reads)) {
       for (const raw of raws) {
         const clock = parseDoc(clockSchema, raw, CLOCKS);
-        stored.set(clock._id, clock);
+        clocks.set(clock._id, clock);
       }
     }
-    const fold = foldBatch(events, stored);
+    const fold = foldBatch(events, clocks);
     await inTransaction(this.db, async (session) => {
       await this.advance(session, position, to, fold.newestAt, to === size ? now : null);
       for (const instanceId of fold.endedInstances) await this.clocks.deleteMany({ instanceId }, { session });
@@ -219,10 +231,12 @@ export class DashboardStore {
   async read(query: RollupQuery): Promise<RollupDoc[]> {
     const filter: Filter<Keyed> = { figure: query.figure };
     // `null` also matches the totals stored before the project dimension (no `project` field).
-    if (PROJECT_FIGURES.includes(query.figure)) filter['project'] = query.project ?? null;
+    // The other figures keep `project` null: naming it lets figure_project_week serve a read of
+    // every policy (SecantusDB scans the collection for an equality after a gap in an index).
+    filter['project'] = PROJECT_FIGURES.includes(query.figure) ? (query.project ?? null) : null;
     if (query.policy !== undefined) filter['policy'] = query.policy;
-    if (query.key !== undefined) filter['key'] = query.key;
-    if (query.fromWeek !== undefined || query.toWeek !== undefined) {
+    if (query.allTime === true) filter['week'] = ALL_TIME;
+    else if (query.fromWeek !== undefined || query.toWeek !== undefined) {
       filter['week'] = {
         ...(query.fromWeek === undefined ? {} : { $gte: query.fromWeek }),
         ...(query.toWeek === undefined ? {} : { $lte: query.toWeek }),
@@ -284,7 +298,9 @@ export class DashboardStore {
     newestAt: Date | null,
     foldedAt: Date | null,
   ): Promise<void> {
-    const update: Document = { $set: { position: to, ...(foldedAt === null ? {} : { foldedAt }) } };
+    const update: Document = {
+      $set: { position: to, shape: FOLD_SHAPE, ...(foldedAt === null ? {} : { foldedAt }) },
+    };
     if (newestAt !== null) update['$max'] = { asOf: newestAt };
     let matched: number;
     try {
@@ -335,7 +351,7 @@ export const dashboardCollections: CollectionSpec[] = [
       {
         name: 'figure_policy_week',
         key: { figure: 1, policy: 1, week: 1 },
-        serves: "DashboardStore.read of instances: a figure's cells of one policy or of all, in weeks",
+        serves: 'DashboardStore.versionCounts: the `versions` cells of the policies named',
       },
       // The project (null: the totals) right after the figure, so that a read of the totals never
       // walks the per-project cells; one index with the policy and one without, so that a range
@@ -349,11 +365,6 @@ export const dashboardCollections: CollectionSpec[] = [
         name: 'figure_project_week',
         key: { figure: 1, project: 1, week: 1 },
         serves: "DashboardStore.read: a figure's totals or one project's cells of every policy, in weeks",
-      },
-      {
-        name: 'figure_key_week',
-        key: { figure: 1, key: 1, week: 1 },
-        serves: "DashboardStore.read with a key: one project's instances, in a range of weeks",
       },
     ],
   },

@@ -5,7 +5,7 @@
 // nearest-rank sample, capped at the longest duration: never below the true value, at most 41%
 // above it. Approver load is read from the projector's per-person cells (store/dashboard-load.ts),
 // its ages bucketed at the request's time.
-import { addHistogram, percentileOf } from '../../store/dashboard-model.js';
+import { addHistogram, nameOfCounter, outcomeOfCounter, percentileOf } from '../../store/dashboard-model.js';
 import type { LoadScope } from '../../store/dashboard-load.js';
 import type { RollupDoc, Store, WaiverDoc } from '../../store/index.js';
 
@@ -93,8 +93,40 @@ export function cycleTimes(docs: readonly RollupDoc[]) {
   };
 }
 
-/** SLA breaches per policy and step, per policy and approver, and per policy and week. */
+/** How many (policy, approver) rows of SLA breaches an answer lists: those with the most. */
+export const TOP_APPROVERS = 25;
+
+export interface ApproverBreaches {
+  policy: string;
+  person: string;
+  breaches: number;
+}
+
+/**
+ * Breaches per policy and approver, most first (then by policy and name), the first
+ * TOP_APPROVERS of them, and how many there are: from `breachBy` cells (a counter per person, a
+ * cell per policy and week) or their all-time twins.
+ */
+export function topApprovers(cells: readonly RollupDoc[]): { rows: ApproverBreaches[]; of: number } {
+  const byRow = new Map<string, ApproverBreaches>();
+  for (const cell of cells) {
+    for (const [field, n] of Object.entries(cell.n)) {
+      const person = nameOfCounter(field);
+      const id = JSON.stringify([cell.policy, person]);
+      const row = byRow.get(id) ?? { policy: cell.policy, person, breaches: 0 };
+      row.breaches += n;
+      byRow.set(id, row);
+    }
+  }
+  const rows = [...byRow.values()]
+    .filter((r) => r.breaches > 0)
+    .sort((a, b) => b.breaches - a.breaches || compare([a.policy, a.person], [b.policy, b.person]));
+  return { rows: rows.slice(0, TOP_APPROVERS), of: rows.length };
+}
+
+/** SLA breaches per policy and step, the approvers with the most, and per policy and week. */
 export function slaBreaches(bySteps: readonly RollupDoc[], byPeople: readonly RollupDoc[]) {
+  const approvers = topApprovers(byPeople);
   return {
     byStep: grouped(
       bySteps,
@@ -106,15 +138,8 @@ export function slaBreaches(bySteps: readonly RollupDoc[], byPeople: readonly Ro
         breaches: sum(g, 'breaches'),
       }),
     ),
-    byApprover: grouped(
-      byPeople,
-      (d) => [d.policy, d.key],
-      ([policy = '', person = ''], g) => ({
-        policy,
-        person,
-        breaches: sum(g, 'breaches'),
-      }),
-    ),
+    byApprover: approvers.rows,
+    approvers: approvers.of,
     trend: grouped(
       bySteps,
       (d) => [d.week, d.policy],
@@ -153,36 +178,44 @@ export function compliance(docs: readonly RollupDoc[]) {
   };
 }
 
-const outcomes = (g: readonly RollupDoc[]) => ({
-  started: sum(g, 'started'),
-  approved: sum(g, 'approved'),
-  rejected: sum(g, 'rejected'),
-  cancelled: sum(g, 'cancelled'),
-});
+const OUTCOMES = ['started', 'approved', 'rejected', 'cancelled'] as const;
+type Outcomes = Record<(typeof OUTCOMES)[number], number>;
 
-/** Instances started and ended (by outcome) per policy and project, and per week. */
-export function instances(docs: readonly RollupDoc[]) {
-  const project = (key: string): string | null => (key === '' ? null : key);
+/** Sums `cells`' outcome counters into rows keyed by `keyOf` (skipping other projects than `project`). */
+function outcomeRows<K>(
+  cells: readonly RollupDoc[],
+  project: string | undefined,
+  keyOf: (cell: RollupDoc, project: string | null) => K,
+): (K & Outcomes)[] {
+  const rows = new Map<string, { names: string[]; row: K & Outcomes }>();
+  for (const cell of cells) {
+    for (const [field, n] of Object.entries(cell.n)) {
+      const counted = outcomeOfCounter(field);
+      if (project !== undefined && counted.project !== project) continue;
+      if (!(OUTCOMES as readonly string[]).includes(counted.outcome)) continue;
+      const key = keyOf(cell, counted.project);
+      const names = Object.values(key as object).map((v) => (typeof v === 'string' ? v : ''));
+      const id = JSON.stringify(names);
+      const entry = rows.get(id) ?? {
+        names,
+        row: { ...key, started: 0, approved: 0, rejected: 0, cancelled: 0 },
+      };
+      entry.row[counted.outcome as keyof Outcomes] += n;
+      rows.set(id, entry);
+    }
+  }
+  return [...rows.values()].sort((a, b) => compare(a.names, b.names)).map((e) => e.row);
+}
+
+/**
+ * Instances started and ended (by outcome) per policy and project, summed over `items` (the
+ * all-time cells, or the weeks of a period), and per policy and week over `weekly`; of one
+ * project when `project` is given.
+ */
+export function instances(items: readonly RollupDoc[], weekly: readonly RollupDoc[], project?: string) {
   return {
-    items: grouped(
-      docs,
-      (d) => [d.policy, d.key],
-      ([policy = '', key = ''], g) => ({
-        policy,
-        project: project(key),
-        ...outcomes(g),
-      }),
-    ),
-    trend: grouped(
-      docs,
-      (d) => [d.week, d.policy, d.key],
-      ([week = '', policy = '', key = ''], g) => ({
-        week,
-        policy,
-        project: project(key),
-        ...outcomes(g),
-      }),
-    ),
+    items: outcomeRows(items, project, (cell, p) => ({ policy: cell.policy, project: p })),
+    trend: outcomeRows(weekly, project, (cell) => ({ week: cell.week, policy: cell.policy })),
   };
 }
 

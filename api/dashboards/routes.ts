@@ -6,9 +6,11 @@
 // reached the ledger tree's end (it runs after each signer run, every 10 minutes by default).
 // Approver load too: the projector keeps each person's open tasks (store/dashboard-load.ts); their
 // ages are bucketed at request time.
-// Every figure takes `project`: cycle time, breaches and compliance read that project's rollups
-// (kept beside the every-project totals since the project dimension; events folded before it
-// count for a project only after POST /dashboards/rebuild).
+// Every figure takes `project`: cycle time, breaches and compliance read that project's rollups,
+// kept beside the every-project totals; instances read the project's counters. Breaches by
+// approver and instances per project are counters by name in a cell per policy and week, and
+// without a period they read the all-time twin, one cell per policy: what a read examines is
+// bounded by policies and weeks, never by people or projects.
 // No path parameters: every figure is about many people's objects, never one person's.
 import { z } from 'zod';
 import type { Freshness, Role } from '../../store/index.js';
@@ -20,6 +22,7 @@ import {
   instances,
   LOAD_AGES,
   slaBreaches,
+  TOP_APPROVERS,
   waiverRow,
 } from './figures.js';
 import {
@@ -56,6 +59,8 @@ const scopeOf = (query: WeeklyQuery) => ({
   ...(query.from === undefined ? {} : { fromWeek: query.from }),
   ...(query.to === undefined ? {} : { toWeek: query.to }),
 });
+/** A range of weeks was asked for: its weekly cells, not the all-time ones. */
+const isPeriod = (query: WeeklyQuery): boolean => query.from !== undefined || query.to !== undefined;
 /** The rollups kept per project too (cycle, breaches, checks): one project's cells, or the totals. */
 const projectScopeOf = (query: WeeklyQuery) => ({
   ...scopeOf(query),
@@ -92,7 +97,7 @@ export function dashboardsRoutes(): RouteSpec[] {
       method: 'get',
       path: '/dashboards/sla-breaches',
       summary:
-        'SLA breaches per policy and step, per policy and approver, and per week; of one project or all',
+        'SLA breaches per policy and step, the approvers with the most, and per week; of one project or all',
       roles: DASHBOARD_ROLES,
       query: weeklyQuery,
       response: z.object({
@@ -100,13 +105,22 @@ export function dashboardsRoutes(): RouteSpec[] {
         byStep: z.array(
           z.object({ policy: z.string(), step: z.string(), task: z.string(), breaches: count }),
         ),
-        byApprover: z.array(z.object({ policy: z.string(), person: z.string(), breaches: count })),
+        byApprover: z.array(z.object({ policy: z.string(), person: z.string(), breaches: count })).meta({
+          description: `the ${TOP_APPROVERS} (policy, approver) pairs with the most breaches, most first`,
+        }),
+        approvers: count.meta({ description: '(policy, approver) pairs with a breach, listed or not' }),
         trend: z.array(z.object({ week, policy: z.string(), breaches: count })),
       }),
       handler: async ({ query, deps }) => {
-        const fresh = await deps.store.dashboards.freshness();
-        const steps = await deps.store.dashboards.read({ figure: 'breach', ...projectScopeOf(query) });
-        const people = await deps.store.dashboards.read({ figure: 'breachBy', ...projectScopeOf(query) });
+        const { dashboards } = deps.store;
+        const fresh = await dashboards.freshness();
+        const steps = await dashboards.read({ figure: 'breach', ...projectScopeOf(query) });
+        // Over all time, one cell per policy holds everyone's count; a period sums its weeks' cells.
+        const people = await dashboards.read(
+          isPeriod(query)
+            ? { figure: 'breachBy', ...projectScopeOf(query) }
+            : { figure: 'breachByAll', ...projectScopeOf(query), allTime: true },
+        );
         return json({ ...freshnessOf(fresh), weeks: weeksOf(query), ...slaBreaches(steps, people) });
       },
     }),
@@ -131,24 +145,29 @@ export function dashboardsRoutes(): RouteSpec[] {
       method: 'get',
       path: '/dashboards/instances',
       summary:
-        'Instances started and ended (approved, rejected, cancelled) per policy and project, and per week',
+        'Instances started and ended (approved, rejected, cancelled) per policy and project, and per policy and week',
       roles: DASHBOARD_ROLES,
       query: instancesQuery,
       response: z.object({
         ...weekly,
         items: z.array(z.object({ policy: z.string(), project: z.string().nullable(), ...outcomeFields })),
-        trend: z.array(
-          z.object({ week, policy: z.string(), project: z.string().nullable(), ...outcomeFields }),
-        ),
+        trend: z
+          .array(z.object({ week, policy: z.string(), ...outcomeFields }))
+          .meta({ description: 'per policy and week, of the project filtered or of every project' }),
       }),
       handler: async ({ query, deps }) => {
-        const fresh = await deps.store.dashboards.freshness();
-        const docs = await deps.store.dashboards.read({
-          figure: 'instances',
-          ...scopeOf(query),
-          ...(query.project === undefined ? {} : { key: query.project }),
+        const { dashboards } = deps.store;
+        const fresh = await dashboards.freshness();
+        // A cell per policy and week counts every project: a project's figures are its counters.
+        const weekly = await dashboards.read({ figure: 'instances', ...scopeOf(query) });
+        const items = isPeriod(query)
+          ? weekly
+          : await dashboards.read({ figure: 'instancesAll', ...scopeOf(query), allTime: true });
+        return json({
+          ...freshnessOf(fresh),
+          weeks: weeksOf(query),
+          ...instances(items, weekly, query.project),
         });
-        return json({ ...freshnessOf(fresh), weeks: weeksOf(query), ...instances(docs) });
       },
     }),
     route({

@@ -8,7 +8,9 @@
 // Closed loop at BENCH_CONNECTIONS (16), BENCH_WARMUP_S (1) then BENCH_DURATION_S (5) per target,
 // BENCH_ROUNDS (3) rounds, targets rotated each round; figures are medians over rounds.
 // Needs running servers: `source .tools/run/dev/env && npm run bench:dashboards`.
-// BENCH_SCALE (1) scales the large seed; BENCH_KEEP_DATA=1 keeps databases already built.
+// BENCH_SCALE (1) scales the large seed; BENCH_KEEP_DATA=1 keeps databases already built, and
+// BENCH_REFOLD=1 with it drops their rollups and folds them again (after a change to the fold);
+// BENCH_BUILD_ONLY=1 stops once both are built (build while the machine is busy, measure later).
 import { performance } from 'node:perf_hooks';
 import { type Db, MongoClient } from 'mongodb';
 import { issueToken } from '../../api/auth.js';
@@ -59,6 +61,7 @@ const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(
 async function build(db: Db, plan: SeedPlan, label: string): Promise<void> {
   if (process.env['BENCH_KEEP_DATA'] === '1' && (await seededWith(db, plan))) {
     console.log(`${label}: keeping ${db.databaseName} (already built at scale ${plan.scale})`);
+    if (process.env['BENCH_REFOLD'] === '1') await fold(await openStore(db), label, true);
     return;
   }
   await db.dropDatabase();
@@ -78,10 +81,16 @@ async function build(db: Db, plan: SeedPlan, label: string): Promise<void> {
     if (grown.taken === 0) break;
   }
   console.log(`${label}: tree of ${state.size} leaves in ${seconds(began)} s`);
-  began = performance.now();
+  await fold(store, label, false);
+  await markSeeded(db, plan);
+}
+
+/** Folds the whole tree into the dashboards' rollups (dropped first with `reset`). */
+async function fold(store: Store, label: string, reset: boolean): Promise<void> {
+  const began = performance.now();
+  if (reset) await store.dashboards.reset();
   const folded = await store.dashboards.foldAll(() => new Date(), { maxBatches: 1_000_000 });
   console.log(`${label}: projector folded ${JSON.stringify(folded)} in ${seconds(began)} s`);
-  await markSeeded(db, plan);
 }
 
 /** Rollup documents per figure that an unfiltered read covers (the every-project totals), and open tasks. */
@@ -134,6 +143,10 @@ async function main(): Promise<void> {
   const smallPlan = planFor(SMALL_SCALE);
   await build(small, smallPlan, 'small');
   await build(large, largePlan, 'large');
+  if (process.env['BENCH_BUILD_ONLY'] === '1') {
+    await mongo.close();
+    return;
+  }
   const env = { ...process.env };
   const sizes = {
     large: await serve(large, await openStore(large), env),

@@ -4,13 +4,13 @@
 // scope; folding one event at a time must give the same cells as folding in one batch; a second
 // fold counts nothing twice; when every instance ends no cell is left; and the read examines the
 // same documents (one per person) after ten times the tasks and events for the same people.
-import type { Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { AuditEventInput } from '../../store/index.js';
 import type { Fact } from '../../engine/facts/index.js';
 import { LOAD } from '../../store/dashboard-load.js';
 import { growAndSign } from '../../workflows/ledger/signer.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
-import { recordCommands, stagesOf } from '../support/plans.js';
+import { findsExamined } from '../support/plans.js';
 import { databaseNameFor } from '../support/services.js';
 import {
   CAB,
@@ -179,17 +179,14 @@ describe('approver load kept by the projector', () => {
 
   test('when ten times the tasks come and go for the same people, then the read examines the same cells, by index', async () => {
     const examined = async () => {
-      const { commands } = await recordCommands(api.mongo, () => load(`?policy=${CAB.name}`));
-      const find = commands.find((c) => c.name === 'find' && c.command['find'] === LOAD);
-      if (find === undefined) throw new Error('the figure read no cells');
-      const command: Document = {};
-      for (const [key, value] of Object.entries(find.command)) {
-        if (!['lsid', '$clusterTime', '$db', 'txnNumber', 'readConcern'].includes(key))
-          command[key] = value as unknown;
-      }
-      const explained = await db.command({ explain: command, verbosity: 'executionStats' });
-      const plan = stagesOf((explained['queryPlanner'] as Document)['winningPlan'] as Document);
-      return { docs: Number((explained['executionStats'] as Document)['totalDocsExamined']), plan };
+      const { examined: docs, finds } = await findsExamined(
+        api.mongo,
+        db,
+        () => load(`?policy=${CAB.name}`),
+        LOAD,
+      );
+      if (finds.length === 0) throw new Error('the figure read no cells');
+      return { docs, plan: finds.flatMap((f) => f.stages) };
     };
     const small = await examined();
     let events = 0;

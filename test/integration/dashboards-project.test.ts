@@ -5,11 +5,11 @@
 // every-project figures and a rebuild gives them their projects, and a read, with or without a
 // project, examines the same rollup documents after ten times the events spread over many more
 // projects (each find explained with executionStats).
-import type { Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Store } from '../../store/index.js';
 import { growAndSign } from '../../workflows/ledger/signer.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
-import { recordCommands, stagesOf } from '../support/plans.js';
+import { findsExamined } from '../support/plans.js';
 import { databaseNameFor } from '../support/services.js';
 import { approvedChangeOf, DAVE, NOW, SEC, twoProjects } from './fixtures/dashboard-ledger.js';
 
@@ -46,22 +46,10 @@ async function signAndFold(store: Store): Promise<void> {
  * each find used: the read's cost, which must not follow the number of events or of projects.
  */
 async function rollupReads(api: ApiHarness, db: Db, run: () => Promise<unknown>) {
-  const { commands } = await recordCommands(api.mongo, run);
-  let examined = 0;
-  const indexes: string[] = [];
-  for (const recorded of commands) {
-    if (recorded.name !== 'find' || recorded.db !== db.databaseName || recorded.command['find'] !== ROLLUPS)
-      continue;
-    const command: Document = {};
-    for (const [key, value] of Object.entries(recorded.command)) {
-      if (!['lsid', '$clusterTime', '$db', 'txnNumber', 'readConcern'].includes(key))
-        command[key] = value as unknown;
-    }
-    const explained = await db.command({ explain: command, verbosity: 'executionStats' });
-    examined += Number((explained['executionStats'] as Document)['totalDocsExamined']);
-    const stages = stagesOf((explained['queryPlanner'] as Document)['winningPlan'] as Document);
-    indexes.push(...stages.filter((s) => s.startsWith('IXSCAN') || s.startsWith('COLLSCAN')));
-  }
+  const { examined, finds } = await findsExamined(api.mongo, db, run, ROLLUPS);
+  const indexes = finds.flatMap((f) =>
+    f.stages.filter((s) => s.startsWith('IXSCAN') || s.startsWith('COLLSCAN')),
+  );
   return { examined, indexes };
 }
 
@@ -200,6 +188,8 @@ describe('dashboard figures per project', () => {
         'compliance?project=erp&policy=change-mgmt',
         'cycle-time?project=crm&from=2026-W19&to=2026-W20',
         'compliance?from=2026-W19',
+        'instances',
+        'instances?project=erp&from=2026-W19',
       ];
       const measure = async () => {
         const out: Record<string, { examined: number; indexes: string[] }> = {};

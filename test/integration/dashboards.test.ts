@@ -5,13 +5,13 @@
 // the same numbers; `asOf` advances after a fold; and each dashboard read examines the SAME number
 // of documents after ten times the events in the same weeks and policies (measured with the
 // driver's command events and each find explained with executionStats).
-import type { Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Store } from '../../store/index.js';
 import { foldBatch } from '../../store/dashboard-fold.js';
 import { createLedgerActivities } from '../../workflows/ledger/activities.js';
 import { growAndSign } from '../../workflows/ledger/signer.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
-import { recordCommands, stagesOf } from '../support/plans.js';
+import { findsExamined } from '../support/plans.js';
 import { databaseNameFor } from '../support/services.js';
 import {
   ago,
@@ -35,26 +35,17 @@ async function signAndFold(store: Store): Promise<void> {
   await store.dashboards.foldAll(() => NOW);
 }
 
-/** Documents examined by every find `run` sends to `db`, each explained with executionStats. */
+/** Documents examined by every find `run` sends to `db`; each must be served by an index. */
 async function docsExamined(api: ApiHarness, db: Db, run: () => Promise<unknown>): Promise<number> {
-  const { commands } = await recordCommands(api.mongo, run);
-  let total = 0;
-  for (const recorded of commands.filter((c) => c.name === 'find' && c.db === db.databaseName)) {
-    const command: Document = {};
-    for (const [key, value] of Object.entries(recorded.command)) {
-      if (!['lsid', '$clusterTime', '$db', 'txnNumber', 'readConcern'].includes(key))
-        command[key] = value as unknown;
-    }
-    const explained = await db.command({ explain: command, verbosity: 'executionStats' });
-    total += Number((explained['executionStats'] as Document)['totalDocsExamined']);
-    const stages = stagesOf((explained['queryPlanner'] as Document)['winningPlan'] as Document);
-    // Served by an index (or `_id`): a scan would examine what the collection holds, however bounded.
-    expect([String(recorded.command['find']), stages.some((st) => st.startsWith('COLLSCAN'))]).toEqual([
-      String(recorded.command['find']),
+  const { examined, finds } = await findsExamined(api.mongo, db, run);
+  // Served by an index (or `_id`): a scan would examine what the collection holds, however bounded.
+  for (const find of finds) {
+    expect([find.collection, find.stages.some((st) => st.startsWith('COLLSCAN'))]).toEqual([
+      find.collection,
       false,
     ]);
   }
-  return total;
+  return examined;
 }
 
 describe('the projector fold, on its own', () => {

@@ -67,9 +67,8 @@ export function stagesOf(plan: Document): string[] {
   return stages;
 }
 
-/** The winning plan's stages of a recorded `find` (or `aggregate`), explained on `db`. */
-export async function planOf(db: Db, recorded: Recorded): Promise<string[]> {
-  const { command } = recorded;
+/** A recorded command as an explain can take it. */
+function explainableOf(command: Document): Document {
   const explainable: Document = {};
   for (const [key, value] of Object.entries(command)) {
     // The session and cluster fields of the original belong to that command, not to the explain.
@@ -81,9 +80,44 @@ export async function planOf(db: Db, recorded: Recorded): Promise<string[]> {
       explainable[key] = value as unknown;
     }
   }
-  const explained = await db.command({ explain: explainable, verbosity: 'queryPlanner' });
+  return explainable;
+}
+
+/** The winning plan's stages of a recorded `find` (or `aggregate`), explained on `db`. */
+export async function planOf(db: Db, recorded: Recorded): Promise<string[]> {
+  const explained = await db.command({ explain: explainableOf(recorded.command), verbosity: 'queryPlanner' });
   const planner = explained['queryPlanner'] as Document | undefined;
   return stagesOf((planner?.['winningPlan'] as Document | undefined) ?? {});
+}
+
+/**
+ * What the finds `run` sends to `db` (to `collection` only, when given) examine, each explained
+ * with executionStats: the documents examined in all, and each find's plan stages in order.
+ */
+export async function findsExamined(
+  client: MongoClient,
+  db: Db,
+  run: () => Promise<unknown>,
+  collection?: string,
+): Promise<{ examined: number; finds: { collection: string; stages: string[] }[] }> {
+  const { commands } = await recordCommands(client, run);
+  let examined = 0;
+  const finds: { collection: string; stages: string[] }[] = [];
+  for (const recorded of commands) {
+    const target = String(recorded.command['find']);
+    if (recorded.name !== 'find' || recorded.db !== db.databaseName) continue;
+    if (collection !== undefined && target !== collection) continue;
+    const explained = await db.command({
+      explain: explainableOf(recorded.command),
+      verbosity: 'executionStats',
+    });
+    examined += Number((explained['executionStats'] as Document)['totalDocsExamined']);
+    finds.push({
+      collection: target,
+      stages: stagesOf((explained['queryPlanner'] as Document)['winningPlan'] as Document),
+    });
+  }
+  return { examined, finds };
 }
 
 /**

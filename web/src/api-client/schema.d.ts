@@ -7141,7 +7141,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * SLA breaches per policy and step, per policy and approver, and per week; of one project or all
+         * SLA breaches per policy and step, the approvers with the most, and per week; of one project or all
          * @description Roles: author, auditor, pmo, admin.
          */
         get: {
@@ -7179,11 +7179,14 @@ export interface paths {
                                 task: string;
                                 breaches: number;
                             }[];
+                            /** @description the 25 (policy, approver) pairs with the most breaches, most first */
                             byApprover: {
                                 policy: string;
                                 person: string;
                                 breaches: number;
                             }[];
+                            /** @description (policy, approver) pairs with a breach, listed or not */
+                            approvers: number;
                             trend: {
                                 week: string;
                                 policy: string;
@@ -7312,7 +7315,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Instances started and ended (approved, rejected, cancelled) per policy and project, and per week
+         * Instances started and ended (approved, rejected, cancelled) per policy and project, and per policy and week
          * @description Roles: author, auditor, pmo, admin.
          */
         get: {
@@ -7352,10 +7355,10 @@ export interface paths {
                                 rejected: number;
                                 cancelled: number;
                             }[];
+                            /** @description per policy and week, of the project filtered or of every project */
                             trend: {
                                 week: string;
                                 policy: string;
-                                project: string | null;
                                 started: number;
                                 approved: number;
                                 rejected: number;

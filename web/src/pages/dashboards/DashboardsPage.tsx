@@ -14,6 +14,7 @@ import { ChartCard } from './ChartCard.js';
 import { DashboardsFilter } from './DashboardsFilter.js';
 import { currentQuery, filterOf, queryOf, weeklyQuery } from './filter.js';
 import {
+  approversNote,
   breachApproverFigure,
   breachStepFigure,
   breachTrendFigure,
@@ -114,6 +115,7 @@ function DashboardFigures() {
           read={breaches}
           figure={breaches.data ? breachApproverFigure(breaches.data) : null}
           empty={FOLD_HELP}
+          note={breaches.data ? approversNote(breaches.data) : undefined}
         />
         <ChartCard
           title="SLA breaches per week"

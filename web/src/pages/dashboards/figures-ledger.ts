@@ -92,6 +92,12 @@ export function breachStepFigure(a: BreachAnswer): Figure {
   };
 }
 
+/** Says when the approvers listed are the first of more (the route lists those with the most). */
+export function approversNote(a: BreachAnswer): string | undefined {
+  if (a.approvers <= a.byApprover.length) return undefined;
+  return `The ${a.byApprover.length} with the most breaches, of ${a.approvers.toLocaleString('en')} with any.`;
+}
+
 export function breachApproverFigure(a: BreachAnswer): Figure {
   const rows = a.byApprover;
   return {
