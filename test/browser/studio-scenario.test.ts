@@ -2,13 +2,14 @@
 // PMO author builds a scenario in the form with the keyboard (input, one day passing, an approval),
 // a non-number in a number field is shown next to it and nothing runs, then the run shows the
 // timeline the simulator gives (computed again here, in the test process, from the same policy),
-// and "Add to tests" makes it a test that passes in the Tests tab. A library file is added beside
+// the preview marks the steps that run reached, and "Add to tests" makes it a test that passes
+// in the Tests tab (whose coverage the preview then marks). A library file is added beside
 // the policy (a bad name is refused next to the field), survives a reload, is checked with the rest
 // (an error in it leaves nothing to try) and is removed again.
 // Every state passes axe and fits a phone. Nothing here runs on Temporal.
 import type { Page } from 'playwright-core';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
-import { runScenario, worldSchema } from '../../engine/simulate/index.js';
+import { coveragePoints, coveredBy, runScenario, worldSchema } from '../../engine/simulate/index.js';
 import {
   DESKTOP,
   PHONE,
@@ -70,7 +71,7 @@ function expected() {
     { timezone: TESTS.timezone, world: worldSchema.parse(TESTS.world) },
   );
   if (!result.simulation) throw new Error(result.failures.join('\n'));
-  return result.simulation;
+  return { sim: result.simulation, policy };
 }
 
 describe('the studio scenario builder and library files', () => {
@@ -136,7 +137,7 @@ describe('the studio scenario builder and library files', () => {
 
     const result = page.locator('.scenario-result');
     await result.waitFor();
-    const sim = expected();
+    const { sim, policy } = expected();
     expect(await page.locator('.scenario-status').textContent()).toContain(
       `Final status: ${sim.state.status}`,
     );
@@ -152,6 +153,25 @@ describe('the studio scenario builder and library files', () => {
     expect(rows.some((r) => r.step === 'review' && r.text.includes(ROB))).toBe(true);
     expect(await page.locator('.scenario-open-tasks').textContent()).toContain(FAY);
     expect(await page.locator('.scenario-when').first().textContent()).toBe('Mon 2026-03-02 09:00');
+    // The preview marks the steps this run reached, as the simulator's coverage has them.
+    const summary = page.locator('.studio-preview .diagram-summary');
+    const steps = coveragePoints(policy).steps.filter((p) => p.process === 'purchase');
+    const reached = steps.filter((p) => coveredBy(sim).has(p.key)).length;
+    expect(reached).toBeGreaterThan(0);
+    expect(await summary.textContent()).toMatch(
+      new RegExp(`^The Try-it run \u201cpurchase in the studio\u201d: ${steps.length} steps: .*reached`),
+    );
+    const marked = (tones: string) =>
+      page
+        .locator(
+          tones
+            .split(' ')
+            .map((t) => `.studio-preview .diagram-steps li.studio-step-${t}`)
+            .join(', '),
+        )
+        .count();
+    expect(await marked('covered partial')).toBe(reached);
+    expect(await marked('uncovered')).toBe(steps.length - reached);
     expect(await screenProblems(page, 'studio-scenario-desktop')).toEqual([]);
     await page.setViewportSize(PHONE);
     expect(await screenProblems(page, 'studio-scenario-phone')).toEqual([]);
@@ -167,6 +187,8 @@ describe('the studio scenario builder and library files', () => {
     const totals = page.locator('.studio-test-totals');
     await totals.waitFor();
     expect(await totals.textContent()).toContain('1 passed, 0 failed');
+    // Now the tests' coverage is what the preview marks.
+    expect(await summary.textContent()).toMatch(new RegExp(`^${steps.length} steps: .*covered`));
 
     // The form survived the trip to the other tab.
     await tryTab.click();

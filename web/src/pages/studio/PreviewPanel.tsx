@@ -2,7 +2,8 @@
 // layout and shapes, redrawn whenever the draft checks clean. While the draft has errors the last
 // good diagram stays, said to be out of date. Once the tests have run, each step is marked covered
 // (✓), partly covered (◐) or not covered (✕), with a legend, the counts in words, and the steps
-// as a list for screen readers and keyboards (the picture is one image to them).
+// as a list for screen readers and keyboards (the picture is one image to them). After a Try-it
+// run the same marks say what that run reached, until the tests run again.
 import { useId, useMemo, useRef, useState } from 'react';
 import type { CompiledPolicy } from '../../../../engine/ir/types.js';
 import { DiagramCanvas } from '../instance/DiagramCanvas.js';
@@ -19,6 +20,10 @@ import {
   coverageTones,
   type PreviewGraph,
   previewGraph,
+  REACHED_LOOK,
+  REACHED_WORD,
+  triedReport,
+  type TriedRun,
 } from './preview.js';
 import type { TestReport } from './tests-run.js';
 
@@ -49,9 +54,11 @@ interface PreviewPanelProps {
   outOfDate: boolean;
   /** The last test run's report, or null when the tests have not run on this policy. */
   report: TestReport | null;
+  /** A Try-it run played after the tests last ran: its marks replace theirs. */
+  tried: TriedRun | null;
 }
 
-export function PreviewPanel({ compiled, outOfDate, report }: PreviewPanelProps) {
+export function PreviewPanel({ compiled, outOfDate, report, tried }: PreviewPanelProps) {
   const headingId = useId();
   const pickerId = useId();
   const [chosen, setChosen] = useState('');
@@ -86,28 +93,61 @@ export function PreviewPanel({ compiled, outOfDate, report }: PreviewPanelProps)
               </select>
             </div>
           ) : null}
-          <StudioDiagram graph={graph} report={report} />
+          <StudioDiagram graph={graph} marks={marksOf(compiled, graph, report, tried)} />
         </>
       )}
     </section>
   );
 }
 
-function StudioDiagram({ graph, report }: { graph: PreviewGraph; report: TestReport | null }) {
-  const tones = coverageTones(graph.nodes, graph.process, report);
+/** What the diagram marks: the tests' coverage or a Try-it run's reach, in their own words. */
+interface Marks {
+  report: TestReport;
+  look: typeof COVERAGE_LOOK;
+  words: typeof COVERAGE_WORD;
+  /** Said before the counts: whose marks these are. */
+  lead: string;
+}
+
+function marksOf(
+  compiled: CompiledPolicy,
+  graph: PreviewGraph,
+  report: TestReport | null,
+  tried: TriedRun | null,
+): Marks | string | null {
+  if (tried === null) return report ? { report, look: COVERAGE_LOOK, words: COVERAGE_WORD, lead: '' } : null;
+  const name = `The Try-it run \u201c${tried.name}\u201d`;
+  if (tried.process !== graph.process)
+    return `${name} ran ${tried.process}: pick it above to see what it reached`;
+  const stale = tried.policy === compiled.sha256 ? '' : ' (run before the last change)';
+  return {
+    report: triedReport(compiled, tried),
+    look: REACHED_LOOK,
+    words: REACHED_WORD,
+    lead: `${name}${stale}: `,
+  };
+}
+
+function StudioDiagram({ graph, marks }: { graph: PreviewGraph; marks: Marks | string | null }) {
+  const shown = typeof marks === 'string' ? null : marks;
+  const tones = coverageTones(graph.nodes, graph.process, shown?.report ?? null);
+  const look = shown?.look ?? COVERAGE_LOOK;
+  const words = shown?.words ?? COVERAGE_WORD;
   const steps = graph.nodes.filter((n) => !n.id.startsWith('#')).length;
-  const summary = report
-    ? coverageSummary(tones)
-    : `${steps} ${steps === 1 ? 'step' : 'steps'}; run the tests to see which ones they cover`;
+  const summary = shown
+    ? `${shown.lead}${coverageSummary(tones, words)}`
+    : typeof marks === 'string'
+      ? marks
+      : `${steps} ${steps === 1 ? 'step' : 'steps'}; run the tests to see which ones they cover`;
   return (
     <div className="diagram studio-diagram">
-      {report ? <CoverageLegend /> : null}
+      {shown ? <CoverageLegend look={look} words={words} /> : null}
       <DiagramCanvas
         process={graph.process}
         nodes={graph.nodes}
         edges={graph.edges}
         summary={summary}
-        lookOf={(node) => COVERAGE_LOOK[tones.get(node.id) ?? 'untested']}
+        lookOf={(node) => look[tones.get(node.id) ?? 'untested']}
       />
       <p className="diagram-summary">{summary}.</p>
       <details className="diagram-steps">
@@ -119,12 +159,12 @@ function StudioDiagram({ graph, report }: { graph: PreviewGraph; report: TestRep
               <li key={node.id} className={`studio-step-${tone}`}>
                 {tone !== 'untested' ? (
                   <span className="step-mark" aria-hidden="true">
-                    {COVERAGE_LOOK[tone].mark}{' '}
+                    {look[tone].mark}{' '}
                   </span>
                 ) : null}
                 <strong>{nodeName(node)}</strong> <span className="step-kind">({kindWord(node.kind)})</span>,
                 line {node.line}
-                {tone !== 'untested' ? `: ${COVERAGE_WORD[tone]}` : ''}
+                {tone !== 'untested' ? `: ${words[tone]}` : ''}
               </li>
             );
           })}
@@ -134,15 +174,15 @@ function StudioDiagram({ graph, report }: { graph: PreviewGraph; report: TestRep
   );
 }
 
-function CoverageLegend() {
+function CoverageLegend({ look, words }: Pick<Marks, 'look' | 'words'>) {
   return (
     <ul className="diagram-legend" aria-label="What the marks mean">
       {COVERAGE_ORDER.map((tone) => (
         <li key={tone} className={`legend-${tone}`}>
           <span className="legend-swatch" aria-hidden="true">
-            {COVERAGE_LOOK[tone].mark}
+            {look[tone].mark}
           </span>
-          {COVERAGE_WORD[tone]}
+          {words[tone]}
         </li>
       ))}
     </ul>

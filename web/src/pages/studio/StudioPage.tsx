@@ -20,6 +20,7 @@ import type { EditorHooks } from './editor-setup.js';
 import { LibraryFiles } from './LibraryFiles.js';
 import { OpenSource } from './OpenSource.js';
 import { PreviewPanel, usePreviewCompile } from './PreviewPanel.js';
+import type { TriedRun } from './preview.js';
 import { ScenarioPanel } from './scenario/ScenarioPanel.js';
 import { StudioTabs, type StudioTab } from './StudioTabs.js';
 import { TestsPanel } from './TestsPanel.js';
@@ -54,6 +55,12 @@ export function StudioPage() {
   const [tab, setTab] = useState<StudioTab>('source');
   const tests = useStudioTests(state, view, checked?.files ?? null);
   const preview = usePreviewCompile(checked, state.draft?.entry ?? null);
+  // The preview marks the latest of the two runs: the tests' coverage, or what a Try-it run reached.
+  const [tried, setTried] = useState<TriedRun | null>(null);
+  const runTests = (): void => {
+    setTried(null);
+    tests.run();
+  };
 
   const activeFile = (): string => state.current()?.active ?? '';
 
@@ -288,7 +295,7 @@ export function StudioPage() {
                   <TestsPanel
                     text={tests.text}
                     onChange={tests.edit}
-                    onRun={tests.run}
+                    onRun={runTests}
                     blocked={errors > 0 ? `${fixFirst} the tests run on a policy that checks clean.` : null}
                     run={tests.last}
                     outdated={tests.outdated}
@@ -307,6 +314,7 @@ export function StudioPage() {
                     }
                     startedBy={who.person}
                     tests={{ text: tests.text, edit: tests.edit, fileName: testFileName(draft.entry) }}
+                    onRan={setTried}
                   />
                 }
               />
@@ -322,6 +330,7 @@ export function StudioPage() {
               compiled={preview.lastGood}
               outOfDate={checked !== null && preview.now === null}
               report={tests.report}
+              tried={tried}
             />
           </div>
         </div>

@@ -6,6 +6,7 @@
 import { compileEntry, memoryHost } from '../../../../dsl/index.js';
 import { processGraph } from '../../../../engine/graph/index.js';
 import type { CompiledPolicy, ProcessIR } from '../../../../engine/ir/types.js';
+import { type CoveragePoint, coveragePoints } from '../../../../engine/simulate/index.js';
 import type { NodeLook } from '../instance/DiagramShapes.js';
 import type { GraphEdge, GraphNode } from '../instance/reads.js';
 import type { Draft } from './draft.js';
@@ -58,6 +59,48 @@ export const COVERAGE_WORD: Record<Exclude<CoverageTone, 'untested'>, string> = 
   uncovered: 'not covered',
 };
 
+/** The same marks after a Try-it run, in its words: reached, not every way, not reached. */
+export const REACHED_LOOK: Record<CoverageTone, NodeLook> = {
+  covered: { tone: 'covered', mark: '✓', word: 'reached by the Try-it run' },
+  partial: { tone: 'partial', mark: '◐', word: 'reached; the run did not take every way it can go' },
+  uncovered: { tone: 'uncovered', mark: '✕', word: 'not reached by the Try-it run' },
+  untested: { tone: 'untested', mark: '', word: 'not run' },
+};
+
+export const REACHED_WORD: Record<Exclude<CoverageTone, 'untested'>, string> = {
+  covered: 'reached',
+  partial: 'reached, not every way',
+  uncovered: 'not reached',
+};
+
+/** A Try-it run as the preview marks it: the steps and branches it reached, on which draft. */
+export interface TriedRun {
+  name: string;
+  process: string;
+  /** Coverage keys, `process/step` and `process/step: branch`. */
+  reached: ReadonlySet<string>;
+  /** The sha256 of the draft it ran on. */
+  policy: string;
+}
+
+/** A Try-it run read as a report of one scenario, so the diagram marks it as it marks the tests'. */
+export function triedReport(policy: CompiledPolicy, tried: TriedRun): TestReport {
+  const points = coveragePoints(policy);
+  const ratio = (of: readonly CoveragePoint[]) => ({
+    covered: of.filter((p) => tried.reached.has(p.key)).length,
+    total: of.length,
+  });
+  return {
+    scenarios: [{ at: 'Try it', name: tried.name, passed: true, failures: [] }],
+    steps: ratio(points.steps),
+    branches: ratio(points.branches),
+    covered: tried.reached,
+    stepPoints: points.steps,
+    branchPoints: points.branches,
+    uncovered: [...points.steps, ...points.branches].filter((p) => !tried.reached.has(p.key)),
+  };
+}
+
 /** Start, joins and the implicit end are where the flow goes, not steps a test can cover. */
 const isStepNode = (node: GraphNode): boolean => !node.id.startsWith('#');
 
@@ -85,11 +128,11 @@ export function coverageTones(
   return tones;
 }
 
-/** "7 steps: 5 covered, 1 partly covered, 1 not covered". */
-export function coverageSummary(tones: ReadonlyMap<string, CoverageTone>): string {
+/** "7 steps: 5 covered, 1 partly covered, 1 not covered" (or in the Try-it run's words). */
+export function coverageSummary(tones: ReadonlyMap<string, CoverageTone>, words = COVERAGE_WORD): string {
   const steps = [...tones.values()].filter((t) => t !== 'untested');
   const counts = COVERAGE_ORDER.map((tone) => [tone, steps.filter((t) => t === tone).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([tone, n]) => `${n} ${COVERAGE_WORD[tone]}`);
+    .map(([tone, n]) => `${n} ${words[tone]}`);
   return `${steps.length} ${steps.length === 1 ? 'step' : 'steps'}: ${counts.join(', ')}`;
 }

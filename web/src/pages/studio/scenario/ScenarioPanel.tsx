@@ -12,6 +12,7 @@ import { usesManagers } from './scenario-build.js';
 import { ScenarioField } from './ScenarioField.js';
 import { ScenarioTimeline } from './ScenarioTimeline.js';
 import { useScenario } from './use-scenario.js';
+import type { TriedRun } from '../preview.js';
 
 interface TestsText {
   text: string;
@@ -26,24 +27,27 @@ interface ScenarioPanelProps {
   blocked: string | null;
   startedBy: string;
   tests: TestsText;
+  /** A run played: what it reached, for the preview to mark. */
+  onRan: (run: TriedRun) => void;
 }
 
-export function ScenarioPanel({ policy, blocked, startedBy, tests }: ScenarioPanelProps) {
+export function ScenarioPanel({ policy, blocked, startedBy, tests, onRan }: ScenarioPanelProps) {
   if (blocked !== null || policy === null) {
     return <p className="state state-empty scenario-blocked">{blocked ?? 'Checking…'}</p>;
   }
   if (policy.ir.processes.length === 0) {
     return <p className="state state-empty">The policy declares no process to try.</p>;
   }
-  return <ScenarioBuilder policy={policy} startedBy={startedBy} tests={tests} />;
+  return <ScenarioBuilder policy={policy} startedBy={startedBy} tests={tests} onRan={onRan} />;
 }
 
 function ScenarioBuilder({
   policy,
   startedBy,
   tests,
+  onRan,
 }: Omit<ScenarioPanelProps, 'blocked'> & { policy: CompiledPolicy }) {
-  const s = useScenario(policy, startedBy, tests);
+  const s = useScenario(policy, startedBy, tests, onRan);
   const { form } = s;
   const process = policy.ir.processes.find((p) => p.name === form.process) ?? policy.ir.processes[0];
   const at = (key: string): string[] => s.problems.filter((p) => p.key === key).map((p) => p.message);

@@ -1,9 +1,11 @@
 // A built scenario played in the page on the simulator (engine/simulate), as `charter simulate`
 // plays one: started in the world of the test file under the scenario's own, its acts played in
-// order on the virtual clock. A script the simulator cannot play (time going back, a check nobody
-// is waiting for) ends the run with the simulator's words instead of taking the page down. Pure.
+// order on the virtual clock, with the steps and branches it reached (for the preview's marks).
+// A script the simulator cannot play (time going back, a check nobody is waiting for) ends the
+// run with the simulator's words instead of taking the page down. Pure.
 import type { CompiledPolicy } from '../../../../../engine/ir/types.js';
 import {
+  coveredBy,
   playScript,
   type Scenario,
   SimulationError,
@@ -22,6 +24,8 @@ export type ScenarioRun =
       timezone: string;
       /** Acts the policy refused, in the simulator's words. */
       refusals: string[];
+      /** The steps and branches the run went through, as coverage keys (`process/step: branch`). */
+      reached: ReadonlySet<string>;
     }
   | { kind: 'error'; message: string };
 
@@ -42,6 +46,7 @@ export function playScenario(
       text: simulationText(sim, defaults.timezone),
       timezone: defaults.timezone,
       refusals,
+      reached: coveredBy(sim),
     };
   } catch (error) {
     if (error instanceof SimulationError) return { kind: 'error', message: error.message };

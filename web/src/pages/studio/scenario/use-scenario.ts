@@ -14,6 +14,7 @@ import {
 } from './scenario-build.js';
 import { playScenario, type ScenarioRun } from './scenario-run.js';
 import { appendToTests, testDefaults } from './tests-file.js';
+import type { TriedRun } from '../preview.js';
 import { localTime } from '../../../../../engine/text/simulation-text.js';
 
 const STORAGE_KEY = 'charter.studio.scenario';
@@ -53,6 +54,7 @@ export function useScenario(
   policy: CompiledPolicy,
   startedBy: string,
   tests: { text: string; edit: (text: string) => void; fileName: string },
+  onRan: (run: TriedRun) => void,
 ): ScenarioState {
   const defaults = useMemo(() => testDefaults(tests.text, policy), [tests.text, policy]);
   const fresh = (process?: string): ScenarioForm =>
@@ -106,11 +108,16 @@ export function useScenario(
     // Pinned from now on: a form still on its defaults would otherwise take a new "now" later.
     setStored(form);
     if (!built.ok) return;
-    setLast({
-      run: playScenario(policy, built.scenario, defaults),
-      form: JSON.stringify(form),
-      policy: policy.sha256,
-    });
+    const played = playScenario(policy, built.scenario, defaults);
+    setLast({ run: played, form: JSON.stringify(form), policy: policy.sha256 });
+    if (played.kind === 'ran') {
+      onRan({
+        name: built.scenario.name,
+        process: built.scenario.process,
+        reached: played.reached,
+        policy: policy.sha256,
+      });
+    }
   };
 
   const addToTests = (): void => {
