@@ -93,7 +93,7 @@ async function fold(store: Store, label: string, reset: boolean): Promise<void> 
   console.log(`${label}: projector folded ${JSON.stringify(folded)} in ${seconds(began)} s`);
 }
 
-/** Rollup documents per figure that an unfiltered read covers (the every-project totals), and open tasks. */
+/** Rollup documents per figure that an unfiltered read covers (the every-project totals), and load cells. */
 async function cellsOf(db: Db): Promise<Record<string, number>> {
   const rollups = db.collection('dashboard_rollups');
   const cells: Record<string, number> = {};
@@ -101,7 +101,9 @@ async function cellsOf(db: Db): Promise<Record<string, number>> {
     const filter = PROJECT_FIGURES.includes(figure) ? { figure, project: null } : { figure };
     cells[figure] = await rollups.countDocuments(filter);
   }
-  cells['open tasks'] = await db.collection('tasks').countDocuments({ status: 'open' });
+  // Approver load: a cell per person with an open task (in the every-task scope), and those tasks.
+  cells['load cells'] = await db.collection('dashboard_load').countDocuments({ policy: '', project: '' });
+  cells['open clocks'] = await db.collection('dashboard_clocks').countDocuments({ closedAt: null });
   cells['waivers'] = await db.collection('dashboard_waivers').countDocuments();
   return cells;
 }

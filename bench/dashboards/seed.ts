@@ -3,7 +3,8 @@
 // tasks), but each event carrying its typed fact, as the worker writes them since typed facts
 // exist: without facts the projector would fold nothing and the dashboards would be empty. One
 // instance: started; two to four steps, each an approval (opened, votes, closed; one in ten times
-// out first) or a check (passed, failed, or failed and waived until a date); ended. Written with
+// out first) or a check (passed, failed, or failed and waived until a date); ended. One in twelve
+// started in the last two weeks and still waits on its first approval. Written with
 // insertMany by bench/api's seedChains (its document builder, chains linked by hash); the
 // tree and the rollups are then built by the real signer and projector code (main.ts).
 import type { Db } from 'mongodb';
@@ -20,9 +21,24 @@ const POLICIES = [
 /** Steps whose name ends a check rather than an approval. */
 const CHECKS = new Set(['scan', 'dpo', 'budget']);
 const MINUTE = 60_000;
+/** Instances still waiting on their first approval. */
+const IN_FLIGHT = 0.08;
 const DAY = 24 * 60 * MINUTE;
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+
+/** An approval opened to `eligible`, one of whom is enough. */
+const approvalOpened = (step: string, eligible: string[]): Fact => ({
+  kind: 'approvalOpened',
+  step,
+  eligible,
+  needed: 1,
+  quorum: 'any',
+  veto: false,
+  barred: [],
+  afterEscalation: false,
+  task: 'approval',
+});
 
 /** The facts of one step, each with its offset in ms from the step's start. */
 function stepFacts(rand: () => number, step: string, world: SeedWorld, at: number): [number, Fact][] {
@@ -62,22 +78,7 @@ function stepFacts(rand: () => number, step: string, world: SeedWorld, at: numbe
   }
   const eligible = [pick(rand, world.approvers), pick(rand, world.approvers)];
   const took = MINUTE + Math.floor(rand() * 3 * DAY);
-  const facts: [number, Fact][] = [
-    [
-      0,
-      {
-        kind: 'approvalOpened',
-        step,
-        eligible,
-        needed: 1,
-        quorum: 'any',
-        veto: false,
-        barred: [],
-        afterEscalation: false,
-        task: 'approval',
-      },
-    ],
-  ];
+  const facts: [number, Fact][] = [[0, approvalOpened(step, eligible)]];
   if (rand() < 0.1) {
     facts.push([took, { kind: 'approvalTimedOut', step, dueAt: null, action: 'reject' }]);
     facts.push([
@@ -112,6 +113,19 @@ function chainOf(rand: () => number, n: number, world: SeedWorld): AuditEventInp
   const project = rand() < 0.9 ? pick(rand, world.projects) : null;
   const span = world.to.getTime() - world.from.getTime();
   let at = world.from.getTime() + Math.floor(rand() * span * 0.97);
+  if (rand() < IN_FLIGHT) {
+    // Started in the last two weeks and waiting on its first approval (escalated past its SLA one
+    // time in four): open tasks for approver load, and no end.
+    at = world.to.getTime() - Math.floor(rand() * 14 * DAY);
+    const step = policy.steps[0]!;
+    const waiting: [number, Fact][] = [
+      [at, { kind: 'started', process: 'request', by: 'rita@halden.example' }],
+      [at + MINUTE, approvalOpened(step, [pick(rand, world.approvers), pick(rand, world.approvers)])],
+    ];
+    if (rand() < 0.25)
+      waiting.push([at + 2 * DAY, { kind: 'approvalTimedOut', step, dueAt: null, action: 'escalate' }]);
+    return eventsOf(id, project, policy, waiting);
+  }
   const facts: [number, Fact][] = [[at, { kind: 'started', process: 'request', by: 'rita@halden.example' }]];
   const steps = policy.steps.slice(0, 2 + Math.floor(rand() * 2));
   for (const step of steps) {
@@ -124,6 +138,16 @@ function chainOf(rand: () => number, n: number, world: SeedWorld): AuditEventInp
   );
   const outcome = rejected ? 'rejected' : 'approved';
   facts.push([at + MINUTE, { kind: 'ended', outcome, message: outcome }]);
+  return eventsOf(id, project, policy, facts);
+}
+
+/** A chain's events from its facts, in order. */
+function eventsOf(
+  id: string,
+  project: string | null,
+  policy: (typeof POLICIES)[number],
+  facts: [number, Fact][],
+): AuditEventInput[] {
   return facts.map(([time, fact], i) => ({
     chain: id,
     seq: i + 1,

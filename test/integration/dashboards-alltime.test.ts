@@ -14,7 +14,7 @@ import { growAndSign } from '../../workflows/ledger/signer.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 import { findsExamined } from '../support/plans.js';
 import { databaseNameFor } from '../support/services.js';
-import { CAB, chain, ended, NOW, started, VENDOR } from './fixtures/dashboard-ledger.js';
+import { CAB, chain, ended, NOW, opened, started, VENDOR } from './fixtures/dashboard-ledger.js';
 
 const SLOW = 120_000;
 const ROLLUPS = 'dashboard_rollups';
@@ -47,20 +47,7 @@ const person = (i: number) => (i === 7 ? "d.o'neil+$cab@halden.example" : `p${i}
 function timedOut(id: string, policy: typeof CAB, project: string | null, start: string, asked: string[]) {
   const facts: [number, Fact][] = [
     [0, started],
-    [
-      0,
-      {
-        kind: 'approvalOpened',
-        step: 'cab',
-        eligible: asked,
-        needed: 1,
-        quorum: 'any',
-        veto: false,
-        barred: [],
-        afterEscalation: false,
-        task: 'approval',
-      },
-    ],
+    [0, opened('cab', asked)],
     [3_600, { kind: 'approvalTimedOut', step: 'cab', dueAt: null, action: 'reject' }],
     [
       3_600,

@@ -14,7 +14,6 @@ import { findsExamined } from '../support/plans.js';
 import { databaseNameFor } from '../support/services.js';
 import {
   CAB,
-  cabOpened,
   CAROL,
   chain,
   DAVE,
@@ -23,6 +22,7 @@ import {
   ERIN,
   FRANK,
   NOW,
+  opened,
   started,
   VENDOR,
 } from './fixtures/dashboard-ledger.js';
@@ -30,10 +30,6 @@ import {
 const HOUR = 3_600;
 const at = (msAgo: number) => new Date(NOW.getTime() - msAgo).toISOString();
 /** An approval open to `eligible`, any one of them deciding (the fixtures' cab, reworded). */
-const opened = (step: string, eligible: string[]): Fact =>
-  cabOpened.kind === 'approvalOpened'
-    ? { ...cabOpened, step, eligible, needed: 1, quorum: 'any' }
-    : cabOpened;
 const timedOut = (step: string): Fact => ({
   kind: 'approvalTimedOut',
   step,
