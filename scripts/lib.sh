@@ -36,13 +36,20 @@ profile_settings() {
       MONGO_PORT="${CHARTER_TEST_MONGO_PORT:-37017}"
       DATA_DIR="$RUN_DIR/test/data"
       ;;
+    test-browser)
+      # The browser stage's own SecantusDB beside the test profile's (npm test runs both stages at
+      # once, and the storage-outage drill restarts the test profile's); Temporal is shared.
+      TEMPORAL_PORT="${CHARTER_TEST_TEMPORAL_PORT:-17233}"
+      MONGO_PORT="${CHARTER_TEST_BROWSER_MONGO_PORT:-37018}"
+      DATA_DIR="$RUN_DIR/test-browser/data"
+      ;;
     dev)
       TEMPORAL_PORT="${CHARTER_TEMPORAL_PORT:-7233}"
       TEMPORAL_UI_PORT="${CHARTER_TEMPORAL_UI_PORT:-8233}"
       MONGO_PORT="${CHARTER_MONGO_PORT:-27017}"
       DATA_DIR="$CHARTER_ROOT/.data"
       ;;
-    *) die "unknown profile '$1' (expected test or dev)" ;;
+    *) die "unknown profile '$1' (expected test, test-browser or dev)" ;;
   esac
   PROFILE_RUN_DIR="$RUN_DIR/$1"
   ENV_FILE="$PROFILE_RUN_DIR/env"

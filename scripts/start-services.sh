@@ -3,7 +3,7 @@
 # answer, records their pids, and writes the connection settings to .tools/run/<profile>/env.
 # A server whose address is already given (TEMPORAL_ADDRESS, MONGODB_URI) is not started.
 #
-#   scripts/start-services.sh [test|dev]     (default: dev)
+#   scripts/start-services.sh [test|test-browser|dev]     (default: dev)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -71,14 +71,14 @@ start_secantusdb() {
   port_in_use "$MONGO_PORT" && die "port $MONGO_PORT is taken: stop what listens there or set CHARTER_${profile^^}_MONGO_PORT"
   local logfile="$LOG_DIR/secantusdb-$profile.log"
   local dir="$DATA_DIR/secantusdb"
-  # The test profile starts from nothing every time, so runs never see each other's data. Not
+  # The test profiles start from nothing every time, so runs never see each other's data. Not
   # ':memory:': the storage-outage drill restarts the server on its data.
-  [ "$profile" = test ] && rm -rf "$dir"
+  [ "$profile" != dev ] && rm -rf "$dir"
   mkdir -p "$dir"
   local args=(--config "$SECANTUSDB_CONFIG" --host 127.0.0.1 --port "$MONGO_PORT" --storage-path "$dir"
     --log-level WARNING)
   # configureFailPoint for the tests' fault drills; never on the development server.
-  [ "$profile" = test ] && args+=(--enable-test-commands)
+  [ "$profile" != dev ] && args+=(--enable-test-commands)
   log "starting SecantusDB $SECANTUSDB_VERSION on 127.0.0.1:$MONGO_PORT (log: ${logfile#"$CHARTER_ROOT"/})"
   setsid "$SECANTUSDB_BIN" "${args[@]}" >"$logfile" 2>&1 </dev/null &
   local pid=$!

@@ -2,7 +2,7 @@
 # Stops the servers start-services.sh started for a profile, by recorded pid only (never by name,
 # so nothing else on the machine is touched). Safe to call when nothing runs.
 #
-#   scripts/stop-services.sh [test|dev]     (default: dev)
+#   scripts/stop-services.sh [test|test-browser|dev]     (default: dev)
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

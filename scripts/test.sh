@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: install the servers and Chromium (cached), start the servers, lint, typecheck, check
-# the console's generated API types, unit tests, integration tests, build the console, browser
-# tests, stop the servers (also after a failure or Ctrl-C), then print the totals on the last line.
+# the console's generated API types, unit tests, build the console, integration and browser tests
+# side by side, stop the servers (also after a failure or Ctrl-C), then print the totals on the
+# last line.
 # Servers named by TEMPORAL_ADDRESS / MONGODB_URI / TEMPORAL_TEST_SERVER_PATH are used as they are.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -12,13 +13,14 @@ scripts="$CHARTER_ROOT/scripts"
 components=()
 [ -n "${TEMPORAL_ADDRESS:-}" ] || components+=(temporal)
 [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ] || components+=(test-server)
-[ -n "${MONGODB_URI:-}" ] || components+=(secantusdb)
+own_mongo=''
+[ -n "${MONGODB_URI:-}" ] || { components+=(secantusdb); own_mongo=yes; }
 components+=(chromium)
 if [ ${#components[@]} -gt 0 ]; then
   bash "$scripts/install-services.sh" "${components[@]}" || die "installing the test servers failed"
 fi
 
-trap 'bash "$scripts/stop-services.sh" test' EXIT
+trap 'bash "$scripts/stop-services.sh" test-browser; bash "$scripts/stop-services.sh" test' EXIT
 trap 'exit 130' INT TERM
 bash "$scripts/start-services.sh" test || die "starting the test servers failed"
 # shellcheck source=/dev/null
@@ -55,18 +57,41 @@ cat "$results/typecheck.log"
 stage api-types npm run --silent api-types -- --check
 # Pure code on both cores (nothing else runs during this stage): about half the time of one worker.
 stage unit jest unit --maxWorkers=2
-# One suite at a time: each Temporal suite bundles workflow code and runs a worker; 2 cores do not
-# share well. In a worker process, not in band: jest replaces it when its heap grows (jest.config.js).
-# --bail: a failed suite ends the run (a suite that failed half-way can leave a worker or a server
-# connection behind that keeps jest from exiting). The time limit is the last guard against a hang:
-# the whole run must end well inside CI's 90 minutes, with the totals printed.
-stage integration jest "${CHARTER_INTEGRATION_LIMIT_S:-2400}" integration --maxWorkers=1 --bail=1
-# The console in Chromium: built once here (skipped when web/dist matches the sources), then each
-# suite drives one browser with a context per person against the API on the same servers.
+# The console is built once here (skipped when web/dist matches the sources) for the browser suites.
 stage build-web npm run --silent build:web
-stage browser jest "${CHARTER_BROWSER_LIMIT_S:-1800}" browser --maxWorkers=1 --bail=1
+
+# Integration and browser suites side by side, each one suite at a time: alone, each left the two
+# cores idle about half the time (crash and outage drills wait on time-outs, the browser on
+# Chromium and the API), so together they take little more than the longer of the two. In a
+# worker process, not in band: jest replaces it when its heap grows (jest.config.js).
+# --bail: a failed suite ends its stage (a suite that failed half-way can leave a worker or a
+# server connection behind that keeps jest from exiting). The time limits are the last guard
+# against a hang: the whole run must end well inside CI's 90 minutes, with the totals printed.
+# The browser suites get a SecantusDB of their own when this script started the test one: the
+# storage-outage drill stops and restarts that server (with a server given in MONGODB_URI the
+# drill skips, and both stages share it). Temporal is shared: each suite has its own task queue.
+browser_stage() {
+  if [ -n "$own_mongo" ]; then
+    MONGODB_URI='' bash "$scripts/start-services.sh" test-browser || return 1
+    # shellcheck source=/dev/null
+    source "$RUN_DIR/test-browser/env"
+  fi
+  jest "${CHARTER_BROWSER_LIMIT_S:-1800}" browser --maxWorkers=1 --bail=1
+}
+log "== integration and browser suites, side by side (progress: $results/{integration,browser}.log)"
+jest "${CHARTER_INTEGRATION_LIMIT_S:-2400}" integration --maxWorkers=1 --bail=1 >"$results/integration.log" 2>&1 &
+integration_pid=$!
+browser_stage >"$results/browser.log" 2>&1 &
+browser_pid=$!
+wait "$integration_pid" || failed_stages+=(integration)
+log "== integration"
+cat "$results/integration.log"
+wait "$browser_pid" || failed_stages+=(browser)
+log "== browser"
+cat "$results/browser.log"
 
 # Stop before the totals, so that they stay the last line (the EXIT trap then finds nothing to do).
+bash "$scripts/stop-services.sh" test-browser
 bash "$scripts/stop-services.sh" test
 echo
 failed_list=$(IFS=,; echo "${failed_stages[*]:-}")
