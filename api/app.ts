@@ -3,6 +3,8 @@
 // authenticate, authorize by role, parse params, query and body with zod (422 with field paths),
 // claim the Idempotency-Key of a POST, run the handler, answer JSON.
 import { createHash, randomUUID } from 'node:crypto';
+import { type Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type Express, type Request, type Response } from 'express';
 import { authenticate, authorize } from './auth.js';
 import type { ApiDeps } from './deps.js';
@@ -69,6 +71,51 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
 
 const ANONYMOUS: Caller = { person: 'anonymous', roles: [] };
 
+/**
+ * Answers the requests Node's HTTP parser refuses before Express sees them (headers over Node's
+ * limit, a malformed request) in the API's error shape, instead of Node's empty 431 or 400.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // A reset or a socket already answering has nobody left to tell.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify(
+      errorBody(
+        tooLarge
+          ? new ApiError(431, 'headers-too-large', 'the request headers are larger than the server accepts')
+          : new ApiError(400, 'malformed-request', 'the request is not valid HTTP'),
+        undefined,
+      ),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
+/**
+ * Every `__proto__` member of a parsed JSON body, at its path. JSON.parse keeps one as an own
+ * member, but zod's records and objects drop it without a word: an input field so named would
+ * vanish from the request instead of being refused like any other unknown field.
+ */
+function prototypeKeysOf(value: unknown, path: string[], depth = 0): Problem[] {
+  if (typeof value !== 'object' || value === null || depth > 64) return [];
+  const problems: Problem[] = [];
+  for (const [key, member] of Object.entries(value)) {
+    const at = [...path, key];
+    if (key === '__proto__')
+      problems.push({ path: at.join('.'), message: '`__proto__` is not a name a member may have' });
+    problems.push(...prototypeKeysOf(member, at, depth + 1));
+  }
+  return problems;
+}
+
 async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response): Promise<void> {
   const caller = spec.public ? ANONYMOUS : await authenticate(deps.store, req, deps.now());
   if (!spec.public) authorize(caller, spec.roles, `${spec.method.toUpperCase()} /v1${spec.path}`);
@@ -95,6 +142,7 @@ async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response):
     req,
     res,
   };
+  if (spec.body) problems.push(...prototypeKeysOf(req.body, ['body']));
   if (problems.length > 0) throw invalidRequest(problems);
 
   const claim =

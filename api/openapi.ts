@@ -7,12 +7,18 @@ import type { Ownership, RouteSpec } from './route.js';
 type JsonSchema = Record<string, unknown>;
 
 const errorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
-  }),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      requestId: z.string().optional(),
+      diagnostics: z.array(z.record(z.string(), z.unknown())).optional().meta({
+        description: "`invalid-policy`: the checker's diagnostics, as `charter check --format json`",
+      }),
+    })
+    // Some codes add what their answer needs (a refusal's people, a conflict's current version).
+    .catchall(z.unknown()),
 });
 
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
@@ -90,6 +96,7 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
         : {}),
       responses: {
         [status]: success,
+        ...Object.fromEntries((spec.alsoStatus ?? []).map((other) => [String(other), success])),
         ...(spec.ownership
           ? { [String(spec.ownership.othersGet)]: { ...error, description: ownershipNote(spec.ownership) } }
           : {}),

@@ -73,6 +73,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   response?: z.ZodType;
   /** The success status (default 200); 201 for creations. */
   status?: number;
+  /** Other success statuses with the same body (a PUT that created its object answers 201). */
+  alsoStatus?: number[];
   /** Content type of a streamed answer (exports), for the OpenAPI document. */
   produces?: string[];
   /** The route is about someone's object named by a path parameter; see Ownership. */

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { mongoClient, openStore, type Store } from '../store/index.js';
-import { createApp } from './app.js';
+import { answerClientErrors, createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import type { ApiDeps, DemoPerson } from './deps.js';
 
@@ -107,6 +107,7 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    answerClientErrors(server);
     const failed = (error: Error): void => reject(error);
     server.once('error', failed);
     server.once('listening', () => {

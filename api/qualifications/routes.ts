@@ -191,6 +191,7 @@ function completionRoutes(): RouteSpec[] {
       body: recordCompletionBody,
       response: completionView,
       status: 201,
+      alsoStatus: [200],
       handler: async ({ caller, deps, params, body }) => {
         await entryOf(deps.store, params.id);
         const problems: Problem[] = [];

@@ -8,6 +8,13 @@ import { json, route, type RouteSpec } from '../../api/route.js';
 import { allRoutes } from '../../api/routes.js';
 import { startApiHarness, type ApiHarness } from '../support/api.js';
 
+interface OpenApi {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: {
+    schemas: { Error: { properties: { error: { properties: object; additionalProperties?: unknown } } } };
+  };
+}
+
 interface ErrorAnswer {
   error: {
     code: string;
@@ -53,6 +60,20 @@ describe('the API contract over HTTP', () => {
     expect((await api.call('GET', '/v1/me', { token: other })).status).toBe(401);
   });
 
+  test('headers over the limit are 431 and a `__proto__` member is 422, each in the error shape', async () => {
+    const answer = await fetch(`${api.base}/v1/me`, { headers: { 'x-filler': 'x'.repeat(20_000) } });
+    expect(answer.status).toBe(431);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await answer.json()) as ErrorAnswer).error.code).toBe('headers-too-large');
+    // JSON.parse keeps the member; zod would drop it without a word, so it is refused at its path.
+    const started = await api.call<ErrorAnswer>('POST', '/v1/instances', {
+      token: await api.tokenFor('ivan.petrov@halden.example', ['requester']),
+      body: JSON.parse('{"policy": "p", "process": "q", "input": {"__proto__": {"x": 1}}}') as unknown,
+    });
+    expect(started.status).toBe(422);
+    expect(started.body.error.problems?.map((p) => p.path)).toEqual(['body.input.__proto__']);
+  });
+
   test('no x-powered-by, no stack traces; unknown routes are 404 in the same shape', async () => {
     const answer = await api.call<ErrorAnswer>('GET', '/v1/nothing-here', { token: author });
     expect(answer.status).toBe(404);
@@ -81,6 +102,35 @@ describe('the API contract over HTTP', () => {
     const docs = await api.call('GET', '/docs');
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(docs.text).toContain('/openapi.json');
+  });
+
+  test('the document allows what the routes answer: 201 from a PUT that created, diagnostics in a 422', async () => {
+    const document = (await api.call<OpenApi>('GET', '/openapi.json')).body;
+    const admin = await api.tokenFor('ada.admin@halden.example', ['admin']);
+    const put = () =>
+      api.call('PUT', '/v1/directory/people/nina.new@halden.example', {
+        token: admin,
+        body: { name: 'Nina New', manager: null },
+      });
+    expect([(await put()).status, (await put()).status]).toEqual([201, 200]);
+    expect(Object.keys(document.paths['/v1/directory/people/{id}']?.['put']?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '201']),
+    );
+    const invalid = await api.call<{ error: Record<string, unknown> }>('POST', '/v1/policies/validate', {
+      token: author,
+      body: { source: 'policy "x" version 1 effective 2026-01-01\nrole r = group' },
+    });
+    expect(invalid.status).toBe(422);
+    const error = document.components.schemas.Error.properties.error;
+    // Every member of the answer is one the document declares or allows.
+    for (const member of Object.keys(invalid.body.error)) {
+      expect([member, member in error.properties || error.additionalProperties !== false]).toEqual([
+        member,
+        true,
+      ]);
+    }
+    expect(Object.keys(invalid.body.error)).toContain('diagnostics');
+    expect(error.properties).toHaveProperty('diagnostics');
   });
 });
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
-import { createApp } from '../../api/app.js';
+import { answerClientErrors, createApp } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import type { ApiDeps, DemoPerson } from '../../api/deps.js';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
@@ -102,6 +102,7 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
   };
   const app = createApp(deps, options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir });
   const server: Server = app.listen(0, '127.0.0.1');
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -3216,6 +3216,26 @@ export interface paths {
                         };
                     };
                 };
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string | null;
+                            manager: string | null;
+                            active: boolean;
+                            groups: string[];
+                            outOfOffice: {
+                                from: string;
+                                to: string;
+                                delegate: string | null;
+                            } | null;
+                        };
+                    };
+                };
                 /** @description error */
                 "4XX": {
                     headers: {
@@ -3386,6 +3406,18 @@ export interface paths {
             responses: {
                 /** @description OK */
                 200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            members: string[];
+                        };
+                    };
+                };
+                /** @description OK */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8929,6 +8961,27 @@ export interface paths {
             };
             responses: {
                 /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            person: string;
+                            qualification: string;
+                            completedOn: string;
+                            /** @description the first day it is no longer valid; null: never */
+                            expiresOn: string | null;
+                            /** @enum {string} */
+                            source: "admin" | "attestation" | "import";
+                            evidence: string | null;
+                            recordedBy: string;
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description OK */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -10554,6 +10607,12 @@ export interface components {
                     message: string;
                 }[];
                 requestId?: string;
+                /** @description `invalid-policy`: the checker's diagnostics, as `charter check --format json` */
+                diagnostics?: {
+                    [key: string]: unknown;
+                }[];
+            } & {
+                [key: string]: unknown;
             };
         };
     };
