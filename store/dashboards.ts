@@ -136,11 +136,12 @@ export class DashboardStore {
    * it folded (0: the fold is at the tree's end, and `foldedAt` says when that was last seen).
    */
   async foldNext(now: Date, limit = FOLD_BATCH): Promise<number> {
-    const stored = await this.projector.findOne({ _id: PROJECTOR_ID });
+    const raw = await this.projector.findOne({ _id: PROJECTOR_ID });
+    const stored = raw === null ? null : parseDoc(projectorSchema, raw, PROJECTOR);
     // Rollups of an older shape lack cells this fold keeps: start again from the first leaf.
-    if (stored !== null && parseDoc(projectorSchema, stored, PROJECTOR).shape !== FOLD_SHAPE)
-      await this.reset();
-    const { position } = await this.freshness();
+    const stale = stored !== null && stored.shape !== FOLD_SHAPE;
+    if (stale) await this.reset();
+    const position = stale || stored === null ? 0 : stored.position;
     const { size } = await this.tree.state();
     if (position >= size) {
       await this.projector.updateOne({ _id: PROJECTOR_ID, position }, { $set: { foldedAt: now } });
