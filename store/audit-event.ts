@@ -199,14 +199,14 @@ export function toEvent(doc: AuditDoc): AuditEvent {
 /** Index names, as the finds hint them. */
 export const INDEX = {
   chainSeq: 'chain_seq',
-  instance: 'instance_at',
-  project: 'project_at',
-  actor: 'actor_at',
-  outcome: 'outcome_at',
-  fact: 'fact_at',
-  type: 'type_at',
-  policy: 'policy_at',
-  at: 'at_id',
+  instance: 'instance_at_seq',
+  project: 'project_at_seq',
+  actor: 'actor_at_seq',
+  outcome: 'outcome_at_seq',
+  fact: 'fact_at_seq',
+  type: 'type_at_seq',
+  policy: 'policy_at_seq',
+  at: 'at_seq_id',
   unsigned: 'unsigned',
 } as const;
 
@@ -226,7 +226,7 @@ const SELECTIVITY: readonly [keyof AuditFilter, string, string][] = [
   ['policyName', 'policy.name', INDEX.policy],
 ];
 
-/** The find of the events matching `filter` and the index it names (sort `at`, `_id`). */
+/** The find of the events matching `filter` and the index it names (sort `at`, `seq`, `_id`). */
 export function queryOf(filter: AuditFilter): { filter: Filter<Document>; hint: string } {
   const query: Filter<Document> = {};
   for (const [key, field] of SELECTIVITY) {
@@ -247,7 +247,7 @@ export function queryOf(filter: AuditFilter): { filter: Filter<Document>; hint: 
 
 const byTime = (field: string, name: string, what: string) => ({
   name,
-  key: { [field]: 1, at: 1, _id: 1 } as Record<string, 1>,
+  key: { [field]: 1, at: 1, seq: 1, _id: 1 } as Record<string, 1>,
   serves: `audit events by ${what} in time order, with a period (AuditLedger.query, reports)`,
 });
 
@@ -258,6 +258,18 @@ export const auditCollections: CollectionSpec[] = [
     holds: 'one audit event, hash-chained to its predecessor in its chain',
     // A chain's appends, verification and refusal sequencing name the chain: one shard each.
     shardKey: { chain: 'hashed' },
+    // Before `seq` was in the time order: same-instant events of one chain sorted by id text, so
+    // `:10` came before `:9` (an instance's end before the action that ended it).
+    retiredIndexes: [
+      'instance_at',
+      'project_at',
+      'actor_at',
+      'outcome_at',
+      'fact_at',
+      'type_at',
+      'policy_at',
+      'at_id',
+    ],
     indexes: [
       {
         name: INDEX.chainSeq,
@@ -275,7 +287,7 @@ export const auditCollections: CollectionSpec[] = [
       byTime('policy.name', INDEX.policy, 'policy'),
       {
         name: INDEX.at,
-        key: { at: 1, _id: 1 },
+        key: { at: 1, seq: 1, _id: 1 },
         serves: 'every audit event in time order, with a period (AuditLedger.query without filters)',
       },
       {

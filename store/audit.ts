@@ -57,8 +57,11 @@ export {
 
 /** The list name in the query's cursors (store/paging.ts). */
 const LIST = 'audit_events';
+// Time, then the chain's own order for events of the same instant (a decision and the end it
+// causes share one), then the id for same-instant events of different chains.
 const BY_TIME = [
   { field: 'at', order: 1 },
+  { field: 'seq', order: 1 },
   { field: '_id', order: 1 },
 ] as const;
 const BY_SEQ = { chain: 1, seq: 1 } as const;
@@ -346,7 +349,7 @@ export class AuditLedger {
   }
 
   /**
-   * Events matching `filter`, in (at, id) order, one page of at most `limit` (and never more than
+   * Events matching `filter`, in (at, seq, id) order, one page of at most `limit` (and never more than
    * the store's page size, 500; `next` then says where to go on). One find on the index of the
    * most selective field the filter names (audit-event.ts, queryOf). An instance's events include
    * its refused chain's, which carry its instanceId.

@@ -348,6 +348,7 @@ export const dashboardCollections: CollectionSpec[] = [
       'counters and a duration histogram of one dashboard figure per (policy, key, part, ISO week, project)',
     // Written by `_id` (an upsert must name the shard key); a read gathers a few cells per shard.
     shardKey: { _id: 'hashed' },
+    retiredIndexes: ['figure_key_week'],
     indexes: [
       {
         name: 'figure_policy_week',

@@ -23,6 +23,8 @@ export interface CollectionSpec {
   /** The key to shard on in a sharded cluster: what the hot queries name by equality. */
   shardKey: Record<string, 1 | 'hashed'>;
   indexes: IndexSpec[];
+  /** Names of indexes earlier versions created and nothing reads now: dropped at start if there. */
+  retiredIndexes?: readonly string[];
 }
 
 /** An index that exists under the manifest's name with another key or options. */
@@ -40,9 +42,23 @@ const description = (spec: IndexSpec): IndexDescription => ({
   ...(spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }),
 });
 
-/** Creates every index of `manifest` that is missing: one createIndexes command per collection. */
+/** MongoDB's codes for a drop of something that is not there: 26 NamespaceNotFound, 27 IndexNotFound. */
+const NOT_THERE = new Set([26, 27]);
+
+/**
+ * Creates every index of `manifest` that is missing (one createIndexes command per collection),
+ * after dropping retired ones: an upgraded installation would otherwise keep maintaining them on
+ * every write.
+ */
 export async function applyManifest(db: Db, manifest: readonly CollectionSpec[]): Promise<void> {
   for (const collection of manifest) {
+    for (const name of collection.retiredIndexes ?? []) {
+      try {
+        await db.collection(collection.name).dropIndex(name);
+      } catch (error) {
+        if (!NOT_THERE.has((error as { code?: number }).code ?? 0)) throw error;
+      }
+    }
     if (collection.indexes.length === 0) continue;
     try {
       await db.collection(collection.name).createIndexes(collection.indexes.map(description));

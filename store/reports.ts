@@ -115,7 +115,7 @@ export class ReportQueries {
 
   /**
    * Every event of the given instances at or after `from` (an instance's events follow its start):
-   * per slice of ids, one `$in` on the `instance_at` index (hinted: SecantusDB 0.7 scans the
+   * per slice of ids, one `$in` on the `instance_at_seq` index (hinted: SecantusDB 0.7 scans the
    * collection for an unhinted `$in`).
    */
   async *eventsOfInstances(instanceIds: readonly string[], from?: Date): AsyncGenerator<LedgerFact> {

@@ -1,5 +1,5 @@
 // AuditLedger's queries against a real MongoDB-wire server: every filter served by one find on
-// one index, key-range pages that return each event once in (at, id) order, cursors no other list
+// one index, key-range pages that return each event once in (at, seq, id) order, cursors no other list
 // accepts, and the refused chain's racing writers, whose events a query by instance includes.
 import { auditCollections, type AuditFilter, AuditLedger } from '../../store/audit.js';
 import { encodeCursor, InvalidCursorError } from '../../store/paging.js';
@@ -25,9 +25,10 @@ describe('AuditLedger queries', () => {
       await ledger.append(chain('page-c', 9, 'dc-move'));
     });
 
-    const key = (e: { at: Date; id: string }) => `${e.at.toISOString()} ${e.id}`;
+    const key = (e: { at: Date; seq: number; id: string }) =>
+      `${e.at.toISOString()} ${String(e.seq).padStart(3, '0')} ${e.id}`;
 
-    test('when every page is followed, then each event comes exactly once in (at, id) order', async () => {
+    test('when every page is followed, then each event comes exactly once in (at, seq, id) order', async () => {
       const seen: string[] = [];
       let after: string | undefined;
       let pages = 0;
@@ -45,6 +46,15 @@ describe('AuditLedger queries', () => {
       expect(seen).toHaveLength(40);
       expect(new Set(seen).size).toBe(40);
       expect(seen).toEqual([...seen].sort());
+    });
+
+    test('when two events of one chain share an instant, then they come in seq order, :9 before :10', async () => {
+      // Sorted by id text, `page-a:10` came first: an instance's end before the decision that ended it.
+      const { events } = await ledger.query({ instanceId: 'page-a' }, { limit: 100 });
+      const ids = events.map((e) => e.id);
+
+      expect(ids).toEqual(Array.from({ length: 23 }, (_, i) => `page-a:${i + 1}`));
+      expect(events[8]!.at).toEqual(events[9]!.at);
     });
 
     test('when the last page is exactly full, then next is null', async () => {
@@ -104,14 +114,14 @@ describe('AuditLedger queries', () => {
 
     const from = new Date(t0 + 5 * 60_000);
     test.each<[string, AuditFilter, string]>([
-      ['instance', { instanceId: 'page-a', actor: 'carol' }, 'instance_at'],
-      ['project', { project: 'crm-rollout', outcome: 'approved' }, 'project_at'],
-      ['actor', { actor: 'carol', type: 'decision' }, 'actor_at'],
-      ['outcome', { outcome: 'approved', policyName: 'change-mgmt' }, 'outcome_at'],
-      ['type', { type: 'started', policyName: 'change-mgmt' }, 'type_at'],
-      ['policy', { policyName: 'change-mgmt', policyVersion: 3, from }, 'policy_at'],
-      ['nothing but a period', { from, to: new Date(t0 + 9 * 60_000) }, 'at_id'],
-      ['nothing', {}, 'at_id'],
+      ['instance', { instanceId: 'page-a', actor: 'carol' }, 'instance_at_seq'],
+      ['project', { project: 'crm-rollout', outcome: 'approved' }, 'project_at_seq'],
+      ['actor', { actor: 'carol', type: 'decision' }, 'actor_at_seq'],
+      ['outcome', { outcome: 'approved', policyName: 'change-mgmt' }, 'outcome_at_seq'],
+      ['type', { type: 'started', policyName: 'change-mgmt' }, 'type_at_seq'],
+      ['policy', { policyName: 'change-mgmt', policyVersion: 3, from }, 'policy_at_seq'],
+      ['nothing but a period', { from, to: new Date(t0 + 9 * 60_000) }, 'at_seq_id'],
+      ['nothing', {}, 'at_seq_id'],
     ])('when queried by %s, then one find on its index serves it', async (_, filter, index) => {
       const { result, plans } = await expectIndexedReads(client(), db(), () =>
         ledger.query(filter, { limit: 5 }),
@@ -130,7 +140,7 @@ describe('AuditLedger queries', () => {
       );
 
       expect(result.events[0]!.at.getTime()).toBeGreaterThanOrEqual(first.events.at(-1)!.at.getTime());
-      expect(plans).toEqual([expect.stringContaining('IXSCAN(project_at)')]);
+      expect(plans).toEqual([expect.stringContaining('IXSCAN(project_at_seq)')]);
     });
   });
 
@@ -150,8 +160,8 @@ describe('AuditLedger queries', () => {
 
     expect(result).toEqual({ started: ['page-a', 'page-b'], events: 23 + 17 });
     expect(plans).toEqual([
-      expect.stringContaining('IXSCAN(project_at)'),
-      expect.stringContaining('IXSCAN(instance_at)'),
+      expect.stringContaining('IXSCAN(project_at_seq)'),
+      expect.stringContaining('IXSCAN(instance_at_seq)'),
     ]);
   });
 

@@ -86,6 +86,21 @@ test('when a hand-made index holds a manifest index name with another key, then 
   await expect(opening).rejects.toThrow(`collection \`${first.name}\``);
 });
 
+test('when a database holds indexes an earlier version made and the manifest retired, then opening drops them and keeps the rest', async () => {
+  const db = fresh('retired');
+  const audit = MANIFEST.find((c) => c.name === 'audit_events')!;
+  await db.collection('audit_events').createIndex({ instanceId: 1, at: 1, _id: 1 }, { name: 'instance_at' });
+  await db.collection('audit_events').createIndex({ at: 1, _id: 1 }, { name: 'at_id' });
+
+  await openStore(db);
+
+  const names = (await db.collection('audit_events').indexes()).map((i) => i.name);
+  expect(names).not.toContain('instance_at');
+  expect(names).not.toContain('at_id');
+  for (const index of audit.indexes) expect(names).toContain(index.name);
+  expect(audit.retiredIndexes).toEqual(expect.arrayContaining(['instance_at', 'at_id']));
+});
+
 test('when an operator runs charter db indexes --check before and after charter db init, then it lists what is missing and then nothing', async () => {
   const name = `${base}_dbcmd`;
   used.push(name);
