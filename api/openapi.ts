@@ -72,6 +72,8 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
       summary: spec.summary,
       description: `Roles: ${spec.roles.join(', ')}.`,
       'x-roles': spec.roles,
+      // The document's default is the bearer token; a public route (signing in) takes none.
+      ...(spec.public ? { security: [] } : {}),
       ...(spec.ownership ? { 'x-ownership': spec.ownership } : {}),
       parameters: [
         ...parametersOf(spec),
@@ -81,7 +83,8 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
                 name: 'Idempotency-Key',
                 in: 'header',
                 required: false,
-                schema: { type: 'string', maxLength: 200 },
+                // As api/idempotency.ts checks it: 1-200 visible ASCII characters.
+                schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
               },
             ]
           : []),
