@@ -11,9 +11,9 @@
 # folder, where scripts/test-totals.js sums every jest-*.json). Each part fails on its own: the exit
 # status is non-zero when any part asked for failed.
 # The walkthrough needs Temporal and a MongoDB-wire server: those named by TEMPORAL_ADDRESS and
-# MONGODB_URI, else the test profile's servers when they run (npm test's, or another run's: never
-# restarted, since start-services.sh would stop them first), else it starts the test profile's
-# servers and stops them at the end. It also needs Chromium (install-services.sh chromium).
+# MONGODB_URI, else the test profile's servers when start-services.sh recorded them (used as they
+# are, never restarted), else it starts the test profile's servers and stops them at the end. It
+# also needs Chromium (install-services.sh chromium) and builds the console if web/dist is stale.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CHARTER_ROOT" || die "cannot enter $CHARTER_ROOT"
@@ -59,21 +59,24 @@ if want walkthrough; then
   log "== README walkthrough on Node 24 (terminal and browser)"
   own_servers=''
   if [ -z "${TEMPORAL_ADDRESS:-}" ] || [ -z "${MONGODB_URI:-}" ]; then
-    if [ -f "$ENV_FILE" ] && port_in_use "$TEMPORAL_PORT" && port_in_use "$MONGO_PORT"; then
+    given_temporal=${TEMPORAL_ADDRESS:-} given_mongo=${MONGODB_URI:-}
+    if [ -f "$PROFILE_RUN_DIR/temporal.pid" ] || [ -f "$PROFILE_RUN_DIR/secantusdb.pid" ]; then
+      # Someone's test servers (npm test's, or started by hand): used as they are, never started
+      # here, since start-services.sh would first stop them under whoever else is using them.
+      { [ -f "$ENV_FILE" ] && port_in_use "$TEMPORAL_PORT" && port_in_use "$MONGO_PORT"; } ||
+        die "the test servers recorded in ${PROFILE_RUN_DIR#"$CHARTER_ROOT"/} do not answer: start them (scripts/start-services.sh test) or set TEMPORAL_ADDRESS and MONGODB_URI"
       log "using the running test servers (${ENV_FILE#"$CHARTER_ROOT"/})"
-      given_temporal=${TEMPORAL_ADDRESS:-} given_mongo=${MONGODB_URI:-}
-      # shellcheck source=/dev/null
-      source "$ENV_FILE"
-      [ -n "$given_temporal" ] && export TEMPORAL_ADDRESS="$given_temporal"
-      [ -n "$given_mongo" ] && export MONGODB_URI="$given_mongo"
     else
       bash "$scripts/start-services.sh" test || die "starting the test servers failed"
       own_servers=yes
       trap 'bash "$scripts/stop-services.sh" test' EXIT
       trap 'exit 130' INT TERM
-      # shellcheck source=/dev/null
-      source "$ENV_FILE"
     fi
+    # shellcheck source=/dev/null
+    source "$ENV_FILE"
+    # An address given in the environment wins over the profile's.
+    [ -n "$given_temporal" ] && export TEMPORAL_ADDRESS="$given_temporal"
+    [ -n "$given_mongo" ] && export MONGODB_URI="$given_mongo"
   fi
   # Node 24 first on PATH: the browser harness builds the console with node_modules/.bin/tsx, whose
   # `#!/usr/bin/env node` would otherwise start Node 20 (scripts/build-web.ts skips the build when
@@ -81,7 +84,7 @@ if want walkthrough; then
   PATH="$TOOLS_DIR/node24/bin:$PATH" jest24 walkthrough-node24 --selectProjects integration browser \
     --maxWorkers=1 --runTestsByPath test/integration/walkthrough.test.ts test/browser/walkthrough.test.ts \
     || failed+=(walkthrough-node24)
-  [ -n "$own_servers" ] && log "stopping the test servers this script started"
+  [ -n "$own_servers" ] && log "stopping the test servers this script started (at exit)"
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then
