@@ -36,14 +36,14 @@ results="${CHARTER_NODE24_RESULTS:-$PROFILE_RUN_DIR/results-node24}"
 mkdir -p "$results"
 failed=()
 
-jest24() { # name [jest args...]: jest on Node 24, its results in jest-<name>.json
-  local name=$1; shift
+jest24() { # time limit in s (0: none) name [jest args...]: jest on Node 24, results in jest-<name>.json
+  local limit=$1 name=$2; shift 2
   local t0=$SECONDS
   rm -f "$results/jest-$name.json"
   # The same flags as test.sh's jest, on the other binary. jest forks its workers with
   # process.execPath, so they run on Node 24 too; the in-process API and Charter worker with them.
-  "$node24" --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js \
-    --json --outputFile="$results/jest-$name.json" "$@"
+  timeout --kill-after=60 "$limit" "$node24" --experimental-vm-modules --no-warnings=ExperimentalWarning \
+    node_modules/jest/bin/jest.js --json --outputFile="$results/jest-$name.json" "$@"
   local status=$?
   log "$name: $((SECONDS - t0)) s on Node $("$node24" --version)"
   return $status
@@ -52,7 +52,7 @@ jest24() { # name [jest args...]: jest on Node 24, its results in jest-<name>.js
 if want unit; then
   log "== unit suite on Node 24"
   # Both cores, as test.sh's unit stage: run beside nothing else.
-  jest24 unit-node24 --selectProjects unit --maxWorkers="${CHARTER_NODE24_UNIT_WORKERS:-2}" || failed+=(unit-node24)
+  jest24 0 unit-node24 --selectProjects unit --maxWorkers="${CHARTER_NODE24_UNIT_WORKERS:-2}" || failed+=(unit-node24)
 fi
 
 if want walkthrough; then
@@ -80,8 +80,10 @@ if want walkthrough; then
   fi
   # Node 24 first on PATH: the browser harness builds the console with node_modules/.bin/tsx, whose
   # `#!/usr/bin/env node` would otherwise start Node 20 (scripts/build-web.ts skips the build when
-  # web/dist matches the sources). One suite at a time, each with its own API and worker.
-  PATH="$TOOLS_DIR/node24/bin:$PATH" jest24 walkthrough-node24 --selectProjects integration browser \
+  # web/dist matches the sources). One suite at a time, each with its own API and worker. The limit
+  # (about 1.5 minutes measured) keeps a hang from holding npm test until CI's own time-out.
+  PATH="$TOOLS_DIR/node24/bin:$PATH" jest24 "${CHARTER_NODE24_WALKTHROUGH_LIMIT_S:-600}" walkthrough-node24 \
+    --selectProjects integration browser \
     --maxWorkers=1 --runTestsByPath test/integration/walkthrough.test.ts test/browser/walkthrough.test.ts \
     || failed+=(walkthrough-node24)
   [ -n "$own_servers" ] && log "stopping the test servers this script started (at exit)"
