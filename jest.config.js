@@ -1,6 +1,7 @@
-// Three projects: `unit` (pure code, parallel), `integration` (real Temporal and SecantusDB, one
-// suite at a time in scripts/test.sh because every suite bundles workflow code and shares 2 cores)
-// and `browser` (the console in Chromium, also one at a time).
+// Four projects: `unit` (pure code, parallel), `integration` (real Temporal and SecantusDB, one
+// suite at a time in scripts/test.sh because every suite bundles workflow code and shares 2 cores),
+// `contract` (schemathesis against the API on the same servers, test/contract/) and `browser` (the
+// console in Chromium, also one at a time).
 // The code base is ESM (chevrotain 11 ships ESM only), so jest runs with --experimental-vm-modules.
 import { createDefaultEsmPreset } from 'ts-jest';
 
@@ -22,6 +23,8 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
+    // The OpenAPI document against the running API: schemathesis from .tools/schemathesis.
+    { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     // The console in a real Chromium against the API on real servers (test/browser/README.md).
     // Code passed to page.evaluate runs in the page: these suites compile with the DOM's types.
     {
