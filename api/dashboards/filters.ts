@@ -26,6 +26,9 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const weekField = z
   .string()
   .max(20)
+  // The shape in the OpenAPI document too (it said any string up to 20 characters); whether the
+  // week or the day exists is the transform's to say, with the value in the message.
+  .regex(/^\d{4}-(?:W\d{2}|\d{2}-\d{2})$/, 'expected an ISO week `YYYY-Www` or a date `YYYY-MM-DD`')
   .transform((value, ctx) => {
     const week = WEEK.exec(value);
     if (week !== null) {
