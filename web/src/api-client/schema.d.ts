@@ -2474,6 +2474,7 @@ export interface paths {
                         /** @enum {string} */
                         decision: "approve" | "reject" | "requestChanges";
                         reason?: string;
+                        /** Format: email */
                         onBehalfOf?: string;
                     };
                 };
@@ -2561,6 +2562,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         evidence?: string;
+                        /** Format: email */
                         onBehalfOf?: string;
                     };
                 };
@@ -2648,6 +2650,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         reason: string;
+                        /** Format: email */
                         onBehalfOf?: string;
                     };
                 };
@@ -2831,6 +2834,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** Format: email */
                         to: string;
                         /** Format: date-time */
                         until: string;
