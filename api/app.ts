@@ -145,8 +145,18 @@ async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response):
   if (spec.body) problems.push(...prototypeKeysOf(req.body, ['body']));
   if (problems.length > 0) throw invalidRequest(problems);
 
+  if (spec.oneTimeSecret && req.get('idempotency-key') !== undefined) {
+    throw invalidRequest([
+      {
+        path: 'headers.idempotency-key',
+        message: 'not accepted here: the answer holds a secret shown once, which is never kept for a replay',
+      },
+    ]);
+  }
   const claim =
-    spec.method === 'post' && !spec.public ? await claimKey(deps.store, caller, req, deps.now()) : null;
+    spec.method === 'post' && !spec.public && !spec.oneTimeSecret
+      ? await claimKey(deps.store, caller, req, deps.now())
+      : null;
   if (claim && 'replay' in claim) {
     res.status(claim.replay.status).set('idempotent-replayed', 'true').type('json').send(claim.replay.body);
     return;

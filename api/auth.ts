@@ -3,7 +3,7 @@
 // does not allow: 403. Which objects a caller may see is decided by each route (404 otherwise).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import type { Role, Store } from '../store/index.js';
+import { type Role, type Store, tokenIdOf } from '../store/index.js';
 import { ApiError } from './errors.js';
 import type { Caller } from './route.js';
 import { sessionOf } from './session.js';
@@ -12,7 +12,29 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 
 export const newToken = (): string => `chr_${randomBytes(32).toString('base64url')}`;
 
-/** Issues a token for `person` with `roles`; the text is returned once and never stored. */
+export interface TokenRequest {
+  person: string;
+  roles: Role[];
+  label: string;
+  at: Date;
+  /** Who issued it; null for Charter itself (the bootstrap token, the demo and test seeds). */
+  createdBy?: string | null;
+  expiresAt?: Date | null;
+}
+
+/** Issues a token; its text is returned once and never stored, its id names it from then on. */
+export async function issueTokenFor(
+  store: Store,
+  request: TokenRequest,
+): Promise<{ text: string; id: string }> {
+  const text = newToken();
+  const hash = tokenHash(text);
+  const { at, ...rest } = request;
+  await store.tokens.add({ hash, createdAt: at, ...rest });
+  return { text, id: tokenIdOf(hash) };
+}
+
+/** Issues a never-expiring token for `person` with `roles` (seeds and tests); answers its text. */
 export async function issueToken(
   store: Store,
   person: string,
@@ -20,9 +42,7 @@ export async function issueToken(
   label: string,
   at: Date,
 ): Promise<string> {
-  const token = newToken();
-  await store.tokens.add({ hash: tokenHash(token), person, roles, label, createdAt: at });
-  return token;
+  return (await issueTokenFor(store, { person, roles, label, at })).text;
 }
 
 const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
@@ -43,13 +63,14 @@ export async function authenticate(store: Store, req: Request, at: Date): Promis
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw unauthorized('the Authorization header must be `Bearer <token>`');
-  const token = await tokenFor(store, match[1]);
-  if (!token) throw unauthorized('the token is unknown or revoked');
+  const token = await tokenFor(store, match[1], at);
+  if (!token) throw unauthorized('the token is unknown, expired or revoked');
   return { person: token.person, roles: token.roles };
 }
 
-/** The live token with this text, or null. */
-export const tokenFor = (store: Store, text: string) => store.tokens.find(tokenHash(text));
+/** The live token with this text at `at`, or null. */
+export const tokenFor = (store: Store, text: string, at: Date = new Date()) =>
+  store.tokens.find(tokenHash(text), at);
 
 export function authorize(caller: Caller, allowed: readonly Role[], what: string): void {
   if (caller.roles.some((r) => allowed.includes(r))) return;

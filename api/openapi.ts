@@ -77,7 +77,7 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
       ...(spec.ownership ? { 'x-ownership': spec.ownership } : {}),
       parameters: [
         ...parametersOf(spec),
-        ...(spec.method === 'post'
+        ...(spec.method === 'post' && !spec.oneTimeSecret
           ? [
               {
                 name: 'Idempotency-Key',

@@ -37,7 +37,7 @@ export type RouteResult = { json: unknown; status?: number } | { streamed: true 
 export interface Ownership<K extends string = string> {
   /** The path parameter naming the object. */
   param: K;
-  object: 'instance' | 'task' | 'delegation' | 'person' | 'finding';
+  object: 'instance' | 'task' | 'delegation' | 'person' | 'finding' | 'token';
   /** Allowed roles that act on or see anyone's object, not only their own. */
   seeAll: readonly Role[];
   /**
@@ -77,6 +77,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   alsoStatus?: number[];
   /** Content type of a streamed answer (exports), for the OpenAPI document. */
   produces?: string[];
+  /**
+   * The answer carries a secret shown once (a new token's text): it is never kept for an
+   * Idempotency-Key replay, so the header is refused here and not documented.
+   */
+  oneTimeSecret?: true;
   /** The route is about someone's object named by a path parameter; see Ownership. */
   ownership?: Ownership<ParamName<P>>;
   handler: (ctx: RouteContext<P, Q, B>) => Promise<RouteResult>;

@@ -2,6 +2,7 @@
 // document describes them and the authorization-matrix test calls every one with every role.
 import type { RouteSpec } from './route.js';
 import { accountRoutes } from './account/routes.js';
+import { tokenRoutes } from './access/tokens.js';
 import { auditRoutes } from './audit/routes.js';
 import { dashboardsRoutes } from './dashboards/routes.js';
 import { ledgerRoutes } from './audit/ledger-routes.js';
@@ -22,6 +23,7 @@ import { tasksRoutes } from './tasks/routes.js';
 export function allRoutes(): RouteSpec[] {
   return [
     ...accountRoutes(),
+    ...tokenRoutes(),
     ...policiesRoutes(),
     ...processesRoutes(),
     ...instancesRoutes(),

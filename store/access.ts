@@ -1,71 +1,19 @@
-// What the control API keeps for itself, one document each:
-//  - an API token (`api_tokens`, `_id` = the sha256 of the token text, hex): only the hash is
-//    stored, so a database dump gives nobody a working token. Read by `_id` on every request.
-//  - an idempotency record (`idempotency`, `_id` = the hash of caller and Idempotency-Key): the
-//    first answer to a POST with that key, replayed to every retry of it. Claiming the key is one
-//    insertOne: the unique `_id` decides which of two concurrent requests runs. Completing it and
-//    releasing it are one conditional write each, on `state: 'pending'`, so a record that holds an
-//    answer is never overwritten or released. The API does not expire records, so no TTL index.
+// What the control API keeps for itself (tokens are in tokens.ts): the roles a caller can have,
+// and idempotency records (`idempotency`, `_id` = the hash of caller and Idempotency-Key): the
+// first answer to a POST with that key, replayed to every retry of it. Claiming the key is one
+// insertOne: the unique `_id` decides which of two concurrent requests runs. Completing it and
+// releasing it are one conditional write each, on `state: 'pending'`, so a record that holds an
+// answer is never overwritten or released. The API does not expire records, so no TTL index.
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { hexDigest, isDuplicateKey, parseDoc, validDate } from './documents.js';
 import type { CollectionSpec } from './manifest.js';
 
-const TOKENS = 'api_tokens';
 const IDEMPOTENCY = 'idempotency';
 
 // `pmo`: PMO leads. They read what an auditor reads, plus people, capacity and allocations.
 export const ROLES = ['author', 'requester', 'approver', 'auditor', 'pmo', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-
-export interface ApiToken {
-  /** sha256 of the token text, hex. */
-  hash: string;
-  person: string;
-  roles: Role[];
-  label: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-}
-
-const tokenSchema = z.object({
-  _id: hexDigest,
-  person: z.string().min(1),
-  roles: z.array(z.enum(ROLES)),
-  label: z.string(),
-  createdAt: validDate,
-  revokedAt: validDate.nullable().default(null),
-});
-
-export class ApiTokens {
-  private readonly tokens: Collection<{ _id: string; [field: string]: unknown }>;
-
-  constructor(db: Db) {
-    this.tokens = db.collection(TOKENS);
-  }
-
-  /** Stores a token by its hash; the same hash again (a retried seed) is a no-op. */
-  async add(token: Omit<ApiToken, 'revokedAt'>): Promise<void> {
-    const { hash, ...rest } = token;
-    try {
-      await this.tokens.insertOne({ _id: hash, ...rest, revokedAt: null });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-  }
-
-  /** The live token with this hash, or null (unknown or revoked). */
-  async find(hash: string): Promise<ApiToken | null> {
-    const doc = await this.tokens.findOne({ _id: hash });
-    if (!doc) return null;
-    const { _id, ...token } = parseDoc(tokenSchema, doc, TOKENS);
-    return token.revokedAt === null ? { hash: _id, ...token } : null;
-  }
-
-  async revoke(hash: string, at: Date): Promise<void> {
-    await this.tokens.updateOne({ _id: hash }, { $set: { revokedAt: at } });
-  }
-}
 
 /** The answer given to the first request with a key; `pending` while that request still runs. */
 export type IdempotencyRecord =
@@ -131,13 +79,6 @@ export class IdempotencyRecords {
 
 /** This module's collections and the indexes its queries use (store/manifest.ts). */
 export const accessCollections: CollectionSpec[] = [
-  {
-    name: TOKENS,
-    holds: 'one API token by the sha256 of its text: person, roles, label, revocation',
-    shardKey: { _id: 'hashed' },
-    // Read and revoked by `_id` only.
-    indexes: [],
-  },
   {
     name: IDEMPOTENCY,
     holds: 'one Idempotency-Key of one caller: pending, or the first answer to replay',

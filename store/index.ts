@@ -1,7 +1,8 @@
 // Every MongoDB repository of Charter, opened on one database at its schema version with the
 // manifest's indexes in place. The worker and the API get a Store and never see a Mongo type beyond it.
 import type { Db } from 'mongodb';
-import { accessCollections, ApiTokens, IdempotencyRecords } from './access.js';
+import { accessCollections, IdempotencyRecords } from './access.js';
+import { ApiTokens, tokenCollections } from './tokens.js';
 import { AuditLedger, auditCollections } from './audit.js';
 import { CapacityStore, capacityCollections } from './capacity.js';
 import { commentCollections, CommentStore } from './comments.js';
@@ -28,6 +29,7 @@ import { qualificationCollections, QualificationStore } from './qualifications.j
 import { ensureSchema } from './schema.js';
 import { RefusalLog } from './refusals.js';
 import { KeyedLedger } from './keyed-ledger.js';
+import { AdminLog } from './admin-log.js';
 import { ReportQueries } from './reports.js';
 import { sessionCollections, SessionStore } from './sessions.js';
 import { taskCollections, TaskStore } from './tasks.js';
@@ -69,6 +71,8 @@ export interface Store {
   refusals: RefusalLog;
   /** Ledger chains with several writers (monitor runs, findings): each event once, by key. */
   keyedLedger: KeyedLedger;
+  /** The ledger's `admin` chain: changes of access, the directory, monitors and signing keys. */
+  adminLog: AdminLog;
   /** The ledger's Merkle tree and its signed heads (issue 17). */
   ledgerTree: LedgerTree;
   ledgerHeads: LedgerHeads;
@@ -101,6 +105,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...findingCollections,
   ...monitorScheduleCollections,
   ...accessCollections,
+  ...tokenCollections,
   ...sessionCollections,
   ...dashboardCollections,
   ...loadCollections,
@@ -138,6 +143,7 @@ export async function openStore(db: Db): Promise<Store> {
     findings: new FindingStore(db),
     refusals: new RefusalLog(db),
     keyedLedger: new KeyedLedger(db),
+    adminLog: new AdminLog(db),
     ledgerTree: new LedgerTree(db),
     ledgerHeads: new LedgerHeads(db),
     monitorSchedules: new MonitorSchedules(db),
@@ -148,8 +154,11 @@ export async function openStore(db: Db): Promise<Store> {
 
 export { mongoClient } from './client.js';
 export type { ClientOptions } from './client.js';
-export { ApiTokens, IdempotencyRecords, ROLES } from './access.js';
-export type { ApiToken, IdempotencyRecord, Role } from './access.js';
+export { IdempotencyRecords, ROLES } from './access.js';
+export type { IdempotencyRecord, Role } from './access.js';
+export { ApiTokens, isLive, tokenIdOf } from './tokens.js';
+export { ADMIN_CHAIN, type AdminChange, AdminLog, type MonitorOperation } from './admin-log.js';
+export type { ApiToken, NewToken, TokenSummary } from './tokens.js';
 export type { Session } from './sessions.js';
 export { AuditLedger, MissingLinkError } from './audit.js';
 export type { AuditEvent, AuditEventInput, AuditFilter, VerifyReport } from './audit.js';

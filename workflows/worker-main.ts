@@ -32,6 +32,15 @@ export async function main(
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
     const store = await openStore(mongo.db(config.CHARTER_DATABASE));
+    // Once per key, whichever worker starts with it first: a rotation shows on the admin chain.
+    if (signingKey) {
+      await store.adminLog.record({
+        key: `signing-key:${signingKey.keyId}`,
+        at: new Date(),
+        actor: null,
+        fact: { kind: 'signingKeyAdded', keyId: signingKey.keyId, algorithm: 'ed25519' },
+      });
+    }
     const worker = await createCharterWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

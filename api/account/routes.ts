@@ -52,8 +52,8 @@ export function accountRoutes(): RouteSpec[] {
         }
         let who;
         if (body.token !== undefined) {
-          who = await tokenFor(deps.store, body.token.trim());
-          if (!who) throw new ApiError(401, 'unauthorized', 'the token is unknown or revoked');
+          who = await tokenFor(deps.store, body.token.trim(), deps.now());
+          if (!who) throw new ApiError(401, 'unauthorized', 'the token is unknown, expired or revoked');
         } else {
           if (!deps.demoPeople) {
             throw invalidRequest([

@@ -55,6 +55,40 @@ const command = (
   exit: '0 done, 1 the API refused or could not be reached, 2 usage error',
 });
 
+export const TOKEN_SPECS: readonly ClientCommand[] = [
+  command(
+    'token issue',
+    '--roles R[,R...] --label L [--person P] [--days N | --never-expires]',
+    'issue an API token (admins: to anyone; others: to themselves)',
+    'Issues an API token and prints its text once (the API keeps only its hash). Admins issue to ' +
+      'any known, active person of the directory with any roles; everyone else to themselves, with ' +
+      'roles they have. It expires after 90 days unless --days says otherwise; --never-expires is ' +
+      "for admins. Issuing is recorded on the audit ledger's admin chain.",
+    {
+      roles: text('R', 'comma-separated roles: author, requester, approver, auditor, pmo, admin (required)'),
+      label: text('L', 'what the token is for, e.g. "laptop CLI" (required)'),
+      person: text('P', 'whose token (admins); yourself when omitted'),
+      days: text('N', 'days until it stops working (default 90)'),
+      'never-expires': { type: 'boolean', help: 'a token that does not expire (admins)' },
+    },
+  ),
+  command(
+    'token list',
+    '[--person P] [--limit N] [--cursor C]',
+    'list API tokens and whether each still works',
+    "Lists API tokens by id, revoked and expired ones too: admins everyone's (or --person P's), " +
+      'everyone else their own. Never the token text.',
+    { person: text('P', "one person's tokens (admins)"), limit: PAGING['limit']!, cursor: PAGING['cursor']! },
+  ),
+  command(
+    'token revoke',
+    '<id>',
+    'revoke an API token by its id',
+    'Revokes a token by the id `token list` shows (admins any, everyone else their own); it stops ' +
+      "working at once. Revoking again changes nothing. Recorded on the audit ledger's admin chain.",
+  ),
+];
+
 export const CLIENT_SPECS: readonly ClientCommand[] = [
   command(
     'whoami',
@@ -290,7 +324,18 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
       to: text('D', 'the last day, YYYY-MM-DD (required)'),
     },
   ),
+  ...TOKEN_SPECS,
 ];
+
+/** `charter token --help`: issuing, listing and revoking tokens. */
+export const TOKEN_GROUP: CommandSpec = {
+  name: 'token',
+  synopsis: 'issue|list|revoke [options]',
+  description:
+    'API tokens: `token issue` makes one and prints it once, `token list` shows them, `token ' +
+    'revoke <id>` ends one. `charter token <issue|list|revoke> --help` shows the options of each.',
+  options: {},
+};
 
 /** `charter audit --help`: the five audit commands. */
 export const AUDIT_GROUP: CommandSpec = {

@@ -37,6 +37,8 @@ export const DEFAULT_API = 'http://127.0.0.1:3000';
 
 type Query = Record<string, string | number | undefined>;
 
+type Method = 'GET' | 'POST' | 'DELETE';
+
 export class ApiClient {
   private readonly base: string;
   private readonly idempotencyKey: string;
@@ -55,6 +57,18 @@ export class ApiClient {
     return this.json<T>('POST', path, body);
   }
 
+  /**
+   * A POST whose answer holds a secret shown once (a new token): the API keeps no replay of it, so
+   * no Idempotency-Key goes with it; a failed one is checked (`charter token list`) before retrying.
+   */
+  postOnce<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>('POST', path, body, false);
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.json<T>('DELETE', path);
+  }
+
   /** The raw answer of a streamed route (exports), after the status has been checked. */
   async stream(path: string, query: Query = {}): Promise<Response> {
     const response = await this.send('GET', path + queryString(query));
@@ -62,8 +76,8 @@ export class ApiClient {
     return response;
   }
 
-  private async json<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, body);
+  private async json<T>(method: Method, path: string, body?: unknown, keyed = true): Promise<T> {
+    const response = await this.send(method, path, body, keyed);
     if (!response.ok) throw await failureOf(response);
     const text = await response.text();
     try {
@@ -77,11 +91,11 @@ export class ApiClient {
     }
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+  private async send(method: Method, path: string, body?: unknown, keyed = true): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.env.token) headers['authorization'] = `Bearer ${this.env.token}`;
     if (method === 'POST') {
-      headers['idempotency-key'] = this.idempotencyKey;
+      if (keyed) headers['idempotency-key'] = this.idempotencyKey;
       headers['content-type'] = 'application/json';
     }
     const url = `${this.base}${path}`;

@@ -16,7 +16,8 @@ import { markRead, notifications } from './notification-commands.js';
 import { MONITOR_ACTIONS, type MonitorAction, monitorAction, monitors } from './monitor-commands.js';
 import { retire } from './policy-commands.js';
 import { impact } from './impact-command.js';
-import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS, MONITOR_GROUP } from './command-specs.js';
+import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS, MONITOR_GROUP, TOKEN_GROUP } from './command-specs.js';
+import { issueTokenCommand, listTokensCommand, revokeTokenCommand } from './token-commands.js';
 import {
   type CommandContext,
   decide,
@@ -62,6 +63,9 @@ function specOf(command: string, args: readonly string[]): CommandSpec | null {
   if (command === 'monitor') {
     return CLIENT_SPECS.find((c) => c.name === `monitor ${args[0]}`) ?? MONITOR_GROUP;
   }
+  if (command === 'token') {
+    return CLIENT_SPECS.find((c) => c.name === `token ${args[0]}`) ?? TOKEN_GROUP;
+  }
   return CLIENT_SPECS.find((c) => c.name === command) ?? null;
 }
 
@@ -71,7 +75,7 @@ export async function runClient(argv: readonly string[], io: ClientIo): Promise<
   try {
     if (spec !== null && wantsHelp(rest)) {
       // The groups only list their commands; each of them takes the common options.
-      const group = spec === AUDIT_GROUP || spec === MONITOR_GROUP;
+      const group = spec === AUDIT_GROUP || spec === MONITOR_GROUP || spec === TOKEN_GROUP;
       io.out(helpText(group ? spec : { ...spec, options: { ...COMMON_OPTIONS, ...spec.options } }));
       return 0;
     }
@@ -224,7 +228,47 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
       await monitorAction(contextOf(values), action as MonitorAction, policy, monitor, options);
       return 0;
     }
+    case 'token':
+      return token(args, parse, contextOf);
     default:
       throw new UsageError(`unknown command \`${command}\``);
+  }
+}
+
+/** `charter token issue|list|revoke`. */
+async function token(
+  args: readonly string[],
+  parse: Parse,
+  contextOf: (values: Record<string, unknown>) => CommandContext,
+): Promise<number> {
+  switch (args[0]) {
+    case 'issue': {
+      const { values } = parse(1, 'token issue takes options only (--roles, --label, ...)');
+      if (values['idempotency-key'] !== undefined) {
+        throw new UsageError(
+          'token issue takes no --idempotency-key: its answer (the token) is never kept for a replay',
+        );
+      }
+      await issueTokenCommand(contextOf(values), {
+        person: str(values['person']),
+        roles: str(values['roles']),
+        label: str(values['label']),
+        days: str(values['days']),
+        neverExpires: values['never-expires'] === true,
+      });
+      return 0;
+    }
+    case 'list': {
+      const { values } = parse(1, 'token list takes options only (--person, --limit, --cursor)');
+      await listTokensCommand(contextOf(values), str(values['person']), pagingOf(values));
+      return 0;
+    }
+    case 'revoke': {
+      const { values, positionals } = parse(2, 'token revoke takes <id> (from `charter token list`)');
+      await revokeTokenCommand(contextOf(values), positionals[1] as string);
+      return 0;
+    }
+    default:
+      throw new UsageError(`token takes issue, list or revoke${args[0] ? `, not \`${args[0]}\`` : ''}`);
   }
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { invalidRequest, notFound } from '../errors.js';
 import { ALL_ROLES, json, route, type RouteSpec, withOwnership } from '../route.js';
+import { groupChanges, personChanges, recordDirectoryEdit } from './admin-record.js';
 import { delegationRoutes } from './delegations.js';
 import { pageAnswer, pageOf, pageQuery } from '../paging.js';
 import {
@@ -87,8 +88,8 @@ export function directoryRoutes(): RouteSpec[] {
       params: z.object({ id: personId }),
       body: personBody,
       response: personView,
-      handler: async ({ deps, params, body }) => {
-        const existed = (await deps.store.directory.person(params.id)) !== null;
+      handler: async ({ deps, caller, params, body }) => {
+        const before = await deps.store.directory.person(params.id);
         if (body.manager !== null) await checkManager(deps.store, params.id, body.manager);
         await deps.store.directory.upsertPerson({
           id: params.id,
@@ -96,7 +97,14 @@ export function directoryRoutes(): RouteSpec[] {
           manager: body.manager,
           ...(body.active === undefined ? {} : { active: body.active }),
         });
-        return json(await personAnswer(deps.store, params.id), existed ? 200 : 201);
+        const after = await deps.store.directory.person(params.id);
+        await recordDirectoryEdit(deps.store, caller, deps.now(), {
+          kind: 'person',
+          id: params.id,
+          created: before === null,
+          changes: before === null || after === null ? [] : personChanges(before, after),
+        });
+        return json(await personAnswer(deps.store, params.id), before === null ? 201 : 200);
       },
     }),
     route({
@@ -133,13 +141,20 @@ export function directoryRoutes(): RouteSpec[] {
       params: z.object({ id: groupId }),
       body: groupBody,
       response: groupView,
-      handler: async ({ deps, params, body }) => {
+      handler: async ({ deps, caller, params, body }) => {
         // Checked first: the Directory would otherwise invent every unknown member as a person.
         await requireActivePeople(deps.store.directoryQueries, body.members, (i) => `body.members.${i}`);
-        const existed = (await deps.store.directory.group(params.id)) !== null;
+        const before = await deps.store.directory.group(params.id);
         await deps.store.directory.upsertGroup({ id: params.id, members: body.members });
         // What upsertGroup stored: the members once each, in the order given.
-        return json({ id: params.id, members: [...new Set(body.members)] }, existed ? 200 : 201);
+        const members = [...new Set(body.members)];
+        await recordDirectoryEdit(deps.store, caller, deps.now(), {
+          kind: 'group',
+          id: params.id,
+          created: before === null,
+          changes: groupChanges(before?.members ?? [], members),
+        });
+        return json({ id: params.id, members }, before === null ? 201 : 200);
       },
     }),
     // A delegation is its delegator's (its delegate only sees it); an absence is its person's.

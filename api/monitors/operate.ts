@@ -16,9 +16,8 @@
 // zone, oldest first, one after the other (BUFFER_ALL): each judges its own day.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { instantOf, localDate } from '../../engine/calendar/index.js';
-import type { Fact } from '../../engine/facts/index.js';
+import type { MonitorOperation, PublishedPolicy } from '../../store/index.js';
 import type { MonitorIR } from '../../engine/ir/types.js';
-import type { PublishedPolicy } from '../../store/index.js';
 import { monitorScheduleId } from '../../workflows/definitions/monitor-messages.js';
 import { appendFact, monitorChain } from '../../workflows/monitors/ledger.js';
 import type { ApiDeps } from '../deps.js';
@@ -68,17 +67,25 @@ async function record(
   caller: Caller,
   what: string,
   at: Date,
-  fact: Fact,
+  fact: MonitorOperation,
 ) {
   const { name, version, compiled } = target.policy;
+  const key = `${what}:${at.toISOString()}:${caller.person}`;
   await appendFact(deps.store, {
     chain: monitorChain(name, target.monitor.name),
-    key: `${what}:${at.toISOString()}:${caller.person}`,
+    key,
     at,
     subject: target.scheduleId,
     process: target.monitor.name,
     project: null,
     policy: { name, version, sha256: compiled.sha256 },
+    actor: caller.person,
+    fact,
+  });
+  // Also on the admin chain, where every change an admin made reads in one place.
+  await deps.store.adminLog.record({
+    key: `monitor:${name}/${target.monitor.name}:${key}`,
+    at,
     actor: caller.person,
     fact,
   });

@@ -4,6 +4,7 @@
 // the ledger, so a change here affects new entries only.
 import { formatInstant } from '../calendar/index.js';
 import type { ApprovalClose, Fact, GrantedQualification, Moment, OnFailTaken, Unqualified } from './types.js';
+import { adminSentence, isAdminFact } from './admin-facts.js';
 import { monitorSentence } from './monitor-facts.js';
 
 /** `a`, `a and b`, `a, b and c`; `nobody` for none. */
@@ -174,7 +175,7 @@ export function sentenceOf(fact: Fact): string {
         ? `policy ${fact.policy} retired, every version: ${fact.reason}`
         : `policy ${fact.policy} version ${fact.version} retired: ${fact.reason}`;
     default:
-      return monitorSentence(fact, showMoment);
+      return isAdminFact(fact) ? adminSentence(fact) : monitorSentence(fact, showMoment);
   }
 }
 

@@ -5,6 +5,7 @@
 // sentence therefore changes no report. Facts are plain JSON: they are hashed into the audit
 // chain with the rest of the event, so a field, once written, is never renamed.
 
+import { ADMIN_FACT_KINDS, type AdminFact } from './admin-facts.js';
 import { MONITOR_FACT_KINDS, type MonitorFact } from './monitor-facts.js';
 
 /** An instant with the zone it is shown in (the calendar's zone of the duration that set it). */
@@ -169,7 +170,9 @@ export type Fact =
   /** A published version (or, with `version` null, the whole policy) no longer starts new instances. */
   | { kind: 'policyRetired'; policy: string; version: number | null; reason: string }
   // Protocol monitors (monitor-facts.ts): runs and the life of findings.
-  | MonitorFact;
+  | MonitorFact
+  // Administration (admin-facts.ts): tokens, directory edits, signing keys, on the `admin` chain.
+  | AdminFact;
 
 export type FactKind = Fact['kind'];
 
@@ -215,6 +218,7 @@ const KINDS: Record<FactKind, true> = {
   reallocated: true,
   policyRetired: true,
   ...MONITOR_FACT_KINDS,
+  ...ADMIN_FACT_KINDS,
 };
 
 export const FACT_KINDS = Object.keys(KINDS) as [FactKind, ...FactKind[]];

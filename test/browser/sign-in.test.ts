@@ -47,7 +47,7 @@ describe('signing in to the console', () => {
     await page.goto('/');
     await page.getByLabel('API token').fill('chr_not-a-real-token');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByText('the token is unknown or revoked').waitFor();
+    await page.getByText('the token is unknown, expired or revoked').waitFor();
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await page.context().close();
   });

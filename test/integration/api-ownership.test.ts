@@ -82,7 +82,11 @@ const SHARED: Record<string, string> = {
 };
 
 /** Routes that end or remove their object: called last, so that the others still find it. */
-const ENDS_OBJECT = new Set(['POST /instances/:id/cancel', 'DELETE /directory/delegations/:id']);
+const ENDS_OBJECT = new Set([
+  'POST /instances/:id/cancel',
+  'DELETE /directory/delegations/:id',
+  'DELETE /tokens/:id',
+]);
 
 /** Ids of objects nobody has, per kind, for the 404 a hidden object must look like. */
 const UNKNOWN: Record<Ownership['object'], string> = {
@@ -91,6 +95,7 @@ const UNKNOWN: Record<Ownership['object'], string> = {
   delegation: 'dlg_no_such_delegation',
   person: 'nobody.at.all@halden.example',
   finding: 'Ownership purchase/no_such_monitor/NO-SUCH/2026-01-01T00:00:00.000Z',
+  token: '0000000000000000',
 };
 
 interface ErrorAnswer {
@@ -184,6 +189,8 @@ describe("someone else's object, on every route that declares one", () => {
       to: inDays(37),
     });
     objects.person = ALICE;
+    const own = await expectStatus(201, 'POST', '/v1/tokens', alice, { roles: ['approver'], label: 'cli' });
+    objects.token = (own.body as { id: string }).id;
     // Alice's finding: a monitor's run (seeded through the store: no schedule runs here).
     const run = new Date();
     const opened = await api.store.findings.open({

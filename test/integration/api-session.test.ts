@@ -125,7 +125,7 @@ describe('browser sessions', () => {
     const wrongToken = await api.call<ErrorAnswer>('POST', '/v1/session', { body: { token: 'chr_nope' } });
     expect([wrongToken.status, wrongToken.body.error.message]).toEqual([
       401,
-      'the token is unknown or revoked',
+      'the token is unknown, expired or revoked',
     ]);
     expect(wrongToken.headers.get('set-cookie')).toBeNull();
     const both = await api.call<ErrorAnswer>('POST', '/v1/session', { body: { token: 'a', person: 'b' } });

@@ -61,7 +61,7 @@ describe('whoami and errors', () => {
     expect(none.err).toContain('charter: unauthorized (HTTP 401): an `Authorization: Bearer <token>` header');
     const unknown = await charter('chr_nobody', 'whoami');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain('the token is unknown or revoked');
+    expect(unknown.err).toContain('the token is unknown, expired or revoked');
   });
 
   test('usage errors exit 2 without calling the API; an unreachable API exits 1 and says where', async () => {

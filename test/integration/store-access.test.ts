@@ -1,7 +1,8 @@
 // API tokens and idempotency records against a real MongoDB server: a token is found by its hash
-// until revoked; of two requests claiming one Idempotency-Key at once exactly one runs, and the
+// until revoked or expired, named by its id in lists and revocations; of two requests claiming one Idempotency-Key at once exactly one runs, and the
 // answer it keeps is the one every retry gets.
-import { accessCollections, ApiTokens, IdempotencyRecords } from '../../store/access.js';
+import { accessCollections, IdempotencyRecords } from '../../store/access.js';
+import { ApiTokens, tokenCollections } from '../../store/tokens.js';
 import { recordCommands } from '../support/plans.js';
 import { useStoreDatabase } from '../support/store-db.js';
 
@@ -9,7 +10,7 @@ const at = new Date('2027-03-01T10:00:00Z');
 const hash = (c: string): string => c.repeat(64);
 
 describe('access store', () => {
-  const { client, db } = useStoreDatabase(import.meta.url, accessCollections);
+  const { client, db } = useStoreDatabase(import.meta.url, [...accessCollections, ...tokenCollections]);
   let tokens: ApiTokens;
   let records: IdempotencyRecords;
 
@@ -29,9 +30,70 @@ describe('access store', () => {
     await tokens.add(token);
     await tokens.add({ ...token, label: 'retried seed' });
 
-    expect(await tokens.find(hash('a'))).toEqual({ ...token, revokedAt: null });
-    await tokens.revoke(hash('a'), at);
-    expect(await tokens.find(hash('a'))).toBeNull();
+    expect(await tokens.find(hash('a'), at)).toEqual({
+      ...token,
+      createdBy: null,
+      expiresAt: null,
+      revokedAt: null,
+      revokedBy: null,
+    });
+    await tokens.revokeHash(hash('a'), at);
+    expect(await tokens.find(hash('a'), at)).toBeNull();
+  });
+
+  test('when a token expires, then it is refused from that instant on and no longer counts as a live admin', async () => {
+    const expiresAt = new Date(at.getTime() + 3_600_000);
+    await tokens.add({
+      hash: hash('b'),
+      person: 'root',
+      roles: ['admin'],
+      label: 'b',
+      createdAt: at,
+      expiresAt,
+    });
+
+    expect(await tokens.find(hash('b'), new Date(expiresAt.getTime() - 1))).not.toBeNull();
+    expect(await tokens.hasLiveAdmin(new Date(expiresAt.getTime() - 1))).toBe(true);
+    expect(await tokens.find(hash('b'), expiresAt)).toBeNull();
+    expect(await tokens.hasLiveAdmin(expiresAt)).toBe(false);
+  });
+
+  test('when a token is revoked by its id twice, then the first call revokes it, names who did, and the second changes nothing', async () => {
+    const h = `c${'0'.repeat(63)}`;
+    await tokens.add({
+      hash: h,
+      person: 'pat',
+      roles: ['approver'],
+      label: 'laptop',
+      createdAt: at,
+      createdBy: 'root',
+    });
+
+    const first = await tokens.revoke(h.slice(0, 16), at, 'root');
+    const second = await tokens.revoke(h.slice(0, 16), new Date(at.getTime() + 1000), 'someone-else');
+
+    expect(first).toMatchObject({
+      revoked: true,
+      token: { id: h.slice(0, 16), revokedAt: at, revokedBy: 'root' },
+    });
+    expect(second).toMatchObject({ revoked: false, token: { revokedAt: at, revokedBy: 'root' } });
+    expect(await tokens.revoke('0123456789abcdef', at, 'root')).toBeNull();
+    expect(await tokens.byId('not-an-id')).toBeNull();
+  });
+
+  test('when tokens are listed by person, then pages come by id with revoked ones included and no hash', async () => {
+    for (const c of ['d', 'e', 'f']) {
+      await tokens.add({ hash: hash(c), person: 'lists@x', roles: ['auditor'], label: c, createdAt: at });
+    }
+    await tokens.revokeHash(hash('e'), at);
+
+    const first = await tokens.page('lists@x', null, 2);
+    const second = await tokens.page('lists@x', first.next, 2);
+
+    expect([...first.items, ...second.items].map((t) => t.label)).toEqual(['d', 'e', 'f']);
+    expect(second.next).toBeNull();
+    expect(first.items[1]).toMatchObject({ id: 'eeeeeeeeeeeeeeee', revokedAt: at });
+    expect(first.items[0]).not.toHaveProperty('hash');
   });
 
   test('when five requests claim one key at once, then exactly one runs and the others see it pending', async () => {

@@ -286,6 +286,300 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API tokens by id, revoked and expired ones too (admins: everyone's or one person's; others: their own)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    person?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                person: string;
+                                roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                                label: string;
+                                /** @enum {string} */
+                                status: "live" | "expired" | "revoked";
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                expiresAt: string | null;
+                                revokedAt: string | null;
+                                revokedBy: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Issues an API token: to anyone with any roles (admins), or to yourself with roles you have
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: email
+                         * @description whose token; yourself when omitted
+                         */
+                        person?: string;
+                        roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                        /** @description what it is for: "laptop CLI", "CI pipeline" */
+                        label: string;
+                        /** @description days until it stops working (default 90); null for never (admins only) */
+                        expiresInDays?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            person: string;
+                            roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                            label: string;
+                            /** @enum {string} */
+                            status: "live" | "expired" | "revoked";
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            expiresAt: string | null;
+                            revokedAt: string | null;
+                            revokedBy: string | null;
+                            /** @description the token text (chr_...): shown in this answer only, never again */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One API token (never its text)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            person: string;
+                            roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                            label: string;
+                            /** @enum {string} */
+                            status: "live" | "expired" | "revoked";
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            expiresAt: string | null;
+                            revokedAt: string | null;
+                            revokedBy: string | null;
+                        };
+                    };
+                };
+                /** @description No such token, or it is not the caller's (admin see anyone's): the two are not told apart. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Revokes an API token (an admin any, others their own); revoking it again changes nothing
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            person: string;
+                            roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                            label: string;
+                            /** @enum {string} */
+                            status: "live" | "expired" | "revoked";
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            expiresAt: string | null;
+                            revokedAt: string | null;
+                            revokedBy: string | null;
+                        };
+                    };
+                };
+                /** @description No such token, or it is not the caller's (admin see anyone's): the two are not told apart. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/policies/validate": {
         parameters: {
             query?: never;
@@ -1855,7 +2149,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -5777,7 +6071,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                     step?: string;
                     from?: string;
                     to?: string;
@@ -5838,7 +6132,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -5899,7 +6193,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                     step?: string;
                     from?: string;
                     to?: string;
@@ -6591,7 +6885,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                                 } & {
                                     [key: string]: unknown;
                                 };

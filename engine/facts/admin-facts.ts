@@ -1,0 +1,74 @@
+// Facts of administration: who was given access to Charter, who lost it, what an admin changed in
+// the directory and which key signs the ledger. The API (and a worker, for its signing key) writes
+// them on the ledger's one `admin` chain, so that an auditor reads every change of access in one
+// place, in order, tamper-evident like the process facts. Monitor operations are written there too,
+// with their own kinds (monitor-facts.ts), beside the monitor's chain.
+
+export type AdminFact =
+  /** An API token was issued: to whom, with which roles, until when (ISO instant, or none). */
+  | {
+      kind: 'tokenIssued';
+      token: string;
+      person: string;
+      roles: string[];
+      label: string;
+      expiresAt: string | null;
+      by: string;
+    }
+  | { kind: 'tokenRevoked'; token: string; person: string; label: string; by: string }
+  /** The first admin token of an installation, made by `charter serve` itself: nobody issued it. */
+  | { kind: 'adminBootstrapped'; token: string; person: string; expiresAt: string }
+  /** A person or group of the directory created or changed: the fields that changed, old and new. */
+  | {
+      kind: 'directoryChanged';
+      entry: 'person' | 'group';
+      id: string;
+      created: boolean;
+      changes: { field: string; from: string; to: string }[];
+      by: string;
+    }
+  /** A worker started with a key to sign the ledger's heads that no worker had started with before. */
+  | { kind: 'signingKeyAdded'; keyId: string; algorithm: string };
+
+export const ADMIN_FACT_KINDS: Record<AdminFact['kind'], true> = {
+  tokenIssued: true,
+  tokenRevoked: true,
+  adminBootstrapped: true,
+  directoryChanged: true,
+  signingKeyAdded: true,
+};
+
+export const isAdminFact = (fact: { kind: string }): fact is AdminFact => fact.kind in ADMIN_FACT_KINDS;
+
+const roleList = (roles: readonly string[]): string => (roles.length === 0 ? 'no roles' : roles.join(', '));
+
+/** `manager from (none) to pat`; a list that only grew or shrank (group members) says just that. */
+const changeText = (c: { field: string; from: string; to: string }): string =>
+  c.from === ''
+    ? `${c.field}: ${c.to}`
+    : c.to === ''
+      ? `${c.field}: ${c.from}`
+      : `${c.field} from ${c.from} to ${c.to}`;
+
+/** The sentence of an admin fact. */
+export function adminSentence(fact: AdminFact): string {
+  switch (fact.kind) {
+    case 'tokenIssued':
+      return (
+        `${fact.by} issued token ${fact.token} ("${fact.label}") to ${fact.person} with ${roleList(fact.roles)}, ` +
+        (fact.expiresAt === null ? 'not expiring' : `expiring ${fact.expiresAt}`)
+      );
+    case 'tokenRevoked':
+      return `${fact.by} revoked token ${fact.token} ("${fact.label}") of ${fact.person}`;
+    case 'adminBootstrapped':
+      return `charter serve made the first admin token ${fact.token} for ${fact.person}, expiring ${fact.expiresAt}`;
+    case 'directoryChanged': {
+      const what = `${fact.entry} ${fact.id}`;
+      if (fact.created) return `${fact.by} added ${what} to the directory`;
+      const changes = fact.changes.map(changeText).join('; ');
+      return `${fact.by} changed ${what}: ${changes}`;
+    }
+    case 'signingKeyAdded':
+      return `a worker started with the new ledger signing key ${fact.keyId} (${fact.algorithm})`;
+  }
+}
