@@ -17,9 +17,21 @@ const schema = z.object({
   CHARTER_API_PORT: port.default(3000),
   /** The web console's built files; the clone's web/dist when unset (api/server.ts). */
   CHARTER_CONSOLE_DIR: z.string().min(1).optional(),
+  /** `charter serve` on a database without a live admin token: whom the first one is for. */
+  CHARTER_BOOTSTRAP_ADMIN: z.email('must be an e-mail address').default('admin@charter.local'),
+  /**
+   * Where the first admin token goes instead of the log (written 0600), or, when the file already
+   * holds one (made by a secret manager), the token to register.
+   */
+  CHARTER_BOOTSTRAP_TOKEN_FILE: z.string().min(1).optional(),
+  /** How long requests in flight may take to finish once `charter serve` is told to stop. */
+  CHARTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
 });
 
 export type ApiConfig = z.infer<typeof schema>;
+
+/** Every variable the API server reads (`charter serve --config FILE` refuses others). */
+export const API_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export class ApiConfigError extends Error {
   override name = 'ApiConfigError';

@@ -33,11 +33,22 @@ async function main(args) {
     process.exitCode = 2;
     return;
   }
-  // Long-running commands live in their own layer; with anything after `worker` (`--help`, or a
-  // mistake) the language commands answer instead of a worker starting.
-  if (command === 'worker' && args.length === 1) {
-    const { main: worker } = await import('../workflows/worker-main.ts');
-    process.exitCode = await worker(process.env, (line) => process.stderr.write(`${line}\n`));
+  // Long-running commands live in their own layers.
+  // `serve` (the API) and `worker` take nothing or `--config FILE`; anything else (`--help`, a
+  // mistake) goes to the language commands, which print their usage.
+  const processArgs = args.length === 1 || (args.length === 3 && args[1] === '--config');
+  if ((command === 'worker' || command === 'serve') && processArgs) {
+    const log = (line) => process.stderr.write(`${line}\n`);
+    const { processEnvironment, serve } = await import('../api/serve-main.ts');
+    const env = processEnvironment(command, args.slice(1), process.env, log);
+    if (env === null) {
+      process.exitCode = 2;
+    } else if (command === 'serve') {
+      process.exitCode = await serve(env, log);
+    } else {
+      const { main: worker } = await import('../workflows/worker-main.ts');
+      process.exitCode = await worker(env, log);
+    }
     process.exit();
   }
   // The database commands connect to MONGODB_URI; only store/ speaks to MongoDB.

@@ -68,6 +68,13 @@ const schema = z
 
 export type WorkerConfig = z.infer<typeof schema>;
 
+/** Every variable a worker reads (`--config FILE` refuses others): the schema's and the signing key's. */
+export const WORKER_VARIABLES: readonly string[] = [
+  ...Object.keys(schema.shape),
+  'CHARTER_SIGNING_KEY',
+  'CHARTER_SIGNING_KEY_FILE',
+];
+
 export class ConfigError extends Error {}
 
 export function workerConfig(env: Record<string, string | undefined>): WorkerConfig {

@@ -100,17 +100,44 @@ export const TEST: CommandSpec = {
 
 export const WORKER: CommandSpec = {
   name: 'worker',
-  synopsis: '',
+  synopsis: '[--config FILE]',
   description:
     'Runs the Temporal worker that executes process instances, until Ctrl-C or SIGTERM (then ' +
     'running activities finish first). Configured by the environment: TEMPORAL_ADDRESS, ' +
     'TEMPORAL_NAMESPACE, MONGODB_URI, CHARTER_DATABASE, CHARTER_TASK_QUEUE, ' +
-    'CHARTER_CHECK_SERVICES and CHARTER_WEBHOOKS (see README.md, "Running policies on Temporal").',
-  options: {},
+    'CHARTER_CHECK_SERVICES and CHARTER_WEBHOOKS (see README.md, "Running policies on Temporal"), ' +
+    'and optionally a file of the same NAME=value lines (the environment wins over it).',
+  options: {
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: 'read settings from FILE (NAME=value lines), under the environment',
+    },
+  },
   exit: '0 stopped, 2 configuration error',
 };
 
-export const LANGUAGE_COMMANDS: readonly CommandSpec[] = [CHECK, FMT, COMPILE, SIMULATE, TEST, WORKER];
+export const SERVE: CommandSpec = {
+  name: 'serve',
+  synopsis: '[--config FILE]',
+  description:
+    'Runs the API server alone (start one or more beside `charter worker`), until Ctrl-C or SIGTERM ' +
+    '(then requests in flight finish first, CHARTER_SHUTDOWN_GRACE_MS at most). Configured by the ' +
+    'environment, the same variables as the worker plus CHARTER_API_HOST, CHARTER_API_PORT, ' +
+    'CHARTER_CONSOLE_DIR, CHARTER_BOOTSTRAP_ADMIN and CHARTER_BOOTSTRAP_TOKEN_FILE, and optionally ' +
+    'a file of NAME=value lines (the environment wins over it). On a database without a live admin ' +
+    'token it makes the first one, valid for a day (docs/deployment.md).',
+  options: {
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: 'read settings from FILE (NAME=value lines), under the environment',
+    },
+  },
+  exit: '0 stopped, 1 could not start (a server unreachable, the port taken), 2 configuration error',
+};
+
+export const LANGUAGE_COMMANDS: readonly CommandSpec[] = [CHECK, FMT, COMPILE, SIMULATE, TEST, WORKER, SERVE];
 
 /** One line per command for `charter --help`: its usage, what it does. */
 const SUMMARIES: Record<string, string> = {
@@ -120,6 +147,7 @@ const SUMMARIES: Record<string, string> = {
   simulate: 'run one instance on a virtual clock, print its timeline',
   test: 'run policy tests, report step and branch coverage',
   worker: 'run the Temporal worker (configured by the environment)',
+  serve: 'run the API server (configured by the environment)',
 };
 
 export const LANGUAGE_USAGE = `usage: charter <command> [options]

@@ -9,6 +9,7 @@ import {
   LANGUAGE_USAGE,
   SIMULATE,
   TEST,
+  SERVE,
   WORKER,
 } from './command-specs.js';
 import { fmtCommand } from './fmt-command.js';
@@ -94,8 +95,9 @@ function runCommand(command: CommandSpec, args: readonly string[], io: Output): 
       return testCommand(paths, { json, minCoverage, filter: text('filter') ?? null }, io);
     }
     case WORKER:
-      // scripts/charter.js starts the worker itself when nothing follows `worker`.
-      throw new UsageError(`takes no arguments, got: ${args.join(' ')}`);
+    case SERVE:
+      // scripts/charter.js starts them itself with nothing or `--config FILE` after the name.
+      throw new UsageError(`takes nothing or --config FILE, got: ${args.join(' ')}`);
     default:
       throw new UsageError(`\`${command.name}\` is not a language command`);
   }

@@ -2,11 +2,8 @@
 // so a test can SIGKILL one the way a machine dies, plus the small workload both fault suites
 // (crash, storage outage) drive through them and the per-instance facts they check afterwards.
 // An in-process Worker cannot be killed mid-activity; a process can, and that is the point.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import type { CompiledPolicy } from '../../engine/ir/types.js';
@@ -15,10 +12,7 @@ import type { Decision } from '../../engine/machine/types.js';
 import type { EffectsInput } from '../../workflows/activities/contract.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
 import { decideUpdate, explainQuery, type InstanceResult } from '../../workflows/definitions/messages.js';
-import { mongodbUri, temporalAddress } from './services.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHARTER = fileURLToPath(new URL('../../scripts/charter.js', import.meta.url));
+import { type CharterProcess, killAllCharterProcesses, startCharterProcess } from './charter-process.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,17 +28,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export interface WorkerProcess {
-  readonly pid: number;
-  /** Resolves with the exit code (or the signal name) once the process is gone. */
-  readonly exited: Promise<string>;
-  /** How it ended (exit code or signal), null while it runs. */
-  exit(): string | null;
-  /** The last lines the worker printed, for failure messages. */
-  tail(): string;
-  /** Sends `signal` and waits until the process has exited. */
-  stop(signal: NodeJS.Signals): Promise<void>;
-}
+export type WorkerProcess = CharterProcess;
 
 export interface WorkerProcessOptions {
   database: string;
@@ -55,81 +39,26 @@ export interface WorkerProcessOptions {
   logFile?: string;
 }
 
-const running = new Set<WorkerProcess>();
-
 /**
  * Spawns a worker and resolves once it prints "charter worker ready" (it polls from then on).
  * Fails with the worker's own output when it exits or stays silent past the time-out.
  */
-export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [CHARTER, 'worker'], {
-    cwd: ROOT,
+export function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  return startCharterProcess({
+    command: 'worker',
     env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: temporalAddress(),
-      MONGODB_URI: mongodbUri(),
       CHARTER_DATABASE: options.database,
       CHARTER_TASK_QUEUE: options.taskQueue,
       CHARTER_CHECK_SERVICES: JSON.stringify(options.checkServices),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: 'charter worker ready',
+    ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+    ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
   });
-  if (child.pid === undefined) throw new Error('could not spawn `node scripts/charter.js worker`');
-  const lines: string[] = [];
-  let sawReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (sawReady = resolve));
-  const collect = (chunk: Buffer): void => {
-    if (options.logFile !== undefined) appendFileSync(options.logFile, chunk);
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      lines.push(line);
-      if (lines.length > 40) lines.shift();
-      if (line.includes('charter worker ready')) sawReady();
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  let exit: string | null = null;
-  const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => resolve((exit = signal ?? String(code)))),
-  );
-  const worker: WorkerProcess = {
-    pid: child.pid,
-    exited,
-    exit: () => exit,
-    tail: () => lines.join('\n'),
-    async stop(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-      running.delete(worker);
-    },
-  };
-  running.add(worker);
-  exited.then(
-    () => running.delete(worker),
-    () => undefined,
-  );
-  const timeoutMs = options.readyTimeoutMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    ready.then(() => 'ready'),
-    exited.then((how) => `exited (${how}) before it was ready`),
-    new Promise<string>(
-      (resolve) => (timer = setTimeout(() => resolve(`not ready after ${timeoutMs} ms`), timeoutMs)),
-    ),
-  ]);
-  clearTimeout(timer);
-  if (outcome !== 'ready') {
-    await worker.stop('SIGKILL');
-    throw new Error(`worker process ${worker.pid} ${outcome}:\n${worker.tail()}`);
-  }
-  return worker;
 }
 
 /** For afterAll: no worker outlives its test file, whatever happened. */
-export async function killAllWorkerProcesses(): Promise<void> {
-  await Promise.all([...running].map((w) => w.stop('SIGKILL')));
-}
+export const killAllWorkerProcesses = killAllCharterProcesses;
 
 /** The stand-in for an external compliance service: always passes, counts calls per request. */
 export interface CheckStub {

@@ -86,7 +86,8 @@ describe('language usage errors', () => {
     [['compile', 'a.charter', '-o'], 'compile', '`--output` needs a value'],
     [['fmt', '--check=yes', '.'], 'fmt', '`--check` takes no value'],
     [['test', '--min-coverage', 'most'], 'test', '--min-coverage takes a percentage, not most'],
-    [['worker', 'now'], 'worker', 'takes no arguments, got: now'],
+    [['worker', 'now'], 'worker', 'takes nothing or --config FILE, got: now'],
+    [['serve', 'now'], 'serve', 'takes nothing or --config FILE, got: now'],
   ])(
     'when called as `charter %j`, then stderr names the mistake, the usage and the help',
     (args, name, message) => {

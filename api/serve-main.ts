@@ -1,0 +1,96 @@
+// `charter serve`: the API alone, the production process beside `charter worker` (any number of
+// each, one Temporal and one MongoDB between them; the API keeps no state of its own). Configured
+// by the environment and optionally `--config FILE` (workflows/env-file.ts). On a database without
+// a live admin token it makes the first one (bootstrap.ts). SIGINT or SIGTERM stop accepting
+// requests, let those in flight finish (CHARTER_SHUTDOWN_GRACE_MS at most), then close the
+// connections; a second signal stops at once. Readiness (`/readyz`) probes MongoDB and Temporal,
+// so a load balancer takes the process out before it stops and only sends it work it can do.
+import { ApiConfigError, API_VARIABLES, apiConfig } from './config.js';
+import { BootstrapError, bootstrapAdmin, bootstrapLines } from './bootstrap.js';
+import { startApiServer } from './server.js';
+import { ConfigFileError, environmentOf } from '../workflows/env-file.js';
+import { WORKER_VARIABLES } from '../workflows/config.js';
+
+/** Every variable either process reads: one file configures both. */
+const KNOWN: ReadonlySet<string> = new Set([...API_VARIABLES, ...WORKER_VARIABLES]);
+
+type Log = (line: string) => void;
+
+/** The environment of `charter serve` or `charter worker` given `args` after the command; null after an error, said. */
+export function processEnvironment(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  log: Log,
+): Record<string, string | undefined> | null {
+  try {
+    return environmentOf(args, env, KNOWN);
+  } catch (error) {
+    if (!(error instanceof ConfigFileError)) throw error;
+    log(`charter ${command}: ${error.message}`);
+    return null;
+  }
+}
+
+/** Runs the API until a signal; the exit code: 0 stopped, 2 configuration error, 1 failed to start. */
+export async function serve(env: Record<string, string | undefined>, log: Log): Promise<number> {
+  let config;
+  try {
+    config = apiConfig(env);
+  } catch (error) {
+    if (!(error instanceof ApiConfigError)) throw error;
+    log(`charter serve: ${error.message}`);
+    return 2;
+  }
+  let server;
+  try {
+    server = await startApiServer(config, {
+      log: (line, error) => log(`charter serve: ${line}${error === undefined ? '' : `: ${describe(error)}`}`),
+      closeGraceMs: config.CHARTER_SHUTDOWN_GRACE_MS,
+    });
+  } catch (error) {
+    log(`charter serve: could not start: ${describe(error)}`);
+    return 1;
+  }
+  try {
+    const made = await bootstrapAdmin(
+      server.store,
+      { person: config.CHARTER_BOOTSTRAP_ADMIN, file: config.CHARTER_BOOTSTRAP_TOKEN_FILE },
+      new Date(),
+    );
+    for (const line of made === null ? [] : bootstrapLines(made)) log(`charter serve: ${line}`);
+  } catch (error) {
+    await server.close();
+    if (!(error instanceof BootstrapError)) throw error;
+    log(`charter serve: ${error.message}`);
+    return 2;
+  }
+  log(
+    `charter serve ready: ${server.url} (MongoDB database "${config.CHARTER_DATABASE}", ` +
+      `Temporal ${config.TEMPORAL_ADDRESS} namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.CHARTER_TASK_QUEUE}")`,
+  );
+  await stopSignal(log);
+  log('charter serve: stopping (requests in flight may finish)');
+  await server.close();
+  log('charter serve stopped');
+  return 0;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
+function stopSignal(log: Log): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log(`charter serve: ${signal} again, stopping now`);
+        process.exit(130);
+      }
+      stopping = true;
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
