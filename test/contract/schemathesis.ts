@@ -86,7 +86,7 @@ export interface SchemathesisResult {
   /** Each error schemathesis itself hit (a schema it could not load, a crash). */
   errors: string[];
   runningTimeS: number;
-  /** The JSON report and schemathesis's caches; kept when the run failed, removed otherwise. */
+  /** The JSON report and schemathesis's caches (`discard` removes them once the run passed). */
   dir: string;
 }
 
@@ -151,8 +151,12 @@ export async function runSchemathesis(run: SchemathesisRun): Promise<Schemathesi
     runningTimeS: report.running_time,
     dir,
   };
-  if (exitCode === 0 && result.failures.length === 0) rmSync(dir, { recursive: true, force: true });
   return result;
+}
+
+/** Removes a run's directory: the caller keeps it when the run failed, for its report to point at. */
+export function discard(result: SchemathesisResult): void {
+  rmSync(result.dir, { recursive: true, force: true });
 }
 
 function spawnCollecting(
