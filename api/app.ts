@@ -11,6 +11,7 @@ import type { ApiDeps } from './deps.js';
 import { consoleRouter } from './console.js';
 import { ApiError, errorBody, errorHandler, invalidRequest, type Problem, problemsOf } from './errors.js';
 import { claimKey } from './idempotency.js';
+import { ApiMetrics } from './metrics.js';
 import { MAX_CSV_BYTES } from './notifications/import.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import type { Caller, RouteContext, RouteSpec } from './route.js';
@@ -31,10 +32,26 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((_req, res, next) => {
+  const metrics = deps.metrics ?? new ApiMetrics(deps.store, deps.now);
+  app.use((req, res, next) => {
     const id = randomUUID();
     res.locals['requestId'] = id;
     res.set('x-request-id', id);
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (res.locals['route'] as string | undefined) ?? routeOfUnmatched(req.path, res.statusCode);
+      metrics.observeRequest(req.method, route, res.statusCode, seconds);
+      deps.requestLog?.({
+        requestId: id,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1000),
+        person: (res.locals['person'] as string | undefined) ?? null,
+        instanceId: (res.locals['instanceId'] as string | undefined) ?? null,
+      });
+    });
     next();
   });
   app.use(express.json({ limit: options.bodyLimit ?? 1024 * 1024, strict: true }));
@@ -49,6 +66,18 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
     const ready = mongo === 'ok' && temporal === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', mongo, temporal });
   });
+  // The scraper signs in like any client: a token of someone allowed to see the installation's figures.
+  app.get('/metrics', async (req, res, next) => {
+    try {
+      res.locals['route'] = '/metrics';
+      const caller = await authenticate(deps.store, req, deps.now());
+      authorize(caller, METRICS_ROLES, 'GET /metrics');
+      const { contentType, body } = await metrics.text();
+      res.type(contentType).send(body);
+    } catch (error) {
+      next(error);
+    }
+  });
   const document = openApiDocument(routes);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
@@ -58,7 +87,12 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
   });
 
   const v1 = express.Router();
-  for (const spec of routes) v1[spec.method](spec.path, (req, res) => run(deps, spec, req, res));
+  for (const spec of routes) {
+    v1[spec.method](spec.path, (req, res) => {
+      res.locals['route'] = `/v1${spec.path}`;
+      return run(deps, spec, req, res);
+    });
+  }
   app.use('/v1', v1);
   if (options.consoleDir !== undefined) app.use(consoleRouter(options.consoleDir));
 
@@ -70,6 +104,16 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
 }
 
 const ANONYMOUS: Caller = { person: 'anonymous', roles: [] };
+
+/** Who may read `/metrics`: the people who run the installation and those who watch it. */
+const METRICS_ROLES = ['admin', 'auditor', 'pmo'] as const;
+
+/** The route label of a request no route took: few values, whatever paths clients send. */
+function routeOfUnmatched(path: string, status: number): string {
+  if (path === '/healthz' || path === '/readyz' || path === '/openapi.json' || path === '/docs') return path;
+  if (status === 404) return 'unmatched';
+  return path.startsWith('/v1/') ? 'unmatched' : 'console';
+}
 
 /**
  * Answers the requests Node's HTTP parser refuses before Express sees them (headers over Node's
@@ -118,6 +162,8 @@ function prototypeKeysOf(value: unknown, path: string[], depth = 0): Problem[] {
 
 async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response): Promise<void> {
   const caller = spec.public ? ANONYMOUS : await authenticate(deps.store, req, deps.now());
+  if (!spec.public) res.locals['person'] = caller.person;
+  if (spec.path.startsWith('/instances/:id')) res.locals['instanceId'] = req.params['id'];
   if (!spec.public) authorize(caller, spec.roles, `${spec.method.toUpperCase()} /v1${spec.path}`);
   if (spec.body && req.body === undefined && spec.method !== 'get') {
     const type = spec.consumes ?? 'application/json';
@@ -174,6 +220,8 @@ async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response):
     throw error;
   }
   if ('streamed' in result) return;
+  const answered = (result.json as { instanceId?: unknown } | null)?.instanceId;
+  if (typeof answered === 'string') res.locals['instanceId'] = answered;
   const status = result.status ?? spec.status ?? 200;
   if (claim) await claim.run.settle(status, result.json);
   if (spec.method === 'get' && status === 200) {

@@ -24,6 +24,8 @@ const schema = z.object({
    * holds one (made by a secret manager), the token to register.
    */
   CHARTER_BOOTSTRAP_TOKEN_FILE: z.string().min(1).optional(),
+  /** `charter serve`'s log: JSON lines on stdout (production), or text lines on stderr. */
+  CHARTER_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
   /** How long requests in flight may take to finish once `charter serve` is told to stop. */
   CHARTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
 });

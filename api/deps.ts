@@ -2,6 +2,7 @@
 // route reaches for a global connection, so tests wire real servers and benchmarks wire the same.
 import type { Client } from '@temporalio/client';
 import type { Role, Store } from '../store/index.js';
+import type { ApiMetrics } from './metrics.js';
 
 export interface ApiDeps {
   store: Store;
@@ -13,6 +14,10 @@ export interface ApiDeps {
   health: { mongo: () => Promise<void>; temporal: () => Promise<void> };
   /** Failures the client only sees as "internal": the operator needs them. */
   log: (line: string, error?: unknown) => void;
+  /** One entry per answered request (`charter serve` writes them as JSON lines); none when absent. */
+  requestLog?: (entry: RequestLogEntry) => void;
+  /** This process's figures for `/metrics`; the app makes its own when absent (tests). */
+  metrics?: ApiMetrics;
   /**
    * The people `npm start`'s demo lets anyone sign in as by picking them (no token). Absent
    * everywhere else: a real deployment signs in with tokens (and later single sign-on).
@@ -25,4 +30,18 @@ export interface DemoPerson {
   roles: Role[];
   /** Who they are in the walkthrough, shown on the sign-in page. */
   why: string;
+}
+
+/** What the log says of one request: never its headers or body (tokens, secrets, personal data). */
+export interface RequestLogEntry {
+  requestId: string;
+  method: string;
+  /** The route template (`/v1/instances/:id`), not the path: ids stay out of the log's keys. */
+  route: string;
+  status: number;
+  ms: number;
+  /** Who called, once authenticated; null for anonymous and refused calls. */
+  person: string | null;
+  /** The instance the request was about (its path or its answer), if any. */
+  instanceId: string | null;
 }

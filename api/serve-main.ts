@@ -4,9 +4,11 @@
 // a live admin token it makes the first one (bootstrap.ts). SIGINT or SIGTERM stop accepting
 // requests, let those in flight finish (CHARTER_SHUTDOWN_GRACE_MS at most), then close the
 // connections; a second signal stops at once. Readiness (`/readyz`) probes MongoDB and Temporal,
-// so a load balancer takes the process out before it stops and only sends it work it can do.
+// so a load balancer takes the process out before it stops and only sends it work it can do. Logs
+// are JSON lines on stdout (api/logging.ts) unless CHARTER_LOG_FORMAT=text.
 import { ApiConfigError, API_VARIABLES, apiConfig } from './config.js';
 import { BootstrapError, bootstrapAdmin, bootstrapLines } from './bootstrap.js';
+import { processLog } from './logging.js';
 import { startApiServer } from './server.js';
 import { ConfigFileError, environmentOf } from '../workflows/env-file.js';
 import { WORKER_VARIABLES } from '../workflows/config.js';
@@ -42,14 +44,20 @@ export async function serve(env: Record<string, string | undefined>, log: Log): 
     log(`charter serve: ${error.message}`);
     return 2;
   }
+  const out = config.CHARTER_LOG_FORMAT === 'json' ? processLog('serve') : null;
+  const note = (line: string, error?: unknown): void => {
+    if (out) out.line(line, error);
+    else log(`${line}${error === undefined ? '' : `: ${describe(error)}`}`);
+  };
   let server;
   try {
     server = await startApiServer(config, {
-      log: (line, error) => log(`charter serve: ${line}${error === undefined ? '' : `: ${describe(error)}`}`),
+      log: (line, error) => note(`charter serve: ${line}`, error),
       closeGraceMs: config.CHARTER_SHUTDOWN_GRACE_MS,
+      ...(out ? { requestLog: out.request } : {}),
     });
   } catch (error) {
-    log(`charter serve: could not start: ${describe(error)}`);
+    note('charter serve: could not start', error);
     return 1;
   }
   try {
@@ -58,21 +66,25 @@ export async function serve(env: Record<string, string | undefined>, log: Log): 
       { person: config.CHARTER_BOOTSTRAP_ADMIN, file: config.CHARTER_BOOTSTRAP_TOKEN_FILE },
       new Date(),
     );
-    for (const line of made === null ? [] : bootstrapLines(made)) log(`charter serve: ${line}`);
+    // The token itself goes to stderr as text, once: never into the JSON log, which ships elsewhere.
+    if (made !== null && made.text !== null)
+      for (const line of bootstrapLines(made)) log(`charter serve: ${line}`);
+    else if (made !== null) note(`charter serve: ${bootstrapLines(made).join(' ')}`);
   } catch (error) {
     await server.close();
     if (!(error instanceof BootstrapError)) throw error;
-    log(`charter serve: ${error.message}`);
+    note(`charter serve: ${error.message}`);
     return 2;
   }
-  log(
+  note(
     `charter serve ready: ${server.url} (MongoDB database "${config.CHARTER_DATABASE}", ` +
       `Temporal ${config.TEMPORAL_ADDRESS} namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.CHARTER_TASK_QUEUE}")`,
   );
-  await stopSignal(log);
-  log('charter serve: stopping (requests in flight may finish)');
+  await stopSignal(note);
+  note('charter serve: stopping (requests in flight may finish)');
   await server.close();
-  log('charter serve stopped');
+  note('charter serve stopped');
+  out?.flush();
   return 0;
 }
 

@@ -10,12 +10,15 @@ import { mongoClient, openStore, type Store } from '../store/index.js';
 import { answerClientErrors, createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import type { ApiDeps, DemoPerson } from './deps.js';
+import { ApiMetrics } from './metrics.js';
 
 export interface ApiServerOptions {
   /** Where failures that clients only see as "internal" are written; stderr by default. */
   log?: (line: string, error?: unknown) => void;
   /** How long requests in flight may take to finish once closing starts (default 5 s). */
   closeGraceMs?: number;
+  /** One entry per answered request (`charter serve`'s JSON log); none by default. */
+  requestLog?: ApiDeps['requestLog'];
   /** The demo's people, to sign in as by picking one (npm start only). */
   demoPeople?: readonly DemoPerson[];
 }
@@ -48,7 +51,12 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
     const store = await openStore(db);
     connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
     const temporalConnection = connection;
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const metrics = new ApiMetrics(store);
+    const temporal = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      interceptors: { workflow: [metrics.clientInterceptor()] },
+    });
     const deps: ApiDeps = {
       store,
       temporal,
@@ -63,6 +71,8 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
         },
       },
       log,
+      metrics,
+      ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
     };
     const app = createApp(deps, { consoleDir: config.CHARTER_CONSOLE_DIR ?? BUILT_CONSOLE });

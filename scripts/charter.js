@@ -46,8 +46,12 @@ async function main(args) {
     } else if (command === 'serve') {
       process.exitCode = await serve(env, log);
     } else {
+      // JSON lines unless asked for text (the worker's own configuration check still says a bad value).
+      const { processLog } = await import('../api/logging.ts');
+      const json = env.CHARTER_LOG_FORMAT !== 'text' ? processLog('worker') : null;
       const { main: worker } = await import('../workflows/worker-main.ts');
-      process.exitCode = await worker(env, log);
+      process.exitCode = await worker(env, json ? (line) => json.line(line) : log);
+      json?.flush();
     }
     process.exit();
   }

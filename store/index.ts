@@ -30,6 +30,7 @@ import { ensureSchema } from './schema.js';
 import { RefusalLog } from './refusals.js';
 import { KeyedLedger } from './keyed-ledger.js';
 import { AdminLog } from './admin-log.js';
+import { OperationsGauges } from './operations.js';
 import { ReportQueries } from './reports.js';
 import { sessionCollections, SessionStore } from './sessions.js';
 import { taskCollections, TaskStore } from './tasks.js';
@@ -82,6 +83,8 @@ export interface Store {
   reports: ReportQueries;
   /** The PMO dashboard's rollups, folded from the ledger's tree (issue 18). */
   dashboards: DashboardStore;
+  /** The installation's state for `/metrics` (tasks, outbox, deliveries, instances, ledger). */
+  operations: OperationsGauges;
 }
 
 /** Every collection of Charter with its indexes and shard key, as `charter db indexes` prints it. */
@@ -119,14 +122,17 @@ export async function openStore(db: Db): Promise<Store> {
   await ensureSchema(db);
   await applyManifest(db, MANIFEST);
   const policies = new PolicyStore(db);
+  const outbox = new Outbox(db);
+  const deliveries = new Deliveries(db);
+  const dashboards = new DashboardStore(db, new LedgerTree(db));
   return {
     policies,
     policyRetirements: policies.retirements,
     audit: new AuditLedger(db),
     tasks: new TaskStore(db),
     views: new InstanceViews(db),
-    outbox: new Outbox(db),
-    deliveries: new Deliveries(db),
+    outbox,
+    deliveries,
     notifications: new InAppNotifications(db),
     deliveryQuota: new DeliveryQuota(db),
     directory: new Directory(db),
@@ -148,7 +154,8 @@ export async function openStore(db: Db): Promise<Store> {
     ledgerHeads: new LedgerHeads(db),
     monitorSchedules: new MonitorSchedules(db),
     reports: new ReportQueries(db),
-    dashboards: new DashboardStore(db, new LedgerTree(db)),
+    dashboards,
+    operations: new OperationsGauges(db, outbox, deliveries, dashboards),
   };
 }
 
@@ -157,6 +164,7 @@ export type { ClientOptions } from './client.js';
 export { IdempotencyRecords, ROLES } from './access.js';
 export type { IdempotencyRecord, Role } from './access.js';
 export { ApiTokens, isLive, tokenIdOf } from './tokens.js';
+export type { OperationsSnapshot } from './operations.js';
 export { ADMIN_CHAIN, type AdminChange, AdminLog, type MonitorOperation } from './admin-log.js';
 export type { ApiToken, NewToken, TokenSummary } from './tokens.js';
 export type { Session } from './sessions.js';

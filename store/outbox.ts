@@ -227,6 +227,16 @@ export class Outbox {
     return this.items.countDocuments({ status: { $in: UNFINISHED } }, { hint: CLAIMABLE });
   }
 
+  /** When the oldest item not delivered yet happened (the outbox's lag), or null when none waits. */
+  async oldestUnfinished(): Promise<Date | null> {
+    // Few items wait in a healthy outbox: the claimable index bounds the scan, the sort is in memory.
+    const raw = await this.items.findOne(
+      { status: { $in: UNFINISHED } },
+      { sort: { at: 1 }, projection: { at: 1 }, hint: CLAIMABLE },
+    );
+    return raw === null ? null : parseDoc(z.object({ at: validDate }), raw, COLLECTION).at;
+  }
+
   /** One item, still to send or delivered, for operators and tests; null when unknown. */
   async get(id: string): Promise<OutboxItem | null> {
     const raw = await this.items.findOne({ _id: id });

@@ -53,6 +53,16 @@ const schema = z
       checkServices,
       'a JSON object of service name to http(s) URL',
     ).default({}),
+    /**
+     * host:port where the worker serves Temporal's runtime metrics in Prometheus's format at
+     * /metrics (activity failures and retries, task latencies, slots); none when unset.
+     */
+    CHARTER_WORKER_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+      .optional(),
+    /** `charter worker`'s log: JSON lines on stdout (production), or text lines on stderr. */
+    CHARTER_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
     /** Minutes between signed tree heads of the audit ledger (workflows/ledger/schedule.ts). */
     CHARTER_LEDGER_SIGN_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** JSON: [{"url":"https://chat.example/hooks/pmo","secret":"at least 16 characters"}]. */

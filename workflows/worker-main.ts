@@ -1,6 +1,6 @@
 // `charter worker`: runs the interpreter and its activities until SIGINT or SIGTERM, then lets
 // running activities finish (the grace time) before closing its connections.
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { mongoClient, openStore } from '../store/index.js';
 import { ConfigError, workerConfig } from './config.js';
 import { reconcileMonitorsAtStart } from './monitor-start.js';
@@ -26,6 +26,20 @@ export async function main(
       return 2;
     }
     throw error;
+  }
+  if (config.CHARTER_WORKER_METRICS_ADDRESS !== undefined) {
+    // Before the first connection: the runtime is made once per process, with its exporter.
+    Runtime.install({
+      telemetryOptions: {
+        metrics: {
+          prometheus: {
+            bindAddress: config.CHARTER_WORKER_METRICS_ADDRESS,
+            countersTotalSuffix: true,
+            useSecondsForDurations: true,
+          },
+        },
+      },
+    });
   }
   const mongo = mongoClient(config.MONGODB_URI, { onReconnect: (why) => log(`charter worker: ${why}`) });
   await mongo.connect();
@@ -61,7 +75,8 @@ export async function main(
         `MongoDB database "${config.CHARTER_DATABASE}", check services: ${services.length > 0 ? services.join(', ') : 'none'}, ` +
         `webhooks: ${config.CHARTER_WEBHOOKS.length}, ` +
         `mail: ${delivery.mail}, ` +
-        `ledger heads: ${signingKey ? `signed with key ${signingKey.keyId}` : 'not signed (no CHARTER_SIGNING_KEY or CHARTER_SIGNING_KEY_FILE)'}`,
+        `ledger heads: ${signingKey ? `signed with key ${signingKey.keyId}` : 'not signed (no CHARTER_SIGNING_KEY or CHARTER_SIGNING_KEY_FILE)'}, ` +
+        `metrics: ${config.CHARTER_WORKER_METRICS_ADDRESS === undefined ? 'off' : `http://${config.CHARTER_WORKER_METRICS_ADDRESS}/metrics`}`,
     );
     // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
     // Meanwhile, whatever was published or retired while no worker ran is scheduled, and the daily

@@ -2,7 +2,8 @@
 // `--config` file under the environment. On a fresh database it makes the first admin token (into
 // the file named, mode 0600), which then issues the admin's own token through `charter token`,
 // is revoked, and is not made again on the next start; SIGTERM stops it cleanly (exit 0, port
-// closed); a wrong setting stops it before it starts, with the file and line.
+// closed) and its log is JSON lines without a token in them; a wrong setting stops it before it
+// starts, with the file and line.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,7 +104,24 @@ test('when serve starts on a fresh database, then the first admin token lands in
 
   await first.stop('SIGTERM');
   expect(first.exit()).toBe('0');
-  expect(first.lines().at(-1)).toBe('charter serve stopped');
+  const logged = first.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(logged.at(-1)).toMatchObject({
+    level: 'info',
+    service: 'charter-serve',
+    msg: 'charter serve stopped',
+  });
+  // One JSON line per request, with who and what; never a token, though three went through it.
+  expect(logged).toContainEqual(
+    expect.objectContaining({
+      kind: 'request',
+      method: 'POST',
+      route: '/v1/tokens',
+      status: 201,
+      person: 'root@halden.example',
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+    }),
+  );
+  for (const secret of [bootstrap, own]) expect(first.lines().join('\n')).not.toContain(secret);
   await expect(fetch(`${api}/healthz`)).rejects.toThrow();
 
   // A live admin exists now: the next start makes no token, whatever the file holds.

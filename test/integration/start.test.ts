@@ -94,6 +94,9 @@ describe('the API configuration', () => {
       CHARTER_TASK_QUEUE: 'charter',
       CHARTER_API_HOST: '127.0.0.1',
       CHARTER_API_PORT: 3000,
+      CHARTER_BOOTSTRAP_ADMIN: 'admin@charter.local',
+      CHARTER_LOG_FORMAT: 'json',
+      CHARTER_SHUTDOWN_GRACE_MS: 10_000,
     });
   });
 

@@ -10,6 +10,7 @@ import type { MongoClient } from 'mongodb';
 import { answerClientErrors, createApp } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import type { ApiDeps, DemoPerson } from '../../api/deps.js';
+import { ApiMetrics } from '../../api/metrics.js';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { openStore, type Role, type Store } from '../../store/index.js';
 import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
@@ -68,7 +69,9 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
   const store = await openStore(db);
   const taskQueue = taskQueueFor(testFile);
   const connection = await Connection.connect({ address: temporalAddress() });
-  const temporal = new Client({ connection });
+  // As api/server.ts wires it: the Updates and starts the API sends are measured for /metrics.
+  const metrics = new ApiMetrics(store);
+  const temporal = new Client({ connection, interceptors: { workflow: [metrics.clientInterceptor()] } });
   let worker: Worker | null = null;
   let nativeConnection: NativeConnection | null = null;
   let running: Promise<void> | null = null;
@@ -98,6 +101,7 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
       },
     },
     log: (line, error) => console.error(line, error),
+    metrics,
     ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
   };
   const app = createApp(deps, options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir });
