@@ -7,7 +7,25 @@ import { MAX_SEARCH_RESULTS } from '../../store/directory-search.js';
 import { invalidRequest } from '../errors.js';
 import { pageQuery } from '../paging.js';
 
-export const personId = z.email().max(254);
+/**
+ * What `format: email` (RFC 5321) allows and zod's z.email() alone does not refuse: at most 64
+ * characters before the @, domain labels of at most 63 not ending in "-". The OpenAPI document
+ * promises the format; a value a mail server would refuse must not become a person's id.
+ */
+export const mailboxLimits = (address: string): boolean => {
+  const at = address.lastIndexOf('@');
+  return (
+    at <= 64 &&
+    address
+      .slice(at + 1)
+      .split('.')
+      .every((label) => label.length <= 63 && !label.endsWith('-'))
+  );
+};
+const MAILBOX_MESSAGE =
+  'expected an e-mail address: at most 64 characters before the @, domain labels of at most 63 not ending in "-"';
+
+export const personId = z.email().max(254).refine(mailboxLimits, MAILBOX_MESSAGE);
 export const groupId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected a group id of letters, digits, ".", "_" or "-"');

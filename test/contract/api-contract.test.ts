@@ -30,17 +30,9 @@ const SEED = Number(process.env['CHARTER_CONTRACT_SEED'] ?? 20_261_207);
  * Drift this test found whose fix belongs in a file another change holds at the moment: failed
  * checks with this code and these details are excused, nothing else. The admin run must still
  * reproduce each entry, so that a fixed one fails the test until it is removed here instead of
- * lingering to excuse the next regression.
+ * lingering to excuse the next regression. None at present.
  */
-const PENDING: { code: string; detail: RegExp; fix: string }[] = [
-  {
-    // zod's z.email() takes any length before the @ and domain labels over 63 characters or ending
-    // in "-"; the `format: email` that the document declares (RFC 5321) does not.
-    code: 'ST201',
-    detail: /value not matching the 'email' format/i,
-    fix: 'api/directory/schemas.ts: personId should refuse what `format: email` refuses',
-  },
-];
+const PENDING: { code: string; detail: RegExp; fix: string }[] = [];
 
 const pendingOf = (check: FailedCheck) =>
   PENDING.find((p) => p.code === check.code && p.detail.test(check.text));
