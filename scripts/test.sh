@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `npm test`: install the servers and Chromium (cached), start the servers, lint, typecheck, check
-# the console's generated API types, unit tests, build the console, integration and browser tests
-# side by side, stop the servers (also after a failure or Ctrl-C), then print the totals on the
-# last line.
+# `npm test`: install the servers, Chromium, Node 24 and schemathesis (cached), start the servers,
+# lint, typecheck, check the console's generated API types, unit tests (on Node 20, then Node 24),
+# build the console, then two lanes side by side: the integration suites, and the browser suites
+# followed by the API contract test and the walkthrough on Node 24; stop the servers (also after a
+# failure or Ctrl-C), then print the totals on the last line.
 # Servers named by TEMPORAL_ADDRESS / MONGODB_URI / TEMPORAL_TEST_SERVER_PATH are used as they are.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -15,7 +16,8 @@ components=()
 [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ] || components+=(test-server)
 own_mongo=''
 [ -n "${MONGODB_URI:-}" ] || { components+=(secantusdb); own_mongo=yes; }
-components+=(chromium)
+components+=(chromium node24)
+[ -n "${CHARTER_SCHEMATHESIS:-}" ] || components+=(schemathesis)
 if [ ${#components[@]} -gt 0 ]; then
   bash "$scripts/install-services.sh" "${components[@]}" || die "installing the test servers failed"
 fi
@@ -28,6 +30,8 @@ source "$ENV_FILE"
 
 results="$PROFILE_RUN_DIR/results"
 rm -rf "$results" && mkdir -p "$results"
+# scripts/test-node24.sh writes its jest-*-node24.json here too, so that the totals count them.
+export CHARTER_NODE24_RESULTS="$results"
 failed_stages=()
 stage() { # name command...
   local name=$1; shift
@@ -57,6 +61,8 @@ cat "$results/typecheck.log"
 stage api-types npm run --silent api-types -- --check
 # Pure code on both cores (nothing else runs during this stage): about half the time of one worker.
 stage unit jest unit --maxWorkers=2
+# The same suite on Node 24 LTS (scripts/test-node24.sh), also on both cores with nothing beside it.
+stage unit-node24 bash "$scripts/test-node24.sh" unit
 # The console is built once here (skipped when web/dist matches the sources) for the browser suites.
 stage build-web npm run --silent build:web
 
@@ -70,25 +76,41 @@ stage build-web npm run --silent build:web
 # The browser suites get a SecantusDB of their own when this script started the test one: the
 # storage-outage drill stops and restarts that server (with a server given in MONGODB_URI the
 # drill skips, and both stages share it). Temporal is shared: each suite has its own task queue.
-browser_stage() {
+# The browser lane then runs, on the same database, what must not share one with the storage-outage
+# drill: the API contract test (schemathesis, test/contract/) and the README walkthrough on Node 24
+# (scripts/test-node24.sh). Its stages' failures come back in a file (it runs in a subshell).
+browser_lane() {
   if [ -n "$own_mongo" ]; then
-    MONGODB_URI='' bash "$scripts/start-services.sh" test-browser || return 1
+    MONGODB_URI='' bash "$scripts/start-services.sh" test-browser || { echo browser >"$results/browser-lane.failed"; return 1; }
     # shellcheck source=/dev/null
     source "$RUN_DIR/test-browser/env"
   fi
-  jest "${CHARTER_BROWSER_LIMIT_S:-1800}" browser --maxWorkers=1 --bail=1
+  local failed=()
+  log "== browser"
+  jest "${CHARTER_BROWSER_LIMIT_S:-1800}" browser --maxWorkers=1 --bail=1 || failed+=(browser)
+  log "== contract"
+  jest "${CHARTER_CONTRACT_LIMIT_S:-600}" contract --maxWorkers=1 || failed+=(contract)
+  log "== walkthrough-node24"
+  bash "$scripts/test-node24.sh" walkthrough || failed+=(walkthrough-node24)
+  printf '%s\n' "${failed[@]}" >"$results/browser-lane.failed"
+  [ ${#failed[@]} -eq 0 ]
 }
-log "== integration and browser suites, side by side (progress: $results/{integration,browser}.log)"
+log "== integration and browser lanes, side by side (progress: $results/{integration,browser}.log)"
 jest "${CHARTER_INTEGRATION_LIMIT_S:-2400}" integration --maxWorkers=1 --bail=1 >"$results/integration.log" 2>&1 &
 integration_pid=$!
-browser_stage >"$results/browser.log" 2>&1 &
+browser_lane >"$results/browser.log" 2>&1 &
 browser_pid=$!
 wait "$integration_pid" || failed_stages+=(integration)
 log "== integration"
 cat "$results/integration.log"
-wait "$browser_pid" || failed_stages+=(browser)
-log "== browser"
+wait "$browser_pid"
+log "== browser lane: browser, contract, walkthrough-node24"
 cat "$results/browser.log"
+if [ -f "$results/browser-lane.failed" ]; then
+  while read -r name; do [ -n "$name" ] && failed_stages+=("$name"); done <"$results/browser-lane.failed"
+else
+  failed_stages+=(browser)
+fi
 
 # Stop before the totals, so that they stay the last line (the EXIT trap then finds nothing to do).
 bash "$scripts/stop-services.sh" test-browser
