@@ -3,7 +3,8 @@
 // (manager, groups, active, away), their absence (which they or an admin may record), their weeks
 // (capacity, what is booked on which project, and, for planners, booking more) and the
 // delegations they gave and received. Admins also edit how the person is reached (the settings
-// page's delivery form, on /v1/directory/people/{id}/delivery).
+// page's delivery form, on /v1/directory/people/{id}/delivery), and the person's API tokens, which
+// admins and the person themself see, issue and revoke (Tokens.tsx).
 import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
@@ -15,6 +16,7 @@ import { Capacity, type WeekRange } from './Capacity.js';
 import { PersonDelegations } from './Delegations.js';
 import { AbsenceText, ActiveBadge, Directory, personPath } from './Directory.js';
 import { OutOfOfficeForm } from './OutOfOfficeForm.js';
+import { PersonTokens } from './Tokens.js';
 import { isoWeekOf, weekPlus } from './weeks.js';
 
 /** Weeks shown by default: this one and the next eleven, as the API does. */
@@ -119,6 +121,7 @@ function PersonView({ person }: { person: string }) {
             </p>
           ) : null}
           <PersonDelegations person={person} />
+          {hasRole(who, 'admin') || who.person === person ? <PersonTokens person={person} /> : null}
         </>
       )}
     </section>
