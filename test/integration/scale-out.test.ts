@@ -199,7 +199,8 @@ describe('two API processes and two workers on one Temporal and one database', (
 
   test('when 50 instances are started and decided through both APIs and a worker is SIGKILLed halfway, then every instance ends as decided and every fact, webhook and notice exists once', async () => {
     const t0 = Date.now();
-    const deadline = t0 + 150_000;
+    // Generous: on 2 busy cores half the decisions have taken 90 s; a real hang still fails here.
+    const deadline = t0 + 240_000;
     const failures: string[] = [];
 
     // Starts: the two keyed instances are in already; the rest alternate between the APIs.
@@ -281,7 +282,7 @@ describe('two API processes and two workers on one Temporal and one database', (
     // Every instance ends: the survivor retries what the dead worker held once its time-outs pass
     // (a minute). Each one is checked as soon as it has ended, in two lanes, so that the checks
     // overlap that wait: through the APIs in turn, it reads as decided; its ledger holds each fact
-    // once on a chain that verifies; its history tells which workers served it.
+    // once on a chain that verifies; histories tell which workers served the run.
     const ids = [...numbers.keys()];
     const expected = (id: string): 'approved' | 'rejected' =>
       rejects(numbers.get(id)!) ? 'rejected' : 'approved';
@@ -298,6 +299,9 @@ describe('two API processes and two workers on one Temporal and one database', (
       const facts = await factsOf(client, store, id);
       events += facts.events.length;
       problems.push(...ledgerProblems(id, facts, expected(id)));
+      // Until both workers were seen: a history fetch per instance costs the run seconds under load.
+      if (identities.has(String(procs['worker 1']!.pid)) && identities.has(String(procs['worker 2']!.pid)))
+        return;
       for (const e of (await client.workflow.getHandle(id).fetchHistory()).events ?? []) {
         const who =
           e.workflowTaskStartedEventAttributes?.identity ?? e.activityTaskStartedEventAttributes?.identity;
@@ -306,7 +310,7 @@ describe('two API processes and two workers on one Temporal and one database', (
     };
     const lanes = [Promise.resolve(), Promise.resolve()];
     const queued = new Set<string>();
-    const endBy = (killedAt ?? decidedAt) + 120_000;
+    const endBy = (killedAt ?? decidedAt) + 150_000;
     for (;;) {
       const views = await Promise.all(ids.map(async (id) => ({ id, view: await store.views.get(id) })));
       for (const { id, view } of views) {
@@ -350,5 +354,5 @@ describe('two API processes and two workers on one Temporal and one database', (
         `${events} audit events, ${report.webhooks} webhooks and ${report.chat} chat notices checked; ` +
         `redelivered after the kill's lease lapsed: ${report.redelivered.length === 0 ? 'none' : report.redelivered.join(', ')}`,
     );
-  }, 300_000);
+  }, 540_000);
 });
