@@ -1,8 +1,8 @@
 // The first admin of an installation. `charter serve` on a database where no admin token is live
 // (a fresh one, or one whose last admin token expired or was revoked) makes one: for
 // CHARTER_BOOTSTRAP_ADMIN, expiring after a day, so that a token printed in a log or left in a file
-// does not stay a key to everything. The admin signs in with it, issues their own token (or maps
-// single sign-on groups to roles) and revokes it. With CHARTER_BOOTSTRAP_TOKEN_FILE the token goes
+// does not stay a key to everything. The admin signs in with it, issues their own token and
+// revokes it. With CHARTER_BOOTSTRAP_TOKEN_FILE the token goes
 // to that file (0600) instead of the log; a file that already holds a token (put there by a secret
 // manager) registers that one. Two processes starting at once on a fresh database may each make
 // one: both are recorded on the admin chain and both expire.
@@ -61,6 +61,14 @@ export async function bootstrapAdmin(
   if (given !== null) {
     text = given;
     id = tokenIdOf(tokenHash(text));
+    // A token used before (now expired or revoked) is not made live again: the insert would be a
+    // no-op and the log would promise a day of access that the token does not have.
+    if ((await store.tokens.byId(id)) !== null) {
+      throw new BootstrapError(
+        `CHARTER_BOOTSTRAP_TOKEN_FILE: the token in ${settings.file} was registered before and is no longer live; ` +
+          'empty the file (a new token is then written to it) or put a new token in it',
+      );
+    }
     await store.tokens.add({
       hash: tokenHash(text),
       person: settings.person,

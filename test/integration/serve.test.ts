@@ -137,7 +137,24 @@ test('when serve starts on a fresh database, then the first admin token lands in
     .map((e) => (e['fact'] as { kind: string }).kind)
     .toArray();
   expect(kinds).toEqual(['adminBootstrapped', 'directoryChanged', 'tokenIssued', 'tokenRevoked']);
-}, 120_000);
+
+  // No admin token is live again, and the file holds the old, revoked one: refused, not revived.
+  await mongo
+    .db(database)
+    .collection('api_tokens')
+    .updateMany({ revokedAt: null }, { $set: { revokedAt: new Date() } });
+  writeFileSync(tokenFile, `${bootstrap}\n`, { mode: 0o600 });
+  const third = await startCharterProcess({
+    command: 'serve',
+    args: ['--config', config],
+    env: {},
+    ready: null,
+  });
+  await third.exited;
+  expect(third.exit()).toBe('2');
+  expect(third.tail()).toContain('was registered before and is no longer live');
+  expect(await mongo.db(database).collection('api_tokens').countDocuments({ revokedAt: null })).toBe(0);
+}, 240_000);
 
 test('when the config file names a setting Charter does not read, then serve stops before starting, naming file and line', async () => {
   const config = configFile('typo.env', [`CHARTER_DATABASE=${database}`, 'CHARTER_API_PROT=4000']);
