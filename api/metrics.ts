@@ -4,7 +4,7 @@
 //    measured, whoever sends it), and Node's own (event loop lag, heap, GC).
 //  - the installation's, read from the database (store/operations.ts), the same from every API
 //    process: open and overdue tasks, outbox backlog and lag, mail deliveries by status, instances
-//    by policy and outcome, SLA breaches by policy, ledger size, how far the dashboards' fold lags.
+//    by policy and outcome, SLA breaches by policy, ledger size, how far the dashboards' fold got.
 //    Read at most every SNAPSHOT_TTL_MS however many scrapers ask, so scrapes cannot load the database.
 // The worker's own figures (activity failures and retries, task latencies) come from Temporal's
 // runtime exporter in the worker process (CHARTER_WORKER_METRICS_ADDRESS, workflows/worker-main.ts).
@@ -135,10 +135,12 @@ export class ApiMetrics {
       'Age of the oldest undelivered webhook outbox item (0 when none waits)',
       (s) => (s.outboxOldest === null ? 0 : Math.max(0, (now().getTime() - s.outboxOldest.getTime()) / 1000)),
     );
+    // An instant, not an age: on a quiet installation nothing is left to fold, and an age would
+    // grow all the same. Compared with the ledger's growth it says whether the fold keeps up.
     gauge(
-      'charter_dashboards_fold_lag_seconds',
-      'Age of the newest ledger event the dashboards have folded',
-      (s) => (s.foldedUpTo === null ? 0 : Math.max(0, (now().getTime() - s.foldedUpTo.getTime()) / 1000)),
+      'charter_dashboards_folded_up_to_timestamp_seconds',
+      'When the newest ledger event the dashboards have folded happened (Unix seconds; 0 before the first fold)',
+      (s) => (s.foldedUpTo === null ? 0 : s.foldedUpTo.getTime() / 1000),
     );
     new Gauge({
       name: 'charter_deliveries',
