@@ -42,8 +42,16 @@ export async function main(
     });
   }
   const mongo = mongoClient(config.MONGODB_URI, { onReconnect: (why) => log(`charter worker: ${why}`) });
-  await mongo.connect();
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  let connection: NativeConnection;
+  try {
+    await mongo.connect();
+    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  } catch (error) {
+    // An unreachable server is the operator's to fix, not a bug: a plain line and exit 1, as serve.
+    await mongo.close().catch(() => undefined);
+    log(`charter worker: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   try {
     const store = await openStore(mongo.db(config.CHARTER_DATABASE));
     // Once per key, whichever worker starts with it first: a rotation shows on the admin chain.

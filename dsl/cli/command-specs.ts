@@ -114,7 +114,7 @@ export const WORKER: CommandSpec = {
       help: 'read settings from FILE (NAME=value lines), under the environment',
     },
   },
-  exit: '0 stopped, 2 configuration error',
+  exit: '0 stopped, 1 could not start (a server unreachable), 2 configuration error',
 };
 
 export const SERVE: CommandSpec = {
