@@ -23,6 +23,11 @@ export interface AppOptions {
   routes?: RouteSpec[];
   /** The web console's built files, served at `/` (api/console.ts); none when absent. */
   consoleDir?: string;
+  /**
+   * Express's `trust proxy`: how many proxies (or which addresses) stand in front. Behind a load
+   * balancer that ends TLS, the session cookie is Secure only when X-Forwarded-Proto is trusted.
+   */
+  trustProxy?: number | string;
 }
 
 const READY_TIMEOUT_MS = 2_000;
@@ -31,6 +36,7 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
   const routes = options.routes ?? allRoutes();
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.set('etag', false);
   const metrics = deps.metrics ?? new ApiMetrics(deps.store, deps.now);
   app.use((req, res, next) => {

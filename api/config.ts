@@ -24,6 +24,18 @@ const schema = z.object({
    * holds one (made by a secret manager), the token to register.
    */
   CHARTER_BOOTSTRAP_TOKEN_FILE: z.string().min(1).optional(),
+  /**
+   * The proxies in front of the API: a number of hops (1 behind one load balancer) or a
+   * comma-separated list of their addresses or subnets. Unset: none, and X-Forwarded-* is ignored.
+   */
+  CHARTER_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*|loopback|linklocal|uniquelocal)$/,
+      'must be a number of proxies or a list of addresses or subnets',
+    )
+    .transform((v): number | string => (/^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
   /** `charter serve`'s log: JSON lines on stdout (production), or text lines on stderr. */
   CHARTER_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
   /** How long requests in flight may take to finish once `charter serve` is told to stop. */

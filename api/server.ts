@@ -75,7 +75,10 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
     };
-    const app = createApp(deps, { consoleDir: config.CHARTER_CONSOLE_DIR ?? BUILT_CONSOLE });
+    const app = createApp(deps, {
+      consoleDir: config.CHARTER_CONSOLE_DIR ?? BUILT_CONSOLE,
+      ...(config.CHARTER_TRUST_PROXY === undefined ? {} : { trustProxy: config.CHARTER_TRUST_PROXY }),
+    });
     const server = await listen(app, config.CHARTER_API_HOST, config.CHARTER_API_PORT);
     const { port } = server.address() as AddressInfo;
     const host = config.CHARTER_API_HOST.includes(':')

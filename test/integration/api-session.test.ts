@@ -275,3 +275,28 @@ describe('the console at /', () => {
     expect(docs.text).toContain('Charter control API');
   });
 });
+
+describe('behind a load balancer that ends TLS', () => {
+  let api: ApiHarness;
+
+  beforeAll(async () => {
+    api = await startApiHarness(import.meta.url, { worker: false, trustProxy: 1 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  test('when the trusted proxy says https, then the session cookie is Secure; over plain http it is not', async () => {
+    const token = await api.tokenFor('sess.proxied@halden.example', ['approver']);
+
+    const https = await api.call('POST', '/v1/session', {
+      body: { token },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    const http = await api.call('POST', '/v1/session', { body: { token } });
+
+    expect(https.headers.get('set-cookie')).toMatch(/; Secure/);
+    expect(http.headers.get('set-cookie')).not.toMatch(/; Secure/);
+  });
+});

@@ -57,6 +57,8 @@ export interface HarnessOptions {
   monitorCommands?: boolean;
   /** Serve the built web console at `/` from this folder (browser tests). */
   consoleDir?: string;
+  /** Express's `trust proxy`, as CHARTER_TRUST_PROXY sets it. */
+  trustProxy?: number | string;
   /** People to sign in as by picking them, as in the npm start demo. */
   demoPeople?: DemoPerson[];
 }
@@ -104,7 +106,10 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
     metrics,
     ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
   };
-  const app = createApp(deps, options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir });
+  const app = createApp(deps, {
+    ...(options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+  });
   const server: Server = app.listen(0, '127.0.0.1');
   answerClientErrors(server);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
