@@ -16,11 +16,17 @@ components=()
 [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ] || components+=(test-server)
 own_mongo=''
 [ -n "${MONGODB_URI:-}" ] || { components+=(secantusdb); own_mongo=yes; }
-components+=(chromium node24)
-[ -n "${CHARTER_SCHEMATHESIS:-}" ] || components+=(schemathesis)
+components+=(chromium)
 if [ ${#components[@]} -gt 0 ]; then
   bash "$scripts/install-services.sh" "${components[@]}" || die "installing the test servers failed"
 fi
+# Node 24 and schemathesis are needed only after the unit suite: installed (a minute or two on a
+# fresh machine, mostly waiting on the registries) while lint and typecheck run.
+later=(node24)
+[ -n "${CHARTER_SCHEMATHESIS:-}" ] || later+=(schemathesis)
+mkdir -p "$RUN_DIR"
+bash "$scripts/install-services.sh" "${later[@]}" >"$RUN_DIR/install-later.log" 2>&1 &
+install_later_pid=$!
 
 trap 'bash "$scripts/stop-services.sh" test-browser; bash "$scripts/stop-services.sh" test' EXIT
 trap 'exit 130' INT TERM
@@ -61,6 +67,11 @@ cat "$results/typecheck.log"
 stage api-types npm run --silent api-types -- --check
 # Pure code on both cores (nothing else runs during this stage): about half the time of one worker.
 stage unit jest unit --maxWorkers=2
+if ! wait "$install_later_pid"; then
+  cat "$RUN_DIR/install-later.log"
+  die "installing ${later[*]} failed"
+fi
+cat "$RUN_DIR/install-later.log"
 # The same suite on Node 24 LTS (scripts/test-node24.sh), also on both cores with nothing beside it.
 stage unit-node24 bash "$scripts/test-node24.sh" unit
 # The console is built once here (skipped when web/dist matches the sources) for the browser suites.
