@@ -60,7 +60,8 @@ export async function bootstrapAdmin(
   let text: string;
   if (given !== null) {
     text = given;
-    id = tokenIdOf(tokenHash(text));
+    const hash = tokenHash(text);
+    id = tokenIdOf(hash);
     // A token used before (now expired or revoked) is not made live again: the insert would be a
     // no-op and the log would promise a day of access that the token does not have.
     if ((await store.tokens.byId(id)) !== null) {
@@ -70,7 +71,7 @@ export async function bootstrapAdmin(
       );
     }
     await store.tokens.add({
-      hash: tokenHash(text),
+      hash,
       person: settings.person,
       roles: ['admin'],
       label: 'bootstrap',

@@ -152,8 +152,18 @@ export function tokenRoutes(): RouteSpec[] {
           await deps.store.tokens.revoke(id, at, caller.person);
           throw error;
         }
-        const token = await deps.store.tokens.byId(id);
-        if (token === null) throw new Error(`token ${id} was stored but cannot be read back`);
+        // What was just stored, without reading it back.
+        const token: TokenSummary = {
+          id,
+          person,
+          roles,
+          label: body.label,
+          createdAt: at,
+          createdBy: caller.person,
+          expiresAt,
+          revokedAt: null,
+          revokedBy: null,
+        };
         return json({ ...showToken(token, at), token: text }, 201);
       },
     }),

@@ -22,7 +22,7 @@ export const mailboxLimits = (address: string): boolean => {
       .every((label) => label.length <= 63 && !label.endsWith('-'))
   );
 };
-const MAILBOX_MESSAGE =
+export const MAILBOX_MESSAGE =
   'expected an e-mail address: at most 64 characters before the @, domain labels of at most 63 not ending in "-"';
 
 export const personId = z.email().max(254).refine(mailboxLimits, MAILBOX_MESSAGE);

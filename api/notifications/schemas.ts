@@ -3,7 +3,7 @@
 // queue of admins. The field validators here are shared with the CSV import (import.ts), so a
 // zone, an address or a working week is accepted or refused the same way by both.
 import { z } from 'zod';
-import { mailboxLimits } from '../directory/schemas.js';
+import { MAILBOX_MESSAGE, mailboxLimits } from '../directory/schemas.js';
 import { CHANNELS, type Channel, NOTICE_KINDS, type NoticeKind } from '../../engine/notices/types.js';
 import type { DayName } from '../../engine/ir/types.js';
 import { pageQuery } from '../paging.js';
@@ -25,10 +25,7 @@ function validClockSpan(value: unknown): value is { from: string; to: string } {
 export const emailAddress = z
   .email('expected an e-mail address')
   .max(254)
-  .refine(
-    mailboxLimits,
-    'expected an e-mail address: at most 64 characters before the @, domain labels of at most 63 not ending in "-"',
-  );
+  .refine(mailboxLimits, MAILBOX_MESSAGE);
 
 /** The zone as Intl spells it (`europe/berlin` becomes `Europe/Berlin`), or undefined if Intl refuses it. */
 export function canonicalZone(zone: string): string | undefined {
