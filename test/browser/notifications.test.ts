@@ -295,7 +295,7 @@ describe('notifications in the console', () => {
     await page.context().close();
   });
 
-  test('when an admin edits how someone is reached and imports people from CSV, then row problems are listed and a good file is imported', async () => {
+  test('when an admin edits how someone is reached, then the new settings are kept', async () => {
     const page = await signIn(GRETA, ['admin']);
     await page.goto(`/people/${BOB}`);
     const form = page.getByRole('region', { name: 'Edit how to reach Bob Schulz' });
@@ -304,7 +304,17 @@ describe('notifications in the console', () => {
     await form.getByText('Saved. Charter reaches Bob Schulz this way from now on.').waitFor();
     expect((await h.api.store.deliverySettings.of([BOB])).get(BOB)?.profile.zone).toBe('Asia/Tokyo');
     expect(await screenProblems(page, 'person-delivery-desktop')).toEqual([]);
+    await page.context().close();
 
+    const phone = await signIn(GRETA, ['admin'], PHONE);
+    await phone.goto(`/people/${BOB}`);
+    await phone.getByRole('button', { name: 'Save how to reach Bob Schulz' }).waitFor();
+    expect(await screenProblems(phone, 'person-delivery-phone')).toEqual([]);
+    await phone.context().close();
+  });
+
+  test('when an admin imports people from CSV, then row problems are listed and a good file is imported', async () => {
+    const page = await signIn(GRETA, ['admin']);
     await page.goto('/people');
     const section = page.getByRole('region', { name: 'Import people (CSV)' });
     const bad = [
@@ -341,9 +351,6 @@ describe('notifications in the console', () => {
     await phone.goto('/people');
     await phone.getByRole('region', { name: 'Import people (CSV)' }).waitFor();
     expect(await screenProblems(phone, 'people-import-phone')).toEqual([]);
-    await phone.goto(`/people/${BOB}`);
-    await phone.getByRole('button', { name: 'Save how to reach Bob Schulz' }).waitFor();
-    expect(await screenProblems(phone, 'person-delivery-phone')).toEqual([]);
     await phone.context().close();
   });
 });

@@ -39,7 +39,8 @@ import {
   waiveUpdate,
   type CheckReport,
 } from '../../workflows/definitions/messages.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import { createCharterWorker } from '../../workflows/worker.js';
+import { charterTestBundle } from '../support/workflow-bundle.js';
 import type { CheckAnswer } from '../../engine/simulate/index.js';
 import {
   type Accepted,
@@ -89,7 +90,7 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
 
   beforeAll(async () => {
     useQuietTemporalRuntime();
-    bundle = await bundleCharterWorkflows();
+    bundle = await charterTestBundle();
     client = await connectMongo();
     await stub.listen();
   }, 120_000);

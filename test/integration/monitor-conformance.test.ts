@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { monitorFailures, simulateMonitor } from '../../engine/simulate/index.js';
 import { openStore } from '../../store/index.js';
 import { charterMonitorRun } from '../../workflows/definitions/monitor-run.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import { createCharterWorker } from '../../workflows/worker.js';
+import { charterTestBundle } from '../support/workflow-bundle.js';
 import {
   findingChanged,
   findingWorkflowId,
@@ -36,7 +37,7 @@ describe('monitor tests through the real workflows', () => {
 
   beforeAll(async () => {
     useQuietTemporalRuntime();
-    bundle = await bundleCharterWorkflows();
+    bundle = await charterTestBundle();
   }, 120_000);
 
   test('the shipped policies have monitor tests to run', () => {

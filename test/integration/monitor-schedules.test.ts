@@ -13,7 +13,8 @@ import { monitorScheduleId } from '../../workflows/definitions/monitor-messages.
 import { runMonitor } from '../../workflows/monitors/run.js';
 import { findingsOf } from '../../workflows/monitors/findings-port.js';
 import { MONITOR_SCHEDULE_POLICIES, reconcileSchedules } from '../../workflows/monitors/schedules.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import { createCharterWorker } from '../../workflows/worker.js';
+import { charterTestBundle } from '../support/workflow-bundle.js';
 import { projectFields, publishPolicy, riskReviewPolicy } from '../support/monitors.js';
 import { useStoreDatabase } from '../support/store-db.js';
 import { taskQueueFor, temporalAddress } from '../support/services.js';
@@ -39,7 +40,7 @@ describe('monitors as Temporal Schedules (dev server)', () => {
   beforeAll(async () => {
     useQuietTemporalRuntime();
     store = await openStore(database.db());
-    bundle = await bundleCharterWorkflows();
+    bundle = await charterTestBundle();
     // Two workers (one connection each, as two processes would have) on one queue.
     workerConnections = await Promise.all(
       [0, 1].map(() => NativeConnection.connect({ address: temporalAddress() })),

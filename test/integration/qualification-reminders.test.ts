@@ -24,7 +24,8 @@ import {
   qualificationRemindersScheduleId,
   scheduleQualificationRemindersAtStart,
 } from '../../workflows/qualifications/schedule.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import { createCharterWorker } from '../../workflows/worker.js';
+import { charterTestBundle } from '../support/workflow-bundle.js';
 import { useStoreDatabase } from '../support/store-db.js';
 import { taskQueueFor, temporalAddress } from '../support/services.js';
 import { useQuietTemporalRuntime } from '../support/temporal.js';
@@ -218,7 +219,7 @@ describe('qualification expiry reminders', () => {
         taskQueue,
         store,
         checkServices: {},
-        bundle: await bundleCharterWorkflows(),
+        bundle: await charterTestBundle(),
         qualificationReminderDays: LEADS,
         shutdownGraceTime: '1 second',
       });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { historyFromJSON, type History } from '../../scripts/history-json.js';
-import { bundleCharterWorkflows } from '../../workflows/worker.js';
+import { charterTestBundle } from '../support/workflow-bundle.js';
 import { bundleWorkflows, useQuietTemporalRuntime } from '../support/temporal.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,7 +35,7 @@ describe('recorded histories replay against the current interpreter', () => {
 
   beforeAll(async () => {
     useQuietTemporalRuntime();
-    bundle = await bundleCharterWorkflows();
+    bundle = await charterTestBundle();
   }, 120_000);
 
   test('there are recorded histories, for every shipped policy', () => {

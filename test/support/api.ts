@@ -13,7 +13,8 @@ import type { ApiDeps, DemoPerson } from '../../api/deps.js';
 import { ApiMetrics } from '../../api/metrics.js';
 import { compileEntry, memoryHost } from '../../dsl/index.js';
 import { openStore, type Role, type Store } from '../../store/index.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../../workflows/worker.js';
+import { createCharterWorker } from '../../workflows/worker.js';
+import { charterTestBundle } from './workflow-bundle.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalAddress } from './services.js';
 import { useQuietTemporalRuntime } from './temporal.js';
 
@@ -84,7 +85,7 @@ export async function startApiHarness(testFile: string, options: HarnessOptions 
       taskQueue,
       store,
       checkServices: options.checkServices ?? {},
-      bundle: await bundleCharterWorkflows(),
+      bundle: await charterTestBundle(),
       shutdownGraceTime: '1 second',
     });
     running = worker.run();

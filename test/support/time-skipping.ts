@@ -5,11 +5,8 @@ import type { Worker } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import type { WorldDirectory } from '../../store/directory.js';
 import { openStore, type Store } from '../../store/index.js';
-import {
-  bundleCharterWorkflows,
-  type CharterWorkerOptions,
-  createCharterWorker,
-} from '../../workflows/worker.js';
+import { type CharterWorkerOptions, createCharterWorker } from '../../workflows/worker.js';
+import { charterTestBundle } from './workflow-bundle.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from './services.js';
 import { useQuietTemporalRuntime } from './temporal.js';
 
@@ -31,7 +28,7 @@ export async function startTimeSkippingCharter(
   useQuietTemporalRuntime();
   const taskQueue = taskQueueFor(testFileUrl);
   const database = databaseNameFor(testFileUrl);
-  const bundle = await bundleCharterWorkflows();
+  const bundle = await charterTestBundle();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
