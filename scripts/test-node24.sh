@@ -51,7 +51,7 @@ jest24() { # time limit in s (0: none) name [jest args...]: jest on Node 24, res
 
 if want unit; then
   log "== unit suite on Node 24"
-  # Both cores, as test.sh's unit stage: run beside nothing else.
+  # Two workers, as test.sh's unit stage (in npm test it runs beside the end of the integration lane).
   jest24 0 unit-node24 --selectProjects unit --maxWorkers="${CHARTER_NODE24_UNIT_WORKERS:-2}" || failed+=(unit-node24)
 fi
 

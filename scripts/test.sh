@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: install the servers, Chromium, Node 24 and schemathesis (cached), start the servers,
-# lint, typecheck, check the console's generated API types, unit tests (on Node 20, then Node 24),
-# build the console, then two lanes side by side: the integration suites, and the browser suites
-# followed by the API contract test and the walkthrough on Node 24; stop the servers (also after a
-# failure or Ctrl-C), then print the totals on the last line.
+# lint, typecheck, check the console's generated API types, unit tests, build the console, then two
+# lanes side by side: the integration suites, and the browser suites followed by the API contract
+# test, the walkthrough and the unit suite on Node 24; stop the servers (also after a failure or
+# Ctrl-C), then print the totals on the last line.
 # Servers named by TEMPORAL_ADDRESS / MONGODB_URI / TEMPORAL_TEST_SERVER_PATH are used as they are.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,8 +20,8 @@ components+=(chromium)
 if [ ${#components[@]} -gt 0 ]; then
   bash "$scripts/install-services.sh" "${components[@]}" || die "installing the test servers failed"
 fi
-# Node 24 and schemathesis are needed only after the unit suite: installed (a minute or two on a
-# fresh machine, mostly waiting on the registries) while lint and typecheck run.
+# Node 24 and schemathesis are needed only in the browser lane: installed (a minute or two on a
+# fresh machine, mostly waiting on the registries) while lint, typecheck and the unit suite run.
 later=(node24)
 [ -n "${CHARTER_SCHEMATHESIS:-}" ] || later+=(schemathesis)
 mkdir -p "$RUN_DIR"
@@ -72,8 +72,6 @@ if ! wait "$install_later_pid"; then
   die "installing ${later[*]} failed"
 fi
 cat "$RUN_DIR/install-later.log"
-# The same suite on Node 24 LTS (scripts/test-node24.sh), also on both cores with nothing beside it.
-stage unit-node24 bash "$scripts/test-node24.sh" unit
 # The console is built once here (skipped when web/dist matches the sources) for the browser suites.
 stage build-web npm run --silent build:web
 
@@ -89,7 +87,10 @@ stage build-web npm run --silent build:web
 # drill skips, and both stages share it). Temporal is shared: each suite has its own task queue.
 # The browser lane then runs, on the same database, what must not share one with the storage-outage
 # drill: the API contract test (schemathesis, test/contract/) and the README walkthrough on Node 24
-# (scripts/test-node24.sh). Its stages' failures come back in a file (it runs in a subshell).
+# (scripts/test-node24.sh); last the unit suite on Node 24, which needs no server: the integration
+# lane, the longer one, still runs then, and the unit suite takes the cores the browser suites
+# leave (before, it ran on its own between the unit stage and the lanes, 2-3 minutes of a run).
+# Its stages' failures come back in a file (it runs in a subshell).
 browser_lane() {
   if [ -n "$own_mongo" ]; then
     MONGODB_URI='' bash "$scripts/start-services.sh" test-browser || { echo browser >"$results/browser-lane.failed"; return 1; }
@@ -103,6 +104,8 @@ browser_lane() {
   jest "${CHARTER_CONTRACT_LIMIT_S:-600}" contract --maxWorkers=1 || failed+=(contract)
   log "== walkthrough-node24"
   bash "$scripts/test-node24.sh" walkthrough || failed+=(walkthrough-node24)
+  log "== unit-node24"
+  bash "$scripts/test-node24.sh" unit || failed+=(unit-node24)
   printf '%s\n' "${failed[@]}" >"$results/browser-lane.failed"
   [ ${#failed[@]} -eq 0 ]
 }
@@ -115,7 +118,7 @@ wait "$integration_pid" || failed_stages+=(integration)
 log "== integration"
 cat "$results/integration.log"
 wait "$browser_pid"
-log "== browser lane: browser, contract, walkthrough-node24"
+log "== browser lane: browser, contract, walkthrough-node24, unit-node24"
 cat "$results/browser.log"
 if [ -f "$results/browser-lane.failed" ]; then
   while read -r name; do [ -n "$name" ] && failed_stages+=("$name"); done <"$results/browser-lane.failed"

@@ -351,7 +351,10 @@ async function settle(
   where: string,
 ): Promise<string[]> {
   const deadline = Date.now() + SETTLE_MS;
-  for (;;) {
+  // Polls quickly at first (most states settle within a few ms of the action), then less often:
+  // every look is a query through the server and the worker and a store read, and three lanes
+  // polling at a fixed 20 ms took CPU time the scenarios themselves needed.
+  for (let pause = 10; ; pause = Math.min(pause * 2, 160)) {
     const now = await look();
     const same = JSON.stringify(now.blockedOn.map(normalise)) === JSON.stringify(blocked.map(normalise));
     if (now.decisions.length >= decisions && same) return [];
@@ -362,7 +365,7 @@ async function settle(
           `the simulator ${decisions} and ${JSON.stringify(blocked)}`,
       ];
     }
-    await delay(20);
+    await delay(pause);
   }
 }
 

@@ -6,7 +6,7 @@
 //
 // The kill schedule comes from a seed, printed at the end; CHARTER_CRASH_SEED=<n> replays it (as far
 // as timing allows). A killed worker's activities are only retried after their start-to-close
-// time-out (1 minute for the storage activities), which is what bounds this file's run time.
+// time-out (30 s for the storage activities), which is what bounds this file's run time.
 import { Client, Connection } from '@temporalio/client';
 import type { MongoClient } from 'mongodb';
 import type { CompiledPolicy } from '../../engine/ir/types.js';

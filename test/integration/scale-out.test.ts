@@ -8,7 +8,7 @@
 // or a queued message reaches.
 //
 // What bounds the run time: the killed worker's activities are only retried after their
-// start-to-close time-out (1 minute for the storage activities), as in crash.test.ts.
+// start-to-close time-out (30 s for the storage activities), as in crash.test.ts.
 import { Client, Connection } from '@temporalio/client';
 import type { Db, MongoClient } from 'mongodb';
 import { openStore, type Store } from '../../store/index.js';
@@ -280,7 +280,7 @@ describe('two API processes and two workers on one Temporal and one database', (
     const decidedAt = Date.now();
 
     // Every instance ends: the survivor retries what the dead worker held once its time-outs pass
-    // (a minute). Each one is checked as soon as it has ended, in two lanes, so that the checks
+    // (30 s). Each one is checked as soon as it has ended, in two lanes, so that the checks
     // overlap that wait: through the APIs in turn, it reads as decided; its ledger holds each fact
     // once on a chain that verifies; histories tell which workers served the run.
     const ids = [...numbers.keys()];

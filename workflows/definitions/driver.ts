@@ -34,8 +34,11 @@ import { workflowNow } from './clock.js';
 import { type ActionReceipt, type CheckReport, REFUSED } from './messages.js';
 
 // Writes and look-ups retry until they succeed: a storage outage delays an instance, never fails it.
+// An attempt that has not answered in 30 s is given up and retried (every write is idempotent):
+// that is also how long the instances of a worker that died mid-write wait for another worker.
+// That is more than a replica-set election takes (about 12 s with MongoDB's default settings).
 const storage = proxyActivities<CharterActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

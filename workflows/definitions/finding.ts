@@ -8,7 +8,7 @@ import { workflowNow } from './clock.js';
 import { findingChanged, type FindingArgs } from './monitor-messages.js';
 
 const activities = proxyActivities<MonitorActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
