@@ -50,14 +50,23 @@ const isAlreadyRunning = (error: unknown): boolean =>
   error instanceof ScheduleAlreadyRunning ||
   (error instanceof Error && error.name === 'ScheduleAlreadyRunning');
 
-/** What making sure of a schedule found: made now, there on this task queue, or another deployment's. */
-export type EnsuredSchedule = { outcome: 'created' | 'present' } | { outcome: 'other'; taskQueue: string };
+/**
+ * What making sure of a schedule found: made now, there on this task queue as asked, there with
+ * other intervals and now changed to these (`was`: the intervals it had, in ms), or another
+ * deployment's.
+ */
+export type EnsuredSchedule =
+  | { outcome: 'created' | 'present' }
+  | { outcome: 'updated'; was: number[] }
+  | { outcome: 'other'; taskQueue: string };
 
 /**
- * Creates the schedule `options` describe unless one of its id exists, which is left as it is.
- * Answers what was found: `created`, `present` (on the options' task queue), or `other` with the
- * task queue of the deployment that owns it. Other daily schedules use it too
- * (workflows/qualifications/schedule.ts).
+ * Creates the schedule `options` describe unless one of its id exists. An existing one on the
+ * options' task queue whose intervals differ from the options' (an operator changed
+ * CHARTER_LEDGER_SIGN_MINUTES) gets the options' spec; otherwise it is left as it is, and one of
+ * another deployment (another task queue) is never touched. Answers what was found: `created`,
+ * `present`, `updated`, or `other` with the task queue of the deployment that owns it. Other
+ * schedules use it too (workflows/qualifications/schedule.ts).
  */
 export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<EnsuredSchedule> {
   try {
@@ -66,12 +75,21 @@ export async function ensureSchedule(client: Client, options: ScheduleOptions): 
   } catch (error) {
     if (!isAlreadyRunning(error)) throw error;
   }
-  const described = await client.schedule.getHandle(options.scheduleId).describe();
+  const handle = client.schedule.getHandle(options.scheduleId);
+  const described = await handle.describe();
   const theirs = described.action.taskQueue;
-  return theirs === options.action.taskQueue
-    ? { outcome: 'present' }
-    : { outcome: 'other', taskQueue: theirs };
+  if (theirs !== options.action.taskQueue) return { outcome: 'other', taskQueue: theirs };
+  // Intervals compare when given in ms (as the ledger signer's are); calendars are left as they are.
+  const wanted = (options.spec.intervals ?? []).map((i) => (typeof i.every === 'number' ? i.every : NaN));
+  const was = (described.spec.intervals ?? []).map((i) => i.every);
+  if (wanted.length === 0 || wanted.some(Number.isNaN) || sameNumbers(wanted, was))
+    return { outcome: 'present' };
+  await handle.update((previous) => ({ ...previous, spec: options.spec }));
+  return { outcome: 'updated', was };
 }
+
+const sameNumbers = (a: number[], b: number[]): boolean =>
+  a.length === b.length && a.every((n, i) => n === b[i]);
 
 /** Creates the daily reconcile unless it exists (ensureSchedule). */
 export function ensureReconcileSchedule(

@@ -29,6 +29,8 @@ export async function ensureScheduleAtStart(
     const client = new Client({ connection, namespace: options.namespace });
     const ensured = await ensureSchedule(client, schedule);
     if (ensured.outcome === 'created') log(`${what} scheduled (${id}, ${when})`);
+    if (ensured.outcome === 'updated')
+      log(`${what} rescheduled (${id}, ${when}; it ran every ${ensured.was.map(minutes).join(', ')})`);
     if (ensured.outcome === 'other')
       log(
         `${what}: the schedule ${id} runs on task queue "${ensured.taskQueue}"; this worker leaves it as it is`,
@@ -45,3 +47,5 @@ export async function ensureScheduleAtStart(
     await connection?.close().catch(() => undefined);
   }
 }
+
+const minutes = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} minutes` : `${ms / 1000} s`);

@@ -21,7 +21,8 @@ export function ledgerSignerScheduleOptions(
   const scheduleId = ledgerSignerScheduleId(taskQueue);
   return {
     scheduleId,
-    spec: { intervals: [{ every: `${minutes} minutes` }] },
+    // In ms: a worker started with another CHARTER_LEDGER_SIGN_MINUTES compares and updates it.
+    spec: { intervals: [{ every: minutes * 60_000 }] },
     action: {
       type: 'startWorkflow',
       workflowType: LEDGER_SIGNER_WORKFLOW,
