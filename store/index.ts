@@ -32,6 +32,7 @@ import { KeyedLedger } from './keyed-ledger.js';
 import { AdminLog } from './admin-log.js';
 import { OperationsGauges } from './operations.js';
 import { ReportQueries } from './reports.js';
+import { roleGrantCollections, RoleGrants } from './role-grants.js';
 import { sessionCollections, SessionStore } from './sessions.js';
 import { taskCollections, TaskStore } from './tasks.js';
 
@@ -62,6 +63,8 @@ export interface Store {
   idempotency: IdempotencyRecords;
   /** Browser sessions of the console (cookie + CSRF token), beside bearer tokens. */
   sessions: SessionStore;
+  /** The roles admins granted people: what single sign-on adds to their groups' roles. */
+  roleGrants: RoleGrants;
   comments: CommentStore;
   /** The portfolio: projects by code, their version history, the PMO's phase list. */
   projects: ProjectStore;
@@ -110,6 +113,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...accessCollections,
   ...tokenCollections,
   ...sessionCollections,
+  ...roleGrantCollections,
   ...dashboardCollections,
   ...loadCollections,
 ];
@@ -143,6 +147,7 @@ export async function openStore(db: Db): Promise<Store> {
     tokens: new ApiTokens(db),
     idempotency: new IdempotencyRecords(db),
     sessions: new SessionStore(db),
+    roleGrants: new RoleGrants(db),
     comments: new CommentStore(db),
     projects: new ProjectStore(db),
     qualifications: new QualificationStore(db),
@@ -168,6 +173,8 @@ export type { OperationsSnapshot } from './operations.js';
 export { ADMIN_CHAIN, type AdminChange, AdminLog, type MonitorOperation } from './admin-log.js';
 export type { ApiToken, NewToken, TokenSummary } from './tokens.js';
 export type { Session } from './sessions.js';
+export { canonicalRoles, RoleGrantConflictError, RoleGrants } from './role-grants.js';
+export type { RoleGrant } from './role-grants.js';
 export { AuditLedger, MissingLinkError } from './audit.js';
 export type { AuditEvent, AuditEventInput, AuditFilter, VerifyReport } from './audit.js';
 export { CapacityStore, isoWeekOf, isoWeeksFrom } from './capacity.js';

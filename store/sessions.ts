@@ -3,7 +3,8 @@
 // every mutation, and an absolute expiry. Only the hash is stored, so a database dump gives nobody a
 // working cookie. Read by `_id` on every browser request, with the expiry in the filter: an expired
 // session is refused even before the TTL monitor (a TTL index on `expiresAt`) has removed it.
-// Sign-out deletes the document, so a stolen cookie dies with it.
+// Sign-out deletes the document, so a stolen cookie dies with it; so does an admin taking a role
+// away from its person (all their sessions, by the `person` index).
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { type Role, ROLES } from './access.js';
@@ -52,6 +53,15 @@ export class SessionStore {
     return { hash: _id, ...session };
   }
 
+  /**
+   * Ends every session of `person` started at or before `upTo` (sessions started later already
+   * carry the roles as they are since); answers how many ended.
+   */
+  async endAllOf(person: string, upTo: Date): Promise<number> {
+    const result = await this.sessions.deleteMany({ person, createdAt: { $lte: upTo } });
+    return result.deletedCount;
+  }
+
   /** Ends the session; true when there was one to end. */
   async revoke(hash: string): Promise<boolean> {
     const result = await this.sessions.deleteOne({ _id: hash });
@@ -71,6 +81,11 @@ export const sessionCollections: CollectionSpec[] = [
         key: { expiresAt: 1 },
         expireAfterSeconds: 0,
         serves: 'the TTL monitor removes sessions once expired (reads check expiresAt themselves)',
+      },
+      {
+        name: 'person_created',
+        key: { person: 1, createdAt: 1 },
+        serves: "ending a person's sessions when an admin takes a role away",
       },
     ],
   },

@@ -148,6 +148,24 @@ export class ApiTokens {
     });
   }
 
+  /**
+   * The tokens of `person` live at `at`, made at or before `upTo`, that carry one of `roles`: those
+   * an admin's taking these roles away revokes (one person has a handful, so no paging).
+   */
+  async liveCarrying(person: string, roles: readonly Role[], upTo: Date, at: Date): Promise<TokenSummary[]> {
+    if (roles.length === 0) return [];
+    const raws = await this.tokens
+      .find(
+        { person, roles: { $in: [...roles] }, revokedAt: null, createdAt: { $lte: upTo } },
+        { hint: 'person_id' },
+      )
+      .toArray();
+    return raws
+      .map(toToken)
+      .filter((t) => isLive(t, at))
+      .map(summaryOf);
+  }
+
   /** Whether some admin token is live at `at` (a fresh `charter serve` makes one when none is). */
   async hasLiveAdmin(at: Date): Promise<boolean> {
     const raws = await this.tokens.find({ roles: 'admin', revokedAt: null }, { hint: 'roles' }).toArray();
@@ -165,7 +183,7 @@ export const tokenCollections: CollectionSpec[] = [
       {
         name: 'person_id',
         key: { person: 1, _id: 1 },
-        serves: "one person's tokens, by id (GET /v1/tokens)",
+        serves: "one person's tokens, by id (GET /v1/tokens); those a role taken away revokes",
       },
       {
         name: 'roles',

@@ -1,11 +1,13 @@
 // Routes of /v1/directory: people and groups, which everyone may read (approver resolution is only
 // trustworthy when people can see who is in `cab`) and only admins change; delegations and
-// out-of-office come from api/directory/delegations.ts.
+// out-of-office come from api/directory/delegations.ts, the roles admins grant people from
+// api/directory/roles.ts.
 import { z } from 'zod';
 import { invalidRequest, notFound } from '../errors.js';
 import { ALL_ROLES, json, route, type RouteSpec, withOwnership } from '../route.js';
 import { groupChanges, personChanges, recordDirectoryEdit } from './admin-record.js';
 import { delegationRoutes } from './delegations.js';
+import { roleGrantRoutes } from './roles.js';
 import { pageAnswer, pageOf, pageQuery } from '../paging.js';
 import {
   groupId,
@@ -179,5 +181,6 @@ export function directoryRoutes(): RouteSpec[] {
         othersGet: 403,
       },
     }),
+    ...roleGrantRoutes(),
   ];
 }

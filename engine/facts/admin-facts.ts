@@ -15,7 +15,37 @@ export type AdminFact =
       expiresAt: string | null;
       by: string;
     }
-  | { kind: 'tokenRevoked'; token: string; person: string; label: string; by: string }
+  /**
+   * A token stopped working: revoked by `by` (an admin or its person), or, with `because`, when an
+   * admin took away a role it carries (rolesChanged names the same tokens).
+   */
+  | {
+      kind: 'tokenRevoked';
+      token: string;
+      person: string;
+      label: string;
+      by: string;
+      because?: 'roles-removed';
+    }
+  /**
+   * An admin changed the roles granted to a person (what single sign-on adds to their groups'
+   * roles): before and after, and what taking roles away ended at once: the person's browser
+   * sessions and the ids of their live tokens that carried a removed role.
+   */
+  | {
+      kind: 'rolesChanged';
+      person: string;
+      /**
+       * Counts the changes of this person's roles (1 for the first): two admins saving at once
+       * may reach the ledger in either order, and the versions say which replaced which.
+       */
+      version: number;
+      from: string[];
+      to: string[];
+      by: string;
+      sessionsEnded: number;
+      tokensRevoked: string[];
+    }
   /** The first admin token of an installation, made by `charter serve` itself: nobody issued it. */
   | { kind: 'adminBootstrapped'; token: string; person: string; expiresAt: string }
   /** A person or group of the directory created or changed: the fields that changed, old and new. */
@@ -33,6 +63,7 @@ export type AdminFact =
 export const ADMIN_FACT_KINDS: Record<AdminFact['kind'], true> = {
   tokenIssued: true,
   tokenRevoked: true,
+  rolesChanged: true,
   adminBootstrapped: true,
   directoryChanged: true,
   signingKeyAdded: true,
@@ -50,6 +81,25 @@ const changeText = (c: { field: string; from: string; to: string }): string =>
       ? `${c.field}: ${c.from}`
       : `${c.field} from ${c.from} to ${c.to}`;
 
+/**
+ * `admin@x granted pat@x approver (now approver, auditor)`; a removal also says what it ended:
+ * `...; ended 2 sessions and revoked tokens 0a1b..., 2c3d...`.
+ */
+function rolesChangedSentence(fact: Extract<AdminFact, { kind: 'rolesChanged' }>): string {
+  const added = fact.to.filter((r) => !fact.from.includes(r));
+  const removed = fact.from.filter((r) => !fact.to.includes(r));
+  const parts = [
+    ...(added.length > 0 ? [`granted ${fact.person} ${added.join(', ')}`] : []),
+    ...(removed.length > 0 ? [`took ${removed.join(', ')} away from ${fact.person}`] : []),
+  ];
+  const ended =
+    removed.length === 0
+      ? ''
+      : `; ended ${fact.sessionsEnded} browser session${fact.sessionsEnded === 1 ? '' : 's'}` +
+        (fact.tokensRevoked.length === 0 ? '' : ` and revoked tokens ${fact.tokensRevoked.join(', ')}`);
+  return `${fact.by} ${parts.join(' and ')} (now ${roleList(fact.to)})${ended}`;
+}
+
 /** The sentence of an admin fact. */
 export function adminSentence(fact: AdminFact): string {
   switch (fact.kind) {
@@ -59,7 +109,12 @@ export function adminSentence(fact: AdminFact): string {
         (fact.expiresAt === null ? 'not expiring' : `expiring ${fact.expiresAt}`)
       );
     case 'tokenRevoked':
-      return `${fact.by} revoked token ${fact.token} ("${fact.label}") of ${fact.person}`;
+      return (
+        `${fact.by} revoked token ${fact.token} ("${fact.label}") of ${fact.person}` +
+        (fact.because === 'roles-removed' ? ': it carried a role taken away' : '')
+      );
+    case 'rolesChanged':
+      return rolesChangedSentence(fact);
     case 'adminBootstrapped':
       return `charter serve made the first admin token ${fact.token} for ${fact.person}, expiring ${fact.expiresAt}`;
     case 'directoryChanged': {

@@ -75,6 +75,7 @@ const SHARED: Record<string, string> = {
   'POST /instances/:id/checks/:request/report': 'the check service reports on any instance (admin only)',
   'GET /directory/people/:id': 'the directory is public: approver resolution must be checkable',
   'PUT /directory/people/:id': 'admins maintain the directory',
+  'PUT /directory/people/:id/roles': 'admins grant and take away anyone’s roles',
   'GET /directory/groups/:id': 'the directory is public: approver resolution must be checkable',
   'PUT /directory/groups/:id': 'admins maintain the directory',
   'GET /resources/projects/:project/allocations': 'a project’s plan is the planners’',

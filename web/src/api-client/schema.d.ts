@@ -2149,7 +2149,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "rolesChanged" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -4089,6 +4089,142 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/directory/people/{id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roles granted to a person (admins and auditors: anyone's; others: their own)
+         * @description Roles: author, requester, approver, auditor, pmo, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            person: string;
+                            /** @description the roles granted, in a fixed order; none when never granted */
+                            roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description The person is someone else's: only its owner (or admin, auditor) may do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Sets the roles granted to a person (admins). Taking a role away ends all their browser sessions and revokes their live tokens that carry it, at once; granting ends nothing
+         * @description Roles: admin.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description every role the person is to have; an empty list takes all away */
+                        roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            person: string;
+                            /** @description the roles granted, in a fixed order; none when never granted */
+                            roles: ("author" | "requester" | "approver" | "auditor" | "pmo" | "admin")[];
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                            /** @description false when the person already had exactly these roles */
+                            changed: boolean;
+                            /** @description the person's browser sessions a removed role ended */
+                            sessionsEnded: number;
+                            /** @description ids of the live tokens revoked for carrying a removed role */
+                            tokensRevoked: string[];
+                        };
+                    };
+                };
+                /** @description error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -6071,7 +6207,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "rolesChanged" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                     step?: string;
                     from?: string;
                     to?: string;
@@ -6132,7 +6268,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "rolesChanged" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -6193,7 +6329,7 @@ export interface paths {
                     actor?: string;
                     type?: string;
                     outcome?: string;
-                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
+                    fact?: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "rolesChanged" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                     step?: string;
                     from?: string;
                     to?: string;
@@ -6885,7 +7021,7 @@ export interface paths {
                                 /** @description engine/facts Fact: a discriminated union on `kind` */
                                 fact?: {
                                     /** @enum {string} */
-                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
+                                    kind: "started" | "cancelled" | "settling" | "ended" | "branchTaken" | "elseTaken" | "branchesStarted" | "branchEnded" | "branchesJoined" | "waiting" | "waited" | "waitSkipped" | "waitPassed" | "notified" | "recipientSkipped" | "nobodyToNotify" | "approvalResolving" | "approvalOpened" | "stepBlocked" | "blockedNoticeSent" | "escalationProblem" | "escalated" | "handedOver" | "reminded" | "approvalTimedOut" | "vote" | "approvalClosed" | "checkRunning" | "attestationOpened" | "checkPassed" | "checkFailed" | "checkTaskOpened" | "attested" | "waived" | "waiverMissed" | "waiverExpired" | "reallocationRequested" | "reallocated" | "policyRetired" | "monitorRun" | "findingOpened" | "findingClosed" | "findingReminded" | "findingEscalated" | "findingOverdue" | "findingAcknowledged" | "findingResolved" | "findingWaived" | "monitorPaused" | "monitorResumed" | "monitorRunRequested" | "monitorBackfillRequested" | "tokenIssued" | "tokenRevoked" | "rolesChanged" | "adminBootstrapped" | "directoryChanged" | "signingKeyAdded";
                                 } & {
                                     [key: string]: unknown;
                                 };
