@@ -226,6 +226,10 @@ async function run(deps: ApiDeps, spec: RouteSpec, req: Request, res: Response):
     throw error;
   }
   if ('streamed' in result) return;
+  if ('redirect' in result) {
+    res.set('cache-control', 'no-store').redirect(302, result.redirect);
+    return;
+  }
   const answered = (result.json as { instanceId?: unknown } | null)?.instanceId;
   if (typeof answered === 'string') res.locals['instanceId'] = answered;
   const status = result.status ?? spec.status ?? 200;

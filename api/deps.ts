@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Role, Store } from '../store/index.js';
 import type { ApiMetrics } from './metrics.js';
+import type { OidcRelyingParty } from './oidc/relying-party.js';
 
 export interface ApiDeps {
   store: Store;
@@ -20,9 +21,11 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /**
    * The people `npm start`'s demo lets anyone sign in as by picking them (no token). Absent
-   * everywhere else: a real deployment signs in with tokens (and later single sign-on).
+   * everywhere else: a real deployment signs in with tokens or single sign-on.
    */
   demoPeople?: readonly DemoPerson[];
+  /** Single sign-on with an OpenID Connect provider (CHARTER_OIDC_*); absent when not configured. */
+  singleSignOn?: OidcRelyingParty;
 }
 
 export interface DemoPerson {

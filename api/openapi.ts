@@ -56,13 +56,20 @@ export function openApiDocument(routes: readonly RouteSpec[]): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const spec of routes) {
     const path = `/v1${spec.path.replace(/:(\w+)/g, '{$1}')}`;
-    const status = String(spec.status ?? 200);
-    const success: JsonSchema = spec.produces
-      ? { description: 'OK', content: Object.fromEntries(spec.produces.map((t) => [t, {}])) }
-      : {
-          description: 'OK',
-          content: { 'application/json': { schema: spec.response ? schemaOf(spec.response, 'output') : {} } },
-        };
+    const status = spec.redirects ? '302' : String(spec.status ?? 200);
+    const success: JsonSchema = spec.redirects
+      ? {
+          description: 'Found: the browser goes on to the Location header',
+          headers: { Location: { required: true, schema: { type: 'string' } } },
+        }
+      : spec.produces
+        ? { description: 'OK', content: Object.fromEntries(spec.produces.map((t) => [t, {}])) }
+        : {
+            description: 'OK',
+            content: {
+              'application/json': { schema: spec.response ? schemaOf(spec.response, 'output') : {} },
+            },
+          };
     const error = {
       description: 'error',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

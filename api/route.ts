@@ -24,8 +24,11 @@ export interface RouteContext<P, Q, B> {
   res: Response;
 }
 
-/** A handler's answer: a JSON body (sent with the route's status), or `streamed` once it wrote itself. */
-export type RouteResult = { json: unknown; status?: number } | { streamed: true };
+/**
+ * A handler's answer: a JSON body (sent with the route's status), `streamed` once it wrote itself,
+ * or a browser redirect (single sign-on) to a URL or a console path.
+ */
+export type RouteResult = { json: unknown; status?: number } | { streamed: true } | { redirect: string };
 
 /**
  * A route about an object that belongs to someone: a requester's instance, an approver's task
@@ -69,6 +72,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** The body's content type when it is not JSON (the CSV import: `text/csv`). */
   consumes?: string;
+  /**
+   * The route answers browsers with a 302 to follow (single sign-on), never JSON on success; the
+   * OpenAPI document says so. Its errors before redirecting are JSON like everyone's.
+   */
+  redirects?: true;
   /** The success answer's schema, for the OpenAPI document. */
   response?: z.ZodType;
   /** The success status (default 200); 201 for creations. */
@@ -108,6 +116,9 @@ export function withOwnership(routes: RouteSpec[], declared: Record<string, Owne
     return ownership === undefined ? spec : { ...spec, ownership };
   });
 }
+
+/** Sends the browser on to `location` (302), never cached. */
+export const redirect = (location: string): RouteResult => ({ redirect: location });
 
 export const json = (body: unknown, status?: number): RouteResult =>
   status === undefined ? { json: body } : { json: body, status };

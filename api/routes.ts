@@ -11,6 +11,7 @@ import { findingsRoutes } from './findings/routes.js';
 import { instancesRoutes } from './instances/routes.js';
 import { monitorsRoutes } from './monitors/routes.js';
 import { notificationsRoutes } from './notifications/routes.js';
+import { oidcRoutes } from './oidc/routes.js';
 import { peopleResourcesRoutes } from './resources/people.js';
 import { policiesRoutes } from './policies/routes.js';
 import { processesRoutes } from './processes/routes.js';
@@ -23,6 +24,7 @@ import { tasksRoutes } from './tasks/routes.js';
 export function allRoutes(): RouteSpec[] {
   return [
     ...accountRoutes(),
+    ...oidcRoutes(),
     ...tokenRoutes(),
     ...policiesRoutes(),
     ...processesRoutes(),

@@ -11,6 +11,8 @@ import { answerClientErrors, createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import type { ApiDeps, DemoPerson } from './deps.js';
 import { ApiMetrics } from './metrics.js';
+import { OidcRelyingParty } from './oidc/relying-party.js';
+import { oidcSettingsOf } from './oidc/settings.js';
 
 export interface ApiServerOptions {
   /** Where failures that clients only see as "internal" are written; stderr by default. */
@@ -57,6 +59,7 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
       namespace: config.TEMPORAL_NAMESPACE,
       interceptors: { workflow: [metrics.clientInterceptor()] },
     });
+    const sso = oidcSettingsOf(config);
     const deps: ApiDeps = {
       store,
       temporal,
@@ -74,6 +77,7 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
       metrics,
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
+      ...(sso ? { singleSignOn: new OidcRelyingParty(sso) } : {}),
     };
     const app = createApp(deps, {
       consoleDir: config.CHARTER_CONSOLE_DIR ?? BUILT_CONSOLE,

@@ -33,6 +33,7 @@ import { AdminLog } from './admin-log.js';
 import { OperationsGauges } from './operations.js';
 import { ReportQueries } from './reports.js';
 import { roleGrantCollections, RoleGrants } from './role-grants.js';
+import { oidcLoginCollections, OidcLogins } from './oidc-logins.js';
 import { sessionCollections, SessionStore } from './sessions.js';
 import { taskCollections, TaskStore } from './tasks.js';
 
@@ -65,6 +66,8 @@ export interface Store {
   sessions: SessionStore;
   /** The roles admins granted people: what single sign-on adds to their groups' roles. */
   roleGrants: RoleGrants;
+  /** Single sign-on logins under way: started by one API process, finished by any. */
+  oidcLogins: OidcLogins;
   comments: CommentStore;
   /** The portfolio: projects by code, their version history, the PMO's phase list. */
   projects: ProjectStore;
@@ -114,6 +117,7 @@ export const MANIFEST: readonly CollectionSpec[] = [
   ...tokenCollections,
   ...sessionCollections,
   ...roleGrantCollections,
+  ...oidcLoginCollections,
   ...dashboardCollections,
   ...loadCollections,
 ];
@@ -148,6 +152,7 @@ export async function openStore(db: Db): Promise<Store> {
     idempotency: new IdempotencyRecords(db),
     sessions: new SessionStore(db),
     roleGrants: new RoleGrants(db),
+    oidcLogins: new OidcLogins(db),
     comments: new CommentStore(db),
     projects: new ProjectStore(db),
     qualifications: new QualificationStore(db),
@@ -175,6 +180,7 @@ export type { ApiToken, NewToken, TokenSummary } from './tokens.js';
 export type { Session } from './sessions.js';
 export { canonicalRoles, RoleGrantConflictError, RoleGrants } from './role-grants.js';
 export type { RoleGrant } from './role-grants.js';
+export type { PendingLogin } from './oidc-logins.js';
 export { AuditLedger, MissingLinkError } from './audit.js';
 export type { AuditEvent, AuditEventInput, AuditFilter, VerifyReport } from './audit.js';
 export { CapacityStore, isoWeekOf, isoWeeksFrom } from './capacity.js';

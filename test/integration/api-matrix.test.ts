@@ -41,6 +41,9 @@ describe('every route, every role', () => {
     expect(routes.filter((spec) => spec.public).map(named)).toEqual([
       'POST /v1/session',
       'GET /v1/session/demo-people',
+      'GET /v1/session/single-sign-on',
+      'GET /v1/session/oidc',
+      'GET /v1/session/oidc/callback',
     ]);
   });
 
