@@ -1,9 +1,12 @@
 // Reading parsed command-line values, shared by the client commands' dispatchers (main.ts and the
 // audit group's audit-main.ts).
 
-/** `takes`: what to say instead of "takes N arguments" when the count is wrong. */
+/**
+ * `count`: exactly that many arguments, or `{ atLeast }` for a command that takes a list
+ * (`roles set <person> <role>...`); `takes`: what to say instead of "takes N arguments".
+ */
 export type Parse = (
-  count: number,
+  count: number | { atLeast: number },
   takes?: string,
 ) => { values: Record<string, unknown>; positionals: string[] };
 

@@ -89,6 +89,30 @@ export const TOKEN_SPECS: readonly ClientCommand[] = [
   ),
 ];
 
+export const ROLE_SPECS: readonly ClientCommand[] = [
+  {
+    name: 'roles show',
+    synopsis: '<person>',
+    summary: 'the roles granted to a person (admins, auditors; anyone their own)',
+    description:
+      'Prints the roles an admin granted the person, who changed them last and when. Single sign-on ' +
+      'gives a person these roles together with those their groups map to (CHARTER_OIDC_ROLES).',
+    options: {},
+    exit: '0 done, 1 the API refused or could not be reached, 2 usage error',
+  },
+  {
+    name: 'roles set',
+    synopsis: '<person> <role>... | <person> --none',
+    summary: 'set the roles granted to a person (admins)',
+    description:
+      'Sets every role the person is to have (admins): author, requester, approver, auditor, pmo, ' +
+      'admin. Taking a role away ends all their browser sessions and revokes their live tokens that ' +
+      "carry it, at once. Each change is an event on the audit ledger's admin chain.",
+    options: { none: { type: 'boolean', help: 'take every granted role away' } },
+    exit: '0 done, 1 the API refused or could not be reached, 2 usage error',
+  },
+];
+
 export const CLIENT_SPECS: readonly ClientCommand[] = [
   command(
     'whoami',
@@ -325,6 +349,7 @@ export const CLIENT_SPECS: readonly ClientCommand[] = [
     },
   ),
   ...TOKEN_SPECS,
+  ...ROLE_SPECS,
 ];
 
 /** `charter token --help`: issuing, listing and revoking tokens. */
@@ -334,6 +359,16 @@ export const TOKEN_GROUP: CommandSpec = {
   description:
     'API tokens: `token issue` makes one and prints it once, `token list` shows them, `token ' +
     'revoke <id>` ends one. `charter token <issue|list|revoke> --help` shows the options of each.',
+  options: {},
+};
+
+/** `charter roles --help`. */
+export const ROLES_GROUP: CommandSpec = {
+  name: 'roles',
+  synopsis: 'show|set <person> [roles]',
+  description:
+    'Roles granted to people: `roles show <person>` prints them, `roles set <person> <role>...` ' +
+    'sets them. `charter roles <show|set> --help` shows the options of each.',
   options: {},
 };
 

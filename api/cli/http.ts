@@ -37,7 +37,7 @@ export const DEFAULT_API = 'http://127.0.0.1:3000';
 
 type Query = Record<string, string | number | undefined>;
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export class ApiClient {
   private readonly base: string;
@@ -63,6 +63,11 @@ export class ApiClient {
    */
   postOnce<T>(path: string, body: unknown): Promise<T> {
     return this.json<T>('POST', path, body, false);
+  }
+
+  /** PUTs set a state, so repeating one is safe without a key. */
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>('PUT', path, body);
   }
 
   delete<T>(path: string): Promise<T> {
@@ -94,10 +99,8 @@ export class ApiClient {
   private async send(method: Method, path: string, body?: unknown, keyed = true): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.env.token) headers['authorization'] = `Bearer ${this.env.token}`;
-    if (method === 'POST') {
-      if (keyed) headers['idempotency-key'] = this.idempotencyKey;
-      headers['content-type'] = 'application/json';
-    }
+    if (method === 'POST' && keyed) headers['idempotency-key'] = this.idempotencyKey;
+    if (method === 'POST' || body !== undefined) headers['content-type'] = 'application/json';
     const url = `${this.base}${path}`;
     try {
       return await fetch(url, {

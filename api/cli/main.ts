@@ -16,7 +16,15 @@ import { markRead, notifications } from './notification-commands.js';
 import { MONITOR_ACTIONS, type MonitorAction, monitorAction, monitors } from './monitor-commands.js';
 import { retire } from './policy-commands.js';
 import { impact } from './impact-command.js';
-import { AUDIT_GROUP, CLIENT_SPECS, COMMON_OPTIONS, MONITOR_GROUP, TOKEN_GROUP } from './command-specs.js';
+import {
+  AUDIT_GROUP,
+  CLIENT_SPECS,
+  COMMON_OPTIONS,
+  MONITOR_GROUP,
+  ROLES_GROUP,
+  TOKEN_GROUP,
+} from './command-specs.js';
+import { setRolesCommand, showRolesCommand } from './role-commands.js';
 import { issueTokenCommand, listTokensCommand, revokeTokenCommand } from './token-commands.js';
 import {
   type CommandContext,
@@ -66,6 +74,9 @@ function specOf(command: string, args: readonly string[]): CommandSpec | null {
   if (command === 'token') {
     return CLIENT_SPECS.find((c) => c.name === `token ${args[0]}`) ?? TOKEN_GROUP;
   }
+  if (command === 'roles') {
+    return CLIENT_SPECS.find((c) => c.name === `roles ${args[0]}`) ?? ROLES_GROUP;
+  }
   return CLIENT_SPECS.find((c) => c.name === command) ?? null;
 }
 
@@ -75,7 +86,7 @@ export async function runClient(argv: readonly string[], io: ClientIo): Promise<
   try {
     if (spec !== null && wantsHelp(rest)) {
       // The groups only list their commands; each of them takes the common options.
-      const group = spec === AUDIT_GROUP || spec === MONITOR_GROUP || spec === TOKEN_GROUP;
+      const group = [AUDIT_GROUP, MONITOR_GROUP, TOKEN_GROUP, ROLES_GROUP].includes(spec);
       io.out(helpText(group ? spec : { ...spec, options: { ...COMMON_OPTIONS, ...spec.options } }));
       return 0;
     }
@@ -97,8 +108,16 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
   const parse: Parse = (count, takes) => {
     const options = { ...COMMON_OPTIONS, ...specOf(command, args)?.options };
     const parsed = parseCommandArgs(options, args);
-    if (parsed.positionals.length !== count) {
-      const what = count === 0 ? 'no arguments' : `${count} argument${count > 1 ? 's' : ''}`;
+    const wrong =
+      typeof count === 'number'
+        ? parsed.positionals.length !== count
+        : parsed.positionals.length < count.atLeast;
+    if (wrong) {
+      const n = typeof count === 'number' ? count : count.atLeast;
+      const what =
+        n === 0
+          ? 'no arguments'
+          : `${typeof count === 'number' ? '' : 'at least '}${n} argument${n > 1 ? 's' : ''}`;
       throw new UsageError(
         takes ?? `${command} takes ${what}, got: ${parsed.positionals.join(' ') || 'none'}`,
       );
@@ -230,6 +249,8 @@ async function dispatch(command: string, args: string[], io: ClientIo): Promise<
     }
     case 'token':
       return token(args, parse, contextOf);
+    case 'roles':
+      return roles(args, parse, contextOf);
     default:
       throw new UsageError(`unknown command \`${command}\``);
   }
@@ -270,5 +291,31 @@ async function token(
     }
     default:
       throw new UsageError(`token takes issue, list or revoke${args[0] ? `, not \`${args[0]}\`` : ''}`);
+  }
+}
+
+/** `charter roles show|set`. */
+async function roles(
+  args: readonly string[],
+  parse: Parse,
+  contextOf: (values: Record<string, unknown>) => CommandContext,
+): Promise<number> {
+  switch (args[0]) {
+    case 'show': {
+      const { values, positionals } = parse(2, 'roles show takes <person>');
+      await showRolesCommand(contextOf(values), positionals[1] as string);
+      return 0;
+    }
+    case 'set': {
+      const { values, positionals } = parse(
+        { atLeast: 2 },
+        'roles set takes <person> and the roles, or --none',
+      );
+      const [, person, ...granted] = positionals as [string, string, ...string[]];
+      await setRolesCommand(contextOf(values), person, granted, values['none'] === true);
+      return 0;
+    }
+    default:
+      throw new UsageError(`roles takes show or set${args[0] ? `, not \`${args[0]}\`` : ''}`);
   }
 }
