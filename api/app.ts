@@ -68,6 +68,10 @@ export function createApp(deps: ApiDeps, options: AppOptions = {}): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (deps.health.stopping?.() === true) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
     const [mongo, temporal] = await Promise.all([probe(deps.health.mongo), probe(deps.health.temporal)]);
     const ready = mongo === 'ok' && temporal === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', mongo, temporal });

@@ -42,6 +42,12 @@ const schema = z
     CHARTER_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
     /** How long requests in flight may take to finish once `charter serve` is told to stop. */
     CHARTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+    /**
+     * How long `charter serve`, told to stop, goes on serving with `/readyz` answering 503, so that
+     * the load balancer takes it out before the listener closes (its probe interval times its
+     * failure threshold, and some). 0: the listener closes at once.
+     */
+    CHARTER_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(0),
     /** Single sign-on with OpenID Connect (api/oidc/settings.ts): none unless CHARTER_OIDC_ISSUER is set. */
     ...oidcVariables,
   })

@@ -12,7 +12,8 @@ export interface ApiDeps {
   taskQueue: string;
   now: () => Date;
   /** Readiness probes: each resolves when its server answers, rejects otherwise. */
-  health: { mongo: () => Promise<void>; temporal: () => Promise<void> };
+  /** `/readyz`'s probes; `stopping` true once the process drains (503 without probing). */
+  health: { mongo: () => Promise<void>; temporal: () => Promise<void>; stopping?: () => boolean };
   /** Failures the client only sees as "internal": the operator needs them. */
   log: (line: string, error?: unknown) => void;
   /** One entry per answered request (`charter serve` writes them as JSON lines); none when absent. */

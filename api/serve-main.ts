@@ -1,9 +1,10 @@
 // `charter serve`: the API alone, the production process beside `charter worker` (any number of
 // each, one Temporal and one MongoDB between them; the API keeps no state of its own). Configured
 // by the environment and optionally `--config FILE` (workflows/env-file.ts). On a database without
-// a live admin token it makes the first one (bootstrap.ts). SIGINT or SIGTERM stop accepting
-// requests, let those in flight finish (CHARTER_SHUTDOWN_GRACE_MS at most), then close the
-// connections; a second signal stops at once. Readiness (`/readyz`) probes MongoDB and Temporal,
+// a live admin token it makes the first one (bootstrap.ts). SIGINT or SIGTERM first turn `/readyz`
+// to 503 while requests are still served (CHARTER_SHUTDOWN_DRAIN_MS, 0 by default), then stop
+// accepting requests, let those in flight finish (CHARTER_SHUTDOWN_GRACE_MS at most), then close
+// the connections; a second signal stops at once. Readiness (`/readyz`) probes MongoDB and Temporal,
 // so a load balancer takes the process out before it stops and only sends it work it can do. Logs
 // are JSON lines on stdout (api/logging.ts) unless CHARTER_LOG_FORMAT=text.
 import { ApiConfigError, API_VARIABLES, apiConfig } from './config.js';
@@ -81,6 +82,12 @@ export async function serve(env: Record<string, string | undefined>, log: Log): 
       `Temporal ${config.TEMPORAL_ADDRESS} namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.CHARTER_TASK_QUEUE}")`,
   );
   await stopSignal(note);
+  const drainMs = config.CHARTER_SHUTDOWN_DRAIN_MS;
+  if (drainMs > 0) {
+    server.beginDraining();
+    note(`charter serve: draining for ${drainMs} ms (/readyz answers 503, requests are still served)`);
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+  }
   note('charter serve: stopping (requests in flight may finish)');
   await server.close();
   note('charter serve stopped');

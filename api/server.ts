@@ -33,6 +33,8 @@ export interface ApiServer {
   url: string;
   /** The store the API uses, for the process that runs it (seeding, a worker in the same process). */
   store: Store;
+  /** From now on `/readyz` answers 503 `stopping`; requests are still served. */
+  beginDraining(): void;
   /** Stops accepting requests and waits for those in flight; connections stay open. */
   stopAccepting(): Promise<void>;
   /** Stops accepting requests, then closes the MongoDB and Temporal connections. */
@@ -60,6 +62,7 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
       interceptors: { workflow: [metrics.clientInterceptor()] },
     });
     const sso = oidcSettingsOf(config);
+    let draining = false;
     const deps: ApiDeps = {
       store,
       temporal,
@@ -72,6 +75,7 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
         temporal: async () => {
           await temporalConnection.healthService.check({});
         },
+        stopping: () => draining,
       },
       log,
       metrics,
@@ -103,6 +107,9 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
     return {
       url: `http://${host}:${port}`,
       store,
+      beginDraining: () => {
+        draining = true;
+      },
       stopAccepting,
       close: () => {
         closing ??= (async () => {

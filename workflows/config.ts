@@ -63,6 +63,8 @@ const schema = z
       .optional(),
     /** `charter worker`'s log: JSON lines on stdout (production), or text lines on stderr. */
     CHARTER_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
+    /** How long running activities may take to finish once `charter worker` is told to stop. */
+    CHARTER_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** Minutes between signed tree heads of the audit ledger (workflows/ledger/schedule.ts). */
     CHARTER_LEDGER_SIGN_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
     /** JSON: [{"url":"https://chat.example/hooks/pmo","secret":"at least 16 characters"}]. */

@@ -71,6 +71,7 @@ export async function main(
       checkServices: config.CHARTER_CHECK_SERVICES,
       bundle: await bundleCharterWorkflows(),
       qualificationReminderDays: config.CHARTER_QUALIFICATION_REMINDER_DAYS,
+      shutdownGraceTime: config.CHARTER_WORKER_SHUTDOWN_GRACE_MS,
       signingKey,
     });
     const notifier =

@@ -49,7 +49,7 @@ export interface CharterWorkerOptions {
   /** Lead times of the qualification expiry reminders (CHARTER_QUALIFICATION_REMINDER_DAYS); default 30 and 7. */
   qualificationReminderDays?: readonly number[];
   /** Tests shorten this; a worker going down lets running activities finish for this long. */
-  shutdownGraceTime?: string;
+  shutdownGraceTime?: string | number;
   /** The key tree heads are signed with (CHARTER_SIGNING_KEY[_FILE]); none: the tree grows unsigned. */
   signingKey?: SigningKey | null;
 }

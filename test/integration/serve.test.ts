@@ -185,3 +185,27 @@ test('when the environment holds a bad value over a good file, then serve names 
   expect(proc.exit()).toBe('2');
   expect(proc.tail()).toContain('CHARTER_API_PORT: must be between 0 and 65535');
 }, 60_000);
+
+test('when serve with a drain time is told to stop, then /readyz answers 503 while requests are still served, then it exits 0', async () => {
+  const config = configFile('drain.env', [`CHARTER_DATABASE=${database}_drain`, 'CHARTER_API_PORT=0']);
+  const proc = await serve(config, { CHARTER_SHUTDOWN_DRAIN_MS: '4000', CHARTER_LOG_FORMAT: 'text' });
+  const api = servedUrl(proc);
+  expect((await fetch(`${api}/readyz`)).status).toBe(200);
+
+  const stopped = proc.stop('SIGTERM');
+  const deadline = Date.now() + 3_000;
+  let ready = await fetch(`${api}/readyz`);
+  while (ready.status === 200 && Date.now() < deadline) ready = await fetch(`${api}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toEqual({ status: 'stopping' });
+  // Still served while the load balancer catches up: the API answers, here its public document.
+  expect((await fetch(`${api}/openapi.json`)).status).toBe(200);
+
+  await stopped;
+  expect(proc.exit()).toBe('0');
+  expect(proc.lines().join('\n')).toContain(
+    'draining for 4000 ms (/readyz answers 503, requests are still served)',
+  );
+  await expect(fetch(`${api}/healthz`)).rejects.toThrow();
+  await mongo.db(`${database}_drain`).dropDatabase();
+}, 120_000);
