@@ -56,6 +56,15 @@ export async function startOidcProvider(
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], groups: ['groups'] },
     pkce: { required: () => true },
+    // Set, so that the library does not print a notice for each default it uses.
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 600,
+      Grant: 600,
+    },
     findAccount: (_ctx, sub) => {
       const account = byLogin.get(sub);
       if (account === undefined) return undefined;

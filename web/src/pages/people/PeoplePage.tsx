@@ -4,7 +4,8 @@
 // (capacity, what is booked on which project, and, for planners, booking more) and the
 // delegations they gave and received. Admins also edit how the person is reached (the settings
 // page's delivery form, on /v1/directory/people/{id}/delivery), and the person's API tokens, which
-// admins and the person themself see, issue and revoke (Tokens.tsx).
+// admins and the person themself see, issue and revoke (Tokens.tsx); the roles admins grant
+// (Roles.tsx).
 import { api, unwrap } from '../../api-client/client.js';
 import { useLive } from '../../app/live.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
@@ -16,6 +17,7 @@ import { Capacity, type WeekRange } from './Capacity.js';
 import { PersonDelegations } from './Delegations.js';
 import { AbsenceText, ActiveBadge, Directory, personPath } from './Directory.js';
 import { OutOfOfficeForm } from './OutOfOfficeForm.js';
+import { PersonRoles } from './Roles.js';
 import { PersonTokens } from './Tokens.js';
 import { isoWeekOf, weekPlus } from './weeks.js';
 
@@ -121,6 +123,7 @@ function PersonView({ person }: { person: string }) {
             </p>
           ) : null}
           <PersonDelegations person={person} />
+          {hasRole(who, 'admin') ? <PersonRoles person={person} /> : null}
           {hasRole(who, 'admin') || who.person === person ? <PersonTokens person={person} /> : null}
         </>
       )}
