@@ -21,30 +21,16 @@
 // run in three lanes, most telling first (`byPriority`). Every scenario runs, however long that
 // takes; one that has not finished after CASE_MS fails.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import { parseInput } from '../../engine/input/index.js';
-import type { Refusal } from '../../engine/machine/index.js';
 import { openStore, type Store } from '../../store/index.js';
 import { charterInstance } from '../../workflows/definitions/instance.js';
-import {
-  attestUpdate,
-  blockedOnQuery,
-  cancelUpdate,
-  decideUpdate,
-  explainQuery,
-  REFUSED,
-  reportCheckUpdate,
-  waiveUpdate,
-  type CheckReport,
-} from '../../workflows/definitions/messages.js';
+import { blockedOnQuery, explainQuery, type CheckReport } from '../../workflows/definitions/messages.js';
 import { createCharterWorker } from '../../workflows/worker.js';
 import { charterTestBundle } from '../support/workflow-bundle.js';
-import type { CheckAnswer } from '../../engine/simulate/index.js';
 import {
-  type Accepted,
-  type Action,
   byPriority,
   type Case,
   CheckStub,
@@ -54,6 +40,7 @@ import {
   reference,
   type Reference,
 } from '../support/conformance.js';
+import { actOnceKnown, reportOf } from '../support/conformance-actions.js';
 import { seedQualifications } from '../support/qualifications.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from '../support/services.js';
 import { useQuietTemporalRuntime } from '../support/temporal.js';
@@ -173,7 +160,7 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
               found.push(`${where}: no request of the ${w.action.step} check reached the service`);
             } else report = reportOf(accepted, w.action.answer);
           }
-          const refused = await act(handle, w.action, report);
+          const refused = await actOnceKnown(handle, w.action, report, w.refused, SETTLE_MS);
           debug(where, 'acted', refused);
           if (refused !== w.refused) {
             found.push(
@@ -183,6 +170,12 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
           found.push(...(await settle(look, w.decisionsAfter, w.blockedOn, `${where} after`)));
         }
         const decisions = sim.state.decisions.length;
+        if (sim.ended) {
+          // Unlocks time skipping while waiting: retries of a failing service take no real time
+          // (polling alone leaves the clock to real time, and a loaded machine then ran out of
+          // SETTLE_MS before the retries had).
+          await Promise.race([handle.result().catch(() => null), later(SETTLE_MS)]);
+        }
         found.push(
           ...(await settle(
             look,
@@ -191,10 +184,6 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
             'end',
           )),
         );
-        if (sim.ended) {
-          // Unlocks time skipping while waiting: retries of a failing service take no real time.
-          await Promise.race([handle.result().catch(() => null), later(SETTLE_MS)]);
-        }
         const last = await look();
         if (last.closed) {
           const result = await handle.result();
@@ -367,52 +356,6 @@ async function settle(
     }
     await delay(pause);
   }
-}
-
-/** Sends the action; returns the refusal code, null when accepted. */
-async function act(handle: Handle, action: Action, report: CheckReport | null): Promise<string | null> {
-  try {
-    switch (action.kind) {
-      case 'decide':
-        await handle.executeUpdate(decideUpdate, { args: [action.input] });
-        break;
-      case 'attest':
-        await handle.executeUpdate(attestUpdate, { args: [action.input] });
-        break;
-      case 'waive':
-        await handle.executeUpdate(waiveUpdate, { args: [action.input] });
-        break;
-      case 'cancel':
-        await handle.executeUpdate(cancelUpdate, { args: [action.input] });
-        break;
-      case 'check':
-        if (report) await handle.executeUpdate(reportCheckUpdate, { args: [report] });
-        break;
-    }
-    return null;
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const cause = error.cause as { type?: string; details?: unknown[] } | undefined;
-      if (cause?.type === REFUSED) return (cause.details?.[0] as Refusal).code;
-    }
-    // A workflow that has ended runs no validator: Temporal answers that the workflow (or the
-    // Update, when it ended while the Update was on its way) is not found. That is `ended`.
-    const { status } = await handle.describe();
-    if (status.name !== 'RUNNING') return 'ended';
-    return `error: ${(error as Error).message}`;
-  }
-}
-
-function reportOf(accepted: Accepted, answer: CheckAnswer): CheckReport {
-  const { outcome, evidence, detail } = answer;
-  return {
-    request: accepted.request,
-    service: accepted.service,
-    // The simulator's `pending` answer never reaches a script entry that answers a check.
-    outcome: outcome === 'pending' ? 'error' : outcome,
-    ...(evidence === undefined ? {} : { evidence }),
-    ...(detail === undefined ? {} : { detail }),
-  };
 }
 
 function firstDifference(what: string, got: string[], want: string[]): string[] {
