@@ -40,7 +40,7 @@ import {
   reference,
   type Reference,
 } from '../support/conformance.js';
-import { actOnceKnown, reportOf } from '../support/conformance-actions.js';
+import { activitiesSettled, actOnceKnown, reportOf } from '../support/conformance-actions.js';
 import { seedQualifications } from '../support/qualifications.js';
 import { connectMongo, databaseNameFor, taskQueueFor, temporalTestServerPath } from '../support/services.js';
 import { useQuietTemporalRuntime } from '../support/temporal.js';
@@ -147,6 +147,7 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
         for (const [i, w] of ref.waypoints.entries()) {
           if (w.at !== null) {
             timed += 1;
+            await activitiesSettled(handle, SETTLE_MS);
             await moveTo(w.at + timed * STEP_MS);
           }
           const where = `script[${i}]`;
@@ -340,10 +341,7 @@ async function settle(
   where: string,
 ): Promise<string[]> {
   const deadline = Date.now() + SETTLE_MS;
-  // Polls quickly at first (most states settle within a few ms of the action), then less often:
-  // every look is a query through the server and the worker and a store read, and three lanes
-  // polling at a fixed 20 ms took CPU time the scenarios themselves needed.
-  for (let pause = 10; ; pause = Math.min(pause * 2, 160)) {
+  for (;;) {
     const now = await look();
     const same = JSON.stringify(now.blockedOn.map(normalise)) === JSON.stringify(blocked.map(normalise));
     if (now.decisions.length >= decisions && same) return [];
@@ -354,7 +352,7 @@ async function settle(
           `the simulator ${decisions} and ${JSON.stringify(blocked)}`,
       ];
     }
-    await delay(pause);
+    await delay(20);
   }
 }
 

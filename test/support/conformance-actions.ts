@@ -88,3 +88,28 @@ export function reportOf(accepted: Accepted, answer: CheckAnswer): CheckReport {
     ...(detail === undefined ? {} : { detail }),
   };
 }
+
+/** PendingActivityState (temporal.api.enums.v1): scheduled, not yet taken by a worker; running. */
+const SCHEDULED = 1;
+const STARTED = 2;
+
+/**
+ * Waits (in real time, at most `limitMs`) until no activity of the instance runs or waits for a
+ * worker. Skipping time fires every timer due in between, activities' time-outs included: an
+ * activity still running when the clock jumps hours (a check's HTTP call, a store write on a busy
+ * machine) times out and is retried after its back-off, which the test then waits out in real
+ * time, past its limits; seen as a check report refused with `no-such-check` on a loaded machine.
+ * An activity waiting out a retry back-off is not waited for: skipping that is the point.
+ */
+export async function activitiesSettled(handle: Handle, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const { raw } = await handle.describe();
+    const busy = (raw.pendingActivities ?? []).some((activity) => {
+      const state = Number(activity.state);
+      return state === STARTED || (state === SCHEDULED && !activity.nextAttemptScheduleTime);
+    });
+    if (!busy || Date.now() > deadline) return;
+    await delay(20);
+  }
+}
