@@ -40,9 +40,11 @@ describe('API tokens on the People screen', () => {
   };
 
   const issue = async (page: Page, label: string, roles: string[]) => {
-    if (label !== '') await page.getByLabel('What it is for').fill(label);
-    for (const role of roles) await page.getByRole('checkbox', { name: role, exact: true }).check();
-    await page.getByRole('button', { name: 'Issue the token' }).click();
+    // The token form's boxes: an admin's view of the page also has the person's Roles card.
+    const form = page.getByRole('form', { name: 'Issue a token' });
+    if (label !== '') await form.getByLabel('What it is for').fill(label);
+    for (const role of roles) await form.getByRole('checkbox', { name: role, exact: true }).check();
+    await form.getByRole('button', { name: 'Issue the token' }).click();
   };
 
   test('when an admin issues a token to Pat, then its text shows once and works, and revoking it asks first and ends it', async () => {
