@@ -97,6 +97,11 @@ describe('the API configuration', () => {
       CHARTER_BOOTSTRAP_ADMIN: 'admin@charter.local',
       CHARTER_LOG_FORMAT: 'json',
       CHARTER_SHUTDOWN_GRACE_MS: 10_000,
+      CHARTER_SHUTDOWN_DRAIN_MS: 0,
+      // Single sign-on stays off (no CHARTER_OIDC_ISSUER); these only say how it would read claims.
+      CHARTER_OIDC_GROUPS_CLAIM: 'groups',
+      CHARTER_OIDC_PERSON_CLAIM: 'email',
+      CHARTER_OIDC_SCOPES: 'openid email profile',
     });
   });
 
