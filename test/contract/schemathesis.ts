@@ -50,9 +50,15 @@ export const CONTRACT_CHECKS = [
  * The run's settings beyond the command line. The coverage phase also sends every path with the
  * HTTP methods it does not declare (TRACE, OPTIONS...), a tenth of its cases: their answer is the
  * unknown-route 404, which the unsupported_method check (not run: it wants 405) would judge.
+ * Data the document forbids must be refused; schemathesis's list of refusals lacks 431, the answer
+ * (before any route runs) to a request whose URL and headers pass Node's 16 KB: the OIDC callback's
+ * `code`, `state` and `error` each one past their limits, percent-encoded, come to that.
  */
 const CONFIG = `[phases.coverage]
 unexpected-methods = []
+
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "431", "5xx"]
 `;
 
 export interface SchemathesisRun {
