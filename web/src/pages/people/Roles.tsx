@@ -42,7 +42,7 @@ function RolesForm({ person, current, onSaved }: { person: string; current: Gran
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [saved, setSaved] = useState<Change | null>(null);
-  // Another admin's change, read by the page's polling, replaces an unedited form.
+  // A change of the stored roles (another admin's, read by the page's polling) replaces the form's boxes.
   const stored = current.roles.join(',');
   useEffect(() => setRoles(stored === '' ? [] : (stored.split(',') as Role[])), [stored]);
 
