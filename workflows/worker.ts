@@ -52,6 +52,12 @@ export interface CharterWorkerOptions {
   shutdownGraceTime?: string | number;
   /** The key tree heads are signed with (CHARTER_SIGNING_KEY[_FILE]); none: the tree grows unsigned. */
   signingKey?: SigningKey | null;
+  /**
+   * Tests that start a worker per case: workflows run on this thread instead of a worker thread of
+   * their own, which costs about a second of CPU to start (SDK and bundle loaded again). The
+   * workflow code runs in the same sandbox; only the deadlock detector is off.
+   */
+  workflowsOnThisThread?: boolean;
 }
 
 export function createCharterWorker(options: CharterWorkerOptions): Promise<Worker> {
@@ -67,5 +73,6 @@ export function createCharterWorker(options: CharterWorkerOptions): Promise<Work
       ...createLedgerActivities(options.store, options.signingKey ?? null),
     },
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
+    ...(options.workflowsOnThisThread === true ? { debugMode: true } : {}),
   });
 }

@@ -117,6 +117,8 @@ describe('policy test scenarios: the simulator and the real workflow agree', () 
         checkServices,
         bundle,
         shutdownGraceTime: '1 second',
+        // A worker per scenario: a workflow thread for each cost a quarter of the file's CPU.
+        workflowsOnThisThread: true,
       });
       debug(c.key, 'worker up');
       const moveTo = async (at: number): Promise<void> => {
