@@ -25,7 +25,8 @@ import { startDelivery } from '../workflows/notify/index.js';
 import { demoSigningKey } from './demo-signing-key.js';
 import { scheduleLedgerSignerAtStart } from '../workflows/ledger/schedule.js';
 import { scheduleQualificationRemindersAtStart } from '../workflows/qualifications/schedule.js';
-import { bundleCharterWorkflows, createCharterWorker } from '../workflows/worker.js';
+import { bundleForWorker } from '../workflows/bundle-file.js';
+import { createCharterWorker } from '../workflows/worker.js';
 import { ensureConsoleBuilt } from './build-web.js';
 import { startDemoChecks } from './demo-checks.js';
 
@@ -125,7 +126,12 @@ async function main(): Promise<number> {
       checkServices = demo.services;
       log(`demo check services on ${demo.base} (set CHARTER_CHECK_SERVICES to use real ones)`);
     }
-    log('bundling the workflow code (a few seconds)');
+    // Kept across starts in the data folder (rebuilt when the sources change), as a worker's
+    // CHARTER_WORKFLOW_BUNDLE: the first start bundles for a few seconds, later ones read it.
+    const { bundle, says } = await bundleForWorker(
+      env['CHARTER_WORKFLOW_BUNDLE'] ?? path.join(DATA_DIR, 'workflow-bundle.js'),
+    );
+    log(`workflow bundle: ${says}`);
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     cleanups.push({ what: 'worker connection', run: () => connection.close() });
     const worker: Worker = await createCharterWorker({
@@ -134,7 +140,7 @@ async function main(): Promise<number> {
       taskQueue: config.CHARTER_TASK_QUEUE,
       store: api.store,
       checkServices,
-      bundle: await bundleCharterWorkflows(),
+      bundle,
       qualificationReminderDays: workerSettings.CHARTER_QUALIFICATION_REMINDER_DAYS,
       signingKey: demoSigningKey(env, DATA_DIR, log),
     });

@@ -63,6 +63,11 @@ const schema = z
       .optional(),
     /** `charter worker`'s log: JSON lines on stdout (production), or text lines on stderr. */
     CHARTER_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
+    /**
+     * A file the worker keeps its workflow bundle in: read at start when it was built from these
+     * sources, else built and written there (workflows/bundle-file.ts). Unset: built at every start.
+     */
+    CHARTER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
     /** How long running activities may take to finish once `charter worker` is told to stop. */
     CHARTER_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** Minutes between signed tree heads of the audit ledger (workflows/ledger/schedule.ts). */

@@ -9,7 +9,8 @@ import { startDelivery } from './notify/index.js';
 import { signingKeyFromEnv, SigningKeyError } from './ledger/keys.js';
 import { scheduleLedgerSignerAtStart } from './ledger/schedule.js';
 import { scheduleQualificationRemindersAtStart } from './qualifications/schedule.js';
-import { bundleCharterWorkflows, createCharterWorker } from './worker.js';
+import { bundleForWorker } from './bundle-file.js';
+import { createCharterWorker } from './worker.js';
 
 export async function main(
   env: Record<string, string | undefined>,
@@ -63,13 +64,14 @@ export async function main(
         fact: { kind: 'signingKeyAdded', keyId: signingKey.keyId, algorithm: 'ed25519' },
       });
     }
+    const { bundle, says: bundleSays } = await bundleForWorker(config.CHARTER_WORKFLOW_BUNDLE);
     const worker = await createCharterWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.CHARTER_TASK_QUEUE,
       store,
       checkServices: config.CHARTER_CHECK_SERVICES,
-      bundle: await bundleCharterWorkflows(),
+      bundle,
       qualificationReminderDays: config.CHARTER_QUALIFICATION_REMINDER_DAYS,
       shutdownGraceTime: config.CHARTER_WORKER_SHUTDOWN_GRACE_MS,
       signingKey,
@@ -85,7 +87,8 @@ export async function main(
         `webhooks: ${config.CHARTER_WEBHOOKS.length}, ` +
         `mail: ${delivery.mail}, ` +
         `ledger heads: ${signingKey ? `signed with key ${signingKey.keyId}` : 'not signed (no CHARTER_SIGNING_KEY or CHARTER_SIGNING_KEY_FILE)'}, ` +
-        `metrics: ${config.CHARTER_WORKER_METRICS_ADDRESS === undefined ? 'off' : `http://${config.CHARTER_WORKER_METRICS_ADDRESS}/metrics`}`,
+        `metrics: ${config.CHARTER_WORKER_METRICS_ADDRESS === undefined ? 'off' : `http://${config.CHARTER_WORKER_METRICS_ADDRESS}/metrics`}, ` +
+        `workflow bundle: ${bundleSays}`,
     );
     // Worker.run() shuts down on SIGINT/SIGTERM by itself and resolves once it has drained.
     // Meanwhile, whatever was published or retired while no worker ran is scheduled, and the daily

@@ -75,6 +75,8 @@ describe('a worker process killed with SIGKILL at random moments', () => {
     const deadline = t0 + 210_000;
     const options: WorkerProcessOptions = { database, taskQueue, checkServices: { scan: stub.url } };
     let worker = await startWorkerProcess(options);
+    // It ran the tests' kept bundle (CHARTER_WORKFLOW_BUNDLE) rather than bundling at each start.
+    expect(worker.lines().join('\n')).toContain('workflow bundle: read from');
     const schedule: string[] = [];
     // Half the approvals are held until the next kill, so that they reach Temporal while no worker
     // is up: the Update must wait or be retried, and still be applied exactly once.

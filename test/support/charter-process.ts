@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { mongodbUri, temporalAddress } from './services.js';
+import { charterTestBundle, TEST_BUNDLE_FILE } from './workflow-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHARTER = fileURLToPath(new URL('../../scripts/charter.js', import.meta.url));
@@ -42,9 +43,17 @@ const MAX_LINES = 400;
 
 /** Spawns the process; resolves once it prints `ready` (fails with its output when it exits or stays silent). */
 export async function startCharterProcess(options: CharterProcessOptions): Promise<CharterProcess> {
+  // A worker reads the tests' workflow bundle (made here first when the sources changed) rather
+  // than bundling at each start: the crash drill alone starts up to six.
+  const bundle: Record<string, string> = {};
+  if (options.command === 'worker') {
+    await charterTestBundle();
+    bundle['CHARTER_WORKFLOW_BUNDLE'] = TEST_BUNDLE_FILE;
+  }
+  const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress(), MONGODB_URI: mongodbUri(), ...bundle };
   const child: ChildProcess = spawn(process.execPath, [CHARTER, options.command, ...(options.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress(), MONGODB_URI: mongodbUri(), ...options.env },
+    env: { ...env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not spawn \`charter ${options.command}\``);
