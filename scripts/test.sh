@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: install the servers, Chromium, Node 24 and schemathesis (cached), start the servers,
 # lint, typecheck, check the console's generated API types, unit tests, build the console, then two
-# lanes side by side: the integration suites, and the browser suites followed by the API contract
-# test, the walkthrough and the unit suite on Node 24; stop the servers (also after a failure or
-# Ctrl-C), then print the totals on the last line.
+# lanes side by side: the integration suites, and the browser suites, each followed by what it
+# takes of the API contract test, the walkthrough and the unit suite on Node 24; stop the servers
+# (also after a failure or Ctrl-C), then print the totals on the last line.
 # Servers named by TEMPORAL_ADDRESS / MONGODB_URI / TEMPORAL_TEST_SERVER_PATH are used as they are.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -94,12 +94,31 @@ stage build-web npm run --silent build:web
 # The browser suites get a SecantusDB of their own when this script started the test one: the
 # storage-outage drill stops and restarts that server (with a server given in MONGODB_URI the
 # drill skips, and both stages share it). Temporal is shared: each suite has its own task queue.
-# The browser lane then runs, on the same database, what must not share one with the storage-outage
-# drill: the API contract test (schemathesis, test/contract/) and the README walkthrough on Node 24
-# (scripts/test-node24.sh); last the unit suite on Node 24, which needs no server: the integration
-# lane, the longer one, still runs then, and the unit suite takes the cores the browser suites
-# leave (before, it ran on its own between the unit stage and the lanes, 2-3 minutes of a run).
-# Its stages' failures come back in a file (it runs in a subshell).
+# Then the tail: the API contract test (schemathesis, test/contract/), the README walkthrough on
+# Node 24 and the unit suite on Node 24 (scripts/test-node24.sh), in that order, each taken by
+# whichever lane is free first (a claim is an atomic mkdir), so that neither lane idles while the
+# other still has minutes of work: which lane finishes first changed from run to run. None of them
+# may share a database with the storage-outage drill: the integration lane reaches them after it.
+# Each lane's failed stages come back in a file (it runs in a subshell).
+tail_jobs() { # lane: runs the tail's jobs no other lane took, adds the failed ones to failed[]
+  local job
+  for job in contract walkthrough-node24 unit-node24; do
+    mkdir "$results/claimed-$job" 2>/dev/null || continue
+    log "== $job (in the $1 lane)"
+    case $job in
+      contract) jest "${CHARTER_CONTRACT_LIMIT_S:-900}" contract --maxWorkers=1 ;;
+      walkthrough-node24) bash "$scripts/test-node24.sh" walkthrough ;;
+      unit-node24) bash "$scripts/test-node24.sh" unit ;;
+    esac || failed+=("$job")
+  done
+}
+integration_lane() {
+  local failed=()
+  jest "${CHARTER_INTEGRATION_LIMIT_S:-3600}" integration --maxWorkers=1 --bail=1 || failed+=(integration)
+  tail_jobs integration
+  printf '%s\n' "${failed[@]}" >"$results/integration-lane.failed"
+  [ ${#failed[@]} -eq 0 ]
+}
 browser_lane() {
   if [ -n "$own_mongo" ]; then
     MONGODB_URI='' bash "$scripts/start-services.sh" test-browser || { echo browser >"$results/browser-lane.failed"; return 1; }
@@ -111,31 +130,28 @@ browser_lane() {
   # A browser test is a journey over several pages, each scanned by axe: 20-40 s alone, and one
   # passed jest's default 60 s on a loaded CI machine; a hung one still fails, at two minutes.
   jest "${CHARTER_BROWSER_LIMIT_S:-3000}" browser --maxWorkers=1 --bail=1 --testTimeout=120000 || failed+=(browser)
-  log "== contract"
-  jest "${CHARTER_CONTRACT_LIMIT_S:-900}" contract --maxWorkers=1 || failed+=(contract)
-  log "== walkthrough-node24"
-  bash "$scripts/test-node24.sh" walkthrough || failed+=(walkthrough-node24)
-  log "== unit-node24"
-  bash "$scripts/test-node24.sh" unit || failed+=(unit-node24)
+  tail_jobs browser
   printf '%s\n' "${failed[@]}" >"$results/browser-lane.failed"
   [ ${#failed[@]} -eq 0 ]
 }
 log "== integration and browser lanes, side by side (progress: $results/{integration,browser}.log)"
-jest "${CHARTER_INTEGRATION_LIMIT_S:-3600}" integration --maxWorkers=1 --bail=1 >"$results/integration.log" 2>&1 &
+integration_lane >"$results/integration.log" 2>&1 &
 integration_pid=$!
 browser_lane >"$results/browser.log" 2>&1 &
 browser_pid=$!
-wait "$integration_pid" || failed_stages+=(integration)
-log "== integration"
+wait "$integration_pid"
+log "== integration lane: integration, then the tail jobs it took"
 cat "$results/integration.log"
 wait "$browser_pid"
-log "== browser lane: browser, contract, walkthrough-node24, unit-node24"
+log "== browser lane: browser, then the tail jobs it took"
 cat "$results/browser.log"
-if [ -f "$results/browser-lane.failed" ]; then
-  while read -r name; do [ -n "$name" ] && failed_stages+=("$name"); done <"$results/browser-lane.failed"
-else
-  failed_stages+=(browser)
-fi
+for lane in integration browser; do
+  if [ -f "$results/$lane-lane.failed" ]; then
+    while read -r name; do [ -n "$name" ] && failed_stages+=("$name"); done <"$results/$lane-lane.failed"
+  else
+    failed_stages+=("$lane")
+  fi
+done
 
 # Stop before the totals, so that they stay the last line (the EXIT trap then finds nothing to do).
 bash "$scripts/stop-services.sh" test-browser
