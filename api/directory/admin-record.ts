@@ -44,7 +44,13 @@ export async function recordDirectoryEdit(
   store: Store,
   caller: Caller,
   at: Date,
-  entry: { kind: 'person' | 'group'; id: string; created: boolean; changes: Change[] },
+  entry: {
+    kind: 'person' | 'group';
+    id: string;
+    created: boolean;
+    changes: Change[];
+    ended?: { sessionsEnded: number; tokensRevoked: string[] };
+  },
 ): Promise<void> {
   if (!entry.created && entry.changes.length === 0) return;
   await store.adminLog.record({
@@ -58,6 +64,7 @@ export async function recordDirectoryEdit(
       created: entry.created,
       changes: entry.changes,
       by: caller.person,
+      ...(entry.ended ? { ended: entry.ended } : {}),
     },
   });
 }

@@ -18,6 +18,7 @@ import { ROLES, type Role, type RoleGrant, type Store } from '../../store/index.
 import { hasRole } from '../auth.js';
 import { forbidden, invalidRequest, notFound } from '../errors.js';
 import { ALL_ROLES, json, route, type RouteSpec } from '../route.js';
+import { endAccess } from './access-end.js';
 import { personId } from './schemas.js';
 
 const grantView = z.object({
@@ -61,29 +62,17 @@ async function enforceAndRecord(
 ): Promise<{ sessionsEnded: number; tokensRevoked: string[] }> {
   if (grant.version === 0) return { sessionsEnded: 0, tokensRevoked: [] };
   const removed = grant.previous.filter((r) => !grant.roles.includes(r));
-  let sessionsEnded = 0;
-  const tokensRevoked: string[] = [];
-  if (removed.length > 0) {
-    sessionsEnded = await store.sessions.endAllOf(grant.person, grant.updatedAt);
-    for (const token of await store.tokens.liveCarrying(grant.person, removed, grant.updatedAt, at)) {
-      const done = await store.tokens.revoke(token.id, at, grant.updatedBy);
-      if (done === null || !done.revoked) continue;
-      tokensRevoked.push(token.id);
-      await store.adminLog.record({
-        key: `token:${token.id}:revoked`,
-        at,
-        actor: grant.updatedBy,
-        fact: {
-          kind: 'tokenRevoked',
-          token: token.id,
-          person: token.person,
-          label: token.label,
+  const { sessionsEnded, tokensRevoked } =
+    removed.length > 0
+      ? await endAccess(store, {
+          person: grant.person,
+          roles: removed,
+          upTo: grant.updatedAt,
+          at,
           by: grant.updatedBy,
           because: 'roles-removed',
-        },
-      });
-    }
-  }
+        })
+      : { sessionsEnded: 0, tokensRevoked: [] };
   await store.adminLog.record({
     key: `roles:${grant.person}:v${grant.version}`,
     at: grant.updatedAt,

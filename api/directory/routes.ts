@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { invalidRequest, notFound } from '../errors.js';
 import { ALL_ROLES, json, route, type RouteSpec, withOwnership } from '../route.js';
+import { endAccess } from './access-end.js';
 import { groupChanges, personChanges, recordDirectoryEdit } from './admin-record.js';
 import { delegationRoutes } from './delegations.js';
 import { roleGrantRoutes } from './roles.js';
@@ -84,7 +85,8 @@ export function directoryRoutes(): RouteSpec[] {
     route({
       method: 'put',
       path: '/directory/people/:id',
-      summary: 'Creates or updates a person: name, manager, active',
+      summary:
+        'Creates or updates a person: name, manager, active; making someone inactive ends their browser sessions and revokes their live tokens at once',
       alsoStatus: [201],
       roles: ['admin'],
       params: z.object({ id: personId }),
@@ -100,11 +102,24 @@ export function directoryRoutes(): RouteSpec[] {
           ...(body.active === undefined ? {} : { active: body.active }),
         });
         const after = await deps.store.directory.person(params.id);
-        await recordDirectoryEdit(deps.store, caller, deps.now(), {
+        const at = deps.now();
+        // Made inactive: nothing they started before keeps working (access-end.ts).
+        const ended =
+          before?.active === true && after?.active === false
+            ? await endAccess(deps.store, {
+                person: params.id,
+                upTo: at,
+                at,
+                by: caller.person,
+                because: 'person-deactivated',
+              })
+            : null;
+        await recordDirectoryEdit(deps.store, caller, at, {
           kind: 'person',
           id: params.id,
           created: before === null,
           changes: before === null || after === null ? [] : personChanges(before, after),
+          ...(ended ? { ended } : {}),
         });
         return json(await personAnswer(deps.store, params.id), before === null ? 201 : 200);
       },

@@ -17,7 +17,8 @@ export type AdminFact =
     }
   /**
    * A token stopped working: revoked by `by` (an admin or its person), or, with `because`, when an
-   * admin took away a role it carries (rolesChanged names the same tokens).
+   * admin took away a role it carries (rolesChanged names the same tokens) or made its person
+   * inactive in the directory (directoryChanged names them).
    */
   | {
       kind: 'tokenRevoked';
@@ -25,7 +26,7 @@ export type AdminFact =
       person: string;
       label: string;
       by: string;
-      because?: 'roles-removed';
+      because?: 'roles-removed' | 'person-deactivated';
     }
   /**
    * An admin changed the roles granted to a person (what single sign-on adds to their groups'
@@ -48,7 +49,10 @@ export type AdminFact =
     }
   /** The first admin token of an installation, made by `charter serve` itself: nobody issued it. */
   | { kind: 'adminBootstrapped'; token: string; person: string; expiresAt: string }
-  /** A person or group of the directory created or changed: the fields that changed, old and new. */
+  /**
+   * A person or group of the directory created or changed: the fields that changed, old and new;
+   * a person made inactive also says what that ended at once (their sessions and live tokens).
+   */
   | {
       kind: 'directoryChanged';
       entry: 'person' | 'group';
@@ -56,6 +60,7 @@ export type AdminFact =
       created: boolean;
       changes: { field: string; from: string; to: string }[];
       by: string;
+      ended?: { sessionsEnded: number; tokensRevoked: string[] };
     }
   /** A worker started with a key to sign the ledger's heads that no worker had started with before. */
   | { kind: 'signingKeyAdded'; keyId: string; algorithm: string };
@@ -81,6 +86,11 @@ const changeText = (c: { field: string; from: string; to: string }): string =>
       ? `${c.field}: ${c.from}`
       : `${c.field} from ${c.from} to ${c.to}`;
 
+/** `; ended 2 browser sessions and revoked tokens 0a1b..., 2c3d...`. */
+const endedText = (ended: { sessionsEnded: number; tokensRevoked: string[] }): string =>
+  `; ended ${ended.sessionsEnded} browser session${ended.sessionsEnded === 1 ? '' : 's'}` +
+  (ended.tokensRevoked.length === 0 ? '' : ` and revoked tokens ${ended.tokensRevoked.join(', ')}`);
+
 /**
  * `admin@x granted pat@x approver (now approver, auditor)`; a removal also says what it ended:
  * `...; ended 2 sessions and revoked tokens 0a1b..., 2c3d...`.
@@ -92,11 +102,7 @@ function rolesChangedSentence(fact: Extract<AdminFact, { kind: 'rolesChanged' }>
     ...(added.length > 0 ? [`granted ${fact.person} ${added.join(', ')}`] : []),
     ...(removed.length > 0 ? [`took ${removed.join(', ')} away from ${fact.person}`] : []),
   ];
-  const ended =
-    removed.length === 0
-      ? ''
-      : `; ended ${fact.sessionsEnded} browser session${fact.sessionsEnded === 1 ? '' : 's'}` +
-        (fact.tokensRevoked.length === 0 ? '' : ` and revoked tokens ${fact.tokensRevoked.join(', ')}`);
+  const ended = removed.length === 0 ? '' : endedText(fact);
   return `${fact.by} ${parts.join(' and ')} (now ${roleList(fact.to)})${ended}`;
 }
 
@@ -111,7 +117,11 @@ export function adminSentence(fact: AdminFact): string {
     case 'tokenRevoked':
       return (
         `${fact.by} revoked token ${fact.token} ("${fact.label}") of ${fact.person}` +
-        (fact.because === 'roles-removed' ? ': it carried a role taken away' : '')
+        (fact.because === 'roles-removed'
+          ? ': it carried a role taken away'
+          : fact.because === 'person-deactivated'
+            ? ': its person was made inactive'
+            : '')
       );
     case 'rolesChanged':
       return rolesChangedSentence(fact);
@@ -121,7 +131,7 @@ export function adminSentence(fact: AdminFact): string {
       const what = `${fact.entry} ${fact.id}`;
       if (fact.created) return `${fact.by} added ${what} to the directory`;
       const changes = fact.changes.map(changeText).join('; ');
-      return `${fact.by} changed ${what}: ${changes}`;
+      return `${fact.by} changed ${what}: ${changes}${fact.ended ? endedText(fact.ended) : ''}`;
     }
     case 'signingKeyAdded':
       return `a worker started with the new ledger signing key ${fact.keyId} (${fact.algorithm})`;

@@ -3,7 +3,8 @@
 // unknown people are 404, an inactive person gets no new role but may lose one. Each change is one
 // `rolesChanged` event on the admin chain with its sentence; taking a role away ends the person's
 // sessions and revokes their tokens that carry it, each a `tokenRevoked` event; concurrent changes
-// each record exactly the roles they replaced.
+// each record exactly the roles they replaced. Making someone inactive in the directory ends their
+// sessions and revokes all their tokens the same way.
 import { ADMIN_CHAIN } from '../../store/index.js';
 import { type ApiHarness, startApiHarness } from '../support/api.js';
 
@@ -153,5 +154,50 @@ describe('taking roles away', () => {
     for (let i = 1; i < events.length; i++) expect(events[i]?.from).toEqual(events[i - 1]?.to);
     const final = await api.call<Grant>('GET', `/v1/directory/people/${LEE}/roles`, { token: admin });
     expect(final.body.roles).toEqual(events.at(-1)?.to);
+  });
+});
+
+describe('making someone inactive', () => {
+  test('when an admin makes Kim inactive, then her sessions end and every live token of hers is revoked, each on the ledger', async () => {
+    const KIM = 'grants.kim@halden.example';
+    await api.call('PUT', `/v1/directory/people/${KIM}`, {
+      token: admin,
+      body: { name: 'Kim', manager: null },
+    });
+    const approverToken = await api.tokenFor(KIM, ['approver']);
+    const auditorToken = await api.tokenFor(KIM, ['auditor']);
+    const signedIn = await api.call('POST', '/v1/session', { body: { token: approverToken } });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect((await api.call('GET', '/v1/session', { headers: { cookie } })).status).toBe(200);
+
+    const made = await api.call('PUT', `/v1/directory/people/${KIM}`, {
+      token: admin,
+      body: { name: 'Kim', manager: null, active: false },
+    });
+    // Sent again (a retry): nothing more to end, nothing more on the ledger.
+    const again = await api.call('PUT', `/v1/directory/people/${KIM}`, {
+      token: admin,
+      body: { name: 'Kim', manager: null, active: false },
+    });
+
+    expect([made.status, again.status]).toEqual([200, 200]);
+    expect((await api.call('GET', '/v1/me', { token: approverToken })).status).toBe(401);
+    expect((await api.call('GET', '/v1/me', { token: auditorToken })).status).toBe(401);
+    expect((await api.call('GET', '/v1/session', { headers: { cookie } })).status).toBe(401);
+    const revocations = (await adminEvents('tokenRevoked')).filter((e) => e.text.includes(`of ${KIM}`));
+    expect(revocations).toHaveLength(2);
+    for (const e of revocations) expect(e.text).toMatch(/: its person was made inactive$/);
+    const ids = revocations.map((e) => (e.fact as { token: string }).token);
+    const edits = (await adminEvents('directoryChanged')).filter((e) => e.text.includes(`person ${KIM}:`));
+    expect(edits.map((e) => e.text)).toEqual([
+      `${ADMIN} changed person ${KIM}: active from true to false; ended 1 browser session and revoked tokens ${ids.join(', ')}`,
+    ]);
+
+    // Back to active: what was revoked stays revoked; she is given new tokens.
+    await api.call('PUT', `/v1/directory/people/${KIM}`, {
+      token: admin,
+      body: { name: 'Kim', manager: null, active: true },
+    });
+    expect((await api.call('GET', '/v1/me', { token: approverToken })).status).toBe(401);
   });
 });

@@ -3653,7 +3653,7 @@ export interface paths {
             };
         };
         /**
-         * Creates or updates a person: name, manager, active
+         * Creates or updates a person: name, manager, active; making someone inactive ends their browser sessions and revokes their live tokens at once
          * @description Roles: admin.
          */
         put: {
