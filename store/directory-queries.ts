@@ -145,6 +145,13 @@ export class DirectoryQueries {
     return raw === null ? null : parseDoc(absenceSchema, raw, ABSENCES);
   }
 
+  /** The people among `ids` that the directory knows, by id (one find). */
+  async peopleAmong(ids: readonly string[]): Promise<Map<string, Person>> {
+    if (ids.length === 0) return new Map();
+    const docs = await this.people.find({ _id: { $in: [...new Set(ids)] } }).toArray();
+    return new Map(docs.map((raw) => parseDoc(personSchema, raw, PEOPLE)).map((p) => [p._id, p]));
+  }
+
   /** The ids among `ids` that name nobody, or someone who left, in the order given. */
   async notActiveAmong(ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];

@@ -68,3 +68,31 @@ export async function recordDirectoryEdit(
     },
   });
 }
+
+/**
+ * Writes a CSV import of people on the admin chain: one event, whoever it added and whose name or
+ * manager it changed (`before` and `after` are those people as the directory had them).
+ */
+export async function recordPeopleImport(
+  store: Store,
+  caller: Caller,
+  at: Date,
+  rows: readonly { id: string }[],
+  before: ReadonlyMap<string, PersonFields>,
+  after: ReadonlyMap<string, PersonFields>,
+): Promise<void> {
+  const ids = [...new Set(rows.map((r) => r.id))];
+  const added = ids.filter((id) => !before.has(id));
+  const changed = ids.flatMap((id) => {
+    const was = before.get(id);
+    const is = after.get(id);
+    const changes = was === undefined || is === undefined ? [] : personChanges(was, is);
+    return changes.length > 0 ? [{ id, changes }] : [];
+  });
+  await store.adminLog.record({
+    key: `directory:import:${at.toISOString()}:${caller.person}`,
+    at,
+    actor: caller.person,
+    fact: { kind: 'peopleImported', rows: rows.length, added, changed, by: caller.person },
+  });
+}

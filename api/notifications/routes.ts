@@ -16,6 +16,7 @@ import type { DeliverySettingsOf } from '../../store/directory-delivery.js';
 import { DirectoryError } from '../../store/directory.js';
 import type { InAppNotification } from '../../store/notifications.js';
 import { hasRole } from '../auth.js';
+import { recordPeopleImport } from '../directory/admin-record.js';
 import { personId } from '../directory/schemas.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import { ALL_ROLES, type Caller, json, route, type RouteSpec, withOwnership } from '../route.js';
@@ -291,7 +292,7 @@ function importRoute(): RouteSpec {
     body: z.string().max(MAX_CSV_BYTES).describe('the CSV file'),
     consumes: 'text/csv',
     response: z.object({ created: z.number().int(), updated: z.number().int() }),
-    handler: async ({ deps, body }) => {
+    handler: async ({ deps, caller, body }) => {
       const csv = readPeopleCsv(body);
       const problems = [...csv.problems];
       if (csv.managersOutside.length > 0) {
@@ -309,7 +310,14 @@ function importRoute(): RouteSpec {
           { problemCount: problems.length },
         );
       }
-      return json(await deps.store.deliverySettings.importPeople(csv.people));
+      // Who was there before, so that the admin chain says who was added and whose name or manager
+      // changed (admin-record.ts); the delivery fields are settings, counted in `rows`.
+      const ids = csv.people.map((p) => p.id);
+      const before = await deps.store.directoryQueries.peopleAmong(ids);
+      const counts = await deps.store.deliverySettings.importPeople(csv.people);
+      const after = await deps.store.directoryQueries.peopleAmong(ids);
+      await recordPeopleImport(deps.store, caller, deps.now(), csv.people, before, after);
+      return json(counts);
     },
   });
 }

@@ -62,6 +62,17 @@ export type AdminFact =
       by: string;
       ended?: { sessionsEnded: number; tokensRevoked: string[] };
     }
+  /**
+   * An admin imported people from a CSV file (name, manager and delivery fields): how many rows,
+   * who was added, and whose name or manager changed, old and new.
+   */
+  | {
+      kind: 'peopleImported';
+      rows: number;
+      added: string[];
+      changed: { id: string; changes: { field: string; from: string; to: string }[] }[];
+      by: string;
+    }
   /** A worker started with a key to sign the ledger's heads that no worker had started with before. */
   | { kind: 'signingKeyAdded'; keyId: string; algorithm: string };
 
@@ -71,6 +82,7 @@ export const ADMIN_FACT_KINDS: Record<AdminFact['kind'], true> = {
   rolesChanged: true,
   adminBootstrapped: true,
   directoryChanged: true,
+  peopleImported: true,
   signingKeyAdded: true,
 };
 
@@ -106,6 +118,18 @@ function rolesChangedSentence(fact: Extract<AdminFact, { kind: 'rolesChanged' }>
   return `${fact.by} ${parts.join(' and ')} (now ${roleList(fact.to)})${ended}`;
 }
 
+/** `admin@x imported 3 people from a CSV file: added a@x; changed b@x (manager from c@x to d@x)`. */
+function peopleImportedSentence(fact: Extract<AdminFact, { kind: 'peopleImported' }>): string {
+  const parts = [
+    ...(fact.added.length > 0 ? [`added ${fact.added.join(', ')}`] : []),
+    ...(fact.changed.length > 0
+      ? [`changed ${fact.changed.map((c) => `${c.id} (${c.changes.map(changeText).join('; ')})`).join(', ')}`]
+      : []),
+  ];
+  const what = parts.length > 0 ? parts.join('; ') : 'no names or managers changed (delivery fields only)';
+  return `${fact.by} imported ${fact.rows} ${fact.rows === 1 ? 'person' : 'people'} from a CSV file: ${what}`;
+}
+
 /** The sentence of an admin fact. */
 export function adminSentence(fact: AdminFact): string {
   switch (fact.kind) {
@@ -133,6 +157,8 @@ export function adminSentence(fact: AdminFact): string {
       const changes = fact.changes.map(changeText).join('; ');
       return `${fact.by} changed ${what}: ${changes}${fact.ended ? endedText(fact.ended) : ''}`;
     }
+    case 'peopleImported':
+      return peopleImportedSentence(fact);
     case 'signingKeyAdded':
       return `a worker started with the new ledger signing key ${fact.keyId} (${fact.algorithm})`;
   }

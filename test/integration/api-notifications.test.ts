@@ -6,6 +6,7 @@
 import { jest } from '@jest/globals';
 import { compose } from '../../engine/notices/compose.js';
 import { defaultPreferences, type DeliveryProfile, type Notice } from '../../engine/notices/types.js';
+import { ADMIN_CHAIN } from '../../store/index.js';
 import { startApiHarness, type Answer, type ApiHarness } from '../support/api.js';
 
 // The servers are shared with other suites: a busy server takes tens of milliseconds a call.
@@ -302,6 +303,12 @@ describe('the notifications API over HTTP', () => {
       email: 'rita@mail.example',
       zone: 'America/New_York',
     });
+    // A directory edit like any other: on the admin chain, with who was added and what changed.
+    const chain = await api.store.audit.query({ instanceId: ADMIN_CHAIN }, { limit: 500 });
+    expect(chain.events.filter((e) => e.fact?.kind === 'peopleImported').map((e) => e.text)).toEqual([
+      `${GRETA} imported 3 people from a CSV file: added new.one@halden.example, new.two@halden.example; ` +
+        `changed ${RITA} (name from (none) to Rita "R." Sommer)`,
+    ]);
   });
 
   test('when a CSV file has bad rows, then every problem is named and nothing is written', async () => {
