@@ -13,6 +13,11 @@ import { processLog } from './logging.js';
 import { startApiServer } from './server.js';
 import { ConfigFileError, environmentOf } from '../workflows/env-file.js';
 import { WORKER_VARIABLES } from '../workflows/config.js';
+import {
+  describeTemporal,
+  temporalConnectionOptions,
+  TemporalTransportError,
+} from '../workflows/temporal-connection.js';
 
 /** Every variable either process reads: one file configures both. */
 const KNOWN: ReadonlySet<string> = new Set([...API_VARIABLES, ...WORKER_VARIABLES]);
@@ -38,10 +43,12 @@ export function processEnvironment(
 /** Runs the API until a signal; the exit code: 0 stopped, 2 configuration error, 1 failed to start. */
 export async function serve(env: Record<string, string | undefined>, log: Log): Promise<number> {
   let config;
+  let temporal;
   try {
     config = apiConfig(env);
+    temporal = temporalConnectionOptions(config);
   } catch (error) {
-    if (!(error instanceof ApiConfigError)) throw error;
+    if (!(error instanceof ApiConfigError) && !(error instanceof TemporalTransportError)) throw error;
     log(`charter serve: ${error.message}`);
     return 2;
   }
@@ -55,6 +62,7 @@ export async function serve(env: Record<string, string | undefined>, log: Log): 
     server = await startApiServer(config, {
       log: (line, error) => note(`charter serve: ${line}`, error),
       closeGraceMs: config.CHARTER_SHUTDOWN_GRACE_MS,
+      temporal,
       ...(out ? { requestLog: out.request } : {}),
     });
   } catch (error) {
@@ -79,7 +87,7 @@ export async function serve(env: Record<string, string | undefined>, log: Log): 
   }
   note(
     `charter serve ready: ${server.url} (MongoDB database "${config.CHARTER_DATABASE}", ` +
-      `Temporal ${config.TEMPORAL_ADDRESS} namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.CHARTER_TASK_QUEUE}")`,
+      `Temporal ${describeTemporal(temporal)} namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.CHARTER_TASK_QUEUE}")`,
   );
   await stopSignal(note);
   const drainMs = config.CHARTER_SHUTDOWN_DRAIN_MS;

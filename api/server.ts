@@ -13,6 +13,10 @@ import type { ApiDeps, DemoPerson } from './deps.js';
 import { ApiMetrics } from './metrics.js';
 import { OidcRelyingParty } from './oidc/relying-party.js';
 import { oidcSettingsOf } from './oidc/settings.js';
+import {
+  type TemporalConnectionOptions,
+  temporalConnectionOptions,
+} from '../workflows/temporal-connection.js';
 
 export interface ApiServerOptions {
   /** Where failures that clients only see as "internal" are written; stderr by default. */
@@ -23,6 +27,8 @@ export interface ApiServerOptions {
   requestLog?: ApiDeps['requestLog'];
   /** The demo's people, to sign in as by picking one (npm start only). */
   demoPeople?: readonly DemoPerson[];
+  /** How to reach Temporal, read once by the caller; else from `config` (TEMPORAL_TLS_*...). */
+  temporal?: TemporalConnectionOptions;
 }
 
 /** Where `npm run build:web` puts the console, in this clone. */
@@ -53,7 +59,7 @@ export async function startApiServer(config: ApiConfig, options: ApiServerOption
   try {
     const db = mongo.db(config.CHARTER_DATABASE);
     const store = await openStore(db);
-    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    connection = await Connection.connect(options.temporal ?? temporalConnectionOptions(config));
     const temporalConnection = connection;
     const metrics = new ApiMetrics(store);
     const temporal = new Client({

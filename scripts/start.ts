@@ -29,6 +29,7 @@ import { bundleForWorker } from '../workflows/bundle-file.js';
 import { createCharterWorker } from '../workflows/worker.js';
 import { ensureConsoleBuilt } from './build-web.js';
 import { startDemoChecks } from './demo-checks.js';
+import { temporalConnectionOptions } from '../workflows/temporal-connection.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEV_ENV_FILE = '.tools/run/dev/env';
@@ -132,7 +133,8 @@ async function main(): Promise<number> {
       env['CHARTER_WORKFLOW_BUNDLE'] ?? path.join(DATA_DIR, 'workflow-bundle.js'),
     );
     log(`workflow bundle: ${says}`);
-    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const temporal = temporalConnectionOptions(config);
+    const connection = await NativeConnection.connect(temporal);
     cleanups.push({ what: 'worker connection', run: () => connection.close() });
     const worker: Worker = await createCharterWorker({
       connection,
@@ -147,20 +149,20 @@ async function main(): Promise<number> {
     checkStop();
     // As `charter worker` does: the daily reconcile made sure of, and the monitors scheduled now.
     await reconcileMonitorsAtStart({
-      address: config.TEMPORAL_ADDRESS,
+      ...temporal,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.CHARTER_TASK_QUEUE,
       store: api.store,
       log,
     });
     await scheduleQualificationRemindersAtStart({
-      address: config.TEMPORAL_ADDRESS,
+      ...temporal,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.CHARTER_TASK_QUEUE,
       log,
     });
     await scheduleLedgerSignerAtStart({
-      address: config.TEMPORAL_ADDRESS,
+      ...temporal,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.CHARTER_TASK_QUEUE,
       minutes: workerSettings.CHARTER_LEDGER_SIGN_MINUTES,

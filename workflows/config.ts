@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { notifySettings, smtpAuthComplete } from './notify/config.js';
 import { qualificationSettings } from './qualifications/config.js';
+import { temporalTransportSettings } from './temporal-connection.js';
 
 const checkServices = z.record(z.string().min(1), z.url({ protocol: /^https?$/ }));
 
@@ -32,6 +33,8 @@ function jsonVariable<T extends z.ZodType>(shape: T, what: string) {
 export const serverSettings = {
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** TLS and an API key for a Temporal cluster that asks for them (temporal-connection.ts). */
+  ...temporalTransportSettings,
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')

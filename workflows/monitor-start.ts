@@ -16,6 +16,7 @@ import {
 } from '@temporalio/client';
 import type { Store } from '../store/index.js';
 import { RECONCILE_WORKFLOW, reconcileScheduleId, reconcileSchedules } from './monitors/schedules.js';
+import { connectionPart, type TemporalConnectionOptions } from './temporal-connection.js';
 
 /**
  * The daily reconcile on `taskQueue`: at 00:05 UTC, just after the UTC day changes, which is when
@@ -100,9 +101,8 @@ export function ensureReconcileSchedule(
   return ensureSchedule(client, reconcileScheduleOptions(taskQueue, scheduleId));
 }
 
-export interface MonitorStartOptions {
-  /** Temporal's address and namespace, as the worker's own connection has them. */
-  address: string;
+/** Temporal's address (TLS, API key) and namespace, as the worker's own connection has them. */
+export interface MonitorStartOptions extends TemporalConnectionOptions {
   namespace: string;
   taskQueue: string;
   store: Store;
@@ -116,7 +116,7 @@ export async function reconcileMonitorsAtStart(options: MonitorStartOptions): Pr
   const now = options.now ?? (() => new Date());
   let connection: Connection | null = null;
   try {
-    connection = await Connection.connect({ address: options.address });
+    connection = await Connection.connect(connectionPart(options));
     const client = new Client({ connection, namespace: options.namespace });
     const daily = await ensureReconcileSchedule(client, taskQueue);
     if (daily.outcome === 'created')

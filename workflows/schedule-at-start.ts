@@ -3,10 +3,10 @@
 // worker does not stop over its schedule; the next start tries again.
 import { Client, Connection, type ScheduleOptions } from '@temporalio/client';
 import { ensureSchedule, type EnsuredSchedule } from './monitor-start.js';
+import { connectionPart, type TemporalConnectionOptions } from './temporal-connection.js';
 
-export interface ScheduleStartOptions {
-  /** Temporal's address and namespace, as the worker's own connection has them. */
-  address: string;
+/** Temporal's address (TLS, API key) and namespace, as the worker's own connection has them. */
+export interface ScheduleStartOptions extends TemporalConnectionOptions {
   namespace: string;
   log: (line: string) => void;
 }
@@ -25,7 +25,7 @@ export async function ensureScheduleAtStart(
   const id = schedule.scheduleId;
   let connection: Connection | null = null;
   try {
-    connection = await Connection.connect({ address: options.address });
+    connection = await Connection.connect(connectionPart(options));
     const client = new Client({ connection, namespace: options.namespace });
     const ensured = await ensureSchedule(client, schedule);
     if (ensured.outcome === 'created') log(`${what} scheduled (${id}, ${when})`);

@@ -11,6 +11,11 @@ import { scheduleLedgerSignerAtStart } from './ledger/schedule.js';
 import { scheduleQualificationRemindersAtStart } from './qualifications/schedule.js';
 import { bundleForWorker } from './bundle-file.js';
 import { createCharterWorker } from './worker.js';
+import {
+  describeTemporal,
+  temporalConnectionOptions,
+  TemporalTransportError,
+} from './temporal-connection.js';
 
 export async function main(
   env: Record<string, string | undefined>,
@@ -18,11 +23,17 @@ export async function main(
 ): Promise<number> {
   let config;
   let signingKey;
+  let temporal;
   try {
     config = workerConfig(env);
     signingKey = signingKeyFromEnv(env);
+    temporal = temporalConnectionOptions(config);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof SigningKeyError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof SigningKeyError ||
+      error instanceof TemporalTransportError
+    ) {
       log(`charter worker: ${error.message}`);
       return 2;
     }
@@ -46,7 +57,7 @@ export async function main(
   let connection: NativeConnection;
   try {
     await mongo.connect();
-    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    connection = await NativeConnection.connect(temporal);
   } catch (error) {
     // An unreachable server is the operator's to fix, not a bug: a plain line and exit 1, as serve.
     await mongo.close().catch(() => undefined);
@@ -82,7 +93,7 @@ export async function main(
     const delivery = startDelivery(store, config, log);
     const services = Object.keys(config.CHARTER_CHECK_SERVICES);
     log(
-      `charter worker ready: task queue "${config.CHARTER_TASK_QUEUE}" on Temporal ${config.TEMPORAL_ADDRESS}, ` +
+      `charter worker ready: task queue "${config.CHARTER_TASK_QUEUE}" on Temporal ${describeTemporal(temporal)}, ` +
         `MongoDB database "${config.CHARTER_DATABASE}", check services: ${services.length > 0 ? services.join(', ') : 'none'}, ` +
         `webhooks: ${config.CHARTER_WEBHOOKS.length}, ` +
         `mail: ${delivery.mail}, ` +
@@ -97,20 +108,20 @@ export async function main(
     await Promise.all([
       worker.run(),
       reconcileMonitorsAtStart({
-        address: config.TEMPORAL_ADDRESS,
+        ...temporal,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.CHARTER_TASK_QUEUE,
         store,
         log: startLog,
       }),
       scheduleQualificationRemindersAtStart({
-        address: config.TEMPORAL_ADDRESS,
+        ...temporal,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.CHARTER_TASK_QUEUE,
         log: startLog,
       }),
       scheduleLedgerSignerAtStart({
-        address: config.TEMPORAL_ADDRESS,
+        ...temporal,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.CHARTER_TASK_QUEUE,
         minutes: config.CHARTER_LEDGER_SIGN_MINUTES,

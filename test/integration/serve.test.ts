@@ -186,6 +186,20 @@ test('when the environment holds a bad value over a good file, then serve names 
   expect(proc.tail()).toContain('CHARTER_API_PORT: must be between 0 and 65535');
 }, 60_000);
 
+test('when a TLS file for Temporal cannot be read, then serve and the worker name it and exit 2, never connecting plainly', async () => {
+  const env = { CHARTER_DATABASE: database, TEMPORAL_TLS_CA_FILE: '/nowhere/temporal-ca.pem' };
+
+  const procs = await Promise.all(
+    (['serve', 'worker'] as const).map((command) => startCharterProcess({ command, env, ready: null })),
+  );
+  await Promise.all(procs.map((p) => p.exited));
+
+  for (const proc of procs) {
+    expect(proc.exit()).toBe('2');
+    expect(proc.tail()).toContain('TEMPORAL_TLS_CA_FILE: cannot read /nowhere/temporal-ca.pem (ENOENT)');
+  }
+}, 60_000);
+
 test('when serve with a drain time is told to stop, then /readyz answers 503 while requests are still served, then it exits 0', async () => {
   const config = configFile('drain.env', [`CHARTER_DATABASE=${database}_drain`, 'CHARTER_API_PORT=0']);
   const proc = await serve(config, { CHARTER_SHUTDOWN_DRAIN_MS: '4000', CHARTER_LOG_FORMAT: 'text' });
