@@ -25,22 +25,12 @@ const openssl = (...args: string[]): void => {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 };
 
+/** openssl's arguments for a new P-256 key, unencrypted. */
+const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
 /** A P-256 key and a certificate for `cn` signed by the test CA (with the DNS name `san`). */
 function signed(name: string, cn: string, san: string | null, usage: string): void {
-  openssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${cn}`,
-  );
+  openssl('req', ...NEW_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
   const ext = [`extendedKeyUsage=${usage}`, ...(san === null ? [] : [`subjectAltName=DNS:${san}`])].join(
     '\n',
   );
@@ -67,14 +57,11 @@ function signed(name: string, cn: string, san: string | null, usage: string): vo
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'charter-temporal-tls-'));
   for (const ca of ['ca', 'other-ca']) {
+    const subject = `/CN=${ca} for Charter's tests`;
     openssl(
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_KEY,
       '-keyout',
       `${ca}.key`,
       '-out',
@@ -82,7 +69,7 @@ beforeAll(async () => {
       '-days',
       '1',
       '-subj',
-      `/CN=${ca} for Charter's tests`,
+      subject,
     );
   }
   signed('server', 'temporal.charter.test', 'temporal.charter.test', 'serverAuth');
