@@ -6,7 +6,6 @@
 // connections and stops the servers this process started (never ones it found running).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -29,6 +28,7 @@ import { bundleForWorker } from '../workflows/bundle-file.js';
 import { createCharterWorker } from '../workflows/worker.js';
 import { ensureConsoleBuilt } from './build-web.js';
 import { startDemoChecks } from './demo-checks.js';
+import { answers, readEnvFile } from './dev-servers.js';
 import { temporalConnectionOptions } from '../workflows/temporal-connection.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -99,6 +99,7 @@ async function main(): Promise<number> {
     const env = { ...process.env, ...servers.env };
     const config = apiConfig(env);
     const workerSettings = workerConfig(env);
+    const temporal = temporalConnectionOptions(config); // files read once, for the API and the worker
 
     // The Runtime is process-wide and installed once: warnings only, and no signal handlers of its
     // own, so that shutdown happens in the order below rather than whenever the worker hears it.
@@ -109,6 +110,7 @@ async function main(): Promise<number> {
     const api = await startApiServer(config, {
       log: (line, error) => console.error(line, error ?? ''),
       demoPeople: DEMO_PEOPLE,
+      temporal,
     });
     cleanups.push({ what: 'API and its connections', run: () => api.close() });
     checkStop();
@@ -127,13 +129,10 @@ async function main(): Promise<number> {
       checkServices = demo.services;
       log(`demo check services on ${demo.base} (set CHARTER_CHECK_SERVICES to use real ones)`);
     }
-    // Kept across starts in the data folder (rebuilt when the sources change), as a worker's
-    // CHARTER_WORKFLOW_BUNDLE: the first start bundles for a few seconds, later ones read it.
-    const { bundle, says } = await bundleForWorker(
-      env['CHARTER_WORKFLOW_BUNDLE'] ?? path.join(DATA_DIR, 'workflow-bundle.js'),
-    );
+    // Kept in the data folder across starts (rebuilt when the sources change): bundled once.
+    const bundleFile = env['CHARTER_WORKFLOW_BUNDLE'] ?? path.join(DATA_DIR, 'workflow-bundle.js');
+    const { bundle, says } = await bundleForWorker(bundleFile);
     log(`workflow bundle: ${says}`);
-    const temporal = temporalConnectionOptions(config);
     const connection = await NativeConnection.connect(temporal);
     cleanups.push({ what: 'worker connection', run: () => connection.close() });
     const worker: Worker = await createCharterWorker({
@@ -243,36 +242,6 @@ async function devServers(
   const started = readEnvFile(DEV_ENV_FILE);
   if (!started) throw new Error(`scripts/start-services.sh wrote no ${DEV_ENV_FILE}`);
   return { env: started, temporalUi };
-}
-
-/** `export NAME='value'` lines, as start-services.sh writes them. */
-function readEnvFile(file: string): Record<string, string> | null {
-  if (!existsSync(file)) return null;
-  const env: Record<string, string> = {};
-  for (const match of readFileSync(file, 'utf8').matchAll(/^export (\w+)='([^']*)'$/gm)) {
-    env[match[1] as string] = match[2] as string;
-  }
-  return env;
-}
-
-/** Whether something accepts TCP connections at `host:port` or a mongodb:// URI's first host. */
-function answers(address: string | undefined): Promise<boolean> {
-  const hostPort = /^(?:mongodb:\/\/)?([^/:,]+):(\d+)/.exec(address ?? '');
-  if (!hostPort) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const socket = createConnection({
-      host: hostPort[1] as string,
-      port: Number(hostPort[2]),
-      timeout: 1_000,
-    });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
 }
 
 function runScript(script: string, args: string[]): Promise<void> {
