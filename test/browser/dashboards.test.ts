@@ -196,10 +196,25 @@ describe('the dashboards screen', () => {
       // The passed part of change-mgmt's bar: the first series' colour in the SVG.
       const paths = card.locator('.dash-chart path[fill="#1f5fa8"]');
       await paths.first().waitFor();
-      // The widest such path is the bar (the legend's swatch has the same colour).
-      const widths = await paths.evaluateAll((all) => all.map((p) => p.getBoundingClientRect().width));
-      await paths.nth(widths.indexOf(Math.max(...widths))).click();
-      await page.waitForURL((url) => url.pathname === '/audit');
+      await card.scrollIntoViewIfNeeded();
+      // The widest such path is the bar (the legend's swatch has the same colour). The chart is
+      // drawn again when its box resizes (as the other cards load), which replaces its paths: the
+      // bar is measured and clicked by position in one go, not found by index and clicked later.
+      // A click that still met a redraw lands on the background, which does nothing: click again.
+      for (let attempt = 1; ; attempt++) {
+        const bar = await paths.evaluateAll((all) =>
+          all
+            .map((p) => p.getBoundingClientRect())
+            .reduce((widest, r) => (r.width > widest.width ? r : widest)),
+        );
+        await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
+        const opened = await page
+          .waitForURL((url) => url.pathname === '/audit', { timeout: 10_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (opened) break;
+        if (attempt === 3) throw new Error(`three clicks on the bar did not open /audit (${page.url()})`);
+      }
       expect(new URL(page.url()).searchParams.get('policy')).toBe('change-mgmt');
 
       await page.goto('/dashboards');
