@@ -198,22 +198,30 @@ describe('the dashboards screen', () => {
       await paths.first().waitFor();
       await card.scrollIntoViewIfNeeded();
       // The widest such path is the bar (the legend's swatch has the same colour). The chart is
-      // drawn again when its box resizes (as the other cards load), which replaces its paths: the
-      // bar is measured and clicked by position in one go, not found by index and clicked later.
-      // A click that still met a redraw lands on the background, which does nothing: click again.
-      for (let attempt = 1; ; attempt++) {
+      // drawn again when its figures change or its box resizes, which replaces its paths (under
+      // load, none were there a moment after the first was): the bar is found and clicked by
+      // position in one go, and again when that met a redraw (a click on the background does
+      // nothing), for up to 20 s.
+      const deadline = Date.now() + 20_000;
+      for (;;) {
         const bar = await paths.evaluateAll((all) =>
           all
-            .map((p) => p.getBoundingClientRect())
-            .reduce((widest, r) => (r.width > widest.width ? r : widest)),
+            .map((p) => {
+              const { x, y, width, height } = p.getBoundingClientRect();
+              return { x, y, width, height };
+            })
+            .reduce<{ x: number; y: number; width: number; height: number } | null>(
+              (widest, r) => (widest === null || r.width > widest.width ? r : widest),
+              null,
+            ),
         );
-        await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
+        if (bar !== null) await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
         const opened = await page
-          .waitForURL((url) => url.pathname === '/audit', { timeout: 10_000 })
+          .waitForURL((url) => url.pathname === '/audit', { timeout: 1_000 })
           .then(() => true)
           .catch(() => false);
         if (opened) break;
-        if (attempt === 3) throw new Error(`three clicks on the bar did not open /audit (${page.url()})`);
+        if (Date.now() > deadline) throw new Error(`clicks on the bar did not open /audit (${page.url()})`);
       }
       expect(new URL(page.url()).searchParams.get('policy')).toBe('change-mgmt');
 
