@@ -144,6 +144,7 @@ async function main(): Promise<number> {
       bundle,
       qualificationReminderDays: workerSettings.CHARTER_QUALIFICATION_REMINDER_DAYS,
       signingKey: demoSigningKey(env, DATA_DIR, log),
+      outbox: workerSettings.CHARTER_WEBHOOKS.length > 0,
     });
     checkStop();
     // As `charter worker` does: the daily reconcile made sure of, and the monitors scheduled now.
@@ -183,7 +184,9 @@ async function main(): Promise<number> {
     cleanups.push({ what: 'notification delivery', run: () => delivery.stop() });
     log(`notifications: in the console; chat for people with a chat target; mail ${delivery.mail}`);
     if (workerSettings.CHARTER_WEBHOOKS.length > 0) {
-      const notifier = new Notifier(api.store.outbox, workerSettings.CHARTER_WEBHOOKS);
+      const notifier = new Notifier(api.store.outbox, workerSettings.CHARTER_WEBHOOKS, {
+        retentionMs: workerSettings.CHARTER_OUTBOX_RETENTION_DAYS * 86_400_000,
+      });
       notifier.start(log);
       cleanups.push({ what: 'notifier', run: () => notifier.stop() });
     }

@@ -16,7 +16,9 @@
 //   stream of new items cannot starve a retried one.
 // - Delivered items stay, with status `delivered` (so a retry of the activity after delivery still
 //   finds its message and sends nothing): outside the claim's bounds, the claim's cost follows the
-//   backlog, not the history.
+//   backlog, not the history. They stay for the retention period (CHARTER_OUTBOX_RETENTION_DAYS,
+//   30 days by default), then the notifier removes them (`pruneDelivered`): an activity retried
+//   after that long would send its message again, which receivers drop by its id.
 import type { CollectionSpec } from './manifest.js';
 import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
@@ -25,6 +27,8 @@ import { isDuplicateKey, parseDoc, validDate, writeErrorsOf } from './documents.
 const COLLECTION = 'outbox';
 /** The index every query on something other than `_id` names (SecantusDB plans `$in` only when told). */
 const CLAIMABLE = 'claimable';
+/** Delivered items by delivery time, for the retention sweep. */
+const DELIVERED = 'delivered';
 
 export type OutboxStatus = 'pending' | 'leased' | 'delivered';
 
@@ -237,6 +241,15 @@ export class Outbox {
     return raw === null ? null : parseDoc(z.object({ at: validDate }), raw, COLLECTION).at;
   }
 
+  /** Removes the items delivered before `before`; returns how many. Unfinished items always stay. */
+  async pruneDelivered(before: Date): Promise<number> {
+    const result = await this.items.deleteMany(
+      { status: 'delivered', deliveredAt: { $lt: before } },
+      { hint: DELIVERED },
+    );
+    return result.deletedCount;
+  }
+
   /** One item, still to send or delivered, for operators and tests; null when unknown. */
   async get(id: string): Promise<OutboxItem | null> {
     const raw = await this.items.findOne({ _id: id });
@@ -257,6 +270,11 @@ export const outboxCollections: CollectionSpec[] = [
         name: CLAIMABLE,
         key: { status: 1, availableAt: 1 },
         serves: 'claim (pending or leased, available by now, oldest first) and the pending count',
+      },
+      {
+        name: DELIVERED,
+        key: { status: 1, deliveredAt: 1 },
+        serves: 'the retention sweep (delivered before a time)',
       },
     ],
   },

@@ -75,6 +75,8 @@ const schema = z
     CHARTER_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** Minutes between signed tree heads of the audit ledger (workflows/ledger/schedule.ts). */
     CHARTER_LEDGER_SIGN_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+    /** Days a delivered webhook message is kept in the outbox before the notifier removes it. */
+    CHARTER_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** JSON: [{"url":"https://chat.example/hooks/pmo","secret":"at least 16 characters"}]. */
     CHARTER_WEBHOOKS: jsonVariable(
       webhooks,

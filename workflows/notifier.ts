@@ -3,6 +3,7 @@
 // items with a lease and POSTs each to every webhook, signed with the webhook's secret so the
 // receiver can trust it. A failed delivery goes back to the queue with exponential back-off; the
 // delivery id lets receivers drop the duplicates that at-least-once delivery may produce.
+// Once an hour it also removes what was delivered longer ago than the retention period.
 import { createHmac } from 'node:crypto';
 import type { Outbox, OutboxItem } from '../store/index.js';
 import { PollingLoop } from './polling-loop.js';
@@ -20,8 +21,14 @@ export interface NotifierOptions {
   pollMs?: number;
   /** Per-request time budget. */
   timeoutMs?: number;
+  /** How long delivered items are kept (CHARTER_OUTBOX_RETENTION_DAYS); default 30 days. */
+  retentionMs?: number;
+  /** How often the delivered items past retention are removed; default hourly. */
+  pruneEveryMs?: number;
   now?: () => Date;
 }
+
+const DAY_MS = 86_400_000;
 
 export const SIGNATURE_HEADER = 'x-charter-signature';
 export const DELIVERY_HEADER = 'x-charter-delivery';
@@ -39,6 +46,8 @@ export function retryDelayMs(attempts: number): number {
 export class Notifier {
   private readonly poller: PollingLoop;
   private readonly options: Required<NotifierOptions>;
+  /** When the delivered items were last pruned (null: not yet in this process). */
+  private prunedAt: number | null = null;
 
   constructor(
     private readonly outbox: Outbox,
@@ -50,6 +59,8 @@ export class Notifier {
       batch: options.batch ?? 20,
       pollMs: options.pollMs ?? 1_000,
       timeoutMs: options.timeoutMs ?? 10_000,
+      retentionMs: options.retentionMs ?? 30 * DAY_MS,
+      pruneEveryMs: options.pruneEveryMs ?? 3_600_000,
       now: options.now ?? (() => new Date()),
     };
     this.poller = new PollingLoop('notifier', () => this.deliverDue(), this.options.pollMs);
@@ -58,6 +69,7 @@ export class Notifier {
   /** Delivers what is due now; returns how many items were delivered to every webhook. */
   async deliverDue(): Promise<number> {
     const now = this.options.now();
+    await this.pruneIfDue(now);
     const items = await this.outbox.claim(now, this.options.leaseMs, this.options.batch);
     let delivered = 0;
     for (const item of items) {
@@ -70,6 +82,13 @@ export class Notifier {
       }
     }
     return delivered;
+  }
+
+  /** Removes the items delivered before the retention period, at most every `pruneEveryMs`. */
+  private async pruneIfDue(now: Date): Promise<void> {
+    if (this.prunedAt !== null && now.getTime() - this.prunedAt < this.options.pruneEveryMs) return;
+    this.prunedAt = now.getTime();
+    await this.outbox.pruneDelivered(new Date(now.getTime() - this.options.retentionMs));
   }
 
   start(log: (line: string) => void): void {

@@ -86,9 +86,14 @@ export async function main(
       qualificationReminderDays: config.CHARTER_QUALIFICATION_REMINDER_DAYS,
       shutdownGraceTime: config.CHARTER_WORKER_SHUTDOWN_GRACE_MS,
       signingKey,
+      outbox: config.CHARTER_WEBHOOKS.length > 0,
     });
     const notifier =
-      config.CHARTER_WEBHOOKS.length > 0 ? new Notifier(store.outbox, config.CHARTER_WEBHOOKS) : null;
+      config.CHARTER_WEBHOOKS.length > 0
+        ? new Notifier(store.outbox, config.CHARTER_WEBHOOKS, {
+            retentionMs: config.CHARTER_OUTBOX_RETENTION_DAYS * 86_400_000,
+          })
+        : null;
     notifier?.start(log);
     const delivery = startDelivery(store, config, log);
     const services = Object.keys(config.CHARTER_CHECK_SERVICES);

@@ -48,6 +48,11 @@ export interface CharterWorkerOptions {
   bundle: WorkflowBundle;
   /** Lead times of the qualification expiry reminders (CHARTER_QUALIFICATION_REMINDER_DAYS); default 30 and 7. */
   qualificationReminderDays?: readonly number[];
+  /**
+   * Whether transitions queue messages for the integration webhooks (the outbox): `charter worker`
+   * does when CHARTER_WEBHOOKS names any. Default true.
+   */
+  outbox?: boolean;
   /** Tests shorten this; a worker going down lets running activities finish for this long. */
   shutdownGraceTime?: string | number;
   /** The key tree heads are signed with (CHARTER_SIGNING_KEY[_FILE]); none: the tree grows unsigned. */
@@ -67,7 +72,11 @@ export function createCharterWorker(options: CharterWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle,
     activities: {
-      ...createActivities({ store: options.store, checkServices: options.checkServices }),
+      ...createActivities({
+        store: options.store,
+        checkServices: options.checkServices,
+        outbox: options.outbox ?? true,
+      }),
       ...createMonitorActivities(options.store, options.taskQueue),
       ...createQualificationActivities(options.store, options.qualificationReminderDays),
       ...createLedgerActivities(options.store, options.signingKey ?? null),

@@ -121,3 +121,43 @@ test('when two senders compete for 30 items, then every item is delivered and re
   expect([...new Set(received.map((r) => r.id))].sort()).toEqual(ids);
   for (const id of ids) expect((await store.outbox.get(id))?.status).toBe('delivered');
 });
+
+test('when delivered items pass the retention period, then the next hourly sweep removes them and nothing else', async () => {
+  const day = 86_400_000;
+  let now = new Date('2027-03-01T09:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  await enqueue('old', ago(40 * day));
+  await store.outbox.claim(ago(40 * day), 60_000, 1);
+  await store.outbox.markDelivered('old', ago(31 * day));
+  await enqueue('recent', ago(29 * day));
+  await store.outbox.claim(ago(29 * day), 60_000, 1);
+  await store.outbox.markDelivered('recent', ago(29 * day));
+  // Never delivered (its receiver failing for 40 days): kept, whatever its age.
+  await enqueue('stuck', ago(40 * day));
+  await store.outbox.markFailed('stuck', 'HTTP 503', new Date(now.getTime() + 60_000));
+  const notifier = new Notifier(store.outbox, [{ url, secret: SECRET }], {
+    now: () => now,
+    retentionMs: 30 * day,
+  });
+
+  await notifier.deliverDue();
+  expect(await store.outbox.get('old')).toBeNull();
+  expect((await store.outbox.get('recent'))?.status).toBe('delivered');
+  expect((await store.outbox.get('stuck'))?.status).toBe('pending');
+
+  // Two days later 'recent' is past retention too, but the sweep runs once an hour.
+  now = new Date(now.getTime() + 2 * day);
+  const sweptAt = now;
+  await notifier.deliverDue(); // 'stuck' is due again and delivered here
+  expect(await store.outbox.get('recent')).toBeNull();
+  await enqueue('next', ago(32 * day));
+  await store.outbox.claim(ago(32 * day), 60_000, 1);
+  await store.outbox.markDelivered('next', ago(31 * day));
+  now = new Date(sweptAt.getTime() + 3_599_000);
+  await notifier.deliverDue();
+  expect((await store.outbox.get('next'))?.status).toBe('delivered');
+  now = new Date(sweptAt.getTime() + 3_600_000);
+  await notifier.deliverDue();
+  expect(await store.outbox.get('next')).toBeNull();
+  expect((await store.outbox.get('stuck'))?.status).toBe('delivered');
+});

@@ -19,7 +19,22 @@ import { postNotices } from './notices.js';
 import { recordGrants } from './qualifications.js';
 import type { TaskRef } from '../../engine/notices/plan.js';
 
-export async function applyEffects(store: Store, input: EffectsInput): Promise<void> {
+/** What the worker can do with a transition's effects beyond the store. */
+export interface EffectsSettings {
+  /**
+   * Whether the notification outbox is written: only when the worker has webhooks to send it to
+   * (CHARTER_WEBHOOKS). Without them nothing would ever send or clear it, and its backlog and lag
+   * would grow on /metrics for ever; people get the policy's messages from their deliveries either
+   * way (a `notified` fact becomes a notice, like every other fact).
+   */
+  outbox: boolean;
+}
+
+export async function applyEffects(
+  store: Store,
+  input: EffectsInput,
+  settings: EffectsSettings = { outbox: true },
+): Promise<void> {
   const { instance, commands, transition } = input;
   const at = new Date(input.at);
   const startInput = input.input;
@@ -113,7 +128,7 @@ export async function applyEffects(store: Store, input: EffectsInput): Promise<v
         break;
     }
   }
-  await store.outbox.enqueueAll(messages);
+  if (settings.outbox) await store.outbox.enqueueAll(messages);
   // After the tasks, so that a notice can link to the task it is about; before the view, like
   // every other write the view must not run ahead of.
   await postNotices(store, {

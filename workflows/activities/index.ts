@@ -8,12 +8,15 @@ import { screenQualified } from './qualifications.js';
 export interface ActivityDeps {
   store: Store;
   checkServices: CheckServices;
+  /** Whether transitions write the webhooks' outbox (effects.ts); default yes. */
+  outbox?: boolean;
 }
 
-export function createActivities({ store, checkServices }: ActivityDeps): CharterActivities {
+export function createActivities({ store, checkServices, outbox = true }: ActivityDeps): CharterActivities {
+  const settings = { outbox };
   const activities: CharterActivities = {
     async applyTransition(input) {
-      await applyEffects(store, input);
+      await applyEffects(store, input, settings);
       const at = input.at;
       // Every request of the transition on one set of directory reads.
       const resolutions =
@@ -45,7 +48,7 @@ export function createActivities({ store, checkServices }: ActivityDeps): Charte
       }
       return { resolved, reallocated };
     },
-    applyEffects: (input) => applyEffects(store, input),
+    applyEffects: (input) => applyEffects(store, input, settings),
     async resolvePeople(input) {
       const { people, problems } = await store.directory.resolve(input.refs, new Date(input.at));
       return { people, problems };
