@@ -379,7 +379,16 @@ describe('machine properties on the shipped policies', () => {
         const s = run.t.steps.find((x) => x.id === event.step);
         const delegating = event.onBehalfOf !== undefined && event.onBehalfOf !== event.actor;
         const first = delegating && s?.kind === 'approve' && !s.allowDelegation;
-        const codes = first ? ['delegation-not-allowed'] : ['excluded', 'distinct-from'];
+        // One code comes before both (refusals.ts): someone the step left out for a missing
+        // qualification, deciding or decided for, hears `not-qualified`.
+        const unqualified = (a.unqualified ?? []).some(
+          (u) => u.person === event.actor || u.person === (event.onBehalfOf ?? event.actor),
+        );
+        const codes = unqualified
+          ? ['not-qualified']
+          : first
+            ? ['delegation-not-allowed']
+            : ['excluded', 'distinct-from'];
         expect(codes).toContain(validate(sim.state, event)?.code);
       },
       after(_sim, event, refusal) {
