@@ -2,7 +2,8 @@
 # `npm test`: install the servers, Chromium, Node 24 and schemathesis (cached), start the servers,
 # lint, typecheck, check the console's generated API types, unit tests, build the console, then two
 # lanes side by side: the integration suites, and the browser suites, each followed by what it
-# takes of the API contract test, the walkthrough and the unit suite on Node 24; stop the servers
+# takes of the policy conformance suite, the API contract test, the walkthrough and the unit suite
+# on Node 24; stop the servers
 # (also after a failure or Ctrl-C), then print the totals on the last line.
 # Servers named by TEMPORAL_ADDRESS / MONGODB_URI / TEMPORAL_TEST_SERVER_PATH are used as they are.
 set -uo pipefail
@@ -45,12 +46,13 @@ stage() { # name command...
   "$@" || failed_stages+=("$name")
 }
 jest() { # [time limit in s] project [extra jest args...]: jest, ended (and failed) at the limit
+  # Results go to jest-<project>.json, or jest-<JEST_RESULTS>.json when set (a part of a project).
   local limit=0
   [[ $1 =~ ^[0-9]+$ ]] && { limit=$1; shift; }
   local project=$1; shift
   timeout --kill-after=60 "$limit" node --experimental-vm-modules --no-warnings=ExperimentalWarning \
     node_modules/jest/bin/jest.js \
-    --selectProjects "$project" --json --outputFile="$results/jest-$project.json" "$@"
+    --selectProjects "$project" --json --outputFile="$results/jest-${JEST_RESULTS:-$project}.json" "$@"
   local status=$?
   # timeout's own codes: the stage was stopped, its remaining suites never ran (none is counted).
   if [ $status -eq 124 ] || [ $status -eq 137 ]; then
@@ -60,21 +62,22 @@ jest() { # [time limit in s] project [extra jest args...]: jest, ended (and fail
 }
 
 # ESLint (typed rules: it builds TypeScript 5.9 programs of its own) keeps one core busy for about
-# three minutes; meanwhile the other runs the typecheck (TypeScript 7, the native compiler: a third
+# four minutes; meanwhile the other runs the typecheck (TypeScript 7, the native compiler: a third
 # of 5.9's CPU), Prettier and the check that the console's API types
-# (web/src/api-client/schema.d.ts) match the route table's OpenAPI document. Then the unit suite
-# on both cores, alone: started beside ESLint, it took 351 s; the same suite on Node 24 took 135 s
-# late in that run, beside the other lane.
-log "== lint (ESLint in the background), typecheck, format, the console's API types"
+# (web/src/api-client/schema.d.ts) match the route table's OpenAPI document, then the unit suite on
+# two workers: those three ended about 90 s before ESLint, and the second core idled until the
+# unit suite started after it. (Started beside ESLint from the beginning, the unit suite took
+# 351 s against 174 s alone.)
+log "== lint (ESLint in the background), typecheck, format, the console's API types, unit"
 npm run --silent lint:eslint >"$results/eslint.log" 2>&1 &
 eslint_pid=$!
 stage typecheck npm run --silent typecheck
 stage format npm run --silent lint:format
 stage api-types npm run --silent api-types -- --check
+stage unit jest unit --maxWorkers=2
 log "== eslint"
 wait "$eslint_pid" || failed_stages+=(eslint)
 cat "$results/eslint.log"
-stage unit jest unit --maxWorkers=2
 if ! wait "$install_later_pid"; then
   cat "$RUN_DIR/install-later.log"
   die "installing ${later[*]} failed"
@@ -95,18 +98,23 @@ stage build-web npm run --silent build:web
 # The browser suites get a SecantusDB of their own when this script started the test one: the
 # storage-outage drill stops and restarts that server (with a server given in MONGODB_URI the
 # drill skips, and both stages share it). Temporal is shared: each suite has its own task queue.
-# Then the tail: the API contract test (schemathesis, test/contract/), the README walkthrough on
-# Node 24 and the unit suite on Node 24 (scripts/test-node24.sh), in that order, each taken by
-# whichever lane is free first (a claim is an atomic mkdir), so that neither lane idles while the
-# other still has minutes of work: which lane finishes first changed from run to run. None of them
-# may share a database with the storage-outage drill: the integration lane reaches them after it.
-# Each lane's failed stages come back in a file (it runs in a subshell).
+# Then the tail: the policy conformance suite (the longest integration suite, 5-6 minutes), the
+# API contract test (schemathesis, test/contract/), the README walkthrough on Node 24 and the unit
+# suite on Node 24 (scripts/test-node24.sh), in that order, each taken by whichever lane is free
+# first (a claim is an atomic mkdir), so that neither lane idles while the other still has minutes
+# of work: with the browser suites' axe scans cut to a fifth, the integration suites alone ran
+# minutes past the browser lane's tail. None of them may share a database with the storage-outage
+# drill: the integration lane reaches them after it. Each lane's failed stages come back in a file
+# (it runs in a subshell).
+CONFORMANCE=test/integration/conformance.test.ts
 tail_jobs() { # lane: runs the tail's jobs no other lane took, adds the failed ones to failed[]
   local job
-  for job in contract walkthrough-node24 unit-node24; do
+  for job in conformance contract walkthrough-node24 unit-node24; do
     mkdir "$results/claimed-$job" 2>/dev/null || continue
     log "== $job (in the $1 lane)"
     case $job in
+      conformance) JEST_RESULTS=conformance jest "${CHARTER_CONFORMANCE_LIMIT_S:-1200}" integration \
+        --maxWorkers=1 "$CONFORMANCE" ;;
       contract) jest "${CHARTER_CONTRACT_LIMIT_S:-900}" contract --maxWorkers=1 ;;
       walkthrough-node24) bash "$scripts/test-node24.sh" walkthrough ;;
       unit-node24) bash "$scripts/test-node24.sh" unit ;;
@@ -115,7 +123,8 @@ tail_jobs() { # lane: runs the tail's jobs no other lane took, adds the failed o
 }
 integration_lane() {
   local failed=()
-  jest "${CHARTER_INTEGRATION_LIMIT_S:-3600}" integration --maxWorkers=1 --bail=1 || failed+=(integration)
+  jest "${CHARTER_INTEGRATION_LIMIT_S:-3600}" integration --maxWorkers=1 --bail=1 \
+    --testPathIgnorePatterns "/$CONFORMANCE\$" || failed+=(integration)
   tail_jobs integration
   printf '%s\n' "${failed[@]}" >"$results/integration-lane.failed"
   [ ${#failed[@]} -eq 0 ]

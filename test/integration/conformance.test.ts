@@ -19,8 +19,8 @@
 //
 // Cost (2 cores): a few seconds a scenario (server, fresh database, worker, script), so scenarios
 // run in three lanes, most telling first (`byPriority`); one that has not finished after CASE_MS
-// fails. `npm test` runs a fixed sample, 108 of the 192 shipped scenarios (`conformanceSample`:
-// every scenario of the timer- and message-heavy paths, one of every process, every third of the
+// fails. `npm test` runs a fixed sample, 87 of the 192 shipped scenarios (`conformanceSample`:
+// every scenario of the timer- and message-heavy paths, one of every process, every sixth of the
 // rest), the others are listed as skipped; `CONFORMANCE_ALL=1` (`npm run test:conformance`) runs
 // every scenario, as before a release or after a change to the interpreter or the simulator.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
