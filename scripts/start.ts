@@ -19,7 +19,7 @@ import { isoWeekOf, PolicyConflictError, ROLES, type Role, type Store } from '..
 import { workerConfig } from '../workflows/config.js';
 import { reconcileMonitorsAtStart } from '../workflows/monitor-start.js';
 import { seedPortfolio } from './demo-portfolio.js';
-import { Notifier } from '../workflows/notifier.js';
+import { webhookNotifier } from '../workflows/notifier.js';
 import { startDelivery } from '../workflows/notify/index.js';
 import { demoSigningKey } from './demo-signing-key.js';
 import { scheduleLedgerSignerAtStart } from '../workflows/ledger/schedule.js';
@@ -135,6 +135,7 @@ async function main(): Promise<number> {
     log(`workflow bundle: ${says}`);
     const connection = await NativeConnection.connect(temporal);
     cleanups.push({ what: 'worker connection', run: () => connection.close() });
+    const notifier = webhookNotifier(api.store.outbox, workerSettings);
     const worker: Worker = await createCharterWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -144,7 +145,7 @@ async function main(): Promise<number> {
       bundle,
       qualificationReminderDays: workerSettings.CHARTER_QUALIFICATION_REMINDER_DAYS,
       signingKey: demoSigningKey(env, DATA_DIR, log),
-      outbox: workerSettings.CHARTER_WEBHOOKS.length > 0,
+      outbox: notifier !== null,
     });
     checkStop();
     // As `charter worker` does: the daily reconcile made sure of, and the monitors scheduled now.
@@ -183,10 +184,7 @@ async function main(): Promise<number> {
     const delivery = startDelivery(api.store, { ...workerSettings, CHARTER_PUBLIC_URL: publicUrl }, log);
     cleanups.push({ what: 'notification delivery', run: () => delivery.stop() });
     log(`notifications: in the console; chat for people with a chat target; mail ${delivery.mail}`);
-    if (workerSettings.CHARTER_WEBHOOKS.length > 0) {
-      const notifier = new Notifier(api.store.outbox, workerSettings.CHARTER_WEBHOOKS, {
-        retentionMs: workerSettings.CHARTER_OUTBOX_RETENTION_DAYS * 86_400_000,
-      });
+    if (notifier !== null) {
       notifier.start(log);
       cleanups.push({ what: 'notifier', run: () => notifier.stop() });
     }

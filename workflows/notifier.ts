@@ -43,6 +43,20 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
 
+/**
+ * The notifier a worker runs for its settings, and whether its transitions queue for it: none, and
+ * no queueing, without webhooks (effects.ts says why). `charter worker` and `npm start` share it.
+ */
+export function webhookNotifier(
+  outbox: Outbox,
+  settings: { CHARTER_WEBHOOKS: readonly Webhook[]; CHARTER_OUTBOX_RETENTION_DAYS: number },
+): Notifier | null {
+  if (settings.CHARTER_WEBHOOKS.length === 0) return null;
+  return new Notifier(outbox, settings.CHARTER_WEBHOOKS, {
+    retentionMs: settings.CHARTER_OUTBOX_RETENTION_DAYS * DAY_MS,
+  });
+}
+
 export class Notifier {
   private readonly poller: PollingLoop;
   private readonly options: Required<NotifierOptions>;

@@ -4,7 +4,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { mongoClient, openStore } from '../store/index.js';
 import { ConfigError, workerConfig } from './config.js';
 import { reconcileMonitorsAtStart } from './monitor-start.js';
-import { Notifier } from './notifier.js';
+import { webhookNotifier } from './notifier.js';
 import { startDelivery } from './notify/index.js';
 import { signingKeyFromEnv, SigningKeyError } from './ledger/keys.js';
 import { scheduleLedgerSignerAtStart } from './ledger/schedule.js';
@@ -76,6 +76,7 @@ export async function main(
       });
     }
     const { bundle, says: bundleSays } = await bundleForWorker(config.CHARTER_WORKFLOW_BUNDLE);
+    const notifier = webhookNotifier(store.outbox, config);
     const worker = await createCharterWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -86,14 +87,8 @@ export async function main(
       qualificationReminderDays: config.CHARTER_QUALIFICATION_REMINDER_DAYS,
       shutdownGraceTime: config.CHARTER_WORKER_SHUTDOWN_GRACE_MS,
       signingKey,
-      outbox: config.CHARTER_WEBHOOKS.length > 0,
+      outbox: notifier !== null,
     });
-    const notifier =
-      config.CHARTER_WEBHOOKS.length > 0
-        ? new Notifier(store.outbox, config.CHARTER_WEBHOOKS, {
-            retentionMs: config.CHARTER_OUTBOX_RETENTION_DAYS * 86_400_000,
-          })
-        : null;
     notifier?.start(log);
     const delivery = startDelivery(store, config, log);
     const services = Object.keys(config.CHARTER_CHECK_SERVICES);

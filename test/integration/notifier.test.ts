@@ -10,6 +10,7 @@ import {
   retryDelayMs,
   SIGNATURE_HEADER,
   signature,
+  webhookNotifier,
 } from '../../workflows/notifier.js';
 import { connectMongo, databaseNameFor } from '../support/services.js';
 
@@ -160,4 +161,29 @@ test('when delivered items pass the retention period, then the next hourly sweep
   await notifier.deliverDue();
   expect(await store.outbox.get('next')).toBeNull();
   expect((await store.outbox.get('stuck'))?.status).toBe('delivered');
+});
+
+test("when a worker's settings name no webhook, then it runs no notifier; with one, its retention is the setting's days", async () => {
+  expect(
+    webhookNotifier(store.outbox, { CHARTER_WEBHOOKS: [], CHARTER_OUTBOX_RETENTION_DAYS: 30 }),
+  ).toBeNull();
+  // The notifier a worker gets runs on the real clock (the other tests' items lie in 2027).
+  const now = new Date();
+  const day = 86_400_000;
+  for (const [id, age] of [
+    ['two-days', 2 * day],
+    ['half-day', day / 2],
+  ] as const) {
+    await enqueue(id, new Date(now.getTime() - age));
+    await store.outbox.claim(new Date(now.getTime() - age), 60_000, 1);
+    await store.outbox.markDelivered(id, new Date(now.getTime() - age));
+  }
+  const notifier = webhookNotifier(store.outbox, {
+    CHARTER_WEBHOOKS: [{ url, secret: SECRET }],
+    CHARTER_OUTBOX_RETENTION_DAYS: 1,
+  });
+  expect(notifier).toBeInstanceOf(Notifier);
+  await notifier!.deliverDue();
+  expect(await store.outbox.get('two-days')).toBeNull();
+  expect((await store.outbox.get('half-day'))?.status).toBe('delivered');
 });

@@ -33,7 +33,7 @@ export interface EffectsSettings {
 export async function applyEffects(
   store: Store,
   input: EffectsInput,
-  settings: EffectsSettings = { outbox: true },
+  settings: EffectsSettings,
 ): Promise<void> {
   const { instance, commands, transition } = input;
   const at = new Date(input.at);

@@ -8,11 +8,11 @@ import { screenQualified } from './qualifications.js';
 export interface ActivityDeps {
   store: Store;
   checkServices: CheckServices;
-  /** Whether transitions write the webhooks' outbox (effects.ts); default yes. */
-  outbox?: boolean;
+  /** Whether transitions write the webhooks' outbox (effects.ts). */
+  outbox: boolean;
 }
 
-export function createActivities({ store, checkServices, outbox = true }: ActivityDeps): CharterActivities {
+export function createActivities({ store, checkServices, outbox }: ActivityDeps): CharterActivities {
   const settings = { outbox };
   const activities: CharterActivities = {
     async applyTransition(input) {
